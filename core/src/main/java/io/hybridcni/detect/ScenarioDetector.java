@@ -1,0 +1,339 @@
+package io.hybridcni.detect;
+
+import io.hybridcni.observe.CalicoFacts;
+import io.hybridcni.observe.CiliumFacts;
+import io.hybridcni.observe.FlannelFacts;
+import io.hybridcni.observe.IpPool;
+import io.hybridcni.observe.ObservedState;
+import io.hybridcni.observe.TigeraInstallation;
+import io.hybridcni.observe.WorkloadRef;
+import io.hybridcni.plan.Finding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Decides the runbook scenario from the on-premises CNI signals of an {@link ObservedState}. Pure: no I/O.
+ * Where the signals do not decide (Calico CrossSubnet, Flannel host-gw, Cilium native routing, two CNIs at once,
+ * no CNI at all) the answer is {@link Scenario#UNKNOWN} with a blocker asking the user to set the mode: never a
+ * guess.
+ */
+public final class ScenarioDetector {
+
+  public static final String UNDECIDED = "SCENARIO_UNDECIDED";
+  private static final String SET_MODE =
+      " Set network.mode in the spec to OVERLAY, BGP or HOST_NETWORK to say which scenario applies.";
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  /** One CNI's reading: the scenario it points to, why, and the workload that runs it. */
+  private record Reading(String cni, Scenario scenario, String summary, String undecidedReason,
+      WorkloadRef workload) {}
+
+  public Detection detect(ObservedState state) {
+    List<String> evidence = new ArrayList<>();
+    List<Reading> readings = new ArrayList<>();
+    if (state.cni().calico() != null) {
+      Reading r = calico(state.cni().calico(), evidence);
+      if (r != null) {
+        readings.add(r);
+      }
+    }
+    if (state.cni().flannel() != null) {
+      readings.add(flannel(state.cni().flannel(), evidence));
+    }
+    if (state.cni().cilium() != null) {
+      readings.add(cilium(state.cni().cilium(), evidence));
+    }
+    if (readings.isEmpty()) {
+      String why = "No on-premises CNI was found (no Calico, Flannel or Cilium configuration).";
+      return undecided(null, why + " If on-premises pods use the host network, set network.mode: HOST_NETWORK.",
+          evidence, null);
+    }
+    if (readings.size() > 1) {
+      List<String> names = readings.stream().map(r -> r.cni + " (" + r.summary + ")").toList();
+      return undecided(String.join("+", readings.stream().map(Reading::cni).toList()),
+          "More than one CNI configures pod networking: " + String.join(", ", names) + "." + SET_MODE, evidence,
+          null);
+    }
+    Reading r = readings.get(0);
+    if (r.scenario == Scenario.UNKNOWN) {
+      return undecided(r.cni, r.undecidedReason + SET_MODE, evidence, r.workload);
+    }
+    return new Detection(r.scenario, r.cni, r.summary, evidence, r.workload, List.of());
+  }
+
+  private static Detection undecided(String cni, String message, List<String> evidence, WorkloadRef workload) {
+    return new Detection(Scenario.UNKNOWN, cni, "undecided", evidence, workload,
+        List.of(Finding.blocker(UNDECIDED, message, evidence)));
+  }
+
+  // ---- Calico -------------------------------------------------------------------------------------------------
+
+  private Reading calico(CalicoFacts calico, List<String> evidence) {
+    TigeraInstallation installation = calico.installation();
+    WorkloadRef workload;
+    if (installation != null) {
+      workload = WorkloadRef.tigeraInstallation(installation.name());
+      evidence.add("Tigera Installation " + installation.name() + " manages Calico (calico-node placement "
+          + "belongs in its spec.calicoNodeDaemonSet)");
+    } else if (calico.daemonSet() != null) {
+      workload = calico.daemonSet().ref();
+    } else {
+      workload = WorkloadRef.daemonSet("kube-system", "calico-node");
+    }
+
+    String backend = calicoBackend(calico, evidence);
+    if ("none".equals(backend)) {
+      evidence.add("Calico runs policy-only (backend none): it does not carry pod traffic");
+      return null;
+    }
+
+    List<String> modes = new ArrayList<>();
+    List<IpPool> pools = calico.ipPools().stream().filter(p -> !p.disabled()).toList();
+    if (!pools.isEmpty()) {
+      for (IpPool p : pools) {
+        evidence.add("IPPool " + p.name() + (p.cidr() == null ? "" : " " + p.cidr()) + ": ipipMode="
+            + describeMode(p.ipipMode()) + ", vxlanMode=" + describeMode(p.vxlanMode()));
+        modes.add(classifyPool(p.effectiveIpipMode(), p.effectiveVxlanMode()));
+      }
+    } else if (installation != null && !installation.pools().isEmpty()) {
+      for (TigeraInstallation.Pool p : installation.pools()) {
+        String enc = p.encapsulation() == null ? "IPIP" : p.encapsulation();
+        evidence.add("Installation pool " + p.cidr() + ": encapsulation=" + enc
+            + (p.encapsulation() == null ? " (absent, the operator's default)" : ""));
+        modes.add(classifyEncapsulation(enc));
+      }
+    } else {
+      String ipip = calico.nodeEnv().get("CALICO_IPV4POOL_IPIP");
+      String vxlan = calico.nodeEnv().get("CALICO_IPV4POOL_VXLAN");
+      evidence.add("no IPPool observed; calico-node env CALICO_IPV4POOL_IPIP=" + describeMode(ipip)
+          + ", CALICO_IPV4POOL_VXLAN=" + describeMode(vxlan));
+      modes.add(classifyPool(ipip == null ? IpPool.NEVER : ipip, vxlan == null ? IpPool.NEVER : vxlan));
+    }
+
+    if (modes.contains("cross-subnet")) {
+      return new Reading("calico", Scenario.UNKNOWN, "Calico CrossSubnet",
+          "Calico encapsulates only across subnets (CrossSubnet): traffic within a subnet is routed natively, so "
+              + "it is neither a pure overlay nor pure BGP for the cloud nodes.", workload);
+    }
+    if (modes.contains("unknown")) {
+      return new Reading("calico", Scenario.UNKNOWN, "Calico with an unrecognised encapsulation",
+          "Calico's encapsulation mode is not one hybridcni recognises.", workload);
+    }
+    boolean anyOverlay = modes.stream().anyMatch(m -> m.startsWith("overlay"));
+    boolean anyRouted = modes.contains("never");
+    if (anyOverlay && anyRouted) {
+      return new Reading("calico", Scenario.UNKNOWN, "Calico with mixed pools",
+          "Some Calico pools encapsulate and others do not.", workload);
+    }
+    if (anyOverlay) {
+      String kind = modes.stream().allMatch("overlay-ipip"::equals) ? "IPIP"
+          : modes.stream().allMatch("overlay-vxlan"::equals) ? "VXLAN" : "IPIP/VXLAN";
+      return new Reading("calico", Scenario.OVERLAY, "Calico " + kind + " overlay", null, workload);
+    }
+    if ("bird".equals(backend)) {
+      return new Reading("calico", Scenario.BGP, "Calico BGP (bird, no encapsulation)", null, workload);
+    }
+    if (backend == null) {
+      return new Reading("calico", Scenario.UNKNOWN, "Calico without encapsulation, backend unknown",
+          "Calico pools do not encapsulate, but no backend setting (calico_backend, CALICO_NETWORKING_BACKEND or "
+              + "the Installation's bgp) says whether BGP carries the routes.", workload);
+    }
+    return new Reading("calico", Scenario.UNKNOWN, "Calico backend " + backend + " without encapsulation",
+        "Calico's backend is " + backend + " but no pool encapsulates.", workload);
+  }
+
+  private static String calicoBackend(CalicoFacts calico, List<String> evidence) {
+    TigeraInstallation installation = calico.installation();
+    if (installation != null) {
+      String bgp = installation.bgp();
+      evidence.add("Installation spec.calicoNetwork.bgp=" + (bgp == null ? "absent (default Enabled)" : bgp));
+      return "Disabled".equalsIgnoreCase(bgp) ? "vxlan" : "bird";
+    }
+    if (calico.calicoBackend() != null) {
+      evidence.add("ConfigMap calico-config calico_backend=" + calico.calicoBackend());
+      return calico.calicoBackend().toLowerCase(Locale.ROOT);
+    }
+    String env = calico.nodeEnv().get("CALICO_NETWORKING_BACKEND");
+    if (env != null) {
+      evidence.add("calico-node env CALICO_NETWORKING_BACKEND=" + env);
+      return env.toLowerCase(Locale.ROOT);
+    }
+    return null;
+  }
+
+  private static String describeMode(String mode) {
+    return mode == null || mode.isEmpty() ? "absent (Never)" : mode;
+  }
+
+  private static String classifyPool(String ipip, String vxlan) {
+    if (IpPool.CROSS_SUBNET.equalsIgnoreCase(ipip) || IpPool.CROSS_SUBNET.equalsIgnoreCase(vxlan)) {
+      return "cross-subnet";
+    }
+    boolean ipipOn = IpPool.ALWAYS.equalsIgnoreCase(ipip);
+    boolean vxlanOn = IpPool.ALWAYS.equalsIgnoreCase(vxlan);
+    if (ipipOn && vxlanOn) {
+      return "unknown";
+    }
+    if (ipipOn) {
+      return "overlay-ipip";
+    }
+    if (vxlanOn) {
+      return "overlay-vxlan";
+    }
+    boolean ipipOff = IpPool.NEVER.equalsIgnoreCase(ipip) || "Off".equalsIgnoreCase(ipip);
+    boolean vxlanOff = IpPool.NEVER.equalsIgnoreCase(vxlan) || "Off".equalsIgnoreCase(vxlan);
+    return ipipOff && vxlanOff ? "never" : "unknown";
+  }
+
+  private static String classifyEncapsulation(String encapsulation) {
+    switch (encapsulation) {
+      case "IPIP":
+        return "overlay-ipip";
+      case "VXLAN":
+        return "overlay-vxlan";
+      case "IPIPCrossSubnet":
+      case "VXLANCrossSubnet":
+        return "cross-subnet";
+      case "None":
+        return "never";
+      default:
+        return "unknown";
+    }
+  }
+
+  // ---- Flannel ------------------------------------------------------------------------------------------------
+
+  private Reading flannel(FlannelFacts flannel, List<String> evidence) {
+    WorkloadRef workload = flannel.daemonSet() == null ? null : flannel.daemonSet().ref();
+    String where = "ConfigMap " + flannel.namespace() + "/kube-flannel-cfg";
+    if (flannel.netConfJson() == null) {
+      evidence.add(where + " has no net-conf.json");
+      return new Reading("flannel", Scenario.UNKNOWN, "Flannel without net-conf.json",
+          "Flannel's " + where + " has no net-conf.json, so its backend is unknown.", workload);
+    }
+    JsonNode conf;
+    try {
+      conf = JSON.readTree(flannel.netConfJson());
+    } catch (JacksonException e) {
+      evidence.add(where + " net-conf.json is not JSON");
+      return new Reading("flannel", Scenario.UNKNOWN, "Flannel with unreadable net-conf.json",
+          "Flannel's net-conf.json in " + where + " is not valid JSON.", workload);
+    }
+    JsonNode backend = ignoreCase(conf, "Backend");
+    JsonNode type = backend == null ? null : ignoreCase(backend, "Type");
+    String backendType = type == null || !type.isString() ? "udp" : type.asString().toLowerCase(Locale.ROOT);
+    evidence.add(where + " net-conf.json Backend.Type=" + (type == null ? "absent (udp)" : type.asString()));
+    JsonNode direct = backend == null ? null : ignoreCase(backend, "DirectRouting");
+    boolean directRouting = direct != null && direct.asBoolean(false);
+    if (directRouting) {
+      evidence.add(where + " net-conf.json Backend.DirectRouting=true");
+    }
+    switch (backendType) {
+      case "vxlan":
+        if (directRouting) {
+          return new Reading("flannel", Scenario.UNKNOWN, "Flannel VXLAN with DirectRouting",
+              "Flannel VXLAN with DirectRouting routes natively between nodes of one subnet.", workload);
+        }
+        return new Reading("flannel", Scenario.OVERLAY, "Flannel VXLAN overlay", null, workload);
+      case "udp":
+      case "ipip":
+        return new Reading("flannel", Scenario.OVERLAY, "Flannel " + backendType.toUpperCase(Locale.ROOT)
+            + " overlay", null, workload);
+      case "host-gw":
+        return new Reading("flannel", Scenario.UNKNOWN, "Flannel host-gw",
+            "Flannel host-gw routes pod traffic through node IPs on one layer-2 network, which cloud nodes are "
+                + "not part of.", workload);
+      default:
+        return new Reading("flannel", Scenario.UNKNOWN, "Flannel " + backendType,
+            "Flannel's backend " + backendType + " is not one the runbook covers.", workload);
+    }
+  }
+
+  private static JsonNode ignoreCase(JsonNode object, String name) {
+    if (object == null || !object.isObject()) {
+      return null;
+    }
+    for (Map.Entry<String, JsonNode> e : object.properties()) {
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  // ---- Cilium -------------------------------------------------------------------------------------------------
+
+  private Reading cilium(CiliumFacts cilium, List<String> evidence) {
+    WorkloadRef workload = cilium.daemonSet() == null ? null : cilium.daemonSet().ref();
+    Map<String, String> config = cilium.config();
+    int[] version = parseVersion(cilium.version());
+    evidence.add("Cilium version " + (cilium.version() == null ? "unknown" : cilium.version()));
+    boolean modern;
+    if (version != null) {
+      modern = version[0] > 1 || (version[0] == 1 && version[1] >= 14);
+      // 1.14 still honours the deprecated 'tunnel' key when 'routing-mode' is not set.
+      if (modern && version[0] == 1 && version[1] == 14 && !config.containsKey("routing-mode")
+          && config.containsKey("tunnel")) {
+        modern = false;
+      }
+    } else {
+      modern = config.containsKey("routing-mode") || config.containsKey("tunnel-protocol")
+          || !config.containsKey("tunnel");
+    }
+    if (modern) {
+      String routing = config.getOrDefault("routing-mode", "tunnel");
+      evidence.add("cilium-config routing-mode=" + (config.containsKey("routing-mode") ? routing : "absent (tunnel)"));
+      if (routing.equals("native")) {
+        return new Reading("cilium", Scenario.UNKNOWN, "Cilium native routing",
+            "Cilium routes pod traffic natively (routing-mode: native), which may rely on BGP or on host routes.",
+            workload);
+      }
+      if (!routing.equals("tunnel")) {
+        return new Reading("cilium", Scenario.UNKNOWN, "Cilium routing-mode " + routing,
+            "Cilium's routing-mode " + routing + " is not one hybridcni recognises.", workload);
+      }
+      String protocol = config.getOrDefault("tunnel-protocol", "vxlan");
+      evidence.add("cilium-config tunnel-protocol="
+          + (config.containsKey("tunnel-protocol") ? protocol : "absent (vxlan)"));
+      return tunnel(protocol, workload);
+    }
+    String tunnel = config.getOrDefault("tunnel", "vxlan");
+    evidence.add("cilium-config tunnel=" + (config.containsKey("tunnel") ? tunnel : "absent (vxlan)"));
+    if (tunnel.equals("disabled")) {
+      return new Reading("cilium", Scenario.UNKNOWN, "Cilium native routing",
+          "Cilium's tunnel is disabled (native routing), which may rely on BGP or on host routes.", workload);
+    }
+    return tunnel(tunnel, workload);
+  }
+
+  private static Reading tunnel(String protocol, WorkloadRef workload) {
+    if (protocol.equals("vxlan")) {
+      return new Reading("cilium", Scenario.OVERLAY, "Cilium VXLAN overlay", null, workload);
+    }
+    return new Reading("cilium", Scenario.UNKNOWN, "Cilium " + protocol + " tunnel",
+        "Cilium tunnels with " + protocol + ", which the runbook does not list as a supported overlay.", workload);
+  }
+
+  /** Major and minor of a version such as {@code v1.15.3} or {@code 1.13.0-rc1}, or {@code null}. */
+  static int[] parseVersion(String version) {
+    if (version == null) {
+      return null;
+    }
+    String v = version.startsWith("v") ? version.substring(1) : version;
+    String[] parts = v.split("[.\\-+]");
+    if (parts.length < 2) {
+      return null;
+    }
+    try {
+      return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

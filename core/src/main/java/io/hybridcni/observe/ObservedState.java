@@ -1,0 +1,125 @@
+package io.hybridcni.observe;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An immutable snapshot of what the adapters saw in the cluster and the cloud. It holds facts, never secret
+ * values: Secret values appear only as {@link ValueHash hashes}, AccessKeys only as ids. Parts that were not
+ * found are {@code null} (or empty lists); the planner reads {@code null} as "absent".
+ *
+ * <p>Saved and loaded with {@link Snapshots}; built in Java with {@link #builder()}.
+ */
+public record ObservedState(List<NodeInfo> nodes, CniFacts cni, TerwayFacts terway, SecretFacts secret,
+    RamFacts ram, ClusterFacts cluster, List<AddonInstance> addons) {
+
+  public ObservedState {
+    nodes = Frozen.list(nodes);
+    cni = cni == null ? CniFacts.NONE : cni;
+    ram = ram == null ? RamFacts.NONE : ram;
+    addons = Frozen.list(addons);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this state. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.nodes.addAll(nodes);
+    b.cni = cni;
+    b.terway = terway;
+    b.secret = secret;
+    b.ram = ram;
+    b.cluster = cluster;
+    b.addons.addAll(addons);
+    return b;
+  }
+
+  /** The addon instance of that name, or {@code null}. */
+  public AddonInstance addon(String name) {
+    return addons.stream().filter(a -> a.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /** Fluent construction of an {@link ObservedState}; every part defaults to absent. */
+  public static final class Builder {
+    private final List<NodeInfo> nodes = new ArrayList<>();
+    private CniFacts cni = CniFacts.NONE;
+    private TerwayFacts terway;
+    private SecretFacts secret;
+    private RamFacts ram = RamFacts.NONE;
+    private ClusterFacts cluster;
+    private final List<AddonInstance> addons = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder node(NodeInfo node) {
+      nodes.add(Objects.requireNonNull(node, "node"));
+      return this;
+    }
+
+    public Builder nodes(List<NodeInfo> value) {
+      nodes.clear();
+      nodes.addAll(value);
+      return this;
+    }
+
+    public Builder cni(CniFacts value) {
+      this.cni = value;
+      return this;
+    }
+
+    public Builder calico(CalicoFacts value) {
+      this.cni = new CniFacts(value, cni.flannel(), cni.cilium());
+      return this;
+    }
+
+    public Builder flannel(FlannelFacts value) {
+      this.cni = new CniFacts(cni.calico(), value, cni.cilium());
+      return this;
+    }
+
+    public Builder cilium(CiliumFacts value) {
+      this.cni = new CniFacts(cni.calico(), cni.flannel(), value);
+      return this;
+    }
+
+    public Builder terway(TerwayFacts value) {
+      this.terway = value;
+      return this;
+    }
+
+    public Builder secret(SecretFacts value) {
+      this.secret = value;
+      return this;
+    }
+
+    public Builder ram(RamFacts value) {
+      this.ram = value;
+      return this;
+    }
+
+    public Builder cluster(ClusterFacts value) {
+      this.cluster = value;
+      return this;
+    }
+
+    public Builder addon(AddonInstance value) {
+      addons.removeIf(a -> a.name().equals(value.name()));
+      addons.add(value);
+      return this;
+    }
+
+    public Builder addons(List<AddonInstance> value) {
+      addons.clear();
+      addons.addAll(value);
+      return this;
+    }
+
+    public ObservedState build() {
+      return new ObservedState(nodes, cni, terway, secret, ram, cluster, addons);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.hybridcni.plan;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.hybridcni.observe.Frozen;
+import io.hybridcni.observe.NodeSelectorTerm;
+import io.hybridcni.observe.WorkloadRef;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What exactly an action does, in the typed form an executor reads. Every value here was decided by the planner;
+ * executors add nothing of their own. No detail ever holds a secret value.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ActionDetail.RamUser.class, name = "ram_user"),
+    @JsonSubTypes.Type(value = ActionDetail.RamPolicy.class, name = "ram_policy"),
+    @JsonSubTypes.Type(value = ActionDetail.PolicyAttachment.class, name = "ram_policy_attachment"),
+    @JsonSubTypes.Type(value = ActionDetail.OrphanAccessKey.class, name = "orphan_access_key"),
+    @JsonSubTypes.Type(value = ActionDetail.AccessKeySecret.class, name = "access_key_secret"),
+    @JsonSubTypes.Type(value = ActionDetail.CniExclusion.class, name = "cni_exclusion"),
+    @JsonSubTypes.Type(value = ActionDetail.Addon.class, name = "addon"),
+    @JsonSubTypes.Type(value = ActionDetail.AddonWait.class, name = "addon_wait")
+})
+public sealed interface ActionDetail {
+
+  /** Create the RAM user. */
+  record RamUser(String userName) implements ActionDetail {
+    public RamUser {
+      Objects.requireNonNull(userName, "userName");
+    }
+  }
+
+  /**
+   * Create the custom policy, or add a new default version with {@code document}. When the policy already holds
+   * RAM's maximum of versions, {@code deleteVersionFirst} names the oldest non-default version to delete first.
+   */
+  record RamPolicy(String policyName, String document, boolean newVersion, String deleteVersionFirst)
+      implements ActionDetail {
+    public RamPolicy {
+      Objects.requireNonNull(policyName, "policyName");
+      Objects.requireNonNull(document, "document");
+    }
+  }
+
+  /** Attach the custom policy to the user. */
+  record PolicyAttachment(String userName, String policyName, String policyType) implements ActionDetail {
+    public PolicyAttachment {
+      Objects.requireNonNull(userName, "userName");
+      Objects.requireNonNull(policyName, "policyName");
+      Objects.requireNonNull(policyType, "policyType");
+    }
+  }
+
+  /** Delete an AccessKey of the user that no Secret holds (only when the spec allows it). */
+  record OrphanAccessKey(String userName, String accessKeyId) implements ActionDetail {
+    public OrphanAccessKey {
+      Objects.requireNonNull(userName, "userName");
+      Objects.requireNonNull(accessKeyId, "accessKeyId");
+    }
+  }
+
+  /**
+   * Create a new AccessKey for the user and write it at once to the Secret (keys {@code access-key-id} and
+   * {@code access-key-secret}); if that write fails for good, the new key is deleted again.
+   */
+  record AccessKeySecret(String userName, String secretNamespace, String secretName, boolean secretExists)
+      implements ActionDetail {
+    public AccessKeySecret {
+      Objects.requireNonNull(userName, "userName");
+      Objects.requireNonNull(secretNamespace, "secretNamespace");
+      Objects.requireNonNull(secretName, "secretName");
+    }
+  }
+
+  /**
+   * Replace the required node selector terms of {@code target} ({@link WorkloadRef#termsFieldPath()}) from
+   * {@code before} to {@code after}, which adds {@code key NotIn [value]} to every non-empty term. Written with
+   * the read {@code resourceVersion}.
+   */
+  record CniExclusion(WorkloadRef target, String resourceVersion, String labelKey, String labelValue,
+      List<NodeSelectorTerm> before, List<NodeSelectorTerm> after) implements ActionDetail {
+    public CniExclusion {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(labelKey, "labelKey");
+      Objects.requireNonNull(labelValue, "labelValue");
+      before = Frozen.list(before);
+      after = Frozen.list(after);
+    }
+  }
+
+  /**
+   * Install the addon ({@code fromVersion} is {@code null}) or upgrade it from {@code fromVersion}. A {@code null}
+   * {@code toVersion} means ACK's default version. {@code config} is a JSON object string or {@code null}.
+   */
+  record Addon(String clusterId, String name, String fromVersion, String toVersion, String config)
+      implements ActionDetail {
+    public Addon {
+      Objects.requireNonNull(clusterId, "clusterId");
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  /** Wait until the addon instance is {@code active} (at {@code version} when one is set). */
+  record AddonWait(String clusterId, String name, String version) implements ActionDetail {
+    public AddonWait {
+      Objects.requireNonNull(clusterId, "clusterId");
+      Objects.requireNonNull(name, "name");
+    }
+  }
+}
