@@ -1,0 +1,171 @@
+package io.hybridcni.planner;
+
+import io.hybridcni.observe.AddonInstance;
+import io.hybridcni.observe.ClusterFacts;
+import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.NodeSelectorTerm;
+import io.hybridcni.observe.ObservedState;
+import io.hybridcni.observe.RamFacts;
+import io.hybridcni.observe.SecretFacts;
+import io.hybridcni.observe.ValueHash;
+import io.hybridcni.observe.Workload;
+import io.hybridcni.observe.WorkloadRef;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The observed facts that fingerprints cover. A fact key names one fact ({@code ram.user/<name>},
+ * {@code workload/<address>}, ...); {@link #read} gives its current value in an observed state, so the same key
+ * can be read again at apply time and compared. Values never hold secrets: Secret values appear as their hashes.
+ */
+public final class Facts {
+
+  private static final String ABSENT = "absent";
+
+  private Facts() {}
+
+  static String ramUser(String name) {
+    return "ram.user/" + name;
+  }
+
+  static String ramPolicy(String name) {
+    return "ram.policy/" + name;
+  }
+
+  static String ramAttachments(String user) {
+    return "ram.attachments/" + user;
+  }
+
+  static String ramAccessKeys(String user) {
+    return "ram.access_keys/" + user;
+  }
+
+  static String secret(String namespace, String name) {
+    return "secret/" + namespace + "/" + name;
+  }
+
+  static String workload(WorkloadRef ref) {
+    return "workload/" + ref.kind() + "/" + (ref.namespace() == null ? "" : ref.namespace()) + "/" + ref.name();
+  }
+
+  static String nodesLabelled(String key, String value) {
+    return "nodes.labelled/" + key + "=" + value;
+  }
+
+  static String nodesRunningCalico() {
+    return "nodes.running/calico";
+  }
+
+  static String cluster(String id) {
+    return "cluster/" + id;
+  }
+
+  static String addon(String name) {
+    return "addon/" + name;
+  }
+
+  /** The current values of these fact keys in {@code state}. */
+  public static SortedMap<String, String> read(Iterable<String> keys, ObservedState state) {
+    SortedMap<String, String> result = new TreeMap<>();
+    for (String key : keys) {
+      result.put(key, read(key, state));
+    }
+    return result;
+  }
+
+  /** The current value of one fact key in {@code state}. */
+  public static String read(String key, ObservedState state) {
+    int slash = key.indexOf('/');
+    String family = slash < 0 ? key : key.substring(0, slash);
+    String arg = slash < 0 ? "" : key.substring(slash + 1);
+    RamFacts ram = state.ram();
+    switch (family) {
+      case "ram.user":
+        return ram.user() != null && ram.user().name().equals(arg) ? "present" : ABSENT;
+      case "ram.policy":
+        return policy(ram.policy(), arg);
+      case "ram.attachments":
+        if (ram.user() == null || !ram.user().name().equals(arg)) {
+          return ABSENT;
+        }
+        return ram.attachedPolicies().stream().map(p -> p.type() + ":" + p.name()).sorted()
+            .collect(Collectors.joining(",", "[", "]"));
+      case "ram.access_keys":
+        if (ram.user() == null || !ram.user().name().equals(arg)) {
+          return ABSENT;
+        }
+        return ram.accessKeys().stream().map(k -> k.id() + ":" + k.status()).sorted()
+            .collect(Collectors.joining(",", "[", "]"));
+      case "secret":
+        return secret(state.secret(), arg);
+      case "workload":
+        return workload(state, arg);
+      case "nodes.labelled": {
+        int eq = arg.indexOf('=');
+        String labelKey = arg.substring(0, eq);
+        String labelValue = arg.substring(eq + 1);
+        return state.nodes().stream().filter(n -> n.hasLabel(labelKey, labelValue)).map(NodeInfo::name).sorted()
+            .collect(Collectors.joining(",", "[", "]"));
+      }
+      case "nodes.running":
+        return state.nodes().stream().filter(NodeInfo::runsCalico).map(NodeInfo::name).sorted()
+            .collect(Collectors.joining(",", "[", "]"));
+      case "cluster": {
+        ClusterFacts c = state.cluster();
+        return c == null || !c.clusterId().equals(arg) ? ABSENT : "type=" + c.clusterType() + ";state=" + c.state();
+      }
+      case "addon": {
+        AddonInstance a = state.addon(arg);
+        return a == null ? ABSENT : "version=" + a.version() + ";state=" + a.state();
+      }
+      default:
+        throw new IllegalArgumentException("unknown fact key " + key);
+    }
+  }
+
+  private static String policy(RamFacts.Policy policy, String name) {
+    if (policy == null || !policy.name().equals(name)) {
+      return ABSENT;
+    }
+    String versions = policy.versions().stream().map(RamFacts.PolicyVersion::versionId)
+        .collect(Collectors.joining(",", "[", "]"));
+    String document = policy.defaultDocument() == null ? "none" : ValueHash.of(policy.defaultDocument());
+    return "default=" + policy.defaultVersion() + ";versions=" + versions + ";document=" + document;
+  }
+
+  private static String secret(SecretFacts secret, String arg) {
+    if (secret == null || !secret.present() || !(secret.namespace() + "/" + secret.name()).equals(arg)) {
+      return ABSENT;
+    }
+    String hashes = secret.valueHashes().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(",", "[", "]"));
+    return "type=" + secret.type() + ";values=" + hashes + ";managed=" + secret.managedByHybridCni();
+  }
+
+  private static String workload(ObservedState state, String arg) {
+    for (Workload w : Workloads.all(state)) {
+      if (workload(w.ref()).equals("workload/" + arg)) {
+        return placementFact(w.resourceVersion(), w.placement().nodeSelector(), w.placement().requiredTerms());
+      }
+    }
+    var calico = state.cni().calico();
+    if (calico != null && calico.installation() != null) {
+      WorkloadRef ref = WorkloadRef.tigeraInstallation(calico.installation().name());
+      if (workload(ref).equals("workload/" + arg)) {
+        var placement = calico.installation().calicoNodePlacement();
+        return placementFact(calico.installation().resourceVersion(), placement.nodeSelector(),
+            placement.requiredTerms());
+      }
+    }
+    return ABSENT;
+  }
+
+  private static String placementFact(String resourceVersion, Map<String, String> nodeSelector,
+      java.util.List<NodeSelectorTerm> terms) {
+    return "resourceVersion=" + Objects.toString(resourceVersion, "") + ";nodeSelector=" + nodeSelector
+        + ";terms=" + terms;
+  }
+}

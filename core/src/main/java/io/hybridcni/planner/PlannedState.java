@@ -1,0 +1,146 @@
+package io.hybridcni.planner;
+
+import io.hybridcni.observe.AddonInstance;
+import io.hybridcni.observe.CalicoFacts;
+import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.ObservedState;
+import io.hybridcni.observe.Placement;
+import io.hybridcni.observe.RamFacts;
+import io.hybridcni.observe.SecretFacts;
+import io.hybridcni.observe.TerwayFacts;
+import io.hybridcni.observe.ValueHash;
+import io.hybridcni.observe.Workload;
+import io.hybridcni.observe.WorkloadRef;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionDetail;
+import io.hybridcni.plan.Plan;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Predicts the observed state after a successful apply of a plan. Pure. Values that only the cloud decides
+ * (a new AccessKey's id, a new user's id) get deterministic stand-ins. Used to prove idempotence: planning
+ * again against the predicted state yields an empty plan.
+ */
+public final class PlannedState {
+
+  /** The stand-in id of the AccessKey an apply would create, numbered from 1. */
+  public static final String SIMULATED_ACCESS_KEY_PREFIX = "LTAIsimulated";
+
+  private PlannedState() {}
+
+  /** The state {@code observed} would be in after every action of {@code plan} succeeded. */
+  public static ObservedState simulate(Plan plan, ObservedState observed) {
+    ObservedState state = observed;
+    int keys = 0;
+    for (Action action : plan.actions()) {
+      ActionDetail detail = action.detail();
+      if (detail instanceof ActionDetail.RamUser d) {
+        state = state.toBuilder().ram(state.ram().withUser(new RamFacts.User(d.userName(), null))
+            .withAttachedPolicies(List.of()).withAccessKeys(List.of())).build();
+      } else if (detail instanceof ActionDetail.RamPolicy d) {
+        state = state.toBuilder().ram(state.ram().withPolicy(policyAfter(state.ram().policy(), d))).build();
+      } else if (detail instanceof ActionDetail.PolicyAttachment d) {
+        List<RamFacts.AttachedPolicy> attached = new ArrayList<>(state.ram().attachedPolicies());
+        attached.add(new RamFacts.AttachedPolicy(d.policyName(), d.policyType()));
+        state = state.toBuilder().ram(state.ram().withAttachedPolicies(attached)).build();
+      } else if (detail instanceof ActionDetail.OrphanAccessKey d) {
+        List<RamFacts.AccessKey> remaining = state.ram().accessKeys().stream()
+            .filter(k -> !k.id().equals(d.accessKeyId())).toList();
+        state = state.toBuilder().ram(state.ram().withAccessKeys(remaining)).build();
+      } else if (detail instanceof ActionDetail.AccessKeySecret d) {
+        keys++;
+        String id = SIMULATED_ACCESS_KEY_PREFIX + keys;
+        List<RamFacts.AccessKey> all = new ArrayList<>(state.ram().accessKeys());
+        all.add(new RamFacts.AccessKey(id, "Active", null));
+        SecretFacts old = state.secret();
+        Map<String, String> labels = new java.util.TreeMap<>(old != null && old.present() ? old.labels() : Map.of());
+        labels.put(SecretFacts.MANAGED_BY_LABEL, SecretFacts.MANAGED_BY_VALUE);
+        SecretFacts secret = new SecretFacts(d.secretNamespace(), d.secretName(), true, "Opaque",
+            old == null ? null : old.resourceVersion(),
+            Map.of(Planner.ACCESS_KEY_ID, ValueHash.of(id),
+                Planner.ACCESS_KEY_SECRET, ValueHash.of("simulated-secret-of-" + id)),
+            labels);
+        state = state.toBuilder().ram(state.ram().withAccessKeys(all)).secret(secret).build();
+      } else if (detail instanceof ActionDetail.CniExclusion d) {
+        state = exclude(state, d);
+      } else if (detail instanceof ActionDetail.Addon d) {
+        AddonInstance old = state.addon(d.name());
+        String version = d.toVersion() != null ? d.toVersion() : old != null ? old.version() : "default";
+        state = withTerway(state.toBuilder().addon(new AddonInstance(d.name(), version, "active")).build());
+      } else if (detail instanceof ActionDetail.AddonWait d) {
+        AddonInstance old = state.addon(d.name());
+        if (old != null) {
+          state = state.toBuilder().addon(new AddonInstance(old.name(), old.version(), AddonInstance.ACTIVE))
+              .build();
+        }
+      }
+    }
+    return state;
+  }
+
+  private static RamFacts.Policy policyAfter(RamFacts.Policy old, ActionDetail.RamPolicy d) {
+    if (!d.newVersion() || old == null) {
+      return new RamFacts.Policy(d.policyName(), "Custom", "v1",
+          List.of(new RamFacts.PolicyVersion("v1", true, null)), d.document());
+    }
+    List<RamFacts.PolicyVersion> versions = new ArrayList<>();
+    int next = 0;
+    for (RamFacts.PolicyVersion v : old.versions()) {
+      next = Math.max(next, v.number() == Integer.MAX_VALUE ? 0 : v.number());
+      if (!v.versionId().equals(d.deleteVersionFirst())) {
+        versions.add(new RamFacts.PolicyVersion(v.versionId(), false, v.createDate()));
+      }
+    }
+    String id = "v" + (next + 1);
+    versions.add(new RamFacts.PolicyVersion(id, true, null));
+    versions.sort(Comparator.comparingInt(RamFacts.PolicyVersion::number));
+    return new RamFacts.Policy(old.name(), old.type(), id, versions, d.document());
+  }
+
+  private static ObservedState exclude(ObservedState state, ActionDetail.CniExclusion d) {
+    CalicoFacts calico = state.cni().calico();
+    Placement placement = null;
+    ObservedState.Builder b = state.toBuilder();
+    if (d.target().kind() == WorkloadRef.Kind.TIGERA_INSTALLATION && calico != null
+        && calico.installation() != null) {
+      placement = calico.installation().calicoNodePlacement().withRequiredTerms(d.after());
+      CalicoFacts updated = calico.withInstallation(calico.installation().withCalicoNodePlacement(placement));
+      // The operator rolls the new placement out to its calico-node DaemonSet.
+      if (updated.daemonSet() != null) {
+        updated = updated.withDaemonSet(updated.daemonSet().withPlacement(placement));
+      }
+      b.calico(updated);
+    } else if (calico != null && calico.daemonSet() != null && calico.daemonSet().ref().equals(d.target())) {
+      placement = calico.daemonSet().placement().withRequiredTerms(d.after());
+      b.calico(calico.withDaemonSet(calico.daemonSet().withPlacement(placement)));
+    }
+    if (placement == null) {
+      return state;
+    }
+    List<NodeInfo> nodes = new ArrayList<>();
+    for (NodeInfo n : state.nodes()) {
+      nodes.add(n.runsCalico() && !placement.allows(n) ? n.withRunsCalico(false) : n);
+    }
+    return b.nodes(nodes).build();
+  }
+
+  /** The addon's DaemonSet as ACK installs it on a registered cluster, and its pods on the nodes it allows. */
+  private static ObservedState withTerway(ObservedState state) {
+    Workload terway;
+    if (state.terway() != null && state.terway().daemonSet() != null) {
+      terway = state.terway().daemonSet();
+    } else {
+      terway = new Workload(WorkloadRef.daemonSet("kube-system", "terway-eniip"), null,
+          Placement.nodeSelector(Map.of(Planner.TERWAY_ADDON_NODE_SELECTOR.key(),
+              Planner.TERWAY_ADDON_NODE_SELECTOR.value())), List.of());
+    }
+    List<NodeInfo> nodes = new ArrayList<>();
+    for (NodeInfo n : state.nodes()) {
+      nodes.add(n.withRunsTerway(terway.placement().allows(n)));
+    }
+    return state.toBuilder().terway(new TerwayFacts(terway)).nodes(nodes).build();
+  }
+}

@@ -1,0 +1,629 @@
+package io.hybridcni.planner;
+
+import io.hybridcni.detect.Detection;
+import io.hybridcni.detect.Scenario;
+import io.hybridcni.detect.ScenarioDetector;
+import io.hybridcni.observe.AddonInstance;
+import io.hybridcni.observe.CalicoFacts;
+import io.hybridcni.observe.ClusterFacts;
+import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.NodeSelectorTerm;
+import io.hybridcni.observe.ObservedState;
+import io.hybridcni.observe.Placement;
+import io.hybridcni.observe.RamFacts;
+import io.hybridcni.observe.SecretFacts;
+import io.hybridcni.observe.Workload;
+import io.hybridcni.observe.WorkloadRef;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionDetail;
+import io.hybridcni.plan.ActionKind;
+import io.hybridcni.plan.ChangeType;
+import io.hybridcni.plan.FieldChange;
+import io.hybridcni.plan.Finding;
+import io.hybridcni.plan.Fingerprint;
+import io.hybridcni.plan.Plan;
+import io.hybridcni.plan.ScenarioReport;
+import io.hybridcni.plan.Severity;
+import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.spec.NetworkMode;
+import io.hybridcni.spec.NodeLabel;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Builds the {@link Plan} that takes the observed state to the spec. Pure and deterministic: the same spec and
+ * state always give an equal plan; no clock, no I/O. Every action is already-satisfied-aware, so a converged
+ * state yields a plan without actions.
+ */
+public final class Planner {
+
+  /** RAM's limit on versions of one custom policy. */
+  public static final int MAX_POLICY_VERSIONS = 5;
+  /** RAM's limit on AccessKeys of one user. */
+  public static final int MAX_ACCESS_KEYS = 2;
+  /** The node selector of the ACK {@code terway-eniip} addon on registered clusters. */
+  public static final NodeLabel TERWAY_ADDON_NODE_SELECTOR = NodeLabel.ALIBABA_CLOUD_EXTERNAL;
+
+  static final String ACCESS_KEY_ID = "access-key-id";
+  static final String ACCESS_KEY_SECRET = "access-key-secret";
+
+  private final ScenarioDetector detector = new ScenarioDetector();
+
+  /** Plans the changes that take {@code observed} to {@code spec}. */
+  public Plan plan(HybridNetworkSpec spec, ObservedState observed) {
+    return new Run(spec, observed).plan();
+  }
+
+  /** The state of one planning run. */
+  private final class Run {
+    private final HybridNetworkSpec spec;
+    private final ObservedState s;
+    private final NodeClassifier nodes;
+    private final List<Finding> findings = new ArrayList<>();
+    private final List<Draft> drafts = new ArrayList<>();
+
+    Run(HybridNetworkSpec spec, ObservedState observed) {
+      this.spec = spec;
+      this.s = observed;
+      this.nodes = new NodeClassifier(spec.cloudNodeLabel());
+    }
+
+    Plan plan() {
+      Detection detection = detector.detect(s);
+      Scenario scenario;
+      String source;
+      if (spec.mode() == NetworkMode.AUTO) {
+        scenario = detection.scenario();
+        source = "detected";
+        findings.addAll(detection.findings());
+      } else {
+        scenario = Scenario.valueOf(spec.mode().name());
+        source = "spec";
+        if (detection.scenario() != Scenario.UNKNOWN && detection.scenario() != scenario) {
+          findings.add(Finding.warning("MODE_DIFFERS_FROM_DETECTION",
+              "The spec sets network.mode " + spec.mode() + " but the cluster looks like " + detection.summary()
+                  + "; planning for " + spec.mode() + " as the spec says.", detection.evidence()));
+        }
+      }
+      ScenarioReport report = new ScenarioReport(scenario, source,
+          source.equals("spec") ? spec.mode() + " (set in the spec)" : detection.summary(), detection.evidence());
+      switch (scenario) {
+        case OVERLAY -> planOverlay(detection);
+        case BGP -> planTerwayScenario(detection, true);
+        case HOST_NETWORK -> planTerwayScenario(detection, false);
+        case UNKNOWN -> { }
+      }
+      return new Plan(spec.clusterId(), report, sortFindings(), finishActions());
+    }
+
+    // ---- overlay --------------------------------------------------------------------------------------------
+
+    private void planOverlay(Detection detection) {
+      findings.add(Finding.note("OVERLAY_NOTHING_TO_INSTALL", "The on-premises network is "
+          + (detection.scenario() == Scenario.OVERLAY ? detection.summary() : "an overlay (set in the spec)")
+          + ": cloud nodes join the same overlay, so no RAM grant, Secret or Terway is needed.",
+          detection.evidence()));
+      List<String> images = new ArrayList<>();
+      for (Workload w : Workloads.all(s)) {
+        if (detection.cniWorkload() == null || w.ref().equals(detection.cniWorkload())) {
+          images.addAll(w.images());
+        }
+      }
+      findings.add(Finding.note("CLOUD_NODES_MUST_PULL_CNI_IMAGES",
+          "Cloud nodes run the on-premises CNI DaemonSet too: they must be able to pull its images (mirror them "
+              + "to a registry the VPC reaches if the on-premises registry is not reachable).",
+          images.stream().map(i -> "image " + i).toList()));
+      warnWithoutCloudNodes();
+    }
+
+    // ---- BGP and host network -------------------------------------------------------------------------------
+
+    private void planTerwayScenario(Detection detection, boolean excludeCni) {
+      checkCluster();
+      warnWithoutCloudNodes();
+      checkTerwayPlacement();
+      Draft user = planRamUser();
+      Draft policy = planRamPolicy();
+      Draft attachment = planAttachment(user, policy);
+      Draft secret = planAccessKeySecret(user);
+      Draft exclusion = excludeCni ? planCniExclusion(detection) : null;
+      if (excludeCni) {
+        findings.add(Finding.note("BGP_PEERING_OUTSIDE_SCOPE", "Cloud pods are routed through the VBR: BGP "
+            + "peering between the on-premises routers and the VBR is outside hybridcni's scope; check it "
+            + "before moving workloads.", List.of()));
+      }
+      List<Draft> before = new ArrayList<>();
+      for (Draft d : new Draft[] {user, policy, attachment, secret, exclusion}) {
+        if (d != null) {
+          before.add(d);
+        }
+      }
+      planAddon(before);
+    }
+
+    private void checkCluster() {
+      ClusterFacts cluster = s.cluster();
+      if (cluster == null || !cluster.clusterId().equals(spec.clusterId())) {
+        findings.add(Finding.blocker("CLUSTER_NOT_FOUND", "Cluster " + spec.clusterId()
+            + " was not found in ACK; the addon cannot be installed.", List.of()));
+        return;
+      }
+      if (!cluster.registered()) {
+        findings.add(Finding.blocker("NOT_A_REGISTERED_CLUSTER", "Cluster " + cluster.clusterId() + " is of type "
+            + cluster.clusterType() + ", not a registered cluster (" + ClusterFacts.REGISTERED_TYPE + "); this "
+            + "runbook applies to ACK One registered clusters only.",
+            List.of("cluster_type=" + cluster.clusterType())));
+      }
+      if (cluster.state() != null && !"running".equals(cluster.state())) {
+        findings.add(Finding.warning("CLUSTER_NOT_RUNNING", "Cluster " + cluster.clusterId() + " is in state "
+            + cluster.state() + "; addon operations may fail until it is running.",
+            List.of("state=" + cluster.state())));
+      }
+    }
+
+    private void warnWithoutCloudNodes() {
+      if (s.nodes().stream().noneMatch(nodes::labelledCloud)) {
+        findings.add(Finding.warning("NO_CLOUD_NODES", "No node carries the cloud-node label "
+            + spec.cloudNodeLabel() + " yet; the plan is safe, but nothing will run on cloud nodes until a node "
+            + "pool is scaled out.", List.of(s.nodes().size() + " node(s) observed")));
+      }
+    }
+
+    private void checkTerwayPlacement() {
+      Placement placement;
+      String origin;
+      if (s.terway() != null && s.terway().daemonSet() != null) {
+        placement = s.terway().daemonSet().placement();
+        origin = "the Terway DaemonSet " + s.terway().daemonSet().ref().address();
+      } else {
+        placement = Placement.nodeSelector(Map.of(TERWAY_ADDON_NODE_SELECTOR.key(),
+            TERWAY_ADDON_NODE_SELECTOR.value()));
+        origin = "the " + spec.addonName() + " addon's nodeSelector " + TERWAY_ADDON_NODE_SELECTOR;
+      }
+      List<String> evidence = new ArrayList<>();
+      for (NodeInfo node : s.nodes()) {
+        if (nodes.cloud(node)) {
+          continue;
+        }
+        if (placement.allows(node)) {
+          evidence.add("Terway may schedule onto " + nodes.describe(node));
+        } else if (node.runsTerway()) {
+          evidence.add("Terway runs on " + nodes.describe(node));
+        }
+      }
+      if (!evidence.isEmpty()) {
+        findings.add(Finding.blocker("TERWAY_ON_PREMISES", "Terway would run on on-premises nodes (placement of "
+            + origin + "); Terway must run on cloud nodes only. Fix the node labels or Terway's placement.",
+            evidence));
+      }
+    }
+
+    // ---- RAM --------------------------------------------------------------------------------------------------
+
+    private boolean userExists() {
+      RamFacts.User user = s.ram().user();
+      return user != null && user.name().equals(spec.ramUserName());
+    }
+
+    private Draft planRamUser() {
+      if (userExists()) {
+        return null;
+      }
+      String name = spec.ramUserName();
+      return add(new Draft("ram-user", ActionKind.ENSURE_RAM_USER, ChangeType.CREATE, "ram/user/" + name,
+          "The RAM user " + name + " that Terway's AccessKey belongs to does not exist.",
+          List.of(new FieldChange("user_name", null, ChangeValues.text(name))),
+          new ActionDetail.RamUser(name),
+          Set.of(Facts.ramUser(name)), Set.of(Facts.ramUser(name))));
+    }
+
+    private Draft planRamPolicy() {
+      String name = spec.ramPolicyName();
+      RamFacts.Policy policy = s.ram().policy();
+      String document = spec.policyDocument().compactText();
+      Set<String> facts = Set.of(Facts.ramPolicy(name));
+      if (policy == null || !policy.name().equals(name)) {
+        return add(new Draft("ram-policy", ActionKind.ENSURE_RAM_POLICY, ChangeType.CREATE, "ram/policy/" + name,
+            "The custom policy " + name + " that grants Terway's ENI permissions does not exist.",
+            List.of(new FieldChange("policy_name", null, ChangeValues.text(name)),
+                new FieldChange("policy_type", null, ChangeValues.text("Custom")),
+                new FieldChange("document", null, ChangeValues.json(document))),
+            new ActionDetail.RamPolicy(name, document, false, null), facts, facts));
+      }
+      if (spec.policyDocument().semanticallyEquals(policy.defaultDocument())) {
+        return null;
+      }
+      List<RamFacts.PolicyVersion> versions = policy.versions().stream()
+          .sorted(Comparator.comparingInt(RamFacts.PolicyVersion::number)).toList();
+      int next = versions.stream().mapToInt(RamFacts.PolicyVersion::number).filter(n -> n != Integer.MAX_VALUE)
+          .max().orElse(0) + 1;
+      String deleteFirst = null;
+      List<FieldChange> changes = new ArrayList<>();
+      changes.add(new FieldChange("default_version", ChangeValues.text(policy.defaultVersion()),
+          ChangeValues.text("v" + next)));
+      changes.add(new FieldChange("document",
+          policy.defaultDocument() == null ? null : jsonOrText(policy.defaultDocument()),
+          ChangeValues.json(document)));
+      if (versions.size() >= MAX_POLICY_VERSIONS) {
+        RamFacts.PolicyVersion oldest = versions.stream().filter(v -> !v.defaultVersion()).findFirst()
+            .orElse(null);
+        if (oldest == null) {
+          findings.add(Finding.blocker("POLICY_VERSION_LIMIT", "Policy " + name + " holds " + versions.size()
+              + " versions and none is deletable (all default?); delete a version by hand.", List.of()));
+          return null;
+        }
+        deleteFirst = oldest.versionId();
+        List<String> after = new ArrayList<>();
+        versions.stream().map(RamFacts.PolicyVersion::versionId).filter(v -> !v.equals(oldest.versionId()))
+            .forEach(after::add);
+        after.add("v" + next);
+        changes.add(new FieldChange("versions",
+            ChangeValues.texts(versions.stream().map(RamFacts.PolicyVersion::versionId).toList()),
+            ChangeValues.texts(after)));
+      }
+      String reason = "The default version " + policy.defaultVersion() + " of policy " + name
+          + " grants something other than the spec's document; a new default version replaces it"
+          + (deleteFirst == null ? "." : ", after deleting the oldest non-default version " + deleteFirst
+              + " (RAM keeps at most " + MAX_POLICY_VERSIONS + " versions).");
+      return add(new Draft("ram-policy", ActionKind.ENSURE_RAM_POLICY, ChangeType.UPDATE, "ram/policy/" + name,
+          reason, changes, new ActionDetail.RamPolicy(name, document, true, deleteFirst), facts, facts));
+    }
+
+    private Draft planAttachment(Draft user, Draft policy) {
+      String userName = spec.ramUserName();
+      String policyName = spec.ramPolicyName();
+      boolean attached = userExists() && s.ram().attachedPolicies().stream()
+          .anyMatch(p -> p.name().equals(policyName) && "Custom".equals(p.type()));
+      if (attached) {
+        return null;
+      }
+      Draft d = new Draft("ram-policy-attachment", ActionKind.ATTACH_RAM_POLICY, ChangeType.CREATE,
+          "ram/user/" + userName + "/policy/" + policyName,
+          "Policy " + policyName + " is not attached to user " + userName + ".",
+          List.of(new FieldChange("policy", null, ChangeValues.text("Custom/" + policyName))),
+          new ActionDetail.PolicyAttachment(userName, policyName, "Custom"),
+          Set.of(Facts.ramAttachments(userName), Facts.ramUser(userName), Facts.ramPolicy(policyName)),
+          Set.of(Facts.ramAttachments(userName)));
+      d.dependOn(user);
+      if (policy != null && policy.change == ChangeType.CREATE) {
+        d.dependOn(policy);
+      }
+      return add(d);
+    }
+
+    private Draft planAccessKeySecret(Draft user) {
+      String userName = spec.ramUserName();
+      String ns = spec.secretNamespace();
+      String name = spec.secretName();
+      SecretFacts secret = s.secret() != null && s.secret().present() && s.secret().namespace().equals(ns)
+          && s.secret().name().equals(name) ? s.secret() : null;
+      List<RamFacts.AccessKey> keys = userExists() ? s.ram().accessKeys() : List.of();
+      RamFacts.AccessKey held = secret == null ? null
+          : keys.stream().filter(k -> secret.holds(ACCESS_KEY_ID, k.id())).findFirst().orElse(null);
+      boolean complete = secret != null && secret.valueHashes().containsKey(ACCESS_KEY_ID)
+          && secret.valueHashes().containsKey(ACCESS_KEY_SECRET) && "Opaque".equals(secret.type());
+      Set<String> secretFacts = Set.of(Facts.ramAccessKeys(userName), Facts.secret(ns, name));
+      String secretAddress = "kubernetes/" + ns + "/Secret/" + name;
+
+      if (held != null && held.active() && complete) {
+        List<RamFacts.AccessKey> orphans = keys.stream().filter(k -> k != held).toList();
+        planOrphans(orphans, secretFacts);
+        return null;
+      }
+      if (secret != null && held == null && !secret.managedByHybridCni()
+          && secret.valueHashes().containsKey(ACCESS_KEY_ID)) {
+        findings.add(Finding.blocker("SECRET_NOT_MANAGED", "Secret " + ns + "/" + name + " exists, was not "
+            + "created by hybridcni and holds an AccessKey that is not one of user " + userName + "'s; hybridcni "
+            + "will not overwrite it. Delete it, or point secret.name at another Secret.",
+            List.of("Secret keys " + secret.keys(), "labels " + secret.labels())));
+        return null;
+      }
+      // Every key the user holds now is unusable for the Secret (its secret cannot be read back), so each one
+      // becomes an orphan once the new key is written.
+      List<RamFacts.AccessKey> orphans = keys;
+      if (keys.size() >= MAX_ACCESS_KEYS) {
+        if (!spec.deleteOrphanAccessKeys()) {
+          findings.add(Finding.blocker("ACCESS_KEY_LIMIT", "User " + userName + " already holds " + keys.size()
+              + " AccessKeys (RAM allows " + MAX_ACCESS_KEYS + ") and the Secret holds none of them, so no new key "
+              + "can be created. Delete one, or set ram.deleteOrphanAccessKeys: true.",
+              keys.stream().map(k -> "AccessKey " + k.id() + " (" + k.status() + ")").toList()));
+          return null;
+        }
+      }
+      List<Draft> deletions = planOrphans(orphans, secretFacts);
+      List<FieldChange> changes = new ArrayList<>();
+      changes.add(new FieldChange("ram.access_key", held == null ? null : ChangeValues.text(held.id()),
+          ChangeValues.text(ChangeValues.KNOWN_AFTER_APPLY)));
+      changes.add(new FieldChange("secret.type", secret == null ? null : ChangeValues.text(secret.type()),
+          ChangeValues.text("Opaque")));
+      for (String key : List.of(ACCESS_KEY_ID, ACCESS_KEY_SECRET)) {
+        changes.add(new FieldChange("secret.data." + key,
+            secret != null && secret.valueHashes().containsKey(key) ? ChangeValues.text(ChangeValues.SENSITIVE) : null,
+            ChangeValues.text(ChangeValues.SENSITIVE + " " + ChangeValues.KNOWN_AFTER_APPLY)));
+      }
+      changes.add(new FieldChange("secret.metadata.labels." + SecretFacts.MANAGED_BY_LABEL,
+          secret == null ? null : ChangeValues.text(secret.labels().get(SecretFacts.MANAGED_BY_LABEL)),
+          ChangeValues.text(SecretFacts.MANAGED_BY_VALUE)));
+      changes.removeIf(c -> c.before() != null && c.before().equals(c.after()));
+      String reason;
+      if (secret == null) {
+        reason = "Secret " + ns + "/" + name + " does not exist: a new AccessKey of " + userName
+            + " is created and written to it at once (deleted again if that write fails).";
+      } else if (held == null) {
+        reason = "Secret " + ns + "/" + name + " holds no AccessKey of " + userName + ": a new key is created and "
+            + "written to it.";
+      } else if (!held.active()) {
+        reason = "The AccessKey " + held.id() + " in Secret " + ns + "/" + name + " is " + held.status()
+            + ": a new key replaces it.";
+      } else {
+        reason = "Secret " + ns + "/" + name + " lacks " + ACCESS_KEY_ID + "/" + ACCESS_KEY_SECRET
+            + " or is not Opaque: a new key is created and the Secret rewritten.";
+      }
+      Draft d = new Draft("access-key-secret", ActionKind.ENSURE_ACCESS_KEY_SECRET,
+          secret == null ? ChangeType.CREATE : ChangeType.UPDATE, secretAddress, reason, changes,
+          new ActionDetail.AccessKeySecret(userName, ns, name, secret != null),
+          Set.of(Facts.ramUser(userName), Facts.ramAccessKeys(userName), Facts.secret(ns, name)), secretFacts);
+      d.dependOn(user);
+      deletions.forEach(d::dependOn);
+      return add(d);
+    }
+
+    private List<Draft> planOrphans(List<RamFacts.AccessKey> orphans, Set<String> facts) {
+      if (orphans.isEmpty()) {
+        return List.of();
+      }
+      String userName = spec.ramUserName();
+      if (!spec.deleteOrphanAccessKeys()) {
+        findings.add(Finding.warning("ORPHAN_ACCESS_KEYS", "User " + userName + " holds AccessKeys that Secret "
+            + spec.secretNamespace() + "/" + spec.secretName() + " does not: " + orphans.stream()
+                .map(RamFacts.AccessKey::id).toList() + ". They are kept; set ram.deleteOrphanAccessKeys: true "
+            + "to delete them.", orphans.stream().map(k -> "AccessKey " + k.id() + " (" + k.status() + ")")
+                .toList()));
+        return List.of();
+      }
+      List<Draft> result = new ArrayList<>();
+      for (RamFacts.AccessKey key : orphans) {
+        result.add(add(new Draft("orphan-access-key-" + key.id(), ActionKind.DELETE_ORPHAN_ACCESS_KEY,
+            ChangeType.DELETE, "ram/user/" + userName + "/access-key/" + key.id(),
+            "AccessKey " + key.id() + " of " + userName + " is not held by the Secret and the spec allows "
+                + "deleting orphan keys.",
+            List.of(new FieldChange("access_key_id", ChangeValues.text(key.id()), null),
+                new FieldChange("status", ChangeValues.text(key.status()), null)),
+            new ActionDetail.OrphanAccessKey(userName, key.id()), facts,
+            Set.of(Facts.ramAccessKeys(userName)))));
+      }
+      return result;
+    }
+
+    // ---- the on-premises CNI exclusion ---------------------------------------------------------------------
+
+    private Draft planCniExclusion(Detection detection) {
+      WorkloadRef target = spec.onPremisesCni() != null ? spec.onPremisesCni() : detection.cniWorkload();
+      CalicoFacts calico = s.cni().calico();
+      if (target == null) {
+        findings.add(Finding.blocker("CNI_WORKLOAD_NOT_FOUND", "In BGP mode the on-premises CNI must be kept off "
+            + "cloud nodes, but no Calico workload was found; set network.onPremisesCni in the spec.", List.of()));
+        return null;
+      }
+      Placement placement;
+      String resourceVersion;
+      if (target.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION) {
+        if (calico == null || calico.installation() == null || !calico.installation().name().equals(target.name())) {
+          findings.add(Finding.blocker("CNI_WORKLOAD_NOT_FOUND", "The Tigera Installation " + target.name()
+              + " named as the on-premises CNI was not found.", List.of()));
+          return null;
+        }
+        placement = calico.installation().calicoNodePlacement();
+        resourceVersion = calico.installation().resourceVersion();
+      } else {
+        Workload workload = Workloads.all(s).stream().filter(w -> w.ref().equals(target)).findFirst().orElse(null);
+        if (workload == null) {
+          findings.add(Finding.blocker("CNI_WORKLOAD_NOT_FOUND", "DaemonSet " + target.address()
+              + " named as the on-premises CNI was not found.", List.of()));
+          return null;
+        }
+        if (calico != null && calico.installation() != null && calico.daemonSet() != null
+            && calico.daemonSet().ref().equals(target)) {
+          findings.add(Finding.blocker("CNI_MANAGED_BY_OPERATOR", "DaemonSet " + target.address() + " is managed "
+              + "by the Tigera operator, which reverts direct edits; the exclusion belongs in Installation "
+              + calico.installation().name() + ". Remove network.onPremisesCni or name the Installation.",
+              List.of("Installation " + calico.installation().name() + " present")));
+          return null;
+        }
+        placement = workload.placement();
+        resourceVersion = workload.resourceVersion();
+      }
+      NodeLabel label = spec.cloudNodeLabel();
+      List<NodeSelectorTerm> before = placement.requiredTerms();
+      List<NodeSelectorTerm> after = CniExclusion.exclude(before, label);
+      if (after.equals(before)) {
+        return null;
+      }
+      Placement newPlacement = placement.withRequiredTerms(after);
+      List<String> leaving = new ArrayList<>();
+      List<String> onPremLeaving = new ArrayList<>();
+      for (NodeInfo node : s.nodes()) {
+        if (node.runsCalico() && !newPlacement.allows(node)) {
+          if (nodes.cloud(node)) {
+            leaving.add(node.name());
+          } else {
+            onPremLeaving.add("Calico would leave " + nodes.describe(node));
+          }
+        }
+      }
+      if (!onPremLeaving.isEmpty()) {
+        findings.add(Finding.blocker("CALICO_WOULD_LEAVE_ON_PREMISES_NODE", "The exclusion would take Calico off "
+            + "node(s) that look on-premises: they carry " + label + " but are not Alibaba Cloud ECS instances. "
+            + "Fix their labels before applying.", onPremLeaving));
+      }
+      if (!leaving.isEmpty()) {
+        findings.add(Finding.note("CALICO_LEAVES_CLOUD_NODES", "Calico will be removed from cloud node(s) "
+            + leaving + "; their pods lose networking until Terway runs there.", List.of()));
+      }
+      Draft d = new Draft("cni-exclusion", ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI, ChangeType.UPDATE,
+          "kubernetes/" + target.address(),
+          "Calico runs in BGP mode and must never schedule onto cloud nodes (" + label + "): the exclusion "
+              + label.key() + " NotIn [" + label.value() + "] is added to "
+              + (before.isEmpty() ? "a new required term." : "every non-empty required term (terms are ORed)."),
+          List.of(new FieldChange(target.termsFieldPath(), before.isEmpty() ? null : ChangeValues.terms(before),
+              ChangeValues.terms(after))),
+          new ActionDetail.CniExclusion(target, resourceVersion, label.key(), label.value(), before, after),
+          Set.of(Facts.workload(target), Facts.nodesLabelled(label.key(), label.value()),
+              Facts.nodesRunningCalico()),
+          Set.of(Facts.workload(target), Facts.nodesRunningCalico()));
+      return add(d);
+    }
+
+    // ---- the addon ------------------------------------------------------------------------------------------
+
+    private void planAddon(List<Draft> prerequisites) {
+      String name = spec.addonName();
+      AddonInstance addon = s.addon(name);
+      Set<String> facts = Set.of(Facts.cluster(spec.clusterId()), Facts.addon(name));
+      Draft change = null;
+      String address = "ack/cluster/" + spec.clusterId() + "/addon/" + name;
+      if (addon == null) {
+        List<FieldChange> changes = new ArrayList<>();
+        changes.add(new FieldChange("name", null, ChangeValues.text(name)));
+        changes.add(new FieldChange("version", null,
+            ChangeValues.text(spec.addonVersion() == null ? "(ACK default)" : spec.addonVersion())));
+        if (spec.addonConfig() != null) {
+          changes.add(new FieldChange("config", null, ChangeValues.json(spec.addonConfig())));
+        }
+        change = new Draft("addon-install", ActionKind.INSTALL_ADDON, ChangeType.CREATE, address,
+            "The " + name + " addon is not installed; cloud nodes need it for pod networking.", changes,
+            new ActionDetail.Addon(spec.clusterId(), name, null, spec.addonVersion(), spec.addonConfig()), facts,
+            Set.of(Facts.addon(name)));
+      } else if (!addon.active()) {
+        findings.add(Finding.note("ADDON_BUSY", "The " + name + " addon is " + addon.state()
+            + "; hybridcni waits for it" + (spec.addonVersion() != null && !spec.addonVersion().equals(addon.version())
+                ? " and plans the upgrade to " + spec.addonVersion() + " once it is active." : "."),
+            List.of("state=" + addon.state(), "version=" + addon.version())));
+      } else if (spec.addonVersion() != null && !spec.addonVersion().equals(addon.version())) {
+        List<FieldChange> changes = new ArrayList<>();
+        changes.add(new FieldChange("version", ChangeValues.text(addon.version()),
+            ChangeValues.text(spec.addonVersion())));
+        if (spec.addonConfig() != null) {
+          changes.add(new FieldChange("config", null, ChangeValues.json(spec.addonConfig())));
+        }
+        change = new Draft("addon-upgrade", ActionKind.UPGRADE_ADDON, ChangeType.UPDATE, address,
+            "The " + name + " addon runs version " + addon.version() + ", the spec asks for "
+                + spec.addonVersion() + ".", changes,
+            new ActionDetail.Addon(spec.clusterId(), name, addon.version(), spec.addonVersion(),
+                spec.addonConfig()), facts, Set.of(Facts.addon(name)));
+      } else {
+        return;
+      }
+      if (change != null) {
+        prerequisites.forEach(change::dependOn);
+        add(change);
+      }
+      String target = spec.addonVersion();
+      Draft wait = new Draft("addon-wait", ActionKind.WAIT_FOR_ADDON, ChangeType.WAIT, address,
+          "Terway serves cloud nodes only once the addon instance is active.",
+          List.of(new FieldChange("state", ChangeValues.text(addon == null ? null : addon.state()),
+              ChangeValues.text(AddonInstance.ACTIVE))),
+          new ActionDetail.AddonWait(spec.clusterId(), name, target),
+          Set.of(Facts.addon(name)), Set.of());
+      if (change != null) {
+        wait.dependOn(change);
+      } else {
+        prerequisites.forEach(wait::dependOn);
+      }
+      add(wait);
+    }
+
+    // ---- assembly -------------------------------------------------------------------------------------------
+
+    private Draft add(Draft draft) {
+      drafts.add(draft);
+      return draft;
+    }
+
+    private List<Finding> sortFindings() {
+      List<Finding> sorted = new ArrayList<>(findings);
+      sorted.sort(Comparator.comparing(Finding::severity));
+      return sorted;
+    }
+
+    /**
+     * Orders actions by their edges (stable: ties keep planning order) and fingerprints each with the facts it
+     * read that no earlier action writes, since those are the facts that must still hold when it runs.
+     */
+    private List<Action> finishActions() {
+      List<Draft> ordered = new ArrayList<>();
+      Set<String> placed = new HashSet<>();
+      while (ordered.size() < drafts.size()) {
+        for (Draft d : drafts) {
+          if (!placed.contains(d.id) && placed.containsAll(d.dependsOn)) {
+            ordered.add(d);
+            placed.add(d.id);
+            break;
+          }
+        }
+      }
+      List<Action> actions = new ArrayList<>();
+      Set<String> written = new HashSet<>();
+      for (Draft d : ordered) {
+        Set<String> relied = new LinkedHashSet<>(d.reads);
+        relied.removeAll(written);
+        Fingerprint fingerprint = Fingerprint.of(new TreeMap<>(Facts.read(relied, s)));
+        actions.add(new Action(d.id, d.kind, d.change, d.address, d.reason, List.copyOf(d.dependsOn), d.changes,
+            d.detail, fingerprint));
+        written.addAll(d.writes);
+      }
+      return actions;
+    }
+  }
+
+  /** An action before ordering and fingerprinting. */
+  private static final class Draft {
+    final String id;
+    final ActionKind kind;
+    final ChangeType change;
+    final String address;
+    final String reason;
+    final List<FieldChange> changes;
+    final ActionDetail detail;
+    final Set<String> reads;
+    final Set<String> writes;
+    final Set<String> dependsOn = new LinkedHashSet<>();
+
+    Draft(String id, ActionKind kind, ChangeType change, String address, String reason, List<FieldChange> changes,
+        ActionDetail detail, Set<String> reads, Set<String> writes) {
+      this.id = id;
+      this.kind = kind;
+      this.change = change;
+      this.address = address;
+      this.reason = reason;
+      this.changes = changes;
+      this.detail = detail;
+      this.reads = reads;
+      this.writes = writes;
+    }
+
+    void dependOn(Draft other) {
+      if (other != null) {
+        dependsOn.add(other.id);
+      }
+    }
+  }
+
+  private static tools.jackson.databind.JsonNode jsonOrText(String text) {
+    try {
+      return ChangeValues.json(text);
+    } catch (RuntimeException e) {
+      return ChangeValues.text(text);
+    }
+  }
+
+  static boolean isBlocking(Finding f) {
+    return f.severity() == Severity.BLOCKER;
+  }
+}

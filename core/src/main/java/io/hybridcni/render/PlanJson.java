@@ -1,0 +1,89 @@
+package io.hybridcni.render;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.hybridcni.error.InvalidInputException;
+import io.hybridcni.plan.Plan;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The machine-readable plan: a stable JSON document with a {@code format_version}, snake_case names, the
+ * findings, the actions with their changes, typed details and fingerprints, a summary and the outcome. It can be
+ * read back ({@link #read}) to apply a saved plan.
+ */
+public final class PlanJson {
+
+  /** The version of the JSON layout; readers refuse newer ones. */
+  public static final int FORMAT_VERSION = 1;
+
+  static final JsonMapper MAPPER = JsonMapper.builder()
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .changeDefaultPropertyInclusion(i -> i.withValueInclusion(JsonInclude.Include.NON_NULL))
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  private PlanJson() {}
+
+  /** The plan as a JSON document ending in a newline. */
+  public static String write(Plan plan) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("format_version", FORMAT_VERSION);
+    ObjectNode body = MAPPER.valueToTree(plan);
+    root.setAll(body);
+    Plan.Summary summary = plan.summary();
+    ObjectNode counts = root.putObject("summary");
+    counts.put("add", summary.add());
+    counts.put("change", summary.change());
+    counts.put("destroy", summary.destroy());
+    counts.put("total", summary.total());
+    root.put("blocked", plan.hasBlockers());
+    root.put("outcome", plan.outcome().name().toLowerCase(java.util.Locale.ROOT));
+    root.put("exit_code", plan.outcome().exitCode());
+    return MAPPER.writeValueAsString(root) + "\n";
+  }
+
+  /**
+   * Reads a plan written by {@link #write}.
+   *
+   * @throws InvalidInputException naming {@code source} when the text is not such a plan, or was written by a
+   *     newer hybridcni
+   */
+  public static Plan read(String source, String json) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (JacksonException e) {
+      throw new InvalidInputException(source, "", "a plan JSON document (" + e.getOriginalMessage() + ")");
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidInputException(source, "", "a plan JSON object");
+    }
+    JsonNode version = root.get("format_version");
+    if (version == null || !version.isInt()) {
+      throw new InvalidInputException(source, "format_version", "an integer format version");
+    }
+    if (version.asInt() > FORMAT_VERSION) {
+      throw new InvalidInputException(source, "format_version", "format version " + FORMAT_VERSION
+          + " or older; this plan was written by a newer hybridcni (format " + version.asInt() + ")");
+    }
+    ObjectNode body = ((ObjectNode) root).deepCopy();
+    for (String derived : new String[] {"format_version", "summary", "blocked", "outcome", "exit_code"}) {
+      body.remove(derived);
+    }
+    try {
+      return MAPPER.treeToValue(body, Plan.class);
+    } catch (JacksonException e) {
+      throw new InvalidInputException(source, e.getPathReference(), "a valid plan field ("
+          + e.getOriginalMessage() + ")");
+    }
+  }
+}
