@@ -486,8 +486,9 @@ public final class Planner {
       String name = spec.addonName();
       AddonInstance addon = s.addon(name);
       Set<String> facts = Set.of(Facts.cluster(spec.clusterId()), Facts.addon(name));
-      Draft change = null;
       String address = "ack/cluster/" + spec.clusterId() + "/addon/" + name;
+      List<Draft> before = new ArrayList<>(prerequisites);
+      Draft change;
       if (addon == null) {
         List<FieldChange> changes = new ArrayList<>();
         changes.add(new FieldChange("name", null, ChangeValues.text(name)));
@@ -500,12 +501,26 @@ public final class Planner {
             "The " + name + " addon is not installed; cloud nodes need it for pod networking.", changes,
             new ActionDetail.Addon(spec.clusterId(), name, null, spec.addonVersion(), spec.addonConfig()), facts,
             Set.of(Facts.addon(name)));
-      } else if (!addon.active()) {
-        findings.add(Finding.note("ADDON_BUSY", "The " + name + " addon is " + addon.state()
-            + "; hybridcni waits for it" + (spec.addonVersion() != null && !spec.addonVersion().equals(addon.version())
-                ? " and plans the upgrade to " + spec.addonVersion() + " once it is active." : "."),
-            List.of("state=" + addon.state(), "version=" + addon.version())));
-      } else if (spec.addonVersion() != null && !spec.addonVersion().equals(addon.version())) {
+      } else {
+        boolean upgrade = spec.addonVersion() != null && !spec.addonVersion().equals(addon.version());
+        if (!addon.active()) {
+          // An addon that is busy (updating, upgrading) must settle before it can be changed again.
+          Draft settle = new Draft(upgrade ? "addon-settle" : "addon-wait", ActionKind.WAIT_FOR_ADDON,
+              ChangeType.WAIT, address, "The " + name + " addon is " + addon.state() + "; it must be active"
+                  + (upgrade ? " before it can be upgraded." : " for Terway to serve cloud nodes."),
+              List.of(new FieldChange("state", ChangeValues.text(addon.state()),
+                  ChangeValues.text(AddonInstance.ACTIVE))),
+              new ActionDetail.AddonWait(spec.clusterId(), name, addon.version()),
+              Set.of(Facts.addon(name)), Set.of(Facts.addon(name)));
+          prerequisites.forEach(settle::dependOn);
+          add(settle);
+          if (!upgrade) {
+            return;
+          }
+          before = List.of(settle);
+        } else if (!upgrade) {
+          return;
+        }
         List<FieldChange> changes = new ArrayList<>();
         changes.add(new FieldChange("version", ChangeValues.text(addon.version()),
             ChangeValues.text(spec.addonVersion())));
@@ -517,25 +532,15 @@ public final class Planner {
                 + spec.addonVersion() + ".", changes,
             new ActionDetail.Addon(spec.clusterId(), name, addon.version(), spec.addonVersion(),
                 spec.addonConfig()), facts, Set.of(Facts.addon(name)));
-      } else {
-        return;
       }
-      if (change != null) {
-        prerequisites.forEach(change::dependOn);
-        add(change);
-      }
-      String target = spec.addonVersion();
+      before.forEach(change::dependOn);
+      add(change);
       Draft wait = new Draft("addon-wait", ActionKind.WAIT_FOR_ADDON, ChangeType.WAIT, address,
           "Terway serves cloud nodes only once the addon instance is active.",
-          List.of(new FieldChange("state", ChangeValues.text(addon == null ? null : addon.state()),
-              ChangeValues.text(AddonInstance.ACTIVE))),
-          new ActionDetail.AddonWait(spec.clusterId(), name, target),
+          List.of(new FieldChange("state", null, ChangeValues.text(AddonInstance.ACTIVE))),
+          new ActionDetail.AddonWait(spec.clusterId(), name, spec.addonVersion()),
           Set.of(Facts.addon(name)), Set.of());
-      if (change != null) {
-        wait.dependOn(change);
-      } else {
-        prerequisites.forEach(wait::dependOn);
-      }
+      wait.dependOn(change);
       add(wait);
     }
 
