@@ -21,6 +21,22 @@ public record ObservedState(List<NodeInfo> nodes, CniFacts cni, TerwayFacts terw
     addons = Frozen.list(addons);
   }
 
+  /** Joins what the cluster observer and the cloud observer saw. */
+  public static ObservedState of(KubernetesFacts kubernetes, CloudFacts cloud) {
+    return new ObservedState(kubernetes.nodes(), kubernetes.cni(), kubernetes.terway(), kubernetes.secret(),
+        cloud.ram(), cloud.cluster(), cloud.addons());
+  }
+
+  /** The Kubernetes half of this state. */
+  public KubernetesFacts kubernetes() {
+    return new KubernetesFacts(nodes, cni, terway, secret);
+  }
+
+  /** The cloud half of this state. */
+  public CloudFacts cloud() {
+    return new CloudFacts(ram, cluster, addons);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -1,0 +1,22 @@
+package io.hybridcni.apply;
+
+import io.hybridcni.plan.Action;
+import java.time.Duration;
+
+/** Receives progress while a plan is applied, for UIs and logs. Every method has a do-nothing default. */
+public interface ApplyListener {
+
+  ApplyListener NONE = new ApplyListener() {};
+
+  default void actionStarted(Action action) {}
+
+  default void actionFinished(Action action, StepResult result) {}
+
+  default void actionFailed(Action action, RuntimeException cause) {}
+
+  /** The addon is not active yet: its current state and the time waited so far. */
+  default void waitingForAddon(Action action, String state, Duration elapsed) {}
+
+  /** A retry after a transient failure (throttling, 5xx, conflict). */
+  default void retrying(Action action, String operation, int attempt, Duration delay, String reason) {}
+}

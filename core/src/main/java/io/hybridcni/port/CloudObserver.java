@@ -1,0 +1,15 @@
+package io.hybridcni.port;
+
+import io.hybridcni.observe.CloudFacts;
+import io.hybridcni.spec.HybridNetworkSpec;
+
+/** Reads the Alibaba Cloud half of the observed state. Read-only; implemented by the aliyun-adapter. */
+public interface CloudObserver {
+
+  /**
+   * Observes RAM, the cluster record and its addons for this spec.
+   *
+   * @throws io.hybridcni.error.HybridCniException naming the operation, resource and request id on failure
+   */
+  CloudFacts observe(HybridNetworkSpec spec);
+}
