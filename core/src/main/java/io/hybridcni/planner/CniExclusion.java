@@ -1,7 +1,9 @@
 package io.hybridcni.planner;
 
+import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.NodeSelectorRequirement;
 import io.hybridcni.observe.NodeSelectorTerm;
+import io.hybridcni.observe.Placement;
 import io.hybridcni.spec.NodeLabel;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,5 +35,36 @@ public final class CniExclusion {
       }
     }
     return List.copyOf(result);
+  }
+
+  /**
+   * The exclusion planned again against a placement read after a conflict: the new terms, and the reasons it is
+   * unsafe (empty when safe). It is unsafe when a node that looks on-premises (no ECS provider id) runs Calico
+   * now and the new placement would take Calico off it.
+   */
+  public record Replanned(List<NodeSelectorTerm> before, List<NodeSelectorTerm> after, List<String> unsafeReasons) {
+    public Replanned {
+      before = List.copyOf(before);
+      after = List.copyOf(after);
+      unsafeReasons = List.copyOf(unsafeReasons);
+    }
+
+    public boolean unchanged() {
+      return before.equals(after);
+    }
+  }
+
+  /** Re-plans the exclusion for {@code current} (re-read after a 409) and checks it against {@code nodes}. */
+  public static Replanned replan(Placement current, NodeLabel label, List<NodeInfo> nodes) {
+    List<NodeSelectorTerm> after = exclude(current.requiredTerms(), label);
+    Placement next = current.withRequiredTerms(after);
+    NodeClassifier classifier = new NodeClassifier(label);
+    List<String> unsafe = new ArrayList<>();
+    for (NodeInfo node : nodes) {
+      if (node.runsCalico() && !next.allows(node) && !classifier.cloud(node)) {
+        unsafe.add("Calico would leave " + classifier.describe(node));
+      }
+    }
+    return new Replanned(current.requiredTerms(), after, unsafe);
   }
 }
