@@ -19,9 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Decides the runbook scenario from the on-premises CNI signals of an {@link ObservedState}. Pure: no I/O.
- * Where the signals do not decide (Calico CrossSubnet, Flannel host-gw, Cilium native routing, two CNIs at once,
- * no CNI at all) the answer is {@link Scenario#UNKNOWN} with a blocker asking the user to set the mode: never a
- * guess.
+ * Where the signals do not decide (Calico CrossSubnet, Flannel host-gw, Cilium native routing, settings whose
+ * meaning depends on a version that is not known, two CNIs at once, no CNI at all) the answer is
+ * {@link Scenario#UNKNOWN} with a blocker asking the user to set the mode: never a guess. For the same reason the
+ * detection names no CNI workload it has not observed.
  */
 public final class ScenarioDetector {
 
@@ -50,25 +51,29 @@ public final class ScenarioDetector {
       readings.add(cilium(state.cni().cilium(), evidence));
     }
     if (readings.isEmpty()) {
-      String why = "No on-premises CNI was found (no Calico, Flannel or Cilium configuration).";
-      return undecided(null, why + " If on-premises pods use the host network, set network.mode: HOST_NETWORK.",
-          evidence, null);
+      String why = state.cni().calico() == null
+          ? "No on-premises CNI was found (no Calico, Flannel or Cilium configuration)."
+          : "No on-premises CNI carries pod traffic (Calico runs policy-only and no Flannel or Cilium was found).";
+      return undecided(null, "no CNI found",
+          why + " If on-premises pods use the host network, set network.mode: HOST_NETWORK.", evidence, null);
     }
     if (readings.size() > 1) {
       List<String> names = readings.stream().map(r -> r.cni + " (" + r.summary + ")").toList();
       return undecided(String.join("+", readings.stream().map(Reading::cni).toList()),
+          "more than one CNI: " + String.join(", ", names),
           "More than one CNI configures pod networking: " + String.join(", ", names) + "." + SET_MODE, evidence,
           null);
     }
     Reading r = readings.get(0);
     if (r.scenario == Scenario.UNKNOWN) {
-      return undecided(r.cni, r.undecidedReason + SET_MODE, evidence, r.workload);
+      return undecided(r.cni, r.summary, r.undecidedReason + SET_MODE, evidence, r.workload);
     }
     return new Detection(r.scenario, r.cni, r.summary, evidence, r.workload, List.of());
   }
 
-  private static Detection undecided(String cni, String message, List<String> evidence, WorkloadRef workload) {
-    return new Detection(Scenario.UNKNOWN, cni, "undecided", evidence, workload,
+  private static Detection undecided(String cni, String what, String message, List<String> evidence,
+      WorkloadRef workload) {
+    return new Detection(Scenario.UNKNOWN, cni, "undecided: " + what, evidence, workload,
         List.of(Finding.blocker(UNDECIDED, message, evidence)));
   }
 
@@ -83,8 +88,11 @@ public final class ScenarioDetector {
           + "belongs in its spec.calicoNodeDaemonSet)");
     } else if (calico.daemonSet() != null) {
       workload = calico.daemonSet().ref();
+      evidence.add("DaemonSet " + workload.namespace() + "/" + workload.name() + " runs calico-node");
     } else {
-      workload = WorkloadRef.daemonSet("kube-system", "calico-node");
+      // Naming kube-system/calico-node here would be a guess that only fails at apply time.
+      workload = null;
+      evidence.add("no calico-node DaemonSet observed");
     }
 
     String backend = calicoBackend(calico, evidence);
@@ -94,7 +102,14 @@ public final class ScenarioDetector {
     }
 
     List<String> modes = new ArrayList<>();
-    List<IpPool> pools = calico.ipPools().stream().filter(p -> !p.disabled()).toList();
+    List<IpPool> pools = new ArrayList<>();
+    for (IpPool p : calico.ipPools()) {
+      if (p.disabled()) {
+        evidence.add("IPPool " + p.name() + (p.cidr() == null ? "" : " " + p.cidr()) + " is disabled: ignored");
+      } else {
+        pools.add(p);
+      }
+    }
     if (!pools.isEmpty()) {
       for (IpPool p : pools) {
         evidence.add("IPPool " + p.name() + (p.cidr() == null ? "" : " " + p.cidr()) + ": ipipMode="
@@ -102,8 +117,10 @@ public final class ScenarioDetector {
         modes.add(classifyPool(p.effectiveIpipMode(), p.effectiveVxlanMode()));
       }
     } else if (installation != null && !installation.pools().isEmpty()) {
+      // The operator defaults to IPIP, or to VXLAN when BGP is disabled (IPIP needs BGP to carry routes).
+      String defaultEncapsulation = "Disabled".equalsIgnoreCase(installation.bgp()) ? "VXLAN" : "IPIP";
       for (TigeraInstallation.Pool p : installation.pools()) {
-        String enc = p.encapsulation() == null ? "IPIP" : p.encapsulation();
+        String enc = p.encapsulation() == null ? defaultEncapsulation : p.encapsulation();
         evidence.add("Installation pool " + p.cidr() + ": encapsulation=" + enc
             + (p.encapsulation() == null ? " (absent, the operator's default)" : ""));
         modes.add(classifyEncapsulation(enc));
@@ -111,7 +128,8 @@ public final class ScenarioDetector {
     } else {
       String ipip = calico.nodeEnv().get("CALICO_IPV4POOL_IPIP");
       String vxlan = calico.nodeEnv().get("CALICO_IPV4POOL_VXLAN");
-      evidence.add("no IPPool observed; calico-node env CALICO_IPV4POOL_IPIP=" + describeMode(ipip)
+      evidence.add((calico.ipPools().isEmpty() ? "no IPPool observed" : "no enabled IPPool observed")
+          + "; calico-node env CALICO_IPV4POOL_IPIP=" + describeMode(ipip)
           + ", CALICO_IPV4POOL_VXLAN=" + describeMode(vxlan));
       modes.add(classifyPool(ipip == null ? IpPool.NEVER : ipip, vxlan == null ? IpPool.NEVER : vxlan));
     }
