@@ -239,30 +239,47 @@ public final class ScenarioDetector {
     try {
       conf = JSON.readTree(flannel.netConfJson());
     } catch (JacksonException e) {
-      evidence.add(where + " net-conf.json is not JSON");
-      return new Reading("flannel", Scenario.UNKNOWN, "Flannel with unreadable net-conf.json",
-          "Flannel's net-conf.json in " + where + " is not valid JSON.", workload);
+      conf = null;
     }
+    if (conf == null || !conf.isObject()) {
+      evidence.add(where + " net-conf.json is not a JSON object");
+      return new Reading("flannel", Scenario.UNKNOWN, "Flannel with unreadable net-conf.json",
+          "Flannel's net-conf.json in " + where + " is not a JSON object.", workload);
+    }
+    // Flannel decodes net-conf.json with Go's encoding/json: keys match case-insensitively, a missing Backend
+    // means udp, but a Backend without a Type is an error ("unknown backend type").
     JsonNode backend = ignoreCase(conf, "Backend");
-    JsonNode type = backend == null ? null : ignoreCase(backend, "Type");
-    String backendType = type == null || !type.isString() ? "udp" : type.asString().toLowerCase(Locale.ROOT);
-    evidence.add(where + " net-conf.json Backend.Type=" + (type == null ? "absent (udp)" : type.asString()));
-    JsonNode direct = backend == null ? null : ignoreCase(backend, "DirectRouting");
-    boolean directRouting = direct != null && direct.asBoolean(false);
+    String backendType;
+    if (backend == null) {
+      evidence.add(where + " net-conf.json Backend.Type=absent (udp)");
+      backendType = "udp";
+    } else {
+      JsonNode type = ignoreCase(backend, "Type");
+      if (type == null || !type.isString() || type.asString().isEmpty()) {
+        evidence.add(where + " net-conf.json Backend has no Type string: " + backend);
+        return new Reading("flannel", Scenario.UNKNOWN, "Flannel Backend without Type",
+            "Flannel's net-conf.json in " + where + " has a Backend without a Type, which flannel refuses.",
+            workload);
+      }
+      evidence.add(where + " net-conf.json Backend.Type=" + type.asString());
+      backendType = type.asString().toLowerCase(Locale.ROOT);
+    }
+    JsonNode direct = ignoreCase(backend, "DirectRouting");
+    boolean directRouting = direct != null && direct.isBoolean() && direct.asBoolean();
     if (directRouting) {
       evidence.add(where + " net-conf.json Backend.DirectRouting=true");
     }
     switch (backendType) {
       case "vxlan":
-        if (directRouting) {
-          return new Reading("flannel", Scenario.UNKNOWN, "Flannel VXLAN with DirectRouting",
-              "Flannel VXLAN with DirectRouting routes natively between nodes of one subnet.", workload);
-        }
-        return new Reading("flannel", Scenario.OVERLAY, "Flannel VXLAN overlay", null, workload);
-      case "udp":
       case "ipip":
-        return new Reading("flannel", Scenario.OVERLAY, "Flannel " + backendType.toUpperCase(Locale.ROOT)
-            + " overlay", null, workload);
+        String name = backendType.toUpperCase(Locale.ROOT);
+        if (directRouting) {
+          return new Reading("flannel", Scenario.UNKNOWN, "Flannel " + name + " with DirectRouting",
+              "Flannel " + name + " with DirectRouting routes natively between nodes of one subnet.", workload);
+        }
+        return new Reading("flannel", Scenario.OVERLAY, "Flannel " + name + " overlay", null, workload);
+      case "udp":
+        return new Reading("flannel", Scenario.OVERLAY, "Flannel UDP overlay", null, workload);
       case "host-gw":
         return new Reading("flannel", Scenario.UNKNOWN, "Flannel host-gw",
             "Flannel host-gw routes pod traffic through node IPs on one layer-2 network, which cloud nodes are "

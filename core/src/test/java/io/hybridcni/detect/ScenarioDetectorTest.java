@@ -401,6 +401,130 @@ class ScenarioDetectorTest {
     }
   }
 
+  // ---- Flannel ------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Flannel {
+
+    @Test
+    void vxlanIsAnOverlay() {
+      Detection d = detect(flannel("{\"Network\": \"10.244.0.0/16\", \"Backend\": {\"Type\": \"vxlan\"}}"));
+
+      assertDecided(d, Scenario.OVERLAY, "flannel");
+      assertThat(d.summary()).isEqualTo("Flannel VXLAN overlay");
+      assertThat(d.evidence()).containsExactly("ConfigMap kube-flannel/kube-flannel-cfg net-conf.json Backend.Type=vxlan");
+      assertThat(d.cniWorkload()).isEqualTo(FLANNEL_DS);
+    }
+
+    @Test
+    void backendAndTypeKeysMatchInAnyCase() {
+      Detection lower = detect(flannel("{\"Network\": \"10.244.0.0/16\", \"backend\": {\"type\": \"vxlan\"}}"));
+      Detection upper = detect(flannel("{\"Network\": \"10.244.0.0/16\", \"BACKEND\": {\"TYPE\": \"VXLAN\"}}"));
+
+      assertDecided(lower, Scenario.OVERLAY, "flannel");
+      assertDecided(upper, Scenario.OVERLAY, "flannel");
+      assertThat(upper.evidence()).contains("ConfigMap kube-flannel/kube-flannel-cfg net-conf.json Backend.Type=VXLAN");
+    }
+
+    @Test
+    void absentBackendMeansUdpWhichIsAnOverlay() {
+      Detection d = detect(flannel("{\"Network\": \"10.244.0.0/16\"}"));
+
+      assertDecided(d, Scenario.OVERLAY, "flannel");
+      assertThat(d.summary()).isEqualTo("Flannel UDP overlay");
+      assertThat(d.evidence()).containsExactly(
+          "ConfigMap kube-flannel/kube-flannel-cfg net-conf.json Backend.Type=absent (udp)");
+    }
+
+    @Test
+    void backendWithoutTypeIsUndecidedBecauseFlannelRefusesIt() {
+      Detection empty = detect(flannel("{\"Network\": \"10.244.0.0/16\", \"Backend\": {}}"));
+      Detection nullBackend = detect(flannel("{\"Network\": \"10.244.0.0/16\", \"Backend\": null}"));
+      Detection numericType = detect(flannel("{\"Network\": \"10.244.0.0/16\", \"Backend\": {\"Type\": 1}}"));
+
+      assertUndecided(empty, "flannel");
+      assertUndecided(nullBackend, "flannel");
+      assertUndecided(numericType, "flannel");
+    }
+
+    @Test
+    void hostGwIsUndecided() {
+      Finding blocker = assertUndecided(detect(flannel("{\"Backend\": {\"Type\": \"host-gw\"}}")), "flannel");
+
+      assertThat(blocker.message()).contains("host-gw");
+    }
+
+    @Test
+    void vxlanWithDirectRoutingIsUndecided() {
+      Detection d = detect(flannel("{\"Backend\": {\"Type\": \"vxlan\", \"DirectRouting\": true}}"));
+
+      assertUndecided(d, "flannel");
+      assertThat(d.evidence()).contains("ConfigMap kube-flannel/kube-flannel-cfg net-conf.json Backend.DirectRouting=true");
+    }
+
+    @Test
+    void vxlanWithDirectRoutingFalseIsAnOverlay() {
+      assertDecided(detect(flannel("{\"Backend\": {\"Type\": \"vxlan\", \"directrouting\": false}}")),
+          Scenario.OVERLAY, "flannel");
+    }
+
+    @Test
+    void ipipIsAnOverlayUnlessItRoutesDirectly() {
+      assertDecided(detect(flannel("{\"Backend\": {\"Type\": \"ipip\"}}")), Scenario.OVERLAY, "flannel");
+      assertUndecided(detect(flannel("{\"Backend\": {\"Type\": \"ipip\", \"DirectRouting\": true}}")), "flannel");
+    }
+
+    @Test
+    void backendTheRunbookDoesNotCoverIsUndecided() {
+      assertUndecided(detect(flannel("{\"Backend\": {\"Type\": \"wireguard\"}}")), "flannel");
+    }
+
+    @Test
+    void missingNetConfIsUndecided() {
+      Detection d = detect(flannel(null));
+
+      assertUndecided(d, "flannel");
+      assertThat(d.evidence()).containsExactly("ConfigMap kube-flannel/kube-flannel-cfg has no net-conf.json");
+    }
+
+    @Test
+    void netConfThatIsNotJsonIsUndecided() {
+      Detection d = detect(flannel("Backend: vxlan"));
+
+      assertUndecided(d, "flannel");
+      assertThat(d.evidence()).containsExactly("ConfigMap kube-flannel/kube-flannel-cfg net-conf.json is not a JSON object");
+    }
+
+    @Test
+    void netConfThatIsEmptyOrNotAnObjectIsUndecidedNotUdp() {
+      assertUndecided(detect(flannel("")), "flannel");
+      assertUndecided(detect(flannel("[]")), "flannel");
+      assertUndecided(detect(flannel("\"vxlan\"")), "flannel");
+    }
+
+    @Test
+    void flannelIsFoundInKubeSystemAsWellAsKubeFlannel() {
+      WorkloadRef older = WorkloadRef.daemonSet("kube-system", "kube-flannel-ds-amd64");
+
+      Detection d = detector.detect(ObservedState.builder()
+          .flannel(new FlannelFacts("kube-system", "{\"Backend\": {\"Type\": \"vxlan\"}}", daemonSet(older)))
+          .build());
+
+      assertDecided(d, Scenario.OVERLAY, "flannel");
+      assertThat(d.evidence()).containsExactly("ConfigMap kube-system/kube-flannel-cfg net-conf.json Backend.Type=vxlan");
+      assertThat(d.cniWorkload()).isEqualTo(older);
+    }
+
+    @Test
+    void flannelWithoutADaemonSetNamesNoWorkload() {
+      Detection d = detector.detect(ObservedState.builder()
+          .flannel(new FlannelFacts("kube-flannel", "{\"Backend\": {\"Type\": \"vxlan\"}}", null)).build());
+
+      assertDecided(d, Scenario.OVERLAY, "flannel");
+      assertThat(d.cniWorkload()).isNull();
+    }
+  }
+
   // ---- several CNIs, none, determinism ------------------------------------------------------------------------
 
   @Test
