@@ -308,51 +308,89 @@ public final class ScenarioDetector {
     WorkloadRef workload = cilium.daemonSet() == null ? null : cilium.daemonSet().ref();
     Map<String, String> config = cilium.config();
     int[] version = parseVersion(cilium.version());
-    evidence.add("Cilium version " + (cilium.version() == null ? "unknown" : cilium.version()));
-    boolean modern;
-    if (version != null) {
-      modern = version[0] > 1 || (version[0] == 1 && version[1] >= 14);
-      // 1.14 still honours the deprecated 'tunnel' key when 'routing-mode' is not set.
-      if (modern && version[0] == 1 && version[1] == 14 && !config.containsKey("routing-mode")
-          && config.containsKey("tunnel")) {
-        modern = false;
+    evidence.add("Cilium version " + (cilium.version() == null ? "unknown" : cilium.version())
+        + (cilium.version() != null && version == null ? " (not a version number)" : ""));
+    boolean hasTunnel = config.containsKey("tunnel");
+    boolean hasModern = config.containsKey("routing-mode") || config.containsKey("tunnel-protocol");
+
+    // Which keys count depends on the version: 'tunnel' until 1.14 (deprecated there), 'routing-mode' and
+    // 'tunnel-protocol' from 1.14 on. When the version does not settle which keys the agent honours, every
+    // possible reading is taken and the answer stands only if they all agree.
+    List<CiliumMode> readings = new ArrayList<>();
+    if (version == null) {
+      readings.add(legacyMode(config, evidence));
+      readings.add(modernMode(config, evidence));
+    } else if (version[0] == 1 && version[1] < 14) {
+      if (hasModern) {
+        evidence.add("cilium-config routing-mode/tunnel-protocol are ignored before Cilium 1.14");
       }
+      readings.add(legacyMode(config, evidence));
+    } else if (version[0] == 1 && version[1] == 14) {
+      if (hasTunnel) {
+        evidence.add("cilium-config tunnel is deprecated but still honoured by Cilium 1.14");
+        readings.add(legacyMode(config, evidence));
+      }
+      if (hasModern || !hasTunnel) {
+        readings.add(modernMode(config, evidence));
+      }
+    } else if (version[0] < 1) {
+      readings.add(legacyMode(config, evidence));
     } else {
-      modern = config.containsKey("routing-mode") || config.containsKey("tunnel-protocol")
-          || !config.containsKey("tunnel");
-    }
-    if (modern) {
-      String routing = config.getOrDefault("routing-mode", "tunnel");
-      evidence.add("cilium-config routing-mode=" + (config.containsKey("routing-mode") ? routing : "absent (tunnel)"));
-      if (routing.equals("native")) {
-        return new Reading("cilium", Scenario.UNKNOWN, "Cilium native routing",
-            "Cilium routes pod traffic natively (routing-mode: native), which may rely on BGP or on host routes.",
-            workload);
+      if (hasTunnel) {
+        evidence.add("cilium-config tunnel=" + config.get("tunnel") + " is ignored since Cilium 1.15");
       }
-      if (!routing.equals("tunnel")) {
-        return new Reading("cilium", Scenario.UNKNOWN, "Cilium routing-mode " + routing,
-            "Cilium's routing-mode " + routing + " is not one hybridcni recognises.", workload);
-      }
-      String protocol = config.getOrDefault("tunnel-protocol", "vxlan");
-      evidence.add("cilium-config tunnel-protocol="
-          + (config.containsKey("tunnel-protocol") ? protocol : "absent (vxlan)"));
-      return tunnel(protocol, workload);
+      readings.add(modernMode(config, evidence));
     }
+    List<CiliumMode> distinct = readings.stream().distinct().toList();
+    if (distinct.size() > 1) {
+      String alternatives = String.join(" or ", distinct.stream().map(CiliumMode::summary).toList());
+      return new Reading("cilium", Scenario.UNKNOWN, "Cilium routing depends on its version",
+          "Cilium's configuration reads as " + alternatives + " depending on which keys its version honours ("
+              + (version == null ? "the version is unknown" : "1.14 with both the old and the new keys") + ").",
+          workload);
+    }
+    CiliumMode mode = distinct.get(0);
+    return new Reading("cilium", mode.scenario(), mode.summary(), mode.reason(), workload);
+  }
+
+  /** How one set of keys reads; equal readings are the same decision. */
+  private record CiliumMode(Scenario scenario, String summary, String reason) {}
+
+  /** Before 1.14: {@code tunnel} (vxlan, geneve, disabled; absent = vxlan). */
+  private static CiliumMode legacyMode(Map<String, String> config, List<String> evidence) {
     String tunnel = config.getOrDefault("tunnel", "vxlan");
     evidence.add("cilium-config tunnel=" + (config.containsKey("tunnel") ? tunnel : "absent (vxlan)"));
     if (tunnel.equals("disabled")) {
-      return new Reading("cilium", Scenario.UNKNOWN, "Cilium native routing",
-          "Cilium's tunnel is disabled (native routing), which may rely on BGP or on host routes.", workload);
+      return new CiliumMode(Scenario.UNKNOWN, "Cilium native routing",
+          "Cilium routes pod traffic natively, which may rely on BGP or on host routes.");
     }
-    return tunnel(tunnel, workload);
+    return tunnelMode(tunnel);
   }
 
-  private static Reading tunnel(String protocol, WorkloadRef workload) {
-    if (protocol.equals("vxlan")) {
-      return new Reading("cilium", Scenario.OVERLAY, "Cilium VXLAN overlay", null, workload);
+  /** From 1.14: {@code routing-mode} (tunnel, native; absent = tunnel) and {@code tunnel-protocol} (absent = vxlan). */
+  private static CiliumMode modernMode(Map<String, String> config, List<String> evidence) {
+    String routing = config.getOrDefault("routing-mode", "tunnel");
+    evidence.add("cilium-config routing-mode=" + (config.containsKey("routing-mode") ? routing : "absent (tunnel)"));
+    if (routing.equals("native")) {
+      return new CiliumMode(Scenario.UNKNOWN, "Cilium native routing",
+          "Cilium routes pod traffic natively, which may rely on BGP or on host routes.");
     }
-    return new Reading("cilium", Scenario.UNKNOWN, "Cilium " + protocol + " tunnel",
-        "Cilium tunnels with " + protocol + ", which the runbook does not list as a supported overlay.", workload);
+    if (!routing.equals("tunnel")) {
+      return new CiliumMode(Scenario.UNKNOWN, "Cilium routing-mode " + routing,
+          "Cilium's routing-mode " + routing + " is not one hybridcni recognises.");
+    }
+    String protocol = config.getOrDefault("tunnel-protocol", "vxlan");
+    evidence.add("cilium-config tunnel-protocol="
+        + (config.containsKey("tunnel-protocol") ? protocol : "absent (vxlan)"));
+    return tunnelMode(protocol);
+  }
+
+  private static CiliumMode tunnelMode(String protocol) {
+    if (protocol.equals("vxlan")) {
+      return new CiliumMode(Scenario.OVERLAY, "Cilium VXLAN overlay", null);
+    }
+    return new CiliumMode(Scenario.UNKNOWN, "Cilium " + protocol + " tunnel",
+        "Cilium tunnels with " + protocol + ", which the runbook does not list as a supported overlay.");
   }
 
   /** Major and minor of a version such as {@code v1.15.3} or {@code 1.13.0-rc1}, or {@code null}. */

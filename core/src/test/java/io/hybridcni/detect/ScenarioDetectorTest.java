@@ -525,7 +525,180 @@ class ScenarioDetectorTest {
     }
   }
 
+  // ---- Cilium -------------------------------------------------------------------------------------------------
+
+  @Nested
+  class Cilium {
+
+    @Test
+    void before114TunnelVxlanIsAnOverlay() {
+      Detection d = detect(cilium("v1.13.4", Map.of("tunnel", "vxlan")));
+
+      assertDecided(d, Scenario.OVERLAY, "cilium");
+      assertThat(d.summary()).isEqualTo("Cilium VXLAN overlay");
+      assertThat(d.evidence()).containsExactly("Cilium version v1.13.4", "cilium-config tunnel=vxlan");
+      assertThat(d.cniWorkload()).isEqualTo(CILIUM_DS);
+    }
+
+    @Test
+    void before114AbsentTunnelMeansVxlan() {
+      Detection d = detect(cilium("1.13.0", Map.of()));
+
+      assertDecided(d, Scenario.OVERLAY, "cilium");
+      assertThat(d.evidence()).contains("cilium-config tunnel=absent (vxlan)");
+    }
+
+    @Test
+    void before114TunnelDisabledIsUndecided() {
+      Finding blocker = assertUndecided(detect(cilium("v1.13.4", Map.of("tunnel", "disabled"))), "cilium");
+
+      assertThat(blocker.message()).contains("natively");
+    }
+
+    @Test
+    void before114GeneveIsUndecided() {
+      Finding blocker = assertUndecided(detect(cilium("v1.13.4", Map.of("tunnel", "geneve"))), "cilium");
+
+      assertThat(blocker.message()).contains("geneve");
+    }
+
+    @Test
+    void before114RoutingModeIsIgnored() {
+      Detection d = detect(cilium("v1.13.4", Map.of("routing-mode", "native")));
+
+      assertDecided(d, Scenario.OVERLAY, "cilium");
+      assertThat(d.evidence()).contains("cilium-config routing-mode/tunnel-protocol are ignored before Cilium 1.14");
+    }
+
+    @Test
+    void from115RoutingModeNativeIsUndecided() {
+      Detection d = detect(cilium("v1.15.3", Map.of("routing-mode", "native")));
+
+      assertUndecided(d, "cilium");
+      assertThat(d.evidence()).contains("cilium-config routing-mode=native");
+    }
+
+    @Test
+    void from115AbsentRoutingModeAndProtocolAreAVxlanTunnel() {
+      Detection d = detect(cilium("v1.15.3", Map.of()));
+
+      assertDecided(d, Scenario.OVERLAY, "cilium");
+      assertThat(d.evidence()).containsExactly("Cilium version v1.15.3",
+          "cilium-config routing-mode=absent (tunnel)", "cilium-config tunnel-protocol=absent (vxlan)");
+    }
+
+    @Test
+    void from115GeneveTunnelProtocolIsUndecided() {
+      Detection d = detect(cilium("v1.15.3", Map.of("routing-mode", "tunnel", "tunnel-protocol", "geneve")));
+
+      assertUndecided(d, "cilium");
+      assertThat(d.evidence()).contains("cilium-config tunnel-protocol=geneve");
+    }
+
+    @Test
+    void from115TheRemovedTunnelKeyIsIgnored() {
+      Detection d = detect(cilium("v1.16.0", Map.of("tunnel", "disabled")));
+
+      assertDecided(d, Scenario.OVERLAY, "cilium");
+      assertThat(d.evidence()).contains("cilium-config tunnel=disabled is ignored since Cilium 1.15");
+    }
+
+    @Test
+    void unrecognisedRoutingModeIsUndecided() {
+      assertUndecided(detect(cilium("v1.15.3", Map.of("routing-mode", "magic"))), "cilium");
+    }
+
+    @Test
+    void in114OnlyTheDeprecatedTunnelKeyIsHonoured() {
+      Detection disabled = detect(cilium("v1.14.5", Map.of("tunnel", "disabled")));
+      Detection vxlan = detect(cilium("v1.14.5", Map.of("tunnel", "vxlan")));
+
+      assertUndecided(disabled, "cilium");
+      assertThat(disabled.evidence()).contains("cilium-config tunnel is deprecated but still honoured by Cilium 1.14",
+          "cilium-config tunnel=disabled").noneMatch(e -> e.contains("routing-mode"));
+      assertDecided(vxlan, Scenario.OVERLAY, "cilium");
+    }
+
+    @Test
+    void in114TheNewKeysWorkWithoutTheOldOne() {
+      assertUndecided(detect(cilium("v1.14.5", Map.of("routing-mode", "native"))), "cilium");
+      assertDecided(detect(cilium("v1.14.5", Map.of())), Scenario.OVERLAY, "cilium");
+    }
+
+    @Test
+    void in114OldAndNewKeysThatDisagreeAreUndecided() {
+      Detection d = detect(cilium("v1.14.5", Map.of("tunnel", "vxlan", "routing-mode", "native")));
+
+      Finding blocker = assertUndecided(d, "cilium");
+      assertThat(blocker.message()).contains("Cilium VXLAN overlay or Cilium native routing");
+    }
+
+    @Test
+    void unknownVersionWithoutRoutingKeysIsAVxlanOverlayEitherWay() {
+      Detection d = detect(cilium(null, Map.of()));
+
+      assertDecided(d, Scenario.OVERLAY, "cilium");
+      assertThat(d.evidence()).contains("Cilium version unknown", "cilium-config tunnel=absent (vxlan)",
+          "cilium-config routing-mode=absent (tunnel)");
+    }
+
+    @Test
+    void unknownVersionWithKeysThatReadDifferentlyByVersionIsUndecided() {
+      // 'tunnel: disabled' is native routing before 1.15 and ignored (a VXLAN tunnel) after it.
+      Detection oldKey = detect(cilium(null, Map.of("tunnel", "disabled")));
+      // 'routing-mode: native' is native routing from 1.14 on and ignored (a VXLAN tunnel) before it.
+      Detection newKey = detect(cilium("latest", Map.of("routing-mode", "native", "tunnel", "disabled",
+          "tunnel-protocol", "vxlan")));
+
+      Finding blocker = assertUndecided(oldKey, "cilium");
+      assertThat(blocker.message()).contains("the version is unknown");
+      assertThat(newKey.scenario()).isEqualTo(Scenario.UNKNOWN);
+      assertThat(newKey.evidence()).contains("Cilium version latest (not a version number)");
+    }
+
+    @Test
+    void unknownVersionWithTunnelVxlanIsAnOverlayEitherWay() {
+      assertDecided(detect(cilium(null, Map.of("tunnel", "vxlan"))), Scenario.OVERLAY, "cilium");
+    }
+
+    @Test
+    void versionIsReadFromImageTags() {
+      assertThat(ScenarioDetector.parseVersion("v1.15.3@sha256:0123abcd")).containsExactly(1, 15);
+      assertThat(ScenarioDetector.parseVersion("1.13.0-rc1")).containsExactly(1, 13);
+      assertThat(ScenarioDetector.parseVersion("v1.14")).containsExactly(1, 14);
+      assertThat(ScenarioDetector.parseVersion("latest")).isNull();
+      assertThat(ScenarioDetector.parseVersion("1")).isNull();
+      assertThat(ScenarioDetector.parseVersion(null)).isNull();
+    }
+  }
+
   // ---- several CNIs, none, determinism ------------------------------------------------------------------------
+
+  @Test
+  void calicoBgpTogetherWithCiliumIsUndecided() {
+    ObservedState state = ObservedState.builder()
+        .calico(calico(List.of(pool("p", "Never", "Never")), "bird"))
+        .cilium(cilium("v1.15.3", Map.of()))
+        .build();
+
+    Detection d = detector.detect(state);
+
+    Finding blocker = assertUndecided(d, "calico+cilium");
+    assertThat(blocker.message()).contains("More than one CNI")
+        .contains("calico (Calico BGP (bird, no encapsulation))").contains("cilium (Cilium VXLAN overlay)");
+    assertThat(d.cniWorkload()).isNull();
+    assertThat(d.evidence()).contains("ConfigMap calico-config calico_backend=bird", "Cilium version v1.15.3");
+  }
+
+  @Test
+  void flannelTogetherWithCiliumIsUndecidedEvenWhenBothAreOverlays() {
+    ObservedState state = ObservedState.builder()
+        .flannel(flannel("{\"Backend\": {\"Type\": \"vxlan\"}}"))
+        .cilium(cilium("v1.15.3", Map.of()))
+        .build();
+
+    assertUndecided(detector.detect(state), "flannel+cilium");
+  }
 
   @Test
   void noCniAtAllIsUndecidedAndMentionsHostNetwork() {
@@ -535,5 +708,29 @@ class ScenarioDetectorTest {
     assertThat(blocker.message()).contains("No on-premises CNI was found").contains("HOST_NETWORK");
     assertThat(d.evidence()).isEmpty();
     assertThat(d.cniWorkload()).isNull();
+  }
+
+  @Test
+  void sameInputTwiceGivesEqualDetections() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("CALICO_IPV4POOL_VXLAN", "Never");
+    env.put("CALICO_IPV4POOL_IPIP", "Always");
+    Map<String, String> sameEnvOtherOrder = new LinkedHashMap<>();
+    sameEnvOtherOrder.put("CALICO_IPV4POOL_IPIP", "Always");
+    sameEnvOtherOrder.put("CALICO_IPV4POOL_VXLAN", "Never");
+    ObservedState first = ObservedState.builder()
+        .calico(calico(List.of(), "bird", env))
+        .cilium(cilium("v1.14.2", Map.of("tunnel", "vxlan", "routing-mode", "native")))
+        .build();
+    ObservedState second = ObservedState.builder()
+        .calico(calico(List.of(), "bird", sameEnvOtherOrder))
+        .cilium(cilium("v1.14.2", Map.of("routing-mode", "native", "tunnel", "vxlan")))
+        .build();
+
+    Detection a = detector.detect(first);
+    Detection b = new ScenarioDetector().detect(second);
+
+    assertThat(a).isEqualTo(b);
+    assertThat(detector.detect(first)).isEqualTo(a);
   }
 }
