@@ -19,9 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Decides the runbook scenario from the on-premises CNI signals of an {@link ObservedState}. Pure: no I/O.
- * Where the signals do not decide (Calico CrossSubnet, Flannel host-gw, Cilium native routing, two CNIs at once,
- * no CNI at all) the answer is {@link Scenario#UNKNOWN} with a blocker asking the user to set the mode: never a
- * guess.
+ * Where the signals do not decide (Calico CrossSubnet, Flannel host-gw, Cilium native routing, settings whose
+ * meaning depends on a version that is not known, two CNIs at once, no CNI at all) the answer is
+ * {@link Scenario#UNKNOWN} with a blocker asking the user to set the mode: never a guess. For the same reason the
+ * detection names no CNI workload it has not observed.
  */
 public final class ScenarioDetector {
 
@@ -50,25 +51,29 @@ public final class ScenarioDetector {
       readings.add(cilium(state.cni().cilium(), evidence));
     }
     if (readings.isEmpty()) {
-      String why = "No on-premises CNI was found (no Calico, Flannel or Cilium configuration).";
-      return undecided(null, why + " If on-premises pods use the host network, set network.mode: HOST_NETWORK.",
-          evidence, null);
+      String why = state.cni().calico() == null
+          ? "No on-premises CNI was found (no Calico, Flannel or Cilium configuration)."
+          : "No on-premises CNI carries pod traffic (Calico runs policy-only and no Flannel or Cilium was found).";
+      return undecided(null, "no CNI found",
+          why + " If on-premises pods use the host network, set network.mode: HOST_NETWORK.", evidence, null);
     }
     if (readings.size() > 1) {
       List<String> names = readings.stream().map(r -> r.cni + " (" + r.summary + ")").toList();
       return undecided(String.join("+", readings.stream().map(Reading::cni).toList()),
+          "more than one CNI: " + String.join(", ", names),
           "More than one CNI configures pod networking: " + String.join(", ", names) + "." + SET_MODE, evidence,
           null);
     }
     Reading r = readings.get(0);
     if (r.scenario == Scenario.UNKNOWN) {
-      return undecided(r.cni, r.undecidedReason + SET_MODE, evidence, r.workload);
+      return undecided(r.cni, r.summary, r.undecidedReason + SET_MODE, evidence, r.workload);
     }
     return new Detection(r.scenario, r.cni, r.summary, evidence, r.workload, List.of());
   }
 
-  private static Detection undecided(String cni, String message, List<String> evidence, WorkloadRef workload) {
-    return new Detection(Scenario.UNKNOWN, cni, "undecided", evidence, workload,
+  private static Detection undecided(String cni, String what, String message, List<String> evidence,
+      WorkloadRef workload) {
+    return new Detection(Scenario.UNKNOWN, cni, "undecided: " + what, evidence, workload,
         List.of(Finding.blocker(UNDECIDED, message, evidence)));
   }
 
@@ -83,8 +88,11 @@ public final class ScenarioDetector {
           + "belongs in its spec.calicoNodeDaemonSet)");
     } else if (calico.daemonSet() != null) {
       workload = calico.daemonSet().ref();
+      evidence.add("DaemonSet " + workload.namespace() + "/" + workload.name() + " runs calico-node");
     } else {
-      workload = WorkloadRef.daemonSet("kube-system", "calico-node");
+      // Naming kube-system/calico-node here would be a guess that only fails at apply time.
+      workload = null;
+      evidence.add("no calico-node DaemonSet observed");
     }
 
     String backend = calicoBackend(calico, evidence);
@@ -94,7 +102,14 @@ public final class ScenarioDetector {
     }
 
     List<String> modes = new ArrayList<>();
-    List<IpPool> pools = calico.ipPools().stream().filter(p -> !p.disabled()).toList();
+    List<IpPool> pools = new ArrayList<>();
+    for (IpPool p : calico.ipPools()) {
+      if (p.disabled()) {
+        evidence.add("IPPool " + p.name() + (p.cidr() == null ? "" : " " + p.cidr()) + " is disabled: ignored");
+      } else {
+        pools.add(p);
+      }
+    }
     if (!pools.isEmpty()) {
       for (IpPool p : pools) {
         evidence.add("IPPool " + p.name() + (p.cidr() == null ? "" : " " + p.cidr()) + ": ipipMode="
@@ -102,8 +117,10 @@ public final class ScenarioDetector {
         modes.add(classifyPool(p.effectiveIpipMode(), p.effectiveVxlanMode()));
       }
     } else if (installation != null && !installation.pools().isEmpty()) {
+      // The operator defaults to IPIP, or to VXLAN when BGP is disabled (IPIP needs BGP to carry routes).
+      String defaultEncapsulation = "Disabled".equalsIgnoreCase(installation.bgp()) ? "VXLAN" : "IPIP";
       for (TigeraInstallation.Pool p : installation.pools()) {
-        String enc = p.encapsulation() == null ? "IPIP" : p.encapsulation();
+        String enc = p.encapsulation() == null ? defaultEncapsulation : p.encapsulation();
         evidence.add("Installation pool " + p.cidr() + ": encapsulation=" + enc
             + (p.encapsulation() == null ? " (absent, the operator's default)" : ""));
         modes.add(classifyEncapsulation(enc));
@@ -111,7 +128,8 @@ public final class ScenarioDetector {
     } else {
       String ipip = calico.nodeEnv().get("CALICO_IPV4POOL_IPIP");
       String vxlan = calico.nodeEnv().get("CALICO_IPV4POOL_VXLAN");
-      evidence.add("no IPPool observed; calico-node env CALICO_IPV4POOL_IPIP=" + describeMode(ipip)
+      evidence.add((calico.ipPools().isEmpty() ? "no IPPool observed" : "no enabled IPPool observed")
+          + "; calico-node env CALICO_IPV4POOL_IPIP=" + describeMode(ipip)
           + ", CALICO_IPV4POOL_VXLAN=" + describeMode(vxlan));
       modes.add(classifyPool(ipip == null ? IpPool.NEVER : ipip, vxlan == null ? IpPool.NEVER : vxlan));
     }
@@ -221,30 +239,47 @@ public final class ScenarioDetector {
     try {
       conf = JSON.readTree(flannel.netConfJson());
     } catch (JacksonException e) {
-      evidence.add(where + " net-conf.json is not JSON");
-      return new Reading("flannel", Scenario.UNKNOWN, "Flannel with unreadable net-conf.json",
-          "Flannel's net-conf.json in " + where + " is not valid JSON.", workload);
+      conf = null;
     }
+    if (conf == null || !conf.isObject()) {
+      evidence.add(where + " net-conf.json is not a JSON object");
+      return new Reading("flannel", Scenario.UNKNOWN, "Flannel with unreadable net-conf.json",
+          "Flannel's net-conf.json in " + where + " is not a JSON object.", workload);
+    }
+    // Flannel decodes net-conf.json with Go's encoding/json: keys match case-insensitively, a missing Backend
+    // means udp, but a Backend without a Type is an error ("unknown backend type").
     JsonNode backend = ignoreCase(conf, "Backend");
-    JsonNode type = backend == null ? null : ignoreCase(backend, "Type");
-    String backendType = type == null || !type.isString() ? "udp" : type.asString().toLowerCase(Locale.ROOT);
-    evidence.add(where + " net-conf.json Backend.Type=" + (type == null ? "absent (udp)" : type.asString()));
-    JsonNode direct = backend == null ? null : ignoreCase(backend, "DirectRouting");
-    boolean directRouting = direct != null && direct.asBoolean(false);
+    String backendType;
+    if (backend == null) {
+      evidence.add(where + " net-conf.json Backend.Type=absent (udp)");
+      backendType = "udp";
+    } else {
+      JsonNode type = ignoreCase(backend, "Type");
+      if (type == null || !type.isString() || type.asString().isEmpty()) {
+        evidence.add(where + " net-conf.json Backend has no Type string: " + backend);
+        return new Reading("flannel", Scenario.UNKNOWN, "Flannel Backend without Type",
+            "Flannel's net-conf.json in " + where + " has a Backend without a Type, which flannel refuses.",
+            workload);
+      }
+      evidence.add(where + " net-conf.json Backend.Type=" + type.asString());
+      backendType = type.asString().toLowerCase(Locale.ROOT);
+    }
+    JsonNode direct = ignoreCase(backend, "DirectRouting");
+    boolean directRouting = direct != null && direct.isBoolean() && direct.asBoolean();
     if (directRouting) {
       evidence.add(where + " net-conf.json Backend.DirectRouting=true");
     }
     switch (backendType) {
       case "vxlan":
-        if (directRouting) {
-          return new Reading("flannel", Scenario.UNKNOWN, "Flannel VXLAN with DirectRouting",
-              "Flannel VXLAN with DirectRouting routes natively between nodes of one subnet.", workload);
-        }
-        return new Reading("flannel", Scenario.OVERLAY, "Flannel VXLAN overlay", null, workload);
-      case "udp":
       case "ipip":
-        return new Reading("flannel", Scenario.OVERLAY, "Flannel " + backendType.toUpperCase(Locale.ROOT)
-            + " overlay", null, workload);
+        String name = backendType.toUpperCase(Locale.ROOT);
+        if (directRouting) {
+          return new Reading("flannel", Scenario.UNKNOWN, "Flannel " + name + " with DirectRouting",
+              "Flannel " + name + " with DirectRouting routes natively between nodes of one subnet.", workload);
+        }
+        return new Reading("flannel", Scenario.OVERLAY, "Flannel " + name + " overlay", null, workload);
+      case "udp":
+        return new Reading("flannel", Scenario.OVERLAY, "Flannel UDP overlay", null, workload);
       case "host-gw":
         return new Reading("flannel", Scenario.UNKNOWN, "Flannel host-gw",
             "Flannel host-gw routes pod traffic through node IPs on one layer-2 network, which cloud nodes are "
@@ -273,51 +308,89 @@ public final class ScenarioDetector {
     WorkloadRef workload = cilium.daemonSet() == null ? null : cilium.daemonSet().ref();
     Map<String, String> config = cilium.config();
     int[] version = parseVersion(cilium.version());
-    evidence.add("Cilium version " + (cilium.version() == null ? "unknown" : cilium.version()));
-    boolean modern;
-    if (version != null) {
-      modern = version[0] > 1 || (version[0] == 1 && version[1] >= 14);
-      // 1.14 still honours the deprecated 'tunnel' key when 'routing-mode' is not set.
-      if (modern && version[0] == 1 && version[1] == 14 && !config.containsKey("routing-mode")
-          && config.containsKey("tunnel")) {
-        modern = false;
+    evidence.add("Cilium version " + (cilium.version() == null ? "unknown" : cilium.version())
+        + (cilium.version() != null && version == null ? " (not a version number)" : ""));
+    boolean hasTunnel = config.containsKey("tunnel");
+    boolean hasModern = config.containsKey("routing-mode") || config.containsKey("tunnel-protocol");
+
+    // Which keys count depends on the version: 'tunnel' until 1.14 (deprecated there), 'routing-mode' and
+    // 'tunnel-protocol' from 1.14 on. When the version does not settle which keys the agent honours, every
+    // possible reading is taken and the answer stands only if they all agree.
+    List<CiliumMode> readings = new ArrayList<>();
+    if (version == null) {
+      readings.add(legacyMode(config, evidence));
+      readings.add(modernMode(config, evidence));
+    } else if (version[0] == 1 && version[1] < 14) {
+      if (hasModern) {
+        evidence.add("cilium-config routing-mode/tunnel-protocol are ignored before Cilium 1.14");
       }
+      readings.add(legacyMode(config, evidence));
+    } else if (version[0] == 1 && version[1] == 14) {
+      if (hasTunnel) {
+        evidence.add("cilium-config tunnel is deprecated but still honoured by Cilium 1.14");
+        readings.add(legacyMode(config, evidence));
+      }
+      if (hasModern || !hasTunnel) {
+        readings.add(modernMode(config, evidence));
+      }
+    } else if (version[0] < 1) {
+      readings.add(legacyMode(config, evidence));
     } else {
-      modern = config.containsKey("routing-mode") || config.containsKey("tunnel-protocol")
-          || !config.containsKey("tunnel");
-    }
-    if (modern) {
-      String routing = config.getOrDefault("routing-mode", "tunnel");
-      evidence.add("cilium-config routing-mode=" + (config.containsKey("routing-mode") ? routing : "absent (tunnel)"));
-      if (routing.equals("native")) {
-        return new Reading("cilium", Scenario.UNKNOWN, "Cilium native routing",
-            "Cilium routes pod traffic natively (routing-mode: native), which may rely on BGP or on host routes.",
-            workload);
+      if (hasTunnel) {
+        evidence.add("cilium-config tunnel=" + config.get("tunnel") + " is ignored since Cilium 1.15");
       }
-      if (!routing.equals("tunnel")) {
-        return new Reading("cilium", Scenario.UNKNOWN, "Cilium routing-mode " + routing,
-            "Cilium's routing-mode " + routing + " is not one hybridcni recognises.", workload);
-      }
-      String protocol = config.getOrDefault("tunnel-protocol", "vxlan");
-      evidence.add("cilium-config tunnel-protocol="
-          + (config.containsKey("tunnel-protocol") ? protocol : "absent (vxlan)"));
-      return tunnel(protocol, workload);
+      readings.add(modernMode(config, evidence));
     }
+    List<CiliumMode> distinct = readings.stream().distinct().toList();
+    if (distinct.size() > 1) {
+      String alternatives = String.join(" or ", distinct.stream().map(CiliumMode::summary).toList());
+      return new Reading("cilium", Scenario.UNKNOWN, "Cilium routing depends on its version",
+          "Cilium's configuration reads as " + alternatives + " depending on which keys its version honours ("
+              + (version == null ? "the version is unknown" : "1.14 with both the old and the new keys") + ").",
+          workload);
+    }
+    CiliumMode mode = distinct.get(0);
+    return new Reading("cilium", mode.scenario(), mode.summary(), mode.reason(), workload);
+  }
+
+  /** How one set of keys reads; equal readings are the same decision. */
+  private record CiliumMode(Scenario scenario, String summary, String reason) {}
+
+  /** Before 1.14: {@code tunnel} (vxlan, geneve, disabled; absent = vxlan). */
+  private static CiliumMode legacyMode(Map<String, String> config, List<String> evidence) {
     String tunnel = config.getOrDefault("tunnel", "vxlan");
     evidence.add("cilium-config tunnel=" + (config.containsKey("tunnel") ? tunnel : "absent (vxlan)"));
     if (tunnel.equals("disabled")) {
-      return new Reading("cilium", Scenario.UNKNOWN, "Cilium native routing",
-          "Cilium's tunnel is disabled (native routing), which may rely on BGP or on host routes.", workload);
+      return new CiliumMode(Scenario.UNKNOWN, "Cilium native routing",
+          "Cilium routes pod traffic natively, which may rely on BGP or on host routes.");
     }
-    return tunnel(tunnel, workload);
+    return tunnelMode(tunnel);
   }
 
-  private static Reading tunnel(String protocol, WorkloadRef workload) {
-    if (protocol.equals("vxlan")) {
-      return new Reading("cilium", Scenario.OVERLAY, "Cilium VXLAN overlay", null, workload);
+  /** From 1.14: {@code routing-mode} (tunnel, native; absent = tunnel) and {@code tunnel-protocol} (absent = vxlan). */
+  private static CiliumMode modernMode(Map<String, String> config, List<String> evidence) {
+    String routing = config.getOrDefault("routing-mode", "tunnel");
+    evidence.add("cilium-config routing-mode=" + (config.containsKey("routing-mode") ? routing : "absent (tunnel)"));
+    if (routing.equals("native")) {
+      return new CiliumMode(Scenario.UNKNOWN, "Cilium native routing",
+          "Cilium routes pod traffic natively, which may rely on BGP or on host routes.");
     }
-    return new Reading("cilium", Scenario.UNKNOWN, "Cilium " + protocol + " tunnel",
-        "Cilium tunnels with " + protocol + ", which the runbook does not list as a supported overlay.", workload);
+    if (!routing.equals("tunnel")) {
+      return new CiliumMode(Scenario.UNKNOWN, "Cilium routing-mode " + routing,
+          "Cilium's routing-mode " + routing + " is not one hybridcni recognises.");
+    }
+    String protocol = config.getOrDefault("tunnel-protocol", "vxlan");
+    evidence.add("cilium-config tunnel-protocol="
+        + (config.containsKey("tunnel-protocol") ? protocol : "absent (vxlan)"));
+    return tunnelMode(protocol);
+  }
+
+  private static CiliumMode tunnelMode(String protocol) {
+    if (protocol.equals("vxlan")) {
+      return new CiliumMode(Scenario.OVERLAY, "Cilium VXLAN overlay", null);
+    }
+    return new CiliumMode(Scenario.UNKNOWN, "Cilium " + protocol + " tunnel",
+        "Cilium tunnels with " + protocol + ", which the runbook does not list as a supported overlay.");
   }
 
   /** Major and minor of a version such as {@code v1.15.3} or {@code 1.13.0-rc1}, or {@code null}. */

@@ -216,7 +216,10 @@ public record HybridNetworkSpec(
       if (ramUserName != null || clusterId != null) {
         check(problems, "ram.userName", user, SpecRules::ramUserProblem);
       }
-      check(problems, "ram.policyName", policy, SpecRules::ramPolicyProblem);
+      // Without an addon name there is no default policy name to check; addon.name is reported already.
+      if (ramPolicyName != null || effectiveAddon != null) {
+        check(problems, "ram.policyName", policy, SpecRules::ramPolicyProblem);
+      }
       check(problems, "secret.namespace", secretNamespace, SpecRules::namespaceProblem);
       check(problems, "secret.name", secretName, SpecRules::objectNameProblem);
       if (addonConfig != null) {

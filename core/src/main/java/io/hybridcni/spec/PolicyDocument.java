@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,10 +42,15 @@ public final class PolicyDocument {
       }
       """;
 
-  /** RAM's limit on the length of a policy document. */
+  /** RAM's limit on the length of a policy document, applied to the {@link #compactText() compact form} sent. */
   public static final int MAX_LENGTH = 6144;
 
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  // A repeated key (two "Effect"s) would silently mean the last one; in a grant that must be an error.
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  private static final String DUPLICATE = "Duplicate Object property";
 
   private final String text;
   private final Set<String> canonicalStatements;
@@ -74,21 +80,28 @@ public final class PolicyDocument {
 
   /** What is wrong with the text as a RAM policy document, or {@code null} when it is one. */
   public static String problemWith(String text) {
-    if (text.length() > MAX_LENGTH) {
-      return "a policy document of at most " + MAX_LENGTH + " characters, found " + text.length();
-    }
     JsonNode root;
     try {
       root = readTree(text);
     } catch (JacksonException e) {
-      return "a JSON policy document, found text that is not JSON (" + e.getOriginalMessage() + ")";
+      String message = e.getOriginalMessage();
+      if (message != null && message.startsWith(DUPLICATE)) {
+        return "each key at most once in the policy document, found " + message.substring(DUPLICATE.length()).trim()
+            + " again";
+      }
+      return "a JSON policy document, found text that is not JSON (" + message + ")";
     }
     if (root == null || !root.isObject()) {
       return "a JSON object with Version and Statement";
     }
+    // RAM counts the document it receives, which is the compact form: indentation does not count.
+    int length = JSON.writeValueAsString(root).length();
+    if (length > MAX_LENGTH) {
+      return "a policy document of at most " + MAX_LENGTH + " characters in compact JSON, found " + length;
+    }
     JsonNode version = root.get("Version");
     if (version == null || !version.isString() || !"1".equals(version.asString())) {
-      return "Version \"1\" in the policy document";
+      return "Version \"1\" in the policy document, found " + (version == null ? "no Version" : version.toString());
     }
     JsonNode statements = root.get("Statement");
     if (statements == null || !statements.isArray() || statements.isEmpty()) {
@@ -101,8 +114,9 @@ public final class PolicyDocument {
         return "an object at " + where;
       }
       JsonNode effect = s.get("Effect");
-      if (effect == null || !("Allow".equals(effect.asString()) || "Deny".equals(effect.asString()))) {
-        return "Effect Allow or Deny at " + where;
+      if (effect == null || !effect.isString()
+          || !("Allow".equals(effect.asString()) || "Deny".equals(effect.asString()))) {
+        return "Effect Allow or Deny at " + where + ", found " + (effect == null ? "no Effect" : effect.toString());
       }
       String actions = stringsProblem(s.get("Action"), where + ".Action", true);
       if (actions != null) {
@@ -142,16 +156,17 @@ public final class PolicyDocument {
     return JSON.readTree(text);
   }
 
+  /**
+   * One JSON string per statement: [effect, sorted actions, sorted resources, canonical condition]. JSON quoting
+   * keeps values with separators in them from colliding with another statement's key.
+   */
   private static Set<String> canonicalStatements(JsonNode root) {
     Set<String> result = new TreeSet<>();
     for (JsonNode s : root.get("Statement")) {
-      StringBuilder key = new StringBuilder();
-      key.append("Effect=").append(s.get("Effect").asString());
-      key.append(";Action=").append(sortedStrings(s.get("Action")));
-      key.append(";Resource=").append(sortedStrings(s.get("Resource")));
       JsonNode condition = s.get("Condition");
-      key.append(";Condition=").append(condition == null ? "" : canonicalJson(condition));
-      result.add(key.toString());
+      List<Object> key = List.of(s.get("Effect").asString(), sortedStrings(s.get("Action")),
+          sortedStrings(s.get("Resource")), condition == null ? "" : canonicalJson(condition));
+      result.add(JSON.writeValueAsString(key));
     }
     return result;
   }
@@ -166,17 +181,20 @@ public final class PolicyDocument {
     return result;
   }
 
+  /** JSON with object keys sorted and array items sorted (condition values are sets). */
   private static String canonicalJson(JsonNode node) {
     if (node.isObject()) {
       StringBuilder b = new StringBuilder("{");
-      new TreeSet<>(node.propertyNames()).forEach(name -> b.append(name).append(':')
-          .append(canonicalJson(node.get(name))).append(','));
+      for (String name : new TreeSet<>(node.propertyNames())) {
+        b.append(b.length() > 1 ? "," : "").append(JSON.writeValueAsString(name)).append(':')
+            .append(canonicalJson(node.get(name)));
+      }
       return b.append('}').toString();
     }
     if (node.isArray()) {
       Set<String> items = new TreeSet<>();
       node.forEach(n -> items.add(canonicalJson(n)));
-      return items.toString();
+      return "[" + String.join(",", items) + "]";
     }
     return node.toString();
   }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -112,14 +113,42 @@ public final class SpecFiles {
     try {
       root = YAML.readTree(yaml);
     } catch (JacksonException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr();
-      throw new InvalidInputException(source, "", "valid YAML" + where + " (" + e.getOriginalMessage() + ")");
+      throw new InvalidInputException(source, fieldOf(e), yamlProblem(e));
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new InvalidInputException(source, "", "a YAML mapping with at least cluster.id and cluster.region");
     }
     return new Reader(source).read(root);
+  }
+
+  /** The field the parser was in when it failed, e.g. {@code cluster.id} for a duplicate key; "" if unknown. */
+  private static String fieldOf(JacksonException e) {
+    if (!(e.processor() instanceof JsonParser parser) || parser.streamReadContext() == null) {
+      return "";
+    }
+    StringBuilder field = new StringBuilder();
+    for (String step : parser.streamReadContext().pathAsPointer().toString().split("/")) {
+      if (step.isEmpty()) {
+        continue;
+      }
+      String name = step.replace("~1", "/").replace("~0", "~");
+      if (name.chars().allMatch(Character::isDigit)) {
+        field.append('[').append(name).append(']');
+      } else {
+        field.append(field.length() == 0 ? "" : ".").append(name);
+      }
+    }
+    return field.toString();
+  }
+
+  private static String yamlProblem(JacksonException e) {
+    String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+        + e.getLocation().getColumnNr();
+    String message = e.getOriginalMessage();
+    if (message != null && message.startsWith("Duplicate Object property")) {
+      return "each key at most once, found it again" + where;
+    }
+    return "valid YAML" + where + " (" + message + ")";
   }
 
   private static final class Reader {
@@ -216,10 +245,23 @@ public final class SpecFiles {
           }
         }
       }
+      // Validate the values too, even when the shape already has problems, so that one run reports everything;
+      // a field the shape check already reported is not reported a second time.
+      HybridNetworkSpec spec = null;
+      try {
+        spec = b.build();
+      } catch (InvalidInputException e) {
+        e.problems().stream().filter(p -> !reported(p.field())).forEach(problems::add);
+      }
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);
       }
-      return b.build();
+      return spec;
+    }
+
+    private boolean reported(String field) {
+      return problems.stream().map(Problem::field).anyMatch(f -> f.equals(field) || field.startsWith(f + ".")
+          || f.startsWith(field + "."));
     }
 
     private WorkloadRef workload(JsonNode cni) {
@@ -232,14 +274,15 @@ public final class SpecFiles {
       }
       if (kind == null || kind.equals("DaemonSet")) {
         if (namespace == null) {
-          problem(path + ".namespace", "the DaemonSet's namespace, e.g. kube-system");
+          problem(path + ".namespace", "the DaemonSet's namespace, e.g. kube-system (required for kind DaemonSet)");
           return null;
         }
         return WorkloadRef.daemonSet(namespace, name);
       }
       if (kind.equals("Installation")) {
         if (namespace != null) {
-          problem(path + ".namespace", "no namespace: a Tigera Installation is cluster-scoped");
+          problem(path + ".namespace", "no namespace: a Tigera Installation is cluster-scoped, found \"" + namespace
+              + "\"");
         }
         return WorkloadRef.tigeraInstallation(name);
       }
