@@ -34,7 +34,7 @@ public final class InvalidInputException extends HybridCniException {
     this(List.of(new Problem(source, field, expected)));
   }
 
-  /** Every problem found, in document order. */
+  /** Every problem found, in the order the reader found them. */
   public List<Problem> problems() {
     return problems;
   }

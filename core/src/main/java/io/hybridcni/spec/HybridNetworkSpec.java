@@ -67,7 +67,10 @@ public record HybridNetworkSpec(
     return "ack-one-registered-cluster-policy-" + addonName;
   }
 
-  /** A builder holding this spec's values. */
+  /**
+   * A builder holding this spec's values. RAM names equal to their vendor defaults are left to default again, so
+   * that changing the cluster id or the addon name on the builder moves the derived names along.
+   */
   public Builder toBuilder() {
     return new Builder()
         .clusterId(clusterId)
@@ -75,8 +78,8 @@ public record HybridNetworkSpec(
         .mode(mode)
         .cloudNodeLabel(cloudNodeLabel)
         .onPremisesCni(onPremisesCni)
-        .ramUserName(ramUserName)
-        .ramPolicyName(ramPolicyName)
+        .ramUserName(ramUserName.equals(defaultRamUserName(clusterId)) ? null : ramUserName)
+        .ramPolicyName(ramPolicyName.equals(defaultRamPolicyName(addonName)) ? null : ramPolicyName)
         .policyDocument(policyDocument)
         .deleteOrphanAccessKeys(deleteOrphanAccessKeys)
         .secret(secretNamespace, secretName)

@@ -160,4 +160,23 @@ class HybridNetworkSpecTest {
 
     assertThat(e.problems()).extracting(Problem::field).containsExactly("cluster.id");
   }
+
+  @Test
+  void defaultedRamNamesFollowAClusterIdOrAddonChangedOnTheBuilder() {
+    HybridNetworkSpec spec = minimal().build();
+
+    HybridNetworkSpec moved = spec.toBuilder().clusterId("cabcdef0123456789abcdef0123456789").addonName("terway-eni")
+        .build();
+
+    assertThat(moved.ramUserName()).isEqualTo("ack-one-user-cabcdef012");
+    assertThat(moved.ramPolicyName()).isEqualTo("ack-one-registered-cluster-policy-terway-eni");
+  }
+
+  @Test
+  void explicitRamNamesSurviveAClusterIdChange() {
+    HybridNetworkSpec spec = minimal().ramUserName("platform-terway").build();
+
+    assertThat(spec.toBuilder().clusterId("cabcdef0123456789abcdef0123456789").build().ramUserName())
+        .isEqualTo("platform-terway");
+  }
 }
