@@ -1,0 +1,309 @@
+package io.hybridcni.apply;
+
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.StaleActionException;
+import io.hybridcni.observe.CloudFacts;
+import io.hybridcni.observe.KubernetesFacts;
+import io.hybridcni.observe.ObservedState;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.Finding;
+import io.hybridcni.plan.Plan;
+import io.hybridcni.planner.Facts;
+import io.hybridcni.planner.Planner;
+import io.hybridcni.port.CloudObserver;
+import io.hybridcni.port.ClusterObserver;
+import io.hybridcni.spec.HybridNetworkSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+
+/**
+ * Observe, plan, apply exactly the plan, observe again and verify that nothing is left to do.
+ *
+ * <pre>{@code
+ * Reconciler reconciler = Reconciler.builder()
+ *     .cluster(kubernetesObserver).cloud(aliyunObserver)
+ *     .executors(executors).lock(leaseLock)
+ *     .build();
+ * ReconcileResult result = reconciler.reconcile(spec, ApplyOptions.defaults());
+ * }</pre>
+ *
+ * <p>Apply re-checks, before each action, the observed facts its fingerprint covers; changed facts stop that
+ * action and its dependents as {@link OutcomeStatus#STALE}. After a failure the remaining actions are skipped,
+ * unless {@link ApplyOptions#continueOnError()} lets independent actions whose facts still hold go on.
+ */
+public final class Reconciler {
+
+  /** Runs each observation on a daemon thread of its own, so cluster and cloud are read in parallel. */
+  private static final Executor THREAD_PER_TASK = task -> {
+    Thread thread = new Thread(task, "hybridcni-observe");
+    thread.setDaemon(true);
+    thread.start();
+  };
+
+  private final ClusterObserver cluster;
+  private final CloudObserver cloud;
+  private final List<ActionExecutor> executors;
+  private final ApplyLock lock;
+  private final Planner planner;
+  private final Executor observeExecutor;
+
+  private Reconciler(Builder b) {
+    this.cluster = Objects.requireNonNull(b.cluster, "cluster observer");
+    this.cloud = Objects.requireNonNull(b.cloud, "cloud observer");
+    this.executors = List.copyOf(b.executors);
+    this.lock = b.lock;
+    this.planner = b.planner;
+    this.observeExecutor = b.observeExecutor;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Observes the cluster and the cloud in parallel. */
+  public ObservedState observe(HybridNetworkSpec spec) {
+    CompletableFuture<KubernetesFacts> k8s = CompletableFuture.supplyAsync(() -> cluster.observe(spec),
+        observeExecutor);
+    CompletableFuture<CloudFacts> cloudFacts = CompletableFuture.supplyAsync(() -> cloud.observe(spec),
+        observeExecutor);
+    return ObservedState.of(join(k8s), join(cloudFacts));
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new HybridCniException("observation failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** Observes and plans. */
+  public Plan plan(HybridNetworkSpec spec) {
+    return planner.plan(spec, observe(spec));
+  }
+
+  /** Plans and applies, then observes again and verifies that the new plan is empty. */
+  public ReconcileResult reconcile(HybridNetworkSpec spec, ApplyOptions options) {
+    Plan plan = plan(spec);
+    if (plan.isEmpty()) {
+      return new ReconcileResult(plan, new ApplyResult(List.of(), options.dryRun(), null), plan, true,
+          "nothing to do");
+    }
+    ApplyResult applied = apply(spec, plan, options);
+    if (options.dryRun()) {
+      return new ReconcileResult(plan, applied, null, false, "dry run: nothing was changed");
+    }
+    Plan verification = plan(spec);
+    boolean converged = verification.actions().isEmpty() && !verification.hasBlockers();
+    String why;
+    if (converged) {
+      why = "converged: the plan made after apply is empty";
+    } else if (applied.refused() != null) {
+      why = applied.refused();
+    } else {
+      List<String> left = new ArrayList<>(verification.actions().stream().map(Action::id).toList());
+      verification.blockers().forEach(f -> left.add("blocker " + f.code()));
+      why = "not converged: still to do " + left;
+    }
+    return new ReconcileResult(plan, applied, verification, converged, why);
+  }
+
+  /**
+   * Applies exactly this plan (made now, or saved earlier). A plan with blockers is refused; so is a plan whose
+   * facts changed since it was made, listing them, unless {@code continueOnError} lets the unaffected actions run.
+   */
+  public ApplyResult apply(HybridNetworkSpec spec, Plan plan, ApplyOptions options) {
+    if (plan.hasBlockers()) {
+      return refuse(plan, options, "the plan has blockers: "
+          + plan.blockers().stream().map(Finding::code).collect(Collectors.joining(", ")));
+    }
+    ApplyLock effective = options.dryRun() ? ApplyLock.NONE : lock;
+    try (ApplyLock.Held held = effective.acquire(options.holder(), options.waitForLock())) {
+      return new Run(spec, plan, options).execute();
+    }
+  }
+
+  private static ApplyResult refuse(Plan plan, ApplyOptions options, String reason) {
+    List<ActionOutcome> outcomes = plan.actions().stream()
+        .map(a -> new ActionOutcome(a.id(), OutcomeStatus.SKIPPED, reason, null, null, List.of(), null)).toList();
+    return new ApplyResult(outcomes, options.dryRun(), reason);
+  }
+
+  /** One apply of one plan. */
+  private final class Run {
+    private final HybridNetworkSpec spec;
+    private final Plan plan;
+    private final ApplyOptions options;
+    private final Map<String, ActionOutcome> outcomes = new HashMap<>();
+    private String stoppedBy;
+
+    Run(HybridNetworkSpec spec, Plan plan, ApplyOptions options) {
+      this.spec = spec;
+      this.plan = plan;
+      this.options = options;
+    }
+
+    ApplyResult execute() {
+      ObservedState now = observe(spec);
+      Map<String, List<String>> stale = new HashMap<>();
+      for (Action a : plan.actions()) {
+        List<String> changed = changedFacts(a, now);
+        if (!changed.isEmpty()) {
+          stale.put(a.id(), changed);
+        }
+      }
+      if (!stale.isEmpty() && !options.continueOnError()) {
+        String reason = "the plan is stale: " + stale.entrySet().stream().sorted(Map.Entry.comparingByKey())
+            .map(e -> e.getKey() + " (" + String.join("; ", e.getValue()) + ")").collect(Collectors.joining(", "));
+        List<ActionOutcome> list = new ArrayList<>();
+        for (Action a : plan.actions()) {
+          List<String> changed = stale.get(a.id());
+          list.add(changed != null
+              ? new ActionOutcome(a.id(), OutcomeStatus.STALE, "facts changed since planning", null, null, changed,
+                  null)
+              : new ActionOutcome(a.id(), OutcomeStatus.SKIPPED, "the plan is stale", null, null, List.of(), null));
+        }
+        return new ApplyResult(list, options.dryRun(), reason);
+      }
+      boolean first = true;
+      for (Action a : plan.actions()) {
+        if (!first && stale.get(a.id()) == null) {
+          // Earlier actions changed the world: read again the facts this action relies on.
+          now = observe(spec);
+        }
+        first = false;
+        outcomes.put(a.id(), run(a, now, stale.get(a.id())));
+      }
+      return new ApplyResult(plan.actions().stream().map(a -> outcomes.get(a.id())).toList(), options.dryRun(),
+          null);
+    }
+
+    private ActionOutcome run(Action a, ObservedState now, List<String> knownStale) {
+      for (String dependency : a.dependsOn()) {
+        ActionOutcome o = outcomes.get(dependency);
+        if (o == null || !o.succeeded()) {
+          return new ActionOutcome(a.id(), OutcomeStatus.SKIPPED, "dependency " + dependency + " did not succeed",
+              null, dependency, List.of(), null);
+        }
+      }
+      if (stoppedBy != null) {
+        return new ActionOutcome(a.id(), OutcomeStatus.SKIPPED, "apply stopped after " + stoppedBy + " failed",
+            null, null, List.of(), null);
+      }
+      List<String> changed = knownStale != null ? knownStale : changedFacts(a, now);
+      if (!changed.isEmpty()) {
+        stop(a);
+        return new ActionOutcome(a.id(), OutcomeStatus.STALE, "facts changed since planning", null, null, changed,
+            null);
+      }
+      ActionExecutor executor = executors.stream().filter(e -> e.handles(a.kind())).findFirst().orElse(null);
+      if (executor == null) {
+        stop(a);
+        return new ActionOutcome(a.id(), OutcomeStatus.FAILED, "no executor handles " + a.kind(),
+            new HybridCniException("no executor handles " + a.kind()), null, List.of(), null);
+      }
+      options.listener().actionStarted(a);
+      try {
+        StepResult step = executor.execute(a, new ExecutionContext(options.dryRun(), options.listener()));
+        options.listener().actionFinished(a, step);
+        OutcomeStatus status = switch (step.status()) {
+          case APPLIED -> OutcomeStatus.APPLIED;
+          case ALREADY_SATISFIED -> OutcomeStatus.ALREADY_SATISFIED;
+          case DRY_RUN -> OutcomeStatus.DRY_RUN;
+        };
+        return new ActionOutcome(a.id(), status, step.message(), null, null, List.of(), step);
+      } catch (StaleActionException e) {
+        options.listener().actionFailed(a, e);
+        stop(a);
+        return new ActionOutcome(a.id(), OutcomeStatus.STALE, e.getMessage(), e, null, e.changedFacts(), null);
+      } catch (RuntimeException e) {
+        options.listener().actionFailed(a, e);
+        stop(a);
+        return new ActionOutcome(a.id(), OutcomeStatus.FAILED, String.valueOf(e.getMessage()), e, null, List.of(),
+            null);
+      }
+    }
+
+    private void stop(Action a) {
+      if (!options.continueOnError() && stoppedBy == null) {
+        stoppedBy = a.id();
+      }
+    }
+  }
+
+  /** The facts of the action's fingerprint whose value is different now, as "key: was X, now Y". */
+  static List<String> changedFacts(Action action, ObservedState now) {
+    List<String> changed = new ArrayList<>();
+    if (action.fingerprint() == null) {
+      return changed;
+    }
+    for (Map.Entry<String, String> fact : action.fingerprint().facts().entrySet()) {
+      String current = Facts.read(fact.getKey(), now);
+      if (!current.equals(fact.getValue())) {
+        changed.add(fact.getKey() + ": was " + fact.getValue() + ", now " + current);
+      }
+    }
+    return changed;
+  }
+
+  /** Wires a {@link Reconciler}. */
+  public static final class Builder {
+    private ClusterObserver cluster;
+    private CloudObserver cloud;
+    private final List<ActionExecutor> executors = new ArrayList<>();
+    private ApplyLock lock = ApplyLock.NONE;
+    private Planner planner = new Planner();
+    private Executor observeExecutor = THREAD_PER_TASK;
+
+    private Builder() {}
+
+    /** The Kubernetes observer. Required. */
+    public Builder cluster(ClusterObserver value) {
+      this.cluster = value;
+      return this;
+    }
+
+    /** The Alibaba Cloud observer. Required. */
+    public Builder cloud(CloudObserver value) {
+      this.cloud = value;
+      return this;
+    }
+
+    /** Executors for the action kinds; the first that handles a kind runs it. */
+    public Builder executors(List<? extends ActionExecutor> value) {
+      executors.addAll(value);
+      return this;
+    }
+
+    public Builder executor(ActionExecutor value) {
+      executors.add(value);
+      return this;
+    }
+
+    /** The apply lock. Default {@link ApplyLock#NONE}: no locking. */
+    public Builder lock(ApplyLock value) {
+      this.lock = Objects.requireNonNull(value, "lock");
+      return this;
+    }
+
+    /** Where observations run. Default: a new daemon thread per observation. */
+    public Builder observeExecutor(Executor value) {
+      this.observeExecutor = Objects.requireNonNull(value, "observeExecutor");
+      return this;
+    }
+
+    public Reconciler build() {
+      return new Reconciler(this);
+    }
+  }
+}
