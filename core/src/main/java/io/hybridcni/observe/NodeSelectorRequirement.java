@@ -29,19 +29,22 @@ public record NodeSelectorRequirement(String key, String operator, List<String> 
 
   /**
    * Whether a node with these labels satisfies the requirement, with the API server's semantics: {@code NotIn}
-   * and {@code DoesNotExist} hold for a node that lacks the key; an unknown operator matches nothing.
+   * and {@code DoesNotExist} hold for a node that lacks the key; {@code Gt} and {@code Lt} compare the label as a
+   * 64-bit integer and fail for a node that lacks it. A requirement the scheduler would reject matches nothing: an
+   * unknown operator, {@code In}/{@code NotIn} without values, {@code Exists}/{@code DoesNotExist} with values,
+   * {@code Gt}/{@code Lt} without exactly one integer value.
    */
   public boolean matchesLabels(Map<String, String> labels) {
     String value = labels.get(key);
     switch (operator) {
       case IN:
-        return value != null && values.contains(value);
+        return !values.isEmpty() && value != null && values.contains(value);
       case NOT_IN:
-        return value == null || !values.contains(value);
+        return !values.isEmpty() && (value == null || !values.contains(value));
       case EXISTS:
-        return value != null;
+        return values.isEmpty() && value != null;
       case DOES_NOT_EXIST:
-        return value == null;
+        return values.isEmpty() && value == null;
       case GT:
       case LT:
         return compareNumbers(value);
@@ -63,12 +66,23 @@ public record NodeSelectorRequirement(String key, String operator, List<String> 
     }
   }
 
-  /** Whether this requirement, read as a {@code matchFields} entry, holds for the node's fields. */
+  /**
+   * Whether this requirement, read as a {@code matchFields} entry, holds for the node's fields. As in the
+   * scheduler, the only field is {@code metadata.name} and the only operators are {@code In} and {@code NotIn}
+   * with exactly one value; any other requirement matches nothing.
+   */
   public boolean matchesFields(String nodeName) {
-    if (!"metadata.name".equals(key)) {
+    if (!"metadata.name".equals(key) || values.size() != 1) {
       return false;
     }
-    return matchesLabels(Map.of(key, nodeName));
+    switch (operator) {
+      case IN:
+        return values.get(0).equals(nodeName);
+      case NOT_IN:
+        return !values.get(0).equals(nodeName);
+      default:
+        return false;
+    }
   }
 
   /** True for a requirement that keeps nodes carrying {@code key=value} out. */
