@@ -87,15 +87,16 @@ public final class Facts {
         return ram.user() != null && ram.user().name().equals(arg) ? "present" : ABSENT;
       case "ram.policy":
         return policy(ram.policy(), arg);
+      // A user that does not exist has no attachments and no keys: creating the user changes neither fact.
       case "ram.attachments":
         if (ram.user() == null || !ram.user().name().equals(arg)) {
-          return ABSENT;
+          return "[]";
         }
         return ram.attachedPolicies().stream().map(p -> p.type() + ":" + p.name()).sorted()
             .collect(Collectors.joining(",", "[", "]"));
       case "ram.access_keys":
         if (ram.user() == null || !ram.user().name().equals(arg)) {
-          return ABSENT;
+          return "[]";
         }
         return ram.accessKeys().stream().map(k -> k.id() + ":" + k.status()).sorted()
             .collect(Collectors.joining(",", "[", "]"));

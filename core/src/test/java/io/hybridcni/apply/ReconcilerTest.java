@@ -1,0 +1,173 @@
+package io.hybridcni.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hybridcni.fixtures.InMemoryWorld;
+import io.hybridcni.fixtures.SampleClusters;
+import io.hybridcni.fixtures.Specs;
+import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.RamFacts;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.Plan;
+import io.hybridcni.spec.HybridNetworkSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReconcilerTest {
+
+  private final HybridNetworkSpec spec = Specs.auto();
+
+  private static Reconciler reconciler(InMemoryWorld world) {
+    return Reconciler.builder().cluster(world).cloud(world.cloud()).executor(world).build();
+  }
+
+  @Test
+  void aFreshBgpClusterConvergesInOneReconcile() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
+
+    ReconcileResult result = reconciler(world).reconcile(spec, ApplyOptions.defaults());
+
+    assertThat(result.converged()).as(result.why()).isTrue();
+    assertThat(result.apply().outcomes()).extracting(ActionOutcome::status).containsOnly(OutcomeStatus.APPLIED);
+    assertThat(world.executed()).containsExactly("ram-user", "ram-policy", "ram-policy-attachment",
+        "access-key-secret", "cni-exclusion", "addon-install", "addon-wait");
+    assertThat(result.verification().actions()).isEmpty();
+  }
+
+  @Test
+  void aConvergedClusterRunsNothing() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.convergedBgp());
+
+    ReconcileResult result = reconciler(world).reconcile(spec, ApplyOptions.defaults());
+
+    assertThat(result.converged()).isTrue();
+    assertThat(world.executed()).isEmpty();
+  }
+
+  @Test
+  void aDryRunChangesNothingAndSaysSo() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
+
+    ReconcileResult result = reconciler(world).reconcile(spec, ApplyOptions.defaults().withDryRun(true));
+
+    assertThat(result.converged()).isFalse();
+    assertThat(result.why()).contains("dry run");
+    assertThat(result.apply().outcomes()).extracting(ActionOutcome::status).containsOnly(OutcomeStatus.DRY_RUN);
+    assertThat(world.state()).isEqualTo(SampleClusters.freshBgp());
+  }
+
+  @Test
+  void aFailedActionSkipsItsDependentsAndStopsTheRestByDefault() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp())
+        .failOn("ram-policy", InMemoryWorld.failure("CreatePolicy on ram/policy/x failed: NoPermission"));
+
+    ApplyResult result = reconciler(world).apply(spec, reconciler(world).plan(spec), ApplyOptions.defaults());
+
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.outcome("ram-user").status()).isEqualTo(OutcomeStatus.APPLIED);
+    assertThat(result.outcome("ram-policy").status()).isEqualTo(OutcomeStatus.FAILED);
+    assertThat(result.outcome("ram-policy").cause()).hasMessageContaining("NoPermission");
+    assertThat(result.outcome("ram-policy-attachment").status()).isEqualTo(OutcomeStatus.SKIPPED);
+    assertThat(result.outcome("ram-policy-attachment").blockedBy()).isEqualTo("ram-policy");
+    assertThat(result.outcome("access-key-secret").status()).isEqualTo(OutcomeStatus.SKIPPED);
+    assertThat(result.outcome("access-key-secret").message()).contains("stopped after ram-policy");
+    assertThat(world.executed()).containsExactly("ram-user");
+  }
+
+  @Test
+  void continueOnErrorRunsIndependentActionsAfterAFailure() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp())
+        .failOn("ram-policy", InMemoryWorld.failure("NoPermission"));
+
+    ApplyResult result = reconciler(world).apply(spec, reconciler(world).plan(spec),
+        ApplyOptions.defaults().withContinueOnError(true));
+
+    assertThat(world.executed()).containsExactly("ram-user", "access-key-secret", "cni-exclusion");
+    assertThat(result.outcome("addon-install").status()).isEqualTo(OutcomeStatus.SKIPPED);
+    assertThat(result.outcome("addon-wait").blockedBy()).isEqualTo("addon-install");
+  }
+
+  @Test
+  void aSavedPlanIsRefusedWhenItsFactsChangedListingThem() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
+    Plan saved = reconciler(world).plan(spec);
+    world.change(s -> s.toBuilder().ram(s.ram().withUser(new RamFacts.User(Specs.RAM_USER, "42"))).build());
+
+    ApplyResult result = reconciler(world).apply(spec, saved, ApplyOptions.defaults());
+
+    assertThat(result.refused()).contains("stale").contains("ram-user");
+    assertThat(result.outcome("ram-user").status()).isEqualTo(OutcomeStatus.STALE);
+    assertThat(result.outcome("ram-user").changedFacts())
+        .containsExactly("ram.user/" + Specs.RAM_USER + ": was absent, now present");
+    assertThat(world.executed()).isEmpty();
+  }
+
+  @Test
+  void aFactChangedMidApplyStopsThatActionAsStale() {
+    NodeInfo newcomer = new NodeInfo("onprem-9", Map.of(), null, true, false);
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp())
+        .interfereBefore("access-key-secret", s -> s.toBuilder().node(newcomer).build());
+
+    ApplyResult result = reconciler(world).apply(spec, reconciler(world).plan(spec), ApplyOptions.defaults());
+
+    assertThat(result.outcome("access-key-secret").status()).isEqualTo(OutcomeStatus.APPLIED);
+    assertThat(result.outcome("cni-exclusion").status()).isEqualTo(OutcomeStatus.STALE);
+    assertThat(result.outcome("cni-exclusion").changedFacts()).singleElement().asString()
+        .startsWith("nodes.running/calico").contains("onprem-9");
+    assertThat(result.outcome("addon-install").status()).isEqualTo(OutcomeStatus.SKIPPED);
+  }
+
+  @Test
+  void aPlanWithBlockersIsRefusedWithoutRunningAnything() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.mislabelledOnPremisesNode());
+
+    ApplyResult result = reconciler(world).apply(spec, reconciler(world).plan(spec), ApplyOptions.defaults());
+
+    assertThat(result.refused()).contains("blockers").contains("CALICO_WOULD_LEAVE_ON_PREMISES_NODE");
+    assertThat(world.executed()).isEmpty();
+  }
+
+  @Test
+  void aHeldLockFailsFastNamingTheHolder() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
+    ApplyLock held = (holder, wait) -> {
+      throw new LockUnavailableException("kube-system/hybridcni-apply", "ci-runner-7",
+          Instant.parse("2026-11-28T12:00:00Z"));
+    };
+    Reconciler locked = Reconciler.builder().cluster(world).cloud(world.cloud()).executor(world).lock(held)
+        .build();
+
+    assertThatThrownBy(() -> locked.reconcile(spec, ApplyOptions.defaults()))
+        .isInstanceOf(LockUnavailableException.class)
+        .hasMessageContaining("ci-runner-7").hasMessageContaining("2026-11-28T12:00:00Z");
+    assertThat(world.executed()).isEmpty();
+  }
+
+  @Test
+  void theLockIsHeldForTheWholeApplyAndReleasedAfter() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
+    List<String> events = new ArrayList<>();
+    ApplyLock lock = (holder, wait) -> {
+      events.add("acquire " + holder + " " + wait);
+      return () -> events.add("release");
+    };
+    ApplyListener listener = new ApplyListener() {
+      @Override
+      public void actionStarted(Action action) {
+        events.add("start " + action.id());
+      }
+    };
+    Reconciler r = Reconciler.builder().cluster(world).cloud(world.cloud()).executor(world).lock(lock).build();
+
+    r.apply(spec, r.plan(spec), ApplyOptions.defaults().withHolder("me").withWaitForLock(Duration.ofSeconds(5))
+        .withListener(listener));
+
+    assertThat(events.get(0)).isEqualTo("acquire me PT5S");
+    assertThat(events).endsWith("start addon-wait", "release").hasSize(9);
+  }
+}
