@@ -1,0 +1,25 @@
+package io.hybridcni.aliyun;
+
+import io.hybridcni.observe.AddonInstance;
+import io.hybridcni.observe.ClusterFacts;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ACK (CS) operations hybridcni uses, in its own types. Every method throws {@link AliyunCallException} on
+ * failure; "not found" is an empty answer.
+ */
+public interface AckApi {
+
+  Optional<ClusterFacts> describeCluster(String clusterId);
+
+  List<AddonInstance> listAddonInstances(String clusterId);
+
+  Optional<AddonInstance> getAddonInstance(String clusterId, String addonName);
+
+  /** Installs an addon ({@code version} and {@code config} may be {@code null}); answers the task id. */
+  String installAddon(String clusterId, String addonName, String version, String config);
+
+  /** Upgrades an addon from {@code fromVersion} to {@code toVersion}; answers the task id when ACK gives one. */
+  String upgradeAddon(String clusterId, String addonName, String fromVersion, String toVersion, String config);
+}

@@ -1,0 +1,160 @@
+package io.hybridcni.aliyun;
+
+import com.aliyun.teaopenapi.models.Config;
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.port.SecretValue;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to reach Alibaba Cloud: region, endpoints, protocol, timeouts and credentials. Builds the SDK clients
+ * behind {@link RamApi} and {@link AckApi}.
+ *
+ * <pre>{@code
+ * AliyunConnection connection = AliyunConnection.forRegion("cn-hangzhou").build();   // default credential chain
+ * RamApi ram = connection.ram(Retrier.defaults());
+ * }</pre>
+ */
+public final class AliyunConnection {
+
+  private final String regionId;
+  private final String ramEndpoint;
+  private final String csEndpoint;
+  private final String protocol;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final String accessKeyId;
+  private final SecretValue accessKeySecret;
+
+  private AliyunConnection(Builder b) {
+    this.regionId = b.regionId;
+    this.ramEndpoint = b.ramEndpoint != null ? b.ramEndpoint : "ram.aliyuncs.com";
+    this.csEndpoint = b.csEndpoint != null ? b.csEndpoint : "cs." + b.regionId + ".aliyuncs.com";
+    this.protocol = b.protocol;
+    this.connectTimeout = b.connectTimeout;
+    this.readTimeout = b.readTimeout;
+    this.accessKeyId = b.accessKeyId;
+    this.accessKeySecret = b.accessKeySecret;
+  }
+
+  public static Builder forRegion(String regionId) {
+    return new Builder(regionId);
+  }
+
+  public String regionId() {
+    return regionId;
+  }
+
+  public RamApi ram(Retrier retrier) {
+    try {
+      return new SdkRamApi(new com.aliyun.ram20150501.Client(config(ramEndpoint)), retrier);
+    } catch (HybridCniException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new HybridCniException("cannot create the RAM client for " + ramEndpoint + ": " + e.getMessage(), e);
+    }
+  }
+
+  public AckApi ack(Retrier retrier) {
+    try {
+      Config config = config(csEndpoint);
+      return new SdkAckApi(new com.aliyun.cs20151215.Client(config), new com.aliyun.teaopenapi.Client(config),
+          retrier);
+    } catch (HybridCniException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new HybridCniException("cannot create the ACK client for " + csEndpoint + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Config config(String endpoint) {
+    Config config = new Config()
+        .setEndpoint(endpoint)
+        .setRegionId(regionId)
+        .setProtocol(protocol)
+        .setConnectTimeout((int) connectTimeout.toMillis())
+        .setReadTimeout((int) readTimeout.toMillis());
+    config.setCredential(credentials());
+    return config;
+  }
+
+  private com.aliyun.credentials.Client credentials() {
+    try {
+      if (accessKeyId != null) {
+        com.aliyun.credentials.models.Config c = new com.aliyun.credentials.models.Config()
+            .setType("access_key").setAccessKeyId(accessKeyId).setAccessKeySecret(accessKeySecret.reveal());
+        return new com.aliyun.credentials.Client(c);
+      }
+      // The standard chain: environment variables, the Alibaba Cloud CLI profile, OIDC/RRSA, the ECS RAM role.
+      return new com.aliyun.credentials.Client();
+    } catch (Exception e) {
+      throw new HybridCniException("no Alibaba Cloud credentials found: set ALIBABA_CLOUD_ACCESS_KEY_ID and "
+          + "ALIBABA_CLOUD_ACCESS_KEY_SECRET, configure the Alibaba Cloud CLI profile, or run with a RAM role ("
+          + e.getClass().getSimpleName() + ")", e);
+    }
+  }
+
+  /** Builder; every setter documents its default. */
+  public static final class Builder {
+    private final String regionId;
+    private String ramEndpoint;
+    private String csEndpoint;
+    private String protocol = "HTTPS";
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration readTimeout = Duration.ofSeconds(30);
+    private String accessKeyId;
+    private SecretValue accessKeySecret;
+
+    private Builder(String regionId) {
+      this.regionId = Objects.requireNonNull(regionId, "regionId");
+    }
+
+    /** RAM endpoint, {@code host[:port]}. Default {@code ram.aliyuncs.com}. */
+    public Builder ramEndpoint(String value) {
+      this.ramEndpoint = value;
+      return this;
+    }
+
+    /** CS endpoint, {@code host[:port]}. Default {@code cs.<region>.aliyuncs.com} (set a VPC endpoint here). */
+    public Builder csEndpoint(String value) {
+      this.csEndpoint = value;
+      return this;
+    }
+
+    /** Both endpoints at once, e.g. a local fake. */
+    public Builder endpoint(String value) {
+      this.ramEndpoint = value;
+      this.csEndpoint = value;
+      return this;
+    }
+
+    /** {@code HTTPS} (default) or {@code HTTP}. */
+    public Builder protocol(String value) {
+      this.protocol = Objects.requireNonNull(value, "protocol");
+      return this;
+    }
+
+    /** Default 5 s. */
+    public Builder connectTimeout(Duration value) {
+      this.connectTimeout = Objects.requireNonNull(value, "connectTimeout");
+      return this;
+    }
+
+    /** Default 30 s. */
+    public Builder readTimeout(Duration value) {
+      this.readTimeout = Objects.requireNonNull(value, "readTimeout");
+      return this;
+    }
+
+    /** Explicit credentials. Default: the standard credential chain. */
+    public Builder accessKey(String id, SecretValue secret) {
+      this.accessKeyId = Objects.requireNonNull(id, "id");
+      this.accessKeySecret = Objects.requireNonNull(secret, "secret");
+      return this;
+    }
+
+    public AliyunConnection build() {
+      return new AliyunConnection(this);
+    }
+  }
+}

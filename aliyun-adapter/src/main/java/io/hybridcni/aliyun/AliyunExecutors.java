@@ -1,0 +1,28 @@
+package io.hybridcni.aliyun;
+
+import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.port.SecretStore;
+import java.time.Clock;
+import java.util.List;
+
+/** The cloud side's executors, one per action kind, wired to the APIs and the Kubernetes Secret store. */
+public final class AliyunExecutors {
+
+  private AliyunExecutors() {}
+
+  /**
+   * Executors for RAM user, policy, attachment, orphan key deletion, AccessKey + Secret, addon install/upgrade and
+   * addon wait.
+   */
+  public static List<ActionExecutor> create(RamApi ram, AckApi ack, SecretStore secrets, Retrier retrier,
+      AddonWaitOptions wait, Clock clock) {
+    return List.of(
+        new RamExecutors.EnsureRamUser(ram),
+        new RamExecutors.EnsureRamPolicy(ram),
+        new RamExecutors.AttachRamPolicy(ram),
+        new RamExecutors.DeleteOrphanAccessKey(ram),
+        new AccessKeySecretExecutor(ram, secrets, retrier),
+        new AddonExecutors.ChangeAddon(ack),
+        new AddonExecutors.WaitForAddon(ack, wait, clock, retrier.sleeper()));
+  }
+}

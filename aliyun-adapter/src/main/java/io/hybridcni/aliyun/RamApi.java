@@ -1,0 +1,45 @@
+package io.hybridcni.aliyun;
+
+import io.hybridcni.observe.RamFacts;
+import io.hybridcni.port.AccessKeyCredential;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The RAM operations hybridcni uses, in its own types, so that the SDK can change without touching the
+ * executors. Every method throws {@link AliyunCallException} on failure; "not found" is an empty answer.
+ */
+public interface RamApi {
+
+  /** A policy as {@code GetPolicy} shows it: type, default version and that version's document. */
+  record PolicySummary(String name, String type, String defaultVersion, String defaultDocument) {}
+
+  Optional<RamFacts.User> getUser(String userName);
+
+  void createUser(String userName, String comments);
+
+  Optional<PolicySummary> getPolicy(String policyName, String policyType);
+
+  /** The versions of a policy, oldest first. */
+  List<RamFacts.PolicyVersion> listPolicyVersions(String policyName, String policyType);
+
+  void createPolicy(String policyName, String document, String description);
+
+  /** Adds a version; answers its id. */
+  String createPolicyVersion(String policyName, String document, boolean setAsDefault);
+
+  void deletePolicyVersion(String policyName, String versionId);
+
+  List<RamFacts.AttachedPolicy> listPoliciesForUser(String userName);
+
+  void attachPolicyToUser(String userName, String policyName, String policyType);
+
+  void detachPolicyFromUser(String userName, String policyName, String policyType);
+
+  List<RamFacts.AccessKey> listAccessKeys(String userName);
+
+  /** Creates a key. Not retried by implementations: the secret is returned only by this one answer. */
+  AccessKeyCredential createAccessKey(String userName);
+
+  void deleteAccessKey(String userName, String accessKeyId);
+}

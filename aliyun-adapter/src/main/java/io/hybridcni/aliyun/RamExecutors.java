@@ -1,0 +1,202 @@
+package io.hybridcni.aliyun;
+
+import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.apply.StepResult;
+import io.hybridcni.error.StaleActionException;
+import io.hybridcni.observe.RamFacts;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionDetail;
+import io.hybridcni.plan.ActionKind;
+import io.hybridcni.spec.PolicyDocument;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The RAM executors: one small class per action kind, each idempotent. */
+final class RamExecutors {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RamExecutors.class);
+
+  private RamExecutors() {}
+
+  /** {@code ENSURE_RAM_USER}: CreateUser; an existing user of that name is success. */
+  static final class EnsureRamUser implements ActionExecutor {
+    private final RamApi ram;
+
+    EnsureRamUser(RamApi ram) {
+      this.ram = ram;
+    }
+
+    @Override
+    public boolean handles(ActionKind kind) {
+      return kind == ActionKind.ENSURE_RAM_USER;
+    }
+
+    @Override
+    public StepResult execute(Action action, ExecutionContext context) {
+      ActionDetail.RamUser d = (ActionDetail.RamUser) action.detail();
+      if (context.dryRun()) {
+        return StepResult.dryRun("client", "would create RAM user " + d.userName(),
+            List.of("RAM CreateUser UserName=" + d.userName()));
+      }
+      try {
+        ram.createUser(d.userName(), "Created by hybridcni for Terway on registered clusters");
+        LOG.info("Created RAM user {}", d.userName());
+        return StepResult.applied("created RAM user " + d.userName());
+      } catch (AliyunCallException e) {
+        if (e.hasCode("EntityAlreadyExists.User")) {
+          return StepResult.alreadySatisfied("RAM user " + d.userName() + " already exists");
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * {@code ENSURE_RAM_POLICY}: CreatePolicy, or CreatePolicyVersion as default after deleting the planned oldest
+   * non-default version. If RAM still reports the version limit (someone added a version since planning), the
+   * oldest non-default version at that moment is deleted and the call made once more.
+   */
+  static final class EnsureRamPolicy implements ActionExecutor {
+    private final RamApi ram;
+
+    EnsureRamPolicy(RamApi ram) {
+      this.ram = ram;
+    }
+
+    @Override
+    public boolean handles(ActionKind kind) {
+      return kind == ActionKind.ENSURE_RAM_POLICY;
+    }
+
+    @Override
+    public StepResult execute(Action action, ExecutionContext context) {
+      ActionDetail.RamPolicy d = (ActionDetail.RamPolicy) action.detail();
+      if (context.dryRun()) {
+        return StepResult.dryRun("client", d.newVersion()
+                ? "would add a new default version to policy " + d.policyName()
+                : "would create policy " + d.policyName(),
+            d.newVersion()
+                ? (d.deleteVersionFirst() == null
+                    ? List.of("RAM CreatePolicyVersion PolicyName=" + d.policyName() + " SetAsDefault=true")
+                    : List.of("RAM DeletePolicyVersion PolicyName=" + d.policyName() + " VersionId="
+                        + d.deleteVersionFirst(),
+                        "RAM CreatePolicyVersion PolicyName=" + d.policyName() + " SetAsDefault=true"))
+                : List.of("RAM CreatePolicy PolicyName=" + d.policyName()));
+      }
+      if (!d.newVersion()) {
+        try {
+          ram.createPolicy(d.policyName(), d.document(),
+              "Terway ENI permissions for ACK One registered clusters (managed by hybridcni)");
+          return StepResult.applied("created policy " + d.policyName());
+        } catch (AliyunCallException e) {
+          if (!e.hasCode("EntityAlreadyExists.Policy")) {
+            throw e;
+          }
+          String current = ram.getPolicy(d.policyName(), "Custom").map(RamApi.PolicySummary::defaultDocument)
+              .orElse(null);
+          if (PolicyDocument.parse(d.document()).semanticallyEquals(current)) {
+            return StepResult.alreadySatisfied("policy " + d.policyName() + " already exists with this document");
+          }
+          throw new StaleActionException(action.id(), List.of("ram.policy/" + d.policyName()
+              + ": was absent, now exists with another document"));
+        }
+      }
+      if (d.deleteVersionFirst() != null) {
+        deleteVersion(d.policyName(), d.deleteVersionFirst());
+      }
+      String version;
+      try {
+        version = ram.createPolicyVersion(d.policyName(), d.document(), true);
+      } catch (AliyunCallException e) {
+        if (!e.hasCode("LimitExceeded.Policy.Version")) {
+          throw e;
+        }
+        String oldest = ram.listPolicyVersions(d.policyName(), "Custom").stream()
+            .filter(v -> !v.defaultVersion()).min(Comparator.comparingInt(RamFacts.PolicyVersion::number))
+            .map(RamFacts.PolicyVersion::versionId)
+            .orElseThrow(() -> e);
+        deleteVersion(d.policyName(), oldest);
+        version = ram.createPolicyVersion(d.policyName(), d.document(), true);
+      }
+      return StepResult.applied("policy " + d.policyName() + " now defaults to new version " + version);
+    }
+
+    private void deleteVersion(String policy, String version) {
+      try {
+        ram.deletePolicyVersion(policy, version);
+      } catch (AliyunCallException e) {
+        if (!e.hasCode("EntityNotExist.Policy.Version")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** {@code ATTACH_RAM_POLICY}: AttachPolicyToUser; an existing attachment is success. */
+  static final class AttachRamPolicy implements ActionExecutor {
+    private final RamApi ram;
+
+    AttachRamPolicy(RamApi ram) {
+      this.ram = ram;
+    }
+
+    @Override
+    public boolean handles(ActionKind kind) {
+      return kind == ActionKind.ATTACH_RAM_POLICY;
+    }
+
+    @Override
+    public StepResult execute(Action action, ExecutionContext context) {
+      ActionDetail.PolicyAttachment d = (ActionDetail.PolicyAttachment) action.detail();
+      if (context.dryRun()) {
+        return StepResult.dryRun("client", "would attach " + d.policyName() + " to " + d.userName(),
+            List.of("RAM AttachPolicyToUser UserName=" + d.userName() + " PolicyName=" + d.policyName()
+                + " PolicyType=" + d.policyType()));
+      }
+      try {
+        ram.attachPolicyToUser(d.userName(), d.policyName(), d.policyType());
+        return StepResult.applied("attached " + d.policyName() + " to " + d.userName());
+      } catch (AliyunCallException e) {
+        if (e.hasCode("EntityAlreadyExists.User.Policy")) {
+          return StepResult.alreadySatisfied(d.policyName() + " is already attached to " + d.userName());
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** {@code DELETE_ORPHAN_ACCESS_KEY}: DeleteAccessKey; a key that is already gone is success. */
+  static final class DeleteOrphanAccessKey implements ActionExecutor {
+    private final RamApi ram;
+
+    DeleteOrphanAccessKey(RamApi ram) {
+      this.ram = ram;
+    }
+
+    @Override
+    public boolean handles(ActionKind kind) {
+      return kind == ActionKind.DELETE_ORPHAN_ACCESS_KEY;
+    }
+
+    @Override
+    public StepResult execute(Action action, ExecutionContext context) {
+      ActionDetail.OrphanAccessKey d = (ActionDetail.OrphanAccessKey) action.detail();
+      if (context.dryRun()) {
+        return StepResult.dryRun("client", "would delete AccessKey " + d.accessKeyId(),
+            List.of("RAM DeleteAccessKey UserName=" + d.userName() + " UserAccessKeyId=" + d.accessKeyId()));
+      }
+      try {
+        ram.deleteAccessKey(d.userName(), d.accessKeyId());
+        return StepResult.applied("deleted orphan AccessKey " + d.accessKeyId());
+      } catch (AliyunCallException e) {
+        if (e.code() != null && e.code().startsWith("EntityNotExist")) {
+          return StepResult.alreadySatisfied("AccessKey " + d.accessKeyId() + " is already gone");
+        }
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.hybridcni.aliyun;
+
+import com.aliyun.tea.TeaException;
+import java.util.Map;
+
+/** Turns what the Aliyun SDK throws into {@link AliyunCallException}, keeping code, status and request id. */
+final class SdkErrors {
+
+  private SdkErrors() {}
+
+  static AliyunCallException translate(String operation, String resource, Exception e) {
+    if (e instanceof AliyunCallException already) {
+      return already;
+    }
+    if (e instanceof TeaException tea && tea.getCode() != null) {
+      Map<String, Object> data = tea.getData();
+      Integer status = tea.getStatusCode();
+      if (status == null && data != null && data.get("statusCode") instanceof Number n) {
+        status = n.intValue();
+      }
+      String requestId = requestId(data);
+      String detail = tea.getMessage() == null ? "" : tea.getMessage();
+      // The SDK's message repeats the code and the request id; keep the server's own words only.
+      if (data != null && data.get("Message") instanceof String m) {
+        detail = m;
+      } else if (data != null && data.get("message") instanceof String m) {
+        detail = m;
+      }
+      return new AliyunCallException(operation, resource, tea.getCode(), status, requestId, detail, false, e);
+    }
+    // No code: the connection broke or timed out, so the server may or may not have acted.
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return new AliyunCallException(operation, resource, null, null, null,
+        "no answer (" + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": "
+            + root.getMessage()) + ")", true, e);
+  }
+
+  private static String requestId(Map<String, Object> data) {
+    if (data == null) {
+      return null;
+    }
+    for (String key : new String[] {"RequestId", "requestId", "request_id"}) {
+      if (data.get(key) instanceof String s) {
+        return s;
+      }
+    }
+    if (data.get("body") instanceof Map<?, ?> body) {
+      for (String key : new String[] {"RequestId", "requestId", "request_id"}) {
+        if (body.get(key) instanceof String s) {
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+}
