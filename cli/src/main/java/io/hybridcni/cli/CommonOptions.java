@@ -1,0 +1,13 @@
+package io.hybridcni.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options every command takes. */
+final class CommonOptions {
+
+  @Option(names = "--no-color", description = "Never color the output (colors are used only on a terminal).")
+  boolean noColor;
+
+  @Option(names = "--verbose", description = "Print the stack trace of an error.")
+  boolean verbose;
+}

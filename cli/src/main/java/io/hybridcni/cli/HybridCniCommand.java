@@ -1,0 +1,21 @@
+package io.hybridcni.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code hybridcni}: plan, apply and verify the network of an ACK One registered cluster. */
+@Command(name = "hybridcni", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = "Plans, applies and verifies the network of an ACK One registered (hybrid) cluster.",
+    subcommands = {PlanCommand.class, PermissionsCommand.class})
+final class HybridCniCommand implements Runnable {
+
+  final Terminal terminal;
+
+  HybridCniCommand(Terminal terminal) {
+    this.terminal = terminal;
+  }
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(terminal.err());
+  }
+}

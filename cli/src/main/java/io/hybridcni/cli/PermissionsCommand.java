@@ -1,0 +1,36 @@
+package io.hybridcni.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code hybridcni permissions}: what hybridcni itself needs in RAM and in Kubernetes. */
+@Command(name = "permissions", mixinStandardHelpOptions = true,
+    description = "Print the RAM policy and the Kubernetes ClusterRole that hybridcni itself needs.")
+final class PermissionsCommand implements Callable<Integer> {
+
+  @picocli.CommandLine.ParentCommand
+  HybridCniCommand parent;
+
+  @Override
+  public Integer call() throws IOException {
+    var out = parent.terminal.out();
+    out.println("# RAM policy for the identity that runs hybridcni (attach it to that RAM user or role):");
+    out.print(resource("/io/hybridcni/aliyun/hybridcni-operator-policy.json"));
+    out.println();
+    out.println("# Kubernetes ClusterRole for the identity that runs hybridcni (bind it with a ClusterRoleBinding):");
+    out.print(resource("/io/hybridcni/kube/hybridcni-clusterrole.yaml"));
+    return ExitCodes.OK;
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = PermissionsCommand.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("the jar lacks " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

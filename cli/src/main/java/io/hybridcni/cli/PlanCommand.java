@@ -1,0 +1,77 @@
+package io.hybridcni.cli;
+
+import io.hybridcni.observe.ObservedState;
+import io.hybridcni.observe.Snapshots;
+import io.hybridcni.plan.Plan;
+import io.hybridcni.planner.Planner;
+import io.hybridcni.render.PlanJson;
+import io.hybridcni.render.PlanText;
+import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.spec.SpecFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code hybridcni plan}: show what apply would change, without changing anything. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+    description = "Observe the cluster and the cloud (or read a snapshot) and print the plan.")
+final class PlanCommand implements Callable<Integer> {
+
+  enum Format { TEXT, JSON }
+
+  @ParentCommand
+  HybridCniCommand parent;
+
+  @Mixin
+  CommonOptions common;
+
+  @Option(names = {"-f", "--file"}, required = true, paramLabel = "SPEC", description = "The spec YAML file.")
+  Path specFile;
+
+  @Option(names = "--observed", paramLabel = "SNAPSHOT",
+      description = "Plan offline against a snapshot written by 'hybridcni snapshot' (no cluster or cloud needed).")
+  Path observedFile;
+
+  @Option(names = "--out", paramLabel = "PLAN_JSON", description = "Also save the plan as JSON, for 'apply'.")
+  Path out;
+
+  @Option(names = "--format", defaultValue = "text", description = "text (default) or json.")
+  Format format;
+
+  @Option(names = "--detailed-exitcode",
+      description = "Exit 0 with no changes, 2 with changes, 1 on error or blocker.")
+  boolean detailedExitCode;
+
+  @Override
+  public Integer call() throws Exception {
+    Terminal term = parent.terminal;
+    if (common.noColor) {
+      term.noColor();
+    }
+    HybridNetworkSpec spec = SpecFiles.load(specFile);
+    if (observedFile == null) {
+      throw new io.hybridcni.error.HybridCniException("Live observation is not wired into the CLI yet: pass "
+          + "--observed with a snapshot file");
+    }
+    ObservedState observed = Snapshots.read(observedFile);
+    Plan plan = new Planner().plan(spec, observed);
+    if (format == Format.JSON) {
+      term.out().print(PlanJson.write(plan));
+    } else {
+      term.out().print((term.color() ? PlanText.colored() : PlanText.plain()).render(plan));
+    }
+    if (out != null) {
+      Files.writeString(out, PlanJson.write(plan), StandardCharsets.UTF_8);
+      term.info("Saved the plan to " + out + "; apply it with: hybridcni apply " + out);
+    }
+    if (plan.hasBlockers()) {
+      return ExitCodes.ERROR;
+    }
+    return detailedExitCode ? plan.outcome().exitCode() : ExitCodes.OK;
+  }
+}
