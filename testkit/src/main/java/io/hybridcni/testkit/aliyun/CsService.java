@@ -263,7 +263,8 @@ final class CsService {
   }
 
   private static ApiError addonNotFound(Cluster cluster, String name) {
-    return ApiError.notFound("AddonNotFound", "The addon is not installed in cluster " + cluster.id + ": " + name + ".");
+    return ApiError.notFound("AddonNotFound",
+        "The addon is not installed in cluster " + cluster.id + ": " + name + ".");
   }
 
   private static List<JsonNode> items(String body, String what) {
