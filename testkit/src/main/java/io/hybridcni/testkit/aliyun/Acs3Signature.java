@@ -20,7 +20,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <pre>
  * CanonicalRequest = Method \n Path \n CanonicalQuery \n CanonicalHeaders \n SignedHeaders \n HexSha256(body)
- *   CanonicalQuery   = sorted key=value pairs, both percent-encoded (RFC 3986: space %20, * %2A, ~ kept), joined by &amp;
+ *   CanonicalQuery   = key=value pairs sorted by key, both percent-encoded (RFC 3986: space %20,
+ *                      * %2A, ~ kept; an empty value leaves "key="), joined by &amp;
  *   CanonicalHeaders = for each signed header, sorted: lower-case name ":" trimmed value \n
  *   SignedHeaders    = the lower-case names joined by ; (as the Authorization header lists them)
  * StringToSign       = "ACS3-HMAC-SHA256" \n HexSha256(CanonicalRequest)

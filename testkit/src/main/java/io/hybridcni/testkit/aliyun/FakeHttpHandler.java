@@ -216,7 +216,8 @@ final class FakeHttpHandler implements HttpHandler {
       throw ApiError.badRequest("SignatureDoesNotMatch",
           "The x-acs-content-sha256 header does not match the SHA-256 of the request body.");
     }
-    String stringToSign = Acs3Signature.stringToSign(Acs3Signature.canonicalRequest(request, authorization, payloadHash));
+    String stringToSign =
+        Acs3Signature.stringToSign(Acs3Signature.canonicalRequest(request, authorization, payloadHash));
     String expected = Acs3Signature.sign(stringToSign, credential.secret());
     if (!Acs3Signature.sameSignature(expected, authorization.signature())) {
       throw ApiError.badRequest("SignatureDoesNotMatch",
