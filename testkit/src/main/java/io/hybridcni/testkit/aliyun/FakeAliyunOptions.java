@@ -72,9 +72,9 @@ public final class FakeAliyunOptions {
   }
 
   /**
-   * Whether a request that repeats the {@code x-acs-signature-nonce} of an earlier request is refused with
-   * {@code SignatureNonceUsed}, as the real gateway does. This matters when an HTTP client silently re-sends a
-   * request after a dropped connection. Default: true.
+   * Whether a request that repeats the {@code x-acs-signature-nonce} of an earlier request signed by the same
+   * key is refused with {@code SignatureNonceUsed} (400), as the real gateway refuses replays. Turn it off only
+   * to replay recorded requests on purpose. Default: true.
    */
   public FakeAliyunOptions withRejectReplayedNonces(boolean reject) {
     return new FakeAliyunOptions(latency, addonPollsBeforeSettled, clock, reject);

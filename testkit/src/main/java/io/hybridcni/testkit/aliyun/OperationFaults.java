@@ -63,10 +63,10 @@ public final class OperationFaults {
    * The next call is carried out (its change is committed) and then the connection is closed without any
    * response, as when a network path fails after the server acted.
    *
-   * <p>Note for callers of the Aliyun SDK: its HTTP client (OkHttp) silently re-sends a request whose pooled
-   * connection closed without a response. The re-sent request carries the same signature nonce, so with the
-   * default {@link FakeAliyunOptions#rejectReplayedNonces()} it is refused with {@code SignatureNonceUsed}
-   * instead of being carried out twice; the journal shows both.
+   * <p>What the Aliyun SDK V2 (tea 1.4.2 on OkHttp 4.12) makes of it: it does not re-send the request; the
+   * call throws {@code TeaUnretryableException} (not a {@code TeaException}) whose cause chain holds an
+   * {@code IOException} ("unexpected end of stream"). The journal entry has status 0 and still renders the
+   * answer that was not sent, secrets masked.
    */
   public OperationFaults dropAfterCommit() {
     return dropAfterCommit(1);

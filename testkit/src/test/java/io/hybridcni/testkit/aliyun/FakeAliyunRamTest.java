@@ -21,7 +21,6 @@ import com.aliyun.ram20150501.models.GetUserRequest;
 import com.aliyun.ram20150501.models.ListAccessKeysRequest;
 import com.aliyun.ram20150501.models.ListPoliciesForUserRequest;
 import com.aliyun.ram20150501.models.ListPolicyVersionsRequest;
-import com.aliyun.ram20150501.models.ListPolicyVersionsResponseBody.ListPolicyVersionsResponseBodyPolicyVersionsPolicyVersion;
 import com.aliyun.tea.TeaException;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -107,10 +106,9 @@ class FakeAliyunRamTest {
     assertThat(error.getStatusCode()).isEqualTo(409);
     var listed = ram.listPolicyVersions(new ListPolicyVersionsRequest().setPolicyName(POLICY).setPolicyType("Custom"))
         .getBody().getPolicyVersions().getPolicyVersion();
-    assertThat(listed).extracting(ListPolicyVersionsResponseBodyPolicyVersionsPolicyVersion::getVersionId)
-        .containsExactly("v1", "v2", "v3", "v4", "v5");
-    assertThat(listed).filteredOn(ListPolicyVersionsResponseBodyPolicyVersionsPolicyVersion::getIsDefaultVersion)
-        .extracting(ListPolicyVersionsResponseBodyPolicyVersionsPolicyVersion::getVersionId).containsExactly("v5");
+    assertThat(listed).extracting(version -> version.getVersionId()).containsExactly("v1", "v2", "v3", "v4", "v5");
+    assertThat(listed).filteredOn(version -> version.getIsDefaultVersion())
+        .extracting(version -> version.getVersionId()).containsExactly("v5");
     assertThat(fake.policy(POLICY).orElseThrow().defaultDocument()).isEqualTo(document("ecs:Action5"));
   }
 
