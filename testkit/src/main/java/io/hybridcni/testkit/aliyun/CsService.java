@@ -1,7 +1,6 @@
 package io.hybridcni.testkit.aliyun;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,7 +154,8 @@ final class CsService {
       text(item, "next_version", true);
       planned.put(addon, item);
     }
-    Task task = newTask(cluster, "cluster_addon_upgrade", planned.keySet().stream().map(addon -> addon.name).toList());
+    Task task = newTask(cluster, "cluster_addon_upgrade",
+        planned.keySet().stream().map(addon -> addon.name).toList());
     planned.forEach((addon, item) -> {
       String config = config(item);
       if (!config.isEmpty()) {
@@ -199,8 +199,9 @@ final class CsService {
     boolean running = false;
     for (String name : task.addons) {
       Addon addon = cluster == null ? null : cluster.addons.get(name);
+      // Describing the task observes its addons; an addon that settles now is no longer pending.
       boolean pending = addon != null && task.id.equals(addon.taskId) && observe(cluster, addon)
-          && task.id.equals(addon.taskId);
+          && addon.taskId != null;
       running |= pending;
       ObjectNode result = results.addObject();
       result.put("data", name);
@@ -355,8 +356,8 @@ final class CsService {
 
   synchronized void settleAll() {
     for (Cluster cluster : clusters.values()) {
-      for (Iterator<Addon> it = new ArrayList<>(cluster.addons.values()).iterator(); it.hasNext(); ) {
-        Addon addon = it.next();
+      // A copy, because settling a deleting addon removes it from the map.
+      for (Addon addon : new ArrayList<>(cluster.addons.values())) {
         if (!addon.state.equals(ACTIVE)) {
           settle(cluster, addon);
         }

@@ -75,6 +75,8 @@ final class FakeHttpHandler implements HttpHandler {
         exchange.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
         exchange.sendResponseHeaders(500, bytes.length);
         exchange.getResponseBody().write(bytes);
+      } catch (IOException | RuntimeException answerFailed) {
+        e.addSuppressed(answerFailed);
       } finally {
         exchange.close();
       }

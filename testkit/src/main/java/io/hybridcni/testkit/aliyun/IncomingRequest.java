@@ -47,9 +47,18 @@ record IncomingRequest(
       int eq = pair.indexOf('=');
       String key = eq < 0 ? pair : pair.substring(0, eq);
       String value = eq < 0 ? "" : pair.substring(eq + 1);
-      params.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+      params.put(decode(key), decode(value));
     }
     return params;
+  }
+
+  /** URL-decodes, keeping the text as sent when it is not valid encoding (the signature check then fails). */
+  private static String decode(String text) {
+    try {
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return text;
+    }
   }
 
   String header(String lowerCaseName) {
@@ -61,7 +70,7 @@ record IncomingRequest(
     List<String> segments = new ArrayList<>();
     for (String segment : rawPath.split("/")) {
       if (!segment.isEmpty()) {
-        segments.add(URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8));
+        segments.add(decode(segment.replace("+", "%2B")));
       }
     }
     return segments;

@@ -24,8 +24,22 @@ final class Redactor {
     return lower.contains("secret") || lower.contains("password") || lower.contains("token");
   }
 
-  /** A deep copy with every sensitive value replaced by {@link #MASK}. */
+  /**
+   * A deep copy with every sensitive value replaced by {@link #MASK}. A string that itself holds a JSON object
+   * or array (an addon {@code config}, say) is redacted inside too, and stays a string.
+   */
   static JsonNode redact(JsonNode node) {
+    if (node.isString()) {
+      String text = node.stringValue().strip();
+      if (text.startsWith("{") || text.startsWith("[")) {
+        JsonNode nested = Json.parseOrNull(text);
+        if (nested != null && nested.isContainer()) {
+          JsonNode redacted = redact(nested);
+          return redacted.equals(nested) ? node : StringNode.valueOf(Json.write(redacted));
+        }
+      }
+      return node;
+    }
     if (node instanceof ObjectNode object) {
       ObjectNode copy = object.objectNode();
       object.forEachEntry((name, value) ->

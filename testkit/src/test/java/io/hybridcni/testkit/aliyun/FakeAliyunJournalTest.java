@@ -92,6 +92,18 @@ class FakeAliyunJournalTest {
   }
 
   @Test
+  void secretsNestedInAnAddonConfigStringAreMaskedToo() throws Exception {
+    fake.addCluster("c1", FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", "cn-hangzhou");
+    String config = "{\"access_key\":\"LTAI5tNested\",\"access_secret\":\"nested-secret-value\"}";
+
+    Sdk.roa(Sdk.openApi(fake), "InstallClusterAddons", "POST", "/clusters/c1/components/install",
+        List.of(java.util.Map.of("name", "terway-eniip", "version", "v1.9.0", "config", config)));
+
+    assertThat(fake.journal().toString()).doesNotContain("nested-secret-value")
+        .contains("access_secret").contains("LTAI5tNested");
+  }
+
+  @Test
   void concurrentCallsFromManyThreadsAreEachAppliedOnce() throws Exception {
     int threads = 8;
     int usersPerThread = 10;
