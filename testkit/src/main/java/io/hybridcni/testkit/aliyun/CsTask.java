@@ -13,6 +13,7 @@ import java.util.List;
  */
 public record CsTask(String id, String clusterId, String type, List<String> addons, String state) {
 
+  /** Copies the addon names, so the record stays immutable. */
   public CsTask {
     addons = List.copyOf(addons);
   }

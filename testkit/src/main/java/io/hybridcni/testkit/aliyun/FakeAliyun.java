@@ -44,6 +44,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * Requests name their product by the {@code x-acs-version} header, so one endpoint serves both. The fake is
  * thread-safe: each call is atomic.
+ *
+ * <p>Not modelled: permissions (every known key may call every operation), clock skew of
+ * {@code x-acs-date}, STS tokens, the older HMAC-SHA1 signatures, and CS operations beyond the seven named in
+ * {@link Faults}.
  */
 public final class FakeAliyun implements AutoCloseable {
 

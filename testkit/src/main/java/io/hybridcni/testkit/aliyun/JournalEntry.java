@@ -29,6 +29,7 @@ public record JournalEntry(
     String errorCode,
     String rendering) {
 
+  /** Checks that every text component is present ({@code errorCode} may be null). */
   public JournalEntry {
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(method, "method");

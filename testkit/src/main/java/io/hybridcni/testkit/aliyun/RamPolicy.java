@@ -14,6 +14,7 @@ import java.util.List;
 public record RamPolicy(String name, String type, String description, String defaultVersion,
     List<RamPolicyVersion> versions) {
 
+  /** Copies the versions, so the record stays immutable. */
   public RamPolicy {
     versions = List.copyOf(versions);
   }
