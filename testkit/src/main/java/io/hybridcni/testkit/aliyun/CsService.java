@@ -1,0 +1,458 @@
+package io.hybridcni.testkit.aliyun;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Container Service (2015-12-15, ROA) side of the fake: seeded clusters, their addon instances and the
+ * tasks that change them. An addon change shows its transitional state for a configured number of
+ * observations, then settles. Every method holds this object's monitor, so each call is atomic.
+ */
+final class CsService {
+
+  static final String API_VERSION = "2015-12-15";
+  static final String ACTIVE = "active";
+  static final Set<String> STATES = Set.of(ACTIVE, "updating", "upgrading", "deleting");
+
+  private final Ids ids;
+  private final int pollsBeforeSettled;
+  private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+  private final Map<String, Task> tasks = new LinkedHashMap<>();
+
+  CsService(Ids ids, int pollsBeforeSettled) {
+    this.ids = ids;
+    this.pollsBeforeSettled = pollsBeforeSettled;
+  }
+
+  /** A recognised request: the operation and the path parameters it names. */
+  record Route(String operation, String clusterId, String name) {}
+
+  /** Maps a method and decoded path segments to an operation, if the fake serves it. */
+  static Optional<Route> route(String method, List<String> segments) {
+    int size = segments.size();
+    if (size >= 2 && segments.get(0).equals("clusters")) {
+      String clusterId = segments.get(1);
+      if (method.equals("GET") && size == 2) {
+        return Optional.of(new Route("DescribeClusterDetail", clusterId, null));
+      }
+      if (method.equals("GET") && size == 3 && segments.get(2).equals("addon_instances")) {
+        return Optional.of(new Route("ListClusterAddonInstances", clusterId, null));
+      }
+      if (method.equals("GET") && size == 4 && segments.get(2).equals("addon_instances")) {
+        return Optional.of(new Route("GetClusterAddonInstance", clusterId, segments.get(3)));
+      }
+      if (method.equals("POST") && size == 4 && segments.get(2).equals("components")) {
+        return switch (segments.get(3)) {
+          case "install" -> Optional.of(new Route("InstallClusterAddons", clusterId, null));
+          case "upgrade" -> Optional.of(new Route("UpgradeClusterAddons", clusterId, null));
+          case "uninstall" -> Optional.of(new Route("UnInstallClusterAddons", clusterId, null));
+          default -> Optional.empty();
+        };
+      }
+    }
+    if (method.equals("GET") && size == 2 && segments.get(0).equals("tasks")) {
+      return Optional.of(new Route("DescribeTaskInfo", null, segments.get(1)));
+    }
+    return Optional.empty();
+  }
+
+  // ---------------------------------------------------------------------------------------------- the API
+
+  synchronized JsonNode handle(Route route, String body, String requestId) {
+    return switch (route.operation()) {
+      case "DescribeClusterDetail" -> describeCluster(existingCluster(route.clusterId()));
+      case "ListClusterAddonInstances" -> listAddons(existingCluster(route.clusterId()));
+      case "GetClusterAddonInstance" -> getAddon(existingCluster(route.clusterId()), route.name());
+      case "InstallClusterAddons" -> install(existingCluster(route.clusterId()), body, requestId);
+      case "UpgradeClusterAddons" -> upgrade(existingCluster(route.clusterId()), body, requestId);
+      case "UnInstallClusterAddons" -> uninstall(existingCluster(route.clusterId()), body, requestId);
+      case "DescribeTaskInfo" -> describeTask(route.name());
+      default -> throw new IllegalStateException("No handler for " + route.operation());
+    };
+  }
+
+  private static ObjectNode describeCluster(Cluster cluster) {
+    ObjectNode node = Json.object();
+    node.put("cluster_id", cluster.id);
+    node.put("name", cluster.name);
+    node.put("cluster_type", cluster.type);
+    node.put("state", cluster.state);
+    node.put("region_id", cluster.regionId);
+    node.put("created", cluster.created);
+    node.put("updated", cluster.created);
+    return node;
+  }
+
+  private ObjectNode listAddons(Cluster cluster) {
+    ObjectNode body = Json.object();
+    ArrayNode list = body.putArray("addons");
+    for (Addon addon : new ArrayList<>(cluster.addons.values())) {
+      if (observe(cluster, addon)) {
+        ObjectNode node = list.addObject();
+        node.put("name", addon.name);
+        node.put("version", addon.version);
+        node.put("state", addon.state);
+      }
+    }
+    return body;
+  }
+
+  private ObjectNode getAddon(Cluster cluster, String name) {
+    Addon addon = cluster.addons.get(name);
+    if (addon == null || !observe(cluster, addon)) {
+      throw addonNotFound(cluster, name);
+    }
+    ObjectNode node = Json.object();
+    node.put("name", addon.name);
+    node.put("version", addon.version);
+    node.put("state", addon.state);
+    node.put("config", addon.config);
+    return node;
+  }
+
+  private ObjectNode install(Cluster cluster, String body, String requestId) {
+    requireRunning(cluster);
+    List<JsonNode> items = items(body, "install");
+    Map<String, Addon> planned = new LinkedHashMap<>();
+    for (JsonNode item : items) {
+      String name = text(item, "name", true);
+      if (cluster.addons.containsKey(name) || planned.containsKey(name)) {
+        throw ApiError.badRequest("AddonAlreadyInstalled",
+            "The addon is already installed in cluster " + cluster.id + ": " + name + ".");
+      }
+      planned.put(name, new Addon(name, text(item, "version", false), "updating", config(item)));
+    }
+    Task task = newTask(cluster, "cluster_addon_install", planned.keySet());
+    for (Addon addon : planned.values()) {
+      addon.beginChange("updating", null, task.id, pollsBeforeSettled);
+      cluster.addons.put(addon.name, addon);
+    }
+    return taskAnswer(cluster, task, requestId);
+  }
+
+  private ObjectNode upgrade(Cluster cluster, String body, String requestId) {
+    requireRunning(cluster);
+    List<JsonNode> items = items(body, "upgrade");
+    Map<Addon, JsonNode> planned = new LinkedHashMap<>();
+    for (JsonNode item : items) {
+      String name = text(item, "component_name", true);
+      Addon addon = cluster.addons.get(name);
+      if (addon == null) {
+        throw addonNotFound(cluster, name);
+      }
+      if (!addon.state.equals(ACTIVE)) {
+        throw ApiError.badRequest("AddonNotReady",
+            "The addon is " + addon.state + ", not active, in cluster " + cluster.id + ": " + name + ".");
+      }
+      text(item, "next_version", true);
+      planned.put(addon, item);
+    }
+    Task task = newTask(cluster, "cluster_addon_upgrade",
+        planned.keySet().stream().map(addon -> addon.name).toList());
+    planned.forEach((addon, item) -> {
+      String config = config(item);
+      if (!config.isEmpty()) {
+        addon.config = config;
+      }
+      addon.beginChange("upgrading", text(item, "next_version", true), task.id, pollsBeforeSettled);
+    });
+    return taskAnswer(cluster, task, requestId);
+  }
+
+  private ObjectNode uninstall(Cluster cluster, String body, String requestId) {
+    requireRunning(cluster);
+    List<JsonNode> items = items(body, "uninstall");
+    List<Addon> planned = new ArrayList<>();
+    for (JsonNode item : items) {
+      String name = text(item, "name", true);
+      Addon addon = cluster.addons.get(name);
+      if (addon == null) {
+        throw addonNotFound(cluster, name);
+      }
+      planned.add(addon);
+    }
+    Task task = newTask(cluster, "cluster_addon_uninstall", planned.stream().map(addon -> addon.name).toList());
+    for (Addon addon : planned) {
+      addon.beginChange("deleting", null, task.id, pollsBeforeSettled);
+    }
+    return taskAnswer(cluster, task, requestId);
+  }
+
+  private ObjectNode describeTask(String taskId) {
+    Task task = tasks.get(taskId);
+    if (task == null) {
+      throw ApiError.notFound("ErrorTaskNotFound", "The task does not exist: " + taskId + ".");
+    }
+    Cluster cluster = clusters.get(task.clusterId);
+    ObjectNode node = Json.object();
+    node.put("task_id", task.id);
+    node.put("cluster_id", task.clusterId);
+    node.put("task_type", task.type);
+    ArrayNode results = Json.array();
+    boolean running = false;
+    for (String name : task.addons) {
+      Addon addon = cluster == null ? null : cluster.addons.get(name);
+      // Describing the task observes its addons; an addon that settles now is no longer pending.
+      boolean pending = addon != null && task.id.equals(addon.taskId) && observe(cluster, addon)
+          && addon.taskId != null;
+      running |= pending;
+      ObjectNode result = results.addObject();
+      result.put("data", name);
+      result.put("status", pending ? "running" : "success");
+    }
+    if (!running && task.finished == null) {
+      task.finished = ids.now();
+    }
+    node.put("state", running ? "running" : "success");
+    node.put("created", task.created);
+    node.put("updated", running ? task.created : task.finished);
+    node.set("task_result", results);
+    return node;
+  }
+
+  // ---------------------------------------------------------------------------------------------- helpers
+
+  /**
+   * Counts one observation of the addon: a transitional state is shown while polls remain, then the change
+   * settles. Returns false when the addon settled by being removed.
+   */
+  private boolean observe(Cluster cluster, Addon addon) {
+    if (addon.state.equals(ACTIVE)) {
+      return true;
+    }
+    if (addon.pollsLeft > 0) {
+      addon.pollsLeft--;
+      return true;
+    }
+    return settle(cluster, addon);
+  }
+
+  private static boolean settle(Cluster cluster, Addon addon) {
+    addon.taskId = null;
+    if (addon.state.equals("deleting")) {
+      cluster.addons.remove(addon.name);
+      return false;
+    }
+    if (addon.targetVersion != null) {
+      addon.version = addon.targetVersion;
+      addon.targetVersion = null;
+    }
+    addon.state = ACTIVE;
+    return true;
+  }
+
+  private Cluster existingCluster(String id) {
+    Cluster cluster = clusters.get(id);
+    if (cluster == null) {
+      throw ApiError.notFound("ErrorClusterNotFound", "The cluster does not exist: " + id + ".");
+    }
+    return cluster;
+  }
+
+  private static void requireRunning(Cluster cluster) {
+    if (!cluster.state.equals("running")) {
+      throw ApiError.badRequest("ErrorClusterState",
+          "The cluster is " + cluster.state + ", not running: " + cluster.id + ".");
+    }
+  }
+
+  private static ApiError addonNotFound(Cluster cluster, String name) {
+    return ApiError.notFound("AddonNotFound",
+        "The addon is not installed in cluster " + cluster.id + ": " + name + ".");
+  }
+
+  private static List<JsonNode> items(String body, String what) {
+    JsonNode parsed = Json.parseOrNull(body);
+    if (parsed != null && parsed.isObject() && parsed.has("addons")) {
+      parsed = parsed.get("addons");
+    }
+    if (parsed == null || !parsed.isArray() || parsed.isEmpty()) {
+      throw ApiError.badRequest("InvalidParameter",
+          "The " + what + " request body must be a non-empty JSON array of addons.");
+    }
+    List<JsonNode> items = new ArrayList<>();
+    for (JsonNode item : parsed) {
+      if (!item.isObject()) {
+        throw ApiError.badRequest("InvalidParameter", "Each addon in the " + what + " request must be a JSON object.");
+      }
+      items.add(item);
+    }
+    return items;
+  }
+
+  private static String text(JsonNode item, String field, boolean required) {
+    JsonNode value = item.get(field);
+    if (value == null || value.isNull() || (value.isString() && value.stringValue().isEmpty())) {
+      if (required) {
+        throw ApiError.badRequest("InvalidParameter", "The addon field \"" + field + "\" is required.");
+      }
+      return "";
+    }
+    if (!value.isString()) {
+      throw ApiError.badRequest("InvalidParameter", "The addon field \"" + field + "\" must be a string.");
+    }
+    return value.stringValue();
+  }
+
+  /** The {@code config} field: absent, or a string that holds a JSON object. */
+  private static String config(JsonNode item) {
+    String config = text(item, "config", false);
+    if (!config.isEmpty()) {
+      JsonNode parsed = Json.parseOrNull(config);
+      if (parsed == null || !parsed.isObject()) {
+        throw ApiError.badRequest("InvalidParameter",
+            "The addon field \"config\" must be a string holding a JSON object.");
+      }
+    }
+    return config;
+  }
+
+  private Task newTask(Cluster cluster, String type, Iterable<String> addonNames) {
+    List<String> names = new ArrayList<>();
+    addonNames.forEach(names::add);
+    Task task = new Task(ids.taskId(), cluster.id, type, List.copyOf(names), ids.now());
+    tasks.put(task.id, task);
+    return task;
+  }
+
+  private static ObjectNode taskAnswer(Cluster cluster, Task task, String requestId) {
+    ObjectNode node = Json.object();
+    node.put("cluster_id", cluster.id);
+    node.put("request_id", requestId);
+    node.put("task_id", task.id);
+    return node;
+  }
+
+  // ---------------------------------------------------------------------------------------------- seeding
+
+  synchronized void addCluster(String id, String type, String state, String regionId) {
+    if (clusters.containsKey(id)) {
+      throw new IllegalStateException("Cluster " + id + " is already added");
+    }
+    clusters.put(id, new Cluster(id, type, state, regionId, id, ids.now()));
+  }
+
+  synchronized void seedAddon(String clusterId, String name, String version, String state) {
+    Cluster cluster = clusters.get(clusterId);
+    if (cluster == null) {
+      throw new IllegalStateException("Cluster " + clusterId + " is not added");
+    }
+    if (!STATES.contains(state)) {
+      throw new IllegalArgumentException("Addon state must be one of " + STATES + ", was " + state);
+    }
+    Addon addon = new Addon(name, version, ACTIVE, "");
+    if (!state.equals(ACTIVE)) {
+      addon.beginChange(state, null, null, pollsBeforeSettled);
+    }
+    cluster.addons.put(name, addon);
+  }
+
+  synchronized void settleAll() {
+    for (Cluster cluster : clusters.values()) {
+      // A copy, because settling a deleting addon removes it from the map.
+      for (Addon addon : new ArrayList<>(cluster.addons.values())) {
+        if (!addon.state.equals(ACTIVE)) {
+          settle(cluster, addon);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- views
+
+  synchronized Optional<CsCluster> cluster(String id) {
+    return Optional.ofNullable(clusters.get(id))
+        .map(cluster -> new CsCluster(cluster.id, cluster.type, cluster.state, cluster.regionId, cluster.name));
+  }
+
+  synchronized List<CsAddon> addons(String clusterId) {
+    Cluster cluster = clusters.get(clusterId);
+    if (cluster == null) {
+      return List.of();
+    }
+    return cluster.addons.values().stream()
+        .map(addon -> new CsAddon(addon.name, addon.version, addon.state, addon.config))
+        .toList();
+  }
+
+  synchronized Optional<CsTask> task(String id) {
+    Task task = tasks.get(id);
+    if (task == null) {
+      return Optional.empty();
+    }
+    Cluster cluster = clusters.get(task.clusterId);
+    boolean running = cluster != null && task.addons.stream()
+        .map(cluster.addons::get)
+        .anyMatch(addon -> addon != null && task.id.equals(addon.taskId));
+    return Optional.of(new CsTask(task.id, task.clusterId, task.type, task.addons, running ? "running" : "success"));
+  }
+
+  // ---------------------------------------------------------------------------------------------- records
+
+  private static final class Cluster {
+    final String id;
+    final String type;
+    final String state;
+    final String regionId;
+    final String name;
+    final String created;
+    final Map<String, Addon> addons = new LinkedHashMap<>();
+
+    Cluster(String id, String type, String state, String regionId, String name, String created) {
+      this.id = id;
+      this.type = type;
+      this.state = state;
+      this.regionId = regionId;
+      this.name = name;
+      this.created = created;
+    }
+  }
+
+  private static final class Addon {
+    final String name;
+    String version;
+    String state;
+    String config;
+    String targetVersion;
+    String taskId;
+    int pollsLeft;
+
+    Addon(String name, String version, String state, String config) {
+      this.name = name;
+      this.version = version;
+      this.state = state;
+      this.config = config;
+    }
+
+    void beginChange(String transitionalState, String target, String task, int polls) {
+      state = transitionalState;
+      targetVersion = target;
+      taskId = task;
+      pollsLeft = polls;
+    }
+  }
+
+  private static final class Task {
+    final String id;
+    final String clusterId;
+    final String type;
+    final List<String> addons;
+    final String created;
+    String finished;
+
+    Task(String id, String clusterId, String type, List<String> addons, String created) {
+      this.id = id;
+      this.clusterId = clusterId;
+      this.type = type;
+      this.addons = addons;
+      this.created = created;
+    }
+  }
+}

@@ -1,0 +1,681 @@
+package io.hybridcni.testkit.aliyun;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The RAM (2015-05-01) side of the fake: users, custom and system policies with versions, user attachments and
+ * AccessKeys, including the caller keys requests are signed with. Every method holds this object's monitor,
+ * so each call is atomic.
+ */
+final class RamService {
+
+  static final String API_VERSION = "2015-05-01";
+  static final int ACCESS_KEYS_PER_USER = 2;
+  static final int VERSIONS_PER_POLICY = 5;
+  static final String CUSTOM = "Custom";
+  static final String SYSTEM = "System";
+
+  static final Set<String> ACTIONS = Set.of(
+      "GetUser", "CreateUser", "DeleteUser",
+      "GetPolicy", "CreatePolicy", "DeletePolicy",
+      "GetPolicyVersion", "ListPolicyVersions", "CreatePolicyVersion", "DeletePolicyVersion",
+      "ListPoliciesForUser", "AttachPolicyToUser", "DetachPolicyFromUser",
+      "ListAccessKeys", "CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey");
+
+  private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+  private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9-]{1,128}");
+
+  private final Ids ids;
+  private final Map<String, User> users = new LinkedHashMap<>();
+  private final Map<String, Policy> policies = new LinkedHashMap<>();
+  /** user name to (policy key to attach date), in attach order. */
+  private final Map<String, Map<String, String>> attachments = new LinkedHashMap<>();
+  private final Map<String, Key> keys = new LinkedHashMap<>();
+  /** Every secret the fake ever issued, kept after a delete so renderings can still be scrubbed of it. */
+  private final List<String> issuedSecrets = new ArrayList<>();
+
+  RamService(Ids ids) {
+    this.ids = ids;
+  }
+
+  /** A credential the gateway can check a signature against. */
+  record Credential(String secret, boolean active) {}
+
+  // ---------------------------------------------------------------------------------------------- the API
+
+  synchronized ObjectNode handle(String action, Map<String, String> params, String callerKeyId) {
+    return switch (action) {
+      case "GetUser" -> getUser(params);
+      case "CreateUser" -> createUser(params);
+      case "DeleteUser" -> deleteUser(params);
+      case "GetPolicy" -> getPolicy(params);
+      case "CreatePolicy" -> createPolicy(params);
+      case "DeletePolicy" -> deletePolicy(params);
+      case "GetPolicyVersion" -> getPolicyVersion(params);
+      case "ListPolicyVersions" -> listPolicyVersions(params);
+      case "CreatePolicyVersion" -> createPolicyVersion(params);
+      case "DeletePolicyVersion" -> deletePolicyVersion(params);
+      case "ListPoliciesForUser" -> listPoliciesForUser(params);
+      case "AttachPolicyToUser" -> attachPolicyToUser(params);
+      case "DetachPolicyFromUser" -> detachPolicyFromUser(params);
+      case "ListAccessKeys" -> listAccessKeys(params, callerKeyId);
+      case "CreateAccessKey" -> createAccessKey(params, callerKeyId);
+      case "UpdateAccessKey" -> updateAccessKey(params, callerKeyId);
+      case "DeleteAccessKey" -> deleteAccessKey(params, callerKeyId);
+      default -> throw unknownAction(action);
+    };
+  }
+
+  static ApiError unknownAction(String action) {
+    return ApiError.notFound("InvalidAction.NotFound",
+        "Specified api is not found, please check your url and method: " + action + ".");
+  }
+
+  private ObjectNode getUser(Map<String, String> params) {
+    User user = existingUser(required(params, "UserName"));
+    ObjectNode body = Json.object();
+    ObjectNode node = body.putObject("User");
+    node.put("UserName", user.name);
+    node.put("UserId", user.userId);
+    node.put("DisplayName", user.displayName);
+    node.put("CreateDate", user.createDate);
+    node.put("UpdateDate", user.updateDate);
+    node.put("Comments", user.comments);
+    return body;
+  }
+
+  private ObjectNode createUser(Map<String, String> params) {
+    String name = required(params, "UserName");
+    if (!USER_NAME.matcher(name).matches()) {
+      throw ApiError.badRequest("InvalidParameter.UserName.InvalidChars",
+          "The parameter UserName must be 1 to 64 characters of letters, digits, '.', '_', '-' or '@', was \""
+              + name + "\".");
+    }
+    if (users.containsKey(name)) {
+      throw ApiError.conflict("EntityAlreadyExists.User", "The user already exists: " + name + ".");
+    }
+    User user = addUser(name, params.getOrDefault("DisplayName", ""), params.getOrDefault("Comments", ""));
+    ObjectNode body = Json.object();
+    ObjectNode node = body.putObject("User");
+    node.put("UserName", user.name);
+    node.put("UserId", user.userId);
+    node.put("DisplayName", user.displayName);
+    node.put("CreateDate", user.createDate);
+    node.put("Comments", user.comments);
+    return body;
+  }
+
+  private ObjectNode deleteUser(Map<String, String> params) {
+    User user = existingUser(required(params, "UserName"));
+    if (keys.values().stream().anyMatch(key -> user.name.equals(key.userName))) {
+      throw ApiError.conflict("DeleteConflict.User.AccessKey",
+          "The user still has AccessKeys; delete them first: " + user.name + ".");
+    }
+    if (!attachments.getOrDefault(user.name, Map.of()).isEmpty()) {
+      throw ApiError.conflict("DeleteConflict.User.Policy",
+          "The user still has policies attached; detach them first: " + user.name + ".");
+    }
+    users.remove(user.name);
+    attachments.remove(user.name);
+    return Json.object();
+  }
+
+  private ObjectNode getPolicy(Map<String, String> params) {
+    Policy policy = existingPolicy(required(params, "PolicyName"), policyType(params));
+    PolicyVersion defaultVersion = policy.defaultVersion();
+    ObjectNode body = Json.object();
+    ObjectNode node = body.putObject("Policy");
+    node.put("PolicyName", policy.name);
+    node.put("PolicyType", policy.type);
+    node.put("Description", policy.description);
+    node.put("DefaultVersion", policy.defaultVersionId);
+    node.put("PolicyDocument", defaultVersion.document);
+    node.put("CreateDate", policy.createDate);
+    node.put("UpdateDate", policy.updateDate);
+    node.put("AttachmentCount", attachmentCount(policy));
+    ObjectNode version = body.putObject("DefaultPolicyVersion");
+    writeVersion(version, policy, defaultVersion);
+    return body;
+  }
+
+  private ObjectNode createPolicy(Map<String, String> params) {
+    String name = required(params, "PolicyName");
+    String document = required(params, "PolicyDocument");
+    if (!POLICY_NAME.matcher(name).matches()) {
+      throw ApiError.badRequest("InvalidParameter.PolicyName.InvalidChars",
+          "The parameter PolicyName must be 1 to 128 characters of letters, digits or '-', was \"" + name + "\".");
+    }
+    checkDocument(document);
+    if (policies.containsKey(policyKey(CUSTOM, name))) {
+      throw ApiError.conflict("EntityAlreadyExists.Policy", "The policy already exists: " + name + ".");
+    }
+    Policy policy = addPolicy(name, CUSTOM, params.getOrDefault("Description", ""), List.of(document));
+    ObjectNode body = Json.object();
+    ObjectNode node = body.putObject("Policy");
+    node.put("PolicyName", policy.name);
+    node.put("PolicyType", policy.type);
+    node.put("Description", policy.description);
+    node.put("DefaultVersion", policy.defaultVersionId);
+    node.put("CreateDate", policy.createDate);
+    return body;
+  }
+
+  private ObjectNode deletePolicy(Map<String, String> params) {
+    Policy policy = existingPolicy(required(params, "PolicyName"), CUSTOM);
+    if (attachmentCount(policy) > 0) {
+      throw ApiError.conflict("DeleteConflict.Policy.User",
+          "The policy is still attached to a user; detach it first: " + policy.name + ".");
+    }
+    if (policy.versions.size() > 1) {
+      throw ApiError.conflict("DeleteConflict.Policy.Version",
+          "The policy still has non-default versions; delete them first: " + policy.name + ".");
+    }
+    policies.remove(policyKey(policy.type, policy.name));
+    return Json.object();
+  }
+
+  private ObjectNode getPolicyVersion(Map<String, String> params) {
+    Policy policy = existingPolicy(required(params, "PolicyName"), policyType(params));
+    PolicyVersion version = existingVersion(policy, required(params, "VersionId"));
+    ObjectNode body = Json.object();
+    writeVersion(body.putObject("PolicyVersion"), policy, version);
+    return body;
+  }
+
+  private ObjectNode listPolicyVersions(Map<String, String> params) {
+    Policy policy = existingPolicy(required(params, "PolicyName"), policyType(params));
+    ObjectNode body = Json.object();
+    ArrayNode list = body.putObject("PolicyVersions").putArray("PolicyVersion");
+    for (PolicyVersion version : policy.versions) {
+      writeVersion(list.addObject(), policy, version);
+    }
+    return body;
+  }
+
+  private ObjectNode createPolicyVersion(Map<String, String> params) {
+    Policy policy = existingPolicy(required(params, "PolicyName"), CUSTOM);
+    String document = required(params, "PolicyDocument");
+    checkDocument(document);
+    boolean setAsDefault = bool(params, "SetAsDefault");
+    String rotate = params.getOrDefault("RotateStrategy", "None");
+    if (!rotate.equals("None") && !rotate.equals("DeleteOldestNonDefaultVersionWhenLimitExceeded")) {
+      throw ApiError.badRequest("InvalidParameter.RotateStrategy",
+          "The parameter RotateStrategy must be None or DeleteOldestNonDefaultVersionWhenLimitExceeded, was \""
+              + rotate + "\".");
+    }
+    if (policy.versions.size() >= VERSIONS_PER_POLICY) {
+      if (rotate.equals("None")) {
+        throw ApiError.conflict("LimitExceeded.Policy.Version",
+            "The policy already has " + VERSIONS_PER_POLICY + " versions, the maximum: " + policy.name + ".");
+      }
+      PolicyVersion oldest = policy.versions.stream()
+          .filter(version -> !version.id.equals(policy.defaultVersionId))
+          .findFirst()
+          .orElseThrow();
+      policy.versions.remove(oldest);
+    }
+    PolicyVersion version = policy.addVersion(document, ids.now());
+    if (setAsDefault) {
+      policy.defaultVersionId = version.id;
+    }
+    policy.updateDate = version.createDate;
+    ObjectNode body = Json.object();
+    writeVersion(body.putObject("PolicyVersion"), policy, version);
+    return body;
+  }
+
+  private ObjectNode deletePolicyVersion(Map<String, String> params) {
+    Policy policy = existingPolicy(required(params, "PolicyName"), CUSTOM);
+    PolicyVersion version = existingVersion(policy, required(params, "VersionId"));
+    if (version.id.equals(policy.defaultVersionId)) {
+      throw ApiError.conflict("DeleteConflict.Policy.Version.Default",
+          "The default version of a policy cannot be deleted: " + policy.name + " " + version.id + ".");
+    }
+    policy.versions.remove(version);
+    return Json.object();
+  }
+
+  private ObjectNode listPoliciesForUser(Map<String, String> params) {
+    User user = existingUser(required(params, "UserName"));
+    ObjectNode body = Json.object();
+    ArrayNode list = body.putObject("Policies").putArray("Policy");
+    attachments.getOrDefault(user.name, Map.of()).forEach((key, attachDate) -> {
+      Policy policy = policies.get(key);
+      ObjectNode node = list.addObject();
+      node.put("PolicyName", policy.name);
+      node.put("PolicyType", policy.type);
+      node.put("Description", policy.description);
+      node.put("DefaultVersion", policy.defaultVersionId);
+      node.put("AttachDate", attachDate);
+    });
+    return body;
+  }
+
+  private ObjectNode attachPolicyToUser(Map<String, String> params) {
+    Policy policy = existingPolicy(required(params, "PolicyName"), policyType(params));
+    User user = existingUser(required(params, "UserName"));
+    Map<String, String> attached = attachments.computeIfAbsent(user.name, name -> new LinkedHashMap<>());
+    String key = policyKey(policy.type, policy.name);
+    if (attached.containsKey(key)) {
+      throw ApiError.conflict("EntityAlreadyExists.User.Policy",
+          "The policy is already attached to the user: " + policy.name + " to " + user.name + ".");
+    }
+    attached.put(key, ids.now());
+    return Json.object();
+  }
+
+  private ObjectNode detachPolicyFromUser(Map<String, String> params) {
+    Policy policy = existingPolicy(required(params, "PolicyName"), policyType(params));
+    User user = existingUser(required(params, "UserName"));
+    Map<String, String> attached = attachments.getOrDefault(user.name, Map.of());
+    if (attached.remove(policyKey(policy.type, policy.name)) == null) {
+      throw ApiError.notFound("EntityNotExist.User.Policy",
+          "The policy is not attached to the user: " + policy.name + " to " + user.name + ".");
+    }
+    return Json.object();
+  }
+
+  private ObjectNode listAccessKeys(Map<String, String> params, String callerKeyId) {
+    String userName = userOrCaller(params, callerKeyId);
+    ObjectNode body = Json.object();
+    ArrayNode list = body.putObject("AccessKeys").putArray("AccessKey");
+    for (Key key : keys.values()) {
+      boolean listed = userName == null ? key.id.equals(callerKeyId) : userName.equals(key.userName);
+      if (listed) {
+        ObjectNode node = list.addObject();
+        node.put("AccessKeyId", key.id);
+        node.put("Status", key.status);
+        node.put("CreateDate", key.createDate);
+      }
+    }
+    return body;
+  }
+
+  private ObjectNode createAccessKey(Map<String, String> params, String callerKeyId) {
+    String userName = userOrCaller(params, callerKeyId);
+    if (userName == null) {
+      throw ApiError.missingParameter("UserName");
+    }
+    User user = existingUser(userName);
+    long held = keys.values().stream().filter(key -> user.name.equals(key.userName)).count();
+    if (held >= ACCESS_KEYS_PER_USER) {
+      throw ApiError.conflict("LimitExceeded.User.AccessKey",
+          "The user already has " + ACCESS_KEYS_PER_USER + " AccessKeys, the maximum: " + user.name + ".");
+    }
+    Key key = addKey(user.name, "Active");
+    ObjectNode body = Json.object();
+    ObjectNode node = body.putObject("AccessKey");
+    node.put("AccessKeyId", key.id);
+    node.put("AccessKeySecret", key.secret);
+    node.put("Status", key.status);
+    node.put("CreateDate", key.createDate);
+    return body;
+  }
+
+  private ObjectNode updateAccessKey(Map<String, String> params, String callerKeyId) {
+    Key key = existingUserKey(params, callerKeyId);
+    String status = required(params, "Status");
+    if (!status.equals("Active") && !status.equals("Inactive")) {
+      throw ApiError.badRequest("InvalidParameter.Status",
+          "The parameter Status must be Active or Inactive, was \"" + status + "\".");
+    }
+    key.status = status;
+    ObjectNode body = Json.object();
+    ObjectNode node = body.putObject("AccessKey");
+    node.put("AccessKeyId", key.id);
+    node.put("Status", key.status);
+    node.put("CreateDate", key.createDate);
+    return body;
+  }
+
+  private ObjectNode deleteAccessKey(Map<String, String> params, String callerKeyId) {
+    Key key = existingUserKey(params, callerKeyId);
+    keys.remove(key.id);
+    return Json.object();
+  }
+
+  // ---------------------------------------------------------------------------------------------- helpers
+
+  private static String required(Map<String, String> params, String name) {
+    String value = params.get(name);
+    if (value == null || value.isEmpty()) {
+      throw ApiError.missingParameter(name);
+    }
+    return value;
+  }
+
+  private static boolean bool(Map<String, String> params, String name) {
+    String value = params.getOrDefault(name, "false");
+    if (!value.equals("true") && !value.equals("false")) {
+      throw ApiError.badRequest("InvalidParameter." + name,
+          "The parameter " + name + " must be true or false, was \"" + value + "\".");
+    }
+    return value.equals("true");
+  }
+
+  private static String policyType(Map<String, String> params) {
+    String type = required(params, "PolicyType");
+    if (!type.equals(CUSTOM) && !type.equals(SYSTEM)) {
+      throw ApiError.badRequest("InvalidParameter.PolicyType",
+          "The parameter PolicyType must be Custom or System, was \"" + type + "\".");
+    }
+    return type;
+  }
+
+  private static void checkDocument(String document) {
+    JsonNode parsed = Json.parseOrNull(document);
+    if (parsed == null || !parsed.isObject() || !parsed.has("Statement")) {
+      throw ApiError.badRequest("InvalidParameter.PolicyDocument",
+          "The parameter PolicyDocument must be a JSON policy with a Statement.");
+    }
+  }
+
+  private User existingUser(String name) {
+    User user = users.get(name);
+    if (user == null) {
+      throw ApiError.notFound("EntityNotExist.User", "The user does not exist: " + name + ".");
+    }
+    return user;
+  }
+
+  private Policy existingPolicy(String name, String type) {
+    Policy policy = policies.get(policyKey(type, name));
+    if (policy == null) {
+      throw ApiError.notFound("EntityNotExist.Policy", "The policy does not exist: " + name + " (" + type + ").");
+    }
+    return policy;
+  }
+
+  private static PolicyVersion existingVersion(Policy policy, String versionId) {
+    return policy.versions.stream()
+        .filter(version -> version.id.equals(versionId))
+        .findFirst()
+        .orElseThrow(() -> ApiError.notFound("EntityNotExist.Policy.Version",
+            "The policy version does not exist: " + policy.name + " " + versionId + "."));
+  }
+
+  private Key existingUserKey(Map<String, String> params, String callerKeyId) {
+    String keyId = required(params, "UserAccessKeyId");
+    String userName = userOrCaller(params, callerKeyId);
+    if (userName != null) {
+      existingUser(userName);
+    }
+    Key key = keys.get(keyId);
+    boolean belongs = key != null && (userName == null ? key.id.equals(callerKeyId) : userName.equals(key.userName));
+    if (!belongs) {
+      throw ApiError.notFound("EntityNotExist.User.AccessKey",
+          "The AccessKey does not exist" + (userName == null ? "" : " for user " + userName) + ": " + keyId + ".");
+    }
+    return key;
+  }
+
+  /** The named user, or the user owning the caller's key; null when the caller's key belongs to no user. */
+  private String userOrCaller(Map<String, String> params, String callerKeyId) {
+    String userName = params.get("UserName");
+    if (userName != null && !userName.isEmpty()) {
+      return userName;
+    }
+    Key caller = keys.get(callerKeyId);
+    return caller == null ? null : caller.userName;
+  }
+
+  private long attachmentCount(Policy policy) {
+    String key = policyKey(policy.type, policy.name);
+    return attachments.values().stream().filter(attached -> attached.containsKey(key)).count();
+  }
+
+  private static void writeVersion(ObjectNode node, Policy policy, PolicyVersion version) {
+    node.put("VersionId", version.id);
+    node.put("IsDefaultVersion", version.id.equals(policy.defaultVersionId));
+    node.put("PolicyDocument", version.document);
+    node.put("CreateDate", version.createDate);
+  }
+
+  private static String policyKey(String type, String name) {
+    return type + "/" + name;
+  }
+
+  private User addUser(String name, String displayName, String comments) {
+    String now = ids.now();
+    User user = new User(name, ids.userId(), displayName.isEmpty() ? name : displayName, comments, now);
+    users.put(name, user);
+    return user;
+  }
+
+  private Policy addPolicy(String name, String type, String description, List<String> documents) {
+    String now = ids.now();
+    Policy policy = new Policy(name, type, description, now);
+    for (String document : documents) {
+      policy.addVersion(document, now);
+    }
+    policy.defaultVersionId = policy.versions.get(policy.versions.size() - 1).id;
+    policies.put(policyKey(type, name), policy);
+    return policy;
+  }
+
+  private Key addKey(String userName, String status) {
+    Key key = new Key(ids.accessKeyId(), ids.accessKeySecret(), userName, status, ids.now());
+    keys.put(key.id, key);
+    issuedSecrets.add(key.secret);
+    return key;
+  }
+
+  // ---------------------------------------------------------------------------------------------- gateway
+
+  synchronized Optional<Credential> credential(String accessKeyId) {
+    Key key = keys.get(accessKeyId);
+    return key == null ? Optional.empty() : Optional.of(new Credential(key.secret, key.status.equals("Active")));
+  }
+
+  /** The secrets the fake issued (callers' own secrets never travel in a request, so they are not listed). */
+  synchronized List<String> issuedSecrets() {
+    return List.copyOf(issuedSecrets);
+  }
+
+  // ---------------------------------------------------------------------------------------------- seeding
+
+  synchronized void addCallerKey(String id, String secret) {
+    Key existing = keys.get(id);
+    if (existing != null && existing.userName != null) {
+      throw new IllegalStateException("AccessKey " + id + " already belongs to RAM user " + existing.userName);
+    }
+    keys.put(id, new Key(id, secret, null, "Active", ids.now()));
+  }
+
+  synchronized RamUser seedUser(String name) {
+    if (users.containsKey(name)) {
+      throw new IllegalStateException("RAM user " + name + " is already seeded");
+    }
+    return toView(addUser(name, "", ""));
+  }
+
+  synchronized RamPolicy seedPolicy(String name, String type, List<String> documents) {
+    if (documents.isEmpty()) {
+      throw new IllegalArgumentException("A policy needs at least one document, " + name + " has none");
+    }
+    if (documents.size() > VERSIONS_PER_POLICY) {
+      throw new IllegalArgumentException("A policy holds at most " + VERSIONS_PER_POLICY + " versions, "
+          + name + " was given " + documents.size());
+    }
+    if (policies.containsKey(policyKey(type, name))) {
+      throw new IllegalStateException(type + " policy " + name + " is already seeded");
+    }
+    return toView(addPolicy(name, type, "", documents));
+  }
+
+  synchronized void seedAttachment(String userName, String policyName) {
+    if (!users.containsKey(userName)) {
+      throw new IllegalStateException("RAM user " + userName + " is not seeded");
+    }
+    Policy policy = policies.get(policyKey(CUSTOM, policyName));
+    if (policy == null) {
+      policy = policies.get(policyKey(SYSTEM, policyName));
+    }
+    if (policy == null) {
+      throw new IllegalStateException("Policy " + policyName + " is not seeded");
+    }
+    attachments.computeIfAbsent(userName, name -> new LinkedHashMap<>())
+        .putIfAbsent(policyKey(policy.type, policy.name), ids.now());
+  }
+
+  synchronized String seedAccessKey(String userName, String status) {
+    if (!users.containsKey(userName)) {
+      throw new IllegalStateException("RAM user " + userName + " is not seeded");
+    }
+    if (!status.equals("Active") && !status.equals("Inactive")) {
+      throw new IllegalArgumentException("Status must be Active or Inactive, was " + status);
+    }
+    long held = keys.values().stream().filter(key -> userName.equals(key.userName)).count();
+    if (held >= ACCESS_KEYS_PER_USER) {
+      throw new IllegalStateException("RAM user " + userName + " already holds " + held + " AccessKeys, the maximum");
+    }
+    return addKey(userName, status).id;
+  }
+
+  // ---------------------------------------------------------------------------------------------- views
+
+  synchronized List<RamUser> users() {
+    return users.values().stream().map(RamService::toView).toList();
+  }
+
+  synchronized Optional<RamUser> user(String name) {
+    return Optional.ofNullable(users.get(name)).map(RamService::toView);
+  }
+
+  synchronized List<RamPolicy> policies() {
+    return policies.values().stream().map(RamService::toView).toList();
+  }
+
+  synchronized Optional<RamPolicy> policy(String name) {
+    Policy policy = policies.get(policyKey(CUSTOM, name));
+    if (policy == null) {
+      policy = policies.get(policyKey(SYSTEM, name));
+    }
+    return Optional.ofNullable(policy).map(RamService::toView);
+  }
+
+  synchronized List<String> attachedPolicies(String userName) {
+    List<String> names = new ArrayList<>();
+    attachments.getOrDefault(userName, Map.of()).keySet().forEach(key -> names.add(policies.get(key).name));
+    return List.copyOf(names);
+  }
+
+  synchronized List<RamAccessKey> accessKeys(String userName) {
+    return keys.values().stream()
+        .filter(key -> userName.equals(key.userName))
+        .map(key -> new RamAccessKey(key.id, key.status, key.createDate))
+        .toList();
+  }
+
+  synchronized boolean secretMatches(String accessKeyId, String candidate) {
+    Key key = keys.get(accessKeyId);
+    return key != null && candidate != null && MessageDigest.isEqual(
+        key.secret.getBytes(StandardCharsets.UTF_8), candidate.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static RamUser toView(User user) {
+    return new RamUser(user.name, user.userId, user.displayName, user.createDate);
+  }
+
+  private static RamPolicy toView(Policy policy) {
+    List<RamPolicyVersion> versions = policy.versions.stream()
+        .map(version -> new RamPolicyVersion(
+            version.id, version.document, version.id.equals(policy.defaultVersionId), version.createDate))
+        .toList();
+    return new RamPolicy(policy.name, policy.type, policy.description, policy.defaultVersionId, versions);
+  }
+
+  // ---------------------------------------------------------------------------------------------- records
+
+  private static final class User {
+    final String name;
+    final String userId;
+    final String displayName;
+    final String comments;
+    final String createDate;
+    final String updateDate;
+
+    User(String name, String userId, String displayName, String comments, String createDate) {
+      this.name = name;
+      this.userId = userId;
+      this.displayName = displayName;
+      this.comments = comments;
+      this.createDate = createDate;
+      this.updateDate = createDate;
+    }
+  }
+
+  private static final class Policy {
+    final String name;
+    final String type;
+    final String description;
+    final String createDate;
+    final List<PolicyVersion> versions = new ArrayList<>();
+    String updateDate;
+    String defaultVersionId;
+    int nextVersion = 1;
+
+    Policy(String name, String type, String description, String createDate) {
+      this.name = name;
+      this.type = type;
+      this.description = description;
+      this.createDate = createDate;
+      this.updateDate = createDate;
+    }
+
+    PolicyVersion addVersion(String document, String createDate) {
+      PolicyVersion version = new PolicyVersion("v" + nextVersion++, document, createDate);
+      versions.add(version);
+      return version;
+    }
+
+    PolicyVersion defaultVersion() {
+      return versions.stream().filter(version -> version.id.equals(defaultVersionId)).findFirst().orElseThrow();
+    }
+  }
+
+  private static final class PolicyVersion {
+    final String id;
+    final String document;
+    final String createDate;
+
+    PolicyVersion(String id, String document, String createDate) {
+      this.id = id;
+      this.document = document;
+      this.createDate = createDate;
+    }
+  }
+
+  /** An AccessKey; {@code userName} is null for the caller keys the fake was given. */
+  private static final class Key {
+    final String id;
+    final String secret;
+    final String userName;
+    final String createDate;
+    String status;
+
+    Key(String id, String secret, String userName, String status, String createDate) {
+      this.id = id;
+      this.secret = secret;
+      this.userName = userName;
+      this.status = status;
+      this.createDate = createDate;
+    }
+
+    @Override
+    public String toString() {
+      return "Key{" + id + ", user=" + userName + ", " + status + "}";
+    }
+  }
+}
