@@ -28,14 +28,17 @@ final class SdkErrors {
       }
       return new AliyunCallException(operation, resource, tea.getCode(), status, requestId, detail, false, e);
     }
-    // No code: the connection broke or timed out, so the server may or may not have acted.
+    // No code. With an I/O error in the chain the connection broke or timed out, so the server may or may not
+    // have acted; anything else is a failure on our side of the wire and not worth a retry.
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    boolean io = false;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      io |= t instanceof java.io.IOException;
+      root = t;
     }
+    String what = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     return new AliyunCallException(operation, resource, null, null, null,
-        "no answer (" + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": "
-            + root.getMessage()) + ")", true, e);
+        io ? "no answer (" + what + ")" : "the SDK failed (" + what + ")", io, e);
   }
 
   private static String requestId(Map<String, Object> data) {
