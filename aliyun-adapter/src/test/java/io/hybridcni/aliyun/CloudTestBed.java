@@ -1,0 +1,143 @@
+package io.hybridcni.aliyun;
+
+import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.apply.Reconciler;
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.fixtures.SampleClusters;
+import io.hybridcni.fixtures.Specs;
+import io.hybridcni.observe.KubernetesFacts;
+import io.hybridcni.observe.SecretFacts;
+import io.hybridcni.observe.ValueHash;
+import io.hybridcni.port.AccessKeyCredential;
+import io.hybridcni.port.ClusterObserver;
+import io.hybridcni.port.SecretStore;
+import io.hybridcni.port.SecretValue;
+import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.testkit.aliyun.FakeAliyun;
+import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cloud side under test: the real SDK clients talking to a {@link FakeAliyun} over loopback, with sleeps
+ * recorded instead of slept, and the Kubernetes half held in memory (its real adapter is tested on the fabric8
+ * mock in kube-adapter). The Secret store remembers the values written so tests can scan for them.
+ */
+final class CloudTestBed implements AutoCloseable, ClusterObserver, SecretStore {
+
+  static final String CALLER_ID = "LTAI5tCallerKey000001";
+  static final String CALLER_SECRET = "CallerSecretQx8Wv2Lm6Np4Rt0Yz";
+
+  final FakeAliyun fake;
+  final RamApi ram;
+  final AckApi ack;
+  final List<Duration> sleeps = new ArrayList<>();
+  final ManualClock clock = new ManualClock();
+  private final KubernetesFacts kubernetes;
+  private volatile SecretFacts secret;
+  private volatile AccessKeyCredential written;
+  private volatile RuntimeException secretFailure;
+  private final Retrier retrier;
+
+  CloudTestBed(FakeAliyunOptions options, KubernetesFacts kubernetes) {
+    this.fake = FakeAliyun.start(options).addAccessKey(CALLER_ID, CALLER_SECRET)
+        .addCluster(Specs.CLUSTER_ID, FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", Specs.REGION);
+    this.kubernetes = kubernetes;
+    this.secret = kubernetes.secret();
+    Sleeper sleeper = d -> {
+      sleeps.add(d);
+      clock.advance(d);
+    };
+    this.retrier = new Retrier(RetryPolicy.defaults(), sleeper, () -> 0.5);
+    AliyunConnection connection = AliyunConnection.forRegion(Specs.REGION).endpoint(fake.endpoint())
+        .protocol("HTTP").accessKey(CALLER_ID, SecretValue.of(CALLER_SECRET)).build();
+    this.ram = connection.ram(retrier);
+    this.ack = connection.ack(retrier);
+  }
+
+  static CloudTestBed hostNetwork() {
+    return new CloudTestBed(FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(2),
+        SampleClusters.freshHostNetwork().kubernetes());
+  }
+
+  static HybridNetworkSpec spec() {
+    return Specs.hostNetwork();
+  }
+
+  List<ActionExecutor> executors(AddonWaitOptions wait) {
+    return AliyunExecutors.create(ram, ack, this, retrier, wait, clock);
+  }
+
+  Reconciler reconciler() {
+    return reconciler(AddonWaitOptions.defaults());
+  }
+
+  Reconciler reconciler(AddonWaitOptions wait) {
+    return Reconciler.builder().cluster(this).cloud(new AliyunObserver(ram, ack)).executors(executors(wait))
+        .build();
+  }
+
+  /** Every later Secret write fails with this. */
+  void failSecretWrites(RuntimeException failure) {
+    this.secretFailure = failure;
+  }
+
+  AccessKeyCredential written() {
+    return written;
+  }
+
+  @Override
+  public KubernetesFacts observe(HybridNetworkSpec spec) {
+    return new KubernetesFacts(kubernetes.nodes(), kubernetes.cni(), kubernetes.terway(), secret);
+  }
+
+  @Override
+  public void writeAccessKey(String namespace, String name, AccessKeyCredential credential) {
+    if (secretFailure != null) {
+      throw secretFailure;
+    }
+    written = credential;
+    secret = new SecretFacts(namespace, name, true, "Opaque", "1",
+        Map.of("access-key-id", ValueHash.of(credential.accessKeyId()),
+            "access-key-secret", ValueHash.of(credential.accessKeySecret().reveal())),
+        Map.of(SecretFacts.MANAGED_BY_LABEL, SecretFacts.MANAGED_BY_VALUE));
+  }
+
+  @Override
+  public void close() {
+    fake.close();
+  }
+
+  static HybridCniException permanentSecretFailure() {
+    return new HybridCniException("PUT Secret kube-system/alibaba-addon-secret failed: 403 Forbidden");
+  }
+
+  /** A clock that moves only when the test bed's sleeper sleeps. */
+  static final class ManualClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-11-28T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
