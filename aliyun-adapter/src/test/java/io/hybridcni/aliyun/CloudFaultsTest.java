@@ -73,6 +73,22 @@ class CloudFaultsTest {
   }
 
   @Test
+  void aVersionAddedBySomeoneElseSincePlanningIsMadeRoomForAtApply() {
+    try (CloudTestBed bed = CloudTestBed.hostNetwork()) {
+      String drifted = io.hybridcni.fixtures.SampleClusters.driftedDocument();
+      bed.fake.seedPolicy(Specs.RAM_POLICY, drifted, drifted, drifted, drifted);
+      // RAM answers as if a fifth version had appeared between plan and apply.
+      bed.fake.faults().on("CreatePolicyVersion").failWith("LimitExceeded.Policy.Version", 409, 1);
+
+      ReconcileResult result = bed.reconciler().reconcile(CloudTestBed.spec(), ApplyOptions.defaults());
+
+      assertThat(result.converged()).as(result.why()).isTrue();
+      assertThat(bed.fake.policy(Specs.RAM_POLICY).orElseThrow().versionIds()).containsExactly("v2", "v3", "v4",
+          "v5");
+    }
+  }
+
+  @Test
   void errorsNameTheOperationTheResourceAndTheRequestId() {
     try (CloudTestBed bed = CloudTestBed.hostNetwork()) {
       bed.fake.faults().on("CreateUser").failWith("NoPermission", 403);
