@@ -23,10 +23,13 @@ import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.TigeraInstallation;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -177,6 +180,47 @@ class KubernetesObserverTest {
         .isEqualTo(Placement.nodeSelector(Map.of("alibabacloud.com/external", "true")));
     assertThat(facts.nodes()).filteredOn(NodeInfo::runsTerway).extracting(NodeInfo::name)
         .containsExactly(SampleClusters.CLOUD_NODE);
+  }
+
+  @Test
+  void anObserverFromAKubeconfigContextReadsThatContextsClusterAndClosesItsClient(@TempDir Path dir)
+      throws Exception {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(kubeconfig, String.join("\n",
+        "apiVersion: v1",
+        "kind: Config",
+        "current-context: elsewhere",
+        "clusters:",
+        "- name: mock",
+        "  cluster:",
+        "    server: " + server.url("/"),
+        "    insecure-skip-tls-verify: true",
+        "- name: unreachable",
+        "  cluster:",
+        "    server: https://127.0.0.1:1",
+        "contexts:",
+        "- name: hybrid",
+        "  context: {cluster: mock, user: ops}",
+        "- name: elsewhere",
+        "  context: {cluster: unreachable, user: ops}",
+        "users:",
+        "- name: ops",
+        "  user: {token: not-a-real-token}",
+        ""));
+
+    try (KubernetesObserver fromFile = KubernetesObserver.fromKubeconfig(kubeconfig, "hybrid")) {
+      assertThat(fromFile.observe(Specs.auto()).nodes()).hasSize(3);
+    }
+  }
+
+  @Test
+  void aKubeconfigThatCannotBeReadIsAnErrorNamingTheFile(@TempDir Path dir) {
+    Path missing = dir.resolve("missing-kubeconfig");
+
+    assertThatThrownBy(() -> KubeconfigClients.create(missing, null))
+        .isInstanceOf(HybridCniException.class)
+        .hasMessageContaining("Cannot read the kubeconfig " + missing);
   }
 
   @Test
