@@ -214,7 +214,7 @@ class CniExclusionExecutorTest {
             .addNewMatchExpression().withKey("topology.kubernetes.io/zone").withOperator("In")
             .withValues("dc1-a", "dc1-b").endMatchExpression()
             .addNewMatchField().withKey("metadata.name").withOperator("In")
-            .withValues("onprem-1", SampleClusters.CLOUD_NODE).endMatchField()
+            .withValues(SampleClusters.CLOUD_NODE).endMatchField()
             .build()));
     Action action = exclusionOf(observe());
     GenericKubernetesResource before = calicoNode();
@@ -225,7 +225,7 @@ class CniExclusionExecutorTest {
         NodeSelectorTerm.of(NodeSelectorRequirement.of("node-role.kubernetes.io/worker", "Exists"), EXCLUSION),
         new NodeSelectorTerm(
             List.of(NodeSelectorRequirement.of("topology.kubernetes.io/zone", "In", "dc1-a", "dc1-b"), EXCLUSION),
-            List.of(NodeSelectorRequirement.of("metadata.name", "In", "onprem-1", SampleClusters.CLOUD_NODE))));
+            List.of(NodeSelectorRequirement.of("metadata.name", "In", SampleClusters.CLOUD_NODE))));
     assertOnlyTermsChanged(before, calicoNode());
   }
 

@@ -130,7 +130,11 @@ public final class DaemonSetController {
       }
     }
     for (NodeSelectorRequirement r : fields) {
-      if (!"metadata.name".equals(r.getKey()) || !holds(r, name)) {
+      // The only node field is metadata.name, with In or NotIn and exactly one value.
+      List<String> values = r.getValues() == null ? List.of() : r.getValues();
+      boolean valid = "metadata.name".equals(r.getKey()) && values.size() == 1
+          && ("In".equals(r.getOperator()) || "NotIn".equals(r.getOperator()));
+      if (!valid || !holds(r, name)) {
         return false;
       }
     }
@@ -141,15 +145,18 @@ public final class DaemonSetController {
     List<String> values = r.getValues() == null ? List.of() : r.getValues();
     switch (r.getOperator()) {
       case "In":
-        return value != null && values.contains(value);
+        return !values.isEmpty() && value != null && values.contains(value);
       case "NotIn":
-        return value == null || !values.contains(value);
+        return !values.isEmpty() && (value == null || !values.contains(value));
       case "Exists":
-        return value != null;
+        return values.isEmpty() && value != null;
       case "DoesNotExist":
-        return value == null;
+        return values.isEmpty() && value == null;
       case "Gt":
       case "Lt":
+        if (values.size() != 1) {
+          return false;
+        }
         try {
           long actual = Long.parseLong(value);
           long bound = Long.parseLong(values.get(0));
