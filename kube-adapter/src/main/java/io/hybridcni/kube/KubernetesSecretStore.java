@@ -93,21 +93,23 @@ public final class KubernetesSecretStore implements SecretStore {
     Redaction redaction = Redaction.of(secretText);
     String mode = dryRun ? this.dryRun.resolve() : null;
     String address = namespace + "/" + name;
+    String eventMessage = "hybridcni wrote AccessKey " + credential.accessKeyId() + " to keys " + ACCESS_KEY_ID
+        + " and " + ACCESS_KEY_SECRET;
     for (int attempt = 1; ; attempt++) {
-      Secret existing = SecretReader.get(client, namespace, name);
-      check(existing, address);
-      Secret desired = desired(existing, namespace, name, credential.accessKeyId(), secretText);
-      boolean create = existing == null;
-      KubeOperation op = create ? KubeOperation.create("", "secrets", namespace, name)
-          : KubeOperation.update("", "secrets", namespace, name);
-      String summary = (create ? "Create" : "Update") + " Secret " + address + " with " + ACCESS_KEY_ID + " and "
-          + ACCESS_KEY_SECRET + " of AccessKey " + credential.accessKeyId();
-      String eventMessage = "hybridcni wrote AccessKey " + credential.accessKeyId() + " to keys " + ACCESS_KEY_ID
-          + " and " + ACCESS_KEY_SECRET;
-      if (DryRunResolver.CLIENT.equals(mode)) {
-        return clientDryRun(desired, create, summary, eventMessage);
-      }
+      // The read is retried like the write: a 5xx on either starts the attempt again.
+      KubeOperation op = KubeOperation.get("", "secrets", namespace, name);
       try {
+        Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
+        check(existing, address);
+        Secret desired = desired(existing, namespace, name, credential.accessKeyId(), secretText);
+        boolean create = existing == null;
+        op = create ? KubeOperation.create("", "secrets", namespace, name)
+            : KubeOperation.update("", "secrets", namespace, name);
+        String summary = (create ? "Create" : "Update") + " Secret " + address + " with " + ACCESS_KEY_ID
+            + " and " + ACCESS_KEY_SECRET + " of AccessKey " + credential.accessKeyId();
+        if (DryRunResolver.CLIENT.equals(mode)) {
+          return clientDryRun(desired, create, summary, eventMessage);
+        }
         Secret written = send(desired, create, mode != null);
         if (mode != null) {
           return StepResult.dryRun(DryRunResolver.SERVER, summary + ": validated by the API server (dryRun=All)",
@@ -118,8 +120,8 @@ public final class KubernetesSecretStore implements SecretStore {
         return StepResult.applied(summary + ": done");
       } catch (KubernetesClientException e) {
         if (this.dryRun.mode() == DryRunMode.AUTO && mode != null && DryRunResolver.dryRunUnsupported(e)) {
-          LOG.info("{}: the API server refused the dry run ({}); describing the request instead", summary,
-              e.getCode());
+          LOG.info("{} {}: the API server refused the dry run ({}); describing the request instead", op.verb(),
+              op.address(), e.getCode());
           mode = DryRunResolver.CLIENT;
           attempt--;
           continue;

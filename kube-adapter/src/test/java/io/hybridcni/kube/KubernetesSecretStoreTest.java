@@ -120,6 +120,17 @@ class KubernetesSecretStoreTest {
   }
 
   @Test
+  void aServerErrorOnTheReadIsRetriedToo() {
+    server.expect().get().withPath(SECRETS + "/" + NAME)
+        .andReturn(500, status(500, "InternalError", "etcdserver: request timed out")).once();
+
+    store(DryRunMode.CLIENT).writeAccessKey(NS, NAME, KEY);
+
+    assertThat(sleeps).containsExactly(Duration.ofMillis(200));
+    assertThat(secret()).isNotNull();
+  }
+
+  @Test
   void aConflictIsReadAgainAndWritten() {
     seedSecret("Opaque", Map.of("access-key-id", base64("LTAI5tOldKey")), Map.of());
     server.expect().put().withPath(SECRETS + "/" + NAME)
