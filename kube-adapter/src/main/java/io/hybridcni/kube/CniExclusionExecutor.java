@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,10 +122,11 @@ public final class CniExclusionExecutor implements ActionExecutor {
       List<NodeSelectorTerm> after = again.after();
       Placements.writeTerms(Placements.podSpec(object.getAdditionalProperties(), target.kind(), true),
           current.requiredTerms(), after);
-      String summary = "Add " + label.key() + " NotIn [" + label.value() + "] to " + describeTerms(after, label)
+      String touched = describeTerms(current.requiredTerms(), after);
+      String summary = "Add " + label.key() + " NotIn [" + label.value() + "] to " + touched
           + " of " + target.address() + (replanned ? " (planned again against the object as it is now)" : "");
       String eventMessage = "hybridcni added " + label.key() + " NotIn [" + label.value() + "] to "
-          + describeTerms(after, label) + " at " + target.termsFieldPath()
+          + touched + " at " + target.termsFieldPath()
           + " so that the on-premises CNI stays off cloud nodes";
       if (DryRunResolver.CLIENT.equals(mode)) {
         return StepResult.dryRun(DryRunResolver.CLIENT, summary + ": described, not sent", List.of(
@@ -165,9 +167,12 @@ public final class CniExclusionExecutor implements ActionExecutor {
     }
   }
 
-  private static String describeTerms(List<NodeSelectorTerm> after, NodeLabel label) {
-    long count = after.stream().filter(t -> t.excludes(label.key(), label.value())).count();
-    return count == 1 ? "1 required node selector term" : count + " required node selector terms";
+  /** How many terms the change touches: the one new term, or the existing terms that gain the exclusion. */
+  private static String describeTerms(List<NodeSelectorTerm> before, List<NodeSelectorTerm> after) {
+    long count = before.isEmpty() ? after.size()
+        : IntStream.range(0, after.size()).filter(i -> !after.get(i).equals(before.get(i))).count();
+    String terms = count == 1 ? "1 required node selector term" : count + " required node selector terms";
+    return before.isEmpty() ? terms + " (new)" : terms;
   }
 
   private static ResourceDefinitionContext context(WorkloadRef target) {

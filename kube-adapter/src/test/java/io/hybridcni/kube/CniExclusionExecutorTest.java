@@ -219,8 +219,10 @@ class CniExclusionExecutorTest {
     Action action = exclusionOf(observe());
     GenericKubernetesResource before = calicoNode();
 
-    apply(action);
+    StepResult result = apply(action);
 
+    assertThat(result.message()).startsWith("Add alibabacloud.com/external NotIn [true] to 2 required node "
+        + "selector terms of kube-system/DaemonSet/calico-node");
     assertThat(calicoTermsNow()).containsExactly(
         NodeSelectorTerm.of(NodeSelectorRequirement.of("node-role.kubernetes.io/worker", "Exists"), EXCLUSION),
         new NodeSelectorTerm(
