@@ -259,6 +259,7 @@ public final class CniExclusionExecutor implements ActionExecutor {
       return this;
     }
 
+    /** The configured executor. */
     public CniExclusionExecutor build() {
       return new CniExclusionExecutor(this);
     }

@@ -207,6 +207,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
       return this;
     }
 
+    /** The configured observer. */
     public KubernetesObserver build() {
       return new KubernetesObserver(this);
     }

@@ -270,6 +270,7 @@ public final class KubernetesSecretStore implements SecretStore {
       return this;
     }
 
+    /** The configured store. */
     public KubernetesSecretStore build() {
       return new KubernetesSecretStore(this);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -146,6 +147,25 @@ class KubernetesObserverTest {
     assertThat(older.cni().flannel().daemonSet().ref())
         .isEqualTo(WorkloadRef.daemonSet("kube-system", "kube-flannel-ds-amd64"));
     assertThat(older.nodes().get(1).labels()).containsEntry("beta.kubernetes.io/arch", "amd64");
+  }
+
+  @Test
+  void aCalicoDaemonSetTheSpecNamesIsTheOneObservedAndItsPlacementKeysAreKeptOnNodes() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    DaemonSet copy = client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get();
+    copy.getMetadata().setName("calico-node-workers");
+    copy.getMetadata().setResourceVersion(null);
+    copy.getMetadata().setUid(null);
+    copy.getSpec().getTemplate().getSpec().setNodeSelector(Map.of("node-role.kubernetes.io/worker", ""));
+    client.resource(copy).create();
+    observer = KubernetesObserver.builder(client).build();
+
+    KubernetesFacts facts = observer.observe(Specs.builder()
+        .onPremisesCni(WorkloadRef.daemonSet("kube-system", "calico-node-workers")).build());
+
+    assertThat(facts.cni().calico().daemonSet().ref())
+        .isEqualTo(WorkloadRef.daemonSet("kube-system", "calico-node-workers"));
+    assertThat(facts.nodes().get(1).labels()).containsEntry("node-role.kubernetes.io/worker", "");
   }
 
   @Test
