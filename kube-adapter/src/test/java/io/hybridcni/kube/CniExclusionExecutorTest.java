@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hybridcni.apply.ApplyListener;
 import io.hybridcni.apply.ExecutionContext;
@@ -130,7 +131,7 @@ class CniExclusionExecutorTest {
    * node selector terms (and the levels above them that only exist to hold them).
    */
   private static JsonNode withoutTerms(Object object, List<String> termsPath) {
-    ObjectNode tree = Serialization.jsonMapper().valueToTree(object);
+    ObjectNode tree = (ObjectNode) new KubernetesSerialization().convertValue(object, JsonNode.class);
     ObjectNode metadata = (ObjectNode) tree.get("metadata");
     metadata.remove("resourceVersion");
     metadata.remove("generation");

@@ -232,6 +232,10 @@ class KubernetesObserverTest {
     try (KubernetesObserver fromFile = KubernetesObserver.fromKubeconfig(kubeconfig, "hybrid")) {
       assertThat(fromFile.observe(Specs.auto()).nodes()).hasSize(3);
     }
+    // fabric8 alone would silently use the current context instead of a missing one.
+    assertThatThrownBy(() -> KubeconfigClients.create(kubeconfig, "hybird"))
+        .isInstanceOf(HybridCniException.class)
+        .hasMessageContaining("has no context hybird; it has [elsewhere, hybrid]");
   }
 
   @Test

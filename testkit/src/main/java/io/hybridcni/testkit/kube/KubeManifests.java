@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,6 +28,8 @@ public final class KubeManifests {
       "operator.tigera.io/v1/Installation", new ResourceDefinitionContext.Builder().withGroup("operator.tigera.io")
           .withVersion("v1").withPlural("installations").withKind("Installation").withNamespaced(false).build());
 
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
   private KubeManifests() {}
 
   /**
@@ -40,7 +42,7 @@ public final class KubeManifests {
       if (in == null) {
         throw new IllegalArgumentException("no manifest " + resource + " on the class path");
       }
-      Object parsed = Serialization.unmarshal(in);
+      Object parsed = SERIALIZATION.unmarshal(in);
       List<HasMetadata> objects = new ArrayList<>();
       if (parsed instanceof List<?> list) {
         list.forEach(o -> objects.add((HasMetadata) o));
