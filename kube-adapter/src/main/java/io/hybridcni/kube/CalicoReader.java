@@ -1,0 +1,154 @@
+package io.hybridcni.kube;
+
+import static io.hybridcni.kube.Placements.list;
+import static io.hybridcni.kube.Placements.map;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.hybridcni.observe.CalicoFacts;
+import io.hybridcni.observe.IpPool;
+import io.hybridcni.observe.TigeraInstallation;
+import io.hybridcni.observe.WorkloadRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads what the cluster shows of Calico: IPPools, the {@code calico-config} ConfigMap, the calico-node
+ * DaemonSet (manifest install in {@code kube-system}, operator install in {@code calico-system}) with its
+ * container environment, and the Tigera {@code Installation}. A missing CRD or namespace reads as absent.
+ */
+final class CalicoReader {
+
+  static final String MANIFEST_NAMESPACE = "kube-system";
+  static final String OPERATOR_NAMESPACE = "calico-system";
+  static final String CALICO_NODE = "calico-node";
+  static final String DEFAULT_INSTALLATION = "default";
+  static final Set<String> ENV = Set.of("CALICO_IPV4POOL_IPIP", "CALICO_IPV4POOL_VXLAN", "CALICO_NETWORKING_BACKEND");
+
+  /** The facts, and every calico-node DaemonSet found (their pods tell where Calico runs). */
+  record Observation(CalicoFacts facts, List<DaemonSet> daemonSets) {
+    static final Observation NONE = new Observation(null, List.of());
+  }
+
+  private final KubernetesClient client;
+  private final DaemonSets daemonSets;
+
+  CalicoReader(KubernetesClient client) {
+    this.client = client;
+    this.daemonSets = new DaemonSets(client);
+  }
+
+  /**
+   * @param named the workload the spec names as the on-premises CNI, or {@code null}
+   */
+  Observation read(WorkloadRef named) {
+    List<IpPool> pools = ipPools();
+    ConfigMap config = daemonSets.configMap(MANIFEST_NAMESPACE, "calico-config");
+    String backend = config == null || config.getData() == null ? null : config.getData().get("calico_backend");
+    String installationName = named != null && named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION
+        ? named.name() : DEFAULT_INSTALLATION;
+    TigeraInstallation installation = installation(installationName);
+
+    DaemonSet manifest = daemonSets.get(MANIFEST_NAMESPACE, CALICO_NODE);
+    DaemonSet operator = daemonSets.get(OPERATOR_NAMESPACE, CALICO_NODE);
+    DaemonSet namedDs = null;
+    if (named != null && named.kind() == WorkloadRef.Kind.DAEMON_SET) {
+      namedDs = same(manifest, named) ? manifest : same(operator, named) ? operator
+          : daemonSets.get(named.namespace(), named.name());
+    }
+    DaemonSet chosen;
+    if (namedDs != null) {
+      chosen = namedDs;
+    } else if (installation != null && operator != null) {
+      chosen = operator;
+    } else {
+      chosen = manifest != null ? manifest : operator;
+    }
+    if (pools.isEmpty() && config == null && chosen == null && installation == null) {
+      return Observation.NONE;
+    }
+    Map<String, String> env = chosen == null ? Map.of()
+        : daemonSets.env(chosen, DaemonSets.container(chosen, CALICO_NODE), ENV);
+    List<DaemonSet> found = new ArrayList<>();
+    for (DaemonSet ds : new DaemonSet[] {manifest, operator, namedDs}) {
+      if (ds != null && found.stream().noneMatch(f -> sameObject(f, ds))) {
+        found.add(ds);
+      }
+    }
+    return new Observation(new CalicoFacts(pools, backend, env, DaemonSets.workload(chosen), installation), found);
+  }
+
+  private static boolean same(DaemonSet ds, WorkloadRef ref) {
+    return ds != null && ds.getMetadata().getNamespace().equals(ref.namespace())
+        && ds.getMetadata().getName().equals(ref.name());
+  }
+
+  private static boolean sameObject(DaemonSet a, DaemonSet b) {
+    return a.getMetadata().getNamespace().equals(b.getMetadata().getNamespace())
+        && a.getMetadata().getName().equals(b.getMetadata().getName());
+  }
+
+  private List<IpPool> ipPools() {
+    KubeOperation op = KubeOperation.list(Resources.CALICO_IP_POOLS.getGroup(), "ippools", null);
+    List<GenericKubernetesResource> items;
+    try {
+      items = client.genericKubernetesResources(Resources.CALICO_IP_POOLS).list().getItems();
+    } catch (KubernetesClientException e) {
+      if (KubeOperation.notFound(e)) {
+        return List.of(); // the CRD is not installed
+      }
+      throw op.failure(e, Redaction.NONE);
+    }
+    List<IpPool> pools = new ArrayList<>();
+    for (GenericKubernetesResource item : items) {
+      Map<String, Object> spec = map(item.getAdditionalProperties().get("spec"));
+      if (spec == null) {
+        spec = Map.of();
+      }
+      Object disabled = spec.get("disabled");
+      pools.add(new IpPool(item.getMetadata().getName(), text(spec.get("cidr")), text(spec.get("ipipMode")),
+          text(spec.get("vxlanMode")), Boolean.TRUE.equals(disabled) || "true".equals(String.valueOf(disabled))));
+    }
+    pools.sort((a, b) -> a.name().compareTo(b.name()));
+    return pools;
+  }
+
+  private TigeraInstallation installation(String name) {
+    GenericKubernetesResource r = readInstallation(client, name);
+    return r == null ? null : installation(r);
+  }
+
+  /** The Installation as an untyped object, or {@code null} when it (or its CRD) does not exist. */
+  static GenericKubernetesResource readInstallation(KubernetesClient client, String name) {
+    return KubeOperation.get(Resources.TIGERA_INSTALLATIONS.getGroup(), "installations", null, name)
+        .run(() -> client.genericKubernetesResources(Resources.TIGERA_INSTALLATIONS).withName(name).get());
+  }
+
+  static TigeraInstallation installation(GenericKubernetesResource r) {
+    Map<String, Object> root = r.getAdditionalProperties();
+    Map<String, Object> spec = map(root.get("spec"));
+    Map<String, Object> network = spec == null ? null : map(spec.get("calicoNetwork"));
+    String bgp = network == null ? null : text(network.get("bgp"));
+    List<TigeraInstallation.Pool> pools = new ArrayList<>();
+    List<Object> rawPools = network == null ? null : list(network.get("ipPools"));
+    if (rawPools != null) {
+      for (Object o : rawPools) {
+        Map<String, Object> p = map(o);
+        if (p != null) {
+          pools.add(new TigeraInstallation.Pool(text(p.get("cidr")), text(p.get("encapsulation"))));
+        }
+      }
+    }
+    return new TigeraInstallation(r.getMetadata().getName(), r.getMetadata().getResourceVersion(), bgp, pools,
+        Placements.of(Placements.podSpec(root, WorkloadRef.Kind.TIGERA_INSTALLATION, false)));
+  }
+
+  private static String text(Object value) {
+    return value == null ? null : value.toString();
+  }
+}

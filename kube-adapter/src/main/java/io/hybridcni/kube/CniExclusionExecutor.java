@@ -1,0 +1,267 @@
+package io.hybridcni.kube;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.apply.StepResult;
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.StaleActionException;
+import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.NodeSelectorTerm;
+import io.hybridcni.observe.Placement;
+import io.hybridcni.observe.WorkloadRef;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionDetail;
+import io.hybridcni.plan.ActionKind;
+import io.hybridcni.planner.CniExclusion;
+import io.hybridcni.spec.NodeLabel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link ActionKind#EXCLUDE_CLOUD_NODES_FROM_CNI}: keeps the on-premises CNI off cloud nodes by writing the
+ * planned required node affinity terms into the calico-node DaemonSet, or, when the Tigera operator manages
+ * Calico, into {@code installations.operator.tigera.io} {@code spec.calicoNodeDaemonSet.spec.template.spec}.
+ *
+ * <p>A read-modify-write: the object is read whole, only its {@code nodeSelectorTerms} change (a term gaining the
+ * exclusion keeps every other field it has), and it is written back with {@code update()} carrying the
+ * {@code resourceVersion} just read. A merge or strategic merge patch is never used: both replace or append the
+ * whole term list. When the object no longer has the planned {@code before} terms, or the write answers 409
+ * Conflict, the exclusion is planned again ({@link CniExclusion#replan}) against the object as it is now, and
+ * written again, a bounded number of times. Before every write the nodes are read again: an exclusion that would
+ * take Calico off a node that looks on-premises (relabelled since the plan, say) stops with a
+ * {@link StaleActionException}; one already in place answers
+ * {@link io.hybridcni.apply.StepStatus#ALREADY_SATISFIED}. Every write records a {@value #EVENT_REASON} Event.
+ */
+public final class CniExclusionExecutor implements ActionExecutor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CniExclusionExecutor.class);
+
+  /** The reason of the Event recorded on the changed object. */
+  public static final String EVENT_REASON = "CloudNodesExcluded";
+  /** Default number of write attempts (the first one included). */
+  public static final int DEFAULT_MAX_ATTEMPTS = 5;
+
+  private final KubernetesClient client;
+  private final DryRunResolver dryRun;
+  private final int maxAttempts;
+  private final NodeReader nodes;
+  private final DaemonSets daemonSets;
+  private final KubeEvents events;
+
+  private CniExclusionExecutor(Builder b) {
+    this.client = b.client;
+    this.dryRun = new DryRunResolver(b.client, b.dryRunMode);
+    this.maxAttempts = b.maxAttempts;
+    this.nodes = new NodeReader(b.client, b.pageSize);
+    this.daemonSets = new DaemonSets(b.client);
+    this.events = new KubeEvents(b.client, b.clock);
+  }
+
+  /** An executor writing through {@code client}; the caller keeps ownership of the client. */
+  public static Builder builder(KubernetesClient client) {
+    return new Builder(Objects.requireNonNull(client, "client"));
+  }
+
+  @Override
+  public boolean handles(ActionKind kind) {
+    return kind == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI;
+  }
+
+  @Override
+  public StepResult execute(Action action, ExecutionContext context) {
+    if (!(action.detail() instanceof ActionDetail.CniExclusion detail)) {
+      throw new IllegalArgumentException("action " + action.id() + " is " + action.kind()
+          + " with detail " + action.detail().getClass().getSimpleName() + "; this executor runs "
+          + ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI);
+    }
+    WorkloadRef target = detail.target();
+    NodeLabel label = new NodeLabel(detail.labelKey(), detail.labelValue());
+    String mode = context.dryRun() ? dryRun.resolve() : null;
+    boolean replanned = false;
+    for (int attempt = 1; ; attempt++) {
+      GenericKubernetesResource object = read(target);
+      if (object == null) {
+        throw new StaleActionException(action.id(), List.of(target.address() + " no longer exists"));
+      }
+      Placement current = Placements.of(Placements.podSpec(object.getAdditionalProperties(), target.kind(), false));
+      // The safety check runs again on every attempt, against the nodes as they are now: a node relabelled since
+      // the plan must not lose Calico even when the object itself did not change.
+      CniExclusion.Replanned again = CniExclusion.replan(current, label, freshNodes(target, current, label));
+      boolean asPlanned = attempt == 1 && current.requiredTerms().equals(detail.before());
+      replanned |= !asPlanned;
+      if (!again.unsafeReasons().isEmpty()) {
+        List<String> changed = new ArrayList<>();
+        if (!current.requiredTerms().equals(detail.before())) {
+          changed.add(target.address() + " changed since the plan: its required terms are now "
+              + current.requiredTerms() + " (the plan expected " + detail.before() + ")");
+        }
+        changed.addAll(again.unsafeReasons());
+        throw new StaleActionException(action.id(), changed);
+      }
+      if (again.unchanged()) {
+        String message = target.address() + " already keeps " + label + " nodes out";
+        LOG.info("{}: {}", action.id(), message);
+        return StepResult.alreadySatisfied(message);
+      }
+      // Equal to the planned 'after' when the object still has the planned 'before' terms.
+      List<NodeSelectorTerm> after = again.after();
+      Placements.writeTerms(Placements.podSpec(object.getAdditionalProperties(), target.kind(), true),
+          current.requiredTerms(), after);
+      String touched = describeTerms(current.requiredTerms(), after);
+      String summary = "Add " + label.key() + " NotIn [" + label.value() + "] to " + touched
+          + " of " + target.address() + (replanned ? " (planned again against the object as it is now)" : "");
+      String eventMessage = "hybridcni added " + label.key() + " NotIn [" + label.value() + "] to "
+          + touched + " at " + target.termsFieldPath()
+          + " so that the on-premises CNI stays off cloud nodes";
+      if (DryRunResolver.CLIENT.equals(mode)) {
+        return StepResult.dryRun(DryRunResolver.CLIENT, summary + ": described, not sent", List.of(
+            request(target, object, false).render(),
+            KubeEvents.describe(events.event(object, EVENT_REASON, eventMessage)).render()));
+      }
+      KubeOperation op = KubeOperation.update(context(target).getGroup(), context(target).getPlural(),
+          target.namespace(), target.name());
+      try {
+        GenericKubernetesResource written = write(target, object, mode != null);
+        if (mode != null) {
+          return StepResult.dryRun(DryRunResolver.SERVER, summary + ": validated by the API server (dryRun=All)",
+              List.of(request(target, object, true).render()));
+        }
+        events.emit(written, EVENT_REASON, eventMessage);
+        LOG.info("{}: {}: done (resourceVersion {})", action.id(), summary,
+            written.getMetadata().getResourceVersion());
+        return StepResult.applied(summary + ": done");
+      } catch (KubernetesClientException e) {
+        if (dryRun.mode() == DryRunMode.AUTO && mode != null && DryRunResolver.dryRunUnsupported(e)) {
+          LOG.info("{}: the API server refused the dry run; describing the request instead", action.id());
+          mode = DryRunResolver.CLIENT;
+          attempt--;
+          continue;
+        }
+        if (!KubeOperation.conflict(e)) {
+          throw op.failure(e, Redaction.NONE);
+        }
+        if (attempt >= maxAttempts) {
+          throw new StaleActionException(action.id(), List.of(target.address() + " kept changing: " + attempt
+              + " writes in a row answered 409 Conflict"));
+        }
+        LOG.info("{}: {} answered 409 Conflict (attempt {} of {}); reading it again and re-planning", action.id(),
+            target.address(), attempt, maxAttempts);
+        context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
+            "409 Conflict: the object changed since it was read");
+      }
+    }
+  }
+
+  /** How many terms the change touches: the one new term, or the existing terms that gain the exclusion. */
+  private static String describeTerms(List<NodeSelectorTerm> before, List<NodeSelectorTerm> after) {
+    long count = before.isEmpty() ? after.size()
+        : IntStream.range(0, after.size()).filter(i -> !after.get(i).equals(before.get(i))).count();
+    String terms = count == 1 ? "1 required node selector term" : count + " required node selector terms";
+    return before.isEmpty() ? terms + " (new)" : terms;
+  }
+
+  private static ResourceDefinitionContext context(WorkloadRef target) {
+    return target.kind() == WorkloadRef.Kind.DAEMON_SET ? Resources.DAEMON_SETS : Resources.TIGERA_INSTALLATIONS;
+  }
+
+  private GenericKubernetesResource read(WorkloadRef target) {
+    if (target.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION) {
+      return CalicoReader.readInstallation(client, target.name());
+    }
+    return KubeOperation.get("apps", "daemonsets", target.namespace(), target.name())
+        .run(() -> client.genericKubernetesResources(Resources.DAEMON_SETS).inNamespace(target.namespace())
+            .withName(target.name()).get());
+  }
+
+  private GenericKubernetesResource write(WorkloadRef target, GenericKubernetesResource object, boolean dryRun) {
+    var operation = client.genericKubernetesResources(context(target));
+    Resource<GenericKubernetesResource> resource = target.namespace() == null ? operation.resource(object)
+        : operation.inNamespace(target.namespace()).resource(object);
+    return dryRun ? resource.dryRun().update() : resource.update();
+  }
+
+  private static ClientRequest request(WorkloadRef target, GenericKubernetesResource object, boolean dryRun) {
+    return new ClientRequest("PUT", Resources.path(context(target), target.namespace(), target.name())
+        + (dryRun ? "?dryRun=All" : ""), Serialization.asJson(object));
+  }
+
+  /**
+   * The nodes as they are now, with the labels {@code placement} and the cloud label look at, and whether Calico
+   * runs on each (from the pods of the calico-node DaemonSet the target places).
+   */
+  private List<NodeInfo> freshNodes(WorkloadRef target, Placement placement, NodeLabel label) {
+    Set<String> keys = new TreeSet<>(Placements.labelKeys(placement));
+    keys.add(label.key());
+    DaemonSet calicoNode = target.kind() == WorkloadRef.Kind.DAEMON_SET
+        ? daemonSets.get(target.namespace(), target.name())
+        : daemonSets.get(CalicoReader.OPERATOR_NAMESPACE, CalicoReader.CALICO_NODE);
+    Set<String> calico = calicoNode == null ? Set.of() : nodes.nodesRunning(NodeReader.PodSource.of(calicoNode));
+    return NodeReader.join(nodes.nodes(keys), calico, Set.of());
+  }
+
+  /** Builds a {@link CniExclusionExecutor}; every setting has a default. */
+  public static final class Builder {
+    private final KubernetesClient client;
+    private DryRunMode dryRunMode = DryRunMode.AUTO;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private int pageSize = KubernetesObserver.DEFAULT_PAGE_SIZE;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(KubernetesClient client) {
+      this.client = client;
+    }
+
+    /** How dry runs are performed. Default {@link DryRunMode#AUTO}. */
+    public Builder dryRunMode(DryRunMode value) {
+      this.dryRunMode = Objects.requireNonNull(value, "dryRunMode");
+      return this;
+    }
+
+    /**
+     * Write attempts before a run of conflicts gives up, the first included. Default
+     * {@value CniExclusionExecutor#DEFAULT_MAX_ATTEMPTS}.
+     */
+    public Builder maxAttempts(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1, found " + value);
+      }
+      this.maxAttempts = value;
+      return this;
+    }
+
+    /** The {@code limit} of one page when nodes and pods are read again to re-plan. Default 500. */
+    public Builder pageSize(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("pageSize must be at least 1, found " + value);
+      }
+      this.pageSize = value;
+      return this;
+    }
+
+    /** Timestamps of the recorded Events. Default {@link Clock#systemUTC()}. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** The configured executor. */
+    public CniExclusionExecutor build() {
+      return new CniExclusionExecutor(this);
+    }
+  }
+}

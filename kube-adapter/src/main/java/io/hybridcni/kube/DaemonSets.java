@@ -1,0 +1,125 @@
+package io.hybridcni.kube;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapKeySelector;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.observe.Workload;
+import io.hybridcni.observe.WorkloadRef;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Reads DaemonSets and ConfigMaps, and turns a DaemonSet into core's {@link Workload}. */
+final class DaemonSets {
+
+  private final KubernetesClient client;
+
+  DaemonSets(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** The DaemonSet, or {@code null} when it (or its namespace) does not exist. */
+  DaemonSet get(String namespace, String name) {
+    return KubeOperation.get("apps", "daemonsets", namespace, name)
+        .run(() -> client.apps().daemonSets().inNamespace(namespace).withName(name).get());
+  }
+
+  /** The first of these DaemonSets that exists in {@code namespace}, or {@code null}. */
+  DaemonSet first(String namespace, String... names) {
+    for (String name : names) {
+      DaemonSet ds = get(namespace, name);
+      if (ds != null) {
+        return ds;
+      }
+    }
+    return null;
+  }
+
+  /** The ConfigMap, or {@code null} when it does not exist. */
+  ConfigMap configMap(String namespace, String name) {
+    return KubeOperation.get("", "configmaps", namespace, name)
+        .run(() -> client.configMaps().inNamespace(namespace).withName(name).get());
+  }
+
+  static Workload workload(DaemonSet ds) {
+    if (ds == null) {
+      return null;
+    }
+    PodSpec spec = podSpec(ds);
+    return new Workload(WorkloadRef.daemonSet(ds.getMetadata().getNamespace(), ds.getMetadata().getName()),
+        ds.getMetadata().getResourceVersion(), Placements.of(spec), images(spec));
+  }
+
+  static PodSpec podSpec(DaemonSet ds) {
+    return ds.getSpec() == null || ds.getSpec().getTemplate() == null ? null : ds.getSpec().getTemplate().getSpec();
+  }
+
+  /** Images of the containers, then of the init containers, each once. */
+  static List<String> images(PodSpec spec) {
+    Set<String> images = new LinkedHashSet<>();
+    if (spec != null) {
+      Optional.ofNullable(spec.getContainers()).orElse(List.of()).forEach(c -> addImage(images, c));
+      Optional.ofNullable(spec.getInitContainers()).orElse(List.of()).forEach(c -> addImage(images, c));
+    }
+    return new ArrayList<>(images);
+  }
+
+  private static void addImage(Set<String> images, Container c) {
+    if (c.getImage() != null && !c.getImage().isEmpty()) {
+      images.add(c.getImage());
+    }
+  }
+
+  /** The container named {@code preferred}, else the first container, else {@code null}. */
+  static Container container(DaemonSet ds, String preferred) {
+    PodSpec spec = podSpec(ds);
+    if (spec == null || spec.getContainers() == null || spec.getContainers().isEmpty()) {
+      return null;
+    }
+    return spec.getContainers().stream().filter(c -> preferred.equals(c.getName())).findFirst()
+        .orElse(spec.getContainers().get(0));
+  }
+
+  /**
+   * The values of the environment variables {@code names} of {@code container}: literal values, and values from
+   * {@code configMapKeyRef} read from the DaemonSet's namespace. Other sources ({@code secretKeyRef},
+   * {@code fieldRef}) are never resolved; a variable whose value cannot be found is left out.
+   */
+  Map<String, String> env(DaemonSet ds, Container container, Set<String> names) {
+    Map<String, String> env = new TreeMap<>();
+    if (container == null || container.getEnv() == null) {
+      return env;
+    }
+    Map<String, Optional<ConfigMap>> configMaps = new HashMap<>();
+    for (EnvVar var : container.getEnv()) {
+      if (!names.contains(var.getName())) {
+        continue;
+      }
+      if (var.getValue() != null) {
+        env.put(var.getName(), var.getValue());
+        continue;
+      }
+      ConfigMapKeySelector ref = var.getValueFrom() == null ? null : var.getValueFrom().getConfigMapKeyRef();
+      if (ref == null || ref.getName() == null || ref.getKey() == null) {
+        continue;
+      }
+      String namespace = ds.getMetadata().getNamespace();
+      Optional<ConfigMap> cm = configMaps.computeIfAbsent(ref.getName(),
+          n -> Optional.ofNullable(configMap(namespace, n)));
+      String value = cm.map(ConfigMap::getData).map(d -> d.get(ref.getKey())).orElse(null);
+      if (value != null) {
+        env.put(var.getName(), value);
+      }
+    }
+    return env;
+  }
+}

@@ -1,0 +1,226 @@
+package io.hybridcni.kube;
+
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.observe.CiliumFacts;
+import io.hybridcni.observe.CniFacts;
+import io.hybridcni.observe.FlannelFacts;
+import io.hybridcni.observe.KubernetesFacts;
+import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.Placement;
+import io.hybridcni.observe.SecretFacts;
+import io.hybridcni.observe.TerwayFacts;
+import io.hybridcni.observe.Workload;
+import io.hybridcni.planner.Planner;
+import io.hybridcni.port.ClusterObserver;
+import io.hybridcni.spec.HybridNetworkSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the Kubernetes half of the observed state through fabric8: nodes, the on-premises CNI (Calico, Flannel,
+ * Cilium), Terway and the AccessKey Secret. Read-only; independent reads run in parallel on a small executor the
+ * observer owns ({@link #close()} stops it).
+ *
+ * <p>Nodes and pods are listed in pages ({@code limit}/{@code continue}), so a large cluster is never held as API
+ * objects; of each node only its name, {@code spec.providerID} and the labels the planner can look at are kept:
+ * the cloud-node label, {@code kubernetes.io/os}, {@code kubernetes.io/hostname} and every key that an observed
+ * CNI or Terway placement refers to. A missing CRD or namespace reads as absent; a refused permission (403) is a
+ * {@link HybridCniException} naming the verb, resource and namespace. Secret values are hashed
+ * ({@link io.hybridcni.observe.ValueHash}) inside the observer and never leave it.
+ */
+public final class KubernetesObserver implements ClusterObserver, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesObserver.class);
+
+  /** Default {@code limit} of one page of nodes or pods. */
+  public static final int DEFAULT_PAGE_SIZE = 500;
+  /** Default number of reads in flight at once. */
+  public static final int DEFAULT_PARALLELISM = 4;
+
+  private final KubernetesClient client;
+  private final boolean ownsClient;
+  private final ExecutorService executor;
+  private final NodeReader nodes;
+  private final DaemonSets daemonSets;
+  private final CalicoReader calico;
+
+  private KubernetesObserver(Builder b) {
+    this.client = b.client;
+    this.ownsClient = b.ownsClient;
+    this.executor = Executors.newFixedThreadPool(b.parallelism, new ObserverThreads());
+    this.nodes = new NodeReader(client, b.pageSize);
+    this.daemonSets = new DaemonSets(client);
+    this.calico = new CalicoReader(client);
+  }
+
+  /** An observer over {@code client}; the caller keeps ownership of the client. */
+  public static Builder builder(KubernetesClient client) {
+    return new Builder(Objects.requireNonNull(client, "client"), false);
+  }
+
+  /**
+   * An observer that connects with {@code context} of {@code kubeconfig} (see {@link KubeconfigClients#create})
+   * and closes that connection in {@link #close()}.
+   */
+  public static KubernetesObserver fromKubeconfig(Path kubeconfig, String context) {
+    return new Builder(KubeconfigClients.create(kubeconfig, context), true).build();
+  }
+
+  @Override
+  public KubernetesFacts observe(HybridNetworkSpec spec) {
+    Future<CalicoReader.Observation> calicoFuture = submit(() -> calico.read(spec.onPremisesCni()));
+    Future<FlannelFacts> flannelFuture = submit(() -> new FlannelReader(daemonSets).read());
+    Future<CiliumFacts> ciliumFuture = submit(() -> new CiliumReader(daemonSets).read());
+    Future<DaemonSet> terwayFuture = submit(() -> new TerwayReader(daemonSets).read());
+    Future<SecretFacts> secretFuture =
+        submit(() -> new SecretReader(client).read(spec.secretNamespace(), spec.secretName()));
+
+    CalicoReader.Observation calicoSeen = await(calicoFuture);
+    FlannelFacts flannel = await(flannelFuture);
+    CiliumFacts cilium = await(ciliumFuture);
+    DaemonSet terwayDs = await(terwayFuture);
+    SecretFacts secret = await(secretFuture);
+    Workload terway = DaemonSets.workload(terwayDs);
+    CniFacts cni = new CniFacts(calicoSeen.facts(), flannel, cilium);
+
+    Set<String> labelKeys = labelKeys(spec, cni, terway);
+    Future<List<NodeReader.SeenNode>> nodesFuture = submit(() -> nodes.nodes(labelKeys));
+    List<Future<Set<String>>> calicoPods = new ArrayList<>();
+    for (DaemonSet ds : calicoSeen.daemonSets()) {
+      calicoPods.add(submit(() -> nodes.nodesRunning(NodeReader.PodSource.of(ds))));
+    }
+    Future<Set<String>> terwayPods = terwayDs == null ? null
+        : submit(() -> nodes.nodesRunning(NodeReader.PodSource.of(terwayDs)));
+
+    Set<String> calicoNodes = new TreeSet<>();
+    for (Future<Set<String>> f : calicoPods) {
+      calicoNodes.addAll(await(f));
+    }
+    Set<String> terwayNodes = terwayPods == null ? Set.of() : await(terwayPods);
+    List<NodeInfo> nodeInfos = NodeReader.join(await(nodesFuture), calicoNodes, terwayNodes);
+    LOG.debug("observed {} node(s); Calico on {}, Terway on {}; CNI signals: calico={}, flannel={}, cilium={}",
+        nodeInfos.size(), calicoNodes.size(), terwayNodes.size(), cni.calico() != null, flannel != null,
+        cilium != null);
+    return new KubernetesFacts(nodeInfos, cni, terway == null ? null : new TerwayFacts(terway), secret);
+  }
+
+  /** The node label keys any placement observed here (or the Terway addon's default) can look at. */
+  private static Set<String> labelKeys(HybridNetworkSpec spec, CniFacts cni, Workload terway) {
+    Set<String> keys = new TreeSet<>();
+    keys.add(spec.cloudNodeLabel().key());
+    keys.add(Planner.TERWAY_ADDON_NODE_SELECTOR.key());
+    List<Placement> placements = new ArrayList<>();
+    if (cni.calico() != null) {
+      if (cni.calico().daemonSet() != null) {
+        placements.add(cni.calico().daemonSet().placement());
+      }
+      if (cni.calico().installation() != null) {
+        placements.add(cni.calico().installation().calicoNodePlacement());
+      }
+    }
+    if (cni.flannel() != null && cni.flannel().daemonSet() != null) {
+      placements.add(cni.flannel().daemonSet().placement());
+    }
+    if (cni.cilium() != null && cni.cilium().daemonSet() != null) {
+      placements.add(cni.cilium().daemonSet().placement());
+    }
+    if (terway != null) {
+      placements.add(terway.placement());
+    }
+    placements.forEach(p -> keys.addAll(Placements.labelKeys(p)));
+    return keys;
+  }
+
+  private <T> Future<T> submit(Callable<T> task) {
+    return executor.submit(task);
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HybridCniException("Interrupted while observing the cluster", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new HybridCniException("Observing the cluster failed: " + cause, cause);
+    }
+  }
+
+  /** Stops the observer's threads, and closes the client when the observer created it. */
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    if (ownsClient) {
+      client.close();
+    }
+  }
+
+  /** Builds a {@link KubernetesObserver}; every setting has a default. */
+  public static final class Builder {
+    private final KubernetesClient client;
+    private final boolean ownsClient;
+    private int pageSize = DEFAULT_PAGE_SIZE;
+    private int parallelism = DEFAULT_PARALLELISM;
+
+    private Builder(KubernetesClient client, boolean ownsClient) {
+      this.client = client;
+      this.ownsClient = ownsClient;
+    }
+
+    /**
+     * The {@code limit} of one page when listing nodes and pods. Default
+     * {@value KubernetesObserver#DEFAULT_PAGE_SIZE}; at least 1.
+     */
+    public Builder pageSize(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("pageSize must be at least 1, found " + value);
+      }
+      this.pageSize = value;
+      return this;
+    }
+
+    /** How many reads run at once. Default {@value KubernetesObserver#DEFAULT_PARALLELISM}; at least 1. */
+    public Builder parallelism(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("parallelism must be at least 1, found " + value);
+      }
+      this.parallelism = value;
+      return this;
+    }
+
+    /** The configured observer. */
+    public KubernetesObserver build() {
+      return new KubernetesObserver(this);
+    }
+  }
+
+  private static final class ObserverThreads implements ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "hybridcni-observer-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
+  }
+}

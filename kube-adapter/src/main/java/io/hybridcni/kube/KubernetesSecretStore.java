@@ -1,0 +1,278 @@
+package io.hybridcni.kube;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.hybridcni.apply.StepResult;
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.observe.SecretFacts;
+import io.hybridcni.port.AccessKeyCredential;
+import io.hybridcni.port.SecretStore;
+import io.hybridcni.port.SecretValue;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes an AccessKey into a Kubernetes Secret: keys {@value #ACCESS_KEY_ID} and {@value #ACCESS_KEY_SECRET} in
+ * {@code data} (base64; {@code stringData} is not used), type {@code Opaque}, label
+ * {@code app.kubernetes.io/managed-by=hybridcni}. An existing Secret keeps its other keys and labels and is
+ * written with {@code update()} carrying the {@code resourceVersion} just read. Conflicts (409), throttling (429),
+ * server errors (5xx) and lost connections are retried with capped exponential backoff, a bounded number of
+ * times (fabric8's own retries are switched off for the store's requests). Every write records an Event
+ * ({@value #EVENT_REASON}) on the Secret.
+ *
+ * <p>The secret value is sent in the write and nowhere else: not in logs, Events, results or exception messages
+ * (server answers are scrubbed of it), and a client-side dry run masks every value of the Secret.
+ */
+public final class KubernetesSecretStore implements SecretStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesSecretStore.class);
+
+  public static final String ACCESS_KEY_ID = "access-key-id";
+  public static final String ACCESS_KEY_SECRET = "access-key-secret";
+  public static final String OPAQUE = "Opaque";
+  /** The reason of the Event recorded on every write. */
+  public static final String EVENT_REASON = "AccessKeySecretWritten";
+  /** Default number of attempts of one write. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 5;
+
+  private final KubernetesClient client;
+  private final DryRunResolver dryRun;
+  private final int maxAttempts;
+  private final Sleeper sleeper;
+  private final Backoff backoff;
+  private final KubeEvents events;
+
+  private KubernetesSecretStore(Builder b) {
+    // fabric8 retries 429 and 5xx itself (ten times by default); this store's retries are the only ones, so that
+    // their number is the one configured here and every wait goes through the injected Sleeper. The derived
+    // client shares the caller's connections and is not closed here.
+    RequestConfig noRetries = new RequestConfigBuilder(b.client.getConfiguration().getRequestConfig())
+        .withRequestRetryBackoffLimit(0).build();
+    this.client = b.client.newClient(noRetries).adapt(KubernetesClient.class);
+    this.dryRun = new DryRunResolver(b.client, b.dryRunMode);
+    this.maxAttempts = b.maxAttempts;
+    this.sleeper = b.sleeper;
+    this.backoff = new Backoff(b.initialBackoff, b.maxBackoff);
+    this.events = new KubeEvents(b.client, b.clock);
+  }
+
+  /** A store writing through {@code client}; the caller keeps ownership of the client. */
+  public static Builder builder(KubernetesClient client) {
+    return new Builder(Objects.requireNonNull(client, "client"));
+  }
+
+  @Override
+  public void writeAccessKey(String namespace, String name, AccessKeyCredential credential) {
+    write(namespace, name, credential, false);
+  }
+
+  /**
+   * Writes the AccessKey, or with {@code dryRun} performs the dry run the store's {@link DryRunMode} selects: the
+   * result then says {@code server} (the API server validated a {@code dryRun=All} write) or {@code client} (the
+   * request is described, values masked, and nothing is sent).
+   *
+   * @throws HybridCniException when the write fails for good; the message never carries the secret
+   */
+  public StepResult write(String namespace, String name, AccessKeyCredential credential, boolean dryRun) {
+    Objects.requireNonNull(credential, "credential");
+    String secretText = credential.accessKeySecret().reveal();
+    Redaction redaction = Redaction.of(secretText);
+    String mode = dryRun ? this.dryRun.resolve() : null;
+    String address = namespace + "/" + name;
+    String eventMessage = "hybridcni wrote AccessKey " + credential.accessKeyId() + " to keys " + ACCESS_KEY_ID
+        + " and " + ACCESS_KEY_SECRET;
+    for (int attempt = 1; ; attempt++) {
+      // The read is retried like the write: a 5xx on either starts the attempt again.
+      KubeOperation op = KubeOperation.get("", "secrets", namespace, name);
+      try {
+        Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
+        check(existing, address);
+        Secret desired = desired(existing, namespace, name, credential.accessKeyId(), secretText);
+        boolean create = existing == null;
+        op = create ? KubeOperation.create("", "secrets", namespace, name)
+            : KubeOperation.update("", "secrets", namespace, name);
+        String summary = (create ? "Create" : "Update") + " Secret " + address + " with " + ACCESS_KEY_ID
+            + " and " + ACCESS_KEY_SECRET + " of AccessKey " + credential.accessKeyId();
+        if (DryRunResolver.CLIENT.equals(mode)) {
+          return clientDryRun(desired, create, summary, eventMessage);
+        }
+        Secret written = send(desired, create, mode != null);
+        if (mode != null) {
+          return StepResult.dryRun(DryRunResolver.SERVER, summary + ": validated by the API server (dryRun=All)",
+              List.of(request(masked(desired), create, true).render()));
+        }
+        events.emit(written, EVENT_REASON, eventMessage);
+        LOG.info("{}: done (resourceVersion {})", summary, written.getMetadata().getResourceVersion());
+        return StepResult.applied(summary + ": done");
+      } catch (KubernetesClientException e) {
+        if (this.dryRun.mode() == DryRunMode.AUTO && mode != null && DryRunResolver.dryRunUnsupported(e)) {
+          LOG.info("{} {}: the API server refused the dry run ({}); describing the request instead", op.verb(),
+              op.address(), e.getCode());
+          mode = DryRunResolver.CLIENT;
+          attempt--;
+          continue;
+        }
+        boolean retry = KubeOperation.conflict(e) || KubeOperation.transientFailure(e);
+        if (!retry || attempt >= maxAttempts) {
+          HybridCniException failure = op.failure(e, redaction);
+          throw retry ? new HybridCniException("Gave up after " + attempt + " attempts: " + failure.getMessage())
+              : failure;
+        }
+        Duration delay = backoff.delay(attempt);
+        LOG.info("{} {}: HTTP {}, attempt {} of {}; retrying in {} ms", op.verb(), op.address(), e.getCode(),
+            attempt, maxAttempts, delay.toMillis());
+        Backoff.pause(sleeper, delay);
+      }
+    }
+  }
+
+  private static void check(Secret existing, String address) {
+    if (existing == null) {
+      return;
+    }
+    String type = existing.getType();
+    if (type != null && !type.isEmpty() && !OPAQUE.equals(type)) {
+      throw new HybridCniException("Secret " + address + " has type " + type + ", but Terway reads an " + OPAQUE
+          + " Secret and a Secret's type cannot be changed: delete the Secret or set secret.name to another one.");
+    }
+    if (Boolean.TRUE.equals(existing.getImmutable())) {
+      throw new HybridCniException("Secret " + address + " is immutable: delete it or set secret.name to another "
+          + "one so that hybridcni can write the AccessKey.");
+    }
+  }
+
+  private Secret send(Secret desired, boolean create, boolean serverDryRun) {
+    var resource = client.secrets().inNamespace(desired.getMetadata().getNamespace()).resource(desired);
+    if (serverDryRun) {
+      return create ? resource.dryRun().create() : resource.dryRun().update();
+    }
+    return create ? resource.create() : resource.update();
+  }
+
+  private StepResult clientDryRun(Secret desired, boolean create, String summary, String eventMessage) {
+    List<String> requests = new ArrayList<>();
+    requests.add(request(masked(desired), create, false).render());
+    requests.add(KubeEvents.describe(events.event(masked(desired), EVENT_REASON, eventMessage)).render());
+    return StepResult.dryRun(DryRunResolver.CLIENT, summary + ": described, not sent", requests);
+  }
+
+  private static ClientRequest request(Secret body, boolean create, boolean serverDryRun) {
+    String ns = body.getMetadata().getNamespace();
+    String path = create ? Resources.path("", "v1", "secrets", ns, null)
+        : Resources.path("", "v1", "secrets", ns, body.getMetadata().getName());
+    return new ClientRequest(create ? "POST" : "PUT", path + (serverDryRun ? "?dryRun=All" : ""),
+        Serialization.asJson(body));
+  }
+
+  /** The Secret to send: the existing one (all of it) with the two keys and the label set, or a new one. */
+  static Secret desired(Secret existing, String namespace, String name, String accessKeyId, String secretText) {
+    Secret base = existing == null
+        ? new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+            .withType(OPAQUE).build()
+        : new SecretBuilder(existing).build();
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (base.getMetadata().getLabels() != null) {
+      labels.putAll(base.getMetadata().getLabels());
+    }
+    labels.put(SecretFacts.MANAGED_BY_LABEL, SecretFacts.MANAGED_BY_VALUE);
+    base.getMetadata().setLabels(labels);
+    Map<String, String> data = new LinkedHashMap<>();
+    if (base.getData() != null) {
+      data.putAll(base.getData());
+    }
+    data.put(ACCESS_KEY_ID, base64(accessKeyId));
+    data.put(ACCESS_KEY_SECRET, base64(secretText));
+    base.setData(data);
+    if (base.getType() == null || base.getType().isEmpty()) {
+      base.setType(OPAQUE);
+    }
+    return base;
+  }
+
+  /** A copy with every value of {@code data} replaced by {@link SecretValue#MASK}. */
+  static Secret masked(Secret secret) {
+    Secret copy = new SecretBuilder(secret).build();
+    Map<String, String> data = new LinkedHashMap<>();
+    if (secret.getData() != null) {
+      secret.getData().keySet().forEach(k -> data.put(k, SecretValue.MASK));
+    }
+    copy.setData(data);
+    copy.setStringData(null);
+    return copy;
+  }
+
+  private static String base64(String value) {
+    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Builds a {@link KubernetesSecretStore}; every setting has a default. */
+  public static final class Builder {
+    private final KubernetesClient client;
+    private DryRunMode dryRunMode = DryRunMode.AUTO;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Sleeper sleeper = Sleeper.REAL;
+    private Clock clock = Clock.systemUTC();
+    private Duration initialBackoff = Backoff.DEFAULT.initial();
+    private Duration maxBackoff = Backoff.DEFAULT.max();
+
+    private Builder(KubernetesClient client) {
+      this.client = client;
+    }
+
+    /** How dry runs are performed. Default {@link DryRunMode#AUTO}. */
+    public Builder dryRunMode(DryRunMode value) {
+      this.dryRunMode = Objects.requireNonNull(value, "dryRunMode");
+      return this;
+    }
+
+    /** Attempts of one write, the first included. Default {@value KubernetesSecretStore#DEFAULT_MAX_ATTEMPTS}. */
+    public Builder maxAttempts(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1, found " + value);
+      }
+      this.maxAttempts = value;
+      return this;
+    }
+
+    /** Waits between attempts. Default {@link Sleeper#REAL}. */
+    public Builder sleeper(Sleeper value) {
+      this.sleeper = Objects.requireNonNull(value, "sleeper");
+      return this;
+    }
+
+    /** Timestamps of the recorded Events. Default {@link Clock#systemUTC()}. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** The first and the largest wait between attempts. Default 200 ms and 5 s. */
+    public Builder backoff(Duration initial, Duration max) {
+      if (initial.isNegative() || max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException("backoff needs 0 <= initial <= max, found " + initial + " and " + max);
+      }
+      this.initialBackoff = initial;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    /** The configured store. */
+    public KubernetesSecretStore build() {
+      return new KubernetesSecretStore(this);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.hybridcni.kube;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.observe.NodeInfo;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads nodes and where a DaemonSet's pods run, both paged. Of each node only its name, {@code spec.providerID}
+ * and the labels in a given set of keys are kept.
+ */
+final class NodeReader {
+
+  /** Labels kept on every node besides the ones placements refer to: they help people read a snapshot. */
+  static final Set<String> ALWAYS_KEPT = Set.of("kubernetes.io/os", "kubernetes.io/hostname");
+
+  private final KubernetesClient client;
+  private final int pageSize;
+
+  NodeReader(KubernetesClient client, int pageSize) {
+    this.client = client;
+    this.pageSize = pageSize;
+  }
+
+  /** A node as read, before the pod facts are joined in. */
+  record SeenNode(String name, Map<String, String> labels, String providerId) {}
+
+  /** The pods of one DaemonSet: its namespace and selector. */
+  record PodSource(String namespace, String daemonSet, LabelSelector selector) {
+    static PodSource of(DaemonSet ds) {
+      return new PodSource(ds.getMetadata().getNamespace(), ds.getMetadata().getName(),
+          ds.getSpec() == null ? null : ds.getSpec().getSelector());
+    }
+  }
+
+  List<SeenNode> nodes(Set<String> labelKeys) {
+    Set<String> keep = new HashSet<>(labelKeys);
+    keep.addAll(ALWAYS_KEPT);
+    List<SeenNode> nodes = new ArrayList<>();
+    Pager.forEach(KubeOperation.list("", "nodes", null), pageSize, options -> client.nodes().list(options),
+        (Node node) -> nodes.add(seen(node, keep)), nodes::clear);
+    nodes.sort(Comparator.comparing(SeenNode::name));
+    return nodes;
+  }
+
+  private static SeenNode seen(Node node, Set<String> keep) {
+    Map<String, String> labels = new HashMap<>();
+    Map<String, String> all = node.getMetadata().getLabels();
+    if (all != null) {
+      all.forEach((k, v) -> {
+        if (keep.contains(k)) {
+          labels.put(k, v);
+        }
+      });
+    }
+    String providerId = node.getSpec() == null ? null : node.getSpec().getProviderID();
+    return new SeenNode(node.getMetadata().getName(), labels,
+        providerId == null || providerId.isEmpty() ? null : providerId);
+  }
+
+  /** The names of the nodes where a pod of {@code source} is bound and not finished. */
+  Set<String> nodesRunning(PodSource source) {
+    Set<String> names = new TreeSet<>();
+    if (source.selector() == null) {
+      return names;
+    }
+    Pager.forEach(KubeOperation.list("", "pods", source.namespace()), pageSize,
+        options -> client.pods().inNamespace(source.namespace()).withLabelSelector(source.selector())
+            .list(options),
+        (Pod pod) -> {
+          String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+          String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+          if (node != null && !node.isEmpty() && !"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+            names.add(node);
+          }
+        }, names::clear);
+    return names;
+  }
+
+  static List<NodeInfo> join(List<SeenNode> nodes, Set<String> calicoNodes, Set<String> terwayNodes) {
+    List<NodeInfo> result = new ArrayList<>(nodes.size());
+    for (SeenNode n : nodes) {
+      result.add(new NodeInfo(n.name(), n.labels(), n.providerId(), calicoNodes.contains(n.name()),
+          terwayNodes.contains(n.name())));
+    }
+    return result;
+  }
+}

@@ -1,0 +1,175 @@
+package io.hybridcni.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.hybridcni.apply.ApplyListener;
+import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.fixtures.SampleClusters;
+import io.hybridcni.fixtures.Specs;
+import io.hybridcni.observe.CloudFacts;
+import io.hybridcni.observe.ObservedState;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionKind;
+import io.hybridcni.planner.Planner;
+import io.hybridcni.port.AccessKeyCredential;
+import io.hybridcni.port.SecretValue;
+import io.hybridcni.testkit.kube.KubeSampleCluster;
+import io.hybridcni.testkit.kube.MockRequests;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped ClusterRole grants exactly what the adapter uses. Observe and apply (for real and as dry runs) run
+ * against every sample cluster on the mock; every request the mock recorded from the adapter (the fixtures'
+ * own requests are drained first) is mapped to the RBAC verb, API group and resource, and must be allowed; and
+ * every permission the role grants must have been used.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ClusterRoleTest {
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+
+  /** One RBAC permission: a verb on a resource of an API group, or on a non-resource URL (group {@code null}). */
+  record Permission(String verb, String group, String resource) implements Comparable<Permission> {
+    @Override
+    public int compareTo(Permission o) {
+      return toString().compareTo(o.toString());
+    }
+
+    @Override
+    public String toString() {
+      return group == null ? verb + " " + resource : verb + " " + (group.isEmpty() ? "core" : group) + "/" + resource;
+    }
+  }
+
+  /** The permission a request needs, as the API server's authorizer derives it. */
+  static Permission permissionOf(MockRequests.Recorded request) {
+    String path = request.pathOnly();
+    String method = request.method();
+    if (!path.startsWith("/api/") && !path.startsWith("/apis/")) {
+      return new Permission(method.toLowerCase(java.util.Locale.ROOT), null, path);
+    }
+    List<String> parts = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+    String group = parts.get(0).equals("api") ? "" : parts.get(1);
+    List<String> rest = parts.subList(parts.get(0).equals("api") ? 2 : 3, parts.size());
+    if (rest.size() >= 3 && rest.get(0).equals("namespaces")) {
+      rest = rest.subList(2, rest.size());
+    }
+    String resource = rest.get(0) + (rest.size() > 2 ? "/" + rest.get(2) : "");
+    boolean named = rest.size() > 1;
+    String verb = switch (method) {
+      case "GET" -> named ? "get" : "true".equals(request.query("watch")) ? "watch" : "list";
+      case "POST" -> "create";
+      case "PUT" -> "update";
+      case "PATCH" -> "patch";
+      case "DELETE" -> named ? "delete" : "deletecollection";
+      default -> throw new IllegalArgumentException("unexpected method " + method);
+    };
+    return new Permission(verb, group, resource);
+  }
+
+  static Set<Permission> granted(ClusterRole role) {
+    Set<Permission> granted = new TreeSet<>();
+    for (PolicyRule rule : role.getRules()) {
+      assertThat(rule.getResourceNames()).as("the role names no objects").isNullOrEmpty();
+      for (String verb : rule.getVerbs()) {
+        assertThat(verb).as("no wildcard verbs").isNotEqualTo("*");
+        if (rule.getNonResourceURLs() != null && !rule.getNonResourceURLs().isEmpty()) {
+          rule.getNonResourceURLs().forEach(url -> granted.add(new Permission(verb, null, url)));
+          continue;
+        }
+        for (String group : rule.getApiGroups()) {
+          for (String resource : rule.getResources()) {
+            assertThat(group + resource).as("no wildcard groups or resources").doesNotContain("*");
+            granted.add(new Permission(verb, group, resource));
+          }
+        }
+      }
+    }
+    return granted;
+  }
+
+  private static ClusterRole clusterRole() throws Exception {
+    try (InputStream in = ClusterRoleTest.class.getClassLoader()
+        .getResourceAsStream("io/hybridcni/kube/hybridcni-clusterrole.yaml")) {
+      return Serialization.unmarshal(in, ClusterRole.class);
+    }
+  }
+
+  private ObservedState observe() {
+    try (KubernetesObserver observer = KubernetesObserver.builder(client).build()) {
+      return ObservedState.of(observer.observe(Specs.auto()),
+          new CloudFacts(null, SampleClusters.registeredCluster(), List.of()));
+    }
+  }
+
+  private void excludeCalico(ObservedState state, DryRunMode mode, boolean dryRun) {
+    Action action = new Planner().plan(Specs.auto(), state).actions().stream()
+        .filter(a -> a.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI).findFirst().orElseThrow();
+    CniExclusionExecutor.builder(client).dryRunMode(mode).build()
+        .execute(action, dryRun ? ExecutionContext.dryRun(ApplyListener.NONE) : ExecutionContext.forReal(ApplyListener.NONE));
+  }
+
+  /** Runs what the adapter does on one sample cluster and returns the requests it sent. */
+  private List<MockRequests.Recorded> adapterRequestsOn(KubeSampleCluster cluster) {
+    server.reset();
+    cluster.seed(client);
+    MockRequests.drain(server);
+    ObservedState state = observe();
+    if (cluster == KubeSampleCluster.CALICO_BGP || cluster == KubeSampleCluster.CALICO_OPERATOR) {
+      excludeCalico(state, DryRunMode.AUTO, true);
+      excludeCalico(state, DryRunMode.CLIENT, false);
+    }
+    if (cluster == KubeSampleCluster.CALICO_BGP) {
+      KubernetesSecretStore store = KubernetesSecretStore.builder(client).dryRunMode(DryRunMode.AUTO).build();
+      AccessKeyCredential key = new AccessKeyCredential(SampleClusters.FIXTURE_ACCESS_KEY_ID,
+          SecretValue.of(SampleClusters.FIXTURE_ACCESS_KEY_SECRET));
+      store.write("kube-system", "alibaba-addon-secret", key, true);
+      store.writeAccessKey("kube-system", "alibaba-addon-secret", key);
+      store.writeAccessKey("kube-system", "alibaba-addon-secret", key);
+    }
+    return MockRequests.drain(server);
+  }
+
+  @Test
+  void theClusterRoleAllowsEveryRequestTheAdapterSendsAndGrantsNothingElse() throws Exception {
+    Set<Permission> used = new TreeSet<>();
+    List<String> requests = new ArrayList<>();
+    for (KubeSampleCluster cluster : KubeSampleCluster.values()) {
+      for (MockRequests.Recorded r : adapterRequestsOn(cluster)) {
+        used.add(permissionOf(r));
+        requests.add(r.toString());
+      }
+    }
+    Set<Permission> granted = granted(clusterRole());
+
+    assertThat(requests).as("requests the adapter sent").isNotEmpty();
+    assertThat(granted).as("every permission the adapter used is granted").containsAll(used);
+    assertThat(used).as("every permission the role grants was used").containsAll(granted);
+  }
+
+  @Test
+  void requestsMapToTheVerbsTheAuthorizerChecks() {
+    assertThat(permissionOf(new MockRequests.Recorded("GET", "/api/v1/nodes?limit=500")))
+        .hasToString("list core/nodes");
+    assertThat(permissionOf(new MockRequests.Recorded("GET",
+        "/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node"))).hasToString("get apps/daemonsets");
+    assertThat(permissionOf(new MockRequests.Recorded("PUT",
+        "/apis/operator.tigera.io/v1/installations/default?dryRun=All"))).hasToString("update operator.tigera.io/installations");
+    assertThat(permissionOf(new MockRequests.Recorded("POST", "/api/v1/namespaces/default/events")))
+        .hasToString("create core/events");
+    assertThat(permissionOf(new MockRequests.Recorded("GET", "/version"))).hasToString("get /version");
+  }
+}
