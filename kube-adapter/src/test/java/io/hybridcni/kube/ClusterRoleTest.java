@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hybridcni.apply.ApplyListener;
+import io.hybridcni.apply.ApplyLock;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.fixtures.SampleClusters;
 import io.hybridcni.fixtures.Specs;
@@ -139,6 +140,13 @@ class ClusterRoleTest {
       store.write("kube-system", "alibaba-addon-secret", key, true);
       store.writeAccessKey("kube-system", "alibaba-addon-secret", key);
       store.writeAccessKey("kube-system", "alibaba-addon-secret", key);
+      // The apply lock: take it, renew it, let another holder fail on it, release it.
+      LeaseApplyLock lock = LeaseApplyLock.builder(client).build();
+      try (ApplyLock.Held held = lock.acquire("first", java.time.Duration.ZERO)) {
+        lock.renew("first");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> lock.acquire("second", java.time.Duration.ZERO))
+            .isInstanceOf(io.hybridcni.apply.LockUnavailableException.class);
+      }
     }
     return MockRequests.drain(server);
   }
