@@ -102,7 +102,8 @@ final class AddonExecutors {
           last = a.state() + (a.version() == null ? "" : " (" + a.version() + ")");
           boolean versionOk = d.version() == null || d.version().equals(a.version());
           if (a.active() && versionOk) {
-            return StepResult.applied(d.name() + " is active" + (a.version() == null ? "" : " at " + a.version())
+            return StepResult.applied(d.name() + " is active"
+                + (a.version() == null || a.version().isBlank() ? "" : " at " + a.version())
                 + " after " + polls + " poll(s), " + elapsed.toSeconds() + " s");
           }
           if (a.state() != null && (a.state().contains("fail") || a.state().contains("error"))) {

@@ -10,4 +10,12 @@ final class CommonOptions {
 
   @Option(names = "--verbose", description = "Print the stack trace of an error.")
   boolean verbose;
+
+  /** The terminal with these options applied. */
+  Terminal apply(Terminal terminal) {
+    if (noColor) {
+      terminal.noColor();
+    }
+    return terminal;
+  }
 }

@@ -1,6 +1,7 @@
 package io.hybridcni.cli;
 
 import io.hybridcni.error.HybridCniException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -9,19 +10,32 @@ import picocli.CommandLine;
 /** The {@code hybridcni} command's entry point. */
 public final class Main {
 
+  /** Held so that its level survives: java.util.logging keeps loggers only weakly. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   private Main() {}
 
+  static {
+    // Progress is the command's own output; library log lines are for --verbose runs (see run()).
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err, System.console() != null));
+    System.exit(run(args, System.in, System.out, System.err, System.console() != null, Environments.standard()));
   }
 
   /**
    * Runs the command with these streams and answers the exit code: 0 success (no changes), 2 changes (with
    * {@code --detailed-exitcode}), 1 error or blocker.
    */
-  public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
-    Terminal term = new Terminal(out, err, terminal);
-    CommandLine cli = new CommandLine(new HybridCniCommand(term));
+  static int run(String[] args, InputStream in, PrintStream out, PrintStream err, boolean terminal,
+      Environment.Factory environments) {
+    Terminal term = new Terminal(in, out, err, terminal);
+    CommandLine cli = new CommandLine(new HybridCniCommand(term, environments));
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setCaseInsensitiveEnumValuesAllowed(true);

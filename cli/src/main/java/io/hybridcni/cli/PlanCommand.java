@@ -5,7 +5,6 @@ import io.hybridcni.observe.Snapshots;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.render.PlanJson;
-import io.hybridcni.render.PlanText;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.spec.SpecFiles;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code hybridcni plan}: show what apply would change, without changing anything. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-    description = "Observe the cluster and the cloud (or read a snapshot) and print the plan.")
+    description = "Observe the cluster and the cloud (or read a snapshot) and print the plan. Changes nothing.")
 final class PlanCommand implements Callable<Integer> {
 
   enum Format { TEXT, JSON }
@@ -29,6 +28,9 @@ final class PlanCommand implements Callable<Integer> {
 
   @Mixin
   CommonOptions common;
+
+  @Mixin
+  TargetOptions target;
 
   @Option(names = {"-f", "--file"}, required = true, paramLabel = "SPEC", description = "The spec YAML file.")
   Path specFile;
@@ -49,25 +51,27 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Terminal term = parent.terminal;
-    if (common.noColor) {
-      term.noColor();
-    }
+    Terminal term = common.apply(parent.terminal);
     HybridNetworkSpec spec = SpecFiles.load(specFile);
-    if (observedFile == null) {
-      throw new io.hybridcni.error.HybridCniException("Live observation is not wired into the CLI yet: pass "
-          + "--observed with a snapshot file");
+    Plan plan;
+    if (observedFile != null) {
+      ObservedState observed = Snapshots.read(observedFile);
+      plan = new Planner().plan(spec, observed);
+    } else {
+      try (Environment env = parent.environments.open(spec, target)) {
+        term.progress("Observing " + env.describe() + " ...");
+        plan = env.reconciler().plan(spec);
+      }
     }
-    ObservedState observed = Snapshots.read(observedFile);
-    Plan plan = new Planner().plan(spec, observed);
     if (format == Format.JSON) {
       term.out().print(PlanJson.write(plan));
     } else {
-      term.out().print((term.color() ? PlanText.colored() : PlanText.plain()).render(plan));
+      term.out().print(term.renderer().render(plan));
     }
     if (out != null) {
       Files.writeString(out, PlanJson.write(plan), StandardCharsets.UTF_8);
-      term.info("Saved the plan to " + out + "; apply it with: hybridcni apply " + out);
+      term.info("Saved the plan to " + out + "; apply exactly this plan with: hybridcni apply -f " + specFile + " "
+          + out);
     }
     if (plan.hasBlockers()) {
       return ExitCodes.ERROR;

@@ -1,6 +1,11 @@
 package io.hybridcni.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Where the command writes: results on stdout, progress and errors on stderr. Colors and progress only when
@@ -8,12 +13,14 @@ import java.io.PrintStream;
  */
 final class Terminal {
 
+  private final InputStream in;
   private final PrintStream out;
   private final PrintStream err;
   private final boolean interactive;
   private boolean color;
 
-  Terminal(PrintStream out, PrintStream err, boolean interactive) {
+  Terminal(InputStream in, PrintStream out, PrintStream err, boolean interactive) {
+    this.in = in;
     this.out = out;
     this.err = err;
     this.interactive = interactive;
@@ -40,6 +47,11 @@ final class Terminal {
     color = false;
   }
 
+  /** The plan renderer for this terminal: colored only on a terminal without --no-color. */
+  io.hybridcni.render.PlanText renderer() {
+    return color ? io.hybridcni.render.PlanText.colored() : io.hybridcni.render.PlanText.plain();
+  }
+
   void error(String message) {
     err.println((color ? "\u001b[1;31mError:\u001b[0m " : "Error: ") + message);
   }
@@ -53,5 +65,12 @@ final class Terminal {
 
   void info(String message) {
     err.println(message);
+  }
+
+  /** Asks a question on stderr and reads one line of the answer; {@code null} at end of input. */
+  String ask(String question) throws IOException {
+    err.print(question);
+    err.flush();
+    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
   }
 }

@@ -127,7 +127,10 @@ final class CsService {
         throw ApiError.badRequest("AddonAlreadyInstalled",
             "The addon is already installed in cluster " + cluster.id + ": " + name + ".");
       }
-      planned.put(name, new Addon(name, text(item, "version", false), "updating", config(item)));
+      String version = text(item, "version", false);
+      // ACK installs its current default version when the request names none.
+      planned.put(name, new Addon(name, version.isEmpty() ? FakeAliyun.DEFAULT_ADDON_VERSION : version, "updating",
+          config(item)));
     }
     Task task = newTask(cluster, "cluster_addon_install", planned.keySet());
     for (Addon addon : planned.values()) {

@@ -52,6 +52,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeAliyun implements AutoCloseable {
 
   /** The {@code cluster_type} of an ACK One registered cluster. */
+  /** The version an addon install gets when the request names none, as ACK installs its current default. */
+  public static final String DEFAULT_ADDON_VERSION = "v1.9.0";
+
   public static final String REGISTERED_CLUSTER_TYPE = "ExternalKubernetes";
 
   private static final AtomicInteger INSTANCES = new AtomicInteger();

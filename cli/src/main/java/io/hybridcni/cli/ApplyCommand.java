@@ -1,0 +1,145 @@
+package io.hybridcni.cli;
+
+import io.hybridcni.apply.ActionOutcome;
+import io.hybridcni.apply.ApplyOptions;
+import io.hybridcni.apply.ApplyResult;
+import io.hybridcni.apply.OutcomeStatus;
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.plan.Plan;
+import io.hybridcni.render.PlanJson;
+import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.spec.SpecFiles;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code hybridcni apply}: apply exactly the plan, then prove convergence. */
+@Command(name = "apply", mixinStandardHelpOptions = true,
+    description = {"Plan (or read a saved plan), ask, apply exactly that plan, then plan again to prove that "
+        + "nothing is left to do.", "A saved plan is refused when any fact it relied on has changed."})
+final class ApplyCommand implements Callable<Integer> {
+
+  @ParentCommand
+  HybridCniCommand parent;
+
+  @Mixin
+  CommonOptions common;
+
+  @Mixin
+  TargetOptions target;
+
+  @Option(names = {"-f", "--file"}, required = true, paramLabel = "SPEC", description = "The spec YAML file.")
+  Path specFile;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "PLAN_JSON",
+      description = "A plan saved with 'hybridcni plan --out'. Default: plan now.")
+  Path savedPlan;
+
+  @Option(names = "--auto-approve", description = "Apply without asking.")
+  boolean autoApprove;
+
+  @Option(names = "--dry-run", description = "Validate every change (server-side where supported) and write nothing.")
+  boolean dryRun;
+
+  @Option(names = "--continue-on-error",
+      description = "After a failure, still run the actions that do not depend on it. Default: stop.")
+  boolean continueOnError;
+
+  @Option(names = "--wait-for-lock", paramLabel = "DURATION", defaultValue = "PT0S",
+      description = "Wait this long for another apply's lock (ISO-8601, e.g. PT5M). Default: fail at once.")
+  Duration waitForLock;
+
+  @Override
+  public Integer call() throws Exception {
+    Terminal term = common.apply(parent.terminal);
+    HybridNetworkSpec spec = SpecFiles.load(specFile);
+    try (Environment env = parent.environments.open(spec, target)) {
+      Plan plan;
+      if (savedPlan != null) {
+        plan = PlanJson.read(savedPlan.toString(), Files.readString(savedPlan, StandardCharsets.UTF_8));
+        if (!plan.clusterId().equals(spec.clusterId())) {
+          throw new HybridCniException(savedPlan + " is a plan for cluster " + plan.clusterId() + ", but "
+              + specFile + " is for cluster " + spec.clusterId());
+        }
+      } else {
+        term.progress("Observing " + env.describe() + " ...");
+        plan = env.reconciler().plan(spec);
+      }
+      term.out().print(term.renderer().render(plan));
+      if (plan.hasBlockers()) {
+        return ExitCodes.ERROR;
+      }
+      if (plan.actions().isEmpty()) {
+        return ExitCodes.OK;
+      }
+      if (!dryRun && !autoApprove && !confirmed(term)) {
+        term.info("Apply cancelled.");
+        return ExitCodes.ERROR;
+      }
+      ApplyOptions options = ApplyOptions.defaults().withDryRun(dryRun).withContinueOnError(continueOnError)
+          .withWaitForLock(waitForLock).withHolder(holder())
+          .withListener(new ConsoleProgress(term, plan.actions().size()));
+      ApplyResult result = env.reconciler().apply(spec, plan, options);
+      if (result.refused() != null) {
+        result.withStatus(OutcomeStatus.STALE).forEach(o -> o.changedFacts()
+            .forEach(f -> term.info("  changed: " + f)));
+        throw new HybridCniException("Apply refused: " + result.refused());
+      }
+      summarize(term, result);
+      if (!result.succeeded()) {
+        return ExitCodes.ERROR;
+      }
+      if (dryRun) {
+        term.out().println("Dry run complete: nothing was changed.");
+        return ExitCodes.OK;
+      }
+      Plan after = env.reconciler().plan(spec);
+      if (after.actions().isEmpty() && !after.hasBlockers()) {
+        term.out().println("Apply complete! Converged: a new plan finds nothing to change.");
+        return ExitCodes.OK;
+      }
+      term.out().println("Apply finished, but the cluster has not converged; the plan now says:");
+      term.out().print(term.renderer().render(after));
+      return ExitCodes.ERROR;
+    }
+  }
+
+  private boolean confirmed(Terminal term) throws java.io.IOException {
+    if (!term.interactive()) {
+      throw new HybridCniException("Not attached to a terminal, so there is no one to ask: pass --auto-approve to "
+          + "apply this plan, or --dry-run to try it");
+    }
+    String answer = term.ask("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
+    return "yes".equals(answer == null ? null : answer.trim());
+  }
+
+  private static void summarize(Terminal term, ApplyResult result) {
+    for (ActionOutcome o : result.outcomes()) {
+      if (!o.succeeded()) {
+        term.info(String.format(Locale.ROOT, "  %-24s %s: %s", o.actionId(),
+            o.status().name().toLowerCase(Locale.ROOT).replace('_', ' '), o.message()));
+      }
+    }
+    long ok = result.outcomes().stream().filter(ActionOutcome::succeeded).count();
+    term.out().println("Applied " + ok + " of " + result.outcomes().size() + " action(s).");
+  }
+
+  private static String holder() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown-host";
+    }
+    return System.getProperty("user.name", "someone") + "@" + host + " (pid " + ProcessHandle.current().pid() + ")";
+  }
+}

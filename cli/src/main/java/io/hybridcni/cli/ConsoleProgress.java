@@ -1,0 +1,48 @@
+package io.hybridcni.cli;
+
+import io.hybridcni.apply.ApplyListener;
+import io.hybridcni.apply.StepResult;
+import io.hybridcni.plan.Action;
+import java.time.Duration;
+import java.util.Locale;
+
+/** Shows apply progress on stderr: one line per action, and the addon's state while waiting (terminal only). */
+final class ConsoleProgress implements ApplyListener {
+
+  private final Terminal terminal;
+  private final int total;
+  private int index;
+
+  ConsoleProgress(Terminal terminal, int total) {
+    this.terminal = terminal;
+    this.total = total;
+  }
+
+  @Override
+  public synchronized void actionStarted(Action action) {
+    index++;
+    terminal.info(String.format(Locale.ROOT, "[%d/%d] %s %s ...", index, total,
+        action.kind().name().toLowerCase(Locale.ROOT), action.id()));
+  }
+
+  @Override
+  public void actionFinished(Action action, StepResult result) {
+    terminal.info("      " + result.status().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": "
+        + result.message());
+  }
+
+  @Override
+  public void actionFailed(Action action, RuntimeException cause) {
+    terminal.info("      failed: " + cause.getMessage());
+  }
+
+  @Override
+  public void waitingForAddon(Action action, String state, Duration elapsed) {
+    terminal.progress("      waiting for the addon: " + state + " (" + elapsed.toSeconds() + " s)");
+  }
+
+  @Override
+  public void retrying(Action action, String operation, int attempt, Duration delay, String reason) {
+    terminal.progress("      " + operation + ": " + reason + ", retry " + attempt + " in " + delay.toMillis() + " ms");
+  }
+}

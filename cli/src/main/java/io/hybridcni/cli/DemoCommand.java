@@ -1,0 +1,66 @@
+package io.hybridcni.cli;
+
+import io.hybridcni.apply.ApplyOptions;
+import io.hybridcni.apply.ApplyResult;
+import io.hybridcni.plan.Plan;
+import io.hybridcni.spec.HybridNetworkSpec;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code hybridcni demo}: plan, apply and plan again on a simulated cluster and cloud, in this process. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Start a simulated registered cluster (the fabric8 mock API server) and a simulated Alibaba "
+        + "Cloud (hybridcni's fake) on loopback, then plan, apply and plan again.",
+        "Needs no cluster, no cloud account and no network."})
+final class DemoCommand implements Callable<Integer> {
+
+  @ParentCommand
+  HybridCniCommand parent;
+
+  @Mixin
+  CommonOptions common;
+
+  @Option(names = "--scenario", defaultValue = "bgp",
+      description = "The sample cluster: ${COMPLETION-CANDIDATES}. Default: bgp.")
+  TargetOptions.Scenario scenario;
+
+  @Override
+  public Integer call() {
+    Terminal term = common.apply(parent.terminal);
+    term.info("Starting a simulated cluster (" + scenario + ") and a simulated Alibaba Cloud on loopback ...");
+    try (Simulation simulation = Simulation.start(scenario);
+        Environment env = simulation.environment(Duration.ofMinutes(1))) {
+      HybridNetworkSpec spec = simulation.demoSpec();
+      term.out().println("== hybridcni plan ==");
+      Plan plan = env.reconciler().plan(spec);
+      term.out().print(term.renderer().render(plan));
+      if (plan.hasBlockers()) {
+        term.out().println("The plan is blocked: this is where a real run stops and asks you to resolve it.");
+        return ExitCodes.ERROR;
+      }
+      if (plan.actions().isEmpty()) {
+        return ExitCodes.OK;
+      }
+      term.out().println();
+      term.out().println("== hybridcni apply --auto-approve ==");
+      ApplyResult result = env.reconciler().apply(spec, plan, ApplyOptions.defaults().withHolder("hybridcni-demo")
+          .withListener(new ConsoleProgress(term, plan.actions().size())));
+      long ok = result.outcomes().stream().filter(o -> o.succeeded()).count();
+      term.out().println("Applied " + ok + " of " + result.outcomes().size() + " action(s).");
+      term.out().println();
+      term.out().println("== hybridcni plan (again) ==");
+      Plan after = env.reconciler().plan(spec);
+      term.out().print(term.renderer().render(after));
+      boolean converged = result.succeeded() && after.actions().isEmpty() && !after.hasBlockers();
+      term.out().println();
+      term.out().println(converged
+          ? "Converged: the simulated cluster and cloud now match the spec."
+          : "Not converged: see the plan above.");
+      return converged ? ExitCodes.OK : ExitCodes.ERROR;
+    }
+  }
+}

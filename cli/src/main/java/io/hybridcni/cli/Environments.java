@@ -1,0 +1,36 @@
+package io.hybridcni.cli;
+
+import io.hybridcni.apply.Reconciler;
+
+/** The environments the command opens by default: the live cluster and account, or a fresh simulation. */
+final class Environments {
+
+  private Environments() {}
+
+  static Environment.Factory standard() {
+    return (spec, target) -> {
+      if (target.simulate == null) {
+        return LiveEnvironment.open(spec, target);
+      }
+      Simulation simulation = Simulation.start(target.simulate);
+      Environment inner = simulation.environment(target.addonTimeout);
+      return new Environment() {
+        @Override
+        public Reconciler reconciler() {
+          return inner.reconciler();
+        }
+
+        @Override
+        public String describe() {
+          return inner.describe();
+        }
+
+        @Override
+        public void close() {
+          inner.close();
+          simulation.close();
+        }
+      };
+    };
+  }
+}

@@ -1,0 +1,86 @@
+package io.hybridcni.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.aliyun.AckApi;
+import io.hybridcni.aliyun.AddonWaitOptions;
+import io.hybridcni.aliyun.AliyunConnection;
+import io.hybridcni.aliyun.AliyunExecutors;
+import io.hybridcni.aliyun.AliyunObserver;
+import io.hybridcni.aliyun.RamApi;
+import io.hybridcni.aliyun.Retrier;
+import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.apply.Reconciler;
+import io.hybridcni.kube.CniExclusionExecutor;
+import io.hybridcni.kube.KubeconfigClients;
+import io.hybridcni.kube.KubernetesObserver;
+import io.hybridcni.kube.KubernetesSecretStore;
+import io.hybridcni.kube.LeaseApplyLock;
+import io.hybridcni.spec.HybridNetworkSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The real cluster (kubeconfig) and the real Alibaba Cloud account (the standard credential chain), wired into a
+ * reconciler. Also used for any cluster and cloud reachable the same way, such as a simulation's loopback ones.
+ */
+final class LiveEnvironment implements Environment {
+
+  private final KubernetesClient client;
+  private final KubernetesObserver observer;
+  private final Reconciler reconciler;
+  private final String description;
+
+  LiveEnvironment(KubernetesClient client, AliyunConnection connection, Duration addonTimeout, String description,
+      boolean closeClient, UnaryOperator<ActionExecutor> decorate) {
+    this.client = closeClient ? client : null;
+    this.observer = KubernetesObserver.builder(client).build();
+    Retrier retrier = Retrier.defaults();
+    RamApi ram = connection.ram(retrier);
+    AckApi ack = connection.ack(retrier);
+    List<ActionExecutor> executors = new ArrayList<>(AliyunExecutors.create(ram, ack,
+        KubernetesSecretStore.builder(client).build(), retrier,
+        new AddonWaitOptions(Duration.ofSeconds(2), Duration.ofSeconds(15), addonTimeout), Clock.systemUTC()));
+    executors.add(CniExclusionExecutor.builder(client).build());
+    executors.replaceAll(decorate);
+    this.reconciler = Reconciler.builder()
+        .cluster(observer)
+        .cloud(new AliyunObserver(ram, ack))
+        .executors(executors)
+        .lock(LeaseApplyLock.builder(client).build())
+        .build();
+    this.description = description;
+  }
+
+  static LiveEnvironment open(HybridNetworkSpec spec, TargetOptions target) {
+    KubernetesClient client = KubeconfigClients.create(target.kubeconfig, target.context);
+    AliyunConnection.Builder connection = AliyunConnection.forRegion(spec.regionId())
+        .protocol(target.aliyunProtocol);
+    if (target.aliyunEndpoint != null) {
+      connection.endpoint(target.aliyunEndpoint);
+    }
+    return new LiveEnvironment(client, connection.build(), target.addonTimeout,
+        "cluster " + client.getMasterUrl() + ", Alibaba Cloud region " + spec.regionId(), true,
+        UnaryOperator.identity());
+  }
+
+  @Override
+  public Reconciler reconciler() {
+    return reconciler;
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public void close() {
+    observer.close();
+    if (client != null) {
+      client.close();
+    }
+  }
+}

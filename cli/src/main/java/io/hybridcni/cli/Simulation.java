@@ -1,0 +1,124 @@
+package io.hybridcni.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.hybridcni.aliyun.AliyunConnection;
+import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.apply.StepResult;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionKind;
+import io.hybridcni.port.SecretValue;
+import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.spec.NetworkMode;
+import io.hybridcni.testkit.aliyun.FakeAliyun;
+import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
+import io.hybridcni.testkit.kube.DaemonSetController;
+import io.hybridcni.testkit.kube.KubeSampleCluster;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * A registered cluster and an Alibaba Cloud account in this process, on loopback only: the fabric8 mock API
+ * server (CRUD mode) seeded with a sample cluster, and the fake Aliyun with the cluster registered. Nothing here
+ * needs a network or credentials. The mock runs no controllers, so the simulation plays them: after every action
+ * it places DaemonSet pods, and when the addon is installed it creates Terway's DaemonSet as ACK would.
+ */
+final class Simulation implements AutoCloseable {
+
+  static final String CLUSTER_ID = "c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b";
+  static final String REGION = "cn-hangzhou";
+  private static final String CALLER_ID = "LTAI5tSimulatedCaller01";
+  private static final String CALLER_SECRET = "SimulatedCallerSecret0123456789";
+
+  final KubernetesMockServer server;
+  final KubernetesClient client;
+  final FakeAliyun aliyun;
+  final KubeSampleCluster sample;
+
+  private Simulation(KubeSampleCluster sample, Duration latency) {
+    this.sample = sample;
+    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(List.of()), false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    this.client = server.createClient();
+    sample.seed(client);
+    this.aliyun = FakeAliyun.start(FakeAliyunOptions.defaults().withLatency(latency).withAddonPollsBeforeSettled(2))
+        .addAccessKey(CALLER_ID, CALLER_SECRET)
+        .addCluster(CLUSTER_ID, FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", REGION);
+  }
+
+  static Simulation start(TargetOptions.Scenario scenario) {
+    return new Simulation(sample(scenario), Duration.ZERO);
+  }
+
+  static Simulation start(KubeSampleCluster sample, Duration latency) {
+    return new Simulation(sample, latency);
+  }
+
+  static KubeSampleCluster sample(TargetOptions.Scenario scenario) {
+    return switch (scenario) {
+      case bgp -> KubeSampleCluster.CALICO_BGP;
+      case operator_bgp -> KubeSampleCluster.CALICO_OPERATOR;
+      case host_network -> KubeSampleCluster.HOST_NETWORK;
+      case overlay_flannel -> KubeSampleCluster.FLANNEL_VXLAN;
+      case overlay_calico_ipip -> KubeSampleCluster.CALICO_IPIP;
+      case overlay_cilium -> KubeSampleCluster.CILIUM_1_13_VXLAN;
+      case cilium_native -> KubeSampleCluster.CILIUM_1_15_NATIVE;
+    };
+  }
+
+  /** The spec a demo of this sample uses: the sample cluster's id, and HOST_NETWORK where detection cannot know. */
+  HybridNetworkSpec demoSpec() {
+    return HybridNetworkSpec.builder().clusterId(CLUSTER_ID).regionId(REGION)
+        .mode(sample == KubeSampleCluster.HOST_NETWORK ? NetworkMode.HOST_NETWORK : NetworkMode.AUTO).build();
+  }
+
+  /** An environment on this simulation that leaves it running when closed. */
+  Environment environment(Duration addonTimeout) {
+    AliyunConnection connection = AliyunConnection.forRegion(REGION).endpoint(aliyun.endpoint()).protocol("HTTP")
+        .accessKey(CALLER_ID, SecretValue.of(CALLER_SECRET)).build();
+    LiveEnvironment live = new LiveEnvironment(client, connection, addonTimeout,
+        "a simulated cluster (" + sample.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+            + ", on loopback) and a simulated Alibaba Cloud account", false, this::withControllers);
+    return live;
+  }
+
+  /**
+   * Plays the controllers the mock lacks around an executor: ACK's addon manager creates Terway's DaemonSet when
+   * the addon is installed, and the DaemonSet controller places and removes pods after every change.
+   */
+  ActionExecutor withControllers(ActionExecutor executor) {
+    return new ActionExecutor() {
+      @Override
+      public boolean handles(ActionKind kind) {
+        return executor.handles(kind);
+      }
+
+      @Override
+      public StepResult execute(Action action, ExecutionContext context) {
+        StepResult result = executor.execute(action, context);
+        if (!context.dryRun()) {
+          if (action.kind() == ActionKind.INSTALL_ADDON
+              && client.apps().daemonSets().inNamespace("kube-system").withName("terway-eniip").get() == null) {
+            KubeSampleCluster.installTerwayAddon(client);
+          }
+          DaemonSetController.reconcile(client);
+        }
+        return result;
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+    aliyun.close();
+  }
+}
