@@ -1,0 +1,208 @@
+package io.hybridcni.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.hybridcni.testkit.kube.KubeSampleCluster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command end to end, in process, on one simulation shared across invocations (the fabric8 mock cluster and
+ * the fake Aliyun), as a user would run it against a real cluster and account.
+ */
+class CliEndToEndTest {
+
+  private static final List<String> WRITES = List.of("CreateUser", "CreatePolicy", "CreatePolicyVersion",
+      "AttachPolicyToUser", "CreateAccessKey", "DeleteAccessKey", "InstallClusterAddons", "UpgradeClusterAddons");
+
+  @TempDir
+  Path dir;
+
+  private Simulation simulation;
+  private Environment.Factory environments;
+  private Path spec;
+
+  @BeforeEach
+  void start() throws IOException {
+    simulation = Simulation.start(KubeSampleCluster.CALICO_BGP, Duration.ZERO);
+    environments = (s, target) -> simulation.environment(Duration.ofSeconds(30));
+    spec = dir.resolve("spec.yaml");
+    Files.writeString(spec, "cluster:\n  id: " + Simulation.CLUSTER_ID + "\n  region: " + Simulation.REGION + "\n");
+  }
+
+  @AfterEach
+  void stop() {
+    simulation.close();
+  }
+
+  private CliRun hybridcni(String... args) {
+    return CliRun.run(environments, false, "", args);
+  }
+
+  @Test
+  void planReportsChangesThenApplyConvergesThenPlanReportsNone() {
+    CliRun before = hybridcni("plan", "-f", spec.toString(), "--detailed-exitcode");
+    assertThat(before.exitCode()).as(before.toString()).isEqualTo(2);
+    assertThat(before.out()).contains("Plan: 5 to add, 1 to change, 0 to destroy, 1 to wait for.");
+
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), "--auto-approve");
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(0);
+    assertThat(apply.out()).contains("Apply complete! Converged");
+    assertThat(apply.err()).contains("[7/7] wait_for_addon addon-wait");
+
+    CliRun after = hybridcni("plan", "-f", spec.toString(), "--detailed-exitcode");
+    assertThat(after.exitCode()).as(after.toString()).isEqualTo(0);
+    assertThat(after.out()).contains("No changes.");
+  }
+
+  @Test
+  void aSavedPlanIsAppliedExactly() {
+    Path saved = dir.resolve("plan.json");
+    CliRun plan = hybridcni("plan", "-f", spec.toString(), "--out", saved.toString());
+    assertThat(plan.exitCode()).as(plan.toString()).isZero();
+    assertThat(saved).exists();
+
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), saved.toString(), "--auto-approve");
+
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("Applied 7 of 7 action(s).").contains("Converged");
+  }
+
+  @Test
+  void aSavedPlanIsRefusedAfterAChangeListingTheChangedFacts() {
+    Path saved = dir.resolve("plan.json");
+    hybridcni("plan", "-f", spec.toString(), "--out", saved.toString());
+    // Someone edits calico-node between plan and apply.
+    simulation.client.apps().daemonSets().inNamespace("kube-system").withName("calico-node")
+        .edit(ds -> {
+          ds.getSpec().getTemplate().getSpec().getNodeSelector().put("disk", "ssd");
+          return ds;
+        });
+
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), saved.toString(), "--auto-approve");
+
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+    assertThat(apply.err()).contains("Error: Apply refused: the plan is stale")
+        .contains("changed: workload/DAEMON_SET/kube-system/calico-node");
+    assertThat(simulation.aliyun.journal().operations()).noneMatch(WRITES::contains);
+  }
+
+  @Test
+  void anOfflinePlanFromASnapshotMatchesTheLivePlan() {
+    Path snapshot = dir.resolve("observed.yaml");
+    CliRun snap = hybridcni("snapshot", "-f", spec.toString(), "-o", snapshot.toString());
+    assertThat(snap.exitCode()).as(snap.toString()).isZero();
+
+    CliRun offline = CliRun.run((s, t) -> {
+      throw new AssertionError("an offline plan must not open an environment");
+    }, false, "", "plan", "-f", spec.toString(), "--observed", snapshot.toString(), "--format", "json");
+    CliRun live = hybridcni("plan", "-f", spec.toString(), "--format", "json");
+
+    assertThat(offline.exitCode()).as(offline.toString()).isZero();
+    assertThat(offline.out()).isEqualTo(live.out());
+  }
+
+  @Test
+  void applyWithoutATerminalAndWithoutAutoApproveRefusesAndWritesNothing() {
+    CliRun apply = hybridcni("apply", "-f", spec.toString());
+
+    assertThat(apply.exitCode()).isEqualTo(1);
+    assertThat(apply.err()).contains("Error: Not attached to a terminal").contains("--auto-approve");
+    assertThat(simulation.aliyun.journal().operations()).noneMatch(WRITES::contains);
+  }
+
+  @Test
+  void onATerminalApplyAsksAndOnlyYesProceeds() {
+    CliRun no = CliRun.run(environments, true, "no\n", "apply", "-f", spec.toString(), "--no-color");
+    assertThat(no.exitCode()).isEqualTo(1);
+    assertThat(no.err()).contains("Only 'yes' will be accepted").contains("Apply cancelled.");
+    assertThat(simulation.aliyun.journal().operations()).noneMatch(WRITES::contains);
+
+    CliRun yes = CliRun.run(environments, true, "yes\n", "apply", "-f", spec.toString(), "--no-color");
+    assertThat(yes.exitCode()).as(yes.toString()).isZero();
+    assertThat(yes.out()).doesNotContain("\u001b[");
+  }
+
+  @Test
+  void aDryRunWritesNothing() {
+    DaemonSet before = simulation.client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get();
+
+    CliRun dry = hybridcni("apply", "-f", spec.toString(), "--dry-run");
+
+    assertThat(dry.exitCode()).as(dry.toString()).isZero();
+    assertThat(dry.out()).contains("Dry run complete: nothing was changed.");
+    assertThat(simulation.aliyun.journal().operations()).noneMatch(WRITES::contains);
+    assertThat(simulation.client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get()
+        .getSpec()).isEqualTo(before.getSpec());
+  }
+
+  @Test
+  void aBadSpecIsOneClearLineNamingTheFileAndFieldAndNothingIsTouched() throws IOException {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "cluster:\n  id: C-NOT-AN-ID\n  region: cn-hangzhou\n  zone: a\n");
+
+    CliRun plan = hybridcni("apply", "-f", bad.toString(), "--auto-approve");
+
+    assertThat(plan.exitCode()).isEqualTo(1);
+    assertThat(plan.err()).startsWith("Error: ").contains(bad.toString()).contains("cluster.id")
+        .contains("cluster.zone").doesNotContain("\tat ");
+    assertThat(simulation.aliyun.journal()).isEmpty();
+  }
+
+  @Test
+  void verboseAddsTheStackTrace() throws IOException {
+    Path missing = dir.resolve("missing.yaml");
+
+    CliRun quiet = hybridcni("plan", "-f", missing.toString());
+    CliRun verbose = hybridcni("plan", "-f", missing.toString(), "--verbose");
+
+    assertThat(quiet.err().lines().count()).isEqualTo(1);
+    assertThat(verbose.err()).contains("\tat ");
+  }
+
+  @Test
+  void permissionsPrintsTheRamPolicyAndTheClusterRole() {
+    CliRun permissions = hybridcni("permissions");
+
+    assertThat(permissions.exitCode()).isZero();
+    assertThat(permissions.out()).contains("\"ram:CreateAccessKey\"").contains("cs:InstallClusterAddons")
+        .contains("kind: ClusterRole").contains("coordination.k8s.io");
+  }
+
+  @Test
+  void noOutputOfAnyCommandContainsAnAccessKeySecret() {
+    StringBuilder all = new StringBuilder();
+    Path saved = dir.resolve("plan.json");
+    Path snapshot = dir.resolve("observed.json");
+    for (CliRun run : List.of(hybridcni("plan", "-f", spec.toString(), "--out", saved.toString()),
+        hybridcni("apply", "-f", spec.toString(), "--auto-approve", "--verbose"),
+        hybridcni("plan", "-f", spec.toString(), "--format", "json"),
+        hybridcni("snapshot", "-f", spec.toString(), "-o", snapshot.toString()))) {
+      all.append(run.out()).append(run.err());
+    }
+    var secret = simulation.client.secrets().inNamespace("kube-system").withName("alibaba-addon-secret").get();
+    String encoded = secret.getData().get("access-key-secret");
+    String plain = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    assertThat(plain).hasSizeGreaterThan(20);
+    all.append(readQuietly(saved)).append(readQuietly(snapshot));
+    assertThat(all.toString()).doesNotContain(plain).doesNotContain(encoded);
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new AssertionError("expected " + file + " to exist", e);
+    }
+  }
+}
