@@ -29,10 +29,12 @@ import java.util.List;
  * needs a network or credentials. The mock runs no controllers, so the simulation plays them: after every action
  * it places DaemonSet pods, and when the addon is installed it creates Terway's DaemonSet as ACK would.
  */
-final class Simulation implements AutoCloseable {
+public final class Simulation implements AutoCloseable {
 
-  static final String CLUSTER_ID = "c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b";
-  static final String REGION = "cn-hangzhou";
+  /** The simulated registered cluster's id. */
+  public static final String CLUSTER_ID = "c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b";
+  /** The simulated cluster's region. */
+  public static final String REGION = "cn-hangzhou";
   private static final String CALLER_ID = "LTAI5tSimulatedCaller01";
   private static final String CALLER_SECRET = "SimulatedCallerSecret0123456789";
 
@@ -40,6 +42,7 @@ final class Simulation implements AutoCloseable {
   final KubernetesClient client;
   final FakeAliyun aliyun;
   final KubeSampleCluster sample;
+  private final List<Environment> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Simulation(KubeSampleCluster sample, Duration latency) {
     this.sample = sample;
@@ -57,7 +60,8 @@ final class Simulation implements AutoCloseable {
     return new Simulation(sample(scenario), Duration.ZERO);
   }
 
-  static Simulation start(KubeSampleCluster sample, Duration latency) {
+  /** Starts a simulation of this sample; {@code latency} is added to every simulated Alibaba Cloud request. */
+  public static Simulation start(KubeSampleCluster sample, Duration latency) {
     return new Simulation(sample, latency);
   }
 
@@ -74,9 +78,21 @@ final class Simulation implements AutoCloseable {
   }
 
   /** The spec a demo of this sample uses: the sample cluster's id, and HOST_NETWORK where detection cannot know. */
-  HybridNetworkSpec demoSpec() {
+  public HybridNetworkSpec demoSpec() {
     return HybridNetworkSpec.builder().clusterId(CLUSTER_ID).regionId(REGION)
         .mode(sample == KubeSampleCluster.HOST_NETWORK ? NetworkMode.HOST_NETWORK : NetworkMode.AUTO).build();
+  }
+
+  /**
+   * A reconciler wired to this simulation exactly as the CLI wires a real cluster and account (fabric8 observer
+   * and executors, Aliyun SDK observer and executors, the Lease lock), with {@code listener}-free defaults; the
+   * caller passes its own listener in {@link io.hybridcni.apply.ApplyOptions}. It stays usable until
+   * {@link #close()}.
+   */
+  public io.hybridcni.apply.Reconciler reconciler(Duration addonTimeout) {
+    Environment environment = environment(addonTimeout);
+    opened.add(environment);
+    return environment.reconciler();
   }
 
   /** An environment on this simulation that leaves it running when closed. */
@@ -115,8 +131,10 @@ final class Simulation implements AutoCloseable {
     };
   }
 
+  /** Stops the simulated cluster and cloud. */
   @Override
   public void close() {
+    opened.forEach(Environment::close);
     client.close();
     server.destroy();
     aliyun.close();
