@@ -1,5 +1,6 @@
 package io.hybridcni.aliyun;
 
+import io.hybridcni.apply.DaemonThreads;
 import io.hybridcni.observe.AddonInstance;
 import io.hybridcni.observe.CloudFacts;
 import io.hybridcni.observe.ClusterFacts;
@@ -19,11 +20,7 @@ import java.util.function.Supplier;
  */
 public final class AliyunObserver implements CloudObserver {
 
-  private static final Executor THREAD_PER_TASK = task -> {
-    Thread thread = new Thread(task, "hybridcni-aliyun-observe");
-    thread.setDaemon(true);
-    thread.start();
-  };
+  private static final Executor THREAD_PER_TASK = DaemonThreads.perTask("hybridcni-aliyun-observe");
 
   private final RamApi ram;
   private final AckApi ack;

@@ -1,5 +1,6 @@
 package io.hybridcni.aliyun;
 
+import io.hybridcni.apply.Sleeper;
 import io.hybridcni.error.HybridCniException;
 import java.time.Duration;
 import java.util.Objects;
@@ -38,7 +39,7 @@ public final class Retrier {
   }
 
   public static Retrier defaults() {
-    return new Retrier(RetryPolicy.defaults(), Sleeper.SYSTEM, Math::random);
+    return new Retrier(RetryPolicy.defaults(), Sleeper.REAL, Math::random);
   }
 
   public Retrier withListener(Listener value) {

@@ -1,5 +1,6 @@
 package io.hybridcni.aliyun;
 
+import io.hybridcni.apply.Sleeper;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.Reconciler;
 import io.hybridcni.error.HybridCniException;

@@ -40,12 +40,7 @@ import java.util.stream.Collectors;
  */
 public final class Reconciler {
 
-  /** Runs each observation on a daemon thread of its own, so cluster and cloud are read in parallel. */
-  private static final Executor THREAD_PER_TASK = task -> {
-    Thread thread = new Thread(task, "hybridcni-observe");
-    thread.setDaemon(true);
-    thread.start();
-  };
+  private static final Executor THREAD_PER_TASK = DaemonThreads.perTask("hybridcni-observe");
 
   private final ClusterObserver cluster;
   private final CloudObserver cloud;

@@ -1,5 +1,6 @@
 package io.hybridcni.kube;
 
+import io.hybridcni.apply.Sleeper;
 import io.hybridcni.error.HybridCniException;
 import java.time.Duration;
 

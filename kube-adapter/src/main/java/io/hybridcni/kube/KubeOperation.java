@@ -80,7 +80,7 @@ record KubeOperation(String verb, String group, String resource, String namespac
     }
     // Where something was redacted the fabric8 exception is not kept as the cause: its message and request may
     // carry what the redaction removed here.
-    return new RemoteCallException(verb, address(), codeText, null, detail, redaction == Redaction.NONE ? e : null);
+    return RemoteCallException.of(verb, address(), codeText, null, detail, redaction == Redaction.NONE ? e : null);
   }
 
   private static String reason(KubernetesClientException e) {

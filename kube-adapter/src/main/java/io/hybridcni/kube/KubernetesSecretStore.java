@@ -1,5 +1,6 @@
 package io.hybridcni.kube;
 
+import io.hybridcni.apply.Sleeper;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,5 +1,6 @@
 package io.hybridcni.kube;
 
+import io.hybridcni.apply.Sleeper;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,8 +1,8 @@
-package io.hybridcni.kube;
+package io.hybridcni.apply;
 
 import java.time.Duration;
 
-/** Waits between retries. Passed in so that tests never sleep for real. */
+/** Waits between retries and polls; passed in so that tests never sleep for real. */
 @FunctionalInterface
 public interface Sleeper {
 
