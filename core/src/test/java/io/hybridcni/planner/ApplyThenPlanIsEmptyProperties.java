@@ -35,13 +35,14 @@ import net.jqwik.api.Tuple;
 
 /**
  * Our idempotence guarantee: for any observed state whose plan has no blocker, planning again against the state
- * that plan predicts yields an empty plan, and the predicted state is a fixed point of simulation.
+ * that plan predicts yields an empty plan, and the predicted state is a fixed point of simulation. 1,700 tries
+ * give over 1,000 checked states (about 40% of generated states have a blocker and are rejected).
  */
 class ApplyThenPlanIsEmptyProperties {
 
   private final Planner planner = new Planner();
 
-  @Property(tries = 1000, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 1700, edgeCases = EdgeCasesMode.NONE)
   void applyingAPlanConverges(@ForAll("specs") HybridNetworkSpec spec, @ForAll("states") ObservedState state) {
     Plan plan = planner.plan(spec, state);
     Assume.that(!plan.hasBlockers());
