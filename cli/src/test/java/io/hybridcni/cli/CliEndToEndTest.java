@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
+import io.hybridcni.testkit.kube.MockRequests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,6 +89,7 @@ class CliEndToEndTest {
           ds.getSpec().getTemplate().getSpec().getNodeSelector().put("disk", "ssd");
           return ds;
         });
+    MockRequests.drain(simulation.server);
 
     CliRun apply = hybridcni("apply", "-f", spec.toString(), saved.toString(), "--auto-approve");
 
@@ -95,6 +97,9 @@ class CliEndToEndTest {
     assertThat(apply.err()).contains("Error: Apply refused: the plan is stale")
         .contains("changed: workload/DAEMON_SET/kube-system/calico-node");
     assertThat(simulation.aliyun.journal().operations()).noneMatch(WRITES::contains);
+    assertThat(MockRequests.drain(simulation.server)).filteredOn(r -> !r.method().equals("GET"))
+        .as("apart from reads, only the apply lock reached the cluster")
+        .isNotEmpty().allMatch(r -> r.pathOnly().contains("/leases"));
   }
 
   @Test
@@ -151,12 +156,15 @@ class CliEndToEndTest {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "cluster:\n  id: C-NOT-AN-ID\n  region: cn-hangzhou\n  zone: a\n");
 
+    MockRequests.drain(simulation.server);
+
     CliRun plan = hybridcni("apply", "-f", bad.toString(), "--auto-approve");
 
     assertThat(plan.exitCode()).isEqualTo(1);
     assertThat(plan.err()).startsWith("Error: ").contains(bad.toString()).contains("cluster.id")
         .contains("cluster.zone").doesNotContain("\tat ");
     assertThat(simulation.aliyun.journal()).isEmpty();
+    assertThat(MockRequests.drain(simulation.server)).isEmpty();
   }
 
   @Test
