@@ -44,7 +44,7 @@ public final class PlanText {
       }
     }
     if (plan.actions().isEmpty()) {
-      out.append('\n');
+      blankLine(out);
       if (plan.hasBlockers()) {
         out.append(paint("Plan blocked: ", "1;31")).append(blockers(plan)).append(" and nothing can be planned ")
             .append("until it is resolved.\n");
@@ -53,7 +53,8 @@ public final class PlanText {
       }
       return out.toString();
     }
-    out.append("\nhybridcni will perform the following actions:\n");
+    blankLine(out);
+    out.append("hybridcni will perform the following actions:\n");
     for (Action a : plan.actions()) {
       action(out, a);
     }
@@ -70,6 +71,14 @@ public final class PlanText {
           .append(" must be resolved before this plan can be applied.\n");
     }
     return out.toString();
+  }
+
+  /** Ends the text with exactly one empty line. */
+  private static void blankLine(StringBuilder out) {
+    while (out.length() >= 2 && out.charAt(out.length() - 1) == '\n' && out.charAt(out.length() - 2) == '\n') {
+      out.setLength(out.length() - 1);
+    }
+    out.append('\n');
   }
 
   private static String blockers(Plan plan) {
