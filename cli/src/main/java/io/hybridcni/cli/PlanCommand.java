@@ -47,6 +47,11 @@ final class PlanCommand implements Callable<Integer> {
       description = "Exit 0 with no changes, 2 with changes, 1 on error or blocker.")
   boolean detailedExitCode;
 
+  @Option(names = "--destroy",
+      description = "Plan the destroy of what hybridcni manages (addon, CNI exclusion, Secret, RAM user, keys and "
+          + "policy) instead of the changes that take the cluster to the spec.")
+  boolean destroy;
+
   @Override
   public Integer call() throws Exception {
     Terminal term = parent.terminal;
@@ -59,7 +64,7 @@ final class PlanCommand implements Callable<Integer> {
           + "--observed with a snapshot file");
     }
     ObservedState observed = Snapshots.read(observedFile);
-    Plan plan = new Planner().plan(spec, observed);
+    Plan plan = destroy ? new Planner().planDestroy(spec, observed) : new Planner().plan(spec, observed);
     if (format == Format.JSON) {
       term.out().print(PlanJson.write(plan));
     } else {

@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Predicts the observed state after a successful apply of a plan. Pure. Values that only the cloud decides
- * (a new AccessKey's id, a new user's id) get deterministic stand-ins. Used to prove idempotence: planning
- * again against the predicted state yields an empty plan.
+ * Predicts the observed state after a successful apply of a plan, a destroy plan included. Pure. Values that only
+ * the cloud decides (a new AccessKey's id, a new user's id) get deterministic stand-ins. Used to prove idempotence:
+ * planning again against the predicted state yields an empty plan (and destroying again, an empty destroy plan).
  */
 public final class PlannedState {
 
