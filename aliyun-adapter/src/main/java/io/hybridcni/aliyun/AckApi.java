@@ -22,4 +22,7 @@ public interface AckApi {
 
   /** Upgrades an addon from {@code fromVersion} to {@code toVersion}; answers the task id when ACK gives one. */
   String upgradeAddon(String clusterId, String addonName, String fromVersion, String toVersion, String config);
+
+  /** Uninstalls an addon; answers the task id when ACK gives one. */
+  String uninstallAddon(String clusterId, String addonName);
 }

@@ -12,7 +12,9 @@ public final class AliyunExecutors {
 
   /**
    * Executors for RAM user, policy, attachment, orphan key deletion, AccessKey + Secret, addon install/upgrade and
-   * addon wait.
+   * addon wait, and for the cloud side of a destroy: addon uninstall and the wait until it is gone, policy
+   * detachment, AccessKey, policy and user deletion. (The Kubernetes side of a destroy, the exclusion removal and
+   * the Secret deletion, runs in the kube-adapter.)
    */
   public static List<ActionExecutor> create(RamApi ram, AckApi ack, SecretStore secrets, Retrier retrier,
       AddonWaitOptions wait, Clock clock) {
@@ -23,6 +25,12 @@ public final class AliyunExecutors {
         new RamExecutors.DeleteOrphanAccessKey(ram),
         new AccessKeySecretExecutor(ram, secrets, retrier),
         new AddonExecutors.ChangeAddon(ack),
-        new AddonExecutors.WaitForAddon(ack, wait, clock, retrier.sleeper()));
+        new AddonExecutors.WaitForAddon(ack, wait, clock, retrier.sleeper()),
+        new AddonRemovalExecutors.UninstallAddon(ack),
+        new AddonRemovalExecutors.WaitForAddonRemoval(ack, wait, clock, retrier.sleeper()),
+        new RamDeletionExecutors.DetachRamPolicy(ram),
+        new RamDeletionExecutors.DeleteAccessKey(ram),
+        new RamDeletionExecutors.DeleteRamPolicy(ram),
+        new RamDeletionExecutors.DeleteRamUser(ram));
   }
 }

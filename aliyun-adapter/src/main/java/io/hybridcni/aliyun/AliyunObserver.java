@@ -15,8 +15,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * Reads RAM and ACK for a spec: the user, the policy with its versions and default document, the user's attached
- * policies and AccessKeys (ids and status), the cluster and its addon instances. Independent reads run in parallel.
+ * Reads RAM and ACK for a spec: the user (with its comments), the policy with its versions, default document and
+ * attachment count, the user's attached policies and AccessKeys (ids and status), the cluster and its addon
+ * instances. Independent reads run in parallel.
  */
 public final class AliyunObserver implements CloudObserver {
 
@@ -55,7 +56,7 @@ public final class AliyunObserver implements CloudObserver {
     Optional<RamFacts.User> foundUser = join(userFuture);
     Optional<RamApi.PolicySummary> foundPolicy = join(policyFuture);
     RamFacts.Policy policyFacts = foundPolicy.map(p -> new RamFacts.Policy(p.name(), p.type(), p.defaultVersion(),
-        join(versionsFuture), p.defaultDocument())).orElse(null);
+        join(versionsFuture), p.defaultDocument(), p.attachmentCount())).orElse(null);
     RamFacts facts = new RamFacts(foundUser.orElse(null), policyFacts, join(attachedFuture), join(keysFuture));
     Optional<ClusterFacts> cluster = join(clusterFuture);
     return new CloudFacts(facts, cluster.orElse(null), join(addonsFuture));

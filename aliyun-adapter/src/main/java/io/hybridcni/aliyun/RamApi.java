@@ -11,12 +11,19 @@ import java.util.Optional;
  */
 public interface RamApi {
 
-  /** A policy as {@code GetPolicy} shows it: type, default version and that version's document. */
-  record PolicySummary(String name, String type, String defaultVersion, String defaultDocument) {}
+  /**
+   * A policy as {@code GetPolicy} shows it: type, default version, that version's document and the number of
+   * principals it is attached to ({@code null} when RAM does not say).
+   */
+  record PolicySummary(String name, String type, String defaultVersion, String defaultDocument,
+      Integer attachmentCount) {}
 
   Optional<RamFacts.User> getUser(String userName);
 
   void createUser(String userName, String comments);
+
+  /** Deletes the user; RAM refuses while it holds AccessKeys or policies ({@code DeleteConflict.User.*}). */
+  void deleteUser(String userName);
 
   Optional<PolicySummary> getPolicy(String policyName, String policyType);
 
@@ -29,6 +36,12 @@ public interface RamApi {
   String createPolicyVersion(String policyName, String document, boolean setAsDefault);
 
   void deletePolicyVersion(String policyName, String versionId);
+
+  /**
+   * Deletes the custom policy; RAM refuses while it is attached ({@code DeleteConflict.Policy.User}, ...) or has
+   * non-default versions ({@code DeleteConflict.Policy.Version}).
+   */
+  void deletePolicy(String policyName);
 
   List<RamFacts.AttachedPolicy> listPoliciesForUser(String userName);
 

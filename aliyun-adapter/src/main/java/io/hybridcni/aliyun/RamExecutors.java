@@ -42,7 +42,7 @@ final class RamExecutors {
             List.of("RAM CreateUser UserName=" + d.userName()));
       }
       try {
-        ram.createUser(d.userName(), "Created by hybridcni for Terway on registered clusters");
+        ram.createUser(d.userName(), RamFacts.User.HYBRIDCNI_COMMENTS);
         LOG.info("Created RAM user {}", d.userName());
         return StepResult.applied("created RAM user " + d.userName());
       } catch (AliyunCallException e) {

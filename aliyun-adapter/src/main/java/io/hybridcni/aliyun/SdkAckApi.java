@@ -17,7 +17,9 @@ import java.util.Optional;
 /**
  * {@link AckApi} over the CS SDK V2 ({@code cs20151215} 3.0.15). That version lacks
  * {@code ListClusterAddonInstances} and {@code GetClusterAddonInstance} and drops the {@code task_id} of
- * {@code InstallClusterAddons}, so those go through the generic OpenAPI {@code callApi}.
+ * {@code InstallClusterAddons}, so those go through the generic OpenAPI {@code callApi}; so does
+ * {@code UnInstallClusterAddons} ({@code POST /clusters/{id}/components/uninstall}, body
+ * {@code [{"name": ...}]}), for its task id.
  */
 public final class SdkAckApi implements AckApi {
 
@@ -126,6 +128,17 @@ public final class SdkAckApi implements AckApi {
     retried("UpgradeClusterAddons", "ack/cluster/" + clusterId + "/addon/" + addonName,
         () -> typed.upgradeClusterAddons(clusterId, new UpgradeClusterAddonsRequest().setBody(List.of(item))));
     return null;
+  }
+
+  @Override
+  public String uninstallAddon(String clusterId, String addonName) {
+    Map<String, Object> item = new LinkedHashMap<>();
+    item.put("name", addonName);
+    Map<String, ?> body = retried("UnInstallClusterAddons", "ack/cluster/" + clusterId + "/addon/" + addonName,
+        () -> body(generic.callApi(params("UnInstallClusterAddons", "POST",
+            "/clusters/" + clusterId + "/components/uninstall"), new OpenApiRequest().setBody(List.of(item)),
+            new RuntimeOptions())));
+    return body == null || body.get("task_id") == null ? null : String.valueOf(body.get("task_id"));
   }
 
   private static Params params(String action, String method, String path) {

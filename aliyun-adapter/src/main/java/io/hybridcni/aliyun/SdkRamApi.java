@@ -8,7 +8,9 @@ import com.aliyun.ram20150501.models.CreatePolicyRequest;
 import com.aliyun.ram20150501.models.CreatePolicyVersionRequest;
 import com.aliyun.ram20150501.models.CreateUserRequest;
 import com.aliyun.ram20150501.models.DeleteAccessKeyRequest;
+import com.aliyun.ram20150501.models.DeletePolicyRequest;
 import com.aliyun.ram20150501.models.DeletePolicyVersionRequest;
+import com.aliyun.ram20150501.models.DeleteUserRequest;
 import com.aliyun.ram20150501.models.DetachPolicyFromUserRequest;
 import com.aliyun.ram20150501.models.GetPolicyRequest;
 import com.aliyun.ram20150501.models.GetPolicyResponseBody;
@@ -65,7 +67,7 @@ public final class SdkRamApi implements RamApi {
     try {
       var user = retried("GetUser", "ram/user/" + userName,
           () -> client.getUser(new GetUserRequest().setUserName(userName)).getBody().getUser());
-      return Optional.of(new RamFacts.User(user.getUserName(), user.getUserId()));
+      return Optional.of(new RamFacts.User(user.getUserName(), user.getUserId(), user.getComments()));
     } catch (AliyunCallException e) {
       if (notFound(e)) {
         return Optional.empty();
@@ -81,6 +83,12 @@ public final class SdkRamApi implements RamApi {
   }
 
   @Override
+  public void deleteUser(String userName) {
+    retried("DeleteUser", "ram/user/" + userName,
+        () -> client.deleteUser(new DeleteUserRequest().setUserName(userName)));
+  }
+
+  @Override
   public Optional<PolicySummary> getPolicy(String policyName, String policyType) {
     try {
       GetPolicyResponseBody body = retried("GetPolicy", "ram/policy/" + policyName,
@@ -90,7 +98,7 @@ public final class SdkRamApi implements RamApi {
       String document = body.getDefaultPolicyVersion() == null ? null
           : body.getDefaultPolicyVersion().getPolicyDocument();
       return Optional.of(new PolicySummary(policy.getPolicyName(), policy.getPolicyType(),
-          policy.getDefaultVersion(), document));
+          policy.getDefaultVersion(), document, policy.getAttachmentCount()));
     } catch (AliyunCallException e) {
       if (notFound(e)) {
         return Optional.empty();
@@ -134,6 +142,12 @@ public final class SdkRamApi implements RamApi {
     retried("DeletePolicyVersion", "ram/policy/" + policyName + "/version/" + versionId,
         () -> client.deletePolicyVersion(new DeletePolicyVersionRequest().setPolicyName(policyName)
             .setVersionId(versionId)));
+  }
+
+  @Override
+  public void deletePolicy(String policyName) {
+    retried("DeletePolicy", "ram/policy/" + policyName,
+        () -> client.deletePolicy(new DeletePolicyRequest().setPolicyName(policyName)));
   }
 
   @Override

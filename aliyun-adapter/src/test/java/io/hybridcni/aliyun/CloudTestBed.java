@@ -2,6 +2,8 @@ package io.hybridcni.aliyun;
 
 import io.hybridcni.apply.Sleeper;
 import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.apply.StepResult;
 import io.hybridcni.apply.Reconciler;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.fixtures.SampleClusters;
@@ -9,6 +11,9 @@ import io.hybridcni.fixtures.Specs;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.SecretFacts;
 import io.hybridcni.observe.ValueHash;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionDetail;
+import io.hybridcni.plan.ActionKind;
 import io.hybridcni.port.AccessKeyCredential;
 import io.hybridcni.port.ClusterObserver;
 import io.hybridcni.port.SecretStore;
@@ -71,7 +76,29 @@ final class CloudTestBed implements AutoCloseable, ClusterObserver, SecretStore 
   }
 
   List<ActionExecutor> executors(AddonWaitOptions wait) {
-    return AliyunExecutors.create(ram, ack, this, retrier, wait, clock);
+    List<ActionExecutor> all = new ArrayList<>(AliyunExecutors.create(ram, ack, this, retrier, wait, clock));
+    all.add(secretDeletion());
+    return all;
+  }
+
+  /** The Kubernetes side of a destroy for the Secret held here (the kube-adapter's own is tested on the mock). */
+  private ActionExecutor secretDeletion() {
+    return new ActionExecutor() {
+      @Override
+      public boolean handles(ActionKind kind) {
+        return kind == ActionKind.DELETE_SECRET;
+      }
+
+      @Override
+      public StepResult execute(Action action, ExecutionContext context) {
+        ActionDetail.SecretDeletion d = (ActionDetail.SecretDeletion) action.detail();
+        if (!context.dryRun()) {
+          secret = SecretFacts.absent(d.namespace(), d.name());
+        }
+        return context.dryRun() ? StepResult.dryRun("client", "would delete the Secret", List.of())
+            : StepResult.applied("deleted Secret " + d.namespace() + "/" + d.name());
+      }
+    };
   }
 
   Reconciler reconciler() {

@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "apply", mixinStandardHelpOptions = true,
     description = {"Plan (or read a saved plan), ask, apply exactly that plan, then plan again to prove that "
         + "nothing is left to do.", "A saved plan is refused when any fact it relied on has changed."})
-final class ApplyCommand implements Callable<Integer> {
+class ApplyCommand implements Callable<Integer> {
 
   @ParentCommand
   HybridCniCommand parent;
@@ -58,6 +58,11 @@ final class ApplyCommand implements Callable<Integer> {
       description = "Wait this long for another apply's lock (ISO-8601, e.g. PT5M). Default: fail at once.")
   Duration waitForLock;
 
+  /** Whether this command plans the destroy of what hybridcni manages instead of the spec's changes. */
+  boolean destroying() {
+    return false;
+  }
+
   @Override
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
@@ -72,7 +77,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
       } else {
         term.progress("Observing " + env.describe() + " ...");
-        plan = env.reconciler().plan(spec);
+        plan = destroying() ? env.reconciler().planDestroy(spec) : env.reconciler().plan(spec);
       }
       term.out().print(term.renderer().render(plan));
       if (plan.hasBlockers()) {
@@ -102,9 +107,11 @@ final class ApplyCommand implements Callable<Integer> {
         term.out().println("Dry run complete: nothing was changed.");
         return ExitCodes.OK;
       }
-      Plan after = env.reconciler().plan(spec);
+      Plan after = plan.destroy() ? env.reconciler().planDestroy(spec) : env.reconciler().plan(spec);
       if (after.actions().isEmpty() && !after.hasBlockers()) {
-        term.out().println("Apply complete! Converged: a new plan finds nothing to change.");
+        term.out().println(plan.destroy()
+            ? "Destroy complete! Nothing hybridcni manages is left."
+            : "Apply complete! Converged: a new plan finds nothing to change.");
         return ExitCodes.OK;
       }
       term.out().println("Apply finished, but the cluster has not converged; the plan now says:");

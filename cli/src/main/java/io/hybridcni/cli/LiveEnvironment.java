@@ -10,7 +10,7 @@ import io.hybridcni.aliyun.RamApi;
 import io.hybridcni.aliyun.Retrier;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.Reconciler;
-import io.hybridcni.kube.CniExclusionExecutor;
+import io.hybridcni.kube.KubeExecutors;
 import io.hybridcni.kube.KubeconfigClients;
 import io.hybridcni.kube.KubernetesObserver;
 import io.hybridcni.kube.KubernetesSecretStore;
@@ -43,7 +43,7 @@ final class LiveEnvironment implements Environment {
     List<ActionExecutor> executors = new ArrayList<>(AliyunExecutors.create(ram, ack,
         KubernetesSecretStore.builder(client).build(), retrier,
         new AddonWaitOptions(Duration.ofSeconds(2), Duration.ofSeconds(15), addonTimeout), Clock.systemUTC()));
-    executors.add(CniExclusionExecutor.builder(client).build());
+    executors.addAll(KubeExecutors.create(client));
     executors.replaceAll(decorate);
     this.reconciler = Reconciler.builder()
         .cluster(observer)

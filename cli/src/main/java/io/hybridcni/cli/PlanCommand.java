@@ -49,6 +49,11 @@ final class PlanCommand implements Callable<Integer> {
       description = "Exit 0 with no changes, 2 with changes, 1 on error or blocker.")
   boolean detailedExitCode;
 
+  @Option(names = "--destroy",
+      description = "Plan the destroy of what hybridcni manages (addon, CNI exclusion, Secret, RAM user, keys and "
+          + "policy) instead of the changes that take the cluster to the spec.")
+  boolean destroy;
+
   @Override
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
@@ -56,11 +61,11 @@ final class PlanCommand implements Callable<Integer> {
     Plan plan;
     if (observedFile != null) {
       ObservedState observed = Snapshots.read(observedFile);
-      plan = new Planner().plan(spec, observed);
+      plan = destroy ? new Planner().planDestroy(spec, observed) : new Planner().plan(spec, observed);
     } else {
       try (Environment env = parent.environments.open(spec, target)) {
         term.progress("Observing " + env.describe() + " ...");
-        plan = env.reconciler().plan(spec);
+        plan = destroy ? env.reconciler().planDestroy(spec) : env.reconciler().plan(spec);
       }
     }
     if (format == Format.JSON) {

@@ -67,6 +67,24 @@ class CliEndToEndTest {
   }
 
   @Test
+  void destroyUndoesWhatApplyDidAndLeavesNothingOfHybridcnis() {
+    hybridcni("apply", "-f", spec.toString(), "--auto-approve");
+
+    CliRun destroy = hybridcni("destroy", "-f", spec.toString(), "--auto-approve");
+
+    assertThat(destroy.exitCode()).as(destroy.toString()).isZero();
+    assertThat(destroy.out()).contains("to destroy").contains("Destroy complete!");
+    assertThat(simulation.aliyun.user("ack-one-user-c5f0e4a3b2")).isEmpty();
+    assertThat(simulation.aliyun.addon(Simulation.CLUSTER_ID, "terway-eniip")).isEmpty();
+    assertThat(simulation.client.secrets().inNamespace("kube-system").withName("alibaba-addon-secret").get())
+        .isNull();
+    assertThat(simulation.client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get()
+        .getSpec().getTemplate().getSpec().getAffinity()).isNull();
+    CliRun again = hybridcni("plan", "-f", spec.toString(), "--destroy", "--detailed-exitcode");
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+  }
+
+  @Test
   void aSavedPlanIsAppliedExactly() {
     Path saved = dir.resolve("plan.json");
     CliRun plan = hybridcni("plan", "-f", spec.toString(), "--out", saved.toString());

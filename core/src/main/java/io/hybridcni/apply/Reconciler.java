@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -87,9 +88,27 @@ public final class Reconciler {
     return planner.plan(spec, observe(spec));
   }
 
+  /** Observes and plans the destroy of what hybridcni manages ({@link Planner#planDestroy}). */
+  public Plan planDestroy(HybridNetworkSpec spec) {
+    return planner.planDestroy(spec, observe(spec));
+  }
+
   /** Plans and applies, then observes again and verifies that the new plan is empty. */
   public ReconcileResult reconcile(HybridNetworkSpec spec, ApplyOptions options) {
-    Plan plan = plan(spec);
+    return run(spec, options, this::plan);
+  }
+
+  /**
+   * Plans the destroy of what hybridcni manages and applies it, then observes again and verifies that the new
+   * destroy plan is empty: nothing of hybridcni's is left.
+   */
+  public ReconcileResult destroy(HybridNetworkSpec spec, ApplyOptions options) {
+    return run(spec, options, this::planDestroy);
+  }
+
+  private ReconcileResult run(HybridNetworkSpec spec, ApplyOptions options,
+      Function<HybridNetworkSpec, Plan> planning) {
+    Plan plan = planning.apply(spec);
     if (plan.isEmpty()) {
       return new ReconcileResult(plan, new ApplyResult(List.of(), options.dryRun(), null), plan, true,
           "nothing to do");
@@ -98,11 +117,11 @@ public final class Reconciler {
     if (options.dryRun()) {
       return new ReconcileResult(plan, applied, null, false, "dry run: nothing was changed");
     }
-    Plan verification = plan(spec);
+    Plan verification = planning.apply(spec);
     boolean converged = verification.actions().isEmpty() && !verification.hasBlockers();
     String why;
     if (converged) {
-      why = "converged: the plan made after apply is empty";
+      why = "converged: the " + (plan.destroy() ? "destroy " : "") + "plan made after apply is empty";
     } else if (applied.refused() != null) {
       why = applied.refused();
     } else {

@@ -1,5 +1,6 @@
 package io.hybridcni.observe;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Objects;
 
@@ -7,16 +8,41 @@ import java.util.Objects;
  * The RAM side as observed for the spec's user and policy: the user ({@code null} when absent), the policy with
  * its versions and default version document ({@code null} when absent), the policies attached to the user and
  * the user's AccessKeys (ids and status only: a secret is never observable).
+ *
+ * <p>RAM objects carry no labels, so what marks a user as hybridcni's is its {@code Comments}, which hybridcni
+ * sets to {@link User#HYBRIDCNI_COMMENTS} when it creates the user. The policy's attachment count tells whether
+ * principals other than the spec's user still use the policy (the vendor's policy name is per addon, so every
+ * registered cluster of an account shares it).
  */
 public record RamFacts(User user, Policy policy, List<AttachedPolicy> attachedPolicies,
     List<AccessKey> accessKeys) {
 
   public static final RamFacts NONE = new RamFacts(null, null, List.of(), List.of());
 
-  /** A RAM user. */
-  public record User(String name, String userId) {
+  /**
+   * A RAM user and its {@code Comments} ({@code null} when not observed, as in snapshots written before comments
+   * were recorded).
+   */
+  public record User(String name, String userId, String comments) {
+
+    /** The comments hybridcni gives every user it creates. */
+    public static final String HYBRIDCNI_COMMENTS = "Created by hybridcni for Terway on registered clusters";
+    /** What the comments of a user hybridcni created contain. */
+    public static final String CREATED_BY_HYBRIDCNI = "Created by hybridcni";
+
     public User {
       Objects.requireNonNull(name, "name");
+    }
+
+    /** A user whose comments were not observed. */
+    public User(String name, String userId) {
+      this(name, userId, null);
+    }
+
+    /** Whether the comments say hybridcni created this user. */
+    @JsonIgnore
+    public boolean createdByHybridCni() {
+      return comments != null && comments.contains(CREATED_BY_HYBRIDCNI);
     }
   }
 
@@ -36,12 +62,25 @@ public record RamFacts(User user, Policy policy, List<AttachedPolicy> attachedPo
     }
   }
 
-  /** A custom policy with its versions (oldest first) and the document of its default version. */
+  /**
+   * A custom policy with its versions (oldest first), the document of its default version and the number of
+   * principals it is attached to ({@code null} when not observed).
+   */
   public record Policy(String name, String type, String defaultVersion, List<PolicyVersion> versions,
-      String defaultDocument) {
+      String defaultDocument, Integer attachmentCount) {
     public Policy {
       Objects.requireNonNull(name, "name");
       versions = Frozen.list(versions);
+    }
+
+    /** A policy whose attachment count was not observed. */
+    public Policy(String name, String type, String defaultVersion, List<PolicyVersion> versions,
+        String defaultDocument) {
+      this(name, type, defaultVersion, versions, defaultDocument, null);
+    }
+
+    public Policy withAttachmentCount(Integer value) {
+      return new Policy(name, type, defaultVersion, versions, defaultDocument, value);
     }
   }
 

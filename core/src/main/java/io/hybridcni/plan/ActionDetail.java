@@ -21,7 +21,15 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = ActionDetail.AccessKeySecret.class, name = "access_key_secret"),
     @JsonSubTypes.Type(value = ActionDetail.CniExclusion.class, name = "cni_exclusion"),
     @JsonSubTypes.Type(value = ActionDetail.Addon.class, name = "addon"),
-    @JsonSubTypes.Type(value = ActionDetail.AddonWait.class, name = "addon_wait")
+    @JsonSubTypes.Type(value = ActionDetail.AddonWait.class, name = "addon_wait"),
+    @JsonSubTypes.Type(value = ActionDetail.AddonUninstall.class, name = "addon_uninstall"),
+    @JsonSubTypes.Type(value = ActionDetail.AddonRemovalWait.class, name = "addon_removal_wait"),
+    @JsonSubTypes.Type(value = ActionDetail.CniExclusionRemoval.class, name = "cni_exclusion_removal"),
+    @JsonSubTypes.Type(value = ActionDetail.SecretDeletion.class, name = "secret_deletion"),
+    @JsonSubTypes.Type(value = ActionDetail.AccessKeyDeletion.class, name = "access_key_deletion"),
+    @JsonSubTypes.Type(value = ActionDetail.PolicyDetachment.class, name = "ram_policy_detachment"),
+    @JsonSubTypes.Type(value = ActionDetail.RamPolicyDeletion.class, name = "ram_policy_deletion"),
+    @JsonSubTypes.Type(value = ActionDetail.RamUserDeletion.class, name = "ram_user_deletion")
 })
 public sealed interface ActionDetail {
 
@@ -107,6 +115,80 @@ public sealed interface ActionDetail {
     public AddonWait {
       Objects.requireNonNull(clusterId, "clusterId");
       Objects.requireNonNull(name, "name");
+    }
+  }
+
+  // ---- destroy ------------------------------------------------------------------------------------------------
+
+  /** Uninstall the addon, which is at {@code version} ({@code null} when unknown). */
+  record AddonUninstall(String clusterId, String name, String version) implements ActionDetail {
+    public AddonUninstall {
+      Objects.requireNonNull(clusterId, "clusterId");
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  /** Wait until the addon instance is gone from the cluster. */
+  record AddonRemovalWait(String clusterId, String name) implements ActionDetail {
+    public AddonRemovalWait {
+      Objects.requireNonNull(clusterId, "clusterId");
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  /**
+   * Replace the required node selector terms of {@code target} from {@code before} to {@code after}, which drops
+   * the requirement {@code key NotIn [value]} hybridcni added from every term, drops a term that held nothing
+   * else, and leaves no required node affinity when no term is left ({@code after} empty). Written with the read
+   * {@code resourceVersion}.
+   */
+  record CniExclusionRemoval(WorkloadRef target, String resourceVersion, String labelKey, String labelValue,
+      List<NodeSelectorTerm> before, List<NodeSelectorTerm> after) implements ActionDetail {
+    public CniExclusionRemoval {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(labelKey, "labelKey");
+      Objects.requireNonNull(labelValue, "labelValue");
+      before = Frozen.list(before);
+      after = Frozen.list(after);
+    }
+  }
+
+  /** Delete the Secret, only while it carries {@code app.kubernetes.io/managed-by=hybridcni}. */
+  record SecretDeletion(String namespace, String name) implements ActionDetail {
+    public SecretDeletion {
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  /** Delete an AccessKey of the user hybridcni created. */
+  record AccessKeyDeletion(String userName, String accessKeyId) implements ActionDetail {
+    public AccessKeyDeletion {
+      Objects.requireNonNull(userName, "userName");
+      Objects.requireNonNull(accessKeyId, "accessKeyId");
+    }
+  }
+
+  /** Detach the policy from the user. */
+  record PolicyDetachment(String userName, String policyName, String policyType) implements ActionDetail {
+    public PolicyDetachment {
+      Objects.requireNonNull(userName, "userName");
+      Objects.requireNonNull(policyName, "policyName");
+      Objects.requireNonNull(policyType, "policyType");
+    }
+  }
+
+  /** Delete the custom policy: its non-default versions first, as RAM requires, then the policy. */
+  record RamPolicyDeletion(String policyName) implements ActionDetail {
+    public RamPolicyDeletion {
+      Objects.requireNonNull(policyName, "policyName");
+    }
+  }
+
+  /** Delete the RAM user, only while its comments say hybridcni created it. */
+  record RamUserDeletion(String userName) implements ActionDetail {
+    public RamUserDeletion {
+      Objects.requireNonNull(userName, "userName");
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.hybridcni.plan;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hybridcni.observe.Frozen;
 import java.util.List;
 import java.util.Objects;
@@ -9,14 +10,22 @@ import java.util.Objects;
  * The outcome of planning: the scenario, findings (blockers first) and the ordered actions, whose
  * {@link Action#dependsOn()} edges say what must succeed first. The list order is one valid order of those
  * edges. A plan with blockers must not be applied; a plan without actions means the system has converged.
+ * {@code destroy} marks a plan that undoes what hybridcni manages ({@code Planner.planDestroy}); a destroy plan
+ * without actions means nothing hybridcni manages is left. The JSON form carries {@code destroy} only when true.
  */
-public record Plan(String clusterId, ScenarioReport scenario, List<Finding> findings, List<Action> actions) {
+public record Plan(String clusterId, ScenarioReport scenario, List<Finding> findings, List<Action> actions,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean destroy) {
 
   public Plan {
     Objects.requireNonNull(clusterId, "clusterId");
     Objects.requireNonNull(scenario, "scenario");
     findings = Frozen.list(findings);
     actions = Frozen.list(actions);
+  }
+
+  /** A plan that takes the system to its spec (not a destroy plan). */
+  public Plan(String clusterId, ScenarioReport scenario, List<Finding> findings, List<Action> actions) {
+    this(clusterId, scenario, findings, actions, false);
   }
 
   @JsonIgnore

@@ -14,6 +14,9 @@ import java.util.List;
  * scheduling. An empty term matches nothing and stays as it is. With no terms at all, one term holding only the
  * exclusion is created. A term that already excludes the label ({@code NotIn} containing the value, or
  * {@code DoesNotExist}) is left alone.
+ *
+ * <p>{@link #remove} undoes it for {@code destroy}: only the exact requirement {@code key NotIn [value]} is taken
+ * out of each term, a term left with nothing is dropped, and no term at all means no required node affinity.
  */
 public final class CniExclusion {
 
@@ -21,8 +24,7 @@ public final class CniExclusion {
 
   /** The terms after the exclusion; equal to {@code terms} when nothing needs to change. */
   public static List<NodeSelectorTerm> exclude(List<NodeSelectorTerm> terms, NodeLabel label) {
-    NodeSelectorRequirement exclusion =
-        NodeSelectorRequirement.of(label.key(), NodeSelectorRequirement.NOT_IN, label.value());
+    NodeSelectorRequirement exclusion = exclusion(label);
     if (terms.isEmpty()) {
       return List.of(NodeSelectorTerm.of(exclusion));
     }
@@ -66,5 +68,59 @@ public final class CniExclusion {
       }
     }
     return new Replanned(current.requiredTerms(), after, unsafe);
+  }
+
+  /**
+   * The terms without the exclusion: every requirement equal to {@code key NotIn [value]} (exactly that value, and
+   * nothing else) is taken out of each term's {@code matchExpressions}; a term that held nothing else is dropped;
+   * every other term and requirement stays as it is. Equal to {@code terms} when no term holds the exclusion.
+   */
+  public static List<NodeSelectorTerm> remove(List<NodeSelectorTerm> terms, NodeLabel label) {
+    NodeSelectorRequirement exclusion = exclusion(label);
+    List<NodeSelectorTerm> result = new ArrayList<>(terms.size());
+    for (NodeSelectorTerm term : terms) {
+      if (!term.matchExpressions().contains(exclusion)) {
+        result.add(term);
+        continue;
+      }
+      NodeSelectorTerm without = new NodeSelectorTerm(
+          term.matchExpressions().stream().filter(r -> !r.equals(exclusion)).toList(), term.matchFields());
+      if (!without.isEmpty()) {
+        result.add(without);
+      }
+    }
+    return List.copyOf(result);
+  }
+
+  /** The requirement hybridcni adds: {@code key NotIn [value]}. */
+  public static NodeSelectorRequirement exclusion(NodeLabel label) {
+    return NodeSelectorRequirement.of(label.key(), NodeSelectorRequirement.NOT_IN, label.value());
+  }
+
+  /**
+   * The nodes the new placement would no longer allow, each described. Removing the exclusion only widens
+   * scheduling, except where a term held nothing but the exclusion beside other terms: that term matched every
+   * node without the label, and dropping it narrows. Such a removal is unsafe.
+   */
+  public static List<String> narrowedBy(Placement before, Placement after, List<NodeInfo> nodes, NodeLabel label) {
+    NodeClassifier classifier = new NodeClassifier(label);
+    List<String> lost = new ArrayList<>();
+    for (NodeInfo node : nodes) {
+      if (before.allows(node) && !after.allows(node)) {
+        lost.add((node.runsCalico() ? "Calico would leave " : "Calico could no longer schedule onto ")
+            + classifier.describe(node));
+      }
+    }
+    return lost;
+  }
+
+  /**
+   * The removal planned again against a placement read after a conflict, with the reasons it is unsafe (empty
+   * when safe), checked against {@code nodes} as they are now.
+   */
+  public static Replanned replanRemoval(Placement current, NodeLabel label, List<NodeInfo> nodes) {
+    List<NodeSelectorTerm> after = remove(current.requiredTerms(), label);
+    return new Replanned(current.requiredTerms(), after,
+        narrowedBy(current, current.withRequiredTerms(after), nodes, label));
   }
 }

@@ -35,6 +35,16 @@ public final class Facts {
     return "ram.policy/" + name;
   }
 
+  /** The comments of the user, which say whether hybridcni created it. */
+  static String ramUserComments(String name) {
+    return "ram.user_comments/" + name;
+  }
+
+  /** How many principals the policy is attached to. */
+  static String ramPolicyAttachmentCount(String name) {
+    return "ram.policy_attachment_count/" + name;
+  }
+
   static String ramAttachments(String user) {
     return "ram.attachments/" + user;
   }
@@ -87,6 +97,16 @@ public final class Facts {
         return ram.user() != null && ram.user().name().equals(arg) ? "present" : ABSENT;
       case "ram.policy":
         return policy(ram.policy(), arg);
+      case "ram.user_comments":
+        if (ram.user() == null || !ram.user().name().equals(arg)) {
+          return ABSENT;
+        }
+        return ram.user().comments() == null ? "unknown" : "comments=" + ram.user().comments();
+      case "ram.policy_attachment_count":
+        if (ram.policy() == null || !ram.policy().name().equals(arg)) {
+          return ABSENT;
+        }
+        return ram.policy().attachmentCount() == null ? "unknown" : String.valueOf(ram.policy().attachmentCount());
       // A user that does not exist has no attachments and no keys: creating the user changes neither fact.
       case "ram.attachments":
         if (ram.user() == null || !ram.user().name().equals(arg)) {

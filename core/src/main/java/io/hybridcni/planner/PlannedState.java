@@ -3,6 +3,7 @@ package io.hybridcni.planner;
 import io.hybridcni.observe.AddonInstance;
 import io.hybridcni.observe.CalicoFacts;
 import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.NodeSelectorTerm;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.RamFacts;
@@ -20,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Predicts the observed state after a successful apply of a plan. Pure. Values that only the cloud decides
- * (a new AccessKey's id, a new user's id) get deterministic stand-ins. Used to prove idempotence: planning
- * again against the predicted state yields an empty plan.
+ * Predicts the observed state after a successful apply of a plan, a destroy plan included. Pure. Values that only
+ * the cloud decides (a new AccessKey's id, a new user's id) get deterministic stand-ins. Used to prove idempotence:
+ * planning again against the predicted state yields an empty plan (and destroying again, an empty destroy plan).
  */
 public final class PlannedState {
 
@@ -38,14 +39,15 @@ public final class PlannedState {
     for (Action action : plan.actions()) {
       ActionDetail detail = action.detail();
       if (detail instanceof ActionDetail.RamUser d) {
-        state = state.toBuilder().ram(state.ram().withUser(new RamFacts.User(d.userName(), null))
-            .withAttachedPolicies(List.of()).withAccessKeys(List.of())).build();
+        state = state.toBuilder().ram(state.ram().withUser(new RamFacts.User(d.userName(), null,
+            RamFacts.User.HYBRIDCNI_COMMENTS)).withAttachedPolicies(List.of()).withAccessKeys(List.of())).build();
       } else if (detail instanceof ActionDetail.RamPolicy d) {
         state = state.toBuilder().ram(state.ram().withPolicy(policyAfter(state.ram().policy(), d))).build();
       } else if (detail instanceof ActionDetail.PolicyAttachment d) {
         List<RamFacts.AttachedPolicy> attached = new ArrayList<>(state.ram().attachedPolicies());
         attached.add(new RamFacts.AttachedPolicy(d.policyName(), d.policyType()));
-        state = state.toBuilder().ram(state.ram().withAttachedPolicies(attached)).build();
+        state = state.toBuilder().ram(state.ram().withAttachedPolicies(attached)
+            .withPolicy(countAttachment(state.ram().policy(), d.policyName(), 1))).build();
       } else if (detail instanceof ActionDetail.OrphanAccessKey d) {
         List<RamFacts.AccessKey> remaining = state.ram().accessKeys().stream()
             .filter(k -> !k.id().equals(d.accessKeyId())).toList();
@@ -76,15 +78,60 @@ public final class PlannedState {
           state = state.toBuilder().addon(new AddonInstance(old.name(), old.version(), AddonInstance.ACTIVE))
               .build();
         }
+      } else {
+        state = undo(state, detail);
       }
     }
     return state;
   }
 
+  /** The effect of a destroy action. */
+  private static ObservedState undo(ObservedState state, ActionDetail detail) {
+    RamFacts ram = state.ram();
+    if (detail instanceof ActionDetail.AddonUninstall d) {
+      AddonInstance old = state.addon(d.name());
+      return old == null ? state
+          : state.toBuilder().addon(new AddonInstance(old.name(), old.version(), DestroyPlanner.DELETING)).build();
+    } else if (detail instanceof ActionDetail.AddonRemovalWait d) {
+      // ACK removes the addon's Terway DaemonSet with it, and its pods with that.
+      List<AddonInstance> addons = state.addons().stream().filter(a -> !a.name().equals(d.name())).toList();
+      List<NodeInfo> nodes = state.nodes().stream().map(n -> n.runsTerway() ? n.withRunsTerway(false) : n).toList();
+      return state.toBuilder().addons(addons).terway(null).nodes(nodes).build();
+    } else if (detail instanceof ActionDetail.CniExclusionRemoval d) {
+      return withCalicoPlacement(state, d.target(), d.after());
+    } else if (detail instanceof ActionDetail.SecretDeletion d) {
+      return state.toBuilder().secret(SecretFacts.absent(d.namespace(), d.name())).build();
+    } else if (detail instanceof ActionDetail.AccessKeyDeletion d) {
+      return state.toBuilder().ram(ram.withAccessKeys(ram.accessKeys().stream()
+          .filter(k -> !k.id().equals(d.accessKeyId())).toList())).build();
+    } else if (detail instanceof ActionDetail.PolicyDetachment d) {
+      return state.toBuilder().ram(ram.withAttachedPolicies(ram.attachedPolicies().stream()
+          .filter(p -> !(p.name().equals(d.policyName()) && p.type().equals(d.policyType()))).toList())
+          .withPolicy(countAttachment(ram.policy(), d.policyName(), -1))).build();
+    } else if (detail instanceof ActionDetail.RamPolicyDeletion d) {
+      return ram.policy() != null && ram.policy().name().equals(d.policyName())
+          ? state.toBuilder().ram(ram.withPolicy(null)).build() : state;
+    } else if (detail instanceof ActionDetail.RamUserDeletion d) {
+      return ram.user() != null && ram.user().name().equals(d.userName())
+          ? state.toBuilder().ram(ram.withUser(null).withAttachedPolicies(List.of()).withAccessKeys(List.of()))
+              .build()
+          : state;
+    }
+    return state;
+  }
+
+  /** The policy with one attachment more or less, when it is the named policy and its count is known. */
+  private static RamFacts.Policy countAttachment(RamFacts.Policy policy, String name, int delta) {
+    if (policy == null || !policy.name().equals(name) || policy.attachmentCount() == null) {
+      return policy;
+    }
+    return policy.withAttachmentCount(Math.max(0, policy.attachmentCount() + delta));
+  }
+
   private static RamFacts.Policy policyAfter(RamFacts.Policy old, ActionDetail.RamPolicy d) {
     if (!d.newVersion() || old == null) {
       return new RamFacts.Policy(d.policyName(), "Custom", "v1",
-          List.of(new RamFacts.PolicyVersion("v1", true, null)), d.document());
+          List.of(new RamFacts.PolicyVersion("v1", true, null)), d.document(), 0);
     }
     List<RamFacts.PolicyVersion> versions = new ArrayList<>();
     int next = 0;
@@ -97,24 +144,37 @@ public final class PlannedState {
     String id = "v" + (next + 1);
     versions.add(new RamFacts.PolicyVersion(id, true, null));
     versions.sort(Comparator.comparingInt(RamFacts.PolicyVersion::number));
-    return new RamFacts.Policy(old.name(), old.type(), id, versions, d.document());
+    return new RamFacts.Policy(old.name(), old.type(), id, versions, d.document(), old.attachmentCount());
   }
 
   private static ObservedState exclude(ObservedState state, ActionDetail.CniExclusion d) {
+    return withCalicoPlacement(state, d.target(), d.after());
+  }
+
+  /**
+   * Calico's placement with these required terms, rolled out: nodes it no longer allows lose Calico, nodes it now
+   * allows (and did not before) gain it.
+   */
+  private static ObservedState withCalicoPlacement(ObservedState state, WorkloadRef target,
+      List<NodeSelectorTerm> terms) {
     CalicoFacts calico = state.cni().calico();
+    Placement before = null;
     Placement placement = null;
     ObservedState.Builder b = state.toBuilder();
-    if (d.target().kind() == WorkloadRef.Kind.TIGERA_INSTALLATION && calico != null
+    if (target.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION && calico != null
         && calico.installation() != null) {
-      placement = calico.installation().calicoNodePlacement().withRequiredTerms(d.after());
+      before = calico.installation().calicoNodePlacement();
+      placement = before.withRequiredTerms(terms);
       CalicoFacts updated = calico.withInstallation(calico.installation().withCalicoNodePlacement(placement));
       // The operator rolls the new placement out to its calico-node DaemonSet.
       if (updated.daemonSet() != null) {
+        before = updated.daemonSet().placement();
         updated = updated.withDaemonSet(updated.daemonSet().withPlacement(placement));
       }
       b.calico(updated);
-    } else if (calico != null && calico.daemonSet() != null && calico.daemonSet().ref().equals(d.target())) {
-      placement = calico.daemonSet().placement().withRequiredTerms(d.after());
+    } else if (calico != null && calico.daemonSet() != null && calico.daemonSet().ref().equals(target)) {
+      before = calico.daemonSet().placement();
+      placement = before.withRequiredTerms(terms);
       b.calico(calico.withDaemonSet(calico.daemonSet().withPlacement(placement)));
     }
     if (placement == null) {
@@ -122,7 +182,13 @@ public final class PlannedState {
     }
     List<NodeInfo> nodes = new ArrayList<>();
     for (NodeInfo n : state.nodes()) {
-      nodes.add(n.runsCalico() && !placement.allows(n) ? n.withRunsCalico(false) : n);
+      if (n.runsCalico() && !placement.allows(n)) {
+        nodes.add(n.withRunsCalico(false));
+      } else if (!n.runsCalico() && placement.allows(n) && !before.allows(n)) {
+        nodes.add(n.withRunsCalico(true));
+      } else {
+        nodes.add(n);
+      }
     }
     return b.nodes(nodes).build();
   }

@@ -60,6 +60,19 @@ public final class Planner {
     return new Run(spec, observed).plan();
   }
 
+  /**
+   * Plans the actions that undo what hybridcni manages for {@code spec} in {@code observed}, in reverse dependency
+   * order: uninstall the addon and wait until it is gone; remove the exclusion hybridcni added to the on-premises
+   * CNI's node affinity and delete the Secret; delete the user's AccessKeys; detach the policy; delete the policy
+   * and the user. Only what is hybridcni's is planned (the Secret by its {@code managed-by} label, the RAM user by
+   * its comments, the policy and user by the spec's names); anything else found in its place is a
+   * {@code NOT_MANAGED_BY_HYBRIDCNI} blocker. What is already gone yields no action, so the destroy plan of a
+   * destroyed cluster has none. Pure and deterministic, like {@link #plan}.
+   */
+  public Plan planDestroy(HybridNetworkSpec spec, ObservedState observed) {
+    return new DestroyPlanner(detector, spec, observed).plan();
+  }
+
   /** The state of one planning run. */
   private final class Run {
     private final HybridNetworkSpec spec;
@@ -557,38 +570,42 @@ public final class Planner {
       return sorted;
     }
 
-    /**
-     * Orders actions by their edges (stable: ties keep planning order) and fingerprints each with the facts it
-     * read that no earlier action writes, since those are the facts that must still hold when it runs.
-     */
     private List<Action> finishActions() {
-      List<Draft> ordered = new ArrayList<>();
-      Set<String> placed = new HashSet<>();
-      while (ordered.size() < drafts.size()) {
-        for (Draft d : drafts) {
-          if (!placed.contains(d.id) && placed.containsAll(d.dependsOn)) {
-            ordered.add(d);
-            placed.add(d.id);
-            break;
-          }
-        }
-      }
-      List<Action> actions = new ArrayList<>();
-      Set<String> written = new HashSet<>();
-      for (Draft d : ordered) {
-        Set<String> relied = new LinkedHashSet<>(d.reads);
-        relied.removeAll(written);
-        Fingerprint fingerprint = Fingerprint.of(new TreeMap<>(Facts.read(relied, s)));
-        actions.add(new Action(d.id, d.kind, d.change, d.address, d.reason, List.copyOf(d.dependsOn), d.changes,
-            d.detail, fingerprint));
-        written.addAll(d.writes);
-      }
-      return actions;
+      return finish(drafts, s);
     }
   }
 
+  /**
+   * Orders actions by their edges (stable: ties keep planning order) and fingerprints each with the facts it
+   * read that no earlier action writes, since those are the facts that must still hold when it runs.
+   */
+  static List<Action> finish(List<Draft> drafts, ObservedState s) {
+    List<Draft> ordered = new ArrayList<>();
+    Set<String> placed = new HashSet<>();
+    while (ordered.size() < drafts.size()) {
+      for (Draft d : drafts) {
+        if (!placed.contains(d.id) && placed.containsAll(d.dependsOn)) {
+          ordered.add(d);
+          placed.add(d.id);
+          break;
+        }
+      }
+    }
+    List<Action> actions = new ArrayList<>();
+    Set<String> written = new HashSet<>();
+    for (Draft d : ordered) {
+      Set<String> relied = new LinkedHashSet<>(d.reads);
+      relied.removeAll(written);
+      Fingerprint fingerprint = Fingerprint.of(new TreeMap<>(Facts.read(relied, s)));
+      actions.add(new Action(d.id, d.kind, d.change, d.address, d.reason, List.copyOf(d.dependsOn), d.changes,
+          d.detail, fingerprint));
+      written.addAll(d.writes);
+    }
+    return actions;
+  }
+
   /** An action before ordering and fingerprinting. */
-  private static final class Draft {
+  static final class Draft {
     final String id;
     final ActionKind kind;
     final ChangeType change;

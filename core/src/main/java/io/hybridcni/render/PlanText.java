@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The plan for people, in Terraform's manner: findings first, then one block per action with {@code +}, {@code ~},
  * {@code -} (or {@code <=} for a wait) and the before/after of each changed field, then a closing summary line.
- * An empty plan says {@code No changes.} and why. Colors are added only when asked for.
+ * An empty plan says {@code No changes.} and why. A destroy plan renders the same way: its actions are {@code -}
+ * (waits {@code <=}) and count as "to destroy". Colors are added only when asked for.
  */
 public final class PlanText {
 
@@ -92,6 +93,10 @@ public final class PlanText {
   }
 
   private static String whyNoChanges(Plan plan) {
+    if (plan.destroy()) {
+      return "Nothing hybridcni manages is left to destroy: no addon, CNI exclusion, Secret, AccessKey, RAM user "
+          + "or policy of hybridcni's.";
+    }
     switch (plan.scenario().scenario()) {
       case OVERLAY:
         return "Cloud nodes use the on-premises overlay; hybridcni has nothing to install.";

@@ -57,12 +57,12 @@ final class ObservedStates {
         Map.of(SecretFacts.MANAGED_BY_LABEL, SecretFacts.MANAGED_BY_VALUE));
 
     RamFacts ram = new RamFacts(
-        new RamFacts.User("ack-one-user-c5f0e4a3b2", "216739012345678901"),
+        new RamFacts.User("ack-one-user-c5f0e4a3b2", "216739012345678901", RamFacts.User.HYBRIDCNI_COMMENTS),
         new RamFacts.Policy("ack-one-registered-cluster-policy-terway-eniip", "Custom", "v2",
             List.of(new RamFacts.PolicyVersion("v1", false, "2024-03-01T08:00:00Z"),
                 new RamFacts.PolicyVersion("v2", true, "2024-05-20T10:30:00Z")),
             "{\"Version\":\"1\",\"Statement\":[{\"Action\":[\"ecs:CreateNetworkInterface\","
-                + "\"ecs:DescribeNetworkInterfaces\"],\"Resource\":[\"*\"],\"Effect\":\"Allow\"}]}"),
+                + "\"ecs:DescribeNetworkInterfaces\"],\"Resource\":[\"*\"],\"Effect\":\"Allow\"}]}", 1),
         List.of(new RamFacts.AttachedPolicy("ack-one-registered-cluster-policy-terway-eniip", "Custom"),
             new RamFacts.AttachedPolicy("AliyunVPCReadOnlyAccess", "System")),
         List.of(new RamFacts.AccessKey("LTAI5tExampleKeyId00000", "Active", "2024-05-20T10:31:07Z"),

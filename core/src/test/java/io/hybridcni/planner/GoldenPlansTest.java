@@ -58,7 +58,7 @@ class GoldenPlansTest {
     compare(name, "plan.json", PlanJson.write(plan));
   }
 
-  private static void compare(String name, String file, String actual) throws IOException {
+  static void compare(String name, String file, String actual) throws IOException {
     Path golden = Paths.get("src/test/resources/golden", name, file);
     if (Boolean.getBoolean("hybridcni.updateGolden")) {
       Files.createDirectories(golden.getParent());

@@ -1,18 +1,13 @@
 package io.hybridcni.kube;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.error.StaleActionException;
-import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.NodeSelectorTerm;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.WorkloadRef;
@@ -26,8 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,19 +49,15 @@ public final class CniExclusionExecutor implements ActionExecutor {
   /** Default number of write attempts (the first one included). */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
-  private final KubernetesClient client;
   private final DryRunResolver dryRun;
   private final int maxAttempts;
-  private final NodeReader nodes;
-  private final DaemonSets daemonSets;
+  private final CalicoObjects calico;
   private final KubeEvents events;
 
   private CniExclusionExecutor(Builder b) {
-    this.client = b.client;
     this.dryRun = new DryRunResolver(b.client, b.dryRunMode);
     this.maxAttempts = b.maxAttempts;
-    this.nodes = new NodeReader(b.client, b.pageSize);
-    this.daemonSets = new DaemonSets(b.client);
+    this.calico = new CalicoObjects(b.client, b.pageSize);
     this.events = new KubeEvents(b.client, b.clock);
   }
 
@@ -94,14 +83,14 @@ public final class CniExclusionExecutor implements ActionExecutor {
     String mode = context.dryRun() ? dryRun.resolve() : null;
     boolean replanned = false;
     for (int attempt = 1; ; attempt++) {
-      GenericKubernetesResource object = read(target);
+      GenericKubernetesResource object = calico.read(target);
       if (object == null) {
         throw new StaleActionException(action.id(), List.of(target.address() + " no longer exists"));
       }
       Placement current = Placements.of(Placements.podSpec(object.getAdditionalProperties(), target.kind(), false));
       // The safety check runs again on every attempt, against the nodes as they are now: a node relabelled since
       // the plan must not lose Calico even when the object itself did not change.
-      CniExclusion.Replanned again = CniExclusion.replan(current, label, freshNodes(target, current, label));
+      CniExclusion.Replanned again = CniExclusion.replan(current, label, calico.freshNodes(target, current, label));
       boolean asPlanned = attempt == 1 && current.requiredTerms().equals(detail.before());
       replanned |= !asPlanned;
       if (!again.unsafeReasons().isEmpty()) {
@@ -130,16 +119,16 @@ public final class CniExclusionExecutor implements ActionExecutor {
           + " so that the on-premises CNI stays off cloud nodes";
       if (DryRunResolver.CLIENT.equals(mode)) {
         return StepResult.dryRun(DryRunResolver.CLIENT, summary + ": described, not sent", List.of(
-            request(target, object, false).render(),
+            CalicoObjects.request(target, object, false).render(),
             KubeEvents.describe(events.event(object, EVENT_REASON, eventMessage)).render()));
       }
-      KubeOperation op = KubeOperation.update(context(target).getGroup(), context(target).getPlural(),
-          target.namespace(), target.name());
+      KubeOperation op = KubeOperation.update(CalicoObjects.context(target).getGroup(),
+          CalicoObjects.context(target).getPlural(), target.namespace(), target.name());
       try {
-        GenericKubernetesResource written = write(target, object, mode != null);
+        GenericKubernetesResource written = calico.write(target, object, mode != null);
         if (mode != null) {
           return StepResult.dryRun(DryRunResolver.SERVER, summary + ": validated by the API server (dryRun=All)",
-              List.of(request(target, object, true).render()));
+              List.of(CalicoObjects.request(target, object, true).render()));
         }
         events.emit(written, EVENT_REASON, eventMessage);
         LOG.info("{}: {}: done (resourceVersion {})", action.id(), summary,
@@ -173,45 +162,6 @@ public final class CniExclusionExecutor implements ActionExecutor {
         : IntStream.range(0, after.size()).filter(i -> !after.get(i).equals(before.get(i))).count();
     String terms = count == 1 ? "1 required node selector term" : count + " required node selector terms";
     return before.isEmpty() ? terms + " (new)" : terms;
-  }
-
-  private static ResourceDefinitionContext context(WorkloadRef target) {
-    return target.kind() == WorkloadRef.Kind.DAEMON_SET ? Resources.DAEMON_SETS : Resources.TIGERA_INSTALLATIONS;
-  }
-
-  private GenericKubernetesResource read(WorkloadRef target) {
-    if (target.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION) {
-      return CalicoReader.readInstallation(client, target.name());
-    }
-    return KubeOperation.get("apps", "daemonsets", target.namespace(), target.name())
-        .run(() -> client.genericKubernetesResources(Resources.DAEMON_SETS).inNamespace(target.namespace())
-            .withName(target.name()).get());
-  }
-
-  private GenericKubernetesResource write(WorkloadRef target, GenericKubernetesResource object, boolean dryRun) {
-    var operation = client.genericKubernetesResources(context(target));
-    Resource<GenericKubernetesResource> resource = target.namespace() == null ? operation.resource(object)
-        : operation.inNamespace(target.namespace()).resource(object);
-    return dryRun ? resource.dryRun().update() : resource.update();
-  }
-
-  private static ClientRequest request(WorkloadRef target, GenericKubernetesResource object, boolean dryRun) {
-    return new ClientRequest("PUT", Resources.path(context(target), target.namespace(), target.name())
-        + (dryRun ? "?dryRun=All" : ""), Serialization.asJson(object));
-  }
-
-  /**
-   * The nodes as they are now, with the labels {@code placement} and the cloud label look at, and whether Calico
-   * runs on each (from the pods of the calico-node DaemonSet the target places).
-   */
-  private List<NodeInfo> freshNodes(WorkloadRef target, Placement placement, NodeLabel label) {
-    Set<String> keys = new TreeSet<>(Placements.labelKeys(placement));
-    keys.add(label.key());
-    DaemonSet calicoNode = target.kind() == WorkloadRef.Kind.DAEMON_SET
-        ? daemonSets.get(target.namespace(), target.name())
-        : daemonSets.get(CalicoReader.OPERATOR_NAMESPACE, CalicoReader.CALICO_NODE);
-    Set<String> calico = calicoNode == null ? Set.of() : nodes.nodesRunning(NodeReader.PodSource.of(calicoNode));
-    return NodeReader.join(nodes.nodes(keys), calico, Set.of());
   }
 
   /** Builds a {@link CniExclusionExecutor}; every setting has a default. */

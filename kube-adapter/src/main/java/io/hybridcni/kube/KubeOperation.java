@@ -30,6 +30,10 @@ record KubeOperation(String verb, String group, String resource, String namespac
     return new KubeOperation("update", group, resource, namespace, name);
   }
 
+  static KubeOperation delete(String group, String resource, String namespace, String name) {
+    return new KubeOperation("delete", group, resource, namespace, name);
+  }
+
   /** {@code daemonsets.apps}, {@code secrets}: the resource as kubectl and RBAC error messages spell it. */
   String qualifiedResource() {
     return group.isEmpty() ? resource : resource + "." + group;

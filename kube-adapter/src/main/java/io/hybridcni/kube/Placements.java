@@ -9,6 +9,7 @@ import io.hybridcni.observe.NodeSelectorTerm;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.WorkloadRef;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +162,92 @@ final class Placements {
         raw.set(i, toMap(now));
       }
     }
+  }
+
+  /**
+   * Takes every {@code matchExpressions} entry equal to {@code requirement} out of the required terms of the pod
+   * spec inside {@code root} (an untyped DaemonSet or Tigera Installation), touching nothing else: a term keeps its
+   * own map and every other field in it; a term left with neither expressions nor fields is dropped; with no term
+   * left, {@code requiredDuringSchedulingIgnoredDuringExecution} goes, and so does each level above it
+   * ({@code nodeAffinity}, {@code affinity}, and for an Installation {@code calicoNodeDaemonSet} and below) that
+   * held nothing else. Should the tree then not read as {@code after} (an entry that is not a mapping, say), the
+   * terms are rewritten whole from {@code after}.
+   */
+  static void removeFromTerms(Map<String, Object> root, WorkloadRef.Kind kind, NodeSelectorRequirement requirement,
+      List<NodeSelectorTerm> after) {
+    Map<String, Object> podSpec = podSpec(root, kind, false);
+    List<Object> raw = podSpec == null ? null : list(requiredSelector(podSpec).get("nodeSelectorTerms"));
+    if (raw == null) {
+      return;
+    }
+    for (Iterator<Object> it = raw.iterator(); it.hasNext(); ) {
+      Map<String, Object> term = map(it.next());
+      List<Object> expressions = term == null ? null : list(term.get("matchExpressions"));
+      if (expressions == null || !expressions.removeIf(e -> requirement.equals(requirement(e)))) {
+        continue;
+      }
+      if (expressions.isEmpty()) {
+        term.remove("matchExpressions");
+        List<Object> fields = list(term.get("matchFields"));
+        if (fields == null || fields.isEmpty()) {
+          it.remove();
+        }
+      }
+    }
+    if (!of(podSpec).requiredTerms().equals(after)) {
+      List<Object> terms = new ArrayList<>();
+      after.forEach(t -> terms.add(toMap(t)));
+      raw.clear();
+      raw.addAll(terms);
+    }
+    if (raw.isEmpty()) {
+      List<String> path = new ArrayList<>(kind == WorkloadRef.Kind.DAEMON_SET
+          ? List.of("spec", "template", "spec")
+          : List.of("spec", "calicoNodeDaemonSet", "spec", "template", "spec"));
+      path.addAll(List.of("affinity", "nodeAffinity", REQUIRED));
+      removeAndPrune(root, path);
+    }
+  }
+
+  private static final String REQUIRED = "requiredDuringSchedulingIgnoredDuringExecution";
+
+  /** The required node selector of a pod spec, or an empty map when it has none. */
+  private static Map<String, Object> requiredSelector(Map<String, Object> podSpec) {
+    Map<String, Object> affinity = map(podSpec.get("affinity"));
+    Map<String, Object> nodeAffinity = affinity == null ? null : map(affinity.get("nodeAffinity"));
+    Map<String, Object> required = nodeAffinity == null ? null : map(nodeAffinity.get(REQUIRED));
+    return required == null ? Map.of() : required;
+  }
+
+  /** Removes the last key of {@code path}, then every map on the path it leaves empty (the top level stays). */
+  private static void removeAndPrune(Map<String, Object> root, List<String> path) {
+    List<Map<String, Object>> maps = new ArrayList<>();
+    Map<String, Object> current = root;
+    for (String key : path.subList(0, path.size() - 1)) {
+      maps.add(current);
+      current = map(current.get(key));
+      if (current == null) {
+        return;
+      }
+    }
+    current.remove(path.get(path.size() - 1));
+    for (int i = maps.size() - 1; i >= 1 && current.isEmpty(); i--) {
+      maps.get(i).remove(path.get(i));
+      current = maps.get(i);
+    }
+  }
+
+  private static NodeSelectorRequirement requirement(Object raw) {
+    Map<String, Object> r = map(raw);
+    if (r == null) {
+      return null;
+    }
+    List<String> values = new ArrayList<>();
+    List<Object> rawValues = list(r.get("values"));
+    if (rawValues != null) {
+      rawValues.forEach(v -> values.add(String.valueOf(v)));
+    }
+    return new NodeSelectorRequirement(text(r.get("key")), text(r.get("operator")), values);
   }
 
   /** The one expression {@code now} appends to {@code was}, or {@code null} if it differs otherwise. */

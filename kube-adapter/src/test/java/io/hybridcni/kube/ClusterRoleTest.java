@@ -123,6 +123,19 @@ class ClusterRoleTest {
         .execute(action, dryRun ? ExecutionContext.dryRun(ApplyListener.NONE) : ExecutionContext.forReal(ApplyListener.NONE));
   }
 
+  /** Runs a destroy's Kubernetes actions (a dry run, then for real) against the cluster as it is now. */
+  private void destroy() {
+    ObservedState state = observe();
+    for (Action action : new Planner().planDestroy(Specs.auto(), state).actions()) {
+      for (var executor : KubeExecutors.create(client)) {
+        if (executor.handles(action.kind())) {
+          executor.execute(action, ExecutionContext.dryRun(ApplyListener.NONE));
+          executor.execute(action, ExecutionContext.forReal(ApplyListener.NONE));
+        }
+      }
+    }
+  }
+
   /** Runs what the adapter does on one sample cluster and returns the requests it sent. */
   private List<MockRequests.Recorded> adapterRequestsOn(KubeSampleCluster cluster) {
     server.reset();
@@ -147,6 +160,9 @@ class ClusterRoleTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> lock.acquire("second", java.time.Duration.ZERO))
             .isInstanceOf(io.hybridcni.apply.LockUnavailableException.class);
       }
+    }
+    if (cluster == KubeSampleCluster.CALICO_BGP || cluster == KubeSampleCluster.CALICO_OPERATOR) {
+      destroy();
     }
     return MockRequests.drain(server);
   }

@@ -1,0 +1,230 @@
+package io.hybridcni.aliyun;
+
+import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.apply.StepResult;
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.StaleActionException;
+import io.hybridcni.observe.RamFacts;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionDetail;
+import io.hybridcni.plan.ActionKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RAM executors of a destroy: one small class per action kind, each idempotent (what is already gone is
+ * success). The user and the policy are looked at again right before they are deleted, so that a user whose
+ * comments no longer name hybridcni, or a policy someone attached elsewhere since the plan, is left alone.
+ */
+final class RamDeletionExecutors {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RamDeletionExecutors.class);
+
+  private RamDeletionExecutors() {}
+
+  private static boolean gone(AliyunCallException e) {
+    return e.code() != null && e.code().startsWith("EntityNotExist");
+  }
+
+  /** {@code DETACH_RAM_POLICY}: DetachPolicyFromUser; a policy that is no longer attached is success. */
+  static final class DetachRamPolicy implements ActionExecutor {
+    private final RamApi ram;
+
+    DetachRamPolicy(RamApi ram) {
+      this.ram = ram;
+    }
+
+    @Override
+    public boolean handles(ActionKind kind) {
+      return kind == ActionKind.DETACH_RAM_POLICY;
+    }
+
+    @Override
+    public StepResult execute(Action action, ExecutionContext context) {
+      ActionDetail.PolicyDetachment d = (ActionDetail.PolicyDetachment) action.detail();
+      if (context.dryRun()) {
+        return StepResult.dryRun("client", "would detach " + d.policyName() + " from " + d.userName(),
+            List.of("RAM DetachPolicyFromUser UserName=" + d.userName() + " PolicyName=" + d.policyName()
+                + " PolicyType=" + d.policyType()));
+      }
+      try {
+        ram.detachPolicyFromUser(d.userName(), d.policyName(), d.policyType());
+        return StepResult.applied("detached " + d.policyName() + " from " + d.userName());
+      } catch (AliyunCallException e) {
+        if (gone(e)) {
+          return StepResult.alreadySatisfied(d.policyName() + " is not attached to " + d.userName());
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** {@code DELETE_ACCESS_KEY}: DeleteAccessKey; a key that is already gone is success. */
+  static final class DeleteAccessKey implements ActionExecutor {
+    private final RamApi ram;
+
+    DeleteAccessKey(RamApi ram) {
+      this.ram = ram;
+    }
+
+    @Override
+    public boolean handles(ActionKind kind) {
+      return kind == ActionKind.DELETE_ACCESS_KEY;
+    }
+
+    @Override
+    public StepResult execute(Action action, ExecutionContext context) {
+      ActionDetail.AccessKeyDeletion d = (ActionDetail.AccessKeyDeletion) action.detail();
+      if (context.dryRun()) {
+        return StepResult.dryRun("client", "would delete AccessKey " + d.accessKeyId() + " of " + d.userName(),
+            List.of("RAM DeleteAccessKey UserName=" + d.userName() + " UserAccessKeyId=" + d.accessKeyId()));
+      }
+      try {
+        ram.deleteAccessKey(d.userName(), d.accessKeyId());
+        LOG.info("Deleted AccessKey {} of {}", d.accessKeyId(), d.userName());
+        return StepResult.applied("deleted AccessKey " + d.accessKeyId() + " of " + d.userName());
+      } catch (AliyunCallException e) {
+        if (gone(e)) {
+          return StepResult.alreadySatisfied("AccessKey " + d.accessKeyId() + " is already gone");
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * {@code DELETE_RAM_POLICY}: reads the policy again (gone is success; attached to any principal stops as stale),
+   * deletes its non-default versions, as RAM requires, then the policy. A version added meanwhile is deleted and
+   * the deletion tried once more.
+   */
+  static final class DeleteRamPolicy implements ActionExecutor {
+    private final RamApi ram;
+
+    DeleteRamPolicy(RamApi ram) {
+      this.ram = ram;
+    }
+
+    @Override
+    public boolean handles(ActionKind kind) {
+      return kind == ActionKind.DELETE_RAM_POLICY;
+    }
+
+    @Override
+    public StepResult execute(Action action, ExecutionContext context) {
+      ActionDetail.RamPolicyDeletion d = (ActionDetail.RamPolicyDeletion) action.detail();
+      String name = d.policyName();
+      if (context.dryRun()) {
+        return StepResult.dryRun("client", "would delete policy " + name + " and its non-default versions",
+            List.of("RAM DeletePolicyVersion PolicyName=" + name + " VersionId=<each non-default version>",
+                "RAM DeletePolicy PolicyName=" + name));
+      }
+      Optional<RamApi.PolicySummary> policy = ram.getPolicy(name, "Custom");
+      if (policy.isEmpty()) {
+        return StepResult.alreadySatisfied("policy " + name + " is already gone");
+      }
+      Integer count = policy.get().attachmentCount();
+      if (count != null && count > 0) {
+        throw new StaleActionException(action.id(), List.of("ram.policy_attachment_count/" + name
+            + ": policy " + name + " is attached to " + count + " principal(s) now; it is kept"));
+      }
+      List<String> deleted = deleteNonDefaultVersions(name);
+      try {
+        ram.deletePolicy(name);
+      } catch (AliyunCallException e) {
+        if (gone(e)) {
+          return StepResult.alreadySatisfied("policy " + name + " is already gone");
+        }
+        if (e.hasCode("DeleteConflict.Policy.Version")) {
+          deleted.addAll(deleteNonDefaultVersions(name));
+          ram.deletePolicy(name);
+        } else if (e.code() != null && e.code().startsWith("DeleteConflict.Policy")) {
+          throw new StaleActionException(action.id(), List.of("ram.policy_attachment_count/" + name + ": RAM "
+              + "refused to delete policy " + name + " (" + e.code() + "): it was attached again; it is kept"));
+        } else {
+          throw e;
+        }
+      }
+      LOG.info("Deleted policy {} (and its non-default versions {})", name, deleted);
+      return StepResult.applied("deleted policy " + name
+          + (deleted.isEmpty() ? "" : " after its non-default versions " + deleted));
+    }
+
+    private List<String> deleteNonDefaultVersions(String name) {
+      List<String> deleted = new ArrayList<>();
+      for (RamFacts.PolicyVersion v : ram.listPolicyVersions(name, "Custom")) {
+        if (v.defaultVersion()) {
+          continue;
+        }
+        try {
+          ram.deletePolicyVersion(name, v.versionId());
+          deleted.add(v.versionId());
+        } catch (AliyunCallException e) {
+          if (!gone(e)) {
+            throw e;
+          }
+        }
+      }
+      return deleted;
+    }
+  }
+
+  /**
+   * {@code DELETE_RAM_USER}: reads the user again (gone is success; comments that no longer say hybridcni created
+   * it stop as stale) and deletes it. RAM refuses while the user still holds keys or policies: that is stale too
+   * (something was added since the plan); any other conflict (a login profile, MFA device or group) is named so
+   * that a person can remove it.
+   */
+  static final class DeleteRamUser implements ActionExecutor {
+    private final RamApi ram;
+
+    DeleteRamUser(RamApi ram) {
+      this.ram = ram;
+    }
+
+    @Override
+    public boolean handles(ActionKind kind) {
+      return kind == ActionKind.DELETE_RAM_USER;
+    }
+
+    @Override
+    public StepResult execute(Action action, ExecutionContext context) {
+      ActionDetail.RamUserDeletion d = (ActionDetail.RamUserDeletion) action.detail();
+      String name = d.userName();
+      if (context.dryRun()) {
+        return StepResult.dryRun("client", "would delete RAM user " + name,
+            List.of("RAM DeleteUser UserName=" + name));
+      }
+      Optional<RamFacts.User> user = ram.getUser(name);
+      if (user.isEmpty()) {
+        return StepResult.alreadySatisfied("RAM user " + name + " is already gone");
+      }
+      if (!user.get().createdByHybridCni()) {
+        throw new StaleActionException(action.id(), List.of("ram.user_comments/" + name + ": the comments of "
+            + name + " no longer say hybridcni created it (now \"" + user.get().comments() + "\"); it is kept"));
+      }
+      try {
+        ram.deleteUser(name);
+      } catch (AliyunCallException e) {
+        if (gone(e)) {
+          return StepResult.alreadySatisfied("RAM user " + name + " is already gone");
+        }
+        if (e.hasCode("DeleteConflict.User.AccessKey") || e.hasCode("DeleteConflict.User.Policy")) {
+          throw new StaleActionException(action.id(), List.of("ram.user/" + name + ": RAM refused to delete "
+              + name + " (" + e.code() + "): it holds AccessKeys or policies added since the plan"));
+        }
+        if (e.code() != null && e.code().startsWith("DeleteConflict")) {
+          throw new HybridCniException("RAM refused to delete user " + name + " (" + e.code() + "): it still "
+              + "holds something hybridcni does not manage; remove that by hand and run destroy again. "
+              + e.getMessage(), e);
+        }
+        throw e;
+      }
+      LOG.info("Deleted RAM user {}", name);
+      return StepResult.applied("deleted RAM user " + name);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.hybridcni.kube;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.Placement;
+import io.hybridcni.observe.WorkloadRef;
+import io.hybridcni.spec.NodeLabel;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads and writes the object that holds calico-node's placement (the calico-node DaemonSet, or the Tigera
+ * {@code Installation}) as an untyped tree, so that a write sends back every field it read; and reads the nodes
+ * again, as they are now, for the safety checks before a write.
+ */
+final class CalicoObjects {
+
+  private final KubernetesClient client;
+  private final NodeReader nodes;
+  private final DaemonSets daemonSets;
+
+  CalicoObjects(KubernetesClient client, int pageSize) {
+    this.client = client;
+    this.nodes = new NodeReader(client, pageSize);
+    this.daemonSets = new DaemonSets(client);
+  }
+
+  static ResourceDefinitionContext context(WorkloadRef target) {
+    return target.kind() == WorkloadRef.Kind.DAEMON_SET ? Resources.DAEMON_SETS : Resources.TIGERA_INSTALLATIONS;
+  }
+
+  /** The object, or {@code null} when it does not exist. */
+  GenericKubernetesResource read(WorkloadRef target) {
+    if (target.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION) {
+      return CalicoReader.readInstallation(client, target.name());
+    }
+    return KubeOperation.get("apps", "daemonsets", target.namespace(), target.name())
+        .run(() -> client.genericKubernetesResources(Resources.DAEMON_SETS).inNamespace(target.namespace())
+            .withName(target.name()).get());
+  }
+
+  /** A full {@code update()} carrying the object's resourceVersion (as read), or its {@code dryRun=All} form. */
+  GenericKubernetesResource write(WorkloadRef target, GenericKubernetesResource object, boolean dryRun) {
+    var operation = client.genericKubernetesResources(context(target));
+    Resource<GenericKubernetesResource> resource = target.namespace() == null ? operation.resource(object)
+        : operation.inNamespace(target.namespace()).resource(object);
+    return dryRun ? resource.dryRun().update() : resource.update();
+  }
+
+  static ClientRequest request(WorkloadRef target, GenericKubernetesResource object, boolean dryRun) {
+    return new ClientRequest("PUT", Resources.path(context(target), target.namespace(), target.name())
+        + (dryRun ? "?dryRun=All" : ""), Serialization.asJson(object));
+  }
+
+  /**
+   * The nodes as they are now, with the labels {@code placement} and the cloud label look at, and whether Calico
+   * runs on each (from the pods of the calico-node DaemonSet the target places).
+   */
+  List<NodeInfo> freshNodes(WorkloadRef target, Placement placement, NodeLabel label) {
+    Set<String> keys = new TreeSet<>(Placements.labelKeys(placement));
+    keys.add(label.key());
+    DaemonSet calicoNode = target.kind() == WorkloadRef.Kind.DAEMON_SET
+        ? daemonSets.get(target.namespace(), target.name())
+        : daemonSets.get(CalicoReader.OPERATOR_NAMESPACE, CalicoReader.CALICO_NODE);
+    Set<String> calico = calicoNode == null ? Set.of() : nodes.nodesRunning(NodeReader.PodSource.of(calicoNode));
+    return NodeReader.join(nodes.nodes(keys), calico, Set.of());
+  }
+}

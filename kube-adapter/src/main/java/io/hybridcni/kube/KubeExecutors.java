@@ -1,0 +1,36 @@
+package io.hybridcni.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.apply.ActionExecutor;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The Kubernetes side's executors, one per action kind, for a {@link io.hybridcni.apply.Reconciler} or the CLI to
+ * list: the exclusion of cloud nodes from the on-premises CNI ({@link CniExclusionExecutor}), and for a destroy its
+ * removal ({@link CniExclusionRemovalExecutor}) and the deletion of the AccessKey Secret
+ * ({@link SecretDeletionExecutor}). (The Secret itself is written by the cloud side's AccessKey action through
+ * {@link KubernetesSecretStore}.)
+ */
+public final class KubeExecutors {
+
+  private KubeExecutors() {}
+
+  /** The executors with their defaults (dry runs {@link DryRunMode#AUTO}). */
+  public static List<ActionExecutor> create(KubernetesClient client) {
+    return create(client, DryRunMode.AUTO, Clock.systemUTC());
+  }
+
+  /**
+   * The executors writing through {@code client} (the caller keeps ownership of it), with this dry-run mode, and
+   * {@code clock} for the timestamps of the Events they record.
+   */
+  public static List<ActionExecutor> create(KubernetesClient client, DryRunMode dryRunMode, Clock clock) {
+    Objects.requireNonNull(client, "client");
+    return List.of(
+        CniExclusionExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).build(),
+        CniExclusionRemovalExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).build(),
+        SecretDeletionExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).build());
+  }
+}
