@@ -583,13 +583,12 @@ public final class Planner {
     List<Draft> ordered = new ArrayList<>();
     Set<String> placed = new HashSet<>();
     while (ordered.size() < drafts.size()) {
-      for (Draft d : drafts) {
-        if (!placed.contains(d.id) && placed.containsAll(d.dependsOn)) {
-          ordered.add(d);
-          placed.add(d.id);
-          break;
-        }
-      }
+      Draft next = drafts.stream().filter(d -> !placed.contains(d.id) && placed.containsAll(d.dependsOn))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("actions with unplaceable dependencies: " + drafts.stream()
+              .filter(d -> !placed.contains(d.id)).map(d -> d.id + " -> " + d.dependsOn).toList()));
+      ordered.add(next);
+      placed.add(next.id);
     }
     List<Action> actions = new ArrayList<>();
     Set<String> written = new HashSet<>();
