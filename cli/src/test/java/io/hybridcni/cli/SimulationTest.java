@@ -1,0 +1,30 @@
+package io.hybridcni.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
+import io.hybridcni.testkit.kube.KubeSampleCluster;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SimulationTest {
+
+  @Test
+  void kubernetesLatencyDelaysEveryAnswerOfTheMockAndTheFakeKeepsItsOptions() {
+    Duration latency = Duration.ofMillis(200);
+    FakeAliyunOptions options = FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(0);
+    try (Simulation simulation = Simulation.start(KubeSampleCluster.CALICO_BGP, options, latency)) {
+      int before = simulation.kubernetesServer().getRequestCount();
+
+      long started = System.nanoTime();
+      var node = simulation.kubernetesClient().nodes().withName(KubeSampleCluster.CLOUD_NODE).get();
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+      assertThat(node).isNotNull();
+      assertThat(took).isGreaterThanOrEqualTo(latency);
+      assertThat(simulation.kubernetesServer().getRequestCount()).isEqualTo(before + 1);
+      assertThat(simulation.aliyun().options()).isSameAs(options);
+      assertThat(simulation.aliyunConnection().regionId()).isEqualTo(Simulation.REGION);
+    }
+  }
+}
