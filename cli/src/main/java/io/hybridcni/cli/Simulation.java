@@ -102,7 +102,17 @@ public final class Simulation implements AutoCloseable {
    * {@link #close()}.
    */
   public io.hybridcni.apply.Reconciler reconciler(Duration addonTimeout) {
-    Environment environment = environment(addonTimeout);
+    return reconciler(addonTimeout, client);
+  }
+
+  /**
+   * A reconciler wired as {@link #reconciler(Duration)}, but reaching the mock API server through {@code client},
+   * e.g. one made with {@code kubernetesServer().createClient(...)} that counts its requests; the controllers the
+   * simulation plays keep using its own client, so such a count holds hybridcni's requests only. The caller keeps
+   * ownership of {@code client}.
+   */
+  public io.hybridcni.apply.Reconciler reconciler(Duration addonTimeout, KubernetesClient client) {
+    Environment environment = environment(addonTimeout, client);
     opened.add(environment);
     return environment.reconciler();
   }
@@ -130,6 +140,10 @@ public final class Simulation implements AutoCloseable {
 
   /** An environment on this simulation that leaves it running when closed. */
   Environment environment(Duration addonTimeout) {
+    return environment(addonTimeout, client);
+  }
+
+  private Environment environment(Duration addonTimeout, KubernetesClient client) {
     LiveEnvironment live = new LiveEnvironment(client, aliyunConnection(), addonTimeout,
         "a simulated cluster (" + sample.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
             + ", on loopback) and a simulated Alibaba Cloud account", false, this::withControllers);

@@ -2,6 +2,10 @@ package io.hybridcni.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.apply.ApplyOptions;
+import io.hybridcni.apply.ReconcileResult;
+import io.hybridcni.apply.Reconciler;
 import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import java.time.Duration;
@@ -25,6 +29,20 @@ class SimulationTest {
       assertThat(simulation.kubernetesServer().getRequestCount()).isEqualTo(before + 1);
       assertThat(simulation.aliyun().options()).isSameAs(options);
       assertThat(simulation.aliyunConnection().regionId()).isEqualTo(Simulation.REGION);
+    }
+  }
+
+  @Test
+  void aReconcilerOnAClientOfOnesOwnConvergesWhileTheSimulatedControllersKeepTheirs() {
+    FakeAliyunOptions settleAtOnce = FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(0);
+    try (Simulation simulation = Simulation.start(KubeSampleCluster.CALICO_BGP, settleAtOnce, Duration.ZERO);
+        KubernetesClient own = simulation.kubernetesServer().createClient()) {
+      Reconciler reconciler = simulation.reconciler(Duration.ofMinutes(1), own);
+
+      ReconcileResult result = reconciler.reconcile(simulation.demoSpec(), ApplyOptions.defaults());
+
+      assertThat(result.converged()).as(result.why()).isTrue();
+      assertThat(own.apps().daemonSets().inNamespace("kube-system").withName("terway-eniip").get()).isNotNull();
     }
   }
 }
