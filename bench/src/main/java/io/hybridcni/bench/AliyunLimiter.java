@@ -26,6 +26,7 @@ final class AliyunLimiter implements CallGate {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger peakInFlight = new AtomicInteger();
   private final ConcurrentLinkedQueue<Long> starts = new ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.LongAdder callNanos = new java.util.concurrent.atomic.LongAdder();
 
   AliyunLimiter(double qps, int burst, int maxInFlight) {
     if (maxInFlight < 1) {
@@ -43,12 +44,14 @@ final class AliyunLimiter implements CallGate {
       if (wait > 0) {
         sleep(wait);
       }
-      starts.add(System.nanoTime());
+      long start = System.nanoTime();
+      starts.add(start);
       peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       try {
         return call.get();
       } finally {
         inFlight.decrementAndGet();
+        callNanos.add(System.nanoTime() - start);
       }
     } finally {
       slots.release();
@@ -58,6 +61,12 @@ final class AliyunLimiter implements CallGate {
   /** How many calls went through. */
   int calls() {
     return starts.size();
+  }
+
+  /** The mean time from a call's start (its token granted) to its answer, in milliseconds. */
+  double meanCallMillis() {
+    int calls = calls();
+    return calls == 0 ? 0 : callNanos.sum() / 1e6 / calls;
   }
 
   /** The most calls in flight at once, as this side saw them. */

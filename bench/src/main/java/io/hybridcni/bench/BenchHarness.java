@@ -27,6 +27,7 @@ public final class BenchHarness {
   /** Runs all four with {@code args}; answers the results in the order run. */
   static List<BenchResult> run(HarnessArgs args) {
     long started = System.nanoTime();
+    BenchResult.Started start = BenchResult.Started.now();
     List<BenchResult> results = new ArrayList<>();
     boolean smoke = args.smoke();
     step(args, results, "planner", () -> PlannerBench.run(
@@ -39,7 +40,8 @@ public final class BenchHarness {
         smoke ? FleetBench.Params.smoke() : FleetBench.Params.defaults()));
 
     Duration took = Duration.ofNanos(System.nanoTime() - started);
-    BenchResult harness = new BenchResult("harness", "The whole harness: every benchmark above, in this order.")
+    BenchResult harness = new BenchResult("harness", "The whole harness: every benchmark above, in this order.",
+        start)
         .parameter("benchmarks", results.stream().map(BenchResult::name).toList())
         .parameter("parameters", smoke ? "smoke" : "defaults")
         .metric("wallTime", took.toMillis() / 1000.0, "s", "the whole harness, JVM start excluded");

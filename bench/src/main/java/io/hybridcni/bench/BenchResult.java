@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <pre>{@code
  * {
  *   "benchmark": "noop-reconcile", "description": "...", "date": "2026-11-28T16:40:00Z",
- *   "environment": {"jvm": "...", "availableProcessors": 2, ...},
+ *   "environment": {"jvm": "...", "availableProcessors": 2, "systemLoadAverage1mAtStart": 1.2, ...},
  *   "parameters": {"latencyMs": 50, ...},
  *   "metrics": {"parallel.wallTime.median": {"value": 412.5, "unit": "ms", "description": "..."}, ...},
  *   "checks": {"planEmptyEveryIteration": true},
@@ -35,18 +35,28 @@ final class BenchResult {
 
   static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
+  /** When a benchmark started and how loaded the machine was then; take it before measuring anything. */
+  record Started(Instant at, Map<String, Object> environment) {
+
+    static Started now() {
+      return new Started(Instant.now().truncatedTo(ChronoUnit.SECONDS), HostFacts.capture());
+    }
+  }
+
   private final String name;
   private final String description;
-  private final Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-  private final Map<String, Object> environment = HostFacts.capture();
+  private final Instant date;
+  private final Map<String, Object> environment;
   private final Map<String, Object> parameters = new LinkedHashMap<>();
   private final Map<String, Object> metrics = new LinkedHashMap<>();
   private final Map<String, Object> checks = new LinkedHashMap<>();
   private final List<String> notes = new ArrayList<>();
 
-  BenchResult(String name, String description) {
+  BenchResult(String name, String description, Started started) {
     this.name = name;
     this.description = description;
+    this.date = started.at();
+    this.environment = started.environment();
   }
 
   String name() {

@@ -65,7 +65,8 @@ public final class FleetBench {
       Duration kubernetesObserveTime, int driftEvery) {
 
     static Params defaults() {
-      return new Params(1000, 32, 200, 20, 16, Duration.ofMillis(50), Duration.ofMillis(100), 20);
+      // 350 ms: the chain of about 7 dependent GETs the Kubernetes observer makes at 50 ms (see noop-reconcile).
+      return new Params(1000, 32, 200, 20, 16, Duration.ofMillis(50), Duration.ofMillis(350), 20);
     }
 
     static Params smoke() {
@@ -83,6 +84,7 @@ public final class FleetBench {
 
   static BenchResult run(Params p) {
     Quiet.logs();
+    BenchResult.Started start = BenchResult.Started.now();
     long heapEmpty = Memory.usedHeapAfterGc();
     // Replayed nonces are not tracked: the fake would otherwise keep one entry per call, which is its memory, not
     // the reconciler's.
@@ -139,8 +141,8 @@ public final class FleetBench {
 
       fake.clearJournal();
       long heapWithResults = Memory.usedHeapAfterGc();
-      BenchResult result = result(p, wallSeconds, journaled, peakAtFake, limiter.peakInFlight(), busiestSecond,
-          drifted, heapSeeded - heapEmpty, heapWithResults - heapSeeded, allocated);
+      BenchResult result = result(p, start, wallSeconds, journaled, peakAtFake, limiter, busiestSecond, drifted,
+          heapSeeded - heapEmpty, heapWithResults - heapSeeded, allocated);
       // Keep the results reachable until the heap was measured with them.
       NoOpReconcileBench.require(results.size() == p.clusters(), "lost results");
       return result;
@@ -207,12 +209,12 @@ public final class FleetBench {
     return drifted;
   }
 
-  private static BenchResult result(Params p, double wallSeconds, int calls, int peakAtFake, int peakAtClient,
+  private static BenchResult result(Params p, BenchResult.Started started, double wallSeconds, int calls, int peakAtFake, AliyunLimiter limiter,
       int busiestSecond, int drifted, long seededBytes, long resultBytes, long allocatedBytes) {
     double rateFloor = Math.max(0, calls - p.burst()) / p.qps();
     BenchResult result = new BenchResult("fleet", "Reconcile of a fleet of simulated registered clusters through "
         + "one reconciler, with bounded concurrency and a global Aliyun limit (rate and calls in flight) around "
-        + "every RAM and CS call. One fake Aliyun account holds every cluster; the Kubernetes halves are in memory.")
+        + "every RAM and CS call. One fake Aliyun account holds every cluster; the Kubernetes halves are in memory.", started)
         .parameter("clusters", p.clusters())
         .parameter("concurrency", p.concurrency())
         .parameter("aliyunQpsLimit", p.qps())
@@ -229,7 +231,11 @@ public final class FleetBench {
         .metric("rateLimitFloor", rateFloor, "s", "(calls - burst) / qps: the least time the rate limit allows")
         .metric("peakInFlight.atFake", peakAtFake, "requests", "most requests the fake served at once; must not "
             + "exceed aliyunMaxInFlight")
-        .metric("peakInFlight.atClient", peakAtClient, "requests", "most calls in flight as the limiter saw them")
+        .metric("peakInFlight.atClient", limiter.peakInFlight(), "requests",
+            "most calls in flight as the limiter saw them")
+        .metric("aliyunCallTime.mean", limiter.meanCallMillis(), "ms", "mean time of one Aliyun call once started "
+            + "(injected latency + signing, HTTP, the fake's work); maxInFlight / this is the most calls per "
+            + "second the in-flight limit allows")
         .metric("busiestSecond", busiestSecond, "calls", "most calls started within any 1 s window; must not exceed "
             + "aliyunQpsLimit + aliyunBurst")
         .metric("memory.simulationStatePerCluster", seededBytes / 1024.0 / p.clusters(), "KiB",
@@ -249,6 +255,9 @@ public final class FleetBench {
         .note("The limiter is a RamApi/AckApi decorator above the SDK's retrier; the fake never throttles here, so "
             + "no call is retried past it. Peak in flight is counted by the fake itself, from the moment its HTTP "
             + "server hands a request over until the answer is written.")
+        .note("Which limit binds: the rate limit allows aliyunQpsLimit calls/s; the in-flight limit allows "
+            + "aliyunMaxInFlight / aliyunCallTime.mean calls/s. When calls take longer than the injected latency "
+            + "(a busy machine), the in-flight limit is the tighter one and peakInFlight reaches it.")
         .note("Observation executors are unbounded cached pools; the workers pool bounds the fleet to "
             + p.concurrency() + " clusters at once, and the limiter bounds Aliyun calls.");
     if (rateFloor > 0) {

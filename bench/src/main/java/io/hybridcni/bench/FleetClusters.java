@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Kubernetes halves of a simulated fleet, held in memory: one {@link ClusterObserver} that answers, for the
- * spec's cluster id, the facts it was given, after waiting as long as a real observation's chain of dependent reads
- * would. Every registered cluster has its own API server, so there is no shared limit on this side to measure.
+ * spec's cluster id, the facts it was given, after waiting as long as a real observation takes (its chain of dependent
+ * reads times the latency). Every registered cluster has its own API server, so this side has no shared limit to
+ * measure.
  */
 final class FleetClusters implements ClusterObserver {
 

@@ -66,11 +66,12 @@ public final class FreshApplyBench {
 
   static BenchResult run(Params params) {
     Quiet.logs();
+    BenchResult.Started started = BenchResult.Started.now();
     List<Run> runs = new ArrayList<>();
     for (int i = 0; i < params.runs(); i++) {
       runs.add(once(params));
     }
-    return result(params, runs);
+    return result(params, runs, started);
   }
 
   private static Run once(Params params) {
@@ -118,7 +119,7 @@ public final class FreshApplyBench {
     }
   }
 
-  private static BenchResult result(Params params, List<Run> runs) {
+  private static BenchResult result(Params params, List<Run> runs, BenchResult.Started started) {
     Samples wall = new Samples();
     runs.forEach(r -> wall.add(r.wallMillis()));
     Run first = runs.get(0);
@@ -131,7 +132,7 @@ public final class FreshApplyBench {
     double writeFloor = MINIMAL_WRITES.size() * params.latency().toMillis();
     return new BenchResult("fresh-apply", "First apply on a fresh Calico BGP cluster through the reconciler wired "
         + "as the CLI wires it (observe, plan, lock, re-check before each action, act, observe and plan again), on "
-        + "the simulation with the injected latency on both sides.")
+        + "the simulation with the injected latency on both sides.", started)
         .parameter("latencyMs", params.latency().toMillis())
         .parameter("runs", params.runs())
         .parameter("sample", "CALICO_BGP, fresh")

@@ -20,7 +20,7 @@ final class HostFacts {
     facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     facts.put("availableProcessors", Runtime.getRuntime().availableProcessors());
     facts.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
-    facts.put("systemLoadAverage1m", loadAverage());
+    facts.put("systemLoadAverage1mAtStart", loadAverage());
     return facts;
   }
 

@@ -55,6 +55,7 @@ public final class NoOpReconcileBench {
 
   static BenchResult run(Params params) {
     Quiet.logs();
+    BenchResult.Started started = BenchResult.Started.now();
     FakeAliyunOptions aliyun = FakeAliyunOptions.defaults().withLatency(params.latency())
         .withAddonPollsBeforeSettled(0);
     Map<SimulatedWiring.Mode, ModeSamples> samples = new EnumMap<>(SimulatedWiring.Mode.class);
@@ -77,7 +78,7 @@ public final class NoOpReconcileBench {
         }
       }
     }
-    return result(params, samples);
+    return result(params, samples, started);
   }
 
   private static void measure(Simulation simulation, SimulatedWiring wiring, HybridNetworkSpec spec, CallLog log,
@@ -106,10 +107,11 @@ public final class NoOpReconcileBench {
     into.sumOfCalls.add(CallLog.totalMillis(calls));
   }
 
-  private static BenchResult result(Params params, Map<SimulatedWiring.Mode, ModeSamples> samples) {
+  private static BenchResult result(Params params, Map<SimulatedWiring.Mode, ModeSamples> samples,
+      BenchResult.Started started) {
     BenchResult result = new BenchResult("noop-reconcile", "Reconcile of a converged Calico BGP cluster (observe "
         + "both sides, plan, nothing to do) on the simulation: fabric8 mock API server and fake Aliyun, both with "
-        + "the injected latency. Parallel observation as the CLI wires it versus a sequential baseline.")
+        + "the injected latency. Parallel observation as the CLI wires it versus a sequential baseline.", started)
         .parameter("latencyMs", params.latency().toMillis())
         .parameter("warmupsPerMode", params.warmups())
         .parameter("iterationsPerMode", params.iterations())

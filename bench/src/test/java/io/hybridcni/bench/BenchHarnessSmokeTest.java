@@ -45,7 +45,7 @@ class BenchHarnessSmokeTest {
 
   @Test
   void resultsNameNoMachineUserOrPath() throws Exception {
-    BenchResult result = new BenchResult("example", "an example").metric("x", 1.5, "ms", "a number");
+    BenchResult result = new BenchResult("example", "an example", BenchResult.Started.now()).metric("x", 1.5, "ms", "a number");
 
     String json = Files.readString(result.write(out));
 
