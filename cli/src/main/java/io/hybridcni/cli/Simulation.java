@@ -18,6 +18,7 @@ import io.hybridcni.testkit.aliyun.FakeAliyun;
 import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
 import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
+import io.hybridcni.testkit.kube.LatencyDispatcher;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -44,25 +45,36 @@ public final class Simulation implements AutoCloseable {
   final KubeSampleCluster sample;
   private final List<Environment> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private Simulation(KubeSampleCluster sample, Duration latency) {
+  private Simulation(KubeSampleCluster sample, FakeAliyunOptions aliyunOptions, Duration kubernetesLatency) {
     this.sample = sample;
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+        LatencyDispatcher.wrap(new KubernetesCrudDispatcher(List.of()), kubernetesLatency), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     this.client = server.createClient();
     sample.seed(client);
-    this.aliyun = FakeAliyun.start(FakeAliyunOptions.defaults().withLatency(latency).withAddonPollsBeforeSettled(2))
+    this.aliyun = FakeAliyun.start(aliyunOptions)
         .addAccessKey(CALLER_ID, CALLER_SECRET)
         .addCluster(CLUSTER_ID, FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", REGION);
   }
 
   static Simulation start(TargetOptions.Scenario scenario) {
-    return new Simulation(sample(scenario), Duration.ZERO);
+    return start(sample(scenario), Duration.ZERO);
   }
 
   /** Starts a simulation of this sample; {@code latency} is added to every simulated Alibaba Cloud request. */
   public static Simulation start(KubeSampleCluster sample, Duration latency) {
-    return new Simulation(sample, latency);
+    return start(sample, FakeAliyunOptions.defaults().withLatency(latency).withAddonPollsBeforeSettled(2),
+        Duration.ZERO);
+  }
+
+  /**
+   * Starts a simulation of this sample with the fake Aliyun configured by {@code aliyunOptions} and
+   * {@code kubernetesLatency} added to every answer of the mock API server (see {@link LatencyDispatcher}), e.g.
+   * for benchmarks that must see a network on both sides.
+   */
+  public static Simulation start(KubeSampleCluster sample, FakeAliyunOptions aliyunOptions,
+      Duration kubernetesLatency) {
+    return new Simulation(sample, aliyunOptions, kubernetesLatency);
   }
 
   static KubeSampleCluster sample(TargetOptions.Scenario scenario) {
@@ -90,16 +102,49 @@ public final class Simulation implements AutoCloseable {
    * {@link #close()}.
    */
   public io.hybridcni.apply.Reconciler reconciler(Duration addonTimeout) {
-    Environment environment = environment(addonTimeout);
+    return reconciler(addonTimeout, client);
+  }
+
+  /**
+   * A reconciler wired as {@link #reconciler(Duration)}, but reaching the mock API server through {@code client},
+   * e.g. one made with {@code kubernetesServer().createClient(...)} that counts its requests; the controllers the
+   * simulation plays keep using its own client, so such a count holds hybridcni's requests only. The caller keeps
+   * ownership of {@code client}.
+   */
+  public io.hybridcni.apply.Reconciler reconciler(Duration addonTimeout, KubernetesClient client) {
+    Environment environment = environment(addonTimeout, client);
     opened.add(environment);
     return environment.reconciler();
   }
 
+  /** The mock API server, e.g. to count its requests or to make a client of one's own. */
+  public KubernetesMockServer kubernetesServer() {
+    return server;
+  }
+
+  /** The client the simulation itself uses for the mock API server; closed by {@link #close()}. */
+  public KubernetesClient kubernetesClient() {
+    return client;
+  }
+
+  /** The simulated Alibaba Cloud account, e.g. to read its journal. */
+  public FakeAliyun aliyun() {
+    return aliyun;
+  }
+
+  /** How to reach the simulated Alibaba Cloud account, with the caller's credentials the fake accepts. */
+  public AliyunConnection aliyunConnection() {
+    return AliyunConnection.forRegion(REGION).endpoint(aliyun.endpoint()).protocol("HTTP")
+        .accessKey(CALLER_ID, SecretValue.of(CALLER_SECRET)).build();
+  }
+
   /** An environment on this simulation that leaves it running when closed. */
   Environment environment(Duration addonTimeout) {
-    AliyunConnection connection = AliyunConnection.forRegion(REGION).endpoint(aliyun.endpoint()).protocol("HTTP")
-        .accessKey(CALLER_ID, SecretValue.of(CALLER_SECRET)).build();
-    LiveEnvironment live = new LiveEnvironment(client, connection, addonTimeout,
+    return environment(addonTimeout, client);
+  }
+
+  private Environment environment(Duration addonTimeout, KubernetesClient client) {
+    LiveEnvironment live = new LiveEnvironment(client, aliyunConnection(), addonTimeout,
         "a simulated cluster (" + sample.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
             + ", on loopback) and a simulated Alibaba Cloud account", false, this::withControllers);
     return live;

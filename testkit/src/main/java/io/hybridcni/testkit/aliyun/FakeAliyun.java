@@ -51,10 +51,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeAliyun implements AutoCloseable {
 
-  /** The {@code cluster_type} of an ACK One registered cluster. */
   /** The version an addon install gets when the request names none, as ACK installs its current default. */
   public static final String DEFAULT_ADDON_VERSION = "v1.9.0";
 
+  /** The {@code cluster_type} of an ACK One registered cluster. */
   public static final String REGISTERED_CLUSTER_TYPE = "ExternalKubernetes";
 
   private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -137,6 +137,27 @@ public final class FakeAliyun implements AutoCloseable {
   /** Forgets the calls journaled so far (state is kept). */
   public void clearJournal() {
     handler.clearJournal();
+  }
+
+  /**
+   * How many requests the fake is serving at this moment, counted from the moment the HTTP server hands a request
+   * over (before the {@linkplain FakeAliyunOptions#latency() latency}) until its answer is written.
+   */
+  public int requestsInFlight() {
+    return handler.inFlight();
+  }
+
+  /**
+   * The most requests the fake has served at once since it started or since {@link #resetPeakRequestsInFlight()};
+   * lets a benchmark prove, at the server, that a client-side concurrency limit held.
+   */
+  public int peakRequestsInFlight() {
+    return handler.peakInFlight();
+  }
+
+  /** Starts measuring {@link #peakRequestsInFlight()} again from the number in flight now. */
+  public void resetPeakRequestsInFlight() {
+    handler.resetPeakInFlight();
   }
 
   // ---------------------------------------------------------------------------------------------- RAM seeding

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -37,6 +38,8 @@ final class FakeHttpHandler implements HttpHandler {
   private final AtomicLong sequence = new AtomicLong();
   private final List<JournalEntry> journal = new ArrayList<>();
   private final Set<String> usedNonces = new HashSet<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger peakInFlight = new AtomicInteger();
 
   FakeHttpHandler(FakeAliyunOptions options, Ids ids, RamService ram, CsService cs, Faults faults) {
     this.options = options;
@@ -65,6 +68,7 @@ final class FakeHttpHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     try {
       serve(exchange);
     } catch (RuntimeException | Error e) {
@@ -81,7 +85,23 @@ final class FakeHttpHandler implements HttpHandler {
         exchange.close();
       }
       throw e;
+    } finally {
+      inFlight.decrementAndGet();
     }
+  }
+
+  /** Requests being served now, from the moment the server hands them over until their answer is written. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  /** The most requests served at once since the start or the last {@link #resetPeakInFlight()}. */
+  int peakInFlight() {
+    return peakInFlight.get();
+  }
+
+  void resetPeakInFlight() {
+    peakInFlight.set(inFlight.get());
   }
 
   private void serve(HttpExchange exchange) throws IOException {

@@ -1,0 +1,93 @@
+package io.hybridcni.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs the four benchmarks one after another and writes each to {@code <out>/<name>.json}, then
+ * {@code <out>/harness.json} with the total wall time:
+ *
+ * <pre>
+ * ./mvnw -B -q -DskipTests package &amp;&amp; java -jar bench/target/hybridcni-bench.jar [--out DIR] [--note TEXT]
+ * </pre>
+ *
+ * <p>The planner goes first, in its own forked JVMs, before the others have grown this JVM's heap.
+ */
+public final class BenchHarness {
+
+  private BenchHarness() {}
+
+  public static void main(String[] args) {
+    Quiet.logs();
+    run(HarnessArgs.parse(args));
+  }
+
+  /** Runs all four with {@code args}; answers the results in the order run. */
+  static List<BenchResult> run(HarnessArgs args) {
+    long started = System.nanoTime();
+    BenchResult.Started start = BenchResult.Started.now();
+    List<BenchResult> results = new ArrayList<>();
+    boolean smoke = args.smoke();
+    step(args, results, "planner", () -> PlannerBench.run(
+        smoke ? PlannerBench.Params.smoke() : PlannerBench.Params.defaults()));
+    step(args, results, "noop-reconcile", () -> NoOpReconcileBench.run(
+        smoke ? NoOpReconcileBench.Params.smoke() : NoOpReconcileBench.Params.defaults()));
+    step(args, results, "fresh-apply", () -> FreshApplyBench.run(
+        smoke ? FreshApplyBench.Params.smoke() : FreshApplyBench.Params.defaults()));
+    step(args, results, "fleet", () -> FleetBench.run(
+        smoke ? FleetBench.Params.smoke() : FleetBench.Params.defaults()));
+
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    BenchResult harness = new BenchResult("harness", "The whole harness: every benchmark above, in this order.",
+        start)
+        .parameter("benchmarks", results.stream().map(BenchResult::name).toList())
+        .parameter("parameters", smoke ? "smoke" : "defaults")
+        .metric("wallTime", took.toMillis() / 1000.0, "s", "the whole harness, JVM start excluded");
+    args.write(harness);
+    System.out.println(summary(results, took));
+    return results;
+  }
+
+  private interface Benchmark {
+    BenchResult run();
+  }
+
+  private static void step(HarnessArgs args, List<BenchResult> results, String name, Benchmark benchmark) {
+    System.out.println("== " + name);
+    long started = System.nanoTime();
+    BenchResult result = benchmark.run();
+    args.write(result);
+    results.add(result);
+    System.out.printf(Locale.ROOT, "== %s done in %.1f s%n", name, (System.nanoTime() - started) / 1e9);
+  }
+
+  static String summary(List<BenchResult> results, Duration took) {
+    StringBuilder s = new StringBuilder();
+    for (BenchResult r : results) {
+      switch (r.name()) {
+        case "planner" -> s.append(String.format(Locale.ROOT,
+            "planner:        %.0f us/plan converged, %.0f us/plan fresh; %.0f / %.0f B allocated per plan%n",
+            r.value("converged.timePerPlan"), r.value("fresh.timePerPlan"), r.value("converged.allocationPerPlan"),
+            r.value("fresh.allocationPerPlan")));
+        case "noop-reconcile" -> s.append(String.format(Locale.ROOT,
+            "noop-reconcile: %.0f ms parallel, %.0f ms sequential (x%.1f); %.0f + %.0f calls; wall = %.1f x slowest "
+                + "call%n", r.value("parallel.wallTime.median"), r.value("sequential.wallTime.median"),
+            r.value("speedup.sequentialOverParallel"), r.value("parallel.kubernetesCalls"),
+            r.value("parallel.aliyunCalls"), r.value("parallel.wallOverSlowestCall.median")));
+        case "fresh-apply" -> s.append(String.format(Locale.ROOT,
+            "fresh-apply:    %.0f ms, %.0f calls for %.0f minimal writes (%.1f calls per write)%n",
+            r.value("wallTime.median"), r.value("calls.total"), r.value("writes.minimal"),
+            r.value("callsPerMinimalWrite")));
+        case "fleet" -> s.append(String.format(Locale.ROOT,
+            "fleet:          %.1f clusters/s, %.0f Aliyun calls/s, peak %.0f in flight at the fake, busiest "
+                + "second %.0f calls%n", r.value("clustersPerSecond"), r.value("aliyunCallsPerSecond"),
+            r.value("peakInFlight.atFake"), r.value("busiestSecond")));
+        default -> { }
+      }
+    }
+    s.append(String.format(Locale.ROOT, "harness:        %.1f s", took.toMillis() / 1000.0));
+    return s.toString();
+  }
+}

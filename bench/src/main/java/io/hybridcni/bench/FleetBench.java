@@ -1,0 +1,303 @@
+package io.hybridcni.bench;
+
+import io.hybridcni.aliyun.AckApi;
+import io.hybridcni.aliyun.AddonWaitOptions;
+import io.hybridcni.aliyun.AliyunConnection;
+import io.hybridcni.aliyun.AliyunExecutors;
+import io.hybridcni.aliyun.AliyunObserver;
+import io.hybridcni.aliyun.RamApi;
+import io.hybridcni.aliyun.Retrier;
+import io.hybridcni.apply.ApplyOptions;
+import io.hybridcni.apply.ReconcileResult;
+import io.hybridcni.apply.Reconciler;
+import io.hybridcni.fixtures.SampleClusters;
+import io.hybridcni.observe.KubernetesFacts;
+import io.hybridcni.observe.SecretFacts;
+import io.hybridcni.observe.ValueHash;
+import io.hybridcni.plan.ActionKind;
+import io.hybridcni.port.SecretStore;
+import io.hybridcni.port.SecretValue;
+import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.spec.PolicyDocument;
+import io.hybridcni.testkit.aliyun.FakeAliyun;
+import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Benchmark 3: one reconciler, a fleet of registered clusters in one Alibaba Cloud account, a bounded number of
+ * clusters reconciled at once and a global Aliyun limit (a token bucket for the rate, a semaphore for calls in
+ * flight) wrapped around every RAM and CS call. Most clusters are converged; every {@code driftEvery}-th one has
+ * lost its policy attachment, which the reconciler restores. Measures clusters per second, the peak of requests in
+ * flight at the fake (which must never exceed the limit), the busiest second, and memory per cluster.
+ */
+public final class FleetBench {
+
+  static final String REGION = "cn-hangzhou";
+  private static final String CALLER_ID = "LTAI5tFleetBenchCaller";
+  private static final String CALLER_SECRET = "FleetBenchCallerSecret0123456789";
+  private static final String THREADS = "fleet-";
+
+  /**
+   * @param clusters registered clusters in the fleet
+   * @param concurrency clusters reconciled at once
+   * @param qps the global Aliyun rate limit, calls per second
+   * @param burst calls the rate limit lets through at once after a quiet spell
+   * @param maxInFlight the global limit of Aliyun calls in flight at once
+   * @param latency added to every answer of the fake Aliyun
+   * @param kubernetesObserveTime how long each in-memory Kubernetes observation takes
+   * @param driftEvery every n-th cluster has lost its policy attachment (0: none)
+   */
+  record Params(int clusters, int concurrency, double qps, int burst, int maxInFlight, Duration latency,
+      Duration kubernetesObserveTime, int driftEvery) {
+
+    static Params defaults() {
+      // 350 ms: the chain of about 7 dependent GETs the Kubernetes observer makes at 50 ms (see noop-reconcile).
+      return new Params(1000, 32, 200, 20, 16, Duration.ofMillis(50), Duration.ofMillis(350), 20);
+    }
+
+    static Params smoke() {
+      return new Params(20, 4, 200, 10, 4, Duration.ofMillis(5), Duration.ofMillis(10), 10);
+    }
+  }
+
+  private FleetBench() {}
+
+  public static void main(String[] args) {
+    Quiet.logs();
+    HarnessArgs harness = HarnessArgs.parse(args);
+    harness.write(run(harness.smoke() ? Params.smoke() : Params.defaults()));
+  }
+
+  static BenchResult run(Params p) {
+    Quiet.logs();
+    BenchResult.Started start = BenchResult.Started.now();
+    long heapEmpty = Memory.usedHeapAfterGc();
+    // Replayed nonces are not tracked: the fake would otherwise keep one entry per call, which is its memory, not
+    // the reconciler's.
+    FakeAliyunOptions options = FakeAliyunOptions.defaults().withLatency(p.latency()).withAddonPollsBeforeSettled(0)
+        .withRejectReplayedNonces(false);
+    ExecutorService workers = pool("reconcile", p.concurrency());
+    ExecutorService observations = pool("observe", 0);
+    ExecutorService reads = pool("aliyun-read", 0);
+    try (FakeAliyun fake = FakeAliyun.start(options)) {
+      fake.addAccessKey(CALLER_ID, CALLER_SECRET);
+      FleetClusters kubernetes = new FleetClusters(p.kubernetesObserveTime());
+      List<HybridNetworkSpec> specs = seed(fake, kubernetes, p);
+      long heapSeeded = Memory.usedHeapAfterGc();
+
+      AliyunLimiter limiter = new AliyunLimiter(p.qps(), p.burst(), p.maxInFlight());
+      AliyunConnection connection = AliyunConnection.forRegion(REGION).endpoint(fake.endpoint()).protocol("HTTP")
+          .accessKey(CALLER_ID, SecretValue.of(CALLER_SECRET)).build();
+      Retrier retrier = Retrier.defaults();
+      RamApi ram = new GatedRamApi(connection.ram(retrier), limiter);
+      AckApi ack = new GatedAckApi(connection.ack(retrier), limiter);
+      Reconciler reconciler = Reconciler.builder()
+          .cluster(kubernetes)
+          .cloud(new AliyunObserver(ram, ack, reads))
+          .observeExecutor(observations)
+          .executors(AliyunExecutors.create(ram, ack, NO_SECRET_WRITES, retrier,
+              new AddonWaitOptions(p.latency(), p.latency().multipliedBy(10), Duration.ofMinutes(1)),
+              Clock.systemUTC()))
+          .build();
+      fake.clearJournal();
+      fake.resetPeakRequestsInFlight();
+
+      long started = System.nanoTime();
+      List<Future<ReconcileResult>> futures = new ArrayList<>();
+      for (HybridNetworkSpec spec : specs) {
+        futures.add(workers.submit(() -> reconciler.reconcile(spec, ApplyOptions.defaults())));
+      }
+      List<ReconcileResult> results = new ArrayList<>();
+      for (Future<ReconcileResult> future : futures) {
+        results.add(await(future));
+      }
+      double wallSeconds = (System.nanoTime() - started) / 1e9;
+      long allocated = Memory.allocatedByThreads(THREADS);
+
+      int journaled = fake.journal().size();
+      int peakAtFake = fake.peakRequestsInFlight();
+      int busiestSecond = limiter.maxStartsWithin(Duration.ofSeconds(1));
+      int drifted = check(results, p);
+      NoOpReconcileBench.require(peakAtFake <= p.maxInFlight(),
+          "the fake saw " + peakAtFake + " requests in flight, over the limit of " + p.maxInFlight());
+      NoOpReconcileBench.require(limiter.calls() == journaled,
+          "the limiter passed " + limiter.calls() + " calls but the fake received " + journaled);
+      NoOpReconcileBench.require(busiestSecond <= p.qps() + p.burst(), "the busiest second started "
+          + busiestSecond + " calls, over the rate limit of " + p.qps() + " per second plus a burst of " + p.burst());
+
+      fake.clearJournal();
+      long heapWithResults = Memory.usedHeapAfterGc();
+      BenchResult result = result(p, start, wallSeconds, journaled, peakAtFake, limiter, busiestSecond, drifted,
+          heapSeeded - heapEmpty, heapWithResults - heapSeeded, allocated);
+      // Keep the results reachable until the heap was measured with them.
+      NoOpReconcileBench.require(results.size() == p.clusters(), "lost results");
+      return result;
+    } finally {
+      workers.shutdownNow();
+      observations.shutdownNow();
+      reads.shutdownNow();
+    }
+  }
+
+  /** Registers the fleet in the fake and in memory; answers each cluster's spec. */
+  private static List<HybridNetworkSpec> seed(FakeAliyun fake, FleetClusters kubernetes, Params p) {
+    KubernetesFacts converged = SampleClusters.convergedBgp().kubernetes();
+    List<HybridNetworkSpec> specs = new ArrayList<>();
+    boolean policySeeded = false;
+    for (int i = 0; i < p.clusters(); i++) {
+      HybridNetworkSpec spec = HybridNetworkSpec.builder().clusterId(clusterId(i)).regionId(REGION).build();
+      if (!policySeeded) {
+        fake.seedPolicy(spec.ramPolicyName(), PolicyDocument.TERWAY_ENIIP_TEXT);
+        policySeeded = true;
+      }
+      fake.addCluster(spec.clusterId(), FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", REGION)
+          .seedAddon(spec.clusterId(), spec.addonName(), FakeAliyun.DEFAULT_ADDON_VERSION, "active")
+          .seedUser(spec.ramUserName());
+      if (!drifted(i, p)) {
+        fake.seedAttachment(spec.ramUserName(), spec.ramPolicyName());
+      }
+      String keyId = fake.seedAccessKey(spec.ramUserName());
+      SecretFacts secret = new SecretFacts(spec.secretNamespace(), spec.secretName(), true, "Opaque", "1",
+          Map.of("access-key-id", ValueHash.of(keyId), "access-key-secret", ValueHash.of("secret-of-" + keyId)),
+          Map.of(SecretFacts.MANAGED_BY_LABEL, SecretFacts.MANAGED_BY_VALUE));
+      kubernetes.add(spec.clusterId(), new KubernetesFacts(converged.nodes(), converged.cni(), converged.terway(),
+          secret));
+      specs.add(spec);
+    }
+    return specs;
+  }
+
+  /** {@code c} and 32 hex digits, the first 9 of them distinct, since the RAM user name keeps the first 10. */
+  static String clusterId(int i) {
+    return String.format(Locale.ROOT, "c%09x%s", i, "f".repeat(23));
+  }
+
+  private static boolean drifted(int i, Params p) {
+    return p.driftEvery() > 0 && i % p.driftEvery() == p.driftEvery() - 1;
+  }
+
+  /** Every cluster converged; the drifted ones by re-attaching their policy, the others with nothing to do. */
+  private static int check(List<ReconcileResult> results, Params p) {
+    int drifted = 0;
+    for (int i = 0; i < results.size(); i++) {
+      ReconcileResult r = results.get(i);
+      NoOpReconcileBench.require(r.converged(), "cluster " + clusterId(i) + " did not converge: " + r.why());
+      if (drifted(i, p)) {
+        drifted++;
+        NoOpReconcileBench.require(r.plan().actions().size() == 1
+            && r.plan().actions().get(0).kind() == ActionKind.ATTACH_RAM_POLICY,
+            "drifted cluster " + clusterId(i) + " planned " + r.plan().actions());
+      } else {
+        NoOpReconcileBench.require(r.plan().isEmpty(), "converged cluster " + clusterId(i) + " planned "
+            + r.plan().actions());
+      }
+    }
+    return drifted;
+  }
+
+  private static BenchResult result(Params p, BenchResult.Started started, double wallSeconds, int calls, int peakAtFake, AliyunLimiter limiter,
+      int busiestSecond, int drifted, long seededBytes, long resultBytes, long allocatedBytes) {
+    double rateFloor = Math.max(0, calls - p.burst()) / p.qps();
+    BenchResult result = new BenchResult("fleet", "Reconcile of a fleet of simulated registered clusters through "
+        + "one reconciler, with bounded concurrency and a global Aliyun limit (rate and calls in flight) around "
+        + "every RAM and CS call. One fake Aliyun account holds every cluster; the Kubernetes halves are in memory.", started)
+        .parameter("clusters", p.clusters())
+        .parameter("concurrency", p.concurrency())
+        .parameter("aliyunQpsLimit", p.qps())
+        .parameter("aliyunBurst", p.burst())
+        .parameter("aliyunMaxInFlight", p.maxInFlight())
+        .parameter("aliyunLatencyMs", p.latency().toMillis())
+        .parameter("kubernetesObserveTimeMs", p.kubernetesObserveTime().toMillis())
+        .parameter("driftedClusters", drifted)
+        .metric("wallTime", wallSeconds, "s", "time to reconcile the whole fleet")
+        .metric("clustersPerSecond", p.clusters() / wallSeconds, "clusters/s", "fleet throughput")
+        .metric("aliyunCalls", calls, "calls", "Aliyun calls the fake received (equal to the limiter's count)")
+        .metric("aliyunCallsPerCluster", (double) calls / p.clusters(), "calls", "per cluster, drifted included")
+        .metric("aliyunCallsPerSecond", calls / wallSeconds, "calls/s", "achieved Aliyun rate")
+        .metric("rateLimitFloor", rateFloor, "s", "(calls - burst) / qps: the least time the rate limit allows")
+        .metric("peakInFlight.atFake", peakAtFake, "requests", "most requests the fake served at once; must not "
+            + "exceed aliyunMaxInFlight")
+        .metric("peakInFlight.atClient", limiter.peakInFlight(), "requests",
+            "most calls in flight as the limiter saw them")
+        .metric("aliyunCallTime.mean", limiter.meanCallMillis(), "ms", "mean time of one Aliyun call once started "
+            + "(injected latency + signing, HTTP, the fake's work); maxInFlight / this is the most calls per "
+            + "second the in-flight limit allows")
+        .metric("busiestSecond", busiestSecond, "calls", "most calls started within any 1 s window; must not exceed "
+            + "aliyunQpsLimit + aliyunBurst")
+        .metric("memory.simulationStatePerCluster", seededBytes / 1024.0 / p.clusters(), "KiB",
+            "heap after GC held by the simulated fleet (fake Aliyun records, in-memory Kubernetes facts): the "
+                + "benchmark's, not hybridcni's")
+        .metric("memory.retainedResultPerCluster", resultBytes / 1024.0 / p.clusters(), "KiB", "heap after GC "
+            + "added by keeping every cluster's ReconcileResult (plans and outcomes), as a fleet controller would; "
+            + "includes the SDK clients' and JIT's one-off growth spread over the fleet")
+        .check("everyClusterConverged", true)
+        .check("peakInFlightAtFakeWithinLimit", true)
+        .check("busiestSecondWithinRateLimit", true)
+        .check("everyAliyunCallPassedTheLimiter", true)
+        .note("Kubernetes side: an in-memory ClusterObserver per cluster id, holding the converged Calico BGP "
+            + "sample's facts and waiting kubernetesObserveTimeMs per observation. Not 1,000 fabric8 mock servers: "
+            + "each starts its own Vert.x event loops and client, which on 2 cores would measure the mocks; and each "
+            + "registered cluster has its own API server, so that side has no shared limit to measure.")
+        .note("The limiter is a RamApi/AckApi decorator above the SDK's retrier; the fake never throttles here, so "
+            + "no call is retried past it. Peak in flight is counted by the fake itself, from the moment its HTTP "
+            + "server hands a request over until the answer is written.")
+        .note("Which limit binds: the rate limit allows aliyunQpsLimit calls/s; the in-flight limit allows "
+            + "aliyunMaxInFlight / aliyunCallTime.mean calls/s. When calls take longer than the injected latency "
+            + "(a busy machine), the in-flight limit is the tighter one and peakInFlight reaches it.")
+        .note("Observation executors are unbounded cached pools; the workers pool bounds the fleet to "
+            + p.concurrency() + " clusters at once, and the limiter bounds Aliyun calls.");
+    if (rateFloor > 0) {
+      result.metric("wallOverRateLimitFloor", wallSeconds / rateFloor, "ratio",
+          "1 means the rate limit was the only brake");
+    }
+    if (allocatedBytes >= 0) {
+      result.metric("memory.allocatedPerCluster", allocatedBytes / 1024.0 / p.clusters(), "KiB",
+          "bytes allocated by the benchmark's threads (reconciler, planner, SDK) per cluster reconcile");
+    }
+    return result;
+  }
+
+  private static ReconcileResult await(Future<ReconcileResult> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reconciling the fleet", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a cluster's reconcile failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** A pool of named daemon threads: {@code size} fixed, or 0 for as many as needed, kept alive for the run. */
+  private static ExecutorService pool(String name, int size) {
+    AtomicInteger count = new AtomicInteger();
+    ThreadFactory threads = task -> {
+      Thread thread = new Thread(task, THREADS + name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+    return size > 0
+        ? new ThreadPoolExecutor(size, size, 10, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), threads)
+        : new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.MINUTES, new SynchronousQueue<>(), threads);
+  }
+
+  /** The fleet's Secrets are never written: no cluster in it lacks its AccessKey. */
+  private static final SecretStore NO_SECRET_WRITES = (namespace, name, credential) -> {
+    throw new IllegalStateException("the fleet benchmark writes no Secret, yet " + namespace + "/" + name
+        + " was to be written");
+  };
+}

@@ -1,0 +1,126 @@
+package io.hybridcni.bench;
+
+import io.hybridcni.fixtures.Specs;
+import io.hybridcni.plan.Plan;
+import io.hybridcni.planner.Planner;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Benchmark 4: the planner alone on an observed state of 5,000 nodes, converged and fresh, with JMH and its GC
+ * profiler ({@code -prof gc}) for the bytes allocated per plan.
+ */
+public final class PlannerBench {
+
+  /**
+   * @param nodes nodes in the observed state
+   * @param forks JVMs forked per state (0 runs in this JVM: only for the smoke test)
+   * @param warmups warmup iterations per fork
+   * @param warmupTime length of one warmup iteration
+   * @param iterations measured iterations per fork
+   * @param iterationTime length of one measured iteration
+   */
+  record Params(int nodes, int forks, int warmups, Duration warmupTime, int iterations, Duration iterationTime) {
+
+    static Params defaults() {
+      // 10 warmup seconds: on 2 busy cores the plan's time keeps falling (JIT) for about 8 s.
+      return new Params(5000, 2, 10, Duration.ofSeconds(1), 5, Duration.ofSeconds(1));
+    }
+
+    static Params smoke() {
+      return new Params(500, 0, 1, Duration.ofMillis(100), 1, Duration.ofMillis(100));
+    }
+  }
+
+  private PlannerBench() {}
+
+  public static void main(String[] args) {
+    Quiet.logs();
+    HarnessArgs harness = HarnessArgs.parse(args);
+    harness.write(run(harness.smoke() ? Params.smoke() : Params.defaults()));
+  }
+
+  static BenchResult run(Params p) {
+    BenchResult.Started started = BenchResult.Started.now();
+    Options options = new OptionsBuilder()
+        .include(Pattern.quote(PlannerBenchmark.class.getName()) + "\\.plan$")
+        .param("nodes", Integer.toString(p.nodes()))
+        .forks(p.forks())
+        .warmupIterations(p.warmups())
+        .warmupTime(TimeValue.milliseconds(p.warmupTime().toMillis()))
+        .measurementIterations(p.iterations())
+        .measurementTime(TimeValue.milliseconds(p.iterationTime().toMillis()))
+        .jvmArgsAppend("-Xms1g", "-Xmx1g")
+        .addProfiler(GCProfiler.class)
+        .shouldFailOnError(true)
+        .verbosity(p.forks() == 0 ? VerboseMode.SILENT : VerboseMode.NORMAL)
+        .build();
+    Collection<RunResult> runs;
+    try {
+      runs = new Runner(options).run();
+    } catch (RunnerException e) {
+      throw new IllegalStateException("JMH failed: " + e.getMessage(), e);
+    }
+    NoOpReconcileBench.require(runs.size() == ScaledStates.Kind.values().length,
+        "JMH ran " + runs.size() + " benchmarks, expected one per state");
+
+    BenchResult result = new BenchResult("planner", "Planner.plan alone (pure: no I/O) on an observed Calico BGP "
+        + "state of " + p.nodes() + " nodes (4 in 5 on premises, 1 in 5 cloud), measured with JMH, allocation with "
+        + "its GC profiler.", started)
+        .parameter("nodes", p.nodes())
+        .parameter("jmhVersion", org.openjdk.jmh.util.Version.getPlainVersion())
+        .parameter("mode", "AverageTime")
+        .parameter("forks", p.forks())
+        .parameter("warmupIterations", p.warmups())
+        .parameter("warmupTimeMs", p.warmupTime().toMillis())
+        .parameter("measurementIterations", p.iterations())
+        .parameter("measurementTimeMs", p.iterationTime().toMillis())
+        .parameter("forkedJvmHeap", p.forks() == 0 ? "not forked" : "-Xms1g -Xmx1g");
+    for (RunResult run : runs) {
+      String state = run.getParams().getParam("state");
+      ScaledStates.Kind kind = ScaledStates.Kind.valueOf(state);
+      Plan plan = new Planner().plan(Specs.auto(), ScaledStates.of(kind, p.nodes()));
+      NoOpReconcileBench.require((kind == ScaledStates.Kind.CONVERGED) == plan.isEmpty(),
+          "the " + state + " state planned " + plan.actions().size() + " action(s)");
+      String k = state.toLowerCase(Locale.ROOT) + ".";
+      Result<?> time = run.getPrimaryResult();
+      result.parameter(k + "planActions", plan.actions().size())
+          .metric(k + "timePerPlan", time.getScore(), time.getScoreUnit(), "average time of one plan")
+          .metric(k + "timePerPlan.error", errorOrZero(time), time.getScoreUnit(),
+              "JMH's 99.9% confidence half-width (0 when too few iterations to compute it)")
+          .metric(k + "timePerPlan.bestIteration", time.getStatistics().getMin(), time.getScoreUnit(),
+              "the fastest measured iteration: the least disturbed by other work on a shared machine")
+          .metric(k + "allocationPerPlan", secondary(run, "gc.alloc.rate.norm"), "B/op",
+              "bytes allocated per plan (gc.alloc.rate.norm)")
+          .metric(k + "allocationRate", secondary(run, "gc.alloc.rate"), "MB/sec", "allocation rate while planning")
+          .metric(k + "gcCount", secondary(run, "gc.count"), "counts", "collections during measurement");
+    }
+    result.check("convergedPlanIsEmpty", true)
+        .note("Each plan classifies every node and checks where Calico and Terway may and do run on each: that is "
+            + "the part that grows with the node count.")
+        .note("Bytes per plan (gc.alloc.rate.norm) do not depend on the machine's speed; times per plan do, and "
+            + "carry JMH's error bars.");
+    return result;
+  }
+
+  private static double errorOrZero(Result<?> result) {
+    double error = result.getScoreError();
+    return Double.isNaN(error) ? 0 : error;
+  }
+
+  private static double secondary(RunResult run, String label) {
+    Result<?> r = run.getSecondaryResults().get(label);
+    return r == null ? 0 : r.getScore();
+  }
+}
