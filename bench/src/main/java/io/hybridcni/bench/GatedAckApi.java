@@ -43,4 +43,9 @@ final class GatedAckApi implements AckApi {
     return gate.call("UpgradeClusterAddons",
         () -> ack.upgradeAddon(clusterId, addonName, fromVersion, toVersion, config));
   }
+
+  @Override
+  public String uninstallAddon(String clusterId, String addonName) {
+    return gate.call("UnInstallClusterAddons", () -> ack.uninstallAddon(clusterId, addonName));
+  }
 }

@@ -68,6 +68,16 @@ final class GatedRamApi implements RamApi {
   }
 
   @Override
+  public void deleteUser(String userName) {
+    gate.run("DeleteUser", () -> ram.deleteUser(userName));
+  }
+
+  @Override
+  public void deletePolicy(String policyName) {
+    gate.run("DeletePolicy", () -> ram.deletePolicy(policyName));
+  }
+
+  @Override
   public List<RamFacts.AccessKey> listAccessKeys(String userName) {
     return gate.call("ListAccessKeys", () -> ram.listAccessKeys(userName));
   }
