@@ -88,6 +88,14 @@ public final class World implements AutoCloseable {
   public static final String CALICO = "calico-node";
   public static final String LEASE = "hybridcni-apply";
 
+  /** Held so that its level survives (java.util.logging keeps loggers weakly): one line per request is too many. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final Map<ServerRequest, Queue<ServerResponse>> responses = new ConcurrentHashMap<>();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
