@@ -270,8 +270,13 @@ public final class World implements AutoCloseable {
    * Kubernetes Status; later ones reach the CRUD store again.
    */
   public void failKube(String method, String path, int status, String reason, int times) {
-    var body = new StatusBuilder().withCode(status).withReason(reason).withStatus("Failure")
-        .withMessage("injected " + status + " " + reason).build();
+    failKube(method, path, status, reason, "injected " + status + " " + reason, times);
+  }
+
+  /** As {@link #failKube(String, String, int, String, int)}, with the Status message the server answers. */
+  public void failKube(String method, String path, int status, String reason, String message, int times) {
+    var body = new StatusBuilder().withCode(status).withReason(reason).withStatus("Failure").withMessage(message)
+        .build();
     var expectation = switch (method) {
       case "GET" -> server.expect().get();
       case "POST" -> server.expect().post();
@@ -281,9 +286,11 @@ public final class World implements AutoCloseable {
     expectation.withPath(path).andReturn(status, body).times(times);
   }
 
-  /** Drops every expectation and every injected Aliyun fault: the world behaves again. */
+  /** Drops every injected expectation and Aliyun fault: the world behaves again. */
   public void healAll() {
     server.clearExpectations();
+    // Puts back what the mock server itself answers by expectation (its root paths and /version).
+    server.onStart();
     aliyun.faults().clear();
   }
 
