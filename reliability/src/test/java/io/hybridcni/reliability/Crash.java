@@ -14,8 +14,9 @@ import java.util.Optional;
 
 /**
  * Kills an apply at one point, as a crashed process would stop: nothing after that point runs, and nothing is
- * cleaned up. The point is either "before action {@code id} starts" (after the actions before it finished) or
- * "inside the AccessKey action, after {@code CreateAccessKey} answered and before the Secret is written".
+ * cleaned up. The point is "before action {@code id} starts" (after the actions before it finished), "inside the
+ * AccessKey action, after {@code CreateAccessKey} answered and before the Secret is written", or inside an action
+ * that writes an object and then records an Event about it, between the two.
  *
  * <p>The crash is a {@link SimulatedCrash}, an {@link Error}, so no executor's {@code catch (RuntimeException)}
  * cleans up after it. The reconciler's try-with-resources still closes the lock on the way out; a dead process
@@ -24,15 +25,24 @@ import java.util.Optional;
  */
 final class Crash {
 
-  /** Where the apply dies. */
-  record Point(String crashBefore, boolean insideAccessKey, String description) {
+  /**
+   * Where the apply dies: before an action starts, between CreateAccessKey and the Secret write, or inside an action
+   * after its object was written and before the Event about it was recorded ({@code eventReason}).
+   */
+  record Point(String crashBefore, boolean insideAccessKey, String crashAfterWriteOf, String eventReason,
+      String description) {
 
     static Point beforeAction(int position, String actionId) {
-      return new Point(actionId, false, "after " + position + " action(s), before " + actionId);
+      return new Point(actionId, false, null, null, "after " + position + " action(s), before " + actionId);
     }
 
     static Point betweenKeyAndSecret() {
-      return new Point(null, true, "inside access-key-secret: AccessKey created, Secret not yet written");
+      return new Point(null, true, null, null, "inside access-key-secret: AccessKey created, Secret not yet written");
+    }
+
+    static Point betweenWriteAndEvent(String actionId, String written, String eventReason) {
+      return new Point(null, false, actionId, eventReason, "inside " + actionId + ": " + written
+          + " written, its " + eventReason + " Event not yet");
     }
 
     @Override
@@ -73,7 +83,19 @@ final class Crash {
         if (action.id().equals(point.crashBefore())) {
           throw crash();
         }
-        return executor.execute(action, context);
+        StepResult result = executor.execute(action, context);
+        if (action.id().equals(point.crashAfterWriteOf())) {
+          // The process died between the write and the Event: the Event was never recorded.
+          var events = world.client().v1().events().inAnyNamespace().list().getItems().stream()
+              .filter(e -> point.eventReason().equals(e.getReason())).toList();
+          if (events.isEmpty()) {
+            throw new AssertionError(action.id() + " recorded no " + point.eventReason() + " Event to undo");
+          }
+          events.forEach(e -> world.client().v1().events().inNamespace(e.getMetadata().getNamespace())
+              .withName(e.getMetadata().getName()).delete());
+          throw crash();
+        }
+        return result;
       }
     };
   }

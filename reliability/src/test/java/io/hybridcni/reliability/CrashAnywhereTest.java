@@ -7,6 +7,8 @@ import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.LockUnavailableException;
 import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.apply.Reconciler;
+import io.hybridcni.kube.CniExclusionExecutor;
+import io.hybridcni.kube.KubernetesSecretStore;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.Finding;
 import io.hybridcni.plan.Plan;
@@ -23,11 +25,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Crash anywhere: a fresh BGP apply is killed after each number of actions (0 to 6 of its 7), and once inside the
- * one action that makes two writes (the AccessKey is created, the Secret not yet written). The crashed process
- * leaves its Lease behind: a run right away fails fast naming it; a run after the lease expired takes it over and
- * must converge with exactly one AccessKey referenced by the Secret, any other key reported as an orphan, calico-node's
- * original terms intact (each with the exclusion added), one policy version and the addon active.
+ * Crash anywhere: a fresh BGP apply is killed after each number of actions (0 to 6 of its 7), and once inside each
+ * action that makes two writes: the AccessKey created and the Secret not yet written, and the Secret or calico-node
+ * written and the Event about it not yet recorded. The crashed process leaves its Lease behind: a run right away
+ * fails fast naming it, having written nothing; a run after the lease expired takes it over and must converge with
+ * exactly one AccessKey referenced by the Secret, any other key reported as an orphan, calico-node's original terms
+ * intact (each with the exclusion added), one policy version and the addon active.
  */
 class CrashAnywhereTest {
 
@@ -53,6 +56,9 @@ class CrashAnywhereTest {
       points.add(Crash.Point.beforeAction(k, FRESH_BGP_ACTIONS.get(k)));
     }
     points.add(Crash.Point.betweenKeyAndSecret());
+    points.add(Crash.Point.betweenWriteAndEvent("access-key-secret", "the Secret",
+        KubernetesSecretStore.EVENT_REASON));
+    points.add(Crash.Point.betweenWriteAndEvent("cni-exclusion", "calico-node", CniExclusionExecutor.EVENT_REASON));
     return points.stream();
   }
 
@@ -116,9 +122,13 @@ class CrashAnywhereTest {
     assertThat(Invariants.noLostData(world, java.util.Map.of())).as("right after the crash %s", point).isEmpty();
 
     // Right away, the dead run's Lease still stands: the next apply fails fast and names it, having written nothing.
+    int callsBefore = world.aliyun().journal().size();
     Throwable locked = catchThrowable(() -> world.reconciler().reconcile(spec, as("impatient-run")));
     assertThat(locked).as("crash %s", point).isInstanceOf(LockUnavailableException.class)
         .hasMessageContaining("crashed-run");
+    assertThat(world.aliyun().journal().subList(callsBefore, world.aliyun().journal().size()))
+        .as("calls of the run that found the Lease held").allSatisfy(call ->
+            assertThat(call.operation()).matches("(Get|List|Describe).*"));
 
     // Once the Lease has expired (an hour later by the lock's clock), the next run takes it over.
     Reconciler next = world.reconciler(new World.Wiring()
