@@ -19,9 +19,10 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * One seeded schedule of faults for a fresh BGP apply: faults of the fake Aliyun (throttling, 503, 500, delays, and
- * answers lost after the change was committed), of the mock cluster (409 on calico-node, 5xx on the Secret,
- * calico-node and the Lease), and sometimes a Secret changed by another writer between two actions. The same seed
+ * One seeded schedule of faults for a fresh BGP apply: faults of the fake Aliyun (throttling, 503, 500, a 403 that
+ * is no use retrying, delays, and answers lost after the change was committed), of the mock cluster (409 on
+ * calico-node and on the Secret, 5xx on the Secret, calico-node and the Lease), and sometimes a Secret changed by
+ * another writer between two actions. The same seed
  * always gives the same schedule; {@link #toString()} lists it.
  */
 final class FaultSchedule {
@@ -70,10 +71,14 @@ final class FaultSchedule {
 
   private static Fault aliyunFault(Random random) {
     String op = ALIYUN_OPERATIONS.get(random.nextInt(ALIYUN_OPERATIONS.size()));
-    switch (random.nextInt(5)) {
+    switch (random.nextInt(6)) {
       case 0 -> {
         int times = 1 + random.nextInt(3);
         return new Fault(op + " throttled x" + times, w -> w.aliyun().faults().on(op).throttleTimes(times));
+      }
+      case 5 -> {
+        // Not transient: never retried, so the run stops on it (when the call is made at all).
+        return new Fault(op + " 403 NoPermission", w -> w.aliyun().faults().on(op).failWith("NoPermission", 403));
       }
       case 1 -> {
         int times = 1 + random.nextInt(3);
@@ -97,7 +102,12 @@ final class FaultSchedule {
   }
 
   private static Fault kubeFault(Random random) {
-    switch (random.nextInt(5)) {
+    switch (random.nextInt(6)) {
+      case 5 -> {
+        // Another writer's update of the Secret wins the race between hybridcni's read and its write.
+        int times = 1 + random.nextInt(4);
+        return new Fault("PUT Secret 409 x" + times, w -> w.failKube("PUT", SECRET_PATH, 409, "Conflict", times));
+      }
       case 0 -> {
         int times = 1 + random.nextInt(6);
         return new Fault("PUT calico-node 409 x" + times,
