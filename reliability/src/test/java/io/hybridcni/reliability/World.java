@@ -108,7 +108,7 @@ public final class World implements AutoCloseable {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
         new KubernetesMixedDispatcher(responses), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    // fabric8 retries 5xx and lost connections itself, with a backoff from 100 ms: keep its retries, drop the wait.
+    // fabric8 retries 5xx and lost connections itself (10 times, backing off from 100 ms): keep 3, without the wait.
     try (KubernetesClient base = server.createClient()) {
       client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(base.getConfiguration())
           .withRequestRetryBackoffInterval(1).withRequestRetryBackoffLimit(3).build()).build();
