@@ -60,7 +60,7 @@ final class AccessKeySecretExecutor implements ActionExecutor {
     } catch (RuntimeException writeFailure) {
       String id = credential.accessKeyId();
       try {
-        ram.deleteAccessKey(d.userName(), id);
+        deleteKey(d.userName(), id);
       } catch (RuntimeException deleteFailure) {
         writeFailure.addSuppressed(deleteFailure);
         throw new HybridCniException("Writing Secret " + secretName + " failed for good (" + writeFailure.getMessage()
@@ -90,11 +90,26 @@ final class AccessKeySecretExecutor implements ActionExecutor {
           appeared.removeAll(before);
           for (String id : appeared) {
             LOG.warn("CreateAccessKey for {} lost its answer; deleting the unusable new key {}", user, id);
-            ram.deleteAccessKey(user, id);
+            deleteKey(user, id);
           }
         }
         retrier.sleep(retrier.policy().delayAfter(attempt, 0.5));
       }
+    }
+  }
+
+  /**
+   * Deletes a key. A key that is already gone counts as deleted: DeleteAccessKey is retried after a lost answer,
+   * and the retry of a delete that went through answers {@code EntityNotExist}.
+   */
+  private void deleteKey(String user, String id) {
+    try {
+      ram.deleteAccessKey(user, id);
+    } catch (AliyunCallException e) {
+      if (e.code() == null || !e.code().startsWith("EntityNotExist")) {
+        throw e;
+      }
+      LOG.debug("AccessKey {} of {} is already gone ({})", id, user, e.code());
     }
   }
 

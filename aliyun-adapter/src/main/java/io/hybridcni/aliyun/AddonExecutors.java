@@ -51,12 +51,34 @@ final class AddonExecutors {
           return StepResult.alreadySatisfied(d.name() + " is already installed (" + existing.get().version() + ", "
               + existing.get().state() + ")");
         }
-        String task = ack.installAddon(d.clusterId(), d.name(), d.toVersion(), d.config());
+        String task;
+        try {
+          task = ack.installAddon(d.clusterId(), d.name(), d.toVersion(), d.config());
+        } catch (AliyunCallException e) {
+          return startedAnyway(d, e, a -> true).orElseThrow(() -> e);
+        }
         return StepResult.applied("installing " + d.name() + " (" + version + ")"
             + (task == null ? "" : ", task " + task));
       }
-      ack.upgradeAddon(d.clusterId(), d.name(), d.fromVersion(), d.toVersion(), d.config());
+      try {
+        ack.upgradeAddon(d.clusterId(), d.name(), d.fromVersion(), d.toVersion(), d.config());
+      } catch (AliyunCallException e) {
+        return startedAnyway(d, e, a -> !a.active() || d.toVersion().equals(a.version())).orElseThrow(() -> e);
+      }
       return StepResult.applied("upgrading " + d.name() + " from " + d.fromVersion() + " to " + d.toVersion());
+    }
+
+    /**
+     * After a refused install or upgrade, whether the change happened anyway: the call is retried after a lost
+     * answer, and the retry of a change that went through is refused (the addon is there, or busy upgrading). The
+     * wait that follows checks the state and version the plan asked for.
+     */
+    private Optional<StepResult> startedAnyway(ActionDetail.Addon d, AliyunCallException refusal,
+        java.util.function.Predicate<AddonInstance> started) {
+      return ack.getAddonInstance(d.clusterId(), d.name()).filter(started).map(a -> StepResult.applied(d.name()
+          + " is " + a.state() + " (" + a.version() + "): the change went through, although its last request "
+          + "was refused (" + (refusal.code() == null ? "no answer" : refusal.code())
+          + "), as a repeated request is after a lost answer"));
     }
   }
 

@@ -73,6 +73,68 @@ class CloudFaultsTest {
   }
 
   @Test
+  void aKeyDeletionWhoseAnswerIsLostCountsAsDone() {
+    try (CloudTestBed bed = CloudTestBed.hostNetwork()) {
+      // The lost CreateAccessKey's key is deleted; that delete's answer is lost too, and its retry finds no key.
+      bed.fake.faults().on("CreateAccessKey").dropAfterCommit(1);
+      bed.fake.faults().on("DeleteAccessKey").dropAfterCommit(1);
+
+      ReconcileResult result = bed.reconciler().reconcile(CloudTestBed.spec(), ApplyOptions.defaults());
+
+      assertThat(result.converged()).as(result.why()).isTrue();
+      assertThat(bed.fake.accessKeys(Specs.RAM_USER)).extracting(RamAccessKey::id)
+          .containsExactly(bed.written().accessKeyId());
+      assertThat(bed.fake.journal().count("DeleteAccessKey")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aSecretWriteThatFailsForGoodIsReportedAsCleanedUpWhenTheDeletionsAnswerIsLost() {
+    try (CloudTestBed bed = CloudTestBed.hostNetwork()) {
+      bed.failSecretWrites(CloudTestBed.permanentSecretFailure());
+      bed.fake.faults().on("DeleteAccessKey").dropAfterCommit(1);
+
+      ApplyResult result = bed.reconciler().apply(CloudTestBed.spec(), bed.reconciler().plan(CloudTestBed.spec()),
+          ApplyOptions.defaults());
+
+      assertThat(result.outcome("access-key-secret").message()).contains("was deleted again")
+          .doesNotContain("by hand");
+      assertThat(bed.fake.accessKeys(Specs.RAM_USER)).isEmpty();
+    }
+  }
+
+  @Test
+  void anInstallWhoseAnswerIsLostIsTheInstallNotAFailure() {
+    try (CloudTestBed bed = CloudTestBed.hostNetwork()) {
+      // The install is carried out, its answer lost; the retry is refused because the addon is there now.
+      bed.fake.faults().on("InstallClusterAddons").dropAfterCommit(1);
+
+      ReconcileResult result = bed.reconciler().reconcile(CloudTestBed.spec(), ApplyOptions.defaults());
+
+      assertThat(result.converged()).as(result.why()).isTrue();
+      assertThat(result.apply().outcome("addon-install").status()).isEqualTo(OutcomeStatus.APPLIED);
+      assertThat(bed.fake.journal().count("InstallClusterAddons")).isEqualTo(2);
+      assertThat(bed.fake.addons(Specs.CLUSTER_ID)).hasSize(1);
+    }
+  }
+
+  @Test
+  void anUpgradeWhoseAnswerIsLostIsTheUpgradeNotAFailure() {
+    try (CloudTestBed bed = CloudTestBed.hostNetwork()) {
+      bed.fake.seedAddon(Specs.CLUSTER_ID, Specs.ADDON, "v1.9.0", "active");
+      // The upgrade starts, its answer is lost; the retry is refused because the addon is upgrading now.
+      bed.fake.faults().on("UpgradeClusterAddons").dropAfterCommit(1);
+
+      ReconcileResult result = bed.reconciler().reconcile(
+          Specs.hostNetwork().toBuilder().addonVersion("v1.10.0").build(), ApplyOptions.defaults());
+
+      assertThat(result.converged()).as(result.why()).isTrue();
+      assertThat(result.apply().outcome("addon-upgrade").status()).isEqualTo(OutcomeStatus.APPLIED);
+      assertThat(bed.fake.addon(Specs.CLUSTER_ID, Specs.ADDON).orElseThrow().version()).isEqualTo("v1.10.0");
+    }
+  }
+
+  @Test
   void aVersionAddedBySomeoneElseSincePlanningIsMadeRoomForAtApply() {
     try (CloudTestBed bed = CloudTestBed.hostNetwork()) {
       String drifted = io.hybridcni.fixtures.SampleClusters.driftedDocument();

@@ -55,6 +55,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.type.LogicalType;
 import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 import tools.jackson.dataformat.yaml.util.StringQuotingChecker;
 
@@ -358,7 +359,7 @@ public final class Snapshots {
             problems.add(new Problem(source, Failures.render(List.of(name)),
                 "no such field; allowed here: " + VERSION_FIELD + ", " + OBSERVED_FIELD));
           }
-          p.skipChildren();
+          skipRefusingAliases(p, source);
         }
         if (p.nextToken() != null) {
           problems.add(new Problem(source, "", "a single " + label + " document, found more after its end"
@@ -376,6 +377,29 @@ public final class Snapshots {
       }
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);
+      }
+    }
+
+    /**
+     * Skips the value just read, refusing YAML aliases ({@code *name}) in it: Jackson reads an alias as its anchor's
+     * name, not as the anchored value, so a snapshot using one would silently hold something else. Nothing is
+     * expanded, so an alias bomb costs nothing.
+     */
+    private static void skipRefusingAliases(JsonParser p, String source) {
+      int depth = 0;
+      for (JsonToken token = p.currentToken(); token != null; token = p.nextToken()) {
+        if (token.isStructStart()) {
+          depth++;
+        } else if (token.isStructEnd()) {
+          depth--;
+        } else if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+          throw new InvalidInputException(source, Failures.pathOf(p.streamReadContext()),
+              "a value written out, found the YAML alias *" + p.getText() + Failures.at(p.currentTokenLocation())
+                  + " (aliases are not expanded)");
+        }
+        if (depth == 0) {
+          return;
+        }
       }
     }
 

@@ -21,6 +21,7 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
  * Reads a {@link HybridNetworkSpec} from YAML, strictly: unknown fields, wrong types, duplicate keys and invalid
@@ -111,6 +112,7 @@ public final class SpecFiles {
   public static HybridNetworkSpec parse(String source, String yaml) {
     JsonNode root;
     try {
+      refuseAliases(source, yaml);
       root = YAML.readTree(yaml);
     } catch (JacksonException e) {
       throw new InvalidInputException(source, fieldOf(e), yamlProblem(e));
@@ -121,9 +123,31 @@ public final class SpecFiles {
     return new Reader(source).read(root);
   }
 
+  /**
+   * Refuses YAML aliases ({@code *name}): Jackson reads an alias as its anchor's name, not as the anchored value,
+   * so a spec using one would silently say something else. Nothing is expanded, so an alias bomb costs nothing.
+   */
+  private static void refuseAliases(String source, String yaml) {
+    try (JsonParser p = YAML.createParser(yaml)) {
+      while (p.nextToken() != null) {
+        if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+          var at = p.currentTokenLocation();
+          throw new InvalidInputException(source, fieldOf(p), "a value written out, found the YAML alias *"
+              + p.getText() + " at line " + at.getLineNr() + ", column " + at.getColumnNr()
+              + " (aliases are not expanded)");
+        }
+      }
+    }
+  }
+
   /** The field the parser was in when it failed, e.g. {@code cluster.id} for a duplicate key; "" if unknown. */
   private static String fieldOf(JacksonException e) {
-    if (!(e.processor() instanceof JsonParser parser) || parser.streamReadContext() == null) {
+    return e.processor() instanceof JsonParser parser ? fieldOf(parser) : "";
+  }
+
+  /** The field the parser is at, e.g. {@code addon.config.items[2]}; "" if unknown. */
+  private static String fieldOf(JsonParser parser) {
+    if (parser.streamReadContext() == null) {
       return "";
     }
     StringBuilder field = new StringBuilder();

@@ -257,6 +257,23 @@ class SnapshotReadingTest {
   }
 
   @Test
+  void aYamlAliasIsRefusedNamingTheFieldInsteadOfReadAsItsAnchorsName() {
+    // Jackson reads an alias as the anchor's name, so node-2 would silently get the label value "os".
+    Problem p = yamlProblem(yaml("""
+        nodes:
+        - name: idc-node-1
+          labels:
+            kubernetes.io/os: &os linux
+        - name: idc-node-2
+          labels:
+            kubernetes.io/os: *os
+        """));
+
+    assertThat(p.field()).isEqualTo("observed.nodes[1].labels[\"kubernetes.io/os\"]");
+    assertThat(p.expected()).startsWith("a value written out, found the YAML alias *os");
+  }
+
+  @Test
   void duplicateYamlKeyFails() {
     Problem p = yamlProblem(yaml("""
         nodes:

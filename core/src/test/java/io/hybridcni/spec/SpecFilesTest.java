@@ -189,6 +189,47 @@ class SpecFilesTest {
   }
 
   @Test
+  void aYamlAliasIsRefusedNamingTheFieldInsteadOfReadAsItsAnchorsName() {
+    // Jackson reads an alias as the anchor's name ("d"), so the config would silently become something else.
+    String yaml = "cluster: {id: " + CLUSTER_ID + ", region: cn-hangzhou}\n"
+        + "addon:\n  config:\n    defaults: &d {IPVlan: \"false\"}\n    copy: *d\n";
+
+    InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+        () -> SpecFiles.parse("alias.yaml", yaml));
+
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("addon.config.copy");
+      assertThat(p.expected()).startsWith("a value written out, found the YAML alias *d");
+    });
+  }
+
+  @Test
+  void anAliasBombIsRefusedWithoutExpandingIt() {
+    StringBuilder yaml = new StringBuilder("cluster: {id: " + CLUSTER_ID + ", region: cn-hangzhou}\n"
+        + "addon:\n  config:\n    l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (int level = 1; level < 10; level++) {
+      String previous = "*l" + (level - 1);
+      yaml.append("    l").append(level).append(": &l").append(level).append(" [")
+          .append(String.join(", ", java.util.Collections.nCopies(9, previous))).append("]\n");
+    }
+
+    InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+        () -> SpecFiles.parse("bomb.yaml", yaml.toString()));
+
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("addon.config.l1[0]");
+      assertThat(p.expected()).contains("alias *l0");
+    });
+  }
+
+  @Test
+  void anAnchorWithoutAnAliasIsHarmless() {
+    String yaml = "cluster: {id: " + CLUSTER_ID + ", region: &r cn-hangzhou}\n";
+
+    assertThat(SpecFiles.parse("anchor.yaml", yaml).regionId()).isEqualTo("cn-hangzhou");
+  }
+
+  @Test
   void bytesThatAreNotUtf8AreRejected() {
     byte[] latin1 = "cluster:\n  id: c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b\n  region: m\u00fcnchen\n"
         .getBytes(StandardCharsets.ISO_8859_1);
