@@ -4,14 +4,11 @@ import io.hybridcni.apply.Sleeper;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
-import io.hybridcni.error.HybridCniException;
 import io.hybridcni.observe.AddonInstance;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionDetail;
 import io.hybridcni.plan.ActionKind;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -88,16 +85,10 @@ final class AddonExecutors {
    * last state, or at once when the addon reports a failed state.
    */
   static final class WaitForAddon implements ActionExecutor {
-    private final AckApi ack;
-    private final AddonWaitOptions options;
-    private final Clock clock;
-    private final Sleeper sleeper;
+    private final AddonPoller poller;
 
     WaitForAddon(AckApi ack, AddonWaitOptions options, Clock clock, Sleeper sleeper) {
-      this.ack = ack;
-      this.options = options;
-      this.clock = clock;
-      this.sleeper = sleeper;
+      this.poller = new AddonPoller(ack, options, clock, sleeper);
     }
 
     @Override
@@ -112,45 +103,14 @@ final class AddonExecutors {
         return StepResult.dryRun("client", "would wait until " + d.name() + " is active",
             List.of("CS GET /clusters/" + d.clusterId() + "/addon_instances/" + d.name() + " (polled)"));
       }
-      Instant start = clock.instant();
-      Duration interval = options.firstInterval();
-      String last = "not installed";
-      int polls = 0;
-      while (true) {
-        Optional<AddonInstance> instance = ack.getAddonInstance(d.clusterId(), d.name());
-        polls++;
-        Duration elapsed = Duration.between(start, clock.instant());
-        if (instance.isPresent()) {
-          AddonInstance a = instance.get();
-          last = a.state() + (a.version() == null ? "" : " (" + a.version() + ")");
-          boolean versionOk = d.version() == null || d.version().equals(a.version());
-          if (a.active() && versionOk) {
-            return StepResult.applied(d.name() + " is active"
-                + (a.version() == null || a.version().isBlank() ? "" : " at " + a.version())
-                + " after " + polls + " poll(s), " + elapsed.toSeconds() + " s");
-          }
-          if (a.state() != null && (a.state().contains("fail") || a.state().contains("error"))) {
-            throw new HybridCniException("Addon " + d.name() + " on cluster " + d.clusterId() + " reports state "
-                + a.state() + "; see the ACK console for the task's error");
-          }
-          context.listener().waitingForAddon(action, a.state(), elapsed);
-        } else {
-          context.listener().waitingForAddon(action, "not installed", elapsed);
-        }
-        if (elapsed.compareTo(options.timeout()) >= 0) {
-          throw new HybridCniException("Addon " + d.name() + " on cluster " + d.clusterId() + " did not become "
-              + "active" + (d.version() == null ? "" : " at " + d.version()) + " within " + options.timeout()
-              .toSeconds() + " s; last state: " + last);
-        }
-        try {
-          sleeper.sleep(interval);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new HybridCniException("interrupted while waiting for addon " + d.name(), e);
-        }
-        long next = Math.min(options.maxInterval().toMillis(), interval.toMillis() * 3 / 2 + 1);
-        interval = Duration.ofMillis(next);
-      }
+      AddonPoller.Goal active = new AddonPoller.Goal(poll -> poll.instance()
+          .filter(a -> a.active() && (d.version() == null || d.version().equals(a.version())))
+          .map(a -> StepResult.applied(d.name() + " is active"
+              + (a.version() == null || a.version().isBlank() ? "" : " at " + a.version())
+              + " after " + poll.polls() + " poll(s), " + poll.elapsed().toSeconds() + " s")),
+          "", "did not become active" + (d.version() == null ? "" : " at " + d.version()),
+          a -> a.state() + (a.version() == null ? "" : " (" + a.version() + ")"));
+      return poller.await(action, context, d.clusterId(), d.name(), active);
     }
   }
 }

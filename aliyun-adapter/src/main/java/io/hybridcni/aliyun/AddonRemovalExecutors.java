@@ -4,14 +4,11 @@ import io.hybridcni.apply.Sleeper;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
-import io.hybridcni.error.HybridCniException;
 import io.hybridcni.observe.AddonInstance;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionDetail;
 import io.hybridcni.plan.ActionKind;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -75,16 +72,10 @@ final class AddonRemovalExecutors {
    * reports a failed state.
    */
   static final class WaitForAddonRemoval implements ActionExecutor {
-    private final AckApi ack;
-    private final AddonWaitOptions options;
-    private final Clock clock;
-    private final Sleeper sleeper;
+    private final AddonPoller poller;
 
     WaitForAddonRemoval(AckApi ack, AddonWaitOptions options, Clock clock, Sleeper sleeper) {
-      this.ack = ack;
-      this.options = options;
-      this.clock = clock;
-      this.sleeper = sleeper;
+      this.poller = new AddonPoller(ack, options, clock, sleeper);
     }
 
     @Override
@@ -99,35 +90,11 @@ final class AddonRemovalExecutors {
         return StepResult.dryRun("client", "would wait until " + d.name() + " is gone",
             List.of("CS GET /clusters/" + d.clusterId() + "/addon_instances/" + d.name() + " (polled)"));
       }
-      Instant start = clock.instant();
-      Duration interval = options.firstInterval();
-      int polls = 0;
-      while (true) {
-        Optional<AddonInstance> instance = ack.getAddonInstance(d.clusterId(), d.name());
-        polls++;
-        Duration elapsed = Duration.between(start, clock.instant());
-        if (instance.isEmpty()) {
-          return StepResult.applied(d.name() + " is gone after " + polls + " poll(s), " + elapsed.toSeconds()
-              + " s");
-        }
-        String state = instance.get().state();
-        if (state != null && (state.contains("fail") || state.contains("error"))) {
-          throw new HybridCniException("Addon " + d.name() + " on cluster " + d.clusterId() + " reports state "
-              + state + " while being uninstalled; see the ACK console for the task's error");
-        }
-        context.listener().waitingForAddon(action, state, elapsed);
-        if (elapsed.compareTo(options.timeout()) >= 0) {
-          throw new HybridCniException("Addon " + d.name() + " on cluster " + d.clusterId() + " was not gone "
-              + "within " + options.timeout().toSeconds() + " s; last state: " + state);
-        }
-        try {
-          sleeper.sleep(interval);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new HybridCniException("interrupted while waiting for addon " + d.name() + " to go", e);
-        }
-        interval = Duration.ofMillis(Math.min(options.maxInterval().toMillis(), interval.toMillis() * 3 / 2 + 1));
-      }
+      AddonPoller.Goal gone = new AddonPoller.Goal(poll -> poll.instance().isPresent() ? Optional.empty()
+          : Optional.of(StepResult.applied(d.name() + " is gone after " + poll.polls() + " poll(s), "
+              + poll.elapsed().toSeconds() + " s")),
+          " while being uninstalled", "was not gone", AddonInstance::state);
+      return poller.await(action, context, d.clusterId(), d.name(), gone);
     }
   }
 }
