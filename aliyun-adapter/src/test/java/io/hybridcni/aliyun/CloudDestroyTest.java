@@ -92,7 +92,7 @@ class CloudDestroyTest {
       bed.fake.clearJournal();
 
       Plan plan = bed.reconciler().planDestroy(CloudTestBed.spec());
-      ApplyResult refused = bed.reconciler().apply(CloudTestBed.spec(), plan, ApplyOptions.defaults());
+      ApplyResult refused = bed.reconciler().destroy(CloudTestBed.spec(), plan, ApplyOptions.defaults());
 
       assertThat(plan.blockers()).extracting(f -> f.code()).containsExactly("NOT_MANAGED_BY_HYBRIDCNI");
       assertThat(refused.refused()).contains("NOT_MANAGED_BY_HYBRIDCNI");
@@ -127,7 +127,7 @@ class CloudDestroyTest {
       bed.fake.seedUser("ack-one-user-c0therclus");
       bed.fake.seedAttachment("ack-one-user-c0therclus", Specs.RAM_POLICY);
 
-      ApplyResult result = bed.reconciler().apply(CloudTestBed.spec(), destroy,
+      ApplyResult result = bed.reconciler().destroy(CloudTestBed.spec(), destroy,
           ApplyOptions.defaults().withContinueOnError(true));
 
       assertThat(result.outcome("ram-policy-deletion").status()).isEqualTo(OutcomeStatus.STALE);
@@ -162,7 +162,7 @@ class CloudDestroyTest {
       AddonWaitOptions wait = new AddonWaitOptions(Duration.ofSeconds(2), Duration.ofSeconds(10),
           Duration.ofSeconds(60));
 
-      ApplyResult result = bed.reconciler(wait).apply(CloudTestBed.spec(),
+      ApplyResult result = bed.reconciler(wait).destroy(CloudTestBed.spec(),
           bed.reconciler(wait).planDestroy(CloudTestBed.spec()), ApplyOptions.defaults());
 
       assertThat(result.outcome("addon-uninstall").status()).isEqualTo(OutcomeStatus.APPLIED);

@@ -6,6 +6,8 @@ import io.hybridcni.apply.ApplyResult;
 import io.hybridcni.apply.OutcomeStatus;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.plan.Plan;
+import io.hybridcni.plan.PlanKind;
+import io.hybridcni.planner.PlanCheck;
 import io.hybridcni.render.PlanJson;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.spec.SpecFiles;
@@ -25,7 +27,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code hybridcni apply}: apply exactly the plan, then prove convergence. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
     description = {"Plan (or read a saved plan), ask, apply exactly that plan, then plan again to prove that "
-        + "nothing is left to do.", "A saved plan is refused when any fact it relied on has changed."})
+        + "nothing is left to do.", "A saved plan is refused when any fact it relied on has changed, when it is a destroy plan, or when it is "
+        + "for another cluster or was made from another spec."})
 class ApplyCommand implements Callable<Integer> {
 
   @ParentCommand
@@ -63,6 +66,11 @@ class ApplyCommand implements Callable<Integer> {
     return false;
   }
 
+  /** The kind of plan this command runs, and the only kind of saved plan it accepts. */
+  private PlanKind purpose() {
+    return destroying() ? PlanKind.DESTROY : PlanKind.APPLY;
+  }
+
   @Override
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
@@ -71,10 +79,8 @@ class ApplyCommand implements Callable<Integer> {
       Plan plan;
       if (savedPlan != null) {
         plan = PlanJson.read(savedPlan.toString(), Files.readString(savedPlan, StandardCharsets.UTF_8));
-        if (!plan.clusterId().equals(spec.clusterId())) {
-          throw new HybridCniException(savedPlan + " is a plan for cluster " + plan.clusterId() + ", but "
-              + specFile + " is for cluster " + spec.clusterId());
-        }
+        // Before anything is observed, locked or written: the right kind, cluster and spec, and a whole plan.
+        PlanCheck.require(savedPlan.toString(), plan, purpose(), spec);
       } else {
         term.progress("Observing " + env.describe() + " ...");
         plan = destroying() ? env.reconciler().planDestroy(spec) : env.reconciler().plan(spec);
@@ -93,7 +99,8 @@ class ApplyCommand implements Callable<Integer> {
       ApplyOptions options = ApplyOptions.defaults().withDryRun(dryRun).withContinueOnError(continueOnError)
           .withWaitForLock(waitForLock).withHolder(holder())
           .withListener(new ConsoleProgress(term, plan.actions().size()));
-      ApplyResult result = env.reconciler().apply(spec, plan, options);
+      ApplyResult result = destroying() ? env.reconciler().destroy(spec, plan, options)
+          : env.reconciler().apply(spec, plan, options);
       if (result.refused() != null) {
         result.withStatus(OutcomeStatus.STALE).forEach(o -> o.changedFacts()
             .forEach(f -> term.info("  changed: " + f)));

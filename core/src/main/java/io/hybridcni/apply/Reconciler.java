@@ -1,6 +1,7 @@
 package io.hybridcni.apply;
 
 import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.error.StaleActionException;
 import io.hybridcni.observe.CloudFacts;
 import io.hybridcni.observe.KubernetesFacts;
@@ -8,7 +9,9 @@ import io.hybridcni.observe.ObservedState;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.Finding;
 import io.hybridcni.plan.Plan;
+import io.hybridcni.plan.PlanKind;
 import io.hybridcni.planner.Facts;
+import io.hybridcni.planner.PlanCheck;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.port.CloudObserver;
 import io.hybridcni.port.ClusterObserver;
@@ -95,7 +98,7 @@ public final class Reconciler {
 
   /** Plans and applies, then observes again and verifies that the new plan is empty. */
   public ReconcileResult reconcile(HybridNetworkSpec spec, ApplyOptions options) {
-    return run(spec, options, this::plan);
+    return run(spec, options, PlanKind.APPLY, this::plan);
   }
 
   /**
@@ -103,17 +106,17 @@ public final class Reconciler {
    * destroy plan is empty: nothing of hybridcni's is left.
    */
   public ReconcileResult destroy(HybridNetworkSpec spec, ApplyOptions options) {
-    return run(spec, options, this::planDestroy);
+    return run(spec, options, PlanKind.DESTROY, this::planDestroy);
   }
 
-  private ReconcileResult run(HybridNetworkSpec spec, ApplyOptions options,
+  private ReconcileResult run(HybridNetworkSpec spec, ApplyOptions options, PlanKind kind,
       Function<HybridNetworkSpec, Plan> planning) {
     Plan plan = planning.apply(spec);
     if (plan.isEmpty()) {
       return new ReconcileResult(plan, new ApplyResult(List.of(), options.dryRun(), null), plan, true,
           "nothing to do");
     }
-    ApplyResult applied = apply(spec, plan, options);
+    ApplyResult applied = execute(spec, plan, kind, options);
     if (options.dryRun()) {
       return new ReconcileResult(plan, applied, null, false, "dry run: nothing was changed");
     }
@@ -133,10 +136,32 @@ public final class Reconciler {
   }
 
   /**
-   * Applies exactly this plan (made now, or saved earlier). A plan with blockers is refused; so is a plan whose
-   * facts changed since it was made, listing them, unless {@code continueOnError} lets the unaffected actions run.
+   * Applies exactly this {@link PlanKind#APPLY} plan (made now, or saved earlier) for {@code spec}. Refused, before
+   * the apply lock is taken and with nothing written: a plan {@link PlanCheck} finds unfit (a destroy plan, a plan
+   * for another cluster or made from another spec, naming the fields that differ, or a malformed one: duplicate ids,
+   * unknown dependencies, an action without the fingerprint of the facts it relies on, ...); a plan with blockers;
+   * and a plan whose facts changed since it was made, listing them, unless {@code continueOnError} lets the
+   * unaffected actions run.
    */
   public ApplyResult apply(HybridNetworkSpec spec, Plan plan, ApplyOptions options) {
+    return execute(spec, plan, PlanKind.APPLY, options);
+  }
+
+  /**
+   * Applies exactly this {@link PlanKind#DESTROY} plan (from {@link #planDestroy}, now or saved earlier) for
+   * {@code spec}, refused as {@link #apply} refuses a plan, an apply plan included.
+   */
+  public ApplyResult destroy(HybridNetworkSpec spec, Plan plan, ApplyOptions options) {
+    return execute(spec, plan, PlanKind.DESTROY, options);
+  }
+
+  private ApplyResult execute(HybridNetworkSpec spec, Plan plan, PlanKind purpose, ApplyOptions options) {
+    List<InvalidInputException.Problem> problems = PlanCheck.problems("the plan", plan, purpose, spec);
+    if (!problems.isEmpty()) {
+      return refuse(plan, options, "the plan cannot run as "
+          + (purpose == PlanKind.APPLY ? "an " : "a ") + purpose + " plan for this spec: " + problems.stream()
+          .map(p -> p.field() + ": " + p.expected()).collect(Collectors.joining("; ")));
+    }
     if (plan.hasBlockers()) {
       return refuse(plan, options, "the plan has blockers: "
           + plan.blockers().stream().map(Finding::code).collect(Collectors.joining(", ")));
@@ -259,7 +284,8 @@ public final class Reconciler {
   static List<String> changedFacts(Action action, ObservedState now) {
     List<String> changed = new ArrayList<>();
     if (action.fingerprint() == null) {
-      return changed;
+      // PlanCheck refuses such a plan before it gets here: no fingerprint never means "nothing to re-check".
+      throw new IllegalStateException("action " + action.id() + " carries no fingerprint");
     }
     for (Map.Entry<String, String> fact : action.fingerprint().facts().entrySet()) {
       String current = Facts.read(fact.getKey(), now);

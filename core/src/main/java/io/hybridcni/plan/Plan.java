@@ -1,31 +1,35 @@
 package io.hybridcni.plan;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hybridcni.observe.Frozen;
+import io.hybridcni.spec.SpecDigest;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The outcome of planning: the scenario, findings (blockers first) and the ordered actions, whose
+ * The outcome of planning: what it is for ({@code kind}), the cluster and the spec it was made for (the spec as a
+ * {@link SpecDigest}), the scenario, findings (blockers first) and the ordered actions, whose
  * {@link Action#dependsOn()} edges say what must succeed first. The list order is one valid order of those
  * edges. A plan with blockers must not be applied; a plan without actions means the system has converged.
- * {@code destroy} marks a plan that undoes what hybridcni manages ({@code Planner.planDestroy}); a destroy plan
- * without actions means nothing hybridcni manages is left. The JSON form carries {@code destroy} only when true.
+ * A {@link PlanKind#DESTROY} plan undoes what hybridcni manages ({@code Planner.planDestroy}); one without actions
+ * means nothing hybridcni manages is left. A saved plan is executed only for its kind, cluster and spec.
  */
-public record Plan(String clusterId, ScenarioReport scenario, List<Finding> findings, List<Action> actions,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean destroy) {
+public record Plan(PlanKind kind, String clusterId, SpecDigest specDigest, ScenarioReport scenario,
+    List<Finding> findings, List<Action> actions) {
 
   public Plan {
+    Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(clusterId, "clusterId");
+    Objects.requireNonNull(specDigest, "specDigest");
     Objects.requireNonNull(scenario, "scenario");
     findings = Frozen.list(findings);
     actions = Frozen.list(actions);
   }
 
-  /** A plan that takes the system to its spec (not a destroy plan). */
-  public Plan(String clusterId, ScenarioReport scenario, List<Finding> findings, List<Action> actions) {
-    this(clusterId, scenario, findings, actions, false);
+  /** Whether this is a {@link PlanKind#DESTROY} plan. */
+  @JsonIgnore
+  public boolean destroy() {
+    return kind == PlanKind.DESTROY;
   }
 
   @JsonIgnore

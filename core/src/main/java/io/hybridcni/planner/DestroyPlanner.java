@@ -20,11 +20,13 @@ import io.hybridcni.plan.ChangeType;
 import io.hybridcni.plan.FieldChange;
 import io.hybridcni.plan.Finding;
 import io.hybridcni.plan.Plan;
+import io.hybridcni.plan.PlanKind;
 import io.hybridcni.plan.ScenarioReport;
 import io.hybridcni.planner.Planner.Draft;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.spec.NetworkMode;
 import io.hybridcni.spec.NodeLabel;
+import io.hybridcni.spec.SpecDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -68,7 +70,8 @@ final class DestroyPlanner {
     planRam(addonGone, secret);
     List<Finding> sorted = new ArrayList<>(findings);
     sorted.sort(Comparator.comparing(Finding::severity));
-    return new Plan(spec.clusterId(), report, sorted, Planner.finish(drafts, s), true);
+    return new Plan(PlanKind.DESTROY, spec.clusterId(), SpecDigest.of(spec), report, sorted,
+        Planner.finish(drafts, s));
   }
 
   /** The scenario as {@link Planner#plan} would report it; destroy does not depend on it. */

@@ -77,6 +77,39 @@ public final class Facts {
     return "addon/" + name;
   }
 
+  /**
+   * What is wrong with {@code key} as a fact key, or {@code null} when it is one {@link #read} knows: one of the
+   * families {@code ram.user/}, {@code ram.policy/}, {@code ram.user_comments/}, {@code ram.policy_attachment_count/},
+   * {@code ram.attachments/}, {@code ram.access_keys/}, {@code secret/<namespace>/<name>},
+   * {@code workload/<kind>/<namespace>/<name>}, {@code nodes.labelled/<key>=<value>}, {@code nodes.running/calico},
+   * {@code cluster/} and {@code addon/}, each with its argument.
+   */
+  public static String problemWith(String key) {
+    int slash = key.indexOf('/');
+    String family = slash < 0 ? key : key.substring(0, slash);
+    String arg = slash < 0 ? "" : key.substring(slash + 1);
+    boolean ok = switch (family) {
+      case "ram.user", "ram.policy", "ram.user_comments", "ram.policy_attachment_count", "ram.attachments",
+          "ram.access_keys", "cluster", "addon" -> !arg.isEmpty();
+      case "secret" -> {
+        String[] parts = arg.split("/", -1);
+        yield parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty();
+      }
+      case "workload" -> {
+        String[] parts = arg.split("/", -1);
+        yield parts.length == 3 && java.util.Arrays.stream(WorkloadRef.Kind.values())
+            .anyMatch(k -> k.name().equals(parts[0])) && !parts[2].isEmpty();
+      }
+      case "nodes.labelled" -> arg.indexOf('=') > 0;
+      case "nodes.running" -> arg.equals("calico");
+      default -> false;
+    };
+    return ok ? null : "a fact key hybridcni knows (ram.user/<name>, ram.policy/<name>, ram.user_comments/<name>, "
+        + "ram.policy_attachment_count/<name>, ram.attachments/<user>, ram.access_keys/<user>, "
+        + "secret/<namespace>/<name>, workload/<DAEMON_SET|TIGERA_INSTALLATION>/<namespace>/<name>, "
+        + "nodes.labelled/<key>=<value>, nodes.running/calico, cluster/<id>, addon/<name>), found \"" + key + "\"";
+  }
+
   /** The current values of these fact keys in {@code state}. */
   public static SortedMap<String, String> read(Iterable<String> keys, ObservedState state) {
     SortedMap<String, String> result = new TreeMap<>();

@@ -22,11 +22,13 @@ import io.hybridcni.plan.FieldChange;
 import io.hybridcni.plan.Finding;
 import io.hybridcni.plan.Fingerprint;
 import io.hybridcni.plan.Plan;
+import io.hybridcni.plan.PlanKind;
 import io.hybridcni.plan.ScenarioReport;
 import io.hybridcni.plan.Severity;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.spec.NetworkMode;
 import io.hybridcni.spec.NodeLabel;
+import io.hybridcni.spec.SpecDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -112,7 +114,7 @@ public final class Planner {
         case HOST_NETWORK -> planTerwayScenario(detection, false);
         case UNKNOWN -> { }
       }
-      return new Plan(spec.clusterId(), report, sortFindings(), finishActions());
+      return new Plan(PlanKind.APPLY, spec.clusterId(), SpecDigest.of(spec), report, sortFindings(), finishActions());
     }
 
     // ---- overlay --------------------------------------------------------------------------------------------

@@ -13,14 +13,22 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The machine-readable plan: a stable JSON document with a {@code format_version}, snake_case names, the
- * findings, the actions with their changes, typed details and fingerprints, a summary and the outcome. It can be
- * read back ({@link #read}) to apply a saved plan.
+ * The machine-readable plan: a stable JSON document with a {@code format_version}, snake_case names, what the plan
+ * is for ({@code kind} {@code APPLY} or {@code DESTROY}, the {@code cluster_id} and the {@code spec_digest} of the
+ * spec it was made from), the findings, the actions with their changes, typed details and fingerprints, a summary
+ * and the outcome. It can be read back ({@link #read}) to apply a saved plan; {@code PlanCheck} then decides
+ * whether it may run.
  */
 public final class PlanJson {
 
-  /** The version of the JSON layout; readers refuse newer ones. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The version of the JSON layout; readers refuse newer ones, and older ones, which do not say what they are for.
+   * 2 added {@code kind} (replacing {@code destroy}) and {@code spec_digest}.
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The fields a plan must carry to say what it is for; format 1 had none of them but the cluster id. */
+  private static final String[] PURPOSE = {"kind", "cluster_id", "spec_digest"};
 
   static final JsonMapper MAPPER = JsonMapper.builder()
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -54,8 +62,8 @@ public final class PlanJson {
   /**
    * Reads a plan written by {@link #write}.
    *
-   * @throws InvalidInputException naming {@code source} when the text is not such a plan, or was written by a
-   *     newer hybridcni
+   * @throws InvalidInputException naming {@code source} when the text is not such a plan, was written by a
+   *     newer hybridcni, or by an older one that did not record the plan's kind and spec (then: plan again)
    */
   public static Plan read(String source, String json) {
     JsonNode root;
@@ -74,6 +82,25 @@ public final class PlanJson {
     if (version.asInt() > FORMAT_VERSION) {
       throw new InvalidInputException(source, "format_version", "format version " + FORMAT_VERSION
           + " or older; this plan was written by a newer hybridcni (format " + version.asInt() + ")");
+    }
+    if (version.asInt() < FORMAT_VERSION) {
+      throw new InvalidInputException(source, "format_version", "format version " + FORMAT_VERSION + ", which "
+          + "records the plan's kind, cluster and spec; this plan was written by an older hybridcni (format "
+          + version.asInt() + "): make it again with hybridcni plan --out");
+    }
+    java.util.List<InvalidInputException.Problem> missing = new java.util.ArrayList<>();
+    for (String field : PURPOSE) {
+      JsonNode value = root.get(field);
+      if (value == null || value.isNull()) {
+        missing.add(new InvalidInputException.Problem(source, field, switch (field) {
+          case "kind" -> "APPLY or DESTROY, what the plan is for";
+          case "cluster_id" -> "the id of the cluster the plan is for";
+          default -> "the digest of the spec the plan was made from";
+        } + " (the field is required; make the plan again with hybridcni plan --out)"));
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new InvalidInputException(missing);
     }
     ObjectNode body = ((ObjectNode) root).deepCopy();
     for (String derived : new String[] {"format_version", "summary", "blocked", "outcome", "exit_code"}) {

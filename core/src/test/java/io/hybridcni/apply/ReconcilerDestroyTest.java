@@ -79,7 +79,7 @@ class ReconcilerDestroyTest {
         .interfereBefore("cni-exclusion-removal", s -> s.toBuilder().secret(new SecretFacts("kube-system",
             "alibaba-addon-secret", true, "Opaque", "9", s.secret().valueHashes(), Map.of())).build());
 
-    ApplyResult result = reconciler(world).apply(spec, reconciler(world).planDestroy(spec),
+    ApplyResult result = reconciler(world).destroy(spec, reconciler(world).planDestroy(spec),
         ApplyOptions.defaults());
 
     assertThat(result.outcome("secret-deletion").status()).isEqualTo(OutcomeStatus.STALE);
@@ -94,7 +94,7 @@ class ReconcilerDestroyTest {
         .interfereBefore("addon-removal-wait", s -> s.toBuilder().ram(s.ram().withUser(
             new RamFacts.User(Specs.RAM_USER, "1", "taken over by the platform team"))).build());
 
-    ApplyResult result = reconciler(world).apply(Specs.hostNetwork(),
+    ApplyResult result = reconciler(world).destroy(Specs.hostNetwork(),
         reconciler(world).planDestroy(Specs.hostNetwork()), ApplyOptions.defaults().withContinueOnError(true));
 
     assertThat(result.outcome("ram-policy-detachment").status()).isEqualTo(OutcomeStatus.STALE);

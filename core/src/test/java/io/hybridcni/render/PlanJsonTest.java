@@ -23,7 +23,7 @@ class PlanJsonTest {
   @Test
   void aPlanFromANewerHybridcniIsRefusedWithItsFormatVersion() {
     String json = PlanJson.write(new Planner().plan(Specs.auto(), io.hybridcni.fixtures.SampleClusters.freshBgp()))
-        .replace("\"format_version\" : 1", "\"format_version\" : 7");
+        .replace("\"format_version\" : " + PlanJson.FORMAT_VERSION, "\"format_version\" : 7");
 
     assertThatThrownBy(() -> PlanJson.read("saved.json", json))
         .isInstanceOf(InvalidInputException.class)

@@ -1,0 +1,104 @@
+package io.hybridcni.planner;
+
+import io.hybridcni.plan.ActionDetail;
+import io.hybridcni.spec.HybridNetworkSpec;
+import java.util.Set;
+
+/**
+ * Which facts an action of each detail type reads (it relies on them) and writes (running it changes them), as the
+ * planners draft them: {@link Planner#finish} fingerprints an action with what it reads and no earlier action
+ * writes, so from these sets the fingerprint a planned action must carry can be derived again for a saved plan.
+ * A test keeps this in step with what {@link Planner} and {@link DestroyPlanner} emit.
+ */
+final class ActionFacts {
+
+  private ActionFacts() {}
+
+  /** The facts the action relies on. {@code spec} gives the Secret an orphan AccessKey's deletion relies on. */
+  static Set<String> reads(ActionDetail detail, HybridNetworkSpec spec) {
+    if (detail instanceof ActionDetail.RamUser d) {
+      return Set.of(Facts.ramUser(d.userName()));
+    } else if (detail instanceof ActionDetail.RamPolicy d) {
+      return Set.of(Facts.ramPolicy(d.policyName()));
+    } else if (detail instanceof ActionDetail.PolicyAttachment d) {
+      return Set.of(Facts.ramAttachments(d.userName()), Facts.ramUser(d.userName()), Facts.ramPolicy(d.policyName()));
+    } else if (detail instanceof ActionDetail.OrphanAccessKey d) {
+      // An orphan is a key the spec's Secret does not hold: deleting it relies on what that Secret holds.
+      return Set.of(Facts.ramAccessKeys(d.userName()), Facts.secret(spec.secretNamespace(), spec.secretName()));
+    } else if (detail instanceof ActionDetail.AccessKeySecret d) {
+      return Set.of(Facts.ramUser(d.userName()), Facts.ramAccessKeys(d.userName()),
+          Facts.secret(d.secretNamespace(), d.secretName()));
+    } else if (detail instanceof ActionDetail.CniExclusion d) {
+      return Set.of(Facts.workload(d.target()), Facts.nodesLabelled(d.labelKey(), d.labelValue()),
+          Facts.nodesRunningCalico());
+    } else if (detail instanceof ActionDetail.Addon d) {
+      return Set.of(Facts.cluster(d.clusterId()), Facts.addon(d.name()));
+    } else if (detail instanceof ActionDetail.AddonWait d) {
+      return Set.of(Facts.addon(d.name()));
+    } else if (detail instanceof ActionDetail.AddonUninstall d) {
+      return Set.of(Facts.cluster(d.clusterId()), Facts.addon(d.name()));
+    } else if (detail instanceof ActionDetail.AddonRemovalWait d) {
+      return Set.of(Facts.addon(d.name()));
+    } else if (detail instanceof ActionDetail.CniExclusionRemoval d) {
+      return Set.of(Facts.workload(d.target()), Facts.nodesLabelled(d.labelKey(), d.labelValue()),
+          Facts.nodesRunningCalico());
+    } else if (detail instanceof ActionDetail.SecretDeletion d) {
+      return Set.of(Facts.secret(d.namespace(), d.name()));
+    } else if (detail instanceof ActionDetail.AccessKeyDeletion d) {
+      return Set.of(Facts.ramUser(d.userName()), Facts.ramUserComments(d.userName()),
+          Facts.ramAccessKeys(d.userName()));
+    } else if (detail instanceof ActionDetail.PolicyDetachment d) {
+      return Set.of(Facts.ramUser(d.userName()), Facts.ramUserComments(d.userName()),
+          Facts.ramAttachments(d.userName()));
+    } else if (detail instanceof ActionDetail.RamPolicyDeletion d) {
+      return Set.of(Facts.ramPolicy(d.policyName()), Facts.ramPolicyAttachmentCount(d.policyName()));
+    } else if (detail instanceof ActionDetail.RamUserDeletion d) {
+      return Set.of(Facts.ramUser(d.userName()), Facts.ramUserComments(d.userName()),
+          Facts.ramAttachments(d.userName()), Facts.ramAccessKeys(d.userName()));
+    }
+    throw new IllegalArgumentException("no facts known for " + detail.getClass().getSimpleName());
+  }
+
+  /**
+   * The facts running the action changes, so that later actions no longer rely on their planned values. A wait
+   * for an addon counts as changing it (from busy to active), as the settle step before an upgrade or uninstall
+   * does; after the final wait of an install nothing reads the addon again.
+   */
+  static Set<String> writes(ActionDetail detail) {
+    if (detail instanceof ActionDetail.RamUser d) {
+      return Set.of(Facts.ramUser(d.userName()));
+    } else if (detail instanceof ActionDetail.RamPolicy d) {
+      return Set.of(Facts.ramPolicy(d.policyName()));
+    } else if (detail instanceof ActionDetail.PolicyAttachment d) {
+      return Set.of(Facts.ramAttachments(d.userName()));
+    } else if (detail instanceof ActionDetail.OrphanAccessKey d) {
+      return Set.of(Facts.ramAccessKeys(d.userName()));
+    } else if (detail instanceof ActionDetail.AccessKeySecret d) {
+      return Set.of(Facts.ramAccessKeys(d.userName()), Facts.secret(d.secretNamespace(), d.secretName()));
+    } else if (detail instanceof ActionDetail.CniExclusion d) {
+      return Set.of(Facts.workload(d.target()), Facts.nodesRunningCalico());
+    } else if (detail instanceof ActionDetail.Addon d) {
+      return Set.of(Facts.addon(d.name()));
+    } else if (detail instanceof ActionDetail.AddonWait d) {
+      return Set.of(Facts.addon(d.name()));
+    } else if (detail instanceof ActionDetail.AddonUninstall d) {
+      return Set.of(Facts.addon(d.name()));
+    } else if (detail instanceof ActionDetail.AddonRemovalWait d) {
+      return Set.of(Facts.addon(d.name()));
+    } else if (detail instanceof ActionDetail.CniExclusionRemoval d) {
+      return Set.of(Facts.workload(d.target()), Facts.nodesRunningCalico());
+    } else if (detail instanceof ActionDetail.SecretDeletion d) {
+      return Set.of(Facts.secret(d.namespace(), d.name()));
+    } else if (detail instanceof ActionDetail.AccessKeyDeletion d) {
+      return Set.of(Facts.ramAccessKeys(d.userName()));
+    } else if (detail instanceof ActionDetail.PolicyDetachment d) {
+      return Set.of(Facts.ramAttachments(d.userName()), Facts.ramPolicyAttachmentCount(d.policyName()));
+    } else if (detail instanceof ActionDetail.RamPolicyDeletion d) {
+      return Set.of(Facts.ramPolicy(d.policyName()), Facts.ramPolicyAttachmentCount(d.policyName()));
+    } else if (detail instanceof ActionDetail.RamUserDeletion d) {
+      return Set.of(Facts.ramUser(d.userName()), Facts.ramUserComments(d.userName()),
+          Facts.ramAttachments(d.userName()), Facts.ramAccessKeys(d.userName()));
+    }
+    throw new IllegalArgumentException("no facts known for " + detail.getClass().getSimpleName());
+  }
+}
