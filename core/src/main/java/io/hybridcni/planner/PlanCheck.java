@@ -91,7 +91,7 @@ public final class PlanCheck {
       }
     }
     Set<String> inCycle = cycles(source, actions, firstIndex, problems);
-    Set<String> written = new HashSet<>();
+    List<Set<String>> required = requiredFacts(actions, spec);
     for (int i = 0; i < actions.size(); i++) {
       Action a = actions.get(i);
       for (String dependency : a.dependsOn()) {
@@ -119,15 +119,25 @@ public final class PlanCheck {
         problems.add(new Problem(source, field(a, "detail.cluster_id"), "the plan's cluster " + plan.clusterId()
             + ", found " + detailCluster));
       }
-      Set<String> required = new TreeSet<>();
-      if (detailMatches) {
-        required.addAll(ActionFacts.reads(a.detail(), spec));
-        required.removeAll(written);
-        written.addAll(ActionFacts.writes(a.detail()));
-      }
-      fingerprintProblems(source, a, required, problems);
+      fingerprintProblems(source, a, required.get(i), problems);
     }
     return problems;
+  }
+
+  /**
+   * For each action, the facts its fingerprint must cover, as {@link Planner#finish} chooses them: those its detail
+   * (what an executor runs) reads and no earlier action writes.
+   */
+  static List<Set<String>> requiredFacts(List<Action> actions, HybridNetworkSpec spec) {
+    List<Set<String>> result = new ArrayList<>();
+    Set<String> written = new HashSet<>();
+    for (Action a : actions) {
+      Set<String> required = new TreeSet<>(ActionFacts.reads(a.detail(), spec));
+      required.removeAll(written);
+      written.addAll(ActionFacts.writes(a.detail()));
+      result.add(java.util.Collections.unmodifiableSet(required));
+    }
+    return result;
   }
 
   private static void fingerprintProblems(String source, Action a, Set<String> required, List<Problem> problems) {

@@ -51,4 +51,37 @@ class PlanJsonTest {
         .hasMessageContaining("edited.json")
         .hasMessageContaining("actions");
   }
+
+  @Test
+  void aPlanOfTheFirstFormatIsRefusedWithOneLineSayingToPlanAgain() {
+    String json = """
+        {"format_version": 1, "cluster_id": "c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b", "destroy": true, "actions": []}
+        """;
+
+    assertThatThrownBy(() -> PlanJson.read("old.json", json))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("old.json: format_version: format version 2, which records the plan's kind, cluster and spec; "
+            + "this plan was written by an older hybridcni (format 1): make it again with hybridcni plan --out");
+  }
+
+  @Test
+  void aPlanWithoutItsKindOrSpecDigestIsRefusedNamingEach() {
+    String json = PlanJson.write(new Planner().plan(Specs.auto(), io.hybridcni.fixtures.SampleClusters.freshBgp()))
+        .replace("\"kind\" : \"APPLY\",", "").replace("\"spec_digest\" :", "\"spec_dgst\" :");
+
+    assertThatThrownBy(() -> PlanJson.read("edited.json", json))
+        .isInstanceOf(InvalidInputException.class)
+        .satisfies(e -> assertThat(((InvalidInputException) e).problems()).extracting(p -> p.field())
+            .containsExactly("kind", "spec_digest"))
+        .hasMessageContaining("edited.json: kind: APPLY or DESTROY, what the plan is for (the field is required");
+  }
+
+  @Test
+  void theKindIsWrittenAndReadBack() {
+    Plan destroy = new Planner().planDestroy(Specs.auto(), io.hybridcni.fixtures.SampleClusters.convergedBgp());
+    String json = PlanJson.write(destroy);
+
+    assertThat(json).contains("\"kind\" : \"DESTROY\"").doesNotContain("\"destroy\" : true");
+    assertThat(PlanJson.read("plan.json", json).kind()).isEqualTo(io.hybridcni.plan.PlanKind.DESTROY);
+  }
 }
