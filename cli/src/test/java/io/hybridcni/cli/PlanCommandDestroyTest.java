@@ -93,6 +93,6 @@ class PlanCommandDestroyTest {
   void aDestroyPlanSavedAsJsonSaysSo() throws Exception {
     run(converged(), "--destroy", "--format", "json");
 
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"destroy\" : true");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"kind\" : \"DESTROY\"");
   }
 }
