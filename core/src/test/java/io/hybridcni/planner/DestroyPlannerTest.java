@@ -132,15 +132,16 @@ class DestroyPlannerTest {
   }
 
   @Test
-  void aDestroyPlanReadsBackFromItsJsonAndNormalPlansDoNotMentionDestroy() {
+  void aDestroyPlanReadsBackFromItsJsonWithItsKindAndNormalPlansSayApply() {
     Plan plan = planner.planDestroy(Specs.auto(), SampleClusters.convergedBgp());
 
     String json = PlanJson.write(plan);
 
-    assertThat(JSON.readTree(json).get("destroy").asBoolean()).isTrue();
+    assertThat(JSON.readTree(json).get("kind").asString()).isEqualTo("DESTROY");
+    assertThat(JSON.readTree(json).has("destroy")).isFalse();
     assertThat(PlanJson.read("destroy.json", json)).isEqualTo(plan);
     Plan normal = planner.plan(Specs.auto(), SampleClusters.freshBgp());
-    assertThat(JSON.readTree(PlanJson.write(normal)).has("destroy")).isFalse();
+    assertThat(JSON.readTree(PlanJson.write(normal)).get("kind").asString()).isEqualTo("APPLY");
     assertThat(PlanJson.read("plan.json", PlanJson.write(normal)).destroy()).isFalse();
     assertThat(plan).redacts(SampleClusters.FIXTURE_ACCESS_KEY_SECRET);
   }
