@@ -27,8 +27,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code hybridcni apply}: apply exactly the plan, then prove convergence. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
     description = {"Plan (or read a saved plan), ask, apply exactly that plan, then plan again to prove that "
-        + "nothing is left to do.", "A saved plan is refused when any fact it relied on has changed, when it is a destroy plan, or when it is "
-        + "for another cluster or was made from another spec."})
+        + "nothing is left to do.", "A saved plan is refused when any fact it relied on has changed, when it is "
+        + "a destroy plan, or when it is for another cluster or was made from another spec."})
 class ApplyCommand implements Callable<Integer> {
 
   @ParentCommand
@@ -44,7 +44,8 @@ class ApplyCommand implements Callable<Integer> {
   Path specFile;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "PLAN_JSON",
-      description = "A plan saved with 'hybridcni plan --out'. Default: plan now.")
+      description = "A plan saved with 'hybridcni plan --out' (for destroy: 'hybridcni plan --destroy --out'). "
+          + "Default: plan now.")
   Path savedPlan;
 
   @Option(names = "--auto-approve", description = "Apply without asking.")

@@ -107,7 +107,7 @@ class SavedPlanCliTest {
     CliRun destroy = refused("destroy", "-f", spec.toString(), apply.toString(), "--auto-approve");
 
     assertThat(destroy.err()).startsWith("Error: " + apply + ": kind: DESTROY (a plan made by hybridcni plan "
-        + "--destroy, for hybridcni destroy), found a APPLY plan");
+        + "--destroy, for hybridcni destroy), found an APPLY plan");
   }
 
   @Test

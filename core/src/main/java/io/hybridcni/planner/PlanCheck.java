@@ -46,7 +46,7 @@ public final class PlanCheck {
     List<Problem> problems = new ArrayList<>();
     if (plan.kind() != purpose) {
       problems.add(new Problem(source, "kind", purpose + " (a plan made by " + purpose.planCommand() + ", for "
-          + purpose.command() + "), found a " + plan.kind() + " plan, made by " + plan.kind().planCommand()
+          + purpose.command() + "), found " + article(plan.kind()) + " plan, made by " + plan.kind().planCommand()
           + " and run only by " + plan.kind().command()));
     }
     if (!plan.clusterId().equals(spec.clusterId())) {
@@ -105,14 +105,14 @@ public final class PlanCheck {
         }
       }
       if (!a.kind().belongsTo(plan.kind())) {
-        problems.add(new Problem(source, field(a, "kind"), "an action kind of a " + plan.kind() + " plan, found "
-            + a.kind() + ", which only a " + (plan.kind() == PlanKind.APPLY ? PlanKind.DESTROY : PlanKind.APPLY)
+        problems.add(new Problem(source, field(a, "kind"), "an action kind of " + article(plan.kind()) + " plan, found "
+            + a.kind() + ", which only " + article(plan.kind() == PlanKind.APPLY ? PlanKind.DESTROY : PlanKind.APPLY)
             + " plan holds"));
       }
       boolean detailMatches = a.kind().detailType().isInstance(a.detail());
       if (!detailMatches) {
         problems.add(new Problem(source, field(a, "detail.type"), DETAIL_NAMES.get(a.kind().detailType())
-            + " (the detail a " + a.kind() + " runs), found " + DETAIL_NAMES.get(a.detail().getClass())));
+            + " (the detail that " + a.kind() + " runs), found " + DETAIL_NAMES.get(a.detail().getClass())));
       }
       String detailCluster = detailClusterId(a.detail());
       if (detailCluster != null && !detailCluster.equals(plan.clusterId())) {
@@ -235,6 +235,10 @@ public final class PlanCheck {
       return d.clusterId();
     }
     return null;
+  }
+
+  private static String article(PlanKind kind) {
+    return (kind == PlanKind.APPLY ? "an " : "a ") + kind;
   }
 
   private static String field(Action a, String name) {

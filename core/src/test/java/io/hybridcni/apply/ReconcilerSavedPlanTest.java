@@ -63,7 +63,7 @@ class ReconcilerSavedPlanTest {
     ApplyResult result = reconciler(world).destroy(spec, apply, ApplyOptions.defaults());
 
     assertThat(result.refused()).startsWith("the plan cannot run as a DESTROY plan for this spec: kind: DESTROY")
-        .contains("found a APPLY plan");
+        .contains("found an APPLY plan");
     assertThat(lockEvents).isEmpty();
     assertThat(world.executed()).isEmpty();
   }

@@ -55,8 +55,8 @@ class PlanCheckTest {
       unknown-depends-on.json              | actions[addon-wait].depends_on                     | ids of actions in this plan, found "addon-instal", which no action has
       dependency-cycle.json                | actions[ram-user].depends_on                       | no dependency cycle, found ram-user -> ram-policy-attachment -> ram-user
       depends-on-a-later-action.json       | actions[ram-policy].depends_on                     | actions listed before it (a plan runs in its list order), found "access-key-secret" listed after it
-      kind-detail-mismatch.json            | actions[ram-user].detail.type                      | ram_policy (the detail a ENSURE_RAM_POLICY runs), found ram_user
-      destroy-action-in-an-apply-plan.json | actions[ram-user].kind                             | an action kind of a APPLY plan, found DELETE_RAM_USER, which only a DESTROY plan holds
+      kind-detail-mismatch.json            | actions[ram-user].detail.type                      | ram_policy (the detail that ENSURE_RAM_POLICY runs), found ram_user
+      destroy-action-in-an-apply-plan.json | actions[ram-user].kind                             | an action kind of an APPLY plan, found DELETE_RAM_USER, which only a DESTROY plan holds
       unknown-fact-key.json                | actions[cni-exclusion].fingerprint.facts           | a fact key hybridcni knows
       missing-fingerprint.json             | actions[ram-user].fingerprint                      | the fingerprint of the facts the action relies on (ram.user/ack-one-user-c5f0e4a3b2), found none
       secret-fingerprint-stripped.json     | actions[access-key-secret].fingerprint             | the fingerprint of the facts the action relies on (ram.access_keys/ack-one-user-c5f0e4a3b2, secret/kube-system/alibaba-addon-secret), found none
@@ -100,7 +100,7 @@ class PlanCheckTest {
             + "hybridcni apply), found a DESTROY plan, made by hybridcni plan --destroy and run only by hybridcni "
             + "destroy");
     assertThat(PlanCheck.problems("apply.json", apply, PlanKind.DESTROY, Specs.auto()))
-        .singleElement().asString().startsWith("apply.json: kind: DESTROY").contains("found a APPLY plan");
+        .singleElement().asString().startsWith("apply.json: kind: DESTROY").contains("found an APPLY plan");
     assertThat(PlanCheck.problems("destroy.json", destroy, PlanKind.DESTROY, Specs.auto())).isEmpty();
     assertThat(PlanCheck.problems("apply.json", apply, PlanKind.APPLY, Specs.auto())).isEmpty();
   }
