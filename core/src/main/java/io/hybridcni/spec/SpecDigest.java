@@ -25,7 +25,8 @@ import java.util.function.Function;
  * defaults, never from its text: YAML formatting, comments, key order and a default written out or left out do
  * not change them. A policy document counts as its compact JSON (what is sent to RAM), an addon config as its
  * sorted compact JSON. The spec holds no secret (the AccessKey lives only in the Kubernetes Secret), and each value
- * enters only a one-way SHA-256, so a digest never reveals a value.
+ * enters only a one-way SHA-256, so a digest never reveals a value. {@code digest} is the full SHA-256 of every
+ * field and decides; a field's digest is cut to 64 bits, which is enough to name the fields that differ.
  */
 public record SpecDigest(String digest, Map<String, String> fields) {
 
