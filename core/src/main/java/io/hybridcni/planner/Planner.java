@@ -534,14 +534,17 @@ public final class Planner {
       } else {
         boolean upgrade = spec.addonVersion() != null && !spec.addonVersion().equals(addon.version());
         if (!addon.active()) {
-          // An addon that is busy (updating, upgrading) must settle before it can be changed again.
+          // An addon that is busy (updating, upgrading) must settle before it can be changed again. ACK finishes
+          // that change on its own, at any moment and at the version it was asked for (an upgrade a crashed run
+          // started, say): the wait holds out for active at any version, and relies on no fact, since the addon
+          // settling between plan and apply is what it waits for, not a change that makes it wrong.
           Draft settle = new Draft(upgrade ? "addon-settle" : "addon-wait", ActionKind.WAIT_FOR_ADDON,
               ChangeType.WAIT, address, "The " + name + " addon is " + addon.state() + "; it must be active"
                   + (upgrade ? " before it can be upgraded." : " for Terway to serve cloud nodes."),
               List.of(new FieldChange("state", ChangeValues.text(addon.state()),
                   ChangeValues.text(AddonInstance.ACTIVE))),
-              new ActionDetail.AddonWait(spec.clusterId(), name, addon.version()),
-              Set.of(Facts.addon(name)), Set.of(Facts.addon(name)));
+              new ActionDetail.AddonWait(spec.clusterId(), name, null),
+              Set.of(), Set.of(Facts.addon(name)));
           prerequisites.forEach(settle::dependOn);
           add(settle);
           if (!upgrade) {

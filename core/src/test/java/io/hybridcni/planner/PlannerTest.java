@@ -344,6 +344,19 @@ class PlannerTest {
   }
 
   @Test
+  void aBusyAddonIsWaitedForAtAnyVersionRelyingOnNoFact() {
+    // An upgrade a crashed run started: ACK settles it at the version it was asked for, at any moment.
+    ObservedState state = SampleClusters.convergedBgp().toBuilder()
+        .addon(new AddonInstance(Specs.ADDON, "v1.8.0", "upgrading")).build();
+
+    Plan plan = planner.plan(Specs.builder().addonVersion(Specs.ADDON_VERSION).build(), state);
+
+    assertThat(plan).hasActions(WAIT_FOR_ADDON, UPGRADE_ADDON, WAIT_FOR_ADDON);
+    assertThat(((ActionDetail.AddonWait) plan.action("addon-settle").detail()).version()).isNull();
+    assertThat(plan.action("addon-settle").fingerprint().facts()).isEmpty();
+  }
+
+  @Test
   void planningIsDeterministic() {
     for (ObservedState state : List.of(SampleClusters.freshBgp(), SampleClusters.calicoWithExistingTerms(),
         SampleClusters.twoAccessKeysNoneInSecret(), SampleClusters.operatorCalico())) {
