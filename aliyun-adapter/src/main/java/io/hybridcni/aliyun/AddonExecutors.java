@@ -17,7 +17,10 @@ final class AddonExecutors {
 
   private AddonExecutors() {}
 
-  /** {@code INSTALL_ADDON} and {@code UPGRADE_ADDON}. An install of an addon that is already there is success. */
+  /**
+   * {@code INSTALL_ADDON} and {@code UPGRADE_ADDON}. An install of an addon that is already there is success, and
+   * so is an upgrade of an addon already active at the target version.
+   */
   static final class ChangeAddon implements ActionExecutor {
     private final AckApi ack;
 
@@ -56,6 +59,11 @@ final class AddonExecutors {
         }
         return StepResult.applied("installing " + d.name() + " (" + version + ")"
             + (task == null ? "" : ", task " + task));
+      }
+      // The upgrade may be done already: a crashed run started it, and the wait before this action saw it settle.
+      Optional<AddonInstance> current = ack.getAddonInstance(d.clusterId(), d.name());
+      if (current.isPresent() && current.get().active() && d.toVersion().equals(current.get().version())) {
+        return StepResult.alreadySatisfied(d.name() + " already runs " + d.toVersion());
       }
       try {
         ack.upgradeAddon(d.clusterId(), d.name(), d.fromVersion(), d.toVersion(), d.config());

@@ -126,6 +126,26 @@ class CloudConvergenceTest {
   }
 
   @Test
+  void anUpgradeACrashedRunStartedIsWaitedForAtAnyVersionAndNotStartedAgain() {
+    // Enough polls that the next run still finds the addon upgrading, as a run soon after a crash would.
+    try (CloudTestBed bed = new CloudTestBed(FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(6),
+        SampleClusters.freshHostNetwork().kubernetes())) {
+      bed.fake.seedAddon(Specs.CLUSTER_ID, Specs.ADDON, "v1.9.0", "active");
+      bed.ack.upgradeAddon(Specs.CLUSTER_ID, Specs.ADDON, "v1.9.0", "v1.10.0", null);
+
+      ReconcileResult result = bed.reconciler().reconcile(
+          Specs.hostNetwork().toBuilder().addonVersion("v1.10.0").build(), ApplyOptions.defaults());
+
+      assertThat(result.converged()).as(result.why()).isTrue();
+      assertThat(result.apply().outcome("addon-settle").status()).isEqualTo(OutcomeStatus.APPLIED);
+      assertThat(result.apply().outcome("addon-upgrade").status()).isEqualTo(OutcomeStatus.ALREADY_SATISFIED);
+      assertThat(bed.fake.journal().count("UpgradeClusterAddons")).as("only the crashed run's upgrade request")
+          .isEqualTo(1);
+      assertThat(bed.fake.addon(Specs.CLUSTER_ID, Specs.ADDON).orElseThrow().version()).isEqualTo("v1.10.0");
+    }
+  }
+
+  @Test
   void anAddonThatNeverSettlesTimesOutNamingItsLastState() {
     try (CloudTestBed bed = new CloudTestBed(FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(1000),
         SampleClusters.freshHostNetwork().kubernetes())) {

@@ -123,13 +123,15 @@ final class DestroyPlanner {
           Set.of(Facts.cluster(spec.clusterId()), Facts.addon(name)), addonFact));
       uninstall.dependOn(settle);
     }
+    // The wait relies on no fact: an addon ACK is uninstalling (one a crashed destroy asked to go, say) may be gone
+    // by the time the apply starts, and that is what the wait waits for, not a change that makes it wrong.
     Draft wait = new Draft("addon-removal-wait", ActionKind.WAIT_FOR_ADDON_REMOVAL, ChangeType.WAIT, address,
         uninstall == null
             ? "ACK is already uninstalling the " + name + " addon; what Terway used goes only once it is gone."
             : "What Terway used goes only once the addon is gone.",
         List.of(new FieldChange("state", ChangeValues.text(uninstall == null ? addon.state() : DELETING),
             ChangeValues.text(GONE))),
-        new ActionDetail.AddonRemovalWait(spec.clusterId(), name), addonFact, addonFact);
+        new ActionDetail.AddonRemovalWait(spec.clusterId(), name), Set.of(), addonFact);
     wait.dependOn(uninstall);
     return add(wait);
   }

@@ -342,6 +342,10 @@ public final class Planner {
       // Every key the user holds now is unusable for the Secret (its secret cannot be read back), so each one
       // becomes an orphan once the new key is written.
       List<RamFacts.AccessKey> orphans = keys;
+      // But the key the Secret names (disabled, or in an incomplete Secret) stays until the new key is written: a
+      // run that stops in between must leave the Secret naming a key that exists. The limit never needs it gone
+      // first, since 2 keys with one in the Secret leave an orphan to delete.
+      List<RamFacts.AccessKey> orphansFirst = keys.stream().filter(k -> k != held).toList();
       if (keys.size() >= MAX_ACCESS_KEYS) {
         if (!spec.deleteOrphanAccessKeys()) {
           findings.add(Finding.blocker("ACCESS_KEY_LIMIT", "User " + userName + " already holds " + keys.size()
@@ -351,7 +355,8 @@ public final class Planner {
           return null;
         }
       }
-      List<Draft> deletions = planOrphans(orphans, secretFacts);
+      List<Draft> deletions = spec.deleteOrphanAccessKeys() ? planOrphans(orphansFirst, secretFacts)
+          : planOrphans(orphans, secretFacts);
       List<FieldChange> changes = new ArrayList<>();
       changes.add(new FieldChange("ram.access_key", held == null ? null : ChangeValues.text(held.id()),
           ChangeValues.text(ChangeValues.KNOWN_AFTER_APPLY)));
@@ -386,7 +391,19 @@ public final class Planner {
           Set.of(Facts.ramUser(userName), Facts.ramAccessKeys(userName), Facts.secret(ns, name)), secretFacts);
       d.dependOn(user);
       deletions.forEach(d::dependOn);
-      return add(d);
+      add(d);
+      if (held != null && spec.deleteOrphanAccessKeys()) {
+        add(new Draft("orphan-access-key-" + held.id(), ActionKind.DELETE_ORPHAN_ACCESS_KEY, ChangeType.DELETE,
+            "ram/user/" + userName + "/access-key/" + held.id(),
+            "AccessKey " + held.id() + " of " + userName + ", which Secret " + ns + "/" + name + " holds now, is "
+                + (held.active() ? "in an incomplete Secret" : held.status()) + ": once the new key is written to "
+                + "the Secret it is an orphan, and the spec allows deleting orphan keys.",
+            List.of(new FieldChange("access_key_id", ChangeValues.text(held.id()), null),
+                new FieldChange("status", ChangeValues.text(held.status()), null)),
+            new ActionDetail.OrphanAccessKey(userName, held.id()), secretFacts,
+            Set.of(Facts.ramAccessKeys(userName)))).dependOn(d);
+      }
+      return d;
     }
 
     private List<Draft> planOrphans(List<RamFacts.AccessKey> orphans, Set<String> facts) {
@@ -519,14 +536,17 @@ public final class Planner {
       } else {
         boolean upgrade = spec.addonVersion() != null && !spec.addonVersion().equals(addon.version());
         if (!addon.active()) {
-          // An addon that is busy (updating, upgrading) must settle before it can be changed again.
+          // An addon that is busy (updating, upgrading) must settle before it can be changed again. ACK finishes
+          // that change on its own, at any moment and at the version it was asked for (an upgrade a crashed run
+          // started, say): the wait holds out for active at any version, and relies on no fact, since the addon
+          // settling between plan and apply is what it waits for, not a change that makes it wrong.
           Draft settle = new Draft(upgrade ? "addon-settle" : "addon-wait", ActionKind.WAIT_FOR_ADDON,
               ChangeType.WAIT, address, "The " + name + " addon is " + addon.state() + "; it must be active"
                   + (upgrade ? " before it can be upgraded." : " for Terway to serve cloud nodes."),
               List.of(new FieldChange("state", ChangeValues.text(addon.state()),
                   ChangeValues.text(AddonInstance.ACTIVE))),
-              new ActionDetail.AddonWait(spec.clusterId(), name, addon.version()),
-              Set.of(Facts.addon(name)), Set.of(Facts.addon(name)));
+              new ActionDetail.AddonWait(spec.clusterId(), name, null),
+              Set.of(), Set.of(Facts.addon(name)));
           prerequisites.forEach(settle::dependOn);
           add(settle);
           if (!upgrade) {

@@ -277,6 +277,27 @@ class PlannerTest {
   }
 
   @Test
+  void theDisabledKeyTheSecretHoldsIsDeletedOnlyAfterTheNewKeyIsWritten() {
+    ObservedState state = SampleClusters.convergedBgp().toBuilder()
+        .ram(SampleClusters.convergedBgp().ram().withAccessKeys(List.of(
+            new RamFacts.AccessKey(SampleClusters.FIXTURE_ACCESS_KEY_ID, "Inactive", null),
+            new RamFacts.AccessKey(SampleClusters.OTHER_ACCESS_KEY_ID, "Active", null))))
+        .build();
+
+    Plan plan = planner.plan(Specs.builder().deleteOrphanAccessKeys(true).build(), state);
+
+    // Only the orphan goes first, to free the slot; a run that stops before the Secret write leaves the Secret
+    // naming a key that still exists, and the key it names goes once the new one is written.
+    assertThat(plan).hasNoBlockers()
+        .hasActions(DELETE_ORPHAN_ACCESS_KEY, ENSURE_ACCESS_KEY_SECRET, DELETE_ORPHAN_ACCESS_KEY)
+        .hasDependency("access-key-secret", "orphan-access-key-" + SampleClusters.OTHER_ACCESS_KEY_ID)
+        .hasDependency("orphan-access-key-" + SampleClusters.FIXTURE_ACCESS_KEY_ID, "access-key-secret");
+    assertThat(plan.actions().get(2).id()).isEqualTo("orphan-access-key-" + SampleClusters.FIXTURE_ACCESS_KEY_ID);
+    assertThat(plan.actions().get(2).reason()).contains("which Secret kube-system/alibaba-addon-secret holds now")
+        .contains("Inactive");
+  }
+
+  @Test
   void noCloudNodeYetIsAWarningOnly() {
     ObservedState state = SampleClusters.freshBgp().toBuilder()
         .nodes(List.of(SampleClusters.onPremNode("onprem-1", true))).build();
@@ -320,6 +341,19 @@ class PlannerTest {
         .hasActions(WAIT_FOR_ADDON, UPGRADE_ADDON, WAIT_FOR_ADDON)
         .hasDependency("addon-upgrade", "addon-settle")
         .hasDependency("addon-wait", "addon-upgrade");
+  }
+
+  @Test
+  void aBusyAddonIsWaitedForAtAnyVersionRelyingOnNoFact() {
+    // An upgrade a crashed run started: ACK settles it at the version it was asked for, at any moment.
+    ObservedState state = SampleClusters.convergedBgp().toBuilder()
+        .addon(new AddonInstance(Specs.ADDON, "v1.8.0", "upgrading")).build();
+
+    Plan plan = planner.plan(Specs.builder().addonVersion(Specs.ADDON_VERSION).build(), state);
+
+    assertThat(plan).hasActions(WAIT_FOR_ADDON, UPGRADE_ADDON, WAIT_FOR_ADDON);
+    assertThat(((ActionDetail.AddonWait) plan.action("addon-settle").detail()).version()).isNull();
+    assertThat(plan.action("addon-settle").fingerprint().facts()).isEmpty();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.hybridcni.reliability;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
@@ -11,6 +12,8 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetSpecBuilder;
 import io.hybridcni.fixtures.Specs;
 import io.hybridcni.plan.Finding;
 import io.hybridcni.plan.Plan;
+import io.hybridcni.planner.Planner;
+import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.testkit.aliyun.RamAccessKey;
 import io.hybridcni.testkit.aliyun.RamPolicy;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +24,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What must hold of a world after any run, crashed, faulted or not ({@link #noLostData}), and what must hold once
- * a run converged ({@link #converged}). Each answers the list of violations, empty when all hold, so that a failing
- * test can print every one of them together with the seed or crash point that led there.
+ * What must hold of a world after any run, crashed, faulted or not ({@link #noLostData}), what must hold once
+ * a run converged ({@link #converged}), and once a destroy converged ({@link #destroyed}). Each answers the list of
+ * violations, empty when all hold, so that a failing test can print every one of them together with the seed or
+ * crash point that led there.
  */
 final class Invariants {
 
@@ -35,8 +39,10 @@ final class Invariants {
   /**
    * Nothing anyone relies on was lost or broken: calico-node keeps every original term (each either as it was or
    * with exactly the exclusion added) and every other field; the Secret, when it names an AccessKey, names a live key
-   * of the user with the matching secret; the user holds at most 2 keys; the policy has one version; and every data
-   * key a third party put into the Secret is still there with its value.
+   * of the user with the matching secret (unless someone else deleted that key in RAM); the user holds at most 2
+   * keys; the policy has one version, or, when it held some before, at most one more and never more than RAM's 5;
+   * every data key a third party put into the Secret is still there with its value; and what others own beside
+   * hybridcni is intact ({@link #othersIntact}).
    */
   static List<String> noLostData(World world, Map<String, String> thirdPartyData) {
     List<String> violations = new ArrayList<>();
@@ -50,7 +56,7 @@ final class Invariants {
         }
       });
       String id = decoded(data.get("access-key-id"));
-      if (id != null) {
+      if (id != null && !world.keysDeletedOutside().contains(id)) {
         Optional<RamAccessKey> key = world.accessKeys().stream().filter(k -> k.id().equals(id)).findFirst();
         if (key.isEmpty()) {
           violations.add("the Secret names AccessKey " + id + ", which the user does not hold "
@@ -64,9 +70,43 @@ final class Invariants {
       violations.add("the user holds more than 2 AccessKeys: " + world.accessKeys());
     }
     Optional<RamPolicy> policy = world.policy();
-    if (policy.isPresent() && policy.get().versions().size() != 1) {
-      violations.add("the policy has " + policy.get().versions().size() + " versions, expected 1: "
-          + policy.get().versionIds());
+    // hybridcni adds at most one version, deleting the oldest non-default one first at RAM's limit of 5.
+    int mostVersions = Math.max(1, Math.min(Planner.MAX_POLICY_VERSIONS, world.policyVersionsBefore() + 1));
+    if (policy.isPresent() && policy.get().versions().size() > mostVersions) {
+      violations.add("the policy has " + policy.get().versions().size() + " versions, expected "
+          + (mostVersions == 1 ? "1" : "at most " + mostVersions) + ": " + policy.get().versionIds());
+    }
+    violations.addAll(othersIntact(world));
+    return violations;
+  }
+
+  /**
+   * What others own beside hybridcni is as it was seeded: another addon's Secret (its data, type and labels), and
+   * another team's RAM user with its AccessKey and its attachment of the (shared) policy, which must still exist.
+   */
+  static List<String> othersIntact(World world) {
+    List<String> violations = new ArrayList<>();
+    Secret seeded = world.foreignSecret();
+    if (seeded != null) {
+      Secret now = world.client().secrets().inNamespace(World.NAMESPACE).withName(World.FOREIGN_SECRET).get();
+      if (now == null) {
+        violations.add("the foreign Secret " + World.FOREIGN_SECRET + " was deleted");
+      } else if (!seeded.getData().equals(now.getData()) || !seeded.getType().equals(now.getType())
+          || !seeded.getMetadata().getLabels().equals(now.getMetadata().getLabels())) {
+        violations.add("the foreign Secret " + World.FOREIGN_SECRET + " was changed");
+      }
+    }
+    if (world.otherUserHoldsPolicy()) {
+      if (world.aliyun().user(World.OTHER_USER).isEmpty()) {
+        violations.add("the other team's RAM user " + World.OTHER_USER + " was deleted");
+      } else if (world.aliyun().accessKeys(World.OTHER_USER).size() != 1) {
+        violations.add("the other team's user lost its AccessKey: " + world.aliyun().accessKeys(World.OTHER_USER));
+      }
+      if (world.policy().isEmpty()) {
+        violations.add("the policy " + Specs.RAM_POLICY + " was deleted while " + World.OTHER_USER + " holds it");
+      } else if (!world.aliyun().attachedPolicies(World.OTHER_USER).contains(Specs.RAM_POLICY)) {
+        violations.add("the policy was detached from " + World.OTHER_USER + ", which hybridcni does not own");
+      }
     }
     return violations;
   }
@@ -78,6 +118,15 @@ final class Invariants {
    * and is attached, and the addon is active.
    */
   static List<String> converged(World world, Plan verification) {
+    return converged(world, World.spec(), verification);
+  }
+
+  /**
+   * As {@link #converged(World, Plan)}, for a run of {@code spec}: the addon also runs the version the spec asks
+   * for, if it asks one; and calico-node's terms are judged where the world's Calico keeps them (calico-node, or
+   * the Tigera Installation and the calico-node it renders; nothing on the host network).
+   */
+  static List<String> converged(World world, HybridNetworkSpec spec, Plan verification) {
     List<String> violations = new ArrayList<>(noLostData(world, Map.of()));
     if (!verification.actions().isEmpty() || verification.hasBlockers()) {
       violations.add("the plan after the run is not empty: " + verification.actions().stream()
@@ -103,7 +152,7 @@ final class Invariants {
     Optional<RamPolicy> policy = world.policy();
     if (policy.isEmpty()) {
       violations.add("the policy does not exist");
-    } else if (!World.spec().policyDocument().semanticallyEquals(policy.get().defaultDocument())) {
+    } else if (!spec.policyDocument().semanticallyEquals(policy.get().defaultDocument())) {
       violations.add("the policy's default document is not the spec's");
     }
     if (!world.aliyun().attachedPolicies(Specs.RAM_USER).contains(Specs.RAM_POLICY)) {
@@ -111,8 +160,51 @@ final class Invariants {
     }
     if (world.addon().map(a -> !a.active()).orElse(true)) {
       violations.add("the addon is not active: " + world.addon());
+    } else if (spec.addonVersion() != null && !spec.addonVersion().equals(world.addon().get().version())) {
+      violations.add("the addon runs " + world.addon().get().version() + ", the spec asks " + spec.addonVersion());
     }
     return violations;
+  }
+
+  /**
+   * A destroy converged: its verification plan is empty and has no blocker; nothing of hybridcni's is left (no
+   * Secret, no RAM user of hybridcni's name nor its AccessKeys, no addon, no Terway DaemonSet, the policy gone
+   * unless another principal holds it); Calico's terms are exactly as seeded (the exclusion taken out, nothing else
+   * changed); and what others own is intact.
+   */
+  static List<String> destroyed(World world, Plan verification) {
+    List<String> violations = new ArrayList<>(noLostData(world, Map.of()));
+    if (!verification.actions().isEmpty() || verification.hasBlockers()) {
+      violations.add("the destroy plan after the run is not empty: " + verification.actions().stream()
+          .map(a -> a.id()).toList() + " blockers " + verification.blockers().stream().map(Finding::code).toList());
+    }
+    if (world.secret().isPresent()) {
+      violations.add("hybridcni's Secret is still there");
+    }
+    if (world.aliyun().user(Specs.RAM_USER).isPresent() || !world.accessKeys().isEmpty()) {
+      violations.add("hybridcni's RAM user or its AccessKeys are still there: " + world.accessKeys());
+    }
+    if (world.addon().isPresent()) {
+      violations.add("the addon is still there: " + world.addon());
+    }
+    if (world.client().apps().daemonSets().inNamespace(World.NAMESPACE).withName("terway-eniip").get() != null) {
+      violations.add("Terway's DaemonSet is still there");
+    }
+    if (!world.otherUserHoldsPolicy() && world.policy().isPresent()) {
+      violations.add("the policy is still there although no one else holds it");
+    }
+    violations.addAll(calicoIntact(world, Exclusion.REMOVED));
+    return violations;
+  }
+
+  /** Where hybridcni's exclusion may stand in calico-node's required terms, judged against the terms as seeded. */
+  enum Exclusion {
+    /** Each original term as it was, or with exactly the exclusion added (any moment of an apply). */
+    EITHER,
+    /** Each original term with exactly the exclusion added (an apply converged). */
+    ADDED,
+    /** Each original term exactly as it was (a destroy converged). */
+    REMOVED
   }
 
   /**
@@ -120,33 +212,88 @@ final class Invariants {
    * each must have it), its preferred terms, nodeSelector and every other field as seeded.
    */
   static List<String> calicoIntact(World world, boolean excluded) {
+    return calicoIntact(world, excluded ? Exclusion.ADDED : Exclusion.EITHER);
+  }
+
+  /**
+   * calico-node's original required terms, each as {@code mode} allows, its preferred terms, nodeSelector and every
+   * other field as seeded; in the operator's world, the same of the Installation's {@code calicoNodeDaemonSet}
+   * override (and the rest of the Installation as seeded). On the host network there is no Calico to judge.
+   */
+  static List<String> calicoIntact(World world, Exclusion mode) {
+    if (world.flavour() == World.Flavour.HOST_NETWORK) {
+      return List.of();
+    }
     List<String> violations = new ArrayList<>();
     DaemonSet original = world.originalCalico();
     DaemonSet now = world.calico();
     if (now == null) {
       return List.of("calico-node is gone");
     }
-    List<NodeSelectorTerm> before = required(original.getSpec());
-    List<NodeSelectorTerm> after = required(now.getSpec());
-    if (after.size() != before.size()) {
-      violations.add("calico-node has " + after.size() + " required terms, it had " + before.size() + ": " + after);
-    } else {
-      for (int i = 0; i < before.size(); i++) {
-        List<NodeSelectorRequirement> was = before.get(i).getMatchExpressions();
-        List<NodeSelectorRequirement> is = after.get(i).getMatchExpressions();
-        List<NodeSelectorRequirement> withExclusion = new ArrayList<>(was);
-        withExclusion.add(EXCLUSION);
-        boolean ok = excluded ? is.equals(withExclusion) : is.equals(was) || is.equals(withExclusion);
-        if (!ok || !before.get(i).getMatchFields().equals(after.get(i).getMatchFields())) {
-          violations.add("calico-node's required term " + i + " was " + was + ", is now " + is
-              + (excluded ? " (expected the exclusion added to it)" : ""));
-        }
-      }
-    }
+    violations.addAll(termsIntact("calico-node", required(original.getSpec()), required(now.getSpec()), mode));
     if (!withoutRequiredTerms(original.getSpec()).equals(withoutRequiredTerms(now.getSpec()))) {
       violations.add("calico-node changed beyond its required node selector terms");
     }
+    if (world.flavour() == World.Flavour.CALICO_OPERATOR) {
+      GenericKubernetesResource seeded = world.originalInstallation();
+      GenericKubernetesResource installation = world.installation();
+      if (installation == null) {
+        return List.of("Installation default is gone");
+      }
+      violations.addAll(termsIntact("Installation default", world.installationTerms(seeded),
+          world.installationTerms(installation), mode));
+      if (!withoutRequiredTerms(world, seeded).equals(withoutRequiredTerms(world, installation))) {
+        violations.add("Installation default changed beyond calicoNodeDaemonSet's required node selector terms");
+      }
+    }
     return violations;
+  }
+
+  private static List<String> termsIntact(String what, List<NodeSelectorTerm> before, List<NodeSelectorTerm> after,
+      Exclusion mode) {
+    List<String> violations = new ArrayList<>();
+    if (after.size() != before.size()) {
+      violations.add(what + " has " + after.size() + " required terms, it had " + before.size() + ": " + after);
+      return violations;
+    }
+    for (int i = 0; i < before.size(); i++) {
+      List<NodeSelectorRequirement> was = before.get(i).getMatchExpressions();
+      List<NodeSelectorRequirement> is = after.get(i).getMatchExpressions();
+      List<NodeSelectorRequirement> withExclusion = new ArrayList<>(was);
+      withExclusion.add(EXCLUSION);
+      boolean ok = switch (mode) {
+        case EITHER -> is.equals(was) || is.equals(withExclusion);
+        case ADDED -> is.equals(withExclusion);
+        case REMOVED -> is.equals(was);
+      };
+      if (!ok || !before.get(i).getMatchFields().equals(after.get(i).getMatchFields())) {
+        violations.add(what + "'s required term " + i + " was " + was + ", is now " + is
+            + switch (mode) {
+              case EITHER -> "";
+              case ADDED -> " (expected the exclusion added to it)";
+              case REMOVED -> " (expected it as it was before hybridcni)";
+            });
+      }
+    }
+    return violations;
+  }
+
+  /** The Installation's spec without calicoNodeDaemonSet's required node affinity, as a plain tree. */
+  @SuppressWarnings("unchecked")
+  private static Object withoutRequiredTerms(World world, GenericKubernetesResource installation) {
+    Map<String, Object> tree = world.client().getKubernetesSerialization().convertValue(
+        installation.getAdditionalProperties().get("spec"), Map.class);
+    Object node = tree;
+    for (String key : List.of("calicoNodeDaemonSet", "spec", "template", "spec", "affinity", "nodeAffinity")) {
+      if (!(node instanceof Map<?, ?> map)) {
+        return tree;
+      }
+      node = ((Map<String, Object>) map).get(key);
+    }
+    if (node instanceof Map<?, ?> nodeAffinity) {
+      ((Map<String, Object>) nodeAffinity).remove("requiredDuringSchedulingIgnoredDuringExecution");
+    }
+    return tree;
   }
 
   private static List<NodeSelectorTerm> required(DaemonSetSpec spec) {

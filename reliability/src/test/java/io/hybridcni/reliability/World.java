@@ -1,15 +1,19 @@
 package io.hybridcni.reliability;
 
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -26,17 +30,22 @@ import io.hybridcni.aliyun.Retrier;
 import io.hybridcni.aliyun.RetryPolicy;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ApplyLock;
+import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.apply.Reconciler;
 import io.hybridcni.apply.Sleeper;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.fixtures.Specs;
 import io.hybridcni.kube.CniExclusionExecutor;
+import io.hybridcni.kube.CniExclusionRemovalExecutor;
 import io.hybridcni.kube.KubernetesObserver;
 import io.hybridcni.kube.KubernetesSecretStore;
 import io.hybridcni.kube.LeaseApplyLock;
+import io.hybridcni.kube.SecretDeletionExecutor;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionKind;
+import io.hybridcni.planner.Planner;
 import io.hybridcni.port.SecretStore;
 import io.hybridcni.port.SecretValue;
 import io.hybridcni.spec.HybridNetworkSpec;
@@ -57,8 +66,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -129,6 +140,7 @@ public final class World implements AutoCloseable {
 
   /** Forgets everything (objects, expectations, recorded requests, the cloud account) and seeds a fresh world. */
   public void reset() {
+    forgetSeeding();
     observers.forEach(KubernetesObserver::close);
     observers.clear();
     server.reset();
@@ -181,6 +193,8 @@ public final class World implements AutoCloseable {
     List<ActionExecutor> executors = new ArrayList<>(AliyunExecutors.create(ram, ack, secrets, retrier,
         AddonWaitOptions.defaults(), clock));
     executors.add(CniExclusionExecutor.builder(client).build());
+    executors.add(CniExclusionRemovalExecutor.builder(client).build());
+    executors.add(SecretDeletionExecutor.builder(client).sleeper(sleeper).build());
     executors.replaceAll(e -> wiring.executors.apply(withControllers(e)));
     KubernetesObserver observer = KubernetesObserver.builder(client).build();
     observers.add(observer);
@@ -259,7 +273,10 @@ public final class World implements AutoCloseable {
     if (addon().isPresent()
         && client.apps().daemonSets().inNamespace(NAMESPACE).withName("terway-eniip").get() == null) {
       KubeSampleCluster.installTerwayAddon(client);
+      terwayFromAddon = true;
     }
+    removeTerwayOnceTheAddonIsGone();
+    renderCalicoFromTheInstallation();
     DaemonSetController.reconcile(client);
   }
 
@@ -330,7 +347,7 @@ public final class World implements AutoCloseable {
   }
 
   public DaemonSet calico() {
-    return client.apps().daemonSets().inNamespace(NAMESPACE).withName(CALICO).get();
+    return client.apps().daemonSets().inNamespace(flavour.calicoNamespace).withName(CALICO).get();
   }
 
   /** calico-node as seeded, before any run. */
@@ -350,6 +367,282 @@ public final class World implements AutoCloseable {
     if (aliyun != null) {
       aliyun.close();
     }
+  }
+
+  // ------------------------------------------------------------------------------------------------- other worlds
+  // Seeding for the crash paths beyond a fresh BGP apply: another on-premises network, a converged world to destroy
+  // or to drift, and what others own beside hybridcni. Each is undone by the next reset().
+
+  /** The on-premises network a world is seeded with; {@link #reset()} seeds {@link #CALICO_BGP}. */
+  public enum Flavour {
+    /** Manifest-installed Calico in BGP mode: calico-node in kube-system, with the extra terms reset() gives it. */
+    CALICO_BGP(KubeSampleCluster.CALICO_BGP, NAMESPACE),
+    /**
+     * Calico from the Tigera operator: the exclusion belongs in Installation {@code default}, whose
+     * {@code calicoNodeDaemonSet} override gets the same terms; the operator renders it into calico-system/calico-node.
+     */
+    CALICO_OPERATOR(KubeSampleCluster.CALICO_OPERATOR, "calico-system"),
+    /** Host network: no CNI to keep off cloud nodes, only RAM, the Secret and the addon. */
+    HOST_NETWORK(KubeSampleCluster.HOST_NETWORK, NAMESPACE);
+
+    final KubeSampleCluster sample;
+    final String calicoNamespace;
+
+    Flavour(KubeSampleCluster sample, String calicoNamespace) {
+      this.sample = sample;
+      this.calicoNamespace = calicoNamespace;
+    }
+  }
+
+  /** Where the Tigera operator's Installation lives (cluster-scoped, {@code operator.tigera.io/v1}). */
+  static final ResourceDefinitionContext INSTALLATIONS = new ResourceDefinitionContext.Builder()
+      .withGroup("operator.tigera.io").withVersion("v1").withPlural("installations").withKind("Installation")
+      .withNamespaced(false).build();
+  /** A RAM user of another team, beside hybridcni's, which may hold hybridcni's policy. */
+  public static final String OTHER_USER = "other-team-user";
+  /** A Secret of another addon, beside hybridcni's, in the same namespace. */
+  public static final String FOREIGN_SECRET = "other-addon-secret";
+
+  private volatile Flavour flavour = Flavour.CALICO_BGP;
+  private volatile GenericKubernetesResource originalInstallation;
+  private volatile boolean terwayFromAddon;
+  private volatile int policyVersionsBefore;
+  private volatile Secret foreignSecret;
+  private volatile boolean otherUserHoldsPolicy;
+  private final Set<String> keysDeletedOutside = ConcurrentHashMap.newKeySet();
+
+  private void forgetSeeding() {
+    flavour = Flavour.CALICO_BGP;
+    originalInstallation = null;
+    terwayFromAddon = false;
+    policyVersionsBefore = 0;
+    foreignSecret = null;
+    otherUserHoldsPolicy = false;
+    keysDeletedOutside.clear();
+  }
+
+  /**
+   * As {@link #reset()}, with {@code value}'s sample cluster instead of the BGP one. The operator's Installation
+   * gets calico-node's extra required and preferred terms of the BGP world as its {@code calicoNodeDaemonSet}
+   * override, so that "the original terms are intact" is a real check there too.
+   */
+  public void resetAs(Flavour value) {
+    reset();
+    if (value == Flavour.CALICO_BGP) {
+      return;
+    }
+    Object affinity = client.getKubernetesSerialization().convertValue(
+        originalCalico.getSpec().getTemplate().getSpec().getAffinity(), Map.class);
+    server.reset();
+    flavour = value;
+    value.sample.seed(client);
+    if (value == Flavour.CALICO_OPERATOR) {
+      client.genericKubernetesResources(INSTALLATIONS).withName("default").edit(installation -> {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) installation.getAdditionalProperties().get("spec");
+        spec.put("calicoNodeDaemonSet", Map.of("spec", Map.of("template", Map.of("spec",
+            Map.of("affinity", affinity)))));
+        return installation;
+      });
+      renderCalicoFromTheInstallation();
+      originalInstallation = installation();
+    }
+    DaemonSetController.reconcile(client);
+    originalCalico = calico();
+    MockRequests.drain(server);
+  }
+
+  /** The on-premises network this world was seeded with. */
+  public Flavour flavour() {
+    return flavour;
+  }
+
+  /** Installation {@code default}, or {@code null} (there is none but in the operator world). */
+  public GenericKubernetesResource installation() {
+    return client.genericKubernetesResources(INSTALLATIONS).withName("default").get();
+  }
+
+  /** Installation {@code default} as seeded, before any run; {@code null} but in the operator world. */
+  public GenericKubernetesResource originalInstallation() {
+    return originalInstallation;
+  }
+
+  /** calico-node's required node affinity terms as Installation {@code default} overrides them (empty if none). */
+  public List<NodeSelectorTerm> installationTerms(GenericKubernetesResource installation) {
+    Affinity affinity = installationAffinity(installation);
+    return affinity == null || affinity.getNodeAffinity() == null
+        || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null ? List.of()
+        : affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+  }
+
+  @SuppressWarnings("unchecked")
+  private Affinity installationAffinity(GenericKubernetesResource installation) {
+    Object node = installation.getAdditionalProperties().get("spec");
+    for (String key : List.of("calicoNodeDaemonSet", "spec", "template", "spec", "affinity")) {
+      if (!(node instanceof Map<?, ?> map)) {
+        return null;
+      }
+      node = ((Map<String, Object>) map).get(key);
+    }
+    return node == null ? null : client.getKubernetesSerialization().convertValue(node, Affinity.class);
+  }
+
+  /**
+   * What the Tigera operator does on its own: it renders calico-system/calico-node from the Installation, and an
+   * affinity in {@code spec.calicoNodeDaemonSet.spec.template.spec} replaces the rendered one (tigera/operator,
+   * {@code ApplyDaemonSetOverrides} in pkg/render/common/components); without one, calico-node has none.
+   */
+  private void renderCalicoFromTheInstallation() {
+    if (flavour != Flavour.CALICO_OPERATOR) {
+      return;
+    }
+    GenericKubernetesResource installation = installation();
+    Affinity wanted = installation == null ? null : installationAffinity(installation);
+    DaemonSet ds = calico();
+    if (ds != null && !Objects.equals(ds.getSpec().getTemplate().getSpec().getAffinity(), wanted)) {
+      client.apps().daemonSets().inNamespace(flavour.calicoNamespace).withName(CALICO).edit(d -> {
+        d.getSpec().getTemplate().getSpec().setAffinity(wanted);
+        return d;
+      });
+    }
+  }
+
+  /** What ACK's addon manager does once an addon is uninstalled: the addon's DaemonSet goes, its pods with it. */
+  private void removeTerwayOnceTheAddonIsGone() {
+    DaemonSet terway = client.apps().daemonSets().inNamespace(NAMESPACE).withName("terway-eniip").get();
+    if (terwayFromAddon && terway != null && addon().isEmpty()) {
+      client.pods().inNamespace(NAMESPACE).withLabels(terway.getSpec().getSelector().getMatchLabels()).delete();
+      client.resource(terway).delete();
+      terwayFromAddon = false;
+    }
+  }
+
+  /**
+   * Runs a clean apply of {@code spec} (no crash, no fault) and lets the controllers catch up: the world an
+   * upgrade, a drift or a destroy starts from. Fails when that apply does not converge.
+   */
+  public ReconcileResult convergeFirst(HybridNetworkSpec spec) {
+    ReconcileResult result = reconciler().reconcile(spec, ApplyOptions.defaults().withHolder("setup-run"));
+    if (!result.converged()) {
+      throw new IllegalStateException("the setup apply did not converge: " + result.why());
+    }
+    runControllers();
+    MockRequests.drain(server);
+    return result;
+  }
+
+  /**
+   * Gives the world a fresh cloud account whose addon changes settle only after {@code polls} polls (reset()'s
+   * settles after 2, which an observation may make by itself). Call it right after a reset, before seeding the
+   * account.
+   */
+  public void settleAddonsAfter(int polls) {
+    aliyun.close();
+    aliyun = FakeAliyun.start(FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(polls))
+        .addAccessKey(CALLER_ID, CALLER_SECRET)
+        .addCluster(Specs.CLUSTER_ID, FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", Specs.REGION);
+  }
+
+  /** Puts the addon into the cluster at {@code version}, active, as if installed before hybridcni ran. */
+  public void seedAddonAt(String version) {
+    aliyun.seedAddon(Specs.CLUSTER_ID, Specs.ADDON, version, "active");
+  }
+
+  /**
+   * Someone added versions to the policy through RAM until it holds the 5 RAM allows, the last one a default that
+   * grants less than the spec's document (an older or hand-edited grant).
+   */
+  public void driftPolicyToTheVersionLimit() {
+    RamApi ram = outsideRam();
+    int held = ram.listPolicyVersions(Specs.RAM_POLICY, "Custom").size();
+    List<String> older = List.of("ecs:DescribeInstances", "ecs:DescribeNetworkInterfaces",
+        "ecs:CreateNetworkInterface", "ecs:AttachNetworkInterface", "ecs:DetachNetworkInterface");
+    for (int v = held + 1; v <= Planner.MAX_POLICY_VERSIONS; v++) {
+      String actions = String.join("\",\"", older.subList(0, v));
+      ram.createPolicyVersion(Specs.RAM_POLICY, "{\"Version\":\"1\",\"Statement\":[{\"Action\":[\"" + actions
+          + "\"],\"Resource\":[\"*\"],\"Effect\":\"Allow\"}]}", v == Planner.MAX_POLICY_VERSIONS);
+    }
+    policyVersionsBefore = ram.listPolicyVersions(Specs.RAM_POLICY, "Custom").size();
+  }
+
+  /** The number of versions the policy held before the run under test (0 when it did not exist). */
+  public int policyVersionsBefore() {
+    return policyVersionsBefore;
+  }
+
+  /** The AccessKey id the Secret names now, if any. */
+  public Optional<String> secretKeyId() {
+    return secret().map(s -> s.getData() == null ? null : s.getData().get("access-key-id"))
+        .map(Invariants::decoded);
+  }
+
+  /** Someone disabled the Secret's AccessKey in RAM (UpdateAccessKey Status=Inactive), e.g. after a leak scare. */
+  public String disableSecretsKeyOutside() {
+    String id = secretKeyId().orElseThrow(() -> new IllegalStateException("the Secret names no AccessKey"));
+    try {
+      new com.aliyun.ram20150501.Client(outsideConfig()).updateAccessKey(
+          new com.aliyun.ram20150501.models.UpdateAccessKeyRequest().setUserName(Specs.RAM_USER)
+              .setUserAccessKeyId(id).setStatus("Inactive"));
+    } catch (Exception e) {
+      throw new IllegalStateException("UpdateAccessKey " + id + " failed", e);
+    }
+    return id;
+  }
+
+  /** Someone deleted the Secret's AccessKey in RAM; the Secret still names it. */
+  public String deleteSecretsKeyOutside() {
+    String id = secretKeyId().orElseThrow(() -> new IllegalStateException("the Secret names no AccessKey"));
+    outsideRam().deleteAccessKey(Specs.RAM_USER, id);
+    keysDeletedOutside.add(id);
+    return id;
+  }
+
+  /** AccessKeys someone else deleted while the Secret named them: their absence is not hybridcni's doing. */
+  public Set<String> keysDeletedOutside() {
+    return Set.copyOf(keysDeletedOutside);
+  }
+
+  /** Someone created an AccessKey for hybridcni's user that no Secret holds: an orphan. Answers its id. */
+  public String seedOrphanKey() {
+    return aliyun.seedAccessKey(Specs.RAM_USER);
+  }
+
+  /** Another addon's Secret beside hybridcni's, without hybridcni's label: destroy must leave it. */
+  public void seedForeignSecret() {
+    foreignSecret = client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
+        .withNewMetadata().withName(FOREIGN_SECRET).withNamespace(NAMESPACE).addToLabels("app", "other-addon")
+        .endMetadata().withType("Opaque").addToData("token", "b3RoZXItYWRkb24tdG9rZW4=").build()).create();
+  }
+
+  /** The foreign Secret as seeded, or {@code null}. */
+  public Secret foreignSecret() {
+    return foreignSecret;
+  }
+
+  /**
+   * Another team's RAM user (no hybridcni comments) with its own AccessKey, holding hybridcni's policy too: the
+   * vendor's policy name is per addon, so other clusters of the account share it. Needs the policy to exist.
+   */
+  public void seedOtherPolicyHolder() {
+    aliyun.seedUser(OTHER_USER).seedAttachment(OTHER_USER, Specs.RAM_POLICY);
+    aliyun.seedAccessKey(OTHER_USER);
+    otherUserHoldsPolicy = true;
+  }
+
+  /** Whether {@link #OTHER_USER} was seeded holding the policy. */
+  public boolean otherUserHoldsPolicy() {
+    return otherUserHoldsPolicy;
+  }
+
+  private RamApi outsideRam() {
+    return AliyunConnection.forRegion(Specs.REGION).endpoint(aliyun.endpoint()).protocol("HTTP")
+        .accessKey(CALLER_ID, SecretValue.of(CALLER_SECRET)).build()
+        .ram(new Retrier(RetryPolicy.defaults(), clock::advance, () -> 0.5));
+  }
+
+  private com.aliyun.teaopenapi.models.Config outsideConfig() {
+    return new com.aliyun.teaopenapi.models.Config().setEndpoint(aliyun.endpoint()).setProtocol("HTTP")
+        .setRegionId(Specs.REGION).setAccessKeyId(CALLER_ID).setAccessKeySecret(CALLER_SECRET);
   }
 
   /** A clock that moves only when someone "sleeps"; thread-safe. */
