@@ -34,11 +34,14 @@ final class ActionFacts {
     } else if (detail instanceof ActionDetail.Addon d) {
       return Set.of(Facts.cluster(d.clusterId()), Facts.addon(d.name()));
     } else if (detail instanceof ActionDetail.AddonWait d) {
-      return Set.of(Facts.addon(d.name()));
+      // A wait with no version is the settle of an addon ACK is still changing: reaching active early is what it
+      // waits for, so it relies on nothing; a wait for a version follows the install that writes the addon.
+      return d.version() == null ? Set.of() : Set.of(Facts.addon(d.name()));
     } else if (detail instanceof ActionDetail.AddonUninstall d) {
       return Set.of(Facts.cluster(d.clusterId()), Facts.addon(d.name()));
-    } else if (detail instanceof ActionDetail.AddonRemovalWait d) {
-      return Set.of(Facts.addon(d.name()));
+    } else if (detail instanceof ActionDetail.AddonRemovalWait) {
+      // The addon going away early is what the wait waits for, not a change that makes it wrong.
+      return Set.of();
     } else if (detail instanceof ActionDetail.CniExclusionRemoval d) {
       return Set.of(Facts.workload(d.target()), Facts.nodesLabelled(d.labelKey(), d.labelValue()),
           Facts.nodesRunningCalico());

@@ -109,7 +109,8 @@ final class DestroyPlanner {
                 + "be uninstalled.",
             List.of(new FieldChange("state", ChangeValues.text(addon.state()),
                 ChangeValues.text(AddonInstance.ACTIVE))),
-            new ActionDetail.AddonWait(spec.clusterId(), name, null), addonFact, addonFact));
+            // As the settle before an upgrade: ACK finishing its change early is what the wait waits for.
+            new ActionDetail.AddonWait(spec.clusterId(), name, null), Set.of(), addonFact));
       }
       List<FieldChange> changes = new ArrayList<>();
       changes.add(new FieldChange("name", ChangeValues.text(name), null));
