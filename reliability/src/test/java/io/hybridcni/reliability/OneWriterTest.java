@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.apply.ActionOutcome;
 import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.LockUnavailableException;
@@ -24,9 +25,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,8 +43,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>Exactly one writes: every RAM and addon write once in the fake Aliyun's journal, the Secret and calico-node
  * written once each in the mock's journal, all by the first; the second writes nothing but, when it waits, the Lease.
+ *
+ * <p>And a holder that cannot renew the Lease before its own renew deadline stops before its next action.
  */
-class SkewedClocksTest {
+class OneWriterTest {
 
   private static final String SECRETS = "/api/v1/namespaces/kube-system/secrets";
   private static final String CALICO = "/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node";
@@ -134,7 +139,7 @@ class SkewedClocksTest {
           + kube.stream().filter(Request::write).toList();
 
       assertThat(firstResult.converged()).as(context).isTrue();
-      assertThat(firstResult.apply().outcomes()).as(context).extracting(o -> o.status())
+      assertThat(firstResult.apply().outcomes()).as(context).extracting(ActionOutcome::status)
           .containsOnly(OutcomeStatus.APPLIED);
       if (waitSeconds == 0) {
         assertThat(secondOutcome).as(context).isInstanceOf(LockUnavailableException.class);
@@ -160,6 +165,54 @@ class SkewedClocksTest {
     } finally {
       thread.shutdownNow();
     }
+  }
+
+  /**
+   * The apply's process stalls for 21 s of its own clock after its first action (a long GC pause, a suspended VM),
+   * and the API server refuses every renewal meanwhile: past its 20 s renew deadline it takes the Lease as lost and
+   * runs nothing more, while a candidate that watched the Lease from the start could take it over only at 30 s.
+   */
+  @Test
+  void aHolderThatCouldNotRenewWithinItsDeadlineStopsBeforeItsNextWrite() throws Exception {
+    world.reset();
+    AtomicLong ticker = new AtomicLong(System.nanoTime());
+    AtomicBoolean stalled = new AtomicBoolean();
+    Reconciler apply = world.reconciler(new World.Wiring().client(world.newClient("stalling")).lockTicker(ticker::get)
+        .executors(executor -> new ActionExecutor() {
+          @Override
+          public boolean handles(ActionKind kind) {
+            return executor.handles(kind);
+          }
+
+          @Override
+          public StepResult execute(Action action, ExecutionContext context) {
+            StepResult result = executor.execute(action, context);
+            if (stalled.compareAndSet(false, true)) {
+              world.failKube("PUT", LEASES + "/" + World.LEASE, 503, "ServiceUnavailable", 1000);
+              ticker.addAndGet(Duration.ofSeconds(21).toNanos());
+            }
+            return result;
+          }
+        }));
+
+    ReconcileResult result = apply.reconcile(World.spec(), ApplyOptions.defaults().withHolder("stalling"));
+    List<Request> kube = journal();
+    String context = result.why() + "; Kubernetes writes: " + kube.stream().filter(Request::write).toList();
+
+    assertThat(result.apply().stopped()).as(context)
+        .startsWith("lost the apply Lease: could not renew Lease kube-system/hybridcni-apply within its renew "
+            + "deadline of 20 s");
+    assertThat(result.apply().outcomes()).as(context).extracting(ActionOutcome::status)
+        .containsExactly(OutcomeStatus.APPLIED, OutcomeStatus.SKIPPED, OutcomeStatus.SKIPPED, OutcomeStatus.SKIPPED,
+            OutcomeStatus.SKIPPED, OutcomeStatus.SKIPPED, OutcomeStatus.SKIPPED);
+    assertThat(result.why()).as(context).startsWith("apply stopped: lost the apply Lease");
+    assertThat(world.aliyun().journal().operations()).as(context)
+        .filteredOn(op -> !op.startsWith("Get") && !op.startsWith("List") && !op.startsWith("Describe"))
+        .containsExactly("CreateUser");
+    assertThat(kube.stream().filter(r -> r.write() && !r.pathOnly().startsWith(LEASES))).as(context).isEmpty();
+    // Nobody else wrote it since, so the stopped holder's release still removes it.
+    assertThat(world.lease()).as(context).isEmpty();
+    world.healAll();
   }
 
   /**
