@@ -146,6 +146,9 @@ class ApplyCommand implements Callable<Integer> {
     }
     long ok = result.outcomes().stream().filter(ActionOutcome::succeeded).count();
     term.out().println("Applied " + ok + " of " + result.outcomes().size() + " action(s).");
+    if (result.stopped() != null) {
+      term.info("Apply stopped before its next action: " + result.stopped());
+    }
   }
 
   private static String holder() {

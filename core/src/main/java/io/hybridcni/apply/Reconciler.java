@@ -40,7 +40,9 @@ import java.util.stream.Collectors;
  *
  * <p>Apply re-checks, before each action, the observed facts its fingerprint covers; changed facts stop that
  * action and its dependents as {@link OutcomeStatus#STALE}. After a failure the remaining actions are skipped,
- * unless {@link ApplyOptions#continueOnError()} lets independent actions whose facts still hold go on.
+ * unless {@link ApplyOptions#continueOnError()} lets independent actions whose facts still hold go on. Before each
+ * action it also asks the held lock whether this process still holds it ({@link ApplyLock.Held#lost()}); once it
+ * does not, that action and every later one are skipped with the reason, and {@link ApplyResult#stopped()} says it.
  */
 public final class Reconciler {
 
@@ -127,6 +129,8 @@ public final class Reconciler {
       why = "converged: the " + (plan.destroy() ? "destroy " : "") + "plan made after apply is empty";
     } else if (applied.refused() != null) {
       why = applied.refused();
+    } else if (applied.stopped() != null) {
+      why = "apply stopped: " + applied.stopped();
     } else {
       List<String> left = new ArrayList<>(verification.actions().stream().map(Action::id).toList());
       verification.blockers().forEach(f -> left.add("blocker " + f.code()));
@@ -168,7 +172,7 @@ public final class Reconciler {
     }
     ApplyLock effective = options.dryRun() ? ApplyLock.NONE : lock;
     try (ApplyLock.Held held = effective.acquire(options.holder(), options.waitForLock())) {
-      return new Run(spec, plan, options).execute();
+      return new Run(spec, plan, options, held).execute();
     }
   }
 
@@ -183,13 +187,16 @@ public final class Reconciler {
     private final HybridNetworkSpec spec;
     private final Plan plan;
     private final ApplyOptions options;
+    private final ApplyLock.Held held;
     private final Map<String, ActionOutcome> outcomes = new HashMap<>();
     private String stoppedBy;
+    private String lockLost;
 
-    Run(HybridNetworkSpec spec, Plan plan, ApplyOptions options) {
+    Run(HybridNetworkSpec spec, Plan plan, ApplyOptions options, ApplyLock.Held held) {
       this.spec = spec;
       this.plan = plan;
       this.options = options;
+      this.held = held;
     }
 
     ApplyResult execute() {
@@ -224,10 +231,17 @@ public final class Reconciler {
         outcomes.put(a.id(), run(a, now, stale.get(a.id())));
       }
       return new ApplyResult(plan.actions().stream().map(a -> outcomes.get(a.id())).toList(), options.dryRun(),
-          null);
+          null, lockLost);
     }
 
     private ActionOutcome run(Action a, ObservedState now, List<String> knownStale) {
+      // Another apply may hold the lock by now: no action may start, whatever continueOnError says.
+      if (lockLost == null) {
+        lockLost = held.lost().map(why -> "lost the apply Lease: " + why).orElse(null);
+      }
+      if (lockLost != null) {
+        return new ActionOutcome(a.id(), OutcomeStatus.SKIPPED, lockLost, null, null, List.of(), null);
+      }
       for (String dependency : a.dependsOn()) {
         ActionOutcome o = outcomes.get(dependency);
         if (o == null || !o.succeeded()) {

@@ -12,7 +12,6 @@ import io.hybridcni.plan.Action;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.spec.HybridNetworkSpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -136,15 +135,15 @@ class ReconcilerTest {
   void aHeldLockFailsFastNamingTheHolder() {
     InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
     ApplyLock held = (holder, wait) -> {
-      throw new LockUnavailableException("kube-system/hybridcni-apply", "ci-runner-7",
-          Instant.parse("2026-11-28T12:00:00Z"));
+      throw new LockUnavailableException("Lease kube-system/hybridcni-apply", "ci-runner-7",
+          Duration.ofSeconds(30));
     };
     Reconciler locked = Reconciler.builder().cluster(world).cloud(world.cloud()).executor(world).lock(held)
         .build();
 
     assertThatThrownBy(() -> locked.reconcile(spec, ApplyOptions.defaults()))
         .isInstanceOf(LockUnavailableException.class)
-        .hasMessageContaining("ci-runner-7").hasMessageContaining("2026-11-28T12:00:00Z");
+        .hasMessageContaining("ci-runner-7").hasMessageContaining("expired in 30 s");
     assertThat(world.executed()).isEmpty();
   }
 
@@ -169,5 +168,61 @@ class ReconcilerTest {
 
     assertThat(events.get(0)).isEqualTo("acquire me PT5S");
     assertThat(events).endsWith("start addon-wait", "release").hasSize(9);
+  }
+
+  /** A lock that this process holds until {@code actionsBefore} actions have run, then loses. */
+  private static ApplyLock losesAfter(InMemoryWorld world, int actionsBefore, List<String> events) {
+    return (holder, wait) -> new ApplyLock.Held() {
+      @Override
+      public java.util.Optional<String> lost() {
+        events.add("asked");
+        return world.executed().size() < actionsBefore ? java.util.Optional.empty()
+            : java.util.Optional.of("could not renew Lease kube-system/hybridcni-apply before its renew deadline");
+      }
+
+      @Override
+      public void close() {
+        events.add("release");
+      }
+    };
+  }
+
+  @Test
+  void aLockLostMidApplyStopsBeforeTheNextActionAndSkipsTheRestSayingWhy() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
+    List<String> events = new ArrayList<>();
+    Reconciler r = Reconciler.builder().cluster(world).cloud(world.cloud()).executor(world)
+        .lock(losesAfter(world, 2, events)).build();
+
+    ReconcileResult result = r.reconcile(spec, ApplyOptions.defaults());
+
+    assertThat(world.executed()).containsExactly("ram-user", "ram-policy");
+    ApplyResult applied = result.apply();
+    assertThat(applied.succeeded()).isFalse();
+    assertThat(applied.refused()).isNull();
+    assertThat(applied.stopped()).isEqualTo(
+        "lost the apply Lease: could not renew Lease kube-system/hybridcni-apply before its renew deadline");
+    assertThat(applied.outcomes()).extracting(ActionOutcome::status).containsExactly(OutcomeStatus.APPLIED,
+        OutcomeStatus.APPLIED, OutcomeStatus.SKIPPED, OutcomeStatus.SKIPPED, OutcomeStatus.SKIPPED,
+        OutcomeStatus.SKIPPED, OutcomeStatus.SKIPPED);
+    assertThat(applied.withStatus(OutcomeStatus.SKIPPED)).extracting(ActionOutcome::message)
+        .allMatch(m -> m.startsWith("lost the apply Lease: could not renew"));
+    assertThat(result.converged()).isFalse();
+    assertThat(result.why()).startsWith("apply stopped: lost the apply Lease: ");
+    // Asked before each of the three actions it reached, once the loss is known never again; released at the end.
+    assertThat(events).containsExactly("asked", "asked", "asked", "release");
+  }
+
+  @Test
+  void continueOnErrorRunsNothingMoreOnceTheLockIsLost() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
+    Reconciler r = Reconciler.builder().cluster(world).cloud(world.cloud()).executor(world)
+        .lock(losesAfter(world, 1, new ArrayList<>())).build();
+
+    ApplyResult result = r.apply(spec, r.plan(spec), ApplyOptions.defaults().withContinueOnError(true));
+
+    assertThat(world.executed()).containsExactly("ram-user");
+    assertThat(result.withStatus(OutcomeStatus.SKIPPED)).hasSize(6);
+    assertThat(result.stopped()).startsWith("lost the apply Lease: ");
   }
 }

@@ -156,7 +156,7 @@ class ClusterRoleTest {
       // The apply lock: take it, renew it, let another holder fail on it, release it.
       LeaseApplyLock lock = LeaseApplyLock.builder(client).build();
       try (ApplyLock.Held held = lock.acquire("first", java.time.Duration.ZERO)) {
-        lock.renew("first");
+        ((LeaseApplyLock.Hold) held).renew();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> lock.acquire("second", java.time.Duration.ZERO))
             .isInstanceOf(io.hybridcni.apply.LockUnavailableException.class);
       }

@@ -203,13 +203,21 @@ final class Crash {
   ApplyLock around(ApplyLock lock) {
     return (holder, wait) -> {
       ApplyLock.Held held = lock.acquire(holder, wait);
-      return () -> {
-        Optional<Lease> left = crashed ? world.lease() : Optional.empty();
-        // Stops the renewer; it also deletes the Lease, which a dead process would not do: put it back.
-        held.close();
-        left.ifPresent(lease -> world.client().leases().inNamespace(World.NAMESPACE).resource(new LeaseBuilder(lease)
-            .editMetadata().withResourceVersion(null).withUid(null).withCreationTimestamp(null).endMetadata()
-            .build()).create());
+      return new ApplyLock.Held() {
+        @Override
+        public Optional<String> lost() {
+          return held.lost();
+        }
+
+        @Override
+        public void close() {
+          Optional<Lease> left = crashed ? world.lease() : Optional.empty();
+          // Stops the renewer; it also deletes the Lease, which a dead process would not do: put it back.
+          held.close();
+          left.ifPresent(lease -> world.client().leases().inNamespace(World.NAMESPACE).resource(
+              new LeaseBuilder(lease).editMetadata().withResourceVersion(null).withUid(null)
+                  .withCreationTimestamp(null).endMetadata().build()).create());
+        }
       };
     };
   }

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,9 +131,17 @@ class CrashAnywhereTest {
         .as("calls of the run that found the Lease held").allSatisfy(call ->
             assertThat(call.operation()).matches("(Get|List|Describe).*"));
 
-    // Once the Lease has expired (an hour later by the lock's clock), the next run takes it over.
+    // The next run takes the Lease over once it has itself watched it unchanged for its lease duration (30 s): no
+    // sooner because its own clock runs an hour ahead, and no later. Each look again comes a second later.
+    AtomicLong ticker = new AtomicLong(System.nanoTime());
     Reconciler next = world.reconciler(new World.Wiring()
-        .lockClock(Clock.offset(Clock.systemUTC(), Duration.ofHours(1))));
-    return next.reconcile(spec, as("next-run"));
+        .lockClock(Clock.offset(Clock.systemUTC(), Duration.ofHours(1)))
+        .lockTicker(ticker::get).lockSleeper(d -> ticker.addAndGet(Duration.ofSeconds(1).toNanos())));
+    long watchedFrom = ticker.get();
+    ReconcileResult recovered = next.reconcile(spec, as("next-run").withWaitForLock(Duration.ofMinutes(2)));
+    if (!recovered.plan().actions().isEmpty()) {
+      assertThat(Duration.ofNanos(ticker.get() - watchedFrom)).as("crash %s", point).isEqualTo(Duration.ofSeconds(30));
+    }
+    return recovered;
   }
 }

@@ -43,6 +43,7 @@ import io.hybridcni.kube.KubernetesObserver;
 import io.hybridcni.kube.KubernetesSecretStore;
 import io.hybridcni.kube.LeaseApplyLock;
 import io.hybridcni.kube.SecretDeletionExecutor;
+import io.hybridcni.kube.Ticker;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionKind;
 import io.hybridcni.planner.Planner;
@@ -112,6 +113,7 @@ public final class World implements AutoCloseable {
   private final KubernetesClient client;
   private final ManualClock clock = new ManualClock();
   private final List<KubernetesObserver> observers = new CopyOnWriteArrayList<>();
+  private final List<KubernetesClient> ownClients = new CopyOnWriteArrayList<>();
   private volatile FakeAliyun aliyun;
   private volatile DaemonSet originalCalico;
 
@@ -183,6 +185,8 @@ public final class World implements AutoCloseable {
 
   /** A reconciler wired to this world with these hooks; it stays usable until the next {@link #reset()}. */
   public Reconciler reconciler(Wiring wiring) {
+    // A client of its own when the wiring brings one, as another process would have (shadows the field on purpose).
+    KubernetesClient client = wiring.client != null ? wiring.client : this.client;
     Sleeper sleeper = clock::advance;
     Retrier retrier = new Retrier(RetryPolicy.defaults(), sleeper, () -> 0.5);
     AliyunConnection connection = AliyunConnection.forRegion(Specs.REGION).endpoint(aliyun.endpoint())
@@ -198,8 +202,8 @@ public final class World implements AutoCloseable {
     executors.replaceAll(e -> wiring.executors.apply(withControllers(e)));
     KubernetesObserver observer = KubernetesObserver.builder(client).build();
     observers.add(observer);
-    ApplyLock lock = LeaseApplyLock.builder(client).clock(wiring.lockClock).pollInterval(Duration.ofMillis(10))
-        .build();
+    ApplyLock lock = LeaseApplyLock.builder(client).clock(wiring.lockClock).ticker(wiring.lockTicker)
+        .sleeper(wiring.lockSleeper).pollInterval(Duration.ofMillis(10)).build();
     return Reconciler.builder().cluster(observer).cloud(new AliyunObserver(ram, ack)).executors(executors)
         .lock(wiring.lock.apply(lock)).build();
   }
@@ -211,6 +215,9 @@ public final class World implements AutoCloseable {
     UnaryOperator<RamApi> ram = UnaryOperator.identity();
     UnaryOperator<ApplyLock> lock = UnaryOperator.identity();
     Clock lockClock = Clock.systemUTC();
+    Ticker lockTicker = Ticker.SYSTEM;
+    Sleeper lockSleeper = Sleeper.REAL;
+    KubernetesClient client;
 
     /** Wraps every executor (after the simulated controllers). */
     public Wiring executors(UnaryOperator<ActionExecutor> value) {
@@ -236,9 +243,27 @@ public final class World implements AutoCloseable {
       return this;
     }
 
-    /** The clock the Lease lock reads (to judge expiry). Default: the system clock. */
+    /** The wall clock the Lease lock writes its renewTime from (it never judges expiry by it). Default: the system's. */
     public Wiring lockClock(Clock value) {
       this.lockClock = value;
+      return this;
+    }
+
+    /** The monotonic clock the Lease lock judges expiry and its renew deadline by. Default: System.nanoTime. */
+    public Wiring lockTicker(Ticker value) {
+      this.lockTicker = value;
+      return this;
+    }
+
+    /** How the Lease lock waits between looks at a held Lease. Default: real sleeping (10 ms polls). */
+    public Wiring lockSleeper(Sleeper value) {
+      this.lockSleeper = value;
+      return this;
+    }
+
+    /** The client every Kubernetes part of the reconciler uses, e.g. {@link #newClient}. Default: the world's. */
+    public Wiring client(KubernetesClient value) {
+      this.client = value;
       return this;
     }
   }
@@ -317,6 +342,17 @@ public final class World implements AutoCloseable {
     return client;
   }
 
+  /**
+   * A client of its own to the mock API server, configured as the world's, sending {@code userAgent} so that the
+   * mock's journal tells its requests apart; closed with the world.
+   */
+  public KubernetesClient newClient(String userAgent) {
+    KubernetesClient own = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+        .withUserAgent(userAgent).build()).build();
+    ownClients.add(own);
+    return own;
+  }
+
   public KubernetesMockServer server() {
     return server;
   }
@@ -362,6 +398,7 @@ public final class World implements AutoCloseable {
   @Override
   public void close() {
     observers.forEach(KubernetesObserver::close);
+    ownClients.forEach(KubernetesClient::close);
     client.close();
     server.destroy();
     if (aliyun != null) {
