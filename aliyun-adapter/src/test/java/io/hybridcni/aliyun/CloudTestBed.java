@@ -51,8 +51,13 @@ final class CloudTestBed implements AutoCloseable, ClusterObserver, SecretStore 
   private final Retrier retrier;
 
   CloudTestBed(FakeAliyunOptions options, KubernetesFacts kubernetes) {
+    this(options, kubernetes, Specs.REGION);
+  }
+
+  /** A bed whose cluster ACK registered in {@code clusterRegion}; the connection is to {@code Specs.REGION}. */
+  CloudTestBed(FakeAliyunOptions options, KubernetesFacts kubernetes, String clusterRegion) {
     this.fake = FakeAliyun.start(options).addAccessKey(CALLER_ID, CALLER_SECRET)
-        .addCluster(Specs.CLUSTER_ID, FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", Specs.REGION);
+        .addCluster(Specs.CLUSTER_ID, FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", clusterRegion);
     this.kubernetes = kubernetes;
     this.secret = kubernetes.secret();
     Sleeper sleeper = d -> {
@@ -121,7 +126,8 @@ final class CloudTestBed implements AutoCloseable, ClusterObserver, SecretStore 
 
   @Override
   public KubernetesFacts observe(HybridNetworkSpec spec) {
-    return new KubernetesFacts(kubernetes.nodes(), kubernetes.cni(), kubernetes.terway(), secret);
+    return new KubernetesFacts(kubernetes.nodes(), kubernetes.cni(), kubernetes.terway(), secret,
+        kubernetes.identity(), kubernetes.secretNamespace());
   }
 
   @Override

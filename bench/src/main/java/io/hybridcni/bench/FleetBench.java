@@ -11,7 +11,9 @@ import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.apply.Reconciler;
 import io.hybridcni.fixtures.SampleClusters;
+import io.hybridcni.observe.ClusterIdentity;
 import io.hybridcni.observe.KubernetesFacts;
+import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.SecretFacts;
 import io.hybridcni.observe.ValueHash;
 import io.hybridcni.plan.ActionKind;
@@ -174,11 +176,22 @@ public final class FleetBench {
       SecretFacts secret = new SecretFacts(spec.secretNamespace(), spec.secretName(), true, "Opaque", "1",
           Map.of("access-key-id", ValueHash.of(keyId), "access-key-secret", ValueHash.of("secret-of-" + keyId)),
           Map.of(SecretFacts.MANAGED_BY_LABEL, SecretFacts.MANAGED_BY_VALUE));
-      kubernetes.add(spec.clusterId(), new KubernetesFacts(converged.nodes(), converged.cni(), converged.terway(),
-          secret));
+      // Each cluster of the fleet carries its own id: on its cloud nodes' ack.aliyun.com label and in ACK's agent.
+      List<NodeInfo> nodes = converged.nodes().stream().map(n -> relabelled(n, spec.clusterId())).toList();
+      kubernetes.add(spec.clusterId(), new KubernetesFacts(nodes, converged.cni(), converged.terway(), secret,
+          SampleClusters.identity(spec.clusterId(), nodes), converged.secretNamespace()));
       specs.add(spec);
     }
     return specs;
+  }
+
+  private static NodeInfo relabelled(NodeInfo node, String clusterId) {
+    if (!node.labels().containsKey(ClusterIdentity.NODE_LABEL)) {
+      return node;
+    }
+    Map<String, String> labels = new java.util.TreeMap<>(node.labels());
+    labels.put(ClusterIdentity.NODE_LABEL, clusterId);
+    return new NodeInfo(node.name(), labels, node.providerId(), node.runsCalico(), node.runsTerway());
   }
 
   /** {@code c} and 32 hex digits, the first 9 of them distinct, since the RAM user name keeps the first 10. */

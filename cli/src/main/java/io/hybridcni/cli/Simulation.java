@@ -46,15 +46,34 @@ public final class Simulation implements AutoCloseable {
   private final List<Environment> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Simulation(KubeSampleCluster sample, FakeAliyunOptions aliyunOptions, Duration kubernetesLatency) {
+    this(sample, aliyunOptions, kubernetesLatency, CLUSTER_ID);
+  }
+
+  private Simulation(KubeSampleCluster sample, FakeAliyunOptions aliyunOptions, Duration kubernetesLatency,
+      String kubernetesClusterId) {
     this.sample = sample;
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         LatencyDispatcher.wrap(new KubernetesCrudDispatcher(List.of()), kubernetesLatency), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     this.client = server.createClient();
-    sample.seed(client);
+    // The sample carries ACK's agent and the cloud node's ack.aliyun.com label, naming kubernetesClusterId.
+    sample.seed(client, kubernetesClusterId);
     this.aliyun = FakeAliyun.start(aliyunOptions)
         .addAccessKey(CALLER_ID, CALLER_SECRET)
         .addCluster(CLUSTER_ID, FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", REGION);
+    if (!kubernetesClusterId.equals(CLUSTER_ID)) {
+      aliyun.addCluster(kubernetesClusterId, FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", REGION);
+    }
+  }
+
+  /**
+   * A simulation whose mock API server is another registered cluster of the same account,
+   * {@code kubernetesClusterId}, while {@link #CLUSTER_ID} is registered too: a kubeconfig pointed at the wrong
+   * cluster for a spec of {@link #CLUSTER_ID}.
+   */
+  public static Simulation startPointedAtAnotherCluster(KubeSampleCluster sample, String kubernetesClusterId) {
+    return new Simulation(sample, FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(2), Duration.ZERO,
+        kubernetesClusterId);
   }
 
   static Simulation start(TargetOptions.Scenario scenario) {

@@ -47,10 +47,14 @@ class PlanCommandDestroyTest {
         });
   }
 
-  /** A host-network cluster as hybridcni leaves it. */
+  /** A host-network cluster as hybridcni leaves it; ACK's agent names the cluster. */
   private static ObservedState converged() {
     return ObservedState.builder()
         .cluster(new ClusterFacts(CLUSTER, ClusterFacts.REGISTERED_TYPE, "running", "cn-hangzhou"))
+        .identity(new io.hybridcni.observe.ClusterIdentity(true, List.of(new io.hybridcni.observe.IdentitySignal(
+            io.hybridcni.observe.IdentitySignal.Kind.AGENT, CLUSTER,
+            "env CLUSTER_ID of container ack-cluster-agent in Deployment kube-system/ack-cluster-agent"))))
+        .secretNamespace(new io.hybridcni.observe.NamespaceFacts("kube-system", true))
         .addon(new AddonInstance("terway-eniip", "v1.9.0", AddonInstance.ACTIVE))
         .secret(new SecretFacts("kube-system", "alibaba-addon-secret", true, "Opaque", "1",
             Map.of("access-key-id", ValueHash.of("LTAI5tCliKey"), "access-key-secret", ValueHash.of("s")),

@@ -7,12 +7,14 @@ import java.util.Objects;
 /**
  * An immutable snapshot of what the adapters saw in the cluster and the cloud. It holds facts, never secret
  * values: Secret values appear only as {@link ValueHash hashes}, AccessKeys only as ids. Parts that were not
- * found are {@code null} (or empty lists); the planner reads {@code null} as "absent".
+ * found are {@code null} (or empty lists); the planner reads {@code null} as "absent", except for
+ * {@link #identity} and {@link #secretNamespace}, where {@code null} means "not observed".
  *
  * <p>Saved and loaded with {@link Snapshots}; built in Java with {@link #builder()}.
  */
 public record ObservedState(List<NodeInfo> nodes, CniFacts cni, TerwayFacts terway, SecretFacts secret,
-    RamFacts ram, ClusterFacts cluster, List<AddonInstance> addons) {
+    RamFacts ram, ClusterFacts cluster, List<AddonInstance> addons, ClusterIdentity identity,
+    NamespaceFacts secretNamespace) {
 
   public ObservedState {
     nodes = Frozen.list(nodes);
@@ -24,12 +26,12 @@ public record ObservedState(List<NodeInfo> nodes, CniFacts cni, TerwayFacts terw
   /** Joins what the cluster observer and the cloud observer saw. */
   public static ObservedState of(KubernetesFacts kubernetes, CloudFacts cloud) {
     return new ObservedState(kubernetes.nodes(), kubernetes.cni(), kubernetes.terway(), kubernetes.secret(),
-        cloud.ram(), cloud.cluster(), cloud.addons());
+        cloud.ram(), cloud.cluster(), cloud.addons(), kubernetes.identity(), kubernetes.secretNamespace());
   }
 
   /** The Kubernetes half of this state. */
   public KubernetesFacts kubernetes() {
-    return new KubernetesFacts(nodes, cni, terway, secret);
+    return new KubernetesFacts(nodes, cni, terway, secret, identity, secretNamespace);
   }
 
   /** The cloud half of this state. */
@@ -51,6 +53,8 @@ public record ObservedState(List<NodeInfo> nodes, CniFacts cni, TerwayFacts terw
     b.ram = ram;
     b.cluster = cluster;
     b.addons.addAll(addons);
+    b.identity = identity;
+    b.secretNamespace = secretNamespace;
     return b;
   }
 
@@ -68,6 +72,8 @@ public record ObservedState(List<NodeInfo> nodes, CniFacts cni, TerwayFacts terw
     private RamFacts ram = RamFacts.NONE;
     private ClusterFacts cluster;
     private final List<AddonInstance> addons = new ArrayList<>();
+    private ClusterIdentity identity;
+    private NamespaceFacts secretNamespace;
 
     private Builder() {}
 
@@ -134,8 +140,20 @@ public record ObservedState(List<NodeInfo> nodes, CniFacts cni, TerwayFacts terw
       return this;
     }
 
+    /** What the cluster says about which ACK cluster it is. Default: not observed. */
+    public Builder identity(ClusterIdentity value) {
+      this.identity = value;
+      return this;
+    }
+
+    /** Whether the Secret's namespace exists. Default: not observed. */
+    public Builder secretNamespace(NamespaceFacts value) {
+      this.secretNamespace = value;
+      return this;
+    }
+
     public ObservedState build() {
-      return new ObservedState(nodes, cni, terway, secret, ram, cluster, addons);
+      return new ObservedState(nodes, cni, terway, secret, ram, cluster, addons, identity, secretNamespace);
     }
   }
 }

@@ -68,6 +68,11 @@ final class DestroyPlanner {
     planExclusionRemoval(addonGone);
     Draft secret = planSecretDeletion(addonGone);
     planRam(addonGone, secret);
+    if (!drafts.isEmpty()) {
+      // Deleting is writing: the cluster must be cluster.id, as for apply.
+      findings.addAll(ClusterChecks.identity(spec, s));
+      findings.addAll(ClusterChecks.region(spec, s.cluster()));
+    }
     List<Finding> sorted = new ArrayList<>(findings);
     sorted.sort(Comparator.comparing(Finding::severity));
     return new Plan(PlanKind.DESTROY, spec.clusterId(), SpecDigest.of(spec), report, sorted,

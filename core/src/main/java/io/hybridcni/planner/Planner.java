@@ -140,7 +140,9 @@ public final class Planner {
     // ---- BGP and host network -------------------------------------------------------------------------------
 
     private void planTerwayScenario(Detection detection, boolean excludeCni) {
+      findings.addAll(ClusterChecks.identity(spec, s));
       checkCluster();
+      findings.addAll(ClusterChecks.secretLocation(spec, s.secretNamespace()));
       warnWithoutCloudNodes();
       checkTerwayPlacement();
       Draft user = planRamUser();
@@ -175,6 +177,7 @@ public final class Planner {
             + "runbook applies to ACK One registered clusters only.",
             List.of("cluster_type=" + cluster.clusterType())));
       }
+      findings.addAll(ClusterChecks.region(spec, cluster));
       if (cluster.state() != null && !"running".equals(cluster.state())) {
         findings.add(Finding.warning("CLUSTER_NOT_RUNNING", "Cluster " + cluster.clusterId() + " is in state "
             + cluster.state() + "; addon operations may fail until it is running.",

@@ -34,11 +34,20 @@ public record HybridNetworkSpec(
     String secretName,
     String addonName,
     String addonVersion,
-    String addonConfig) {
+    String addonConfig,
+    ClusterIdVerification clusterIdVerifiedBy,
+    String secretReadBy) {
 
   public static final String DEFAULT_ADDON = "terway-eniip";
   public static final String DEFAULT_SECRET_NAMESPACE = "kube-system";
   public static final String DEFAULT_SECRET_NAME = "alibaba-addon-secret";
+  /**
+   * Where Terway reads its AccessKey: since v1.8.0 from {@code /var/alibaba-addon-secret/}, mounted from
+   * {@code kube-system/alibaba-addon-secret} (the vendor runbook, "Terway reads its credentials").
+   */
+  public static final String TERWAY_SECRET_NAMESPACE = DEFAULT_SECRET_NAMESPACE;
+  /** The Secret Terway mounts, see {@link #TERWAY_SECRET_NAMESPACE}. */
+  public static final String TERWAY_SECRET_NAME = DEFAULT_SECRET_NAME;
 
   public HybridNetworkSpec {
     Objects.requireNonNull(clusterId, "clusterId");
@@ -51,6 +60,12 @@ public record HybridNetworkSpec(
     Objects.requireNonNull(secretNamespace, "secretNamespace");
     Objects.requireNonNull(secretName, "secretName");
     Objects.requireNonNull(addonName, "addonName");
+    Objects.requireNonNull(clusterIdVerifiedBy, "clusterIdVerifiedBy");
+  }
+
+  /** Whether the Secret is the one Terway mounts ({@code kube-system/alibaba-addon-secret}). */
+  public boolean secretIsTerways() {
+    return TERWAY_SECRET_NAMESPACE.equals(secretNamespace) && TERWAY_SECRET_NAME.equals(secretName);
   }
 
   public static Builder builder() {
@@ -85,7 +100,9 @@ public record HybridNetworkSpec(
         .secret(secretNamespace, secretName)
         .addonName(addonName)
         .addonVersion(addonVersion)
-        .addonConfig(addonConfig);
+        .addonConfig(addonConfig)
+        .clusterIdVerifiedBy(clusterIdVerifiedBy)
+        .secretReadBy(secretReadBy);
   }
 
   /** Fluent construction with the vendor's defaults; {@link #build()} validates every field. */
@@ -105,6 +122,8 @@ public record HybridNetworkSpec(
     private String addonName = DEFAULT_ADDON;
     private String addonVersion;
     private String addonConfig;
+    private ClusterIdVerification clusterIdVerifiedBy = ClusterIdVerification.CLUSTER;
+    private String secretReadBy;
 
     private Builder() {}
 
@@ -194,6 +213,25 @@ public record HybridNetworkSpec(
     }
 
     /**
+     * Who vouches that the kubeconfig's cluster is the cluster id. Default {@link ClusterIdVerification#CLUSTER}:
+     * the cluster must carry its id (the {@code ack.aliyun.com} label of a cloud node, or ACK's agent).
+     */
+    public Builder clusterIdVerifiedBy(ClusterIdVerification value) {
+      this.clusterIdVerifiedBy = Objects.requireNonNull(value, "clusterIdVerifiedBy");
+      return this;
+    }
+
+    /**
+     * What reads the Secret when it is not the one Terway mounts ({@code kube-system/alibaba-addon-secret}), e.g.
+     * {@code my-terway-fork}. Default: none, and then any other Secret location is a blocker (Terway would not
+     * read it); with a value it is a warning.
+     */
+    public Builder secretReadBy(String value) {
+      this.secretReadBy = value;
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws InvalidInputException listing every invalid field, with its path as in the YAML form
@@ -231,13 +269,17 @@ public record HybridNetworkSpec(
       if (addonVersion != null && addonVersion.isBlank()) {
         problems.add(new InvalidInputException.Problem(source, "addon.version", "a non-empty version or no field"));
       }
+      if (secretReadBy != null && (secretReadBy.isBlank() || secretReadBy.length() > 253)) {
+        problems.add(new InvalidInputException.Problem(source, "secret.readBy",
+            "the name of what reads the Secret (1 to 253 characters) or no field"));
+      }
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);
       }
       return new HybridNetworkSpec(clusterId, regionId, mode, cloudNodeLabel, onPremisesCni, user, policy,
           policyDocument != null ? policyDocument : PolicyDocument.terwayEniip(), deleteOrphanAccessKeys,
           secretNamespace, secretName, addonName, addonVersion,
-          addonConfig == null ? null : AddonConfig.canonical(addonConfig));
+          addonConfig == null ? null : AddonConfig.canonical(addonConfig), clusterIdVerifiedBy, secretReadBy);
     }
 
     private void check(List<InvalidInputException.Problem> problems, String field, String value,

@@ -55,11 +55,11 @@ public final class SpecFiles {
 
   private static final Map<String, Set<String>> FIELDS = Map.of(
       "", Set.of("apiVersion", "kind", "cluster", "network", "ram", "secret", "addon"),
-      "cluster", Set.of("id", "region"),
+      "cluster", Set.of("id", "region", "idVerifiedBy"),
       "network", Set.of("mode", "cloudNodeLabel", "onPremisesCni"),
       "network.onPremisesCni", Set.of("kind", "namespace", "name"),
       "ram", Set.of("userName", "policyName", "policyDocument", "deleteOrphanAccessKeys"),
-      "secret", Set.of("namespace", "name"),
+      "secret", Set.of("namespace", "name", "readBy"),
       "addon", Set.of("name", "version", "config"));
 
   public static final String API_VERSION = "hybridcni.io/v1alpha1";
@@ -201,6 +201,14 @@ public final class SpecFiles {
       if (cluster != null) {
         b.clusterId(required(cluster, "cluster", "id"));
         b.regionId(required(cluster, "cluster", "region"));
+        String verifiedBy = string(cluster, "cluster", "idVerifiedBy");
+        if (verifiedBy != null) {
+          switch (verifiedBy) {
+            case "cluster" -> b.clusterIdVerifiedBy(ClusterIdVerification.CLUSTER);
+            case "operator" -> b.clusterIdVerifiedBy(ClusterIdVerification.OPERATOR);
+            default -> problem("cluster.idVerifiedBy", "cluster or operator, found \"" + verifiedBy + "\"");
+          }
+        }
       }
       JsonNode network = section(root, "network", false);
       if (network != null) {
@@ -250,6 +258,7 @@ public final class SpecFiles {
         String name = string(secret, "secret", "name");
         b.secret(ns != null ? ns : HybridNetworkSpec.DEFAULT_SECRET_NAMESPACE,
             name != null ? name : HybridNetworkSpec.DEFAULT_SECRET_NAME);
+        b.secretReadBy(string(secret, "secret", "readBy"));
       }
       JsonNode addon = section(root, "addon", false);
       if (addon != null) {

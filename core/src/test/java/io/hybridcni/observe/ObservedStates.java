@@ -74,7 +74,8 @@ final class ObservedStates {
         .node(new NodeInfo("idc-node-2", Map.of("kubernetes.io/hostname", "idc-node-2", "kubernetes.io/os", "linux"),
             null, true, false))
         .node(new NodeInfo("cn-hangzhou.i-bp1example0001", Map.of(EXTERNAL_LABEL, "true",
-            "kubernetes.io/os", "linux", "topology.kubernetes.io/zone", "cn-hangzhou-h"),
+            "kubernetes.io/os", "linux", "topology.kubernetes.io/zone", "cn-hangzhou-h",
+            ClusterIdentity.NODE_LABEL, "c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b"),
             "cn-hangzhou.i-bp1example0001", false, true))
         .calico(calico)
         .flannel(flannel)
@@ -86,6 +87,12 @@ final class ObservedStates {
             "cn-hangzhou"))
         .addon(new AddonInstance("terway-eniip", "v1.9.0", AddonInstance.ACTIVE))
         .addon(new AddonInstance("logtail-ds", null, "updating"))
+        .identity(new ClusterIdentity(true, List.of(
+            new IdentitySignal(IdentitySignal.Kind.NODE_LABEL, "c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b",
+                "label ack.aliyun.com on 1 node(s): cn-hangzhou.i-bp1example0001"),
+            new IdentitySignal(IdentitySignal.Kind.AGENT, "c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b",
+                "env CLUSTER_ID of container ack-cluster-agent in Deployment kube-system/ack-cluster-agent"))))
+        .secretNamespace(new NamespaceFacts("kube-system", true))
         .build();
   }
 }

@@ -102,7 +102,7 @@ class ApplyThenPlanIsEmptyProperties {
       if (a != null) {
         b.addon(a).terway(new TerwayFacts(SampleClusters.terwayDaemonSet()));
       }
-      return b.build();
+      return SampleClusters.identified(b.build());
     });
   }
 

@@ -145,7 +145,7 @@ class DestroyProperties {
           } else if (c == 2) {
             b.calico(operator(placement));
           }
-          return b.nodes(settled(n, c == 0 ? null : placement, false)).build();
+          return SampleClusters.identified(b.nodes(settled(n, c == 0 ? null : placement, false)).build());
         });
   }
 
@@ -172,7 +172,8 @@ class DestroyProperties {
           if (a != null || terway) {
             b.terway(new TerwayFacts(SampleClusters.terwayDaemonSet()));
           }
-          return b.nodes(settled(n, c == 0 ? null : placement, a != null || terway)).build();
+          return SampleClusters.identified(b.nodes(settled(n, c == 0 ? null : placement, a != null || terway))
+              .build());
         });
   }
 

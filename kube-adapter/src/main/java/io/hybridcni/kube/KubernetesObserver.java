@@ -1,12 +1,15 @@
 package io.hybridcni.kube;
 
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.observe.CiliumFacts;
+import io.hybridcni.observe.ClusterIdentity;
 import io.hybridcni.observe.CniFacts;
 import io.hybridcni.observe.FlannelFacts;
 import io.hybridcni.observe.KubernetesFacts;
+import io.hybridcni.observe.NamespaceFacts;
 import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.SecretFacts;
@@ -33,15 +36,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the Kubernetes half of the observed state through fabric8: nodes, the on-premises CNI (Calico, Flannel,
- * Cilium), Terway and the AccessKey Secret. Read-only; independent reads run in parallel on a small executor the
- * observer owns ({@link #close()} stops it).
+ * Cilium), Terway, the AccessKey Secret and its namespace, and which ACK cluster the cluster says it is (the
+ * nodes' {@code ack.aliyun.com} label and ACK's agent Deployment, see {@link ClusterIdentity}). Read-only;
+ * independent reads run in parallel on a small executor the observer owns ({@link #close()} stops it).
  *
  * <p>Nodes and pods are listed in pages ({@code limit}/{@code continue}), so a large cluster is never held as API
  * objects; of each node only its name, {@code spec.providerID} and the labels the planner can look at are kept:
- * the cloud-node label, {@code kubernetes.io/os}, {@code kubernetes.io/hostname} and every key that an observed
- * CNI or Terway placement refers to. A missing CRD or namespace reads as absent; a refused permission (403) is a
- * {@link HybridCniException} naming the verb, resource and namespace. Secret values are hashed
- * ({@link io.hybridcni.observe.ValueHash}) inside the observer and never leave it.
+ * the cloud-node label, {@code ack.aliyun.com}, {@code kubernetes.io/os}, {@code kubernetes.io/hostname} and every
+ * key that an observed CNI or Terway placement refers to. A missing CRD or namespace reads as absent; a refused
+ * permission (403) is a {@link HybridCniException} naming the verb, resource and namespace. Secret values are
+ * hashed ({@link io.hybridcni.observe.ValueHash}) inside the observer and never leave it.
  */
 public final class KubernetesObserver implements ClusterObserver, AutoCloseable {
 
@@ -89,12 +93,16 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     Future<DaemonSet> terwayFuture = submit(() -> new TerwayReader(daemonSets).read());
     Future<SecretFacts> secretFuture =
         submit(() -> new SecretReader(client).read(spec.secretNamespace(), spec.secretName()));
+    Future<NamespaceFacts> namespaceFuture = submit(() -> new NamespaceReader(client).read(spec.secretNamespace()));
+    Future<Deployment> agentFuture = submit(() -> new ClusterIdentityReader(client).agent());
 
     CalicoReader.Observation calicoSeen = await(calicoFuture);
     FlannelFacts flannel = await(flannelFuture);
     CiliumFacts cilium = await(ciliumFuture);
     DaemonSet terwayDs = await(terwayFuture);
     SecretFacts secret = await(secretFuture);
+    NamespaceFacts secretNamespace = await(namespaceFuture);
+    Deployment agent = await(agentFuture);
     Workload terway = DaemonSets.workload(terwayDs);
     CniFacts cni = new CniFacts(calicoSeen.facts(), flannel, cilium);
 
@@ -116,7 +124,9 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     LOG.debug("observed {} node(s); Calico on {}, Terway on {}; CNI signals: calico={}, flannel={}, cilium={}",
         nodeInfos.size(), calicoNodes.size(), terwayNodes.size(), cni.calico() != null, flannel != null,
         cilium != null);
-    return new KubernetesFacts(nodeInfos, cni, terway == null ? null : new TerwayFacts(terway), secret);
+    ClusterIdentity identity = ClusterIdentityReader.identity(agent, nodeInfos);
+    return new KubernetesFacts(nodeInfos, cni, terway == null ? null : new TerwayFacts(terway), secret, identity,
+        secretNamespace);
   }
 
   /** The node label keys any placement observed here (or the Terway addon's default) can look at. */
@@ -124,6 +134,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     Set<String> keys = new TreeSet<>();
     keys.add(spec.cloudNodeLabel().key());
     keys.add(Planner.TERWAY_ADDON_NODE_SELECTOR.key());
+    keys.add(ClusterIdentity.NODE_LABEL);
     List<Placement> placements = new ArrayList<>();
     if (cni.calico() != null) {
       if (cni.calico().daemonSet() != null) {

@@ -107,9 +107,11 @@ class KubernetesObserverTest {
 
     NodeInfo cloud = facts.nodes().get(0);
     assertThat(cloud.providerId()).isEqualTo("cn-hangzhou.i-bp1cloudnode0001");
-    // The cloud label and the keys calico-node's placement uses; instance type, zone and pool id are dropped.
-    assertThat(cloud.labels()).isEqualTo(Map.of("alibabacloud.com/external", "true",
-        "kubernetes.io/hostname", SampleClusters.CLOUD_NODE, "kubernetes.io/os", "linux"));
+    // The cloud label, the cluster id label and the keys calico-node's placement uses; instance type, zone and
+    // pool id are dropped.
+    assertThat(cloud.labels()).isEqualTo(Map.of("alibabacloud.com/external", "true", "ack.aliyun.com",
+        KubeSampleCluster.SAMPLE_CLUSTER_ID, "kubernetes.io/hostname", SampleClusters.CLOUD_NODE,
+        "kubernetes.io/os", "linux"));
     assertThat(facts.nodes().get(1)).isEqualTo(SampleClusters.onPremNode("onprem-1", true));
   }
 

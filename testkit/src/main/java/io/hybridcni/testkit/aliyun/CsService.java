@@ -78,6 +78,12 @@ final class CsService {
     };
   }
 
+  /**
+   * DescribeClusterDetail ({@code GET /clusters/{id}}): the fields of cs20151215's
+   * {@code DescribeClusterDetailResponseBody} hybridcni reads, by their wire names ({@code cluster_id},
+   * {@code cluster_type}, {@code state}, {@code region_id}: the region the cluster was registered in, whatever
+   * region's endpoint was asked).
+   */
   private static ObjectNode describeCluster(Cluster cluster) {
     ObjectNode node = Json.object();
     node.put("cluster_id", cluster.id);

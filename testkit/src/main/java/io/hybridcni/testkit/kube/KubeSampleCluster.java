@@ -1,6 +1,8 @@
 package io.hybridcni.testkit.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,8 +10,10 @@ import java.util.List;
 /**
  * Sample registered clusters for the fabric8 mock server in CRUD mode, each loaded from a YAML resource in
  * {@link KubeManifests#RESOURCE_DIRECTORY}: the shared {@value #NODES} (two on-premises nodes, {@code onprem-1}
- * and {@code onprem-2}, and the cloud node {@value #CLOUD_NODE} with label {@code alibabacloud.com/external=true}
- * and an ECS {@code providerID}) plus the cluster's own file. {@link #seed} creates the objects through the API and
+ * and {@code onprem-2}, and the cloud node {@value #CLOUD_NODE} with label {@code alibabacloud.com/external=true},
+ * {@code ack.aliyun.com=<cluster id>} and an ECS {@code providerID}), the shared {@value #REGISTERED} (the system
+ * namespaces and ACK's agent {@code kube-system/ack-cluster-agent} naming the cluster id) plus the cluster's own
+ * file. Every sample is cluster {@value #SAMPLE_CLUSTER_ID}, unless {@link #objects(String)} makes it another. {@link #seed} creates the objects through the API and
  * then lets {@link DaemonSetController} place the DaemonSets' pods.
  */
 public enum KubeSampleCluster {
@@ -33,6 +37,14 @@ public enum KubeSampleCluster {
 
   /** The file of nodes every sample cluster shares. */
   public static final String NODES = "nodes.yaml";
+  /** The system namespaces and ACK's registration agent every sample cluster shares. */
+  public static final String REGISTERED = "registered-cluster.yaml";
+  /** The ACK cluster id the samples carry (as {@code io.hybridcni.fixtures.Specs#CLUSTER_ID}). */
+  public static final String SAMPLE_CLUSTER_ID = "c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b";
+  /** The label ACK's node pools put on the cloud nodes they add: the cluster id. */
+  public static final String CLUSTER_ID_LABEL = "ack.aliyun.com";
+  /** ACK's registration agent's Deployment, in {@code kube-system}. */
+  public static final String AGENT = "ack-cluster-agent";
   /** The cloud node's name, as in {@code io.hybridcni.fixtures.SampleClusters#CLOUD_NODE}. */
   public static final String CLOUD_NODE = "cn-hangzhou.i-bp1cloudnode0001";
   /** The on-premises nodes' names. */
@@ -51,16 +63,42 @@ public enum KubeSampleCluster {
     return fileName;
   }
 
-  /** Every object of the cluster: the shared nodes, then the cluster's file. */
+  /** Every object of the cluster: the shared nodes and registration, then the cluster's file. */
   public List<HasMetadata> objects() {
     List<HasMetadata> objects = new ArrayList<>(KubeManifests.load(NODES));
+    objects.addAll(KubeManifests.load(REGISTERED));
     objects.addAll(KubeManifests.load(fileName));
+    return objects;
+  }
+
+  /**
+   * The same cluster registered as {@code clusterId}: the cloud node's {@value #CLUSTER_ID_LABEL} label and the
+   * agent's cluster id name it instead of {@value #SAMPLE_CLUSTER_ID}. A kubeconfig pointed at this cluster with a
+   * spec for {@value #SAMPLE_CLUSTER_ID} is pointed at another registered cluster.
+   */
+  public List<HasMetadata> objects(String clusterId) {
+    List<HasMetadata> objects = objects();
+    for (HasMetadata object : objects) {
+      if (object instanceof Node node && node.getMetadata().getLabels() != null
+          && node.getMetadata().getLabels().containsKey(CLUSTER_ID_LABEL)) {
+        node.getMetadata().getLabels().put(CLUSTER_ID_LABEL, clusterId);
+      }
+      if (object instanceof Deployment agent && AGENT.equals(agent.getMetadata().getName())) {
+        agent.getSpec().getTemplate().getSpec().getContainers().forEach(c -> c.getEnv().stream()
+            .filter(e -> SAMPLE_CLUSTER_ID.equals(e.getValue())).forEach(e -> e.setValue(clusterId)));
+      }
+    }
     return objects;
   }
 
   /** Creates the cluster's objects through {@code client} and places the DaemonSets' pods. */
   public void seed(KubernetesClient client) {
-    KubeManifests.create(client, objects());
+    seed(client, SAMPLE_CLUSTER_ID);
+  }
+
+  /** Creates the cluster, registered as {@code clusterId} (see {@link #objects(String)}), and places its pods. */
+  public void seed(KubernetesClient client, String clusterId) {
+    KubeManifests.create(client, objects(clusterId));
     DaemonSetController.reconcile(client);
   }
 

@@ -1,0 +1,20 @@
+package io.hybridcni.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.observe.NamespaceFacts;
+
+/** Whether a namespace exists: one GET of the Namespace; a 404 is the answer "absent", a 403 a failure. */
+final class NamespaceReader {
+
+  private final KubernetesClient client;
+
+  NamespaceReader(KubernetesClient client) {
+    this.client = client;
+  }
+
+  NamespaceFacts read(String name) {
+    var namespace = KubeOperation.get("", "namespaces", null, name)
+        .run(() -> client.namespaces().withName(name).get());
+    return new NamespaceFacts(name, namespace != null);
+  }
+}
