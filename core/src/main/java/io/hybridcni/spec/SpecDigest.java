@@ -102,6 +102,7 @@ public record SpecDigest(String digest, Map<String, String> fields) {
     Map<String, Field> m = new LinkedHashMap<>();
     m.put("clusterId", new Field("cluster.id", String::valueOf));
     m.put("regionId", new Field("cluster.region", String::valueOf));
+    m.put("clusterIdVerifiedBy", new Field("cluster.idVerifiedBy", String::valueOf));
     m.put("mode", new Field("network.mode", String::valueOf));
     m.put("cloudNodeLabel", new Field("network.cloudNodeLabel", String::valueOf));
     m.put("onPremisesCni", new Field("network.onPremisesCni", String::valueOf));
@@ -111,6 +112,7 @@ public record SpecDigest(String digest, Map<String, String> fields) {
     m.put("deleteOrphanAccessKeys", new Field("ram.deleteOrphanAccessKeys", String::valueOf));
     m.put("secretNamespace", new Field("secret.namespace", String::valueOf));
     m.put("secretName", new Field("secret.name", String::valueOf));
+    m.put("secretReadBy", new Field("secret.readBy", String::valueOf));
     m.put("addonName", new Field("addon.name", String::valueOf));
     m.put("addonVersion", new Field("addon.version", String::valueOf));
     m.put("addonConfig", new Field("addon.config", String::valueOf));
