@@ -2,13 +2,13 @@ package io.hybridcni.spec;
 
 import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.error.InvalidInputException.Problem;
+import io.hybridcni.files.InputFiles;
 import io.hybridcni.observe.WorkloadRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,7 @@ import tools.jackson.dataformat.yaml.YAMLParser;
 public final class SpecFiles {
 
   /** Spec files above this size are refused before parsing. */
-  public static final int MAX_BYTES = 256 * 1024;
+  public static final int MAX_BYTES = InputFiles.Kind.SPEC.maxBytes();
 
   private static final ObjectMapper YAML = YAMLMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -67,21 +67,12 @@ public final class SpecFiles {
 
   private SpecFiles() {}
 
-  /** Reads and validates a spec file. */
+  /**
+   * Reads and validates a spec file, through {@link InputFiles}: a directory, a device, a FIFO or a file over
+   * {@link #MAX_BYTES} is refused before it is read.
+   */
   public static HybridNetworkSpec load(Path file) {
-    String source = file.toString();
-    byte[] bytes;
-    try {
-      if (Files.size(file) > MAX_BYTES) {
-        throw new InvalidInputException(source, "",
-            "a spec file of at most " + MAX_BYTES + " bytes, found " + Files.size(file) + " bytes");
-      }
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new InvalidInputException(source, "", "a readable file (" + e.getClass().getSimpleName() + ": "
-          + e.getMessage() + ")");
-    }
-    return parse(source, bytes);
+    return parse(file.toString(), InputFiles.read(file, InputFiles.Kind.SPEC));
   }
 
   /** Reads and validates a spec from a stream; {@code source} names it in errors. */
