@@ -257,10 +257,33 @@ public final class Snapshots {
         throw new InvalidInputException(source, "", "the end-of-document line \"" + YAML_END + "\" as the last line,"
             + " which ends every YAML snapshot; without it the file may be truncated");
       }
+      ObservedState state;
       try {
-        return mapper.readValue(text, Document.class).observed();
+        state = mapper.readValue(text, Document.class).observed();
       } catch (JacksonException e) {
         throw Failures.of(this, source, e);
+      }
+      refuseRepeatedNodes(source, state);
+      return state;
+    }
+
+    /**
+     * A cluster has each node name once (it is the Node object's name); a snapshot listing one twice was edited or
+     * merged by hand, and which of the two entries the planner would believe is an accident of order.
+     */
+    private static void refuseRepeatedNodes(String source, ObservedState state) {
+      java.util.Map<String, Integer> first = new java.util.HashMap<>();
+      List<Problem> problems = new ArrayList<>();
+      for (int i = 0; i < state.nodes().size(); i++) {
+        String name = state.nodes().get(i).name();
+        Integer seen = first.putIfAbsent(name, i);
+        if (seen != null) {
+          problems.add(new Problem(source, OBSERVED_FIELD + ".nodes[" + i + "].name", "each node at most once, found \""
+              + name + "\" again (first at " + OBSERVED_FIELD + ".nodes[" + seen + "])"));
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new InvalidInputException(problems);
       }
     }
 

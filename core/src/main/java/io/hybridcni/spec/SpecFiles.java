@@ -4,6 +4,7 @@ import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.error.InvalidInputException.Problem;
 import io.hybridcni.files.InputFiles;
 import io.hybridcni.observe.WorkloadRef;
+import io.hybridcni.text.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -226,6 +227,10 @@ public final class SpecFiles {
           String documentProblem = PolicyDocument.problemWith(document);
           if (documentProblem != null) {
             problem("ram.policyDocument", documentProblem);
+          } else if (!PolicyDocument.parse(document).allowsAnyOf(PolicyDocument.TERWAY_ACTIONS)) {
+            // Valid, but Terway could do nothing with the key: the whole RAM half of the plan would be for nothing.
+            problem("ram.policyDocument", "a policy that allows at least one of the actions Terway needs ("
+                + String.join(", ", PolicyDocument.TERWAY_ACTIONS) + "), found one that allows none of them");
           } else {
             b.policyDocument(PolicyDocument.parse(document));
           }
@@ -248,7 +253,13 @@ public final class SpecFiles {
         if (name != null) {
           b.addonName(name);
         }
-        b.addonVersion(string(addon, "addon", "version"));
+        String version = string(addon, "addon", "version");
+        if (version != null && Printable.hasControlCharacters(version)) {
+          problem("addon.version", "an addon version such as v1.9.0, without control characters, found \""
+              + version + "\"");
+        } else {
+          b.addonVersion(version);
+        }
         JsonNode config = addon.get("config");
         if (config != null && !config.isNull()) {
           if (config.isObject()) {

@@ -49,6 +49,19 @@ class SnapshotReadingTest {
   }
 
   @Test
+  void aNodeListedTwiceFailsNamingBothPlaces() {
+    Problem p = yamlProblem(yaml("""
+        nodes:
+        - name: node-a
+        - name: node-b
+        - name: node-a
+        """));
+
+    assertThat(p.field()).isEqualTo("observed.nodes[2].name");
+    assertThat(p.expected()).isEqualTo("each node at most once, found \"node-a\" again (first at observed.nodes[0])");
+  }
+
+  @Test
   void unknownPropertyFailsAndListsTheAllowedOnes() {
     Problem p = yamlProblem(yaml("""
         nodes:
