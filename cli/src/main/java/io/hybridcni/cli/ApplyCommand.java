@@ -5,13 +5,12 @@ import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.ApplyResult;
 import io.hybridcni.apply.OutcomeStatus;
 import io.hybridcni.error.HybridCniException;
+import io.hybridcni.files.InputFiles;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.render.PlanJson;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.spec.SpecFiles;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -55,6 +54,7 @@ class ApplyCommand implements Callable<Integer> {
   boolean continueOnError;
 
   @Option(names = "--wait-for-lock", paramLabel = "DURATION", defaultValue = "PT0S",
+      converter = OptionValues.NonNegativeDuration.class,
       description = "Wait this long for another apply's lock (ISO-8601, e.g. PT5M). Default: fail at once.")
   Duration waitForLock;
 
@@ -70,7 +70,7 @@ class ApplyCommand implements Callable<Integer> {
     try (Environment env = parent.environments.open(spec, target)) {
       Plan plan;
       if (savedPlan != null) {
-        plan = PlanJson.read(savedPlan.toString(), Files.readString(savedPlan, StandardCharsets.UTF_8));
+        plan = PlanJson.read(savedPlan.toString(), InputFiles.readUtf8(savedPlan, InputFiles.Kind.SAVED_PLAN));
         if (!plan.clusterId().equals(spec.clusterId())) {
           throw new HybridCniException(savedPlan + " is a plan for cluster " + plan.clusterId() + ", but "
               + specFile + " is for cluster " + spec.clusterId());

@@ -272,18 +272,15 @@ public final class Snapshots {
      * merged by hand, and which of the two entries the planner would believe is an accident of order.
      */
     private static void refuseRepeatedNodes(String source, ObservedState state) {
+      // The first repetition only: a generated file may repeat one name a hundred thousand times.
       java.util.Map<String, Integer> first = new java.util.HashMap<>();
-      List<Problem> problems = new ArrayList<>();
       for (int i = 0; i < state.nodes().size(); i++) {
         String name = state.nodes().get(i).name();
         Integer seen = first.putIfAbsent(name, i);
         if (seen != null) {
-          problems.add(new Problem(source, OBSERVED_FIELD + ".nodes[" + i + "].name", "each node at most once, found \""
-              + name + "\" again (first at " + OBSERVED_FIELD + ".nodes[" + seen + "])"));
+          throw new InvalidInputException(source, OBSERVED_FIELD + ".nodes[" + i + "].name", "each node at most once, "
+              + "found \"" + name + "\" again (first at " + OBSERVED_FIELD + ".nodes[" + seen + "])");
         }
-      }
-      if (!problems.isEmpty()) {
-        throw new InvalidInputException(problems);
       }
     }
 
