@@ -25,6 +25,7 @@ public final class AliyunConnection {
   private final Duration readTimeout;
   private final String accessKeyId;
   private final SecretValue accessKeySecret;
+  private com.aliyun.credentials.Client credentials;
 
   private AliyunConnection(Builder b) {
     this.regionId = b.regionId;
@@ -78,19 +79,41 @@ public final class AliyunConnection {
     return config;
   }
 
-  private com.aliyun.credentials.Client credentials() {
+  /**
+   * Resolves the credentials now, before anything is observed, so that a run without any fails at once and says
+   * where it looked, instead of failing at its first Alibaba Cloud call after the cluster was read. Explicit
+   * {@link Builder#accessKey credentials} need no resolving. Off ECS, the chain's last link (the instance's RAM role)
+   * costs up to about two seconds of connect timeouts to the metadata service.
+   *
+   * @throws HybridCniException naming every link of the default chain that was tried, when none gave credentials
+   */
+  public void requireCredentials() {
+    if (accessKeyId != null) {
+      return;
+    }
+    try {
+      credentials().getCredential();
+    } catch (RuntimeException e) {
+      throw new HybridCniException(CredentialChain.nothingFound());
+    }
+  }
+
+  private synchronized com.aliyun.credentials.Client credentials() {
+    if (credentials != null) {
+      return credentials;
+    }
     try {
       if (accessKeyId != null) {
         com.aliyun.credentials.models.Config c = new com.aliyun.credentials.models.Config()
             .setType("access_key").setAccessKeyId(accessKeyId).setAccessKeySecret(accessKeySecret.reveal());
-        return new com.aliyun.credentials.Client(c);
+        credentials = new com.aliyun.credentials.Client(c);
+      } else {
+        // The default chain, resolved once for every client of this connection (see CredentialChain).
+        credentials = new com.aliyun.credentials.Client();
       }
-      // The standard chain: environment variables, the Alibaba Cloud CLI profile, OIDC/RRSA, the ECS RAM role.
-      return new com.aliyun.credentials.Client();
+      return credentials;
     } catch (Exception e) {
-      throw new HybridCniException("no Alibaba Cloud credentials found: set ALIBABA_CLOUD_ACCESS_KEY_ID and "
-          + "ALIBABA_CLOUD_ACCESS_KEY_SECRET, configure the Alibaba Cloud CLI profile, or run with a RAM role ("
-          + e.getClass().getSimpleName() + ")", e);
+      throw new HybridCniException(CredentialChain.nothingFound());
     }
   }
 

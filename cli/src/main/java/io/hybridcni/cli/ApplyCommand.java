@@ -5,6 +5,7 @@ import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.ApplyResult;
 import io.hybridcni.apply.OutcomeStatus;
 import io.hybridcni.error.HybridCniException;
+import io.hybridcni.files.InputFiles;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanKind;
 import io.hybridcni.planner.PlanCheck;
@@ -12,8 +13,6 @@ import io.hybridcni.render.PlanJson;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.spec.SpecFiles;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -59,6 +58,7 @@ class ApplyCommand implements Callable<Integer> {
   boolean continueOnError;
 
   @Option(names = "--wait-for-lock", paramLabel = "DURATION", defaultValue = "PT0S",
+      converter = OptionValues.NonNegativeDuration.class,
       description = "Wait this long for another apply's lock (ISO-8601, e.g. PT5M). Default: fail at once.")
   Duration waitForLock;
 
@@ -79,7 +79,7 @@ class ApplyCommand implements Callable<Integer> {
     try (Environment env = parent.environments.open(spec, target)) {
       Plan plan;
       if (savedPlan != null) {
-        plan = PlanJson.read(savedPlan.toString(), Files.readString(savedPlan, StandardCharsets.UTF_8));
+        plan = PlanJson.read(savedPlan.toString(), InputFiles.readUtf8(savedPlan, InputFiles.Kind.SAVED_PLAN));
         // Before anything is observed, locked or written: the right kind, cluster and spec, and a whole plan.
         PlanCheck.require(savedPlan.toString(), plan, purpose(), spec);
       } else {

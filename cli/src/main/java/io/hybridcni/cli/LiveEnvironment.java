@@ -54,16 +54,29 @@ final class LiveEnvironment implements Environment {
     this.description = description;
   }
 
+  /**
+   * Connects to the kubeconfig's cluster and the account of the standard credential chain. Before anything is
+   * observed, in this order: the kubeconfig is read (nothing sent), the Alibaba Cloud credentials are resolved (a
+   * missing one names the chain that was tried), and the API server must answer {@code /version} within seconds.
+   */
   static LiveEnvironment open(HybridNetworkSpec spec, TargetOptions target) {
     KubernetesClient client = KubeconfigClients.create(target.kubeconfig, target.context);
-    AliyunConnection.Builder connection = AliyunConnection.forRegion(spec.regionId())
-        .protocol(target.aliyunProtocol);
-    if (target.aliyunEndpoint != null) {
-      connection.endpoint(target.aliyunEndpoint);
+    try {
+      AliyunConnection.Builder connection = AliyunConnection.forRegion(spec.regionId())
+          .protocol(target.aliyunProtocol.name());
+      if (target.aliyunEndpoint != null) {
+        connection.endpoint(target.aliyunEndpoint);
+      }
+      AliyunConnection aliyun = connection.build();
+      aliyun.requireCredentials();
+      KubeconfigClients.requireReachable(client, KubeconfigClients.describe(target.kubeconfig));
+      return new LiveEnvironment(client, aliyun, target.addonTimeout,
+          "cluster " + client.getMasterUrl() + ", Alibaba Cloud region " + spec.regionId(), true,
+          UnaryOperator.identity());
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
     }
-    return new LiveEnvironment(client, connection.build(), target.addonTimeout,
-        "cluster " + client.getMasterUrl() + ", Alibaba Cloud region " + spec.regionId(), true,
-        UnaryOperator.identity());
   }
 
   @Override

@@ -48,9 +48,10 @@ public final class Main {
       }
       return ExitCodes.ERROR;
     });
+    // One line, as for every other bad input: the option and what was expected, then where the usage is. The whole
+    // usage after it would bury the one line that matters.
     cli.setParameterExceptionHandler((e, params) -> {
-      term.error(e.getMessage());
-      e.getCommandLine().usage(err);
+      term.error(e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
       return ExitCodes.ERROR;
     });
     return cli.execute(args);

@@ -69,7 +69,7 @@ final class PlanCommand implements Callable<Integer> {
       }
     }
     if (format == Format.JSON) {
-      term.out().print(PlanJson.write(plan));
+      term.result(PlanJson.write(plan));
     } else {
       term.out().print(term.renderer().render(plan));
     }

@@ -14,21 +14,25 @@ final class TargetOptions {
   @Option(names = "--context", paramLabel = "NAME", description = "The kubeconfig context. Default: the current one.")
   String context;
 
-  @Option(names = "--aliyun-endpoint", paramLabel = "HOST[:PORT]",
+  @Option(names = "--aliyun-endpoint", paramLabel = "HOST[:PORT]", converter = OptionValues.Endpoint.class,
       description = "One endpoint for RAM and CS (e.g. a private or test endpoint). Default: the public ones.")
   String aliyunEndpoint;
 
   @Option(names = "--aliyun-protocol", paramLabel = "HTTPS|HTTP", defaultValue = "HTTPS",
-      description = "Protocol for Alibaba Cloud calls. Default: HTTPS.")
-  String aliyunProtocol;
+      description = "Protocol for Alibaba Cloud calls: ${COMPLETION-CANDIDATES}. Default: HTTPS.")
+  Protocol aliyunProtocol;
 
   @Option(names = "--addon-timeout", paramLabel = "DURATION", defaultValue = "PT15M",
+      converter = OptionValues.NonNegativeDuration.class,
       description = "How long to wait for the addon to become active (ISO-8601, e.g. PT15M). Default: 15 minutes.")
   Duration addonTimeout;
 
   @Option(names = "--simulate", paramLabel = "SCENARIO",
       description = "Work on an in-process simulated cluster and cloud instead: ${COMPLETION-CANDIDATES}.")
   Scenario simulate;
+
+  /** The protocols the Aliyun SDK speaks (its {@code Config.setProtocol}). */
+  enum Protocol { HTTPS, HTTP }
 
   /** The sample clusters the simulation can start. */
   enum Scenario {

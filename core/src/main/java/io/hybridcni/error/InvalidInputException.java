@@ -1,5 +1,6 @@
 package io.hybridcni.error;
 
+import io.hybridcni.text.Printable;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,9 +18,11 @@ public final class InvalidInputException extends HybridCniException {
       Objects.requireNonNull(expected, "expected");
     }
 
+    /** {@code source: field: expected}, with control characters escaped: a bad value must not act on a terminal. */
     @Override
     public String toString() {
-      return source + ": " + (field.isEmpty() ? "(document)" : field) + ": " + expected;
+      return Printable.escape(source) + ": " + (field.isEmpty() ? "(document)" : Printable.escape(field)) + ": "
+          + Printable.escape(expected);
     }
   }
 

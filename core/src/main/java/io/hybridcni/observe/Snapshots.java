@@ -6,14 +6,9 @@ import com.fasterxml.jackson.annotation.Nulls;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.error.InvalidInputException.Problem;
+import io.hybridcni.files.InputFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +100,7 @@ public final class Snapshots {
   public static final int FORMAT_VERSION = 1;
 
   /** Snapshot files larger than this many bytes (64 MiB) are refused before they are read. */
-  public static final int MAX_BYTES = 64 * 1024 * 1024;
+  public static final int MAX_BYTES = InputFiles.Kind.SNAPSHOT.maxBytes();
 
   private static final String VERSION_FIELD = "format_version";
   private static final String OBSERVED_FIELD = "observed";
@@ -201,8 +196,8 @@ public final class Snapshots {
 
   /**
    * Reads a snapshot file; the format follows the file name as for {@link #write(ObservedState, Path)}. A file
-   * larger than {@link #MAX_BYTES} is refused before it is read; the content must be UTF-8 (a leading byte order
-   * mark is allowed).
+   * larger than {@link #MAX_BYTES}, a directory, a device or a FIFO is refused before it is read ({@link InputFiles});
+   * the content must be UTF-8 (a leading byte order mark is allowed).
    *
    * @param file the file to read
    * @return the state it holds
@@ -212,48 +207,7 @@ public final class Snapshots {
   public static ObservedState read(Path file) {
     Format format = Format.of(file);
     String source = file.toString();
-    byte[] bytes;
-    try {
-      long size = Files.size(file);
-      if (size > MAX_BYTES) {
-        throw tooLarge(source, size);
-      }
-      try (InputStream in = Files.newInputStream(file)) {
-        // The file may grow between the size check and the read: never hold more than the limit.
-        bytes = in.readNBytes(MAX_BYTES + 1);
-      }
-    } catch (IOException e) {
-      throw new InvalidInputException(source, "", "a readable file (" + e.getClass().getSimpleName() + ": "
-          + e.getMessage() + ")");
-    }
-    if (bytes.length > MAX_BYTES) {
-      throw tooLarge(source, bytes.length);
-    }
-    return format.read(source, utf8(source, bytes));
-  }
-
-  private static InvalidInputException tooLarge(String source, long size) {
-    return new InvalidInputException(source, "", "a snapshot of at most " + MAX_BYTES + " bytes, found "
-        + size + " bytes");
-  }
-
-  private static String utf8(String source, byte[] bytes) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    CharBuffer out = CharBuffer.allocate(bytes.length);
-    CoderResult result = decoder.decode(in, out, true);
-    if (!result.isError()) {
-      result = decoder.flush(out);
-    }
-    if (result.isError()) {
-      throw new InvalidInputException(source, "", "UTF-8 text, found a byte sequence that is not UTF-8 at byte "
-          + in.position());
-    }
-    out.flip();
-    String text = out.toString();
-    return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    return format.read(source, InputFiles.utf8(source, InputFiles.read(file, InputFiles.Kind.SNAPSHOT)));
   }
 
   /** The two formats: each knows its mapper and how to name itself in errors. */
@@ -303,10 +257,30 @@ public final class Snapshots {
         throw new InvalidInputException(source, "", "the end-of-document line \"" + YAML_END + "\" as the last line,"
             + " which ends every YAML snapshot; without it the file may be truncated");
       }
+      ObservedState state;
       try {
-        return mapper.readValue(text, Document.class).observed();
+        state = mapper.readValue(text, Document.class).observed();
       } catch (JacksonException e) {
         throw Failures.of(this, source, e);
+      }
+      refuseRepeatedNodes(source, state);
+      return state;
+    }
+
+    /**
+     * A cluster has each node name once (it is the Node object's name); a snapshot listing one twice was edited or
+     * merged by hand, and which of the two entries the planner would believe is an accident of order.
+     */
+    private static void refuseRepeatedNodes(String source, ObservedState state) {
+      // The first repetition only: a generated file may repeat one name a hundred thousand times.
+      java.util.Map<String, Integer> first = new java.util.HashMap<>();
+      for (int i = 0; i < state.nodes().size(); i++) {
+        String name = state.nodes().get(i).name();
+        Integer seen = first.putIfAbsent(name, i);
+        if (seen != null) {
+          throw new InvalidInputException(source, OBSERVED_FIELD + ".nodes[" + i + "].name", "each node at most once, "
+              + "found \"" + name + "\" again (first at " + OBSERVED_FIELD + ".nodes[" + seen + "])");
+        }
       }
     }
 

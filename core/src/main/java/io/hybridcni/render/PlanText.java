@@ -5,6 +5,7 @@ import io.hybridcni.plan.FieldChange;
 import io.hybridcni.plan.Finding;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.Severity;
+import io.hybridcni.text.Printable;
 import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 
@@ -34,9 +35,9 @@ public final class PlanText {
 
   public String render(Plan plan) {
     StringBuilder out = new StringBuilder();
-    out.append("Cluster ").append(plan.clusterId()).append(": ").append(scenarioLine(plan)).append('\n');
+    out.append("Cluster ").append(esc(plan.clusterId())).append(": ").append(scenarioLine(plan)).append('\n');
     for (String e : plan.scenario().evidence()) {
-      out.append("  - ").append(e).append('\n');
+      out.append("  - ").append(esc(e)).append('\n');
     }
     if (!plan.findings().isEmpty()) {
       out.append('\n');
@@ -88,8 +89,8 @@ public final class PlanText {
   }
 
   private static String scenarioLine(Plan plan) {
-    return "scenario " + plan.scenario().scenario() + " (" + plan.scenario().source() + ": "
-        + plan.scenario().summary() + ")";
+    return "scenario " + plan.scenario().scenario() + " (" + esc(plan.scenario().source()) + ": "
+        + esc(plan.scenario().summary()) + ")";
   }
 
   private static String whyNoChanges(Plan plan) {
@@ -115,10 +116,10 @@ public final class PlanText {
       case WARNING -> paint("Warning", "1;33");
       case NOTE -> paint("Note", "1;36");
     };
-    out.append(label).append(": ").append(f.code()).append('\n');
-    out.append("  ").append(f.message()).append('\n');
+    out.append(label).append(": ").append(esc(f.code())).append('\n');
+    out.append("  ").append(esc(f.message())).append('\n');
     for (String e : f.evidence()) {
-      out.append("    - ").append(e).append('\n');
+      out.append("    - ").append(esc(e)).append('\n');
     }
     if (f.severity() != Severity.NOTE || !f.evidence().isEmpty()) {
       out.append('\n');
@@ -134,12 +135,12 @@ public final class PlanText {
       case WAIT -> "36";
     };
     out.append('\n');
-    out.append("  # ").append(a.address()).append(' ').append(a.change().phrase()).append('\n');
-    out.append("  # (").append(a.reason()).append(")\n");
+    out.append("  # ").append(esc(a.address())).append(' ').append(a.change().phrase()).append('\n');
+    out.append("  # (").append(esc(a.reason())).append(")\n");
     out.append("  ").append(paint(symbol, code)).append(' ').append(a.kind().name().toLowerCase(Locale.ROOT))
-        .append(" \"").append(a.id()).append("\" {\n");
+        .append(" \"").append(esc(a.id())).append("\" {\n");
     if (!a.dependsOn().isEmpty()) {
-      out.append("      depends_on = ").append(a.dependsOn()).append('\n');
+      out.append("      depends_on = ").append(esc(a.dependsOn().toString())).append('\n');
     }
     for (FieldChange c : a.changes()) {
       change(out, c);
@@ -150,16 +151,16 @@ public final class PlanText {
   private void change(StringBuilder out, FieldChange c) {
     String indent = "      ";
     if (c.before() == null && c.after() != null) {
-      out.append(indent).append(paint("+", "32")).append(' ').append(c.path()).append(" = ")
+      out.append(indent).append(paint("+", "32")).append(' ').append(esc(c.path())).append(" = ")
           .append(value(c.after(), indent + "    ")).append('\n');
     } else if (c.after() == null && c.before() != null) {
-      out.append(indent).append(paint("-", "31")).append(' ').append(c.path()).append(" = ")
+      out.append(indent).append(paint("-", "31")).append(' ').append(esc(c.path())).append(" = ")
           .append(value(c.before(), indent + "    ")).append('\n');
     } else if (c.before() != null && isScalar(c.before()) && isScalar(c.after())) {
-      out.append(indent).append(paint("~", "33")).append(' ').append(c.path()).append(" = ")
+      out.append(indent).append(paint("~", "33")).append(' ').append(esc(c.path())).append(" = ")
           .append(value(c.before(), "")).append(" -> ").append(value(c.after(), "")).append('\n');
     } else if (c.before() != null) {
-      out.append(indent).append(paint("~", "33")).append(' ').append(c.path()).append('\n');
+      out.append(indent).append(paint("~", "33")).append(' ').append(esc(c.path())).append('\n');
       out.append(indent).append("    ").append(paint("-", "31")).append(' ')
           .append(value(c.before(), indent + "      ")).append('\n');
       out.append(indent).append("    ").append(paint("+", "32")).append(' ')
@@ -174,14 +175,23 @@ public final class PlanText {
   /** A value: strings quoted, structures as indented JSON. */
   private static String value(JsonNode node, String indent) {
     if (node.isString()) {
-      String text = node.asString();
+      String text = esc(node.asString());
       return text.startsWith("(") && text.endsWith(")") ? text : "\"" + text + "\"";
     }
     if (node.isValueNode()) {
-      return node.toString();
+      return esc(node.toString());
     }
-    String pretty = PlanJson.MAPPER.writeValueAsString(node);
+    // JSON escapes C0 controls in strings itself; the rest (DEL, C1, bidi) is escaped here, line breaks kept.
+    String pretty = Printable.escapeKeepingLines(PlanJson.MAPPER.writeValueAsString(node));
     return pretty.replace("\n", "\n" + indent);
+  }
+
+  /**
+   * Every value that came from a spec, a cluster or a cloud goes through here: escaped, a control character or an ANSI
+   * sequence in it cannot recolor, hide or rewrite the plan the user reads. Only {@link #paint} writes escapes.
+   */
+  private static String esc(String value) {
+    return Printable.escape(value);
   }
 
   private String paint(String text, String ansi) {

@@ -1,5 +1,6 @@
 package io.hybridcni.spec;
 
+import io.hybridcni.text.Printable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -52,6 +53,27 @@ public final class PolicyDocument {
 
   private static final String DUPLICATE = "Duplicate Object property";
 
+  /** The actions Terway needs, from the runbook's policy: a spec's document must allow at least one of them. */
+  public static final List<String> TERWAY_ACTIONS = List.of(
+      "ecs:CreateNetworkInterface", "ecs:DescribeNetworkInterfaces", "ecs:AttachNetworkInterface",
+      "ecs:DetachNetworkInterface", "ecs:DeleteNetworkInterface", "ecs:DescribeInstanceAttribute",
+      "ecs:AssignPrivateIpAddresses", "ecs:UnassignPrivateIpAddresses", "ecs:DescribeInstances",
+      "ecs:ModifyNetworkInterfaceAttribute", "vpc:DescribeVSwitches");
+
+  // RAM's "Policy structure and syntax": a policy is Version and Statement; a statement is Effect, Action or
+  // NotAction, Resource and an optional Condition. Principal belongs to resource and trust policies only.
+  private static final Set<String> TOP_LEVEL = Set.of("Version", "Statement");
+  private static final Set<String> STATEMENT_KEYS = Set.of("Effect", "Action", "NotAction", "Resource", "Condition");
+
+  // RAM's "Conditional operators": string, numeric, date and time, Boolean and IP address operators, and no others.
+  private static final Set<String> CONDITION_OPERATORS = Set.of(
+      "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike",
+      "StringNotLike",
+      "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan",
+      "NumericGreaterThanEquals",
+      "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
+      "Bool", "IpAddress", "NotIpAddress");
+
   private final String text;
   private final Set<String> canonicalStatements;
 
@@ -103,6 +125,11 @@ public final class PolicyDocument {
     if (version == null || !version.isString() || !"1".equals(version.asString())) {
       return "Version \"1\" in the policy document, found " + (version == null ? "no Version" : version.toString());
     }
+    for (String name : root.propertyNames()) {
+      if (!TOP_LEVEL.contains(name)) {
+        return "only Version and Statement at the top of a RAM policy document, found \"" + name + "\"";
+      }
+    }
     JsonNode statements = root.get("Statement");
     if (statements == null || !statements.isArray() || statements.isEmpty()) {
       return "a non-empty Statement list in the policy document";
@@ -113,18 +140,78 @@ public final class PolicyDocument {
       if (!s.isObject()) {
         return "an object at " + where;
       }
+      if (s.has("Principal")) {
+        return "no Principal at " + where + ": a Principal makes a resource or trust policy (such as a RAM role's), "
+            + "and a user's identity policy has none";
+      }
+      for (String name : s.propertyNames()) {
+        if (!STATEMENT_KEYS.contains(name)) {
+          return "only Effect, Action or NotAction, Resource and Condition at " + where + " (RAM's policy grammar), "
+              + "found \"" + name + "\"";
+        }
+      }
       JsonNode effect = s.get("Effect");
       if (effect == null || !effect.isString()
           || !("Allow".equals(effect.asString()) || "Deny".equals(effect.asString()))) {
         return "Effect Allow or Deny at " + where + ", found " + (effect == null ? "no Effect" : effect.toString());
       }
-      String actions = stringsProblem(s.get("Action"), where + ".Action", true);
+      if (s.has("Action") == s.has("NotAction")) {
+        return "exactly one of Action and NotAction at " + where + ", found " + (s.has("Action") ? "both" : "neither");
+      }
+      String action = s.has("Action") ? "Action" : "NotAction";
+      String actions = stringsProblem(s.get(action), where + "." + action, true);
       if (actions != null) {
         return actions;
       }
       String resources = stringsProblem(s.get("Resource"), where + ".Resource", false);
       if (resources != null) {
         return resources;
+      }
+      if (s.has("Condition")) {
+        String condition = conditionProblem(s.get("Condition"), where + ".Condition");
+        if (condition != null) {
+          return condition;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A Condition is {@code {operator: {key: value or [values]}}}, with one of RAM's operators: string, numeric, date,
+   * Bool and IP address ones (RAM's "Conditional operators" reference lists exactly these five kinds).
+   */
+  private static String conditionProblem(JsonNode condition, String where) {
+    if (!condition.isObject() || condition.isEmpty()) {
+      return "a non-empty object of condition operators at " + where;
+    }
+    for (String operator : condition.propertyNames()) {
+      if (!CONDITION_OPERATORS.contains(operator)) {
+        return "one of RAM's condition operators (" + String.join(", ", new TreeSet<>(CONDITION_OPERATORS)) + ") at "
+            + where + ", found \"" + operator + "\"";
+      }
+      JsonNode keys = condition.get(operator);
+      if (!keys.isObject() || keys.isEmpty()) {
+        return "a non-empty object of condition keys at " + where + "." + operator;
+      }
+      for (String key : keys.propertyNames()) {
+        if (key.isBlank() || Printable.hasControlCharacters(key)) {
+          return "condition keys such as acs:SourceIp at " + where + "." + operator + ", found \"" + key + "\"";
+        }
+        JsonNode value = keys.get(key);
+        List<JsonNode> values = new ArrayList<>();
+        if (value.isArray() && !value.isEmpty()) {
+          value.forEach(values::add);
+        } else {
+          values.add(value);
+        }
+        for (JsonNode v : values) {
+          if (!(v.isString() || v.isNumber() || v.isBoolean())
+              || (v.isString() && Printable.hasControlCharacters(v.asString()))) {
+            return "a string, number or boolean (or a non-empty list of them) without control characters at " + where
+                + "." + operator + "." + key;
+          }
+        }
       }
     }
     return null;
@@ -145,11 +232,44 @@ public final class PolicyDocument {
       if (!item.isString() || item.asString().isBlank()) {
         return "non-empty strings at " + where;
       }
-      if (actions && !item.asString().equals("*") && !item.asString().matches("[A-Za-z0-9-]+:[A-Za-z0-9*]+")) {
+      if (Printable.hasControlCharacters(item.asString())) {
+        return "strings without control characters at " + where + ", found \"" + item.asString() + "\"";
+      }
+      if (actions && !item.asString().equals("*") && !item.asString().matches("[A-Za-z0-9-]+:[A-Za-z0-9*?]+")) {
         return "actions of the form service:Action at " + where + ", found \"" + item.asString() + "\"";
       }
     }
     return null;
+  }
+
+  /**
+   * Whether the document allows at least one of these actions: an Allow statement whose Action matches one (with
+   * RAM's {@code *} and {@code ?} wildcards, ignoring case as RAM does for action names), or whose NotAction leaves one
+   * out. Conditions are not evaluated: a conditional allow still counts. Deny statements allow nothing.
+   */
+  public boolean allowsAnyOf(java.util.Collection<String> wanted) {
+    for (JsonNode s : readTree(text).get("Statement")) {
+      if (!"Allow".equals(s.get("Effect").asString())) {
+        continue;
+      }
+      boolean not = s.has("NotAction");
+      Set<String> patterns = sortedStrings(s.get(not ? "NotAction" : "Action"));
+      for (String action : wanted) {
+        boolean matched = patterns.stream().anyMatch(p -> wildcard(p).matcher(action).matches());
+        if (matched != not) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static java.util.regex.Pattern wildcard(String pattern) {
+    StringBuilder regex = new StringBuilder();
+    for (char c : pattern.toCharArray()) {
+      regex.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+    }
+    return java.util.regex.Pattern.compile(regex.toString(), java.util.regex.Pattern.CASE_INSENSITIVE);
   }
 
   private static JsonNode readTree(String text) {
@@ -164,7 +284,9 @@ public final class PolicyDocument {
     Set<String> result = new TreeSet<>();
     for (JsonNode s : root.get("Statement")) {
       JsonNode condition = s.get("Condition");
-      List<Object> key = List.of(s.get("Effect").asString(), sortedStrings(s.get("Action")),
+      boolean not = s.has("NotAction");
+      List<Object> key = List.of(s.get("Effect").asString() + (not ? "/NotAction" : ""),
+          sortedStrings(s.get(not ? "NotAction" : "Action")),
           sortedStrings(s.get("Resource")), condition == null ? "" : canonicalJson(condition));
       result.add(JSON.writeValueAsString(key));
     }

@@ -2,13 +2,14 @@ package io.hybridcni.spec;
 
 import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.error.InvalidInputException.Problem;
+import io.hybridcni.files.InputFiles;
 import io.hybridcni.observe.WorkloadRef;
+import io.hybridcni.text.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ import tools.jackson.dataformat.yaml.YAMLParser;
 public final class SpecFiles {
 
   /** Spec files above this size are refused before parsing. */
-  public static final int MAX_BYTES = 256 * 1024;
+  public static final int MAX_BYTES = InputFiles.Kind.SPEC.maxBytes();
 
   private static final ObjectMapper YAML = YAMLMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -67,21 +68,12 @@ public final class SpecFiles {
 
   private SpecFiles() {}
 
-  /** Reads and validates a spec file. */
+  /**
+   * Reads and validates a spec file, through {@link InputFiles}: a directory, a device, a FIFO or a file over
+   * {@link #MAX_BYTES} is refused before it is read.
+   */
   public static HybridNetworkSpec load(Path file) {
-    String source = file.toString();
-    byte[] bytes;
-    try {
-      if (Files.size(file) > MAX_BYTES) {
-        throw new InvalidInputException(source, "",
-            "a spec file of at most " + MAX_BYTES + " bytes, found " + Files.size(file) + " bytes");
-      }
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new InvalidInputException(source, "", "a readable file (" + e.getClass().getSimpleName() + ": "
-          + e.getMessage() + ")");
-    }
-    return parse(source, bytes);
+    return parse(file.toString(), InputFiles.read(file, InputFiles.Kind.SPEC));
   }
 
   /** Reads and validates a spec from a stream; {@code source} names it in errors. */
@@ -243,6 +235,10 @@ public final class SpecFiles {
           String documentProblem = PolicyDocument.problemWith(document);
           if (documentProblem != null) {
             problem("ram.policyDocument", documentProblem);
+          } else if (!PolicyDocument.parse(document).allowsAnyOf(PolicyDocument.TERWAY_ACTIONS)) {
+            // Valid, but Terway could do nothing with the key: the whole RAM half of the plan would be for nothing.
+            problem("ram.policyDocument", "a policy that allows at least one of the actions Terway needs ("
+                + String.join(", ", PolicyDocument.TERWAY_ACTIONS) + "), found one that allows none of them");
           } else {
             b.policyDocument(PolicyDocument.parse(document));
           }
@@ -266,7 +262,13 @@ public final class SpecFiles {
         if (name != null) {
           b.addonName(name);
         }
-        b.addonVersion(string(addon, "addon", "version"));
+        String version = string(addon, "addon", "version");
+        if (version != null && Printable.hasControlCharacters(version)) {
+          problem("addon.version", "an addon version such as v1.9.0, without control characters, found \""
+              + version + "\"");
+        } else {
+          b.addonVersion(version);
+        }
         JsonNode config = addon.get("config");
         if (config != null && !config.isNull()) {
           if (config.isObject()) {

@@ -14,7 +14,9 @@ public final class SpecRules {
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-  private static final Pattern RAM_USER = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+  // RAM's CreateUser reference (help.aliyun.com/document_detail/28680.html): UserName is 1 to 64 characters of
+  // letters, digits, '.', '-' and '_'; no '@', which RAM would refuse only after the plan was shown.
+  private static final Pattern RAM_USER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern RAM_POLICY = Pattern.compile("[A-Za-z0-9-]{1,128}");
   private static final Pattern ADDON_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,62}[a-z0-9])?");
 
@@ -33,7 +35,11 @@ public final class SpecRules {
         : "an Alibaba Cloud region id such as cn-hangzhou or ap-southeast-1" + found(region);
   }
 
-  /** A label {@code key=value} with a valid Kubernetes qualified key and label value. */
+  /**
+   * A label {@code key=value} with a valid Kubernetes qualified key and a non-empty label value: the value is what
+   * cloud nodes carry and what the exclusion names, and an empty one would select the nodes that carry the key with
+   * no value at all.
+   */
   public static String labelProblem(String text) {
     int eq = text == null ? -1 : text.indexOf('=');
     if (eq < 0) {
@@ -43,7 +49,11 @@ public final class SpecRules {
     if (keyProblem != null) {
       return keyProblem;
     }
-    return labelValueProblem(text.substring(eq + 1));
+    String value = text.substring(eq + 1);
+    if (value.isEmpty()) {
+      return "a label value after '=' (the value cloud nodes carry, e.g. true)" + found(text);
+    }
+    return labelValueProblem(value);
   }
 
   public static String labelKeyProblem(String key) {
@@ -58,6 +68,13 @@ public final class SpecRules {
       String prefix = key.substring(0, slash);
       if (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matcher(prefix).matches()) {
         return expected + found(key);
+      }
+      // Kubernetes' IsDNS1123Subdomain: at most 253 characters, and each dot-separated label at most 63.
+      for (String label : prefix.split("\\.")) {
+        if (label.length() > 63) {
+          return "a label key prefix whose DNS labels have at most 63 characters each, found one of "
+              + label.length() + found(key);
+        }
       }
     }
     return LABEL_NAME.matcher(name).matches() ? null : expected + found(key);
@@ -84,7 +101,7 @@ public final class SpecRules {
   public static String ramUserProblem(String name) {
     return name != null && RAM_USER.matcher(name).matches()
         ? null
-        : "a RAM user name of 1-64 characters [A-Za-z0-9._@-]" + found(name);
+        : "a RAM user name of 1-64 characters [A-Za-z0-9._-]" + found(name);
   }
 
   public static String ramPolicyProblem(String name) {

@@ -49,6 +49,19 @@ class SnapshotReadingTest {
   }
 
   @Test
+  void aNodeListedTwiceFailsNamingBothPlaces() {
+    Problem p = yamlProblem(yaml("""
+        nodes:
+        - name: node-a
+        - name: node-b
+        - name: node-a
+        """));
+
+    assertThat(p.field()).isEqualTo("observed.nodes[2].name");
+    assertThat(p.expected()).isEqualTo("each node at most once, found \"node-a\" again (first at observed.nodes[0])");
+  }
+
+  @Test
   void unknownPropertyFailsAndListsTheAllowedOnes() {
     Problem p = yamlProblem(yaml("""
         nodes:
@@ -492,7 +505,7 @@ class SnapshotReadingTest {
     Problem p = problem(() -> Snapshots.read(file));
 
     assertThat(p.source()).isEqualTo(file.toString());
-    assertThat(p.expected()).startsWith("a readable file (NoSuchFileException");
+    assertThat(p.expected()).isEqualTo("a snapshot, found nothing at this path");
   }
 
   @Test

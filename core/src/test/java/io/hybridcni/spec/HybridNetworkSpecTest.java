@@ -70,7 +70,7 @@ class HybridNetworkSpecTest {
         "ram.userName", "ram.policyName", "secret.name", "addon.config", "addon.version");
     assertThat(e.problems()).filteredOn(p -> p.field().equals("ram.userName")).singleElement()
         .extracting(Problem::expected).asString()
-        .isEqualTo("a RAM user name of 1-64 characters [A-Za-z0-9._@-], found \"user with spaces\"");
+        .isEqualTo("a RAM user name of 1-64 characters [A-Za-z0-9._-], found \"user with spaces\"");
     assertThat(e.problems()).filteredOn(p -> p.field().equals("addon.config")).singleElement()
         .extracting(Problem::expected).asString().startsWith("a JSON object");
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -156,14 +157,58 @@ class PolicyDocumentTest {
       no Effect               | {"Version":"1","Statement":[{"Action":"ecs:A","Resource":"*"}]}                                     | Effect Allow or Deny at Statement[0], found no Effect
       Effect a list           | {"Version":"1","Statement":[{"Effect":["Allow"],"Action":"ecs:A","Resource":"*"}]}                  | Effect Allow or Deny at Statement[0]
       action without service  | {"Version":"1","Statement":[{"Effect":"Allow","Action":["ecs:A","DescribeVSwitches"],"Resource":"*"}]} | actions of the form service:Action at Statement[0].Action, found "DescribeVSwitches"
-      no Action               | {"Version":"1","Statement":[{"Effect":"Allow","Resource":"*"}]}                                     | a string or a list of strings at Statement[0].Action
+      no Action               | {"Version":"1","Statement":[{"Effect":"Allow","Resource":"*"}]}                                     | exactly one of Action and NotAction at Statement[0], found neither
       empty Resource list     | {"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:A","Resource":[]}]}                     | a string or a non-empty list of strings at Statement[0].Resource
       statement not an object | {"Version":"1","Statement":["Allow"]}                                                               | an object at Statement[0]
       duplicate key           | {"Version":"1","Statement":[{"Effect":"Deny","Effect":"Allow","Action":"ecs:A","Resource":"*"}]}    | each key at most once in the policy document, found "Effect" again
+      a Principal             | {"Version":"1","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecs:A","Resource":"*"}]}    | no Principal at Statement[0]
+      Sid is not RAM grammar  | {"Version":"1","Statement":[{"Sid":"a","Effect":"Allow","Action":"ecs:A","Resource":"*"}]}          | only Effect, Action or NotAction, Resource and Condition at Statement[0]
+      NotResource             | {"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:A","NotResource":"*"}]}                 | found "NotResource"
+      unknown top-level key   | {"Version":"1","Id":"p","Statement":[{"Effect":"Allow","Action":"ecs:A","Resource":"*"}]}          | only Version and Statement at the top of a RAM policy document, found "Id"
+      neither Action form     | {"Version":"1","Statement":[{"Effect":"Allow","Resource":"*","Condition":{}}]}                      | exactly one of Action and NotAction at Statement[0], found neither
+      unknown operator        | {"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:A","Resource":"*","Condition":{"StringMatch":{"acs:SourceIp":"x"}}}]} | condition operators (Bool, DateEquals
+      AWS IfExists operator   | {"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:A","Resource":"*","Condition":{"StringEqualsIfExists":{"k":"v"}}}]} | found "StringEqualsIfExists"
+      condition not an object | {"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:A","Resource":"*","Condition":{"Bool":"true"}}]} | a non-empty object of condition keys at Statement[0].Condition.Bool
+      condition value object  | {"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:A","Resource":"*","Condition":{"Bool":{"acs:SecureTransport":{}}}}]} | a string, number or boolean (or a non-empty list of them) without control characters at Statement[0].Condition.Bool.acs:SecureTransport
+      escape in a resource    | {"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:A","Resource":"acs:ecs:*:*:\\u001b[2J"}]} | strings without control characters at Statement[0].Resource
       """)
   void invalidDocumentIsRejectedSayingWhatWasExpected(String name, String text, String expected) {
     assertThat(PolicyDocument.problemWith(text)).contains(expected);
     assertThatIllegalArgumentException().isThrownBy(() -> PolicyDocument.parse(text)).withMessageContaining(expected);
+  }
+
+  @Test
+  void everyOperatorOfRamIsAcceptedInACondition() {
+    for (String operator : List.of("StringEquals", "StringNotEquals", "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike", "NumericEquals", "NumericNotEquals",
+        "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals",
+        "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals", "Bool",
+        "IpAddress", "NotIpAddress")) {
+      String text = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecs:A\",\"Resource\":\"*\","
+          + "\"Condition\":{\"" + operator + "\":{\"acs:SourceIp\":[\"10.0.0.0/8\", 1, true]}}}]}";
+      assertThat(PolicyDocument.problemWith(text)).as(operator).isNull();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      the runbook policy                | true  | {"Version":"1","Statement":[{"Effect":"Allow","Action":"vpc:DescribeVSwitches","Resource":"*"}]}
+      a service wildcard                | true  | {"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:*","Resource":"*"}]}
+      a wildcard in any letter case     | true  | {"Version":"1","Statement":[{"Effect":"Allow","Action":"ECS:describe?nstances","Resource":"*"}]}
+      NotAction leaving some out        | true  | {"Version":"1","Statement":[{"Effect":"Allow","NotAction":"ecs:Delete*","Resource":"*"}]}
+      NotAction leaving none            | false | {"Version":"1","Statement":[{"Effect":"Allow","NotAction":["ecs:*","vpc:*"],"Resource":"*"}]}
+      another service only              | false | {"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject","Resource":"*"}]}
+      a Deny of the Terway actions      | false | {"Version":"1","Statement":[{"Effect":"Deny","Action":"ecs:*","Resource":"*"}]}
+      """)
+  void whetherADocumentAllowsAnyActionTerwayNeeds(String name, boolean allows, String text) {
+    assertThat(PolicyDocument.parse(text).allowsAnyOf(PolicyDocument.TERWAY_ACTIONS)).isEqualTo(allows);
+  }
+
+  @Test
+  void actionAndNotActionStatementsAreNeverEqual() {
+    String action = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecs:A\",\"Resource\":\"*\"}]}";
+
+    assertThat(PolicyDocument.parse(action).semanticallyEquals(action.replace("\"Action\"", "\"NotAction\""))).isFalse();
   }
 
   @Test

@@ -131,6 +131,17 @@ class SpecFilesTest {
       daemonset-without-namespace    | network.onPremisesCni.namespace    | the DaemonSet's namespace
       cni-kind-bad                   | network.onPremisesCni.kind         | DaemonSet or Installation, found "Deployment"
       secret-namespace-bad           | secret.namespace                   | a Kubernetes namespace: 1-63 lowercase letters, digits and '-', found "Kube_System"
+      ram-user-with-at               | ram.userName                       | a RAM user name of 1-64 characters [A-Za-z0-9._-], found "ops@example"
+      label-prefix-long-dns-label    | network.cloudNodeLabel             | a label key prefix whose DNS labels have at most 63 characters each, found one of 64
+      label-value-empty              | network.cloudNodeLabel             | a label value after '=' (the value cloud nodes carry, e.g. true), found "alibabacloud.com/external="
+      policy-with-principal          | ram.policyDocument                 | no Principal at Statement[0]: a Principal makes a resource or trust policy
+      policy-unknown-top-level       | ram.policyDocument                 | only Version and Statement at the top of a RAM policy document, found "Id"
+      policy-unknown-operator        | ram.policyDocument                 | condition operators (Bool, DateEquals
+      policy-grants-nothing-terway-needs | ram.policyDocument             | a policy that allows at least one of the actions Terway needs
+      policy-action-and-notaction    | ram.policyDocument                 | exactly one of Action and NotAction at Statement[0], found both
+      addon-config-duplicate-key     | addon.config                       | each key at most once in the addon config, found "IPVlan" again
+      addon-config-control-character | addon.config                       | keys and values without control characters, found some at IPVlan
+      addon-version-control-character | addon.version                     | an addon version such as v1.9.0, without control characters
       """)
   void badFileIsRejectedWithItsFileFieldAndWhatWasExpected(String file, String field, String expected) {
     Path path = resource("bad/" + file + ".yaml");
@@ -291,14 +302,14 @@ class SpecFilesTest {
   }
 
   @Test
-  void missingFileIsReportedAsUnreadable(@TempDir Path dir) {
+  void missingFileIsReportedAsNothingAtThatPath(@TempDir Path dir) {
     Path missing = dir.resolve("missing.yaml");
 
     InvalidInputException e = rejection(missing);
 
     assertThat(e.problems()).singleElement().satisfies(p -> {
       assertThat(p.source()).isEqualTo(missing.toString());
-      assertThat(p.expected()).startsWith("a readable file (NoSuchFileException");
+      assertThat(p.expected()).isEqualTo("a spec file, found nothing at this path");
     });
   }
 

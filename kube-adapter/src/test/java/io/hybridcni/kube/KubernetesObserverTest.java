@@ -245,8 +245,8 @@ class KubernetesObserverTest {
     Path missing = dir.resolve("missing-kubeconfig");
 
     assertThatThrownBy(() -> KubeconfigClients.create(missing, null))
-        .isInstanceOf(HybridCniException.class)
-        .hasMessageContaining("Cannot read the kubeconfig " + missing);
+        .isInstanceOf(io.hybridcni.error.InvalidInputException.class)
+        .hasMessage(missing + ": (document): a kubeconfig, found nothing at this path");
   }
 
   @Test

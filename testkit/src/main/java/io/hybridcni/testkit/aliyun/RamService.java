@@ -33,7 +33,9 @@ final class RamService {
       "ListPoliciesForUser", "AttachPolicyToUser", "DetachPolicyFromUser",
       "ListAccessKeys", "CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey");
 
-  private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+  // RAM's CreateUser reference (help.aliyun.com/document_detail/28680.html): UserName is 1 to 64 characters of
+  // letters, digits, '.', '-' and '_'.
+  private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9-]{1,128}");
 
   private final Ids ids;
@@ -99,7 +101,7 @@ final class RamService {
     String name = required(params, "UserName");
     if (!USER_NAME.matcher(name).matches()) {
       throw ApiError.badRequest("InvalidParameter.UserName.InvalidChars",
-          "The parameter UserName must be 1 to 64 characters of letters, digits, '.', '_', '-' or '@', was \""
+          "The parameter UserName must be 1 to 64 characters of letters, digits, '.', '_' or '-', was \""
               + name + "\".");
     }
     if (users.containsKey(name)) {

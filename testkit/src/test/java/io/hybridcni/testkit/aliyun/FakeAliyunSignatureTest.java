@@ -89,9 +89,9 @@ class FakeAliyunSignatureTest {
   void parameterValuesThatNeedPercentEncodingStillVerify() throws Exception {
     Client ram = Sdk.ram(fake);
 
-    ram.createUser(new CreateUserRequest().setUserName("terway.bot@ack-one_1").setDisplayName("a b+c*d~e/f=g&h%i 中"));
+    ram.createUser(new CreateUserRequest().setUserName("terway.bot-ack-one_1").setDisplayName("a b+c*d~e/f=g&h%i 中"));
 
-    assertThat(fake.user("terway.bot@ack-one_1").orElseThrow().displayName()).isEqualTo("a b+c*d~e/f=g&h%i 中");
+    assertThat(fake.user("terway.bot-ack-one_1").orElseThrow().displayName()).isEqualTo("a b+c*d~e/f=g&h%i 中");
   }
 
   @Test

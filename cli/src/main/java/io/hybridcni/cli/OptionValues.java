@@ -1,0 +1,63 @@
+package io.hybridcni.cli;
+
+import io.hybridcni.text.Printable;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The converters of option values that need more than a type: picocli names the option in front of each message
+ * ({@code Invalid value for option '--wait-for-lock' (DURATION): ...}), so each says only what was expected.
+ */
+final class OptionValues {
+
+  private OptionValues() {}
+
+  /** An ISO-8601 duration of zero or more, e.g. {@code PT15M}; a negative wait or timeout means nothing. */
+  static final class NonNegativeDuration implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      Duration duration;
+      try {
+        duration = Duration.parse(value);
+      } catch (DateTimeParseException e) {
+        throw new TypeConversionException("expected an ISO-8601 duration such as PT30S or PT15M, found '"
+            + Printable.escape(value) + "'");
+      }
+      if (duration.isNegative()) {
+        throw new TypeConversionException("expected a duration of zero or more such as PT30S, found the negative '"
+            + Printable.escape(value) + "'");
+      }
+      return duration;
+    }
+  }
+
+  /**
+   * An endpoint as the Aliyun SDK takes it: {@code host[:port]}, no scheme and no path. The SDK puts the protocol in
+   * front itself, so {@code https://ram.aliyuncs.com} would become {@code https://https://ram.aliyuncs.com}.
+   */
+  static final class Endpoint implements ITypeConverter<String> {
+    private static final Pattern HOST_PORT = Pattern.compile(
+        "(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}"
+            + "[A-Za-z0-9])?)*)(?<port>:[0-9]{1,5})?");
+
+    @Override
+    public String convert(String value) {
+      String expected = "expected host[:port] such as ram.vpc-proxy.aliyuncs.com or 127.0.0.1:8080";
+      if (value.contains("://")) {
+        throw new TypeConversionException(expected + ", without a scheme (set --aliyun-protocol instead), found '"
+            + Printable.escape(value) + "'");
+      }
+      var m = HOST_PORT.matcher(value);
+      if (!m.matches() || value.length() > 253 + 6) {
+        throw new TypeConversionException(expected + ", found '" + Printable.escape(value) + "'");
+      }
+      if (m.group("port") != null && Integer.parseInt(m.group("port").substring(1)) > 65535) {
+        throw new TypeConversionException(expected + " with a port of at most 65535, found '" + value + "'");
+      }
+      return value;
+    }
+  }
+}
