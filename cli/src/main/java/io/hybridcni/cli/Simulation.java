@@ -50,7 +50,8 @@ public final class Simulation implements AutoCloseable {
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         LatencyDispatcher.wrap(new KubernetesCrudDispatcher(List.of()), kubernetesLatency), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    this.client = server.createClient();
+    // Built like every hybridcni client, so that at TRACE the simulation logs no Secret either.
+    this.client = server.createClient(io.hybridcni.kube.SafeHttpLogging.factory());
     sample.seed(client);
     this.aliyun = FakeAliyun.start(aliyunOptions)
         .addAccessKey(CALLER_ID, CALLER_SECRET)
