@@ -2,6 +2,7 @@ package io.hybridcni.aliyun;
 
 import com.aliyun.teaopenapi.models.Config;
 import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.Sensitive;
 import io.hybridcni.port.SecretValue;
 import java.time.Duration;
 import java.util.Objects;
@@ -48,7 +49,7 @@ public final class AliyunConnection {
 
   public RamApi ram(Retrier retrier) {
     try {
-      return new SdkRamApi(new com.aliyun.ram20150501.Client(config(ramEndpoint)), retrier);
+      return new SdkRamApi(new com.aliyun.ram20150501.Client(config(ramEndpoint)), retrier, sensitive());
     } catch (HybridCniException e) {
       throw e;
     } catch (Exception e) {
@@ -60,12 +61,26 @@ public final class AliyunConnection {
     try {
       Config config = config(csEndpoint);
       return new SdkAckApi(new com.aliyun.cs20151215.Client(config), new com.aliyun.teaopenapi.Client(config),
-          retrier);
+          retrier, sensitive());
     } catch (HybridCniException e) {
       throw e;
     } catch (Exception e) {
       throw new HybridCniException("cannot create the ACK client for " + csEndpoint + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The caller's secret, masked in every error of the clients: the explicit one, or where the standard chain
+   * finds it first (the system property and the environment variable the Alibaba Cloud credentials library reads;
+   * a profile's or a role's secret is resolved inside the SDK and never reaches hybridcni's text).
+   */
+  private Sensitive sensitive() {
+    if (accessKeySecret != null) {
+      return Sensitive.of(accessKeySecret.reveal());
+    }
+    return Sensitive.of(System.getProperty("alibabacloud.accessKeySecret"),
+        System.getProperty("alibabacloud.accessKeyIdSecret"),
+        System.getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"), System.getenv("ALIBABA_CLOUD_SECURITY_TOKEN"));
   }
 
   private Config config(String endpoint) {

@@ -28,11 +28,19 @@ public final class SdkAckApi implements AckApi {
   private final Client typed;
   private final com.aliyun.teaopenapi.Client generic;
   private final Retrier retrier;
+  private final io.hybridcni.error.Sensitive sensitive;
 
   public SdkAckApi(Client typed, com.aliyun.teaopenapi.Client generic, Retrier retrier) {
+    this(typed, generic, retrier, io.hybridcni.error.Sensitive.NONE);
+  }
+
+  /** As {@link #SdkAckApi(Client, com.aliyun.teaopenapi.Client, Retrier)}, masking {@code sensitive} in errors. */
+  public SdkAckApi(Client typed, com.aliyun.teaopenapi.Client generic, Retrier retrier,
+      io.hybridcni.error.Sensitive sensitive) {
     this.typed = typed;
     this.generic = generic;
     this.retrier = retrier;
+    this.sensitive = java.util.Objects.requireNonNull(sensitive, "sensitive");
   }
 
   @FunctionalInterface
@@ -45,7 +53,7 @@ public final class SdkAckApi implements AckApi {
       try {
         return call.run();
       } catch (Exception e) {
-        throw SdkErrors.translate(operation, resource, e);
+        throw SdkErrors.translate(operation, resource, e, sensitive);
       }
     });
   }

@@ -1,14 +1,23 @@
 package io.hybridcni.aliyun;
 
 import com.aliyun.tea.TeaException;
+import io.hybridcni.error.Sensitive;
 import java.util.Map;
 
-/** Turns what the Aliyun SDK throws into {@link AliyunCallException}, keeping code, status and request id. */
+/**
+ * Turns what the Aliyun SDK throws into {@link AliyunCallException}, keeping code, status and request id. The
+ * server's words and the SDK's exception (kept as the cause) pass through {@link Sensitive}: what the caller knows
+ * to be secret is masked in every form, and so are credentials that name themselves.
+ */
 final class SdkErrors {
 
   private SdkErrors() {}
 
   static AliyunCallException translate(String operation, String resource, Exception e) {
+    return translate(operation, resource, e, Sensitive.NONE);
+  }
+
+  static AliyunCallException translate(String operation, String resource, Exception e, Sensitive sensitive) {
     if (e instanceof AliyunCallException already) {
       return already;
     }
@@ -26,7 +35,8 @@ final class SdkErrors {
       } else if (data != null && data.get("message") instanceof String m) {
         detail = m;
       }
-      return new AliyunCallException(operation, resource, tea.getCode(), status, requestId, detail, false, e);
+      return new AliyunCallException(operation, resource, sensitive.mask(tea.getCode()), status, requestId,
+          sensitive.mask(detail), false, sensitive.scrub(e));
     }
     // No code. With an I/O error in the chain the connection broke or timed out, so the server may or may not
     // have acted; anything else is a failure on our side of the wire and not worth a retry.
@@ -37,8 +47,9 @@ final class SdkErrors {
       root = t;
     }
     String what = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    what = sensitive.mask(what);
     return new AliyunCallException(operation, resource, null, null, null,
-        io ? "no answer (" + what + ")" : "the SDK failed (" + what + ")", io, e);
+        io ? "no answer (" + what + ")" : "the SDK failed (" + what + ")", io, sensitive.scrub(e));
   }
 
   private static String requestId(Map<String, Object> data) {

@@ -22,6 +22,7 @@ import io.hybridcni.observe.RamFacts;
 import io.hybridcni.port.AccessKeyCredential;
 import io.hybridcni.port.SecretValue;
 import java.util.ArrayList;
+import io.hybridcni.error.Sensitive;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -34,10 +35,18 @@ public final class SdkRamApi implements RamApi {
 
   private final Client client;
   private final Retrier retrier;
+  /** The caller's secrets and every AccessKey secret this instance handed out: masked in every error. */
+  private volatile Sensitive sensitive;
 
   public SdkRamApi(Client client, Retrier retrier) {
+    this(client, retrier, Sensitive.NONE);
+  }
+
+  /** As {@link #SdkRamApi(Client, Retrier)}, masking {@code sensitive} (the caller's credential) in every error. */
+  public SdkRamApi(Client client, Retrier retrier, Sensitive sensitive) {
     this.client = client;
     this.retrier = retrier;
+    this.sensitive = java.util.Objects.requireNonNull(sensitive, "sensitive");
   }
 
   /** A call through the SDK: its checked exceptions become {@link AliyunCallException}. */
@@ -50,7 +59,7 @@ public final class SdkRamApi implements RamApi {
     try {
       return call.run();
     } catch (Exception e) {
-      throw SdkErrors.translate(operation, resource, e);
+      throw SdkErrors.translate(operation, resource, e, sensitive);
     }
   }
 
@@ -197,6 +206,9 @@ public final class SdkRamApi implements RamApi {
     CreateAccessKeyResponseBody.CreateAccessKeyResponseBodyAccessKey key = once("CreateAccessKey",
         "ram/user/" + userName,
         () -> client.createAccessKey(new CreateAccessKeyRequest().setUserName(userName)).getBody().getAccessKey());
+    synchronized (this) {
+      sensitive = sensitive.and(key.getAccessKeySecret());
+    }
     return new AccessKeyCredential(key.getAccessKeyId(), SecretValue.of(key.getAccessKeySecret()));
   }
 

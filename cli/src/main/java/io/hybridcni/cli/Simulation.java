@@ -55,7 +55,8 @@ public final class Simulation implements AutoCloseable {
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         LatencyDispatcher.wrap(new KubernetesCrudDispatcher(List.of()), kubernetesLatency), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    this.client = server.createClient();
+    // Built like every hybridcni client, so that at TRACE the simulation logs no Secret either.
+    this.client = server.createClient(io.hybridcni.kube.SafeHttpLogging.factory());
     // The sample carries ACK's agent and the cloud node's ack.aliyun.com label, naming kubernetesClusterId.
     sample.seed(client, kubernetesClusterId);
     this.aliyun = FakeAliyun.start(aliyunOptions)

@@ -1,6 +1,7 @@
 package io.hybridcni.kube;
 
 import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.hybridcni.error.RemoteCallException;
 import java.util.function.Supplier;
@@ -62,10 +63,15 @@ record KubeOperation(String verb, String group, String resource, String namespac
     }
   }
 
-  /** The exception hybridcni throws for a failed call; the server's text passes through {@code redaction}. */
+  /**
+   * The exception hybridcni throws for a failed call. Everything the server said passes through {@code redaction}:
+   * the Status's {@code message}, its {@code reason} and its {@code details.causes} (an admission webhook may put
+   * what it received in any of them), and the fabric8 exception kept as the cause, whose message repeats the whole
+   * Status (a masked copy of it where it held something sensitive).
+   */
   RemoteCallException failure(KubernetesClientException e, Redaction redaction) {
     int code = e.getCode();
-    String serverText = redaction.apply(serverMessage(e));
+    String serverText = redaction.apply(serverMessage(e)) + redaction.apply(causes(e));
     String detail;
     String codeText;
     if (code == 403) {
@@ -79,18 +85,40 @@ record KubeOperation(String verb, String group, String resource, String namespac
       codeText = null;
       detail = "the API server could not be reached: " + serverText;
     } else {
-      codeText = code + (reason(e) == null ? "" : " " + reason(e));
+      String reason = reason(e);
+      codeText = code + (reason == null ? "" : " " + redaction.apply(reason));
       detail = serverText;
     }
-    // Where something was redacted the fabric8 exception is not kept as the cause: its message and request may
-    // carry what the redaction removed here.
-    return RemoteCallException.of(verb, address(), codeText, null, detail, redaction == Redaction.NONE ? e : null);
+    return RemoteCallException.of(verb, address(), codeText, null, detail, redaction.scrub(e));
   }
 
   private static String reason(KubernetesClientException e) {
     Status status = e.getStatus();
     return status == null || status.getReason() == null || status.getReason().isEmpty() ? null
         : status.getReason();
+  }
+
+  /**
+   * The Status's causes that its message does not already say, as kubectl shows a validation error's fields:
+   * {@code " (data[x]: Invalid value: ...; ...)"}; empty when there are none.
+   */
+  private static String causes(KubernetesClientException e) {
+    Status status = e.getStatus();
+    if (status == null || status.getDetails() == null || status.getDetails().getCauses() == null) {
+      return "";
+    }
+    String message = status.getMessage() == null ? "" : status.getMessage();
+    StringBuilder out = new StringBuilder();
+    for (StatusCause cause : status.getDetails().getCauses()) {
+      String text = (cause.getField() == null || cause.getField().isEmpty() ? "" : cause.getField() + ": ")
+          + (cause.getMessage() == null ? "" : cause.getMessage())
+          + (cause.getReason() == null || cause.getReason().isEmpty() ? "" : " (" + cause.getReason() + ")");
+      if (text.isBlank() || (cause.getMessage() != null && message.contains(cause.getMessage()))) {
+        continue;
+      }
+      out.append(out.length() == 0 ? " (" : "; ").append(text);
+    }
+    return out.length() == 0 ? "" : out.append(')').toString();
   }
 
   private static String serverMessage(KubernetesClientException e) {

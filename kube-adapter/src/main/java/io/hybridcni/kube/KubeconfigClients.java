@@ -67,7 +67,8 @@ public final class KubeconfigClients {
             + "; it has " + known);
       }
     }
-    return new KubernetesClientBuilder().withConfig(config).build();
+    // Never fabric8's own HTTP logging: at TRACE it writes the bearer token and every Secret (see SafeHttpLogging).
+    return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(SafeHttpLogging.factory()).build();
   }
 
   /**

@@ -103,6 +103,8 @@ public final class KubernetesSecretStore implements SecretStore {
         Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
         check(existing, address);
         Secret desired = desired(existing, namespace, name, credential.accessKeyId(), secretText);
+        // Every value the write carries, not only the new key: a webhook echoing the object echoes them all.
+        redaction = Redaction.ofSecret(desired, secretText);
         boolean create = existing == null;
         op = create ? KubeOperation.create("", "secrets", namespace, name)
             : KubeOperation.update("", "secrets", namespace, name);

@@ -84,10 +84,13 @@ public final class SecretDeletionExecutor implements ActionExecutor {
     String name = detail.name();
     String address = namespace + "/" + name;
     String mode = context.dryRun() ? dryRun.resolve() : null;
+    // What the Secret holds, once read: a server or webhook refusing the delete may echo the object it refused.
+    Redaction redaction = Redaction.NONE;
     for (int attempt = 1; ; attempt++) {
       KubeOperation op = KubeOperation.get("", "secrets", namespace, name);
       try {
         Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
+        redaction = Redaction.ofSecret(existing);
         if (existing == null) {
           return StepResult.alreadySatisfied("Secret " + address + " is already gone");
         }
@@ -136,7 +139,7 @@ public final class SecretDeletionExecutor implements ActionExecutor {
         }
         boolean retry = KubeOperation.conflict(e) || KubeOperation.transientFailure(e);
         if (!retry || attempt >= maxAttempts) {
-          HybridCniException failure = op.failure(e, Redaction.NONE);
+          HybridCniException failure = op.failure(e, redaction);
           throw retry ? new HybridCniException("Gave up after " + attempt + " attempts: " + failure.getMessage())
               : failure;
         }

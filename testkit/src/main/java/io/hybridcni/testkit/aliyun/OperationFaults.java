@@ -60,6 +60,20 @@ public final class OperationFaults {
   }
 
   /**
+   * The next call fails with this error code, HTTP status and message (for a test that makes the service echo
+   * something back in its error, as a hygiene test does with secrets). Nothing changes.
+   */
+  public OperationFaults failWith(String code, int status, String message) {
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(message, "message");
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("Status must be in the range [400, 599], was " + status);
+    }
+    faults.enqueue(operation, new Faults.Outcome(Faults.Kind.FAIL, code, status, message), 1);
+    return this;
+  }
+
+  /**
    * The next call is carried out (its change is committed) and then the connection is closed without any
    * response, as when a network path fails after the server acted.
    *
