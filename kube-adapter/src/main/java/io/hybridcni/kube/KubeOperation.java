@@ -2,6 +2,7 @@ package io.hybridcni.kube;
 
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.hybridcni.error.CallOutcomes;
 import io.hybridcni.error.RemoteCallException;
 import java.util.function.Supplier;
 
@@ -84,7 +85,8 @@ record KubeOperation(String verb, String group, String resource, String namespac
     }
     // Where something was redacted the fabric8 exception is not kept as the cause: its message and request may
     // carry what the redaction removed here.
-    return RemoteCallException.of(verb, address(), codeText, null, detail, redaction == Redaction.NONE ? e : null);
+    return RemoteCallException.of(verb, address(), codeText, null, detail, redaction == Redaction.NONE ? e : null,
+        write() && outcomeUnknown(e));
   }
 
   private static String reason(KubernetesClientException e) {
@@ -103,6 +105,19 @@ record KubeOperation(String verb, String group, String resource, String namespac
       root = root.getCause();
     }
     return root == e ? String.valueOf(e.getMessage()) : root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  /** Whether this call changes something (so that a lost answer leaves its outcome unknown). */
+  boolean write() {
+    return !verb.equals("get") && !verb.equals("list") && !verb.equals("watch");
+  }
+
+  /**
+   * A write that failed this way may have been applied: no answer (code 0: a timeout or a broken connection) or a
+   * 5xx, by the rule both adapters share ({@link CallOutcomes}).
+   */
+  static boolean outcomeUnknown(KubernetesClientException e) {
+    return CallOutcomes.outcomeUnknown(e.getCode());
   }
 
   static boolean notFound(KubernetesClientException e) {
