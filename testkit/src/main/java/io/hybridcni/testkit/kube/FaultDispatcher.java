@@ -1,5 +1,8 @@
 package io.hybridcni.testkit.kube;
 
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.CustomResourceAware;
+import io.fabric8.kubernetes.client.server.mock.Resetable;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -44,7 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * Each {@link KubeFault} counts how often it fired, so a test can assert that it was reached.
  */
-public final class FaultDispatcher extends Dispatcher {
+public final class FaultDispatcher extends Dispatcher implements Resetable, CustomResourceAware {
 
   /** What a fault does to a matching request. */
   public enum Kind {
@@ -253,6 +256,21 @@ public final class FaultDispatcher extends Dispatcher {
     String body = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\""
         + reasonAndMessage[1] + "\",\"reason\":\"" + reasonAndMessage[0] + "\",\"code\":" + code + "}";
     return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+  }
+
+  /** Resets the wrapped dispatcher (the CRUD store), as {@code KubernetesMockServer.reset()} expects; faults stay. */
+  @Override
+  public void reset() {
+    if (delegate instanceof Resetable resetable) {
+      resetable.reset();
+    }
+  }
+
+  @Override
+  public void expectCustomResource(CustomResourceDefinitionContext context) {
+    if (delegate instanceof CustomResourceAware aware) {
+      aware.expectCustomResource(context);
+    }
   }
 
   @Override
