@@ -24,9 +24,10 @@ public final class CallOutcomes {
   /**
    * Whether a write that failed this way may have been applied.
    *
-   * @param httpStatus the HTTP status of the answer, {@code null} or 0 when no answer arrived
+   * @param httpStatus the HTTP status of the answer; {@code null}, 0 or negative when no answer arrived (fabric8
+   *     reports a request timeout as -1, a broken connection as 0)
    */
   public static boolean outcomeUnknown(Integer httpStatus) {
-    return httpStatus == null || httpStatus == 0 || httpStatus >= 500;
+    return httpStatus == null || httpStatus <= 0 || httpStatus >= 500;
   }
 }

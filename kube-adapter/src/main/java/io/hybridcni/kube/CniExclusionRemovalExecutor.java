@@ -151,10 +151,10 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
           // rather than assume the write failed.
           lostWrite = eventMessage;
           LOG.info("{}: update of {} answered {} (attempt {} of {}): its outcome is unknown; reading it again",
-              action.id(), target.address(), e.getCode() == 0 ? "nothing" : "HTTP " + e.getCode(), attempt,
+              action.id(), target.address(), e.getCode() <= 0 ? "nothing" : "HTTP " + e.getCode(), attempt,
               maxAttempts);
           context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
-              (e.getCode() == 0 ? "no answer" : "HTTP " + e.getCode()) + ": the write may have been stored");
+              (e.getCode() <= 0 ? "no answer" : "HTTP " + e.getCode()) + ": the write may have been stored");
           continue;
         }
         if (attempt >= maxAttempts) {

@@ -76,7 +76,7 @@ record KubeOperation(String verb, String group, String resource, String namespac
     } else if (code == 401) {
       codeText = "401 Unauthorized";
       detail = "the credentials of the kubeconfig were not accepted. The API server said: " + serverText;
-    } else if (code == 0) {
+    } else if (code <= 0) {
       codeText = null;
       detail = "the API server could not be reached: " + serverText;
     } else {
@@ -113,7 +113,7 @@ record KubeOperation(String verb, String group, String resource, String namespac
   }
 
   /**
-   * A write that failed this way may have been applied: no answer (code 0: a timeout or a broken connection) or a
+   * A write that failed this way may have been applied: no answer (code 0 or -1: a broken connection or a timeout) or a
    * 5xx, by the rule both adapters share ({@link CallOutcomes}).
    */
   static boolean outcomeUnknown(KubernetesClientException e) {
@@ -128,9 +128,9 @@ record KubeOperation(String verb, String group, String resource, String namespac
     return e.getCode() == 409;
   }
 
-  /** Worth retrying: throttled, a server-side failure or no answer at all. */
+  /** Worth retrying: throttled, a server-side failure or no answer at all (0, or -1 for a request timeout). */
   static boolean transientFailure(KubernetesClientException e) {
     int code = e.getCode();
-    return code == 429 || code >= 500 || code == 0;
+    return code == 429 || code >= 500 || code <= 0;
   }
 }

@@ -224,8 +224,8 @@ class UnknownOutcomesTest {
 
   @Test
   void createPolicyVersionThatCommitsButAnswers504AddsOneVersionNotTwo() {
-    world.aliyun().seedPolicy(Specs.RAM_POLICY, "{\"Version\":\"1\",\"Statement\":[{\"Action\":[\"vpc:DescribeVSwitches\"],"
-        + "\"Resource\":[\"*\"],\"Effect\":\"Allow\"}]}");
+    world.aliyun().seedPolicy(Specs.RAM_POLICY, "{\"Version\":\"1\",\"Statement\":[{\"Action\":"
+        + "[\"vpc:DescribeVSwitches\"],\"Resource\":[\"*\"],\"Effect\":\"Allow\"}]}");
     world.aliyun().faults().on("CreatePolicyVersion").failAfterCommit(504, 1);
 
     ReconcileResult result = applyHealedAfterwards();

@@ -109,7 +109,10 @@ public final class Faults {
     return decision;
   }
 
-  /** One injected outcome. {@code code} and {@code status} matter only for {@link Kind#FAIL} and {@link Kind#FAIL_AFTER_COMMIT}. */
+  /**
+   * One injected outcome. {@code code} and {@code status} matter only for {@link Kind#FAIL} and
+   * {@link Kind#FAIL_AFTER_COMMIT}.
+   */
   record Outcome(Kind kind, String code, int status, String message) {
     static final Outcome PROCEED = new Outcome(Kind.PROCEED, null, 0, null);
     static final Outcome DROP = new Outcome(Kind.DROP_AFTER_COMMIT, null, 0, null);
