@@ -102,6 +102,8 @@ public final class World implements AutoCloseable {
    * {@code commitThenNoAnswer(SILENCE)}) costs little time, yet long enough for any answer of the mock on a busy
    * machine.
    */
+  /** fabric8's own retries of a 5xx or a lost connection in this world ({@code requestRetryBackoffLimit}). */
+  public static final int KUBE_RETRIES = 3;
   public static final Duration REQUEST_TIMEOUT = Duration.ofMillis(3000);
   /** How long a "no answer" fault holds the answer back: past {@link #REQUEST_TIMEOUT}. */
   public static final Duration SILENCE = Duration.ofMillis(3500);
@@ -126,7 +128,7 @@ public final class World implements AutoCloseable {
       // The first requests of a JVM are slow (class loading, JIT): pay for them under the default timeout.
       base.namespaces().list();
       client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(base.getConfiguration())
-          .withRequestRetryBackoffInterval(1).withRequestRetryBackoffLimit(3)
+          .withRequestRetryBackoffInterval(1).withRequestRetryBackoffLimit(KUBE_RETRIES)
           .withRequestTimeout((int) REQUEST_TIMEOUT.toMillis()).build()).build();
     }
   }
