@@ -50,7 +50,8 @@ final class RamExecutors {
         if (e.hasCode("EntityAlreadyExists.User")) {
           return StepResult.alreadySatisfied("RAM user " + d.userName() + " already exists");
         }
-        throw e;
+        return LostAnswers.settle(e, () -> ram.getUser(d.userName()).isPresent(),
+            () -> StepResult.applied("created RAM user " + d.userName() + " (its answer was lost; read back)"));
       }
     }
   }
@@ -96,11 +97,10 @@ final class RamExecutors {
           return StepResult.applied("created policy " + d.policyName());
         } catch (AliyunCallException e) {
           if (!e.hasCode("EntityAlreadyExists.Policy")) {
-            throw e;
+            return LostAnswers.settle(e, () -> hasDocument(d),
+                () -> StepResult.applied("created policy " + d.policyName() + " (its answer was lost; read back)"));
           }
-          String current = ram.getPolicy(d.policyName(), "Custom").map(RamApi.PolicySummary::defaultDocument)
-              .orElse(null);
-          if (PolicyDocument.parse(d.document()).semanticallyEquals(current)) {
+          if (hasDocument(d)) {
             return StepResult.alreadySatisfied("policy " + d.policyName() + " already exists with this document");
           }
           throw new StaleActionException(action.id(), List.of("ram.policy/" + d.policyName()
@@ -156,6 +156,13 @@ final class RamExecutors {
       }
     }
 
+    /** Whether the policy exists and its default version has the planned document. */
+    private boolean hasDocument(ActionDetail.RamPolicy d) {
+      String current = ram.getPolicy(d.policyName(), "Custom").map(RamApi.PolicySummary::defaultDocument)
+          .orElse(null);
+      return PolicyDocument.parse(d.document()).semanticallyEquals(current);
+    }
+
     private void deleteVersion(String policy, String version) {
       try {
         ram.deletePolicyVersion(policy, version);
@@ -195,7 +202,10 @@ final class RamExecutors {
         if (e.hasCode("EntityAlreadyExists.User.Policy")) {
           return StepResult.alreadySatisfied(d.policyName() + " is already attached to " + d.userName());
         }
-        throw e;
+        return LostAnswers.settle(e, () -> ram.listPoliciesForUser(d.userName()).stream()
+                .anyMatch(p -> p.name().equals(d.policyName()) && p.type().equalsIgnoreCase(d.policyType())),
+            () -> StepResult.applied("attached " + d.policyName() + " to " + d.userName()
+                + " (its answer was lost; read back)"));
       }
     }
   }
