@@ -4,6 +4,7 @@ import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.RemoteCallException;
 import io.hybridcni.observe.RamFacts;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionDetail;
@@ -11,6 +12,7 @@ import io.hybridcni.plan.ActionKind;
 import io.hybridcni.port.AccessKeyCredential;
 import io.hybridcni.port.SecretStore;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code CreateAccessKey} is not idempotent and returns the secret only once, so it is never retried blindly.
  * After an unknown outcome (lost answer, 5xx) the user's keys are listed again: a key that appeared is unusable
- * (its secret is lost) and is deleted before trying again. If the Secret write fails for good, the new key is
- * deleted so that nothing dangles.
+ * (its secret is lost) and is deleted before trying again. If the Secret write fails, the Secret is read back
+ * before anything is undone (the write may have been stored although its answer was lost): only a Secret that holds
+ * another key or none gets the new key deleted; the key the Secret names is never deleted.
  */
 final class AccessKeySecretExecutor implements ActionExecutor {
 
@@ -54,28 +57,69 @@ final class AccessKeySecretExecutor implements ActionExecutor {
           (d.secretExists() ? "PUT" : "POST") + " Secret " + secretName + " data {access-key-id: "
               + "(sensitive value), access-key-secret: (sensitive value)}"));
     }
-    AccessKeyCredential credential = createKey(d.userName());
+    AccessKeyCredential credential = createKey(d.userName(), d);
+    String id = credential.accessKeyId();
     try {
       secrets.writeAccessKey(d.secretNamespace(), d.secretName(), credential);
     } catch (RuntimeException writeFailure) {
-      String id = credential.accessKeyId();
-      try {
-        deleteKey(d.userName(), id);
-      } catch (RuntimeException deleteFailure) {
-        writeFailure.addSuppressed(deleteFailure);
-        throw new HybridCniException("Writing Secret " + secretName + " failed for good (" + writeFailure.getMessage()
-            + ") and deleting the new AccessKey " + id + " of " + d.userName() + " failed too ("
-            + deleteFailure.getMessage() + "): delete it by hand", writeFailure);
-      }
-      throw new HybridCniException("Writing Secret " + secretName + " failed for good (" + writeFailure.getMessage()
-          + "); the new AccessKey " + id + " of " + d.userName() + " was deleted again", writeFailure);
+      return afterFailedWrite(d, secretName, id, writeFailure);
     }
-    LOG.info("Wrote AccessKey {} of {} to Secret {}", credential.accessKeyId(), d.userName(), secretName);
-    return StepResult.applied("created AccessKey " + credential.accessKeyId() + " and wrote it to Secret "
-        + secretName);
+    LOG.info("Wrote AccessKey {} of {} to Secret {}", id, d.userName(), secretName);
+    return StepResult.applied("created AccessKey " + id + " and wrote it to Secret " + secretName);
   }
 
-  private AccessKeyCredential createKey(String user) {
+  /**
+   * The Secret write failed. Its outcome may be unknown (an answer lost after the API server stored the Secret), so
+   * the Secret is read before anything is undone: holding the new key, the write went through; holding another key or
+   * none, the new key is of no use and is deleted; unreadable, the new key is left alone (it may be the one Terway now
+   * reads) and reported as a possible orphan, unless the write was refused for sure.
+   */
+  private StepResult afterFailedWrite(ActionDetail.AccessKeySecret d, String secretName, String id,
+      RuntimeException writeFailure) {
+    Optional<String> held;
+    try {
+      held = secrets.accessKeyIdIn(d.secretNamespace(), d.secretName());
+    } catch (RuntimeException readFailure) {
+      writeFailure.addSuppressed(readFailure);
+      if (unknown(writeFailure)) {
+        throw new HybridCniException("Writing Secret " + secretName + " failed (" + writeFailure.getMessage()
+            + ") in a way that may have stored it, and reading it back failed too (" + readFailure.getMessage()
+            + "): the new AccessKey " + id + " of " + d.userName() + " is kept, since the Secret may hold it. "
+            + "If the Secret does not hold " + id + ", it is an orphan: delete it (or let the next apply with "
+            + "ram.deleteOrphanAccessKeys do it)", writeFailure);
+      }
+      held = Optional.empty();
+    }
+    if (held.isPresent() && held.get().equals(id)) {
+      LOG.warn("Writing Secret {} reported a failure ({}), yet the Secret holds the new AccessKey {}: the write went "
+          + "through", secretName, writeFailure.getMessage(), id);
+      return StepResult.applied("created AccessKey " + id + " and wrote it to Secret " + secretName + " (the write "
+          + "reported a failure, but reading the Secret back shows the new key)");
+    }
+    try {
+      // The Secret was just read (or the write was refused for sure): it does not hold the new key.
+      deleteKey(d.userName(), id, d, false);
+    } catch (RuntimeException deleteFailure) {
+      writeFailure.addSuppressed(deleteFailure);
+      throw new HybridCniException("Writing Secret " + secretName + " failed for good (" + writeFailure.getMessage()
+          + ") and deleting the new AccessKey " + id + " of " + d.userName() + " failed too ("
+          + deleteFailure.getMessage() + "): delete it by hand", writeFailure);
+    }
+    throw new HybridCniException("Writing Secret " + secretName + " failed for good (" + writeFailure.getMessage()
+        + "); the Secret " + (held.isPresent() ? "holds AccessKey " + held.get() : "holds no AccessKey")
+        + ", so the new AccessKey " + id + " of " + d.userName() + " was deleted again", writeFailure);
+  }
+
+  /** Whether a failed write may have been applied; anything that is not a refusal for sure counts as unknown. */
+  private static boolean unknown(RuntimeException failure) {
+    if (failure instanceof RemoteCallException remote) {
+      return remote.outcomeUnknown();
+    }
+    // Our own checks (a Secret of the wrong type, an immutable one) refuse before any write.
+    return !(failure instanceof HybridCniException);
+  }
+
+  private AccessKeyCredential createKey(String user, ActionDetail.AccessKeySecret d) {
     for (int attempt = 1; ; attempt++) {
       Set<String> before = ids(ram.listAccessKeys(user));
       try {
@@ -90,7 +134,7 @@ final class AccessKeySecretExecutor implements ActionExecutor {
           appeared.removeAll(before);
           for (String id : appeared) {
             LOG.warn("CreateAccessKey for {} lost its answer; deleting the unusable new key {}", user, id);
-            deleteKey(user, id);
+            deleteKey(user, id, d, true);
           }
         }
         retrier.sleep(retrier.policy().delayAfter(attempt, 0.5));
@@ -99,10 +143,17 @@ final class AccessKeySecretExecutor implements ActionExecutor {
   }
 
   /**
-   * Deletes a key. A key that is already gone counts as deleted: DeleteAccessKey is retried after a lost answer,
-   * and the retry of a delete that went through answers {@code EntityNotExist}.
+   * Deletes a key, after reading the Secret: the key the Secret names is never deleted (another writer, or an earlier
+   * attempt, may have put it there). A key that is already gone counts as deleted: DeleteAccessKey is retried after a
+   * lost answer, and the retry of a delete that went through answers {@code EntityNotExist}.
    */
-  private void deleteKey(String user, String id) {
+  private void deleteKey(String user, String id, ActionDetail.AccessKeySecret d, boolean readSecretFirst) {
+    String address = d.secretNamespace() + "/" + d.secretName();
+    if (readSecretFirst
+        && secrets.accessKeyIdIn(d.secretNamespace(), d.secretName()).filter(id::equals).isPresent()) {
+      throw new HybridCniException("AccessKey " + id + " of " + user + " was to be deleted, but Secret " + address
+          + " holds it: it is kept");
+    }
     try {
       ram.deleteAccessKey(user, id);
     } catch (AliyunCallException e) {

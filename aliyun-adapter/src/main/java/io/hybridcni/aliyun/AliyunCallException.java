@@ -1,5 +1,6 @@
 package io.hybridcni.aliyun;
 
+import io.hybridcni.error.CallOutcomes;
 import io.hybridcni.error.RemoteCallException;
 
 /**
@@ -32,8 +33,12 @@ public final class AliyunCallException extends RemoteCallException {
         || (statusCode != null && statusCode >= 500);
   }
 
-  /** The server may have applied the change even though no answer arrived (a lost response or a 5xx). */
+  /**
+   * The server may have applied the change even though no answer arrived (a lost response or a 5xx), by the rule
+   * both adapters share ({@link CallOutcomes}). A failure on our side of the wire (no status, no I/O error) is not.
+   */
+  @Override
   public boolean outcomeUnknown() {
-    return connectionFailure || (statusCode != null && statusCode >= 500);
+    return connectionFailure || (statusCode != null && CallOutcomes.outcomeUnknown(statusCode));
   }
 }

@@ -20,7 +20,7 @@ public final class AliyunExecutors {
       AddonWaitOptions wait, Clock clock) {
     return List.of(
         new RamExecutors.EnsureRamUser(ram),
-        new RamExecutors.EnsureRamPolicy(ram),
+        new RamExecutors.EnsureRamPolicy(ram, retrier),
         new RamExecutors.AttachRamPolicy(ram),
         new RamExecutors.DeleteOrphanAccessKey(ram),
         new AccessKeySecretExecutor(ram, secrets, retrier),

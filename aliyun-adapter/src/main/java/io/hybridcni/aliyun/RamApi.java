@@ -32,7 +32,7 @@ public interface RamApi {
 
   void createPolicy(String policyName, String document, String description);
 
-  /** Adds a version; answers its id. */
+  /** Adds a version; answers its id. Not retried by implementations: a retry after a lost answer adds another. */
   String createPolicyVersion(String policyName, String document, boolean setAsDefault);
 
   void deletePolicyVersion(String policyName, String versionId);

@@ -11,6 +11,7 @@ import io.hybridcni.plan.ActionKind;
 import io.hybridcni.spec.PolicyDocument;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,8 @@ final class RamExecutors {
         if (e.hasCode("EntityAlreadyExists.User")) {
           return StepResult.alreadySatisfied("RAM user " + d.userName() + " already exists");
         }
-        throw e;
+        return LostAnswers.settle(e, () -> ram.getUser(d.userName()).isPresent(),
+            () -> StepResult.applied("created RAM user " + d.userName() + " (its answer was lost; read back)"));
       }
     }
   }
@@ -61,9 +63,11 @@ final class RamExecutors {
    */
   static final class EnsureRamPolicy implements ActionExecutor {
     private final RamApi ram;
+    private final Retrier retrier;
 
-    EnsureRamPolicy(RamApi ram) {
+    EnsureRamPolicy(RamApi ram, Retrier retrier) {
       this.ram = ram;
+      this.retrier = retrier;
     }
 
     @Override
@@ -93,11 +97,10 @@ final class RamExecutors {
           return StepResult.applied("created policy " + d.policyName());
         } catch (AliyunCallException e) {
           if (!e.hasCode("EntityAlreadyExists.Policy")) {
-            throw e;
+            return LostAnswers.settle(e, () -> hasDocument(d),
+                () -> StepResult.applied("created policy " + d.policyName() + " (its answer was lost; read back)"));
           }
-          String current = ram.getPolicy(d.policyName(), "Custom").map(RamApi.PolicySummary::defaultDocument)
-              .orElse(null);
-          if (PolicyDocument.parse(d.document()).semanticallyEquals(current)) {
+          if (hasDocument(d)) {
             return StepResult.alreadySatisfied("policy " + d.policyName() + " already exists with this document");
           }
           throw new StaleActionException(action.id(), List.of("ram.policy/" + d.policyName()
@@ -109,7 +112,7 @@ final class RamExecutors {
       }
       String version;
       try {
-        version = ram.createPolicyVersion(d.policyName(), d.document(), true);
+        version = createVersion(d);
       } catch (AliyunCallException e) {
         if (!e.hasCode("LimitExceeded.Policy.Version")) {
           throw e;
@@ -119,9 +122,45 @@ final class RamExecutors {
             .map(RamFacts.PolicyVersion::versionId)
             .orElseThrow(() -> e);
         deleteVersion(d.policyName(), oldest);
-        version = ram.createPolicyVersion(d.policyName(), d.document(), true);
+        version = createVersion(d);
       }
-      return StepResult.applied("policy " + d.policyName() + " now defaults to new version " + version);
+      return StepResult.applied("policy " + d.policyName() + " now defaults to " + version);
+    }
+
+    /**
+     * CreatePolicyVersion, which is not idempotent: after a transient failure whose outcome is unknown (a lost answer,
+     * a 5xx) the policy is read first, and a default version that already has the document is the success of the lost
+     * call (a blind retry would add a second version, and use up RAM's limit of 5). Throttling and other refusals for
+     * sure are retried as they are.
+     */
+    private String createVersion(ActionDetail.RamPolicy d) {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return "new version " + ram.createPolicyVersion(d.policyName(), d.document(), true);
+        } catch (AliyunCallException e) {
+          if (e.outcomeUnknown()) {
+            Optional<RamApi.PolicySummary> now = ram.getPolicy(d.policyName(), "Custom");
+            if (now.isPresent()
+                && PolicyDocument.parse(d.document()).semanticallyEquals(now.get().defaultDocument())) {
+              LOG.warn("CreatePolicyVersion for {} lost its answer ({}), yet the policy defaults to the document now "
+                  + "(version {})", d.policyName(), e.code() == null ? "no answer" : e.code(),
+                  now.get().defaultVersion());
+              return "version " + now.get().defaultVersion() + " (its CreatePolicyVersion answer was lost)";
+            }
+          }
+          if (!e.isTransient() || attempt >= retrier.policy().maxAttempts()) {
+            throw e;
+          }
+          retrier.sleep(retrier.policy().delayAfter(attempt, 0.5));
+        }
+      }
+    }
+
+    /** Whether the policy exists and its default version has the planned document. */
+    private boolean hasDocument(ActionDetail.RamPolicy d) {
+      String current = ram.getPolicy(d.policyName(), "Custom").map(RamApi.PolicySummary::defaultDocument)
+          .orElse(null);
+      return PolicyDocument.parse(d.document()).semanticallyEquals(current);
     }
 
     private void deleteVersion(String policy, String version) {
@@ -163,7 +202,10 @@ final class RamExecutors {
         if (e.hasCode("EntityAlreadyExists.User.Policy")) {
           return StepResult.alreadySatisfied(d.policyName() + " is already attached to " + d.userName());
         }
-        throw e;
+        return LostAnswers.settle(e, () -> ram.listPoliciesForUser(d.userName()).stream()
+                .anyMatch(p -> p.name().equals(d.policyName()) && p.type().equalsIgnoreCase(d.policyType())),
+            () -> StepResult.applied("attached " + d.policyName() + " to " + d.userName()
+                + " (its answer was lost; read back)"));
       }
     }
   }

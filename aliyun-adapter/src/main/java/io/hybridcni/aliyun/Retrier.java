@@ -56,14 +56,26 @@ public final class Retrier {
     return sleeper;
   }
 
-  /** Runs the call, retrying while it fails transiently and attempts remain. */
+  /**
+   * Runs the call, retrying while it fails transiently and attempts remain. When it fails for good after an earlier
+   * attempt whose outcome was unknown (its answer lost or a 5xx), that earlier failure is attached to the thrown one
+   * as suppressed: a definite refusal of the retry does not prove the first attempt did nothing (see {@link
+   * LostAnswers}).
+   */
   public <T> T call(String operation, Call<T> call) {
+    AliyunCallException lost = null;
     for (int attempt = 1; ; attempt++) {
       try {
         return call.run();
       } catch (AliyunCallException e) {
         if (!e.isTransient() || attempt >= policy.maxAttempts()) {
+          if (lost != null && lost != e && !e.outcomeUnknown()) {
+            e.addSuppressed(lost);
+          }
           throw e;
+        }
+        if (lost == null && e.outcomeUnknown()) {
+          lost = e;
         }
         Duration delay = policy.delayAfter(attempt, jitter.getAsDouble());
         String reason = e.code() != null ? e.code() : "connection failure";

@@ -29,7 +29,7 @@ import java.util.Optional;
 
 /**
  * {@link RamApi} over the RAM SDK V2 ({@code ram20150501}). Reads and idempotent writes are retried by the
- * {@link Retrier}; {@code CreateAccessKey} never is.
+ * {@link Retrier}; {@code CreateAccessKey} and {@code CreatePolicyVersion}, which are not idempotent, never are.
  */
 public final class SdkRamApi implements RamApi {
 
@@ -140,8 +140,9 @@ public final class SdkRamApi implements RamApi {
 
   @Override
   public String createPolicyVersion(String policyName, String document, boolean setAsDefault) {
-    // RotateStrategy None: hybridcni decides itself which version to delete, and says so in the plan.
-    return retried("CreatePolicyVersion", "ram/policy/" + policyName, () -> client.createPolicyVersion(
+    // RotateStrategy None: hybridcni decides itself which version to delete, and says so in the plan. Not retried
+    // here: a retry after a lost answer would add a second version; the executor reads the policy first.
+    return once("CreatePolicyVersion", "ram/policy/" + policyName, () -> client.createPolicyVersion(
         new CreatePolicyVersionRequest().setPolicyName(policyName).setPolicyDocument(document)
             .setSetAsDefault(setAsDefault).setRotateStrategy("None")).getBody().getPolicyVersion().getVersionId());
   }

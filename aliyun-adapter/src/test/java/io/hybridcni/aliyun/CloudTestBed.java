@@ -142,6 +142,25 @@ final class CloudTestBed implements AutoCloseable, ClusterObserver, SecretStore 
         Map.of(SecretFacts.MANAGED_BY_LABEL, SecretFacts.MANAGED_BY_VALUE));
   }
 
+  /**
+   * The id in the Secret held here: the key written last, or a key of the fixture user whose hash the Secret holds;
+   * a Secret that holds some other id answers a stand-in for it.
+   */
+  @Override
+  public java.util.Optional<String> accessKeyIdIn(String namespace, String name) {
+    SecretFacts now = secret;
+    if (now == null || !now.present() || !now.valueHashes().containsKey("access-key-id")) {
+      return java.util.Optional.empty();
+    }
+    List<String> candidates = new ArrayList<>();
+    if (written != null) {
+      candidates.add(written.accessKeyId());
+    }
+    fake.accessKeys(Specs.RAM_USER).forEach(k -> candidates.add(k.id()));
+    return java.util.Optional.of(candidates.stream().filter(id -> now.holds("access-key-id", id)).findFirst()
+        .orElse("(a key this test bed does not know)"));
+  }
+
   @Override
   public void close() {
     fake.close();

@@ -1,5 +1,7 @@
 package io.hybridcni.port;
 
+import java.util.Optional;
+
 /**
  * Writes an AccessKey into a Kubernetes Secret. The cloud side's AccessKey action calls it right after creating
  * a key, so that the new key is never left outside the Secret; the kube-adapter implements it.
@@ -14,4 +16,19 @@ public interface SecretStore {
    *     secret
    */
   void writeAccessKey(String namespace, String name, AccessKeyCredential credential);
+
+  /**
+   * Reads the Secret again and answers the AccessKey id its {@code access-key-id} holds; empty when the Secret or
+   * that key is absent. Used after a write whose outcome is unknown, and before an AccessKey is deleted: the key the
+   * Secret names is never deleted. Retries transient failures itself; never reads out the secret value.
+   *
+   * <p>The default cannot read and throws, so that a store that does not implement it makes every caller keep the
+   * key (the safe side) rather than delete it.
+   *
+   * @throws io.hybridcni.error.HybridCniException when the Secret cannot be read
+   */
+  default Optional<String> accessKeyIdIn(String namespace, String name) {
+    throw new io.hybridcni.error.HybridCniException("this Secret store cannot read Secret " + namespace + "/" + name
+        + " back");
+  }
 }

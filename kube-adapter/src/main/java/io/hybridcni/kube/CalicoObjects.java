@@ -22,11 +22,18 @@ import java.util.TreeSet;
 final class CalicoObjects {
 
   private final KubernetesClient client;
+  private final KubernetesClient writer;
   private final NodeReader nodes;
   private final DaemonSets daemonSets;
 
   CalicoObjects(KubernetesClient client, int pageSize) {
+    this(client, client, pageSize);
+  }
+
+  /** Reads through {@code client}, writes through {@code writer} (which may retry differently). */
+  CalicoObjects(KubernetesClient client, KubernetesClient writer, int pageSize) {
     this.client = client;
+    this.writer = writer;
     this.nodes = new NodeReader(client, pageSize);
     this.daemonSets = new DaemonSets(client);
   }
@@ -47,7 +54,7 @@ final class CalicoObjects {
 
   /** A full {@code update()} carrying the object's resourceVersion (as read), or its {@code dryRun=All} form. */
   GenericKubernetesResource write(WorkloadRef target, GenericKubernetesResource object, boolean dryRun) {
-    var operation = client.genericKubernetesResources(context(target));
+    var operation = writer.genericKubernetesResources(context(target));
     Resource<GenericKubernetesResource> resource = target.namespace() == null ? operation.resource(object)
         : operation.inNamespace(target.namespace()).resource(object);
     return dryRun ? resource.dryRun().update() : resource.update();

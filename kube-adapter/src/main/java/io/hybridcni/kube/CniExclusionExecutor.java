@@ -3,10 +3,13 @@ package io.hybridcni.kube;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.RemoteCallException;
 import io.hybridcni.error.StaleActionException;
 import io.hybridcni.observe.NodeSelectorTerm;
 import io.hybridcni.observe.Placement;
@@ -57,7 +60,14 @@ public final class CniExclusionExecutor implements ActionExecutor {
   private CniExclusionExecutor(Builder b) {
     this.dryRun = new DryRunResolver(b.client, b.dryRunMode);
     this.maxAttempts = b.maxAttempts;
-    this.calico = new CalicoObjects(b.client, b.pageSize);
+    // fabric8 retries a 5xx or a lost connection itself, writes included, and answers only its last attempt: a
+    // committed update whose answer was lost, retried and then refused (403, 422), would look refused for sure.
+    // The update goes through a client without those retries, so that this loop sees each attempt's outcome and
+    // reads the object back after every unknown one (as the Secret store does); reads keep fabric8's retries.
+    RequestConfig noRetries = new RequestConfigBuilder(b.client.getConfiguration().getRequestConfig())
+        .withRequestRetryBackoffLimit(0).build();
+    this.calico = new CalicoObjects(b.client, b.client.newClient(noRetries).adapt(KubernetesClient.class),
+        b.pageSize);
     this.events = new KubeEvents(b.client, b.clock);
   }
 
@@ -82,6 +92,8 @@ public final class CniExclusionExecutor implements ActionExecutor {
     NodeLabel label = new NodeLabel(detail.labelKey(), detail.labelValue());
     String mode = context.dryRun() ? dryRun.resolve() : null;
     boolean replanned = false;
+    // Set once a write failed with its outcome unknown (no answer, a 5xx): the object read next may show it done.
+    String lostWrite = null;
     for (int attempt = 1; ; attempt++) {
       GenericKubernetesResource object = calico.read(target);
       if (object == null) {
@@ -104,6 +116,12 @@ public final class CniExclusionExecutor implements ActionExecutor {
       }
       if (again.unchanged()) {
         String message = target.address() + " already keeps " + label + " nodes out";
+        if (lostWrite != null) {
+          // This run's own write went through; its answer was lost, and so was its Event: record it once now.
+          events.emit(object, EVENT_REASON, lostWrite);
+          LOG.info("{}: {}: the write whose answer was lost went through", action.id(), message);
+          return StepResult.applied(message + " (the write's answer was lost; reading it back shows it done)");
+        }
         LOG.info("{}: {}", action.id(), message);
         return StepResult.alreadySatisfied(message);
       }
@@ -141,8 +159,33 @@ public final class CniExclusionExecutor implements ActionExecutor {
           attempt--;
           continue;
         }
+        if (e.getCode() == 429 && attempt < maxAttempts) {
+          // Throttled, so not stored: wait as fabric8 would have (its retries are off for this write), then again.
+          LOG.info("{}: update of {} answered 429 (attempt {} of {}); retrying", action.id(), target.address(),
+              attempt, maxAttempts);
+          pause(Duration.ofMillis(100L << Math.min(attempt, 6)));
+          continue;
+        }
         if (!KubeOperation.conflict(e)) {
-          throw op.failure(e, Redaction.NONE);
+          if (mode != null || !KubeOperation.outcomeUnknown(e) || attempt >= maxAttempts) {
+            RemoteCallException failure = op.failure(e, Redaction.NONE);
+            if (lostWrite != null) {
+              // An earlier attempt lost its answer, and the object read since does not show it done: say both.
+              throw new HybridCniException(action.id() + ": an earlier update of " + target.address()
+                  + " lost its answer and reading it back shows it not done; the next attempt failed: "
+                  + failure.getMessage(), failure);
+            }
+            throw failure;
+          }
+          // The API server may have stored the object although its answer was lost: read it again (and re-plan)
+          // rather than assume the write failed.
+          lostWrite = eventMessage;
+          LOG.info("{}: update of {} answered {} (attempt {} of {}): its outcome is unknown; reading it again",
+              action.id(), target.address(), e.getCode() <= 0 ? "nothing" : "HTTP " + e.getCode(), attempt,
+              maxAttempts);
+          context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
+              (e.getCode() <= 0 ? "no answer" : "HTTP " + e.getCode()) + ": the write may have been stored");
+          continue;
         }
         if (attempt >= maxAttempts) {
           throw new StaleActionException(action.id(), List.of(target.address() + " kept changing: " + attempt
@@ -153,6 +196,15 @@ public final class CniExclusionExecutor implements ActionExecutor {
         context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
             "409 Conflict: the object changed since it was read");
       }
+    }
+  }
+
+  private static void pause(Duration delay) {
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HybridCniException("interrupted while waiting to retry an update", e);
     }
   }
 

@@ -80,6 +80,8 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
     NodeSelectorRequirement exclusion = CniExclusion.exclusion(label);
     String mode = context.dryRun() ? dryRun.resolve() : null;
     boolean replanned = false;
+    // Set once a write failed with its outcome unknown (no answer, a 5xx): the object read next may show it done.
+    String lostWrite = null;
     for (int attempt = 1; ; attempt++) {
       GenericKubernetesResource object = calico.read(target);
       if (object == null) {
@@ -100,6 +102,12 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
       }
       if (again.unchanged()) {
         String message = target.address() + " holds no " + exclusion + " to remove";
+        if (lostWrite != null) {
+          // This run's own write went through; its answer was lost, and so was its Event: record it once now.
+          events.emit(object, EVENT_REASON, lostWrite);
+          LOG.info("{}: {}: the write whose answer was lost went through", action.id(), message);
+          return StepResult.applied(message + " (the write's answer was lost; reading it back shows it done)");
+        }
         LOG.info("{}: {}", action.id(), message);
         return StepResult.alreadySatisfied(message);
       }
@@ -136,7 +144,18 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
           continue;
         }
         if (!KubeOperation.conflict(e)) {
-          throw op.failure(e, Redaction.NONE);
+          if (mode != null || !KubeOperation.outcomeUnknown(e) || attempt >= maxAttempts) {
+            throw op.failure(e, Redaction.NONE);
+          }
+          // The API server may have stored the object although its answer was lost: read it again (and re-plan)
+          // rather than assume the write failed.
+          lostWrite = eventMessage;
+          LOG.info("{}: update of {} answered {} (attempt {} of {}): its outcome is unknown; reading it again",
+              action.id(), target.address(), e.getCode() <= 0 ? "nothing" : "HTTP " + e.getCode(), attempt,
+              maxAttempts);
+          context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
+              (e.getCode() <= 0 ? "no answer" : "HTTP " + e.getCode()) + ": the write may have been stored");
+          continue;
         }
         if (attempt >= maxAttempts) {
           throw new StaleActionException(action.id(), List.of(target.address() + " kept changing: " + attempt

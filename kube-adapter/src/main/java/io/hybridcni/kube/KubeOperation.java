@@ -3,6 +3,7 @@ package io.hybridcni.kube;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.hybridcni.error.CallOutcomes;
 import io.hybridcni.error.RemoteCallException;
 import java.util.function.Supplier;
 
@@ -81,7 +82,7 @@ record KubeOperation(String verb, String group, String resource, String namespac
     } else if (code == 401) {
       codeText = "401 Unauthorized";
       detail = "the credentials of the kubeconfig were not accepted. The API server said: " + serverText;
-    } else if (code == 0) {
+    } else if (code <= 0) {
       codeText = null;
       detail = "the API server could not be reached: " + serverText;
     } else {
@@ -89,7 +90,10 @@ record KubeOperation(String verb, String group, String resource, String namespac
       codeText = code + (reason == null ? "" : " " + redaction.apply(reason));
       detail = serverText;
     }
-    return RemoteCallException.of(verb, address(), codeText, null, detail, redaction.scrub(e));
+    // The fabric8 exception is kept as a cause only as a masked copy: its message and request may carry what the
+    // redaction removed here.
+    return RemoteCallException.of(verb, address(), codeText, null, detail, redaction.scrub(e),
+        write() && outcomeUnknown(e));
   }
 
   private static String reason(KubernetesClientException e) {
@@ -133,6 +137,19 @@ record KubeOperation(String verb, String group, String resource, String namespac
     return root == e ? String.valueOf(e.getMessage()) : root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
+  /** Whether this call changes something (so that a lost answer leaves its outcome unknown). */
+  boolean write() {
+    return !verb.equals("get") && !verb.equals("list") && !verb.equals("watch");
+  }
+
+  /**
+   * A write that failed this way may have been applied: no answer (code 0 or -1: a broken connection or a timeout) or a
+   * 5xx, by the rule both adapters share ({@link CallOutcomes}).
+   */
+  static boolean outcomeUnknown(KubernetesClientException e) {
+    return CallOutcomes.outcomeUnknown(e.getCode());
+  }
+
   static boolean notFound(KubernetesClientException e) {
     return e.getCode() == 404;
   }
@@ -141,9 +158,9 @@ record KubeOperation(String verb, String group, String resource, String namespac
     return e.getCode() == 409;
   }
 
-  /** Worth retrying: throttled, a server-side failure or no answer at all. */
+  /** Worth retrying: throttled, a server-side failure or no answer at all (0, or -1 for a request timeout). */
   static boolean transientFailure(KubernetesClientException e) {
     int code = e.getCode();
-    return code == 429 || code >= 500 || code == 0;
+    return code == 429 || code >= 500 || code <= 0;
   }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.RemoteCallException;
 import io.hybridcni.observe.SecretFacts;
 import io.hybridcni.port.AccessKeyCredential;
 import io.hybridcni.port.SecretStore;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,11 +98,23 @@ public final class KubernetesSecretStore implements SecretStore {
     String address = namespace + "/" + name;
     String eventMessage = "hybridcni wrote AccessKey " + credential.accessKeyId() + " to keys " + ACCESS_KEY_ID
         + " and " + ACCESS_KEY_SECRET;
+    // Set once a write failed in a way that leaves its outcome unknown (no answer, a 5xx): the Secret may hold the
+    // new key already, so each later attempt reads first and counts that as done rather than writing again.
+    boolean mayHaveCommitted = false;
     for (int attempt = 1; ; attempt++) {
       // The read is retried like the write: a 5xx on either starts the attempt again.
       KubeOperation op = KubeOperation.get("", "secrets", namespace, name);
       try {
         Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
+        if (mayHaveCommitted && mode == null && holds(existing, credential.accessKeyId(), secretText)) {
+          String summary = "Secret " + address + " holds " + ACCESS_KEY_ID + " and " + ACCESS_KEY_SECRET
+              + " of AccessKey " + credential.accessKeyId();
+          // The write whose answer was lost recorded no Event: record the one Event of this write now.
+          events.emit(existing, EVENT_REASON, eventMessage);
+          LOG.info("{}: an earlier attempt went through although its answer was lost (resourceVersion {})",
+              summary, existing.getMetadata().getResourceVersion());
+          return StepResult.applied(summary + ": done (an earlier attempt's answer was lost)");
+        }
         check(existing, address);
         Secret desired = desired(existing, namespace, name, credential.accessKeyId(), secretText);
         // Every value the write carries, not only the new key: a webhook echoing the object echoes them all.
@@ -129,17 +143,64 @@ public final class KubernetesSecretStore implements SecretStore {
           attempt--;
           continue;
         }
+        mayHaveCommitted |= op.write() && mode == null && KubeOperation.outcomeUnknown(e);
         boolean retry = KubeOperation.conflict(e) || KubeOperation.transientFailure(e);
         if (!retry || attempt >= maxAttempts) {
-          HybridCniException failure = op.failure(e, redaction);
-          throw retry ? new HybridCniException("Gave up after " + attempt + " attempts: " + failure.getMessage())
-              : failure;
+          RemoteCallException failure = op.failure(e, redaction);
+          if (!retry && !mayHaveCommitted) {
+            throw failure;
+          }
+          throw RemoteCallException.of(op.verb(), op.address(), failure.code(), null, "Gave up after " + attempt
+              + " attempts" + (mayHaveCommitted ? "; an earlier write's answer was lost, so the Secret may hold "
+              + "the new key: read it before assuming the write failed" : "") + ". Last: " + failure.getMessage(),
+              null, mayHaveCommitted);
         }
         Duration delay = backoff.delay(attempt);
         LOG.info("{} {}: HTTP {}, attempt {} of {}; retrying in {} ms", op.verb(), op.address(), e.getCode(),
             attempt, maxAttempts, delay.toMillis());
         Backoff.pause(sleeper, delay);
       }
+    }
+  }
+
+  /**
+   * Reads the Secret and answers the AccessKey id in its {@value #ACCESS_KEY_ID}; empty when the Secret or the key is
+   * absent. Throttling, 5xx and lost connections are retried like a write.
+   *
+   * @throws HybridCniException when the Secret cannot be read
+   */
+  @Override
+  public Optional<String> accessKeyIdIn(String namespace, String name) {
+    KubeOperation op = KubeOperation.get("", "secrets", namespace, name);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+        return Optional.ofNullable(decoded(secret, ACCESS_KEY_ID));
+      } catch (KubernetesClientException e) {
+        if (!KubeOperation.transientFailure(e) || attempt >= maxAttempts) {
+          throw op.failure(e, Redaction.NONE);
+        }
+        Duration delay = backoff.delay(attempt);
+        LOG.info("get {}: HTTP {}, attempt {} of {}; retrying in {} ms", op.address(), e.getCode(), attempt,
+            maxAttempts, delay.toMillis());
+        Backoff.pause(sleeper, delay);
+      }
+    }
+  }
+
+  /** Whether the Secret holds exactly this key id and secret (so a write of them would change nothing in them). */
+  private static boolean holds(Secret secret, String accessKeyId, String secretText) {
+    return accessKeyId.equals(decoded(secret, ACCESS_KEY_ID)) && secretText.equals(decoded(secret, ACCESS_KEY_SECRET));
+  }
+
+  private static String decoded(Secret secret, String key) {
+    if (secret == null || secret.getData() == null || secret.getData().get(key) == null) {
+      return null;
+    }
+    try {
+      return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException notBase64) {
+      return null;
     }
   }
 

@@ -3,6 +3,7 @@ package io.hybridcni.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hybridcni.aliyun.AliyunCallException;
+import io.hybridcni.error.RemoteCallException;
 import io.hybridcni.apply.ActionOutcome;
 import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.OutcomeStatus;
@@ -10,7 +11,10 @@ import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.apply.Reconciler;
 import io.hybridcni.plan.ActionKind;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +43,11 @@ class FaultSchedulesTest {
   static final String SCHEDULES = "hybridcni.reliability.schedules";
   static final int DEFAULT_SCHEDULES = 200;
 
+  /** Of the default 200 schedules, at least this many must reach apply (make a write), not stop at a first read. */
+  static final int MIN_APPLY_EXERCISING = 150;
+
   private static World world;
+  private static final List<FaultSchedule> ran = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() {
@@ -49,6 +57,50 @@ class FaultSchedulesTest {
   @AfterAll
   static void stop() {
     world.close();
+  }
+
+  /**
+   * Across the schedules: how often each fault kind fired after its run's first write, how many schedules reached
+   * apply, and which queued faults never fired; printed to the test log. With the full default run, every kind
+   * (the Lease's creation aside, which precedes every write) must have fired after a first write, and at least
+   * {@value #MIN_APPLY_EXERCISING} schedules must have reached apply.
+   */
+  @AfterAll
+  static void everyFaultKindFiresAfterAFirstWriteAndMostSchedulesReachApply() {
+    Map<FaultSchedule.Kind, Integer> firedAfterWrite = new EnumMap<>(FaultSchedule.Kind.class);
+    Map<FaultSchedule.Kind, Integer> queued = new EnumMap<>(FaultSchedule.Kind.class);
+    for (FaultSchedule.Kind kind : FaultSchedule.Kind.values()) {
+      firedAfterWrite.put(kind, 0);
+      queued.put(kind, 0);
+    }
+    int total = 0;
+    int neverFired = 0;
+    for (FaultSchedule schedule : ran) {
+      for (FaultSchedule.Fault f : schedule.faults) {
+        total++;
+        queued.merge(f.kind, 1, Integer::sum);
+        if (f.fired.get() == 0) {
+          neverFired++;
+          System.out.println("  never fired: seed " + schedule.seed + ": " + f);
+        }
+        if (f.firedAfterFirstWrite.get()) {
+          firedAfterWrite.merge(f.kind, 1, Integer::sum);
+        }
+      }
+    }
+    long applying = ran.stream().filter(s -> s.wrote.get()).count();
+    System.out.println("Fault schedules: " + ran.size() + " run, " + applying + " reached apply (made a write); "
+        + total + " faults queued, " + neverFired + " never fired");
+    firedAfterWrite.forEach((kind, n) -> System.out.println("  " + kind + ": queued " + queued.get(kind)
+        + ", fired after the run's first write in " + n));
+    if (ran.size() < DEFAULT_SCHEDULES) {
+      return;
+    }
+    List<FaultSchedule.Kind> silent = firedAfterWrite.entrySet().stream()
+        .filter(e -> e.getValue() == 0 && e.getKey() != FaultSchedule.Kind.KUBE_LEASE_5XX).map(Map.Entry::getKey)
+        .toList();
+    assertThat(silent).as("fault kinds that never fired after a run's first write").isEmpty();
+    assertThat(applying).as("schedules that reached apply").isGreaterThanOrEqualTo(MIN_APPLY_EXERCISING);
   }
 
   static LongStream seeds() {
@@ -84,8 +136,10 @@ class FaultSchedulesTest {
       outcome = "stopped: " + e;
       problems.addAll(ClearErrors.of(e));
     }
+    ran.add(schedule);
     // One line per schedule in the test's output file, for reading the suite's spread of outcomes.
-    System.out.println(schedule + " -> " + outcome);
+    System.out.println(schedule + " -> " + outcome + "; fired: " + schedule.firedFaults()
+        + (schedule.wrote.get() ? "" : "; stopped before any write"));
     world.healAll();
     world.runControllers();
     problems.addAll(Invariants.noLostData(world, schedule.thirdPartyData));
@@ -120,7 +174,21 @@ class FaultSchedulesTest {
    * through unseen.
    */
   private static boolean definite(ReconcileResult result, ActionOutcome failed) {
-    return result.plan().action(failed.actionId()).kind() != ActionKind.WAIT_FOR_ADDON
-        && !(failed.cause() instanceof AliyunCallException e && e.isTransient());
+    if (result.plan().action(failed.actionId()).kind() == ActionKind.WAIT_FOR_ADDON) {
+      return false;
+    }
+    for (Throwable t = failed.cause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if ((t instanceof AliyunCallException e && e.isTransient())
+          || (t instanceof RemoteCallException r && r.outcomeUnknown())
+          || String.valueOf(t.getMessage()).contains("Gave up after")) {
+        return false;
+      }
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (suppressed instanceof RemoteCallException r && r.outcomeUnknown()) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 }

@@ -56,6 +56,7 @@ import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
 import io.hybridcni.testkit.aliyun.RamAccessKey;
 import io.hybridcni.testkit.aliyun.RamPolicy;
 import io.hybridcni.testkit.kube.DaemonSetController;
+import io.hybridcni.testkit.kube.FaultDispatcher;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockRequests;
 import java.net.InetAddress;
@@ -108,7 +109,19 @@ public final class World implements AutoCloseable {
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
+  /**
+   * The client's request timeout: small, so that a fault that holds an answer back ({@link #kubeFaults()}
+   * {@code commitThenNoAnswer(SILENCE)}) costs little time, yet long enough for any answer of the mock on a busy
+   * machine.
+   */
+  /** fabric8's own retries of a 5xx or a lost connection in this world ({@code requestRetryBackoffLimit}). */
+  public static final int KUBE_RETRIES = 3;
+  public static final Duration REQUEST_TIMEOUT = Duration.ofMillis(3000);
+  /** How long a "no answer" fault holds the answer back: past {@link #REQUEST_TIMEOUT}. */
+  public static final Duration SILENCE = Duration.ofMillis(3500);
+
   private final Map<ServerRequest, Queue<ServerResponse>> responses = new ConcurrentHashMap<>();
+  private final FaultDispatcher kubeFaults;
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final ManualClock clock = new ManualClock();
@@ -118,13 +131,18 @@ public final class World implements AutoCloseable {
   private volatile DaemonSet originalCalico;
 
   private World() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-        new KubernetesMixedDispatcher(responses), false);
+    // Faults of a real API server (a write committed and its answer lost, refusals) sit in front of the mock's own
+    // dispatcher: expectations answer first, then the CRUD store.
+    kubeFaults = FaultDispatcher.wrap(new KubernetesMixedDispatcher(responses));
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, kubeFaults, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     // fabric8 retries 5xx and lost connections itself (10 times, backing off from 100 ms): keep 3, without the wait.
     try (KubernetesClient base = server.createClient()) {
+      // The first requests of a JVM are slow (class loading, JIT): pay for them under the default timeout.
+      base.namespaces().list();
       client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(base.getConfiguration())
-          .withRequestRetryBackoffInterval(1).withRequestRetryBackoffLimit(3).build()).build();
+          .withRequestRetryBackoffInterval(1).withRequestRetryBackoffLimit(KUBE_RETRIES)
+          .withRequestTimeout((int) REQUEST_TIMEOUT.toMillis()).build()).build();
     }
   }
 
@@ -145,6 +163,8 @@ public final class World implements AutoCloseable {
     forgetSeeding();
     observers.forEach(KubernetesObserver::close);
     observers.clear();
+    kubeFaults.clear();
+    kubeFaults.listener((method, path, fault) -> { });
     server.reset();
     if (aliyun != null) {
       aliyun.close();
@@ -328,8 +348,18 @@ public final class World implements AutoCloseable {
     expectation.withPath(path).andReturn(status, body).times(times);
   }
 
+  /**
+   * The API server's faults that mock expectations cannot play (a write stored and its answer then lost, answers
+   * held past {@link #REQUEST_TIMEOUT}) and refusals that are counted when they fire. Cleared by {@link #reset()} and
+   * {@link #healAll()}.
+   */
+  public FaultDispatcher kubeFaults() {
+    return kubeFaults;
+  }
+
   /** Drops every injected expectation and Aliyun fault: the world behaves again. */
   public void healAll() {
+    kubeFaults.clear();
     server.clearExpectations();
     // Puts back what the mock server itself answers by expectation (its root paths and /version).
     server.onStart();

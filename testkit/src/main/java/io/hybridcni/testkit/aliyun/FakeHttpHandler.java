@@ -130,6 +130,10 @@ final class FakeHttpHandler implements HttpHandler {
         throw new ApiError(outcome.status(), outcome.code(), outcome.message());
       }
       JsonNode result = execute(call, request, requestId);
+      if (decision.outcome().kind() == Faults.Kind.FAIL_AFTER_COMMIT) {
+        Faults.Outcome outcome = decision.outcome();
+        throw new ApiError(outcome.status(), outcome.code(), outcome.message());
+      }
       if (decision.outcome().kind() == Faults.Kind.DROP_AFTER_COMMIT) {
         record(seq, call, request, accessKeyId, 0, requestId, null, result);
         exchange.close();

@@ -25,6 +25,19 @@ public final class Faults {
 
   private final Map<String, Deque<Outcome>> queued = new HashMap<>();
   private final Map<String, Duration> delays = new HashMap<>();
+  private final Map<String, Integer> calls = new HashMap<>();
+  private final Map<String, Integer> taken = new HashMap<>();
+  private volatile Listener listener = (operation, injected) -> { };
+
+  /** Hears about every call that reached the fault script, so that a test can tell which faults fired when. */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * A call of {@code operation} reached the script; {@code injected} is true when it took a queued outcome (a
+     * failure or a drop). Called on the fake's request thread before the outcome is carried out.
+     */
+    void called(String operation, boolean injected);
+  }
 
   Faults() {}
 
@@ -33,10 +46,27 @@ public final class Faults {
     return new OperationFaults(this, Objects.requireNonNull(operation, "operation"));
   }
 
-  /** Removes every queued outcome and delay. */
+  /** Removes every queued outcome and delay, and the counts of {@link #calls} and {@link #taken}. */
   public synchronized void clear() {
     queued.clear();
     delays.clear();
+    calls.clear();
+    taken.clear();
+  }
+
+  /** Sets the one listener told about every call (replacing the previous one). */
+  public void listener(Listener value) {
+    this.listener = Objects.requireNonNull(value, "listener");
+  }
+
+  /** How many calls of the operation reached the fault script since the last {@link #clear()}. */
+  public synchronized int calls(String operation) {
+    return calls.getOrDefault(operation, 0);
+  }
+
+  /** How many queued outcomes of the operation calls took (so fired) since the last {@link #clear()}. */
+  public synchronized int taken(String operation) {
+    return taken.getOrDefault(operation, 0);
   }
 
   /** How many injected outcomes are still queued for the operation. */
@@ -64,13 +94,25 @@ public final class Faults {
   }
 
   /** Takes the next outcome for one call of the operation. */
-  synchronized Decision next(String operation) {
-    Deque<Outcome> outcomes = queued.get(operation);
-    Outcome outcome = outcomes == null || outcomes.isEmpty() ? Outcome.PROCEED : outcomes.pollFirst();
-    return new Decision(delays.getOrDefault(operation, Duration.ZERO), outcome);
+  Decision next(String operation) {
+    Decision decision;
+    synchronized (this) {
+      Deque<Outcome> outcomes = queued.get(operation);
+      Outcome outcome = outcomes == null || outcomes.isEmpty() ? Outcome.PROCEED : outcomes.pollFirst();
+      calls.merge(operation, 1, Integer::sum);
+      if (outcome.kind() != Kind.PROCEED) {
+        taken.merge(operation, 1, Integer::sum);
+      }
+      decision = new Decision(delays.getOrDefault(operation, Duration.ZERO), outcome);
+    }
+    listener.called(operation, decision.outcome().kind() != Kind.PROCEED);
+    return decision;
   }
 
-  /** One injected outcome. {@code code} and {@code status} matter only for {@link Kind#FAIL}. */
+  /**
+   * One injected outcome. {@code code} and {@code status} matter only for {@link Kind#FAIL} and
+   * {@link Kind#FAIL_AFTER_COMMIT}.
+   */
   record Outcome(Kind kind, String code, int status, String message) {
     static final Outcome PROCEED = new Outcome(Kind.PROCEED, null, 0, null);
     static final Outcome DROP = new Outcome(Kind.DROP_AFTER_COMMIT, null, 0, null);
@@ -79,7 +121,8 @@ public final class Faults {
   enum Kind {
     PROCEED,
     FAIL,
-    DROP_AFTER_COMMIT
+    DROP_AFTER_COMMIT,
+    FAIL_AFTER_COMMIT
   }
 
   record Decision(Duration delay, Outcome outcome) {}

@@ -93,6 +93,23 @@ public final class OperationFaults {
   }
 
   /**
+   * The next {@code times} calls are carried out (the change is committed) and then answered with an error of HTTP
+   * {@code status} (500, 502 or 504) instead of their result, as when the API gateway gives up waiting for the
+   * backend that has already acted, or the backend fails while writing its answer: the caller cannot tell whether
+   * the change happened. The error code sent is {@code InternalError}, RAM's documented code for an unknown server
+   * error (the gateway's own codes for a 502 or 504 are not published, so no other code is invented). The SDK
+   * surfaces it as a {@code TeaException} with that status; the journal records the status sent.
+   */
+  public OperationFaults failAfterCommit(int status, int times) {
+    if (status < 500 || status > 599) {
+      throw new IllegalArgumentException("A committed call is answered with a 5xx, not " + status);
+    }
+    faults.enqueue(operation, new Faults.Outcome(Faults.Kind.FAIL_AFTER_COMMIT, "InternalError", status,
+        "The request processing has failed due to some unknown error, exception or failure."), times);
+    return this;
+  }
+
+  /**
    * Every following call of the operation waits this long before it is handled (until
    * {@link Faults#clear()}); useful to trigger client read timeouts. This is a real wait on the server.
    */

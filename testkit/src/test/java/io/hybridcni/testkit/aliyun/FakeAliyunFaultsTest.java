@@ -117,6 +117,24 @@ class FakeAliyunFaultsTest {
   }
 
   @Test
+  void failAfterCommitCreatesTheUserWhileTheClientSeesA504AndTheScriptCountsIt() {
+    List<String> heard = new ArrayList<>();
+    fake.faults().listener((operation, injected) -> heard.add(operation + (injected ? " injected" : "")));
+    fake.faults().on("CreateUser").failAfterCommit(504, 1);
+
+    TeaException error = teaError(() -> ram.createUser(new CreateUserRequest().setUserName("u3")));
+
+    assertThat(error.getStatusCode()).isEqualTo(504);
+    assertThat(error.getCode()).isEqualTo("InternalError");
+    assertThat(fake.user("u3")).isPresent();
+    assertThat(fake.journal().of("CreateUser")).singleElement()
+        .satisfies(entry -> assertThat(entry.status()).isEqualTo(504));
+    assertThat(fake.faults().taken("CreateUser")).isEqualTo(1);
+    assertThat(fake.faults().calls("CreateUser")).isEqualTo(1);
+    assertThat(heard).containsExactly("CreateUser injected");
+  }
+
+  @Test
   void aDelayLongerThanTheClientReadTimeoutSurfacesAsASocketTimeout() {
     fake.faults().on("GetUser").delay(Duration.ofSeconds(2));
     RuntimeOptions impatient = new RuntimeOptions().setReadTimeout(150);
