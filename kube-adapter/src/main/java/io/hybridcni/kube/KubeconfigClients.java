@@ -105,7 +105,9 @@ public final class KubeconfigClients {
         .withRequestRetryBackoffLimit(0)
         .build();
     long start = System.nanoTime();
-    try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(probeConfig).build()) {
+    // Built as every hybridcni client is: the probe sends the same bearer token.
+    try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(probeConfig)
+        .withHttpClientFactory(SafeHttpLogging.factory()).build()) {
       probe.getKubernetesVersion();
     } catch (KubernetesClientException e) {
       if (e.getCode() > 0) {

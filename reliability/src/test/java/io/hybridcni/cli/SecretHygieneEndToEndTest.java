@@ -167,7 +167,9 @@ class SecretHygieneEndToEndTest {
     outputs.add(PlanText.plain().render(plan));
     outputs.add(reconciler.reconcile(spec, ApplyOptions.defaults().withDryRun(true)).toString());
     // Another Secret: a new key is created and its write fails with an echo, through the API this time.
-    HybridNetworkSpec another = spec.toBuilder().secret("kube-system", "another-secret").build();
+    // Terway reads only alibaba-addon-secret: the spec says who reads this one, or the plan is blocked.
+    HybridNetworkSpec another = spec.toBuilder().secret("kube-system", "another-secret")
+        .secretReadBy("the secret hygiene test").build();
     echoNextSecretWrite.set(new String[] {"POST", "/api/v1/namespaces/kube-system/secrets"});
     ReconcileResult failed = reconciler.reconcile(another, ApplyOptions.defaults().withDryRun(true));
     outputs.add(failed.toString());
