@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.RequestConfig;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.apply.Sleeper;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.error.RemoteCallException;
@@ -56,10 +57,15 @@ public final class CniExclusionExecutor implements ActionExecutor {
   private final int maxAttempts;
   private final CalicoObjects calico;
   private final KubeEvents events;
+  private final Sleeper sleeper;
+
+  /** The wait after a 429, as fabric8's own retries would have waited: 200 ms, doubling, at most 6.4 s. */
+  private static final Backoff THROTTLED = new Backoff(Duration.ofMillis(200), Duration.ofMillis(6400));
 
   private CniExclusionExecutor(Builder b) {
     this.dryRun = new DryRunResolver(b.client, b.dryRunMode);
     this.maxAttempts = b.maxAttempts;
+    this.sleeper = b.sleeper;
     // fabric8 retries a 5xx or a lost connection itself, writes included, and answers only its last attempt: a
     // committed update whose answer was lost, retried and then refused (403, 422), would look refused for sure.
     // The update goes through a client without those retries, so that this loop sees each attempt's outcome and
@@ -163,7 +169,7 @@ public final class CniExclusionExecutor implements ActionExecutor {
           // Throttled, so not stored: wait as fabric8 would have (its retries are off for this write), then again.
           LOG.info("{}: update of {} answered 429 (attempt {} of {}); retrying", action.id(), target.address(),
               attempt, maxAttempts);
-          pause(Duration.ofMillis(100L << Math.min(attempt, 6)));
+          Backoff.pause(sleeper, THROTTLED.delay(attempt));
           continue;
         }
         if (!KubeOperation.conflict(e)) {
@@ -199,15 +205,6 @@ public final class CniExclusionExecutor implements ActionExecutor {
     }
   }
 
-  private static void pause(Duration delay) {
-    try {
-      Thread.sleep(delay.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new HybridCniException("interrupted while waiting to retry an update", e);
-    }
-  }
-
   /** How many terms the change touches: the one new term, or the existing terms that gain the exclusion. */
   private static String describeTerms(List<NodeSelectorTerm> before, List<NodeSelectorTerm> after) {
     long count = before.isEmpty() ? after.size()
@@ -223,6 +220,7 @@ public final class CniExclusionExecutor implements ActionExecutor {
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private int pageSize = KubernetesObserver.DEFAULT_PAGE_SIZE;
     private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.REAL;
 
     private Builder(KubernetesClient client) {
       this.client = client;
@@ -258,6 +256,12 @@ public final class CniExclusionExecutor implements ActionExecutor {
     /** Timestamps of the recorded Events. Default {@link Clock#systemUTC()}. */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** How the wait after a throttled (429) update is spent. Default {@link Sleeper#REAL}. */
+    public Builder sleeper(Sleeper value) {
+      this.sleeper = Objects.requireNonNull(value, "sleeper");
       return this;
     }
 
