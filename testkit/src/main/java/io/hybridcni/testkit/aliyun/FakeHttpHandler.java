@@ -66,8 +66,25 @@ final class FakeHttpHandler implements HttpHandler {
   /** What a request asks for, worked out before anything is checked. */
   private record Call(Product product, String operation, Map<String, String> params, CsService.Route route) {}
 
+  /**
+   * A request counts as in flight from its arrival until its answer starts to go out (or, without an answer, until
+   * its handler returns): once the answer is on its way the client may hold it and start its next call, so counting
+   * until the handler returns would blame the client for the fake's own lag.
+   */
+  // Per handling thread, not an exchange attribute: on JDK 17 HttpExchange attributes are shared by the whole
+  // context (JDK-8288109), so concurrent requests would see each other's flag. One thread handles one exchange.
+  private static final ThreadLocal<java.util.concurrent.atomic.AtomicBoolean> IN_FLIGHT = new ThreadLocal<>();
+
+  private void answering(HttpExchange exchange) {
+    java.util.concurrent.atomic.AtomicBoolean flag = IN_FLIGHT.get();
+    if (flag != null && flag.compareAndSet(true, false)) {
+      inFlight.decrementAndGet();
+    }
+  }
+
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    IN_FLIGHT.set(new java.util.concurrent.atomic.AtomicBoolean(true));
     peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     try {
       serve(exchange);
@@ -77,6 +94,7 @@ final class FakeHttpHandler implements HttpHandler {
         byte[] bytes = ("{\"Code\":\"InternalError\",\"Message\":\"The fake failed: "
             + e.getClass().getSimpleName() + "\"}").getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
+        answering(exchange);
         exchange.sendResponseHeaders(500, bytes.length);
         exchange.getResponseBody().write(bytes);
       } catch (IOException | RuntimeException answerFailed) {
@@ -86,7 +104,7 @@ final class FakeHttpHandler implements HttpHandler {
       }
       throw e;
     } finally {
-      inFlight.decrementAndGet();
+      answering(exchange);
     }
   }
 
@@ -282,10 +300,11 @@ final class FakeHttpHandler implements HttpHandler {
     return node;
   }
 
-  private static void respond(HttpExchange exchange, int status, String requestId, JsonNode body) throws IOException {
+  private void respond(HttpExchange exchange, int status, String requestId, JsonNode body) throws IOException {
     byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
     exchange.getResponseHeaders().set("x-acs-request-id", requestId);
+    answering(exchange);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
