@@ -47,13 +47,13 @@ class PlanCommandDestroyTest {
         });
   }
 
-  /** A host-network cluster as hybridcni leaves it; ACK's agent names the cluster. */
+  /** A host-network cluster as hybridcni leaves it; ACK's cluster profile names the cluster. */
   private static ObservedState converged() {
     return ObservedState.builder()
         .cluster(new ClusterFacts(CLUSTER, ClusterFacts.REGISTERED_TYPE, "running", "cn-hangzhou"))
         .identity(new io.hybridcni.observe.ClusterIdentity(true, List.of(new io.hybridcni.observe.IdentitySignal(
-            io.hybridcni.observe.IdentitySignal.Kind.AGENT, CLUSTER,
-            "env CLUSTER_ID of container ack-cluster-agent in Deployment kube-system/ack-cluster-agent"))))
+            io.hybridcni.observe.IdentitySignal.Kind.CLUSTER_PROFILE, CLUSTER,
+            "data.clusterid of ConfigMap kube-system/ack-cluster-profile"))))
         .secretNamespace(new io.hybridcni.observe.NamespaceFacts("kube-system", true))
         .addon(new AddonInstance("terway-eniip", "v1.9.0", AddonInstance.ACTIVE))
         .secret(new SecretFacts("kube-system", "alibaba-addon-secret", true, "Opaque", "1",

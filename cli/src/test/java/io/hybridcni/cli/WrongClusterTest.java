@@ -65,7 +65,7 @@ class WrongClusterTest {
 
     assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
     assertThat(plan.out()).contains("CLUSTER_IDENTITY_MISMATCH").contains(OTHER_CLUSTER)
-        .contains(Simulation.CLUSTER_ID).contains("ack-cluster-agent").contains("ack.aliyun.com");
+        .contains(Simulation.CLUSTER_ID).contains("ack-cluster-profile").contains("ack.aliyun.com");
     assertNothingWritten();
   }
 

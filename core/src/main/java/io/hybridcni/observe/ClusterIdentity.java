@@ -13,26 +13,31 @@ import java.util.TreeSet;
  * What the cluster itself says about which ACK cluster it is, so that a kubeconfig pointed at another cluster is
  * caught before anything is written.
  *
- * <p>Two signals are read. Cloud nodes that ACK's node pools add carry the label {@value #NODE_LABEL} with the
- * cluster id (ACK's "create a script to add nodes" guide lists it in {@code ALIBABA_CLOUD_LABELS}; ACK's
- * Karpenter provider writes {@code ack.aliyun.com=<clusterID>} into the nodes it registers), but a cluster may have
- * no cloud node yet. ACK's registration agent, Deployment {@value #AGENT_NAMESPACE}/{@value #AGENT_NAME}, is in
- * every registered cluster; where it keeps its cluster id is not in ACK's public documentation (its ConfigMap
- * {@code ack-agent-config} holds {@code addNodeScriptPath}, {@code enableNodepool} and {@code isInit}, no id), so
- * the observer reads a cluster id from the agent's container env or args only where it is named as one (see
- * {@link #agentClusterIdName}), and never guesses one from anything else.
+ * <p>Two signals are read. ACK keeps a cluster's profile in ConfigMap {@value #PROFILE_NAMESPACE}/{@value
+ * #PROFILE_NAME}, whose key {@value #PROFILE_CLUSTER_ID_KEY} is the cluster id: ACK's own addons read the id from
+ * exactly there (kubernetes-sigs/alibaba-cloud-csi-driver, {@code pkg/cloud/metadata/ack_cluster_profile.go} maps
+ * ClusterID to {@code clusterid} and AccountID to {@code uid}; {@code pkg/ens/ens.go} fails to start without it),
+ * and the registration agent is granted {@code create} on ConfigMaps in {@code kube-system} to write it (Alibaba
+ * Cloud, "RBAC permissions required by the ack-cluster-agent component"). Cloud nodes that ACK's node pools add
+ * carry the label {@value #NODE_LABEL} with the cluster id (ACK's "create a script to add nodes" guide lists it in
+ * {@code ALIBABA_CLOUD_LABELS}; ACK's Karpenter provider writes {@code ack.aliyun.com=<clusterID>} into the nodes
+ * it registers), but a cluster may have no cloud node yet. Nothing else is read: only the profile's
+ * {@value #PROFILE_CLUSTER_ID_KEY} is kept (the profile also holds the account id and network details, which
+ * hybridcni has no use for), and no id is ever guessed from anything else.
  *
- * @param agentPresent whether the agent's Deployment exists
+ * @param profilePresent whether the profile ConfigMap exists
  * @param signals every cluster id found and where, sorted by kind, id and place
  */
-public record ClusterIdentity(boolean agentPresent, List<IdentitySignal> signals) {
+public record ClusterIdentity(boolean profilePresent, List<IdentitySignal> signals) {
 
   /** The node label that names the ACK cluster of a cloud node. */
   public static final String NODE_LABEL = "ack.aliyun.com";
-  /** The namespace of ACK's registration agent. */
-  public static final String AGENT_NAMESPACE = "kube-system";
-  /** The Deployment of ACK's registration agent. */
-  public static final String AGENT_NAME = "ack-cluster-agent";
+  /** The namespace of ACK's cluster profile. */
+  public static final String PROFILE_NAMESPACE = "kube-system";
+  /** The ConfigMap of ACK's cluster profile. */
+  public static final String PROFILE_NAME = "ack-cluster-profile";
+  /** The key of the profile that holds the cluster id. */
+  public static final String PROFILE_CLUSTER_ID_KEY = "clusterid";
   /** How many node names a node-label signal lists before it only counts. */
   static final int NODES_LISTED = 3;
 
@@ -50,17 +55,9 @@ public record ClusterIdentity(boolean agentPresent, List<IdentitySignal> signals
     return ids;
   }
 
-  /**
-   * Whether an env var or flag of the agent names a cluster id: its name, upper-cased and without {@code -} and
-   * {@code _}, is {@code CLUSTERID} or ends with it ({@code CLUSTER_ID}, {@code ACK_CLUSTER_ID},
-   * {@code --cluster-id}).
-   */
-  public static boolean agentClusterIdName(String name) {
-    if (name == null) {
-      return false;
-    }
-    String squashed = name.replace("-", "").replace("_", "").toUpperCase(java.util.Locale.ROOT);
-    return squashed.endsWith("CLUSTERID");
+  /** Where the profile's cluster id is read, for people. */
+  public static String profilePlace() {
+    return "data." + PROFILE_CLUSTER_ID_KEY + " of ConfigMap " + PROFILE_NAMESPACE + "/" + PROFILE_NAME;
   }
 
   /** One signal per distinct value of {@value #NODE_LABEL} among {@code nodes}, naming the nodes that carry it. */

@@ -15,8 +15,8 @@ public record IdentitySignal(Kind kind, String clusterId, String where) {
   public enum Kind {
     /** The label {@value ClusterIdentity#NODE_LABEL} that ACK's node pools put on the cloud nodes they add. */
     NODE_LABEL,
-    /** A cluster id in the container env or args of ACK's registration agent, {@code kube-system/ack-cluster-agent}. */
-    AGENT
+    /** The key {@code clusterid} of ACK's cluster profile, ConfigMap {@code kube-system/ack-cluster-profile}. */
+    CLUSTER_PROFILE
   }
 
   public IdentitySignal {

@@ -36,7 +36,7 @@ final class ClusterChecks {
       findings.add(Finding.blocker("CLUSTER_IDENTITY_CONFLICT", "The kubeconfig's cluster names more than one ACK "
           + "cluster: " + String.join(", ", signals.stream().map(IdentitySignal::describe).toList())
           + "; hybridcni cannot tell whether it is cluster.id " + spec.clusterId() + " and writes nothing. "
-          + "Find out which cluster this is, and fix the node labels or the agent that disagree.", evidence));
+          + "Find out which cluster this is, and fix the node labels or the cluster profile that disagree.", evidence));
     } else if (ids.size() == 1 && !ids.first().equals(spec.clusterId())) {
       findings.add(Finding.blocker("CLUSTER_IDENTITY_MISMATCH", "The kubeconfig's cluster is ACK cluster "
           + ids.first() + ", not cluster.id " + spec.clusterId() + " (signal: " + String.join("; ",
@@ -49,28 +49,28 @@ final class ClusterChecks {
     } else if (spec.clusterIdVerifiedBy() == ClusterIdVerification.OPERATOR) {
       findings.add(Finding.note("CLUSTER_IDENTITY_STATED", "Nothing in the kubeconfig's cluster names its ACK "
           + "cluster id; the spec states that the operator verified it is " + spec.clusterId()
-          + " (cluster.idVerifiedBy: operator).", agentEvidence(identity)));
+          + " (cluster.idVerifiedBy: operator).", profileEvidence(identity)));
     } else {
       findings.add(Finding.blocker("CLUSTER_IDENTITY_UNKNOWN", "Nothing in the kubeconfig's cluster names its ACK "
           + "cluster id (no node carries the label " + ClusterIdentity.NODE_LABEL + ", and "
-          + (identity != null && identity.agentPresent() ? "ACK's agent " + agentAddress() + " names none"
-              : "ACK's agent " + agentAddress() + " was not found")
+          + (identity != null && identity.profilePresent() ? "ACK's cluster profile " + profileAddress()
+              + " names none" : "ACK's cluster profile " + profileAddress() + " was not found")
           + "), so hybridcni cannot tell whether it is cluster.id " + spec.clusterId() + ". Check that the "
           + "kubeconfig points at that cluster, then state it in the spec: cluster.idVerifiedBy: operator.",
-          agentEvidence(identity)));
+          profileEvidence(identity)));
     }
     return findings;
   }
 
-  private static String agentAddress() {
-    return "Deployment " + ClusterIdentity.AGENT_NAMESPACE + "/" + ClusterIdentity.AGENT_NAME;
+  private static String profileAddress() {
+    return "ConfigMap " + ClusterIdentity.PROFILE_NAMESPACE + "/" + ClusterIdentity.PROFILE_NAME;
   }
 
-  private static List<String> agentEvidence(ClusterIdentity identity) {
+  private static List<String> profileEvidence(ClusterIdentity identity) {
     if (identity == null) {
       return List.of("the cluster's identity was not observed");
     }
-    return List.of(agentAddress() + (identity.agentPresent() ? " present, naming no cluster id" : " absent"),
+    return List.of(profileAddress() + (identity.profilePresent() ? " present, naming no cluster id" : " absent"),
         "no node labelled " + ClusterIdentity.NODE_LABEL);
   }
 

@@ -90,8 +90,8 @@ final class ObservedStates {
         .identity(new ClusterIdentity(true, List.of(
             new IdentitySignal(IdentitySignal.Kind.NODE_LABEL, "c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b",
                 "label ack.aliyun.com on 1 node(s): cn-hangzhou.i-bp1example0001"),
-            new IdentitySignal(IdentitySignal.Kind.AGENT, "c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b",
-                "env CLUSTER_ID of container ack-cluster-agent in Deployment kube-system/ack-cluster-agent"))))
+            new IdentitySignal(IdentitySignal.Kind.CLUSTER_PROFILE, "c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b",
+                "data.clusterid of ConfigMap kube-system/ack-cluster-profile"))))
         .secretNamespace(new NamespaceFacts("kube-system", true))
         .build();
   }

@@ -34,8 +34,8 @@ class RightClusterPlanningTest {
     return state.toBuilder().identity(new ClusterIdentity(true, List.of(signals))).build();
   }
 
-  private static IdentitySignal agent(String id) {
-    return new IdentitySignal(IdentitySignal.Kind.AGENT, id, SampleClusters.AGENT_ID_PLACE);
+  private static IdentitySignal profile(String id) {
+    return new IdentitySignal(IdentitySignal.Kind.CLUSTER_PROFILE, id, SampleClusters.PROFILE_ID_PLACE);
   }
 
   private static IdentitySignal nodeLabel(String id) {
@@ -47,27 +47,27 @@ class RightClusterPlanningTest {
     Plan plan = planner.plan(Specs.bgp(), SampleClusters.freshBgp());
 
     assertThat(plan).hasNoBlockers().hasNote("CLUSTER_IDENTITY_VERIFIED")
-        .findingNames("CLUSTER_IDENTITY_VERIFIED", Specs.CLUSTER_ID, "NODE_LABEL", "AGENT", "ack.aliyun.com",
-            "kube-system/ack-cluster-agent");
+        .findingNames("CLUSTER_IDENTITY_VERIFIED", Specs.CLUSTER_ID, "NODE_LABEL", "CLUSTER_PROFILE", "ack.aliyun.com",
+            "kube-system/ack-cluster-profile");
   }
 
   @Test
   void aKubeconfigPointedAtAnotherRegisteredClusterIsABlockerNamingBothIdsAndTheSignal() {
-    Plan plan = planner.plan(Specs.bgp(), carrying(SampleClusters.freshBgp(), agent(OTHER_CLUSTER)));
+    Plan plan = planner.plan(Specs.bgp(), carrying(SampleClusters.freshBgp(), profile(OTHER_CLUSTER)));
 
     assertThat(plan).hasBlocker("CLUSTER_IDENTITY_MISMATCH")
-        .findingNames("CLUSTER_IDENTITY_MISMATCH", OTHER_CLUSTER, Specs.CLUSTER_ID, "AGENT",
-            "kube-system/ack-cluster-agent");
+        .findingNames("CLUSTER_IDENTITY_MISMATCH", OTHER_CLUSTER, Specs.CLUSTER_ID, "CLUSTER_PROFILE",
+            "kube-system/ack-cluster-profile");
     assertThat(plan.hasBlockers()).isTrue();
   }
 
   @Test
   void signalsThatNameDifferentClustersAreABlocker() {
     Plan plan = planner.plan(Specs.bgp(),
-        carrying(SampleClusters.freshBgp(), agent(Specs.CLUSTER_ID), nodeLabel(OTHER_CLUSTER)));
+        carrying(SampleClusters.freshBgp(), profile(Specs.CLUSTER_ID), nodeLabel(OTHER_CLUSTER)));
 
     assertThat(plan).hasBlocker("CLUSTER_IDENTITY_CONFLICT").hasNoFinding("CLUSTER_IDENTITY_VERIFIED")
-        .findingNames("CLUSTER_IDENTITY_CONFLICT", OTHER_CLUSTER, Specs.CLUSTER_ID, "NODE_LABEL", "AGENT");
+        .findingNames("CLUSTER_IDENTITY_CONFLICT", OTHER_CLUSTER, Specs.CLUSTER_ID, "NODE_LABEL", "CLUSTER_PROFILE");
   }
 
   @Test
@@ -109,7 +109,7 @@ class RightClusterPlanningTest {
 
   @Test
   void destroyingFromAKubeconfigOfAnotherClusterIsBlocked() {
-    Plan plan = planner.planDestroy(Specs.bgp(), carrying(SampleClusters.convergedBgp(), agent(OTHER_CLUSTER)));
+    Plan plan = planner.planDestroy(Specs.bgp(), carrying(SampleClusters.convergedBgp(), profile(OTHER_CLUSTER)));
 
     assertThat(plan).hasBlocker("CLUSTER_IDENTITY_MISMATCH");
   }

@@ -1,7 +1,7 @@
 package io.hybridcni.kube;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.observe.CiliumFacts;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the Kubernetes half of the observed state through fabric8: nodes, the on-premises CNI (Calico, Flannel,
  * Cilium), Terway, the AccessKey Secret and its namespace, and which ACK cluster the cluster says it is (the
- * nodes' {@code ack.aliyun.com} label and ACK's agent Deployment, see {@link ClusterIdentity}). Read-only;
+ * nodes' {@code ack.aliyun.com} label and ACK's cluster profile ConfigMap, see {@link ClusterIdentity}). Read-only;
  * independent reads run in parallel on a small executor the observer owns ({@link #close()} stops it).
  *
  * <p>Nodes and pods are listed in pages ({@code limit}/{@code continue}), so a large cluster is never held as API
@@ -94,7 +94,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     Future<SecretFacts> secretFuture =
         submit(() -> new SecretReader(client).read(spec.secretNamespace(), spec.secretName()));
     Future<NamespaceFacts> namespaceFuture = submit(() -> new NamespaceReader(client).read(spec.secretNamespace()));
-    Future<Deployment> agentFuture = submit(() -> new ClusterIdentityReader(client).agent());
+    Future<ConfigMap> profileFuture = submit(() -> new ClusterIdentityReader(client).profile());
 
     CalicoReader.Observation calicoSeen = await(calicoFuture);
     FlannelFacts flannel = await(flannelFuture);
@@ -102,7 +102,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     DaemonSet terwayDs = await(terwayFuture);
     SecretFacts secret = await(secretFuture);
     NamespaceFacts secretNamespace = await(namespaceFuture);
-    Deployment agent = await(agentFuture);
+    ConfigMap profile = await(profileFuture);
     Workload terway = DaemonSets.workload(terwayDs);
     CniFacts cni = new CniFacts(calicoSeen.facts(), flannel, cilium);
 
@@ -124,7 +124,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     LOG.debug("observed {} node(s); Calico on {}, Terway on {}; CNI signals: calico={}, flannel={}, cilium={}",
         nodeInfos.size(), calicoNodes.size(), terwayNodes.size(), cni.calico() != null, flannel != null,
         cilium != null);
-    ClusterIdentity identity = ClusterIdentityReader.identity(agent, nodeInfos);
+    ClusterIdentity identity = ClusterIdentityReader.identity(profile, nodeInfos);
     return new KubernetesFacts(nodeInfos, cni, terway == null ? null : new TerwayFacts(terway), secret, identity,
         secretNamespace);
   }

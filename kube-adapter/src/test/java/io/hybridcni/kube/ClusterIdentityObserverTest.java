@@ -3,6 +3,8 @@ package io.hybridcni.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The observer reads which ACK cluster the cluster is (the {@code ack.aliyun.com} label of the nodes it lists
- * anyway, and one GET of ACK's agent Deployment) and whether the Secret's namespace exists (one GET of the
+ * anyway, and one GET of ACK's cluster profile ConfigMap) and whether the Secret's namespace exists (one GET of the
  * Namespace), and nothing more.
  */
 @EnableKubernetesMockClient(crud = true)
@@ -46,18 +48,18 @@ class ClusterIdentityObserverTest {
   }
 
   @Test
-  void aSampleClusterCarriesItsIdOnTheCloudNodeAndInAcksAgent() {
+  void aSampleClusterCarriesItsIdOnTheCloudNodeAndInAcksClusterProfile() {
     KubeSampleCluster.CALICO_BGP.seed(client);
 
     ClusterIdentity identity = observe(Specs.auto()).identity();
 
-    assertThat(identity.agentPresent()).isTrue();
+    assertThat(identity.profilePresent()).isTrue();
     assertThat(identity.clusterIds()).containsExactly(KubeSampleCluster.SAMPLE_CLUSTER_ID);
     assertThat(identity.signals()).containsExactly(
         new IdentitySignal(IdentitySignal.Kind.NODE_LABEL, KubeSampleCluster.SAMPLE_CLUSTER_ID,
             "label ack.aliyun.com on 1 node(s): " + KubeSampleCluster.CLOUD_NODE),
-        new IdentitySignal(IdentitySignal.Kind.AGENT, KubeSampleCluster.SAMPLE_CLUSTER_ID,
-            SampleClusters.AGENT_ID_PLACE));
+        new IdentitySignal(IdentitySignal.Kind.CLUSTER_PROFILE, KubeSampleCluster.SAMPLE_CLUSTER_ID,
+            SampleClusters.PROFILE_ID_PLACE));
   }
 
   @Test
@@ -68,9 +70,9 @@ class ClusterIdentityObserverTest {
   }
 
   @Test
-  void aClusterWithoutTheAgentAndWithoutCloudNodesCarriesNoId() {
+  void aClusterWithoutTheProfileAndWithoutCloudNodesCarriesNoId() {
     List<HasMetadata> objects = KubeSampleCluster.CALICO_BGP.objects().stream()
-        .filter(o -> !(o instanceof Deployment d && d.getMetadata().getName().equals(KubeSampleCluster.AGENT)))
+        .filter(o -> !(o instanceof ConfigMap c && c.getMetadata().getName().equals(KubeSampleCluster.PROFILE)))
         .filter(o -> !(o instanceof Node n && n.getMetadata().getName().equals(KubeSampleCluster.CLOUD_NODE)))
         .toList();
     KubeManifests.create(client, objects);
@@ -78,23 +80,38 @@ class ClusterIdentityObserverTest {
 
     ClusterIdentity identity = observe(Specs.auto()).identity();
 
-    assertThat(identity.agentPresent()).isFalse();
+    assertThat(identity.profilePresent()).isFalse();
     assertThat(identity.signals()).isEmpty();
   }
 
   @Test
-  void theAgentsFlagsCountButEnvFromElsewhereIsNotFollowed() {
-    Deployment agent = new DeploymentBuilder().withNewMetadata().withNamespace("kube-system")
-        .withName("ack-cluster-agent").endMetadata().withNewSpec().withNewTemplate().withNewSpec()
-        .addNewContainer().withName("agent").withArgs("--cluster-id", OTHER_CLUSTER, "--v=2")
-        .addNewEnv().withName("ACK_CLUSTER_ID").withNewValueFrom().withNewConfigMapKeyRef("id", "elsewhere", false)
-        .endValueFrom().endEnv()
-        .addNewEnv().withName("CLUSTER_NAME").withValue("not-an-id").endEnv()
-        .endContainer().endSpec().endTemplate().endSpec().build();
+  void onlyTheProfilesClusterIdKeyCountsAndABlankOneNamesNoCluster() {
+    ConfigMap profile = new ConfigMapBuilder().withNewMetadata().withNamespace("kube-system")
+        .withName("ack-cluster-profile").endMetadata()
+        .addToData("clusterid", " " + OTHER_CLUSTER + " ").addToData("uid", "5123456789012345")
+        .addToData("cluster-id", "not-the-key-addons-read").build();
+    ConfigMap blank = new ConfigMapBuilder(profile).withData(java.util.Map.of("clusterid", " ")).build();
 
-    assertThat(ClusterIdentityReader.agentSignals(agent)).containsExactly(new IdentitySignal(
-        IdentitySignal.Kind.AGENT, OTHER_CLUSTER,
-        "flag --cluster-id of container agent in Deployment kube-system/ack-cluster-agent"));
+    assertThat(ClusterIdentityReader.profileSignals(profile)).containsExactly(new IdentitySignal(
+        IdentitySignal.Kind.CLUSTER_PROFILE, OTHER_CLUSTER, "data.clusterid of ConfigMap kube-system/ack-cluster-profile"));
+    assertThat(ClusterIdentityReader.profileSignals(blank)).isEmpty();
+    assertThat(ClusterIdentityReader.identity(blank, List.of()).profilePresent()).isTrue();
+  }
+
+  @Test
+  void theAgentsDeploymentNamesNoClusterWhateverItsEnvSays() {
+    List<HasMetadata> objects = KubeSampleCluster.CALICO_BGP.objects().stream()
+        .filter(o -> !(o instanceof ConfigMap c && c.getMetadata().getName().equals(KubeSampleCluster.PROFILE)))
+        .filter(o -> !(o instanceof Node n && n.getMetadata().getName().equals(KubeSampleCluster.CLOUD_NODE)))
+        .map(o -> o instanceof Deployment d && d.getMetadata().getName().equals(KubeSampleCluster.AGENT)
+            ? new DeploymentBuilder(d).editSpec().editTemplate().editSpec().editFirstContainer()
+                .addNewEnv().withName("CLUSTER_ID").withValue(OTHER_CLUSTER).endEnv()
+                .endContainer().endSpec().endTemplate().endSpec().build() : o)
+        .toList();
+    KubeManifests.create(client, objects);
+    DaemonSetController.reconcile(client);
+
+    assertThat(observe(Specs.auto()).identity().signals()).isEmpty();
   }
 
   @Test
@@ -109,16 +126,16 @@ class ClusterIdentityObserverTest {
   }
 
   @Test
-  void onlyTheAgentAndTheNamespaceAreReadBeyondWhatTheObserverReadAlready() {
+  void onlyTheProfileAndTheNamespaceAreReadBeyondWhatTheObserverReadAlready() {
     KubeSampleCluster.CALICO_BGP.seed(client);
     MockRequests.drain(server);
 
     observe(Specs.auto());
 
     List<String> paths = MockRequests.drain(server).stream().map(MockRequests.Recorded::pathOnly).toList();
-    assertThat(paths).contains("/apis/apps/v1/namespaces/kube-system/deployments/ack-cluster-agent",
+    assertThat(paths).contains("/api/v1/namespaces/kube-system/configmaps/ack-cluster-profile",
         "/api/v1/namespaces/kube-system");
-    assertThat(paths).noneMatch(p -> p.endsWith("/deployments") || p.endsWith("/configmaps")
+    assertThat(paths).noneMatch(p -> p.contains("/deployments") || p.endsWith("/configmaps")
         || p.endsWith("/configmaps/ack-agent-config") || p.endsWith("/namespaces"));
   }
 
@@ -137,15 +154,15 @@ class ClusterIdentityObserverTest {
   }
 
   @Test
-  void aRefusedAgentReadNamesTheVerbResourceAndNamespace() {
+  void aRefusedProfileReadNamesTheVerbResourceAndNamespace() {
     KubeSampleCluster.CALICO_BGP.seed(client);
-    server.expect().get().withPath("/apis/apps/v1/namespaces/kube-system/deployments/ack-cluster-agent")
+    server.expect().get().withPath("/api/v1/namespaces/kube-system/configmaps/ack-cluster-profile")
         .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden").withMessage(
-            "deployments.apps \"ack-cluster-agent\" is forbidden").build())
+            "configmaps \"ack-cluster-profile\" is forbidden").build())
         .always();
 
     assertThatThrownBy(() -> observe(Specs.auto())).isInstanceOf(HybridCniException.class)
-        .hasMessageContaining("not permitted to get deployments.apps in namespace kube-system")
+        .hasMessageContaining("not permitted to get configmaps in namespace kube-system")
         .hasMessageContaining("403 Forbidden");
   }
 }

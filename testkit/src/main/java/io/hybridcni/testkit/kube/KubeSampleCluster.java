@@ -1,8 +1,8 @@
 package io.hybridcni.testkit.kube;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +12,8 @@ import java.util.List;
  * {@link KubeManifests#RESOURCE_DIRECTORY}: the shared {@value #NODES} (two on-premises nodes, {@code onprem-1}
  * and {@code onprem-2}, and the cloud node {@value #CLOUD_NODE} with label {@code alibabacloud.com/external=true},
  * {@code ack.aliyun.com=<cluster id>} and an ECS {@code providerID}), the shared {@value #REGISTERED} (the system
- * namespaces and ACK's agent {@code kube-system/ack-cluster-agent} naming the cluster id) plus the cluster's own
- * file. Every sample is cluster {@value #SAMPLE_CLUSTER_ID}, unless {@link #objects(String)} makes it another. {@link #seed} creates the objects through the API and
+ * namespaces, ACK's agent {@code kube-system/ack-cluster-agent} and the cluster profile
+ * {@code kube-system/ack-cluster-profile} naming the cluster id) plus the cluster's own file. Every sample is cluster {@value #SAMPLE_CLUSTER_ID}, unless {@link #objects(String)} makes it another. {@link #seed} creates the objects through the API and
  * then lets {@link DaemonSetController} place the DaemonSets' pods.
  */
 public enum KubeSampleCluster {
@@ -45,6 +45,8 @@ public enum KubeSampleCluster {
   public static final String CLUSTER_ID_LABEL = "ack.aliyun.com";
   /** ACK's registration agent's Deployment, in {@code kube-system}. */
   public static final String AGENT = "ack-cluster-agent";
+  /** ACK's cluster profile ConfigMap, in {@code kube-system}, naming the cluster id. */
+  public static final String PROFILE = "ack-cluster-profile";
   /** The cloud node's name, as in {@code io.hybridcni.fixtures.SampleClusters#CLOUD_NODE}. */
   public static final String CLOUD_NODE = "cn-hangzhou.i-bp1cloudnode0001";
   /** The on-premises nodes' names. */
@@ -73,7 +75,7 @@ public enum KubeSampleCluster {
 
   /**
    * The same cluster registered as {@code clusterId}: the cloud node's {@value #CLUSTER_ID_LABEL} label and the
-   * agent's cluster id name it instead of {@value #SAMPLE_CLUSTER_ID}. A kubeconfig pointed at this cluster with a
+   * cluster profile's {@code clusterid} name it instead of {@value #SAMPLE_CLUSTER_ID}. A kubeconfig pointed at this cluster with a
    * spec for {@value #SAMPLE_CLUSTER_ID} is pointed at another registered cluster.
    */
   public List<HasMetadata> objects(String clusterId) {
@@ -83,9 +85,8 @@ public enum KubeSampleCluster {
           && node.getMetadata().getLabels().containsKey(CLUSTER_ID_LABEL)) {
         node.getMetadata().getLabels().put(CLUSTER_ID_LABEL, clusterId);
       }
-      if (object instanceof Deployment agent && AGENT.equals(agent.getMetadata().getName())) {
-        agent.getSpec().getTemplate().getSpec().getContainers().forEach(c -> c.getEnv().stream()
-            .filter(e -> SAMPLE_CLUSTER_ID.equals(e.getValue())).forEach(e -> e.setValue(clusterId)));
+      if (object instanceof ConfigMap profile && PROFILE.equals(profile.getMetadata().getName())) {
+        profile.getData().put("clusterid", clusterId);
       }
     }
     return objects;
