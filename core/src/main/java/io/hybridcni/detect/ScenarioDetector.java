@@ -31,9 +31,14 @@ public final class ScenarioDetector {
       " Set network.mode in the spec to OVERLAY, BGP or HOST_NETWORK to say which scenario applies.";
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-  /** One CNI's reading: the scenario it points to, why, and the workload that runs it. */
+  /** One CNI's reading: the scenario it points to, why, the workload that runs it, and a note to pass on. */
   private record Reading(String cni, Scenario scenario, String summary, String undecidedReason,
-      WorkloadRef workload) {}
+      WorkloadRef workload, Finding note) {
+
+    Reading(String cni, Scenario scenario, String summary, String undecidedReason, WorkloadRef workload) {
+      this(cni, scenario, summary, undecidedReason, workload, null);
+    }
+  }
 
   public Detection detect(ObservedState state) {
     List<String> evidence = new ArrayList<>();
@@ -68,7 +73,8 @@ public final class ScenarioDetector {
     if (r.scenario == Scenario.UNKNOWN) {
       return undecided(r.cni, r.summary, r.undecidedReason + SET_MODE, evidence, r.workload);
     }
-    return new Detection(r.scenario, r.cni, r.summary, evidence, r.workload, List.of());
+    return new Detection(r.scenario, r.cni, r.summary, evidence, r.workload,
+        r.note == null ? List.of() : List.of(r.note));
   }
 
   private static Detection undecided(String cni, String what, String message, List<String> evidence,
@@ -86,6 +92,12 @@ public final class ScenarioDetector {
       workload = WorkloadRef.tigeraInstallation(installation.name());
       evidence.add("Tigera Installation " + installation.name() + " manages Calico (calico-node placement "
           + "belongs in its spec.calicoNodeDaemonSet)");
+      // The operator renders the Installation into calico-system/calico-node (tigera/operator,
+      // pkg/render/node.go); which of the two is where the change goes and which runs is worth saying.
+      evidence.add(calico.daemonSet() != null
+          ? "it renders DaemonSet " + calico.daemonSet().ref().namespace() + "/" + calico.daemonSet().ref().name()
+              + ", which runs calico-node"
+          : "the DaemonSet it renders, calico-system/calico-node, was not observed (not rendered yet?)");
     } else if (calico.daemonSet() != null) {
       workload = calico.daemonSet().ref();
       evidence.add("DaemonSet " + workload.namespace() + "/" + workload.name() + " runs calico-node");
@@ -116,7 +128,16 @@ public final class ScenarioDetector {
             + describeMode(p.ipipMode()) + ", vxlanMode=" + describeMode(p.vxlanMode()));
         modes.add(classifyPool(p.effectiveIpipMode(), p.effectiveVxlanMode()));
       }
-    } else if (installation != null && !installation.pools().isEmpty()) {
+    } else if (installation != null && installation.pools().isEmpty()) {
+      // Neither the operator's IPPools nor pools in the Installation are visible: the pool the operator creates
+      // by default depends on its version, so BIRD (the operator's bgp default is Enabled) does not by itself
+      // say that BGP carries the pod routes.
+      evidence.add("no IPPool observed and the Installation declares no ipPools");
+      return new Reading("calico", Scenario.UNKNOWN, "Calico (Tigera operator) without visible pools",
+          "The Tigera Installation " + installation.name() + " declares no IP pools and no IPPool was observed: "
+              + "the pool the operator creates by default depends on its version, so whether pod traffic is "
+              + "routed by BGP or encapsulated is unknown.", workload);
+    } else if (installation != null) {
       // The operator defaults to IPIP, or to VXLAN when BGP is disabled (IPIP needs BGP to carry routes).
       String defaultEncapsulation = "Disabled".equalsIgnoreCase(installation.bgp()) ? "VXLAN" : "IPIP";
       for (TigeraInstallation.Pool p : installation.pools()) {
@@ -227,9 +248,22 @@ public final class ScenarioDetector {
 
   // ---- Flannel ------------------------------------------------------------------------------------------------
 
+  /**
+   * Flannel's reading; for Canal (Flannel networking, Calico policy in one DaemonSet) the same reading under the
+   * name {@code canal}, since Flannel's backend decides the scenario and Canal's DaemonSet is the workload.
+   */
   private Reading flannel(FlannelFacts flannel, List<String> evidence) {
+    Reading r = flannelReading(flannel, evidence);
+    if (!flannel.canal()) {
+      return r;
+    }
+    return new Reading("canal", r.scenario, "Canal: " + r.summary + ", Calico for policy only",
+        r.undecidedReason == null ? null : "Canal's " + r.undecidedReason, r.workload, r.note);
+  }
+
+  private Reading flannelReading(FlannelFacts flannel, List<String> evidence) {
     WorkloadRef workload = flannel.daemonSet() == null ? null : flannel.daemonSet().ref();
-    String where = "ConfigMap " + flannel.namespace() + "/kube-flannel-cfg";
+    String where = "ConfigMap " + flannel.namespace() + "/" + flannel.configMap();
     if (flannel.netConfJson() == null) {
       evidence.add(where + " has no net-conf.json");
       return new Reading("flannel", Scenario.UNKNOWN, "Flannel without net-conf.json",
@@ -350,7 +384,11 @@ public final class ScenarioDetector {
           workload);
     }
     CiliumMode mode = distinct.get(0);
-    return new Reading("cilium", mode.scenario(), mode.summary(), mode.reason(), workload);
+    Finding note = mode.summary().equals("Cilium Geneve overlay") ? Finding.note("CILIUM_GENEVE_OVERLAY",
+        "Cilium tunnels with Geneve. The runbook names only VXLAN as Cilium's overlay, but Geneve is an overlay "
+            + "tunnel too, so cloud nodes join it the same way: they need only reach the other nodes on UDP 6081 "
+            + "(Geneve) instead of 8472 (VXLAN), and pull Cilium's images.", List.copyOf(evidence)) : null;
+    return new Reading("cilium", mode.scenario(), mode.summary(), mode.reason(), workload, note);
   }
 
   /** How one set of keys reads; equal readings are the same decision. */
@@ -388,6 +426,11 @@ public final class ScenarioDetector {
   private static CiliumMode tunnelMode(String protocol) {
     if (protocol.equals("vxlan")) {
       return new CiliumMode(Scenario.OVERLAY, "Cilium VXLAN overlay", null);
+    }
+    if (protocol.equals("geneve")) {
+      // Geneve is an overlay tunnel just as VXLAN is (Cilium encapsulates node to node either way, UDP 6081
+      // instead of 8472: docs.cilium.io, "Firewall requirements"); the runbook names only VXLAN.
+      return new CiliumMode(Scenario.OVERLAY, "Cilium Geneve overlay", null);
     }
     return new CiliumMode(Scenario.UNKNOWN, "Cilium " + protocol + " tunnel",
         "Cilium tunnels with " + protocol + ", which the runbook does not list as a supported overlay.");

@@ -473,6 +473,7 @@ public final class Planner {
         }
         placement = workload.placement();
         resourceVersion = workload.resourceVersion();
+        warnIfSynced(workload, spec.cloudNodeLabel());
       }
       NodeLabel label = spec.cloudNodeLabel();
       List<NodeSelectorTerm> before = placement.requiredTerms();
@@ -513,6 +514,28 @@ public final class Planner {
               Facts.nodesRunningCalico()),
           Set.of(Facts.workload(target), Facts.nodesRunningCalico()));
       return add(d);
+    }
+
+    /**
+     * A warning when a tool that owns the DaemonSet's manifest (Helm, Argo CD, Flux) will write it again: each
+     * writes the whole pod template, so its next sync replaces the {@code nodeSelectorTerms} list and drops the
+     * exclusion, and the DaemonSet controller then starts the CNI on every cloud node again.
+     */
+    private void warnIfSynced(Workload workload, NodeLabel label) {
+      if (workload.syncedBy().isEmpty()) {
+        return;
+      }
+      String requirement = "{key: " + label.key() + ", operator: NotIn, values: [\"" + label.value() + "\"]}";
+      String where = "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+          + ".nodeSelectorTerms[*].matchExpressions";
+      WorkloadRef ref = workload.ref();
+      findings.add(Finding.warning("CNI_EXCLUSION_NOT_IN_SOURCE", "DaemonSet " + ref.namespace() + "/" + ref.name()
+          + " is written by " + String.join(", ", workload.syncedBy()) + ": its next sync or upgrade replaces the "
+          + "whole nodeSelectorTerms list and drops the exclusion, and Calico starts again on every cloud node. "
+          + "Put the requirement " + requirement + " into the source instead: the chart's values for calico-node's "
+          + "affinity (for the tigera-operator chart, installation.calicoNodeDaemonSet.spec.template.spec."
+          + "affinity), or a patch of " + where + " in the repository the tool syncs from.",
+          workload.syncedBy().stream().map(t -> "synced by " + t).toList()));
     }
 
     // ---- the addon ------------------------------------------------------------------------------------------

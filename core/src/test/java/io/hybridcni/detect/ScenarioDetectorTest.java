@@ -267,6 +267,43 @@ class ScenarioDetectorTest {
     }
 
     @Test
+    void canalIsFlannelNetworkingWithCalicoPolicyAndItsDaemonSetIsTheWorkload() {
+      WorkloadRef canalDs = WorkloadRef.daemonSet("kube-system", "canal");
+      CalicoFacts policyOnly = new CalicoFacts(List.of(pool("default-ipv4-ippool", "Never", "Never")), null,
+          Map.of("CALICO_NETWORKING_BACKEND", "none"), daemonSet(canalDs), null);
+      ObservedState canal = ObservedState.builder().calico(policyOnly)
+          .flannel(new FlannelFacts("kube-system", FlannelFacts.CANAL_CONFIG_MAP,
+              "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}", daemonSet(canalDs)))
+          .build();
+
+      Detection d = detector.detect(canal);
+
+      assertDecided(d, Scenario.OVERLAY, "canal");
+      assertThat(d.summary()).isEqualTo("Canal: Flannel VXLAN overlay, Calico for policy only");
+      assertThat(d.cniWorkload()).isEqualTo(canalDs);
+      assertThat(d.evidence()).contains("calico-node env CALICO_NETWORKING_BACKEND=none",
+          "Calico runs policy-only (backend none): it does not carry pod traffic",
+          "ConfigMap kube-system/canal-config net-conf.json Backend.Type=vxlan");
+    }
+
+    @Test
+    void canalsPoolWithBothModesNeverIsNeverReadAsBgp() {
+      WorkloadRef canalDs = WorkloadRef.daemonSet("kube-system", "canal");
+      CalicoFacts policyOnly = new CalicoFacts(List.of(pool("default-ipv4-ippool", "Never", "Never")), null,
+          Map.of("CALICO_NETWORKING_BACKEND", "none"), daemonSet(canalDs), null);
+      ObservedState hostGw = ObservedState.builder().calico(policyOnly)
+          .flannel(new FlannelFacts("kube-system", FlannelFacts.CANAL_CONFIG_MAP,
+              "{\"Backend\":{\"Type\":\"host-gw\"}}", daemonSet(canalDs)))
+          .build();
+
+      Detection d = detector.detect(hostGw);
+
+      Finding blocker = assertUndecided(d, "canal");
+      assertThat(d.scenario()).isNotEqualTo(Scenario.BGP);
+      assertThat(blocker.message()).startsWith("Canal's Flannel host-gw");
+    }
+
+    @Test
     void policyOnlyCalicoWithFlannelVxlanIsAnOverlayViaFlannel() {
       ObservedState canal = ObservedState.builder()
           .calico(calico(List.of(pool("p", "Never", "Never")), "none"))
@@ -321,6 +358,48 @@ class ScenarioDetectorTest {
     private CalicoFacts operatorManaged(List<IpPool> pools, String bgp, TigeraInstallation.Pool... installationPools) {
       TigeraInstallation installation = new TigeraInstallation("default", "99", bgp, List.of(installationPools), null);
       return new CalicoFacts(pools, null, Map.of(), daemonSet(calicoSystemNode), installation);
+    }
+
+    @Test
+    void theEvidenceNamesBothTheInstallationAndTheDaemonSetItRenders() {
+      Detection rendered = detect(operatorManaged(List.of(pool("default-ipv4-ippool", null, null)), null));
+      CalicoFacts notRendered = new CalicoFacts(List.of(pool("default-ipv4-ippool", null, null)), null, Map.of(),
+          null, new TigeraInstallation("default", "99", null, List.of(), null));
+
+      assertThat(rendered.evidence()).contains("it renders DaemonSet calico-system/calico-node, which runs "
+          + "calico-node").anyMatch(e -> e.startsWith("Tigera Installation default manages Calico"));
+      assertThat(detect(notRendered).evidence()).contains(
+          "the DaemonSet it renders, calico-system/calico-node, was not observed (not rendered yet?)");
+    }
+
+    @Test
+    void theOperatorsDefaultBgpWithoutAnyVisiblePoolIsNotTakenForTheBgpScenario() {
+      Detection d = detect(operatorManaged(List.of(), null));
+
+      Finding blocker = assertUndecided(d, "calico");
+      assertThat(d.evidence()).contains("Installation spec.calicoNetwork.bgp=absent (default Enabled)",
+          "no IPPool observed and the Installation declares no ipPools");
+      assertThat(blocker.message()).contains("depends on its version");
+    }
+
+    @Test
+    void theOperatorsVxlanCrossSubnetPoolsWithTheDefaultBgpAreUndecidedNotBgp() {
+      // custom-resources.yaml of Calico's operator install: encapsulation VXLANCrossSubnet, no bgp field.
+      Detection d = detect(operatorManaged(List.of(pool("default-ipv4-ippool", "Never", "CrossSubnet")), null,
+          new TigeraInstallation.Pool("192.168.0.0/16", "VXLANCrossSubnet")));
+
+      assertUndecided(d, "calico");
+      assertThat(d.scenario()).isNotEqualTo(Scenario.BGP);
+    }
+
+    @Test
+    void poolsOfANewerOperatorWithEncapsulationNoneCarryNoModesAndAreRoutedByBgp() {
+      Detection d = detect(operatorManaged(List.of(pool("default-ipv4-ippool", null, null)), null,
+          new TigeraInstallation.Pool("192.168.0.0/16", "None")));
+
+      assertDecided(d, Scenario.BGP, "calico");
+      assertThat(d.evidence()).contains("IPPool default-ipv4-ippool 10.244.0.0/16: ipipMode=absent (Never), "
+          + "vxlanMode=absent (Never)");
     }
 
     @Test
@@ -556,10 +635,10 @@ class ScenarioDetectorTest {
     }
 
     @Test
-    void before114GeneveIsUndecided() {
-      Finding blocker = assertUndecided(detect(cilium("v1.13.4", Map.of("tunnel", "geneve"))), "cilium");
+    void before114GeneveIsAnOverlayWithANoteThatTheRunbookNamesOnlyVxlan() {
+      Detection d = detect(cilium("v1.13.4", Map.of("tunnel", "geneve")));
 
-      assertThat(blocker.message()).contains("geneve");
+      assertGeneveOverlay(d);
     }
 
     @Test
@@ -588,11 +667,29 @@ class ScenarioDetectorTest {
     }
 
     @Test
-    void from115GeneveTunnelProtocolIsUndecided() {
+    void from115GeneveTunnelProtocolIsAnOverlayDecidedLikeVxlanWithANote() {
       Detection d = detect(cilium("v1.15.3", Map.of("routing-mode", "tunnel", "tunnel-protocol", "geneve")));
 
-      assertUndecided(d, "cilium");
+      assertGeneveOverlay(d);
       assertThat(d.evidence()).contains("cilium-config tunnel-protocol=geneve");
+    }
+
+    @Test
+    void geneveIsNotMistakenForAnOverlayWhenTheVersionLeavesTheReadingOpen() {
+      Detection d = detect(cilium(null, Map.of("tunnel", "geneve", "routing-mode", "native")));
+
+      assertUndecided(d, "cilium");
+    }
+
+    private void assertGeneveOverlay(Detection d) {
+      assertThat(d.scenario()).as("evidence %s", d.evidence()).isEqualTo(Scenario.OVERLAY);
+      assertThat(d.cni()).isEqualTo("cilium");
+      assertThat(d.summary()).isEqualTo("Cilium Geneve overlay");
+      assertThat(d.findings()).singleElement().satisfies(f -> {
+        assertThat(f.severity()).isEqualTo(Severity.NOTE);
+        assertThat(f.code()).isEqualTo("CILIUM_GENEVE_OVERLAY");
+        assertThat(f.message()).contains("names only VXLAN").contains("UDP 6081");
+      });
     }
 
     @Test

@@ -388,4 +388,37 @@ class PlannerTest {
         .isNotEqualTo(before.action("cni-exclusion").fingerprint().hash());
     assertThat(after.action("ram-user").fingerprint()).isEqualTo(before.action("ram-user").fingerprint());
   }
+
+  @Test
+  void aCalicoNodeThatAGitOpsToolSyncsGetsTheExclusionAndAWarningToPutItInTheSource() {
+    ObservedState fresh = SampleClusters.freshBgp();
+    Workload calicoNode = fresh.cni().calico().daemonSet();
+    Workload synced = new Workload(calicoNode.ref(), calicoNode.resourceVersion(), calicoNode.placement(),
+        calicoNode.images(), List.of("Helm release calico in kube-system", "Argo CD application network"));
+    ObservedState state = fresh.toBuilder().calico(fresh.cni().calico().withDaemonSet(synced)).build();
+
+    Plan plan = planner.plan(Specs.bgp(), state);
+
+    assertThat(plan).hasActions(ENSURE_RAM_USER, ENSURE_RAM_POLICY, ATTACH_RAM_POLICY, ENSURE_ACCESS_KEY_SECRET,
+            EXCLUDE_CLOUD_NODES_FROM_CNI, INSTALL_ADDON, WAIT_FOR_ADDON)
+        .hasWarning("CNI_EXCLUSION_NOT_IN_SOURCE")
+        .findingNames("CNI_EXCLUSION_NOT_IN_SOURCE", "kube-system/calico-node", "Helm release calico in kube-system",
+            "Argo CD application network", "replaces the whole nodeSelectorTerms list",
+            "{key: alibabacloud.com/external, operator: NotIn, values: [\"true\"]}",
+            "installation.calicoNodeDaemonSet");
+    assertThat(planner.plan(Specs.bgp(), fresh)).hasNoFinding("CNI_EXCLUSION_NOT_IN_SOURCE");
+  }
+
+  @Test
+  void theGitOpsWarningStaysOnceTheExclusionIsInPlace() {
+    ObservedState converged = SampleClusters.convergedBgp();
+    Workload calicoNode = converged.cni().calico().daemonSet();
+    Workload synced = new Workload(calicoNode.ref(), calicoNode.resourceVersion(), calicoNode.placement(),
+        calicoNode.images(), List.of("Flux Kustomization flux-system/infra"));
+
+    Plan plan = planner.plan(Specs.bgp(),
+        converged.toBuilder().calico(converged.cni().calico().withDaemonSet(synced)).build());
+
+    assertThat(plan).hasNoActions().hasWarning("CNI_EXCLUSION_NOT_IN_SOURCE");
+  }
 }

@@ -19,8 +19,8 @@ import java.util.Set;
 
 /**
  * Reads what the cluster shows of Calico: IPPools, the {@code calico-config} ConfigMap, the calico-node
- * DaemonSet (manifest install in {@code kube-system}, operator install in {@code calico-system}) with its
- * container environment, and the Tigera {@code Installation}. A missing CRD or namespace reads as absent.
+ * DaemonSet (manifest install in {@code kube-system}, or Canal's {@code kube-system/canal}; operator install in
+ * {@code calico-system}) with its container environment, and the Tigera {@code Installation}. A missing CRD or namespace reads as absent.
  */
 final class CalicoReader {
 
@@ -54,7 +54,8 @@ final class CalicoReader {
         ? named.name() : DEFAULT_INSTALLATION;
     TigeraInstallation installation = installation(installationName);
 
-    DaemonSet manifest = daemonSets.get(MANIFEST_NAMESPACE, CALICO_NODE);
+    // Canal's DaemonSet runs calico-node (with CALICO_NETWORKING_BACKEND=none) next to flanneld.
+    DaemonSet manifest = daemonSets.first(MANIFEST_NAMESPACE, CALICO_NODE, FlannelReader.CANAL_DAEMON_SET);
     DaemonSet operator = daemonSets.get(OPERATOR_NAMESPACE, CALICO_NODE);
     DaemonSet namedDs = null;
     if (named != null && named.kind() == WorkloadRef.Kind.DAEMON_SET) {

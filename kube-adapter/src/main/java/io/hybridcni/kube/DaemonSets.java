@@ -56,7 +56,51 @@ final class DaemonSets {
     }
     PodSpec spec = podSpec(ds);
     return new Workload(WorkloadRef.daemonSet(ds.getMetadata().getNamespace(), ds.getMetadata().getName()),
-        ds.getMetadata().getResourceVersion(), Placements.of(spec), images(spec));
+        ds.getMetadata().getResourceVersion(), Placements.of(spec), images(spec),
+        syncedBy(ds.getMetadata().getLabels(), ds.getMetadata().getAnnotations()));
+  }
+
+  /**
+   * The tools whose marks an object carries and that write its whole manifest again on their next sync:
+   * <ul>
+   *   <li>Helm 3: annotations {@code meta.helm.sh/release-name} and {@code meta.helm.sh/release-namespace}, which
+   *       Helm sets on every object of a release and checks before it adopts one (helm/helm,
+   *       {@code pkg/action/validate.go}), or label {@code app.kubernetes.io/managed-by=Helm};</li>
+   *   <li>Argo CD: annotation {@code argocd.argoproj.io/tracking-id} (annotation tracking, Argo CD's
+   *       {@code util/argo/resource_tracking.go}); the label method's {@code app.kubernetes.io/instance} is
+   *       not counted, since charts set that label themselves;</li>
+   *   <li>Flux: labels {@code kustomize.toolkit.fluxcd.io/name} (kustomize-controller) and
+   *       {@code helm.toolkit.fluxcd.io/name} (helm-controller), with their {@code .../namespace} labels.</li>
+   * </ul>
+   */
+  static List<String> syncedBy(Map<String, String> labels, Map<String, String> annotations) {
+    Map<String, String> l = labels == null ? Map.of() : labels;
+    Map<String, String> a = annotations == null ? Map.of() : annotations;
+    List<String> tools = new ArrayList<>();
+    String helmRelease = a.get("meta.helm.sh/release-name");
+    if (helmRelease != null) {
+      String ns = a.get("meta.helm.sh/release-namespace");
+      tools.add("Helm release " + helmRelease + (ns == null ? "" : " in " + ns));
+    } else if ("Helm".equals(l.get("app.kubernetes.io/managed-by"))) {
+      tools.add("Helm (label app.kubernetes.io/managed-by=Helm)");
+    }
+    if (a.containsKey("argocd.argoproj.io/tracking-id")) {
+      String id = a.get("argocd.argoproj.io/tracking-id");
+      int colon = id == null ? -1 : id.indexOf(':');
+      tools.add("Argo CD application " + (colon > 0 ? id.substring(0, colon) : id));
+    }
+    fluxOwner(l, "kustomize.toolkit.fluxcd.io", "Flux Kustomization").ifPresent(tools::add);
+    fluxOwner(l, "helm.toolkit.fluxcd.io", "Flux HelmRelease").ifPresent(tools::add);
+    return tools;
+  }
+
+  private static Optional<String> fluxOwner(Map<String, String> labels, String prefix, String what) {
+    String name = labels.get(prefix + "/name");
+    if (name == null) {
+      return Optional.empty();
+    }
+    String ns = labels.get(prefix + "/namespace");
+    return Optional.of(what + " " + (ns == null ? "" : ns + "/") + name);
   }
 
   static PodSpec podSpec(DaemonSet ds) {

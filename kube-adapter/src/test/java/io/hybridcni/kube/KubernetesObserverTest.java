@@ -66,6 +66,7 @@ class KubernetesObserverTest {
       "CALICO_OPERATOR, BGP",
       "FLANNEL_VXLAN, OVERLAY",
       "FLANNEL_KUBE_SYSTEM, OVERLAY",
+      "CANAL, OVERLAY",
       "CILIUM_1_13_VXLAN, OVERLAY",
       "CILIUM_1_15_NATIVE, UNKNOWN",
       "HOST_NETWORK, UNKNOWN"
@@ -113,6 +114,50 @@ class KubernetesObserverTest {
         KubeSampleCluster.SAMPLE_CLUSTER_ID, "kubernetes.io/hostname", SampleClusters.CLOUD_NODE,
         "kubernetes.io/os", "linux"));
     assertThat(facts.nodes().get(1)).isEqualTo(SampleClusters.onPremNode("onprem-1", true));
+  }
+
+  @Test
+  void canalIsReadAsFlannelFromCanalConfigWithCalicoPolicyOnlyInTheSameDaemonSet() {
+    KubernetesFacts facts = observe(KubeSampleCluster.CANAL);
+
+    WorkloadRef canal = WorkloadRef.daemonSet("kube-system", "canal");
+    assertThat(facts.cni().flannel().configMap()).isEqualTo("canal-config");
+    assertThat(facts.cni().flannel().canal()).isTrue();
+    assertThat(facts.cni().flannel().netConfJson()).contains("\"Type\": \"vxlan\"");
+    assertThat(facts.cni().flannel().daemonSet().ref()).isEqualTo(canal);
+    assertThat(facts.cni().calico().daemonSet().ref()).isEqualTo(canal);
+    assertThat(facts.cni().calico().nodeEnv()).containsEntry("CALICO_NETWORKING_BACKEND", "none");
+    assertThat(facts.nodes()).allMatch(NodeInfo::runsCalico);
+
+    var detection = new ScenarioDetector().detect(state(facts));
+    assertThat(detection.scenario()).isEqualTo(Scenario.OVERLAY);
+    assertThat(detection.cni()).isEqualTo("canal");
+    assertThat(detection.cniWorkload()).isEqualTo(canal);
+  }
+
+  @Test
+  void aCalicoNodeThatHelmOrArgoOrFluxWritesSaysWhichToolSyncsIt() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").edit(ds -> {
+      ds.getMetadata().getLabels().put("app.kubernetes.io/managed-by", "Helm");
+      ds.getMetadata().getLabels().put("kustomize.toolkit.fluxcd.io/name", "infra");
+      ds.getMetadata().getLabels().put("kustomize.toolkit.fluxcd.io/namespace", "flux-system");
+      ds.getMetadata().setAnnotations(Map.of("meta.helm.sh/release-name", "calico",
+          "meta.helm.sh/release-namespace", "tigera", "argocd.argoproj.io/tracking-id",
+          "network:apps/DaemonSet:kube-system/calico-node"));
+      return ds;
+    });
+    observer = KubernetesObserver.builder(client).build();
+
+    KubernetesFacts facts = observer.observe(Specs.auto());
+
+    assertThat(facts.cni().calico().daemonSet().syncedBy()).containsExactly("Helm release calico in tigera",
+        "Argo CD application network", "Flux Kustomization flux-system/infra");
+  }
+
+  @Test
+  void aCalicoNodeNoToolOwnsIsSyncedByNone() {
+    assertThat(observe(KubeSampleCluster.CALICO_BGP).cni().calico().daemonSet().syncedBy()).isEmpty();
   }
 
   @Test

@@ -28,6 +28,8 @@ public enum KubeSampleCluster {
   FLANNEL_VXLAN("flannel-vxlan.yaml"),
   /** An older Flannel VXLAN in {@code kube-system}: an overlay. */
   FLANNEL_KUBE_SYSTEM("flannel-kube-system.yaml"),
+  /** Canal (Calico's canal.yaml): Flannel VXLAN for networking, Calico for policy only: an overlay. */
+  CANAL("canal.yaml"),
   /** Cilium 1.13 with {@code tunnel: vxlan}: an overlay. */
   CILIUM_1_13_VXLAN("cilium-1.13-vxlan.yaml"),
   /** Cilium 1.15 with {@code routing-mode: native}: undecided, the user must state the mode. */
