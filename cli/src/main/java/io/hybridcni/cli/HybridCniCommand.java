@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** {@code hybridcni}: plan, apply and verify the network of an ACK One registered cluster. */
 @Command(name = "hybridcni", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Plans, applies and verifies the network of an ACK One registered (hybrid) cluster.",
-    subcommands = {PlanCommand.class, ApplyCommand.class, DestroyCommand.class, SnapshotCommand.class,
+    subcommands = {PlanCommand.class, ApplyCommand.class, DestroyCommand.class, StatusCommand.class,
+        SnapshotCommand.class,
         DemoCommand.class,
         PermissionsCommand.class})
 final class HybridCniCommand implements Runnable {

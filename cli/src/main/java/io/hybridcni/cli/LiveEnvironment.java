@@ -13,6 +13,7 @@ import io.hybridcni.apply.Reconciler;
 import io.hybridcni.kube.KubeExecutors;
 import io.hybridcni.kube.KubeconfigClients;
 import io.hybridcni.kube.KubernetesObserver;
+import io.hybridcni.kube.KubernetesStatusObserver;
 import io.hybridcni.kube.KubernetesSecretStore;
 import io.hybridcni.kube.LeaseApplyLock;
 import io.hybridcni.spec.HybridNetworkSpec;
@@ -50,6 +51,7 @@ final class LiveEnvironment implements Environment {
         .cloud(new AliyunObserver(ram, ack))
         .executors(executors)
         .lock(LeaseApplyLock.builder(client).build())
+        .status(new KubernetesStatusObserver(client))
         .build();
     this.description = description;
   }

@@ -15,7 +15,10 @@ import io.hybridcni.planner.PlanCheck;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.port.CloudObserver;
 import io.hybridcni.port.ClusterObserver;
+import io.hybridcni.port.NetworkStatusObserver;
 import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.status.NetworkStatus;
+import io.hybridcni.status.StatusAnalyzer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +57,7 @@ public final class Reconciler {
   private final ApplyLock lock;
   private final Planner planner;
   private final Executor observeExecutor;
+  private final NetworkStatusObserver statusObserver;
 
   private Reconciler(Builder b) {
     this.cluster = Objects.requireNonNull(b.cluster, "cluster observer");
@@ -62,6 +66,7 @@ public final class Reconciler {
     this.lock = b.lock;
     this.planner = b.planner;
     this.observeExecutor = b.observeExecutor;
+    this.statusObserver = b.statusObserver;
   }
 
   public static Builder builder() {
@@ -91,6 +96,22 @@ public final class Reconciler {
   /** Observes and plans. */
   public Plan plan(HybridNetworkSpec spec) {
     return planner.plan(spec, observe(spec));
+  }
+
+  /**
+   * Observes the running network and judges it node by node ({@link StatusAnalyzer}), in the scenario the planner
+   * would plan for: the spec's {@code network.mode}, or the detected one. Read-only; the cloud is not read.
+   *
+   * @throws IllegalStateException when no {@link NetworkStatusObserver} was wired
+   */
+  public NetworkStatus status(HybridNetworkSpec spec) {
+    if (statusObserver == null) {
+      throw new IllegalStateException("no network status observer is wired: Reconciler.builder().status(...)");
+    }
+    KubernetesFacts facts = cluster.observe(spec);
+    ObservedState state = ObservedState.of(facts, new CloudFacts(null, null, List.of()));
+    return new StatusAnalyzer(spec.cloudNodeLabel()).analyze(Planner.scenario(spec, state),
+        statusObserver.observe(spec, facts));
   }
 
   /** Observes and plans the destroy of what hybridcni manages ({@link Planner#planDestroy}). */
@@ -318,6 +339,7 @@ public final class Reconciler {
     private ApplyLock lock = ApplyLock.NONE;
     private Planner planner = new Planner();
     private Executor observeExecutor = THREAD_PER_TASK;
+    private NetworkStatusObserver statusObserver;
 
     private Builder() {}
 
@@ -353,6 +375,12 @@ public final class Reconciler {
     /** Where observations run. Default: a new daemon thread per observation. */
     public Builder observeExecutor(Executor value) {
       this.observeExecutor = Objects.requireNonNull(value, "observeExecutor");
+      return this;
+    }
+
+    /** The observer of the running network, for {@link #status}. Optional. */
+    public Builder status(NetworkStatusObserver value) {
+      this.statusObserver = Objects.requireNonNull(value, "status observer");
       return this;
     }
 

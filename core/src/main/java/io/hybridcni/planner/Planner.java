@@ -57,6 +57,12 @@ public final class Planner {
 
   private final ScenarioDetector detector = new ScenarioDetector();
 
+  /** The scenario a plan of {@code spec} is made for: {@code network.mode}, or the detected one when AUTO. */
+  public static Scenario scenario(HybridNetworkSpec spec, ObservedState state) {
+    return spec.mode() == NetworkMode.AUTO ? new ScenarioDetector().detect(state).scenario()
+        : Scenario.valueOf(spec.mode().name());
+  }
+
   /** Plans the changes that take {@code observed} to {@code spec}. */
   public Plan plan(HybridNetworkSpec spec, ObservedState observed) {
     return new Run(spec, observed).plan();

@@ -54,6 +54,7 @@ class CorePurityTest {
   @Test
   void thePlannerReadsNoClockAndStartsNoProcess() {
     ArchRule rule = noClasses().that().resideInAnyPackage("io.hybridcni.planner..", "io.hybridcni.detect..",
+            "io.hybridcni.status..",
             "io.hybridcni.plan..", "io.hybridcni.render..")
         .should().callMethod(System.class, "currentTimeMillis")
         .orShould().callMethod(System.class, "nanoTime")

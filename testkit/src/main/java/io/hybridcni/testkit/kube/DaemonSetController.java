@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import java.util.TreeSet;
 
 /**
  * What the DaemonSet controller and the scheduler would do, for the mock server that runs neither: for every
- * DaemonSet, one Running pod on each node its template's {@code nodeSelector} and required node affinity allow,
+ * DaemonSet, one Running and Ready pod on each node its template's {@code nodeSelector} and required node affinity allow,
  * and none elsewhere. Taints and tolerations are ignored (the sample nodes have none). The node matching is
  * written here on its own, independently of hybridcni's core, so that tests check one against the other.
  */
@@ -62,14 +63,44 @@ public final class DaemonSetController {
         client.pods().inNamespace(namespace).withName(e.getValue().getMetadata().getName()).delete();
       }
     }
+    int ready = 0;
     for (String node : allowed) {
-      if (!podsByNode.containsKey(node)) {
-        Pod pod = pod(ds, node);
+      Pod pod = podsByNode.get(node);
+      if (pod == null) {
+        pod = pod(ds, node);
         client.pods().inNamespace(namespace).resource(pod).create();
         created.add(pod.getMetadata().getName());
       }
+      if (isReady(pod)) {
+        ready++;
+      }
     }
+    writeStatus(client, ds, allowed.size(), ready);
     return created;
+  }
+
+  private static boolean isReady(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
+        .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /**
+   * The status the real controller writes after a sync (kubernetes, pkg/controller/daemon/daemon_controller.go,
+   * updateDaemonSetStatus): desired, current and updated counts, ready and available pods, unavailable = desired -
+   * available, and observedGeneration = the generation it acted on. Every pod this controller places runs the
+   * current template (it replaces pods only when the placement changes), so updated equals current here.
+   */
+  private static void writeStatus(KubernetesClient client, DaemonSet ds, int desired, int ready) {
+    DaemonSet current = client.apps().daemonSets().inNamespace(ds.getMetadata().getNamespace())
+        .withName(ds.getMetadata().getName()).get();
+    if (current == null) {
+      return;
+    }
+    current.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(desired)
+        .withCurrentNumberScheduled(desired).withUpdatedNumberScheduled(desired).withNumberMisscheduled(0)
+        .withNumberReady(ready).withNumberAvailable(ready).withNumberUnavailable(desired - ready)
+        .withObservedGeneration(current.getMetadata().getGeneration()).build());
+    client.apps().daemonSets().resource(current).updateStatus();
   }
 
   /** The pod the controller creates for {@code ds} on {@code nodeName}. */
@@ -86,7 +117,10 @@ public final class DaemonSetController {
             .withBlockOwnerDeletion(true).build())
         .endMetadata()
         .withSpec(new PodSpecBuilder(ds.getSpec().getTemplate().getSpec()).withNodeName(nodeName).build())
-        .withNewStatus().withPhase("Running").endStatus()
+        // Running and Ready, as the kubelet reports a pod whose containers started and passed readiness.
+        .withNewStatus().withPhase("Running")
+        .addNewCondition().withType("Ready").withStatus("True").endCondition()
+        .endStatus()
         .build();
   }
 

@@ -1,0 +1,73 @@
+package io.hybridcni.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hybridcni.testkit.kube.KubeSampleCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hybridcni status} on a simulation: the running network node by node, exit 0 healthy and 1 problems. */
+class StatusCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private Simulation simulation;
+  private Environment.Factory environments;
+  private Path spec;
+
+  @BeforeEach
+  void start() throws IOException {
+    simulation = Simulation.start(KubeSampleCluster.CALICO_BGP, Duration.ZERO);
+    environments = (s, target) -> simulation.environment(Duration.ofSeconds(30));
+    spec = dir.resolve("spec.yaml");
+    Files.writeString(spec, "cluster:\n  id: " + Simulation.CLUSTER_ID + "\n  region: " + Simulation.REGION + "\n");
+  }
+
+  @AfterEach
+  void stop() {
+    simulation.close();
+  }
+
+  private CliRun hybridcni(String... args) {
+    return CliRun.run(environments, false, "", args);
+  }
+
+  @Test
+  void beforeApplyTheCloudNodeRunsCalicoAndNoTerwayAndStatusExitsOne() {
+    CliRun status = hybridcni("status", "-f", spec.toString());
+
+    assertThat(status.exitCode()).as(status.toString()).isEqualTo(1);
+    assertThat(status.out()).contains("Scenario BGP").contains(KubeSampleCluster.CLOUD_NODE)
+        .contains("CLOUD_NODE_WITHOUT_TERWAY").contains("ON_PREMISES_CNI_ON_CLOUD_NODE")
+        .contains("NODE", "ROLE", "CNI PODS", "DAEMONSET", "STRATEGY");
+  }
+
+  @Test
+  void afterApplyEveryNodeRunsItsCniReadyAndStatusExitsZero() {
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), "--auto-approve");
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+
+    CliRun status = hybridcni("status", "-f", spec.toString());
+
+    assertThat(status.exitCode()).as(status.toString()).isZero();
+    assertThat(status.out()).contains("Healthy").contains("terway Ready").contains("calico-node Ready")
+        .doesNotContain("Warning");
+  }
+
+  @Test
+  void jsonStatusCarriesTheNodesTheFindingsAndTheExitCode() {
+    CliRun status = hybridcni("status", "-f", spec.toString(), "--format", "json");
+
+    assertThat(status.exitCode()).isEqualTo(1);
+    assertThat(status.out()).contains("\"format_version\" : 1").contains("\"healthy\" : false")
+        .contains("\"exit_code\" : 1").contains("\"code\" : \"CLOUD_NODE_WITHOUT_TERWAY\"")
+        .contains("\"name\" : \"" + KubeSampleCluster.CLOUD_NODE + "\"");
+  }
+}
