@@ -190,7 +190,9 @@ public final class KubernetesSecretStore implements SecretStore {
 
   /**
    * Reads the AccessKey the Secret holds, in memory, for the lookup of its owner: empty when the Secret, either
-   * key, or valid base64 in either is absent. The secret is held only by the returned credential (masked in every
+   * key, or valid base64 in either is absent, and when the Secret carries hybridcni's
+   * {@code app.kubernetes.io/managed-by=hybridcni} label (a key hybridcni wrote is its own user's, never adopted,
+   * so its secret is not read at all). The secret is held only by the returned credential (masked in every
    * rendering); it is never logged, and a failed read names the Secret, not its values. Retries transient failures
    * as {@link #accessKeyIdIn} does.
    */
@@ -200,6 +202,10 @@ public final class KubernetesSecretStore implements SecretStore {
     for (int attempt = 1; ; attempt++) {
       try {
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+        if (secret != null && secret.getMetadata().getLabels() != null && SecretFacts.MANAGED_BY_VALUE.equals(
+            secret.getMetadata().getLabels().get(SecretFacts.MANAGED_BY_LABEL))) {
+          return Optional.empty();
+        }
         String id = decoded(secret, ACCESS_KEY_ID);
         String secretText = decoded(secret, ACCESS_KEY_SECRET);
         if (id == null || id.isEmpty() || secretText == null || secretText.isEmpty()) {
