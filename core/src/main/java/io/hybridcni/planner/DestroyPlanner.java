@@ -305,7 +305,7 @@ final class DestroyPlanner {
                   + "user, its keys and the Secret are kept.",
               List.of(new FieldChange("policy", ChangeValues.text("Custom/" + policyName), null)),
               new ActionDetail.PolicyDetachment(userName, policyName, "Custom"),
-              union(userFacts, Set.of(Facts.ramAttachments(userName))),
+              ActionFacts.reads(new ActionDetail.PolicyDetachment(userName, policyName, "Custom"), spec),
               Set.of(Facts.ramAttachments(userName), Facts.ramPolicyAttachmentCount(policyName)));
           detach.dependOn(addonGone);
           add(detach);

@@ -319,7 +319,7 @@ public final class Planner {
           "ram/user/" + userName + "/policy/" + policyName, reason,
           List.of(new FieldChange("policy", null, ChangeValues.text("Custom/" + policyName))),
           new ActionDetail.PolicyAttachment(userName, policyName, "Custom"),
-          Set.of(Facts.ramAttachments(userName), Facts.ramUser(userName), Facts.ramPolicy(policyName)),
+          ActionFacts.reads(new ActionDetail.PolicyAttachment(userName, policyName, "Custom"), spec),
           Set.of(Facts.ramAttachments(userName)));
       d.dependOn(user);
       if (policy != null && policy.change == ChangeType.CREATE) {

@@ -45,6 +45,14 @@ class SecretAdoptionPlanningTest {
   }
 
   @Test
+  void theAttachmentToTheAdoptedUserReliesOnTheSecretStillHoldingThatUsersKey() {
+    Plan plan = planner.plan(Specs.auto(), SampleClusters.brownfieldBgp());
+
+    assertThat(plan.action("ram-policy-attachment").fingerprint().facts())
+        .containsKeys("secret/kube-system/alibaba-addon-secret", "ram.attachments/" + SampleClusters.ADOPTED_USER);
+  }
+
+  @Test
   void anAdoptedKeyWithThePolicyAttachedIsConverged() {
     assertThat(planner.plan(Specs.auto(), SampleClusters.brownfieldConverged())).isEmpty()
         .hasNote("SECRET_KEY_ADOPTED").hasNoFinding("ORPHAN_ACCESS_KEYS");
