@@ -21,6 +21,7 @@ public final class AliyunConnection {
   private final String regionId;
   private final String ramEndpoint;
   private final String csEndpoint;
+  private final String stsEndpoint;
   private final String protocol;
   private final Duration connectTimeout;
   private final Duration readTimeout;
@@ -32,6 +33,7 @@ public final class AliyunConnection {
     this.regionId = b.regionId;
     this.ramEndpoint = b.ramEndpoint != null ? b.ramEndpoint : "ram.aliyuncs.com";
     this.csEndpoint = b.csEndpoint != null ? b.csEndpoint : "cs." + b.regionId + ".aliyuncs.com";
+    this.stsEndpoint = b.stsEndpoint != null ? b.stsEndpoint : "sts." + b.regionId + ".aliyuncs.com";
     this.protocol = b.protocol;
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
@@ -67,6 +69,14 @@ public final class AliyunConnection {
     } catch (Exception e) {
       throw new HybridCniException("cannot create the ACK client for " + csEndpoint + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Looks up who owns an AccessKey found in a Secret, with STS {@code GetCallerIdentity} signed with that key
+   * (not with this connection's credentials) at {@link Builder#stsEndpoint}.
+   */
+  public StsCredentialOwnerLookup credentialOwners(Retrier retrier) {
+    return new StsCredentialOwnerLookup(stsEndpoint, regionId, protocol, connectTimeout, readTimeout, retrier);
   }
 
   /**
@@ -137,6 +147,7 @@ public final class AliyunConnection {
     private final String regionId;
     private String ramEndpoint;
     private String csEndpoint;
+    private String stsEndpoint;
     private String protocol = "HTTPS";
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(30);
@@ -159,10 +170,21 @@ public final class AliyunConnection {
       return this;
     }
 
-    /** Both endpoints at once, e.g. a local fake. */
+    /**
+     * STS endpoint, {@code host[:port]}, for looking up the owner of a key found in a Secret. Default
+     * {@code sts.<region>.aliyuncs.com} ({@code sts.aliyuncs.com} is the central one, {@code sts-vpc.<region>.aliyuncs.com}
+     * the VPC one).
+     */
+    public Builder stsEndpoint(String value) {
+      this.stsEndpoint = value;
+      return this;
+    }
+
+    /** Every endpoint (RAM, CS, STS) at once, e.g. a local fake. */
     public Builder endpoint(String value) {
       this.ramEndpoint = value;
       this.csEndpoint = value;
+      this.stsEndpoint = value;
       return this;
     }
 

@@ -5,7 +5,10 @@ import io.hybridcni.observe.AddonInstance;
 import io.hybridcni.observe.CloudFacts;
 import io.hybridcni.observe.ClusterFacts;
 import io.hybridcni.observe.RamFacts;
+import io.hybridcni.port.AccessKeyCredential;
 import io.hybridcni.port.CloudObserver;
+import io.hybridcni.port.CredentialOwnerLookup;
+import io.hybridcni.port.SecretStore;
 import io.hybridcni.spec.HybridNetworkSpec;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +21,13 @@ import java.util.function.Supplier;
  * Reads RAM and ACK for a spec: the user (with its comments), the policy with its versions, default document and
  * attachment count, the user's attached policies and AccessKeys (ids and status), the cluster and its addon
  * instances. Independent reads run in parallel.
+ *
+ * <p>With {@link #withSecretKeyOwners}, it also reads the AccessKey the spec's Secret holds (in memory, through the
+ * {@link SecretStore}) and, when that key is not one of the spec user's, asks who owns it
+ * ({@link CredentialOwnerLookup}: STS {@code GetCallerIdentity} signed with that key). The owner is recorded as
+ * {@link RamFacts#secretKeyOwner()} (user name, identity type, key id; never the secret); when it is another RAM
+ * user, the user, attached policies and AccessKeys observed are that user's, since that is the user whose key is
+ * adopted.
  */
 public final class AliyunObserver implements CloudObserver {
 
@@ -32,9 +42,28 @@ public final class AliyunObserver implements CloudObserver {
   }
 
   public AliyunObserver(RamApi ram, AckApi ack, Executor executor) {
+    this(ram, ack, executor, null, null);
+  }
+
+  private final SecretStore secrets;
+  private final CredentialOwnerLookup owners;
+
+  private AliyunObserver(RamApi ram, AckApi ack, Executor executor, SecretStore secrets,
+      CredentialOwnerLookup owners) {
     this.ram = ram;
     this.ack = ack;
     this.executor = executor;
+    this.secrets = secrets;
+    this.owners = owners;
+  }
+
+  /**
+   * This observer, also looking up who owns the key in the spec's Secret: {@code secrets} reads the key in memory,
+   * {@code owners} asks the cloud. Default: no lookup (a Secret hybridcni did not write is then never adopted).
+   */
+  public AliyunObserver withSecretKeyOwners(SecretStore secrets, CredentialOwnerLookup owners) {
+    return new AliyunObserver(ram, ack, executor, java.util.Objects.requireNonNull(secrets, "secrets"),
+        java.util.Objects.requireNonNull(owners, "owners"));
   }
 
   @Override
@@ -53,13 +82,43 @@ public final class AliyunObserver implements CloudObserver {
     var addonsFuture = clusterFuture.thenApplyAsync(c -> c.isEmpty() ? List.<AddonInstance>of()
         : ack.listAddonInstances(spec.clusterId()), executor);
 
+    var credentialFuture = secrets == null ? CompletableFuture.completedFuture(Optional.<AccessKeyCredential>empty())
+        : async(() -> secrets.readAccessKey(spec.secretNamespace(), spec.secretName()));
+
     Optional<RamFacts.User> foundUser = join(userFuture);
     Optional<RamApi.PolicySummary> foundPolicy = join(policyFuture);
     RamFacts.Policy policyFacts = foundPolicy.map(p -> new RamFacts.Policy(p.name(), p.type(), p.defaultVersion(),
         join(versionsFuture), p.defaultDocument(), p.attachmentCount())).orElse(null);
     RamFacts facts = new RamFacts(foundUser.orElse(null), policyFacts, join(attachedFuture), join(keysFuture));
+    facts = withSecretKeyOwner(facts, user, join(credentialFuture));
     Optional<ClusterFacts> cluster = join(clusterFuture);
     return new CloudFacts(facts, cluster.orElse(null), join(addonsFuture));
+  }
+
+  /**
+   * A key of the spec's own user needs no lookup (it is used as it always was); any other key is looked up, and
+   * when its owner is another RAM user, that user is observed in place of the spec's.
+   */
+  private RamFacts withSecretKeyOwner(RamFacts facts, String specUser, Optional<AccessKeyCredential> credential) {
+    if (credential.isEmpty()) {
+      return facts;
+    }
+    String keyId = credential.get().accessKeyId();
+    if (facts.accessKeys().stream().anyMatch(k -> k.id().equals(keyId))) {
+      return facts;
+    }
+    RamFacts.SecretKeyOwner owner = owners.ownerOf(credential.get());
+    if (!owner.isRamUser() || owner.userName().equals(specUser)) {
+      return facts.withSecretKeyOwner(owner);
+    }
+    String adopted = owner.userName();
+    Optional<RamFacts.User> user = ram.getUser(adopted);
+    if (user.isEmpty()) {
+      return new RamFacts(null, facts.policy(), List.of(), List.of(), owner);
+    }
+    var attached = async(() -> ram.listPoliciesForUser(adopted));
+    var keys = async(() -> ram.listAccessKeys(adopted));
+    return new RamFacts(user.get(), facts.policy(), join(attached), join(keys), owner);
   }
 
   private <T> CompletableFuture<T> async(Supplier<T> call) {

@@ -41,14 +41,14 @@ final class LiveEnvironment implements Environment {
     Retrier retrier = Retrier.defaults();
     RamApi ram = connection.ram(retrier);
     AckApi ack = connection.ack(retrier);
-    List<ActionExecutor> executors = new ArrayList<>(AliyunExecutors.create(ram, ack,
-        KubernetesSecretStore.builder(client).build(), retrier,
+    KubernetesSecretStore secrets = KubernetesSecretStore.builder(client).build();
+    List<ActionExecutor> executors = new ArrayList<>(AliyunExecutors.create(ram, ack, secrets, retrier,
         new AddonWaitOptions(Duration.ofSeconds(2), Duration.ofSeconds(15), addonTimeout), Clock.systemUTC()));
     executors.addAll(KubeExecutors.create(client));
     executors.replaceAll(decorate);
     this.reconciler = Reconciler.builder()
         .cluster(observer)
-        .cloud(new AliyunObserver(ram, ack))
+        .cloud(new AliyunObserver(ram, ack).withSecretKeyOwners(secrets, connection.credentialOwners(retrier)))
         .executors(executors)
         .lock(LeaseApplyLock.builder(client).build())
         .status(new KubernetesStatusObserver(client))

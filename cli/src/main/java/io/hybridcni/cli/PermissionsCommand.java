@@ -20,6 +20,10 @@ final class PermissionsCommand implements Callable<Integer> {
     out.println("# RAM policy for the identity that runs hybridcni (attach it to that RAM user or role):");
     out.print(resource("/io/hybridcni/aliyun/hybridcni-operator-policy.json"));
     out.println();
+    // Alibaba's reference for GetCallerIdentity says "No authorization for this operation"
+    // (https://help.aliyun.com/document_detail/43767.html): it is not a RAM action and belongs in no policy.
+    out.println("# STS GetCallerIdentity, which finds who owns a key already in the shared Secret, is signed with that "
+        + "key and needs no RAM permission.");
     out.println("# Kubernetes ClusterRole for the identity that runs hybridcni (bind it with a ClusterRoleBinding):");
     out.print(resource("/io/hybridcni/kube/hybridcni-clusterrole.yaml"));
     return ExitCodes.OK;

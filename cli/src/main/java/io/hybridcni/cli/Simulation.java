@@ -78,7 +78,34 @@ public final class Simulation implements AutoCloseable {
   }
 
   static Simulation start(TargetOptions.Scenario scenario) {
-    return start(sample(scenario), Duration.ZERO);
+    Simulation simulation = start(sample(scenario), Duration.ZERO);
+    if (scenario == TargetOptions.Scenario.brownfield) {
+      simulation.seedOnectlLeftovers();
+    }
+    return simulation;
+  }
+
+  /** The RAM user another registered-cluster addon's setup left, named as onectl names its users. */
+  public static final String BROWNFIELD_USER = "ack-one-user-ce313528c3";
+  /** The system policy that user already holds (the log addon's). */
+  public static final String BROWNFIELD_USER_POLICY = "AliyunLogFullAccess";
+
+  /**
+   * Makes the simulation brownfield, as an earlier addon setup (onectl, or the runbook's console path for logtail-ds)
+   * leaves a registered cluster: the RAM user {@value #BROWNFIELD_USER} (the runbook's example name from onectl's
+   * output) with one AccessKey and the log addon's system policy, and the shared Secret
+   * {@code kube-system/alibaba-addon-secret} holding that key plus another addon's key. hybridcni adopts the key:
+   * it attaches the Terway policy to that user and creates no user, no key and no Secret.
+   *
+   * @return the key put in the Secret (its secret masked by {@code toString})
+   */
+  public FakeAliyun.IssuedAccessKey seedOnectlLeftovers() {
+    aliyun.seedSystemPolicy(BROWNFIELD_USER_POLICY, "{\"Version\":\"1\",\"Statement\":[{\"Action\":\"log:*\","
+        + "\"Resource\":\"*\",\"Effect\":\"Allow\"}]}");
+    FakeAliyun.IssuedAccessKey key = aliyun.seedUserWithKey(BROWNFIELD_USER, "Active");
+    aliyun.seedAttachment(BROWNFIELD_USER, BROWNFIELD_USER_POLICY);
+    KubeSampleCluster.seedSharedAddonSecret(client, key.id(), key.secret(), java.util.Map.of("region-id", REGION));
+    return key;
   }
 
   /** Starts a simulation of this sample; {@code latency} is added to every simulated Alibaba Cloud request. */
@@ -106,6 +133,7 @@ public final class Simulation implements AutoCloseable {
       case overlay_calico_ipip -> KubeSampleCluster.CALICO_IPIP;
       case overlay_cilium -> KubeSampleCluster.CILIUM_1_13_VXLAN;
       case cilium_native -> KubeSampleCluster.CILIUM_1_15_NATIVE;
+      case brownfield -> KubeSampleCluster.CALICO_BGP;
     };
   }
 

@@ -36,6 +36,6 @@ final class TargetOptions {
 
   /** The sample clusters the simulation can start. */
   enum Scenario {
-    bgp, operator_bgp, host_network, overlay_flannel, overlay_calico_ipip, overlay_cilium, cilium_native
+    bgp, operator_bgp, host_network, overlay_flannel, overlay_calico_ipip, overlay_cilium, cilium_native, brownfield
   }
 }

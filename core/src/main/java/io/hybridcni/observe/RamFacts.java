@@ -13,11 +13,72 @@ import java.util.Objects;
  * sets to {@link User#HYBRIDCNI_COMMENTS} when it creates the user. The policy's attachment count tells whether
  * principals other than the spec's user still use the policy (the vendor's policy name is per addon, so every
  * registered cluster of an account shares it).
+ *
+ * <p>{@code secretKeyOwner} is who owns the AccessKey a Secret not written by hybridcni already holds
+ * ({@code null}: not looked up, because the Secret is absent, incomplete, or holds one of the spec user's keys).
+ * When that owner is another RAM user, the key is adopted and {@code user}, {@code attachedPolicies} and
+ * {@code accessKeys} describe that user instead of the spec's {@code ram.userName}.
  */
 public record RamFacts(User user, Policy policy, List<AttachedPolicy> attachedPolicies,
-    List<AccessKey> accessKeys) {
+    List<AccessKey> accessKeys, SecretKeyOwner secretKeyOwner) {
 
-  public static final RamFacts NONE = new RamFacts(null, null, List.of(), List.of());
+  public static final RamFacts NONE = new RamFacts(null, null, List.of(), List.of(), null);
+
+  /** Facts without a looked-up Secret key owner. */
+  public RamFacts(User user, Policy policy, List<AttachedPolicy> attachedPolicies, List<AccessKey> accessKeys) {
+    this(user, policy, attachedPolicies, accessKeys, null);
+  }
+
+  /**
+   * Who owns the AccessKey held by a Secret, as STS {@code GetCallerIdentity} signed with that key answered it
+   * (https://help.aliyun.com/document_detail/43767.html), or the code with which the service refused the key.
+   * Never the key's secret.
+   *
+   * @param accessKeyId the key's id (not secret)
+   * @param identityType {@value #RAM_USER}, {@value #ACCOUNT} or {@value #ASSUMED_ROLE_USER}; {@code null} when
+   *     refused
+   * @param userName the RAM user's name (from the {@code Arn} {@code acs:ram::<account>:user/<name>}); {@code null}
+   *     unless {@code identityType} is {@value #RAM_USER}
+   * @param accountId the Alibaba Cloud account the key belongs to; {@code null} when refused
+   * @param refusal the error code the service refused the key with ({@code InvalidAccessKeyId.NotFound},
+   *     {@code InvalidAccessKeyId.Inactive}, {@code SignatureDoesNotMatch}); {@code null} when it answered
+   */
+  public record SecretKeyOwner(String accessKeyId, String identityType, String userName, String accountId,
+      String refusal) {
+
+    public static final String RAM_USER = "RAMUser";
+    public static final String ACCOUNT = "Account";
+    public static final String ASSUMED_ROLE_USER = "AssumedRoleUser";
+
+    public SecretKeyOwner {
+      Objects.requireNonNull(accessKeyId, "accessKeyId");
+    }
+
+    /** A key the service refused with {@code code}. */
+    public static SecretKeyOwner refused(String accessKeyId, String code) {
+      return new SecretKeyOwner(accessKeyId, null, null, null, Objects.requireNonNull(code, "code"));
+    }
+
+    /** A key owned by the RAM user {@code userName}. */
+    public static SecretKeyOwner ramUser(String accessKeyId, String userName, String accountId) {
+      return new SecretKeyOwner(accessKeyId, RAM_USER, Objects.requireNonNull(userName, "userName"), accountId, null);
+    }
+
+    /** A key of the account itself (its root identity). */
+    public static SecretKeyOwner account(String accessKeyId, String accountId) {
+      return new SecretKeyOwner(accessKeyId, ACCOUNT, null, accountId, null);
+    }
+
+    @JsonIgnore
+    public boolean isRamUser() {
+      return refusal == null && RAM_USER.equalsIgnoreCase(identityType) && userName != null;
+    }
+
+    @JsonIgnore
+    public boolean isAccount() {
+      return refusal == null && ACCOUNT.equalsIgnoreCase(identityType);
+    }
+  }
 
   /**
    * A RAM user and its {@code Comments} ({@code null} when not observed, as in snapshots written before comments
@@ -104,18 +165,22 @@ public record RamFacts(User user, Policy policy, List<AttachedPolicy> attachedPo
   }
 
   public RamFacts withUser(User value) {
-    return new RamFacts(value, policy, attachedPolicies, accessKeys);
+    return new RamFacts(value, policy, attachedPolicies, accessKeys, secretKeyOwner);
   }
 
   public RamFacts withPolicy(Policy value) {
-    return new RamFacts(user, value, attachedPolicies, accessKeys);
+    return new RamFacts(user, value, attachedPolicies, accessKeys, secretKeyOwner);
   }
 
   public RamFacts withAttachedPolicies(List<AttachedPolicy> value) {
-    return new RamFacts(user, policy, value, accessKeys);
+    return new RamFacts(user, policy, value, accessKeys, secretKeyOwner);
   }
 
   public RamFacts withAccessKeys(List<AccessKey> value) {
-    return new RamFacts(user, policy, attachedPolicies, value);
+    return new RamFacts(user, policy, attachedPolicies, value, secretKeyOwner);
+  }
+
+  public RamFacts withSecretKeyOwner(SecretKeyOwner value) {
+    return new RamFacts(user, policy, attachedPolicies, accessKeys, value);
   }
 }

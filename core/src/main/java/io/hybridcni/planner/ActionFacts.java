@@ -21,7 +21,8 @@ final class ActionFacts {
     } else if (detail instanceof ActionDetail.RamPolicy d) {
       return Set.of(Facts.ramPolicy(d.policyName()));
     } else if (detail instanceof ActionDetail.PolicyAttachment d) {
-      return Set.of(Facts.ramAttachments(d.userName()), Facts.ramUser(d.userName()), Facts.ramPolicy(d.policyName()));
+      return adopted(d.userName(), spec, Set.of(Facts.ramAttachments(d.userName()), Facts.ramUser(d.userName()),
+          Facts.ramPolicy(d.policyName())));
     } else if (detail instanceof ActionDetail.OrphanAccessKey d) {
       // An orphan is a key the spec's Secret does not hold: deleting it relies on what that Secret holds.
       return Set.of(Facts.ramAccessKeys(d.userName()), Facts.secret(spec.secretNamespace(), spec.secretName()));
@@ -51,8 +52,8 @@ final class ActionFacts {
       return Set.of(Facts.ramUser(d.userName()), Facts.ramUserComments(d.userName()),
           Facts.ramAccessKeys(d.userName()));
     } else if (detail instanceof ActionDetail.PolicyDetachment d) {
-      return Set.of(Facts.ramUser(d.userName()), Facts.ramUserComments(d.userName()),
-          Facts.ramAttachments(d.userName()));
+      return adopted(d.userName(), spec, Set.of(Facts.ramUser(d.userName()), Facts.ramUserComments(d.userName()),
+          Facts.ramAttachments(d.userName())));
     } else if (detail instanceof ActionDetail.RamPolicyDeletion d) {
       return Set.of(Facts.ramPolicy(d.policyName()), Facts.ramPolicyAttachmentCount(d.policyName()));
     } else if (detail instanceof ActionDetail.RamUserDeletion d) {
@@ -60,6 +61,19 @@ final class ActionFacts {
           Facts.ramAttachments(d.userName()), Facts.ramAccessKeys(d.userName()));
     }
     throw new IllegalArgumentException("no facts known for " + detail.getClass().getSimpleName());
+  }
+
+  /**
+   * An attachment to (or detachment from) a user other than the spec's is one whose key hybridcni adopted from the
+   * spec's Secret ({@link SecretAdoption}): it relies on that Secret still holding that user's key too.
+   */
+  private static Set<String> adopted(String userName, HybridNetworkSpec spec, Set<String> facts) {
+    if (userName.equals(spec.ramUserName())) {
+      return facts;
+    }
+    Set<String> all = new java.util.LinkedHashSet<>(facts);
+    all.add(Facts.secret(spec.secretNamespace(), spec.secretName()));
+    return Set.copyOf(all);
   }
 
   /**

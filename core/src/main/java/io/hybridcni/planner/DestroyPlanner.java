@@ -239,6 +239,15 @@ final class DestroyPlanner {
     if (secret == null || !secret.present() || !secret.namespace().equals(ns) || !secret.name().equals(name)) {
       return null;
     }
+    SecretAdoption adoption = SecretAdoption.ofRamUser(spec, s);
+    if (adoption != null) {
+      findings.add(Finding.note("ADOPTED_SECRET_KEPT", "Secret " + ns + "/" + name + " holds the AccessKey of RAM "
+          + "user " + adoption.userName() + " that hybridcni adopted (it never wrote the Secret, which carries no "
+          + SecretFacts.MANAGED_BY_LABEL + "=" + SecretFacts.MANAGED_BY_VALUE + " label): the Secret, the key and "
+          + "the user are kept; only the policy hybridcni attaches is detached.",
+          List.of("access-key-id " + adoption.owner().accessKeyId())));
+      return null;
+    }
     if (!secret.managedByHybridCni()) {
       findings.add(Finding.blocker("NOT_MANAGED_BY_HYBRIDCNI", "Secret " + ns + "/" + name + " lacks the label "
           + SecretFacts.MANAGED_BY_LABEL + "=" + SecretFacts.MANAGED_BY_VALUE + ": hybridcni did not write it and "
@@ -268,12 +277,14 @@ final class DestroyPlanner {
   // ---- RAM --------------------------------------------------------------------------------------------------
 
   private void planRam(Draft addonGone, Draft secretDeletion) {
-    String userName = spec.ramUserName();
+    // An adopted key's user is not hybridcni's: its keys and the user stay, and only the policy is detached.
+    SecretAdoption adoption = SecretAdoption.ofRamUser(spec, s);
+    String userName = adoption != null ? adoption.userName() : spec.ramUserName();
     String policyName = spec.ramPolicyName();
     RamFacts ram = s.ram();
     RamFacts.User user = ram.user() != null && ram.user().name().equals(userName) ? ram.user() : null;
-    boolean ours = user != null && user.createdByHybridCni();
-    if (user != null && !ours) {
+    boolean ours = adoption == null && user != null && user.createdByHybridCni();
+    if (user != null && !ours && adoption == null) {
       findings.add(Finding.blocker("NOT_MANAGED_BY_HYBRIDCNI", "RAM user " + userName + " exists, but its "
           + "comments do not say hybridcni created it (hybridcni writes \"" + RamFacts.User.HYBRIDCNI_COMMENTS
           + "\"): it is kept, with its AccessKeys and policies. Delete it by hand if it should go.",
@@ -284,6 +295,23 @@ final class DestroyPlanner {
     List<Draft> keys = new ArrayList<>();
     Draft detach = null;
     boolean otherPolicies = false;
+    if (adoption != null && user != null) {
+      for (RamFacts.AttachedPolicy p : ram.attachedPolicies()) {
+        if (p.name().equals(policyName) && "Custom".equals(p.type())) {
+          detach = new Draft("ram-policy-detachment", ActionKind.DETACH_RAM_POLICY, ChangeType.DELETE,
+              "ram/user/" + userName + "/policy/" + policyName,
+              "Policy " + policyName + " grants Terway's ENI permissions to user " + userName + ", whose key "
+                  + "hybridcni adopted from Secret " + adoption.address() + ": only the policy is detached; the "
+                  + "user, its keys and the Secret are kept.",
+              List.of(new FieldChange("policy", ChangeValues.text("Custom/" + policyName), null)),
+              new ActionDetail.PolicyDetachment(userName, policyName, "Custom"),
+              ActionFacts.reads(new ActionDetail.PolicyDetachment(userName, policyName, "Custom"), spec),
+              Set.of(Facts.ramAttachments(userName), Facts.ramPolicyAttachmentCount(policyName)));
+          detach.dependOn(addonGone);
+          add(detach);
+        }
+      }
+    }
     if (ours) {
       for (RamFacts.AccessKey key : ram.accessKeys()) {
         SecretFacts secret = s.secret();

@@ -75,7 +75,9 @@ public final class Planner {
    * and the user. Only what is hybridcni's is planned (the Secret by its {@code managed-by} label, the RAM user by
    * its comments, the policy and user by the spec's names); anything else found in its place is a
    * {@code NOT_MANAGED_BY_HYBRIDCNI} blocker. What is already gone yields no action, so the destroy plan of a
-   * destroyed cluster has none. Pure and deterministic, like {@link #plan}.
+   * destroyed cluster has none. A Secret whose key hybridcni adopted ({@link SecretAdoption}) is kept, with that
+   * key and its RAM user; only the spec's policy is detached from that user. Pure and deterministic, like
+   * {@link #plan}.
    */
   public Plan planDestroy(HybridNetworkSpec spec, ObservedState observed) {
     return new DestroyPlanner(detector, spec, observed).plan();
@@ -151,10 +153,18 @@ public final class Planner {
       findings.addAll(ClusterChecks.secretLocation(spec, s.secretNamespace()));
       warnWithoutCloudNodes();
       checkTerwayPlacement();
-      Draft user = planRamUser();
+      SecretAdoption adoption = SecretAdoption.of(spec, s);
+      Draft user = adoption == null ? planRamUser() : null;
       Draft policy = planRamPolicy();
-      Draft attachment = planAttachment(user, policy);
-      Draft secret = planAccessKeySecret(user);
+      Draft attachment;
+      Draft secret;
+      if (adoption == null) {
+        attachment = planAttachment(user, policy);
+        secret = planAccessKeySecret(user);
+      } else {
+        attachment = planAdoptedKey(adoption, policy);
+        secret = null;
+      }
       Draft exclusion = excludeCni ? planCniExclusion(detection) : null;
       if (excludeCni) {
         findings.add(Finding.note("BGP_PEERING_OUTSIDE_SCOPE", "Cloud pods are routed through the VBR: BGP "
@@ -300,25 +310,80 @@ public final class Planner {
     }
 
     private Draft planAttachment(Draft user, Draft policy) {
-      String userName = spec.ramUserName();
+      return planAttachment(spec.ramUserName(), userExists(), user, policy,
+          "Policy " + spec.ramPolicyName() + " is not attached to user " + spec.ramUserName() + ".");
+    }
+
+    private Draft planAttachment(String userName, boolean userExists, Draft user, Draft policy, String reason) {
       String policyName = spec.ramPolicyName();
-      boolean attached = userExists() && s.ram().attachedPolicies().stream()
+      boolean attached = userExists && s.ram().attachedPolicies().stream()
           .anyMatch(p -> p.name().equals(policyName) && "Custom".equals(p.type()));
       if (attached) {
         return null;
       }
       Draft d = new Draft("ram-policy-attachment", ActionKind.ATTACH_RAM_POLICY, ChangeType.CREATE,
-          "ram/user/" + userName + "/policy/" + policyName,
-          "Policy " + policyName + " is not attached to user " + userName + ".",
+          "ram/user/" + userName + "/policy/" + policyName, reason,
           List.of(new FieldChange("policy", null, ChangeValues.text("Custom/" + policyName))),
           new ActionDetail.PolicyAttachment(userName, policyName, "Custom"),
-          Set.of(Facts.ramAttachments(userName), Facts.ramUser(userName), Facts.ramPolicy(policyName)),
+          ActionFacts.reads(new ActionDetail.PolicyAttachment(userName, policyName, "Custom"), spec),
           Set.of(Facts.ramAttachments(userName)));
       d.dependOn(user);
       if (policy != null && policy.change == ChangeType.CREATE) {
         d.dependOn(policy);
       }
       return add(d);
+    }
+
+    /**
+     * The Secret holds a key hybridcni did not write and its owner was looked up ({@link SecretAdoption}): a RAM
+     * user's working key is adopted (the policy is attached to that user; no user, no key, no write to the
+     * Secret); a refused key, an account's own key or any other identity is a blocker. Answers the attachment, or
+     * {@code null}.
+     */
+    private Draft planAdoptedKey(SecretAdoption adoption, Draft policy) {
+      RamFacts.SecretKeyOwner owner = adoption.owner();
+      String keyId = owner.accessKeyId();
+      String where = "Secret " + adoption.address();
+      List<String> evidence = List.of("access-key-id " + keyId, "Secret keys " + adoption.secret().keys(),
+          "labels " + adoption.secret().labels());
+      if (owner.refusal() != null) {
+        findings.add(Finding.blocker("SECRET_KEY_REFUSED", where + " holds AccessKey " + keyId + ", which Alibaba "
+            + "Cloud refuses (" + owner.refusal() + ": " + refusalMeaning(owner.refusal()) + "), so Terway could "
+            + "not use it either. Enable the key or put a working key of a RAM user in the Secret; hybridcni does "
+            + "not overwrite a Secret other addons share.", evidence));
+        return null;
+      }
+      if (owner.isAccount()) {
+        findings.add(Finding.blocker("SECRET_HOLDS_ACCOUNT_KEY", where + " holds AccessKey " + keyId + " of the "
+            + "Alibaba Cloud account " + (owner.accountId() == null ? "" : owner.accountId() + " ") + "itself, not "
+            + "of a RAM user: an account key in a cluster Secret grants everything on the account to whoever can "
+            + "read the Secret, and no RAM policy narrows it. Replace it with a RAM user's key (and disable the "
+            + "account key).", evidence));
+        return null;
+      }
+      if (!owner.isRamUser()) {
+        findings.add(Finding.blocker("SECRET_KEY_NOT_A_RAM_USER", where + " holds AccessKey " + keyId + ", whose "
+            + "identity is " + owner.identityType() + ", not a RAM user: no policy can be attached to it. Put a "
+            + "RAM user's key in the Secret.", evidence));
+        return null;
+      }
+      String userName = owner.userName();
+      RamFacts.User observed = s.ram().user();
+      if (observed == null || !observed.name().equals(userName)) {
+        findings.add(Finding.blocker("SECRET_KEY_OWNER_NOT_FOUND", where + " holds AccessKey " + keyId + " of RAM "
+            + "user " + userName + ", but that user was not found in RAM; observe again.", evidence));
+        return null;
+      }
+      String adopting = "adopting the key of RAM user " + userName + " already in the Secret " + adoption.address();
+      findings.add(Finding.note("SECRET_KEY_ADOPTED", "Secret " + adoption.address() + " already exists (other "
+          + "registered-cluster addons share it): " + adopting + " (AccessKey " + keyId + "). No RAM user or "
+          + "AccessKey is created and the Secret is not written; only policy " + spec.ramPolicyName() + " is "
+          + "attached to " + userName + "."
+          + (userName.equals(spec.ramUserName()) ? "" : " ram.userName " + spec.ramUserName() + " is not used."),
+          List.of("access-key-id " + keyId + " belongs to " + owner.identityType() + " " + userName
+              + (owner.accountId() == null ? "" : " of account " + owner.accountId()))));
+      return planAttachment(userName, true, null, policy, "Policy " + spec.ramPolicyName() + " is not attached to "
+          + "user " + userName + "; " + adopting + ".");
     }
 
     private Draft planAccessKeySecret(Draft user) {
@@ -688,6 +753,16 @@ public final class Planner {
         dependsOn.add(other.id);
       }
     }
+  }
+
+  /** What each refusal code of Alibaba Cloud's gateway means for a key. */
+  private static String refusalMeaning(String code) {
+    return switch (code) {
+      case "InvalidAccessKeyId.Inactive" -> "the key is disabled";
+      case "InvalidAccessKeyId.NotFound" -> "no such key: it was deleted or never existed";
+      case "SignatureDoesNotMatch" -> "the access-key-secret is not this key's secret";
+      default -> "the key was refused";
+    };
   }
 
   private static tools.jackson.databind.JsonNode jsonOrText(String text) {

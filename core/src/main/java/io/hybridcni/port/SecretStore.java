@@ -31,4 +31,20 @@ public interface SecretStore {
     throw new io.hybridcni.error.HybridCniException("this Secret store cannot read Secret " + namespace + "/" + name
         + " back");
   }
+
+  /**
+   * Reads the AccessKey the Secret holds ({@code access-key-id} and {@code access-key-secret}), in memory, so that
+   * its owner can be {@linkplain CredentialOwnerLookup looked up}; empty when the Secret or either key is absent,
+   * and when the Secret carries hybridcni's {@code managed-by} label (hybridcni wrote that key for its own user:
+   * it is never adopted).
+   * The secret travels only inside the returned {@link AccessKeyCredential}, masked in every rendering.
+   *
+   * <p>The default reads nothing (empty): without it no key is adopted, and a Secret hybridcni did not write
+   * stays a blocker, the safe side.
+   *
+   * @throws io.hybridcni.error.HybridCniException when the Secret cannot be read
+   */
+  default Optional<AccessKeyCredential> readAccessKey(String namespace, String name) {
+    return Optional.empty();
+  }
 }

@@ -29,6 +29,7 @@ class GoldenDestroyPlansTest {
         Arguments.of("destroy-operator-calico", Specs.auto(), SampleClusters.convergedOperatorCalico()),
         Arguments.of("destroy-foreign-secret", Specs.auto(), foreignSecret()),
         Arguments.of("destroy-shared-policy-busy-addon", Specs.auto(), sharedPolicyBusyAddon()),
+        Arguments.of("destroy-brownfield-adopted-secret", Specs.auto(), SampleClusters.brownfieldConverged()),
         Arguments.of("destroy-clean", Specs.auto(), SampleClusters.freshBgp()));
   }
 

@@ -45,6 +45,7 @@ class GoldenPlansTest {
             Specs.builder().deleteOrphanAccessKeys(true).build(), SampleClusters.twoAccessKeysNoneInSecret()),
         Arguments.of("ambiguous-cni", Specs.auto(), SampleClusters.ambiguousCni()),
         Arguments.of("mislabelled-on-premises-node", Specs.auto(), SampleClusters.mislabelledOnPremisesNode()),
+        Arguments.of("brownfield-adopted-secret", Specs.auto(), SampleClusters.brownfieldBgp()),
         Arguments.of("addon-upgrade", Specs.builder().addonVersion("v1.10.0").build(),
             SampleClusters.convergedBgp()));
   }

@@ -188,6 +188,42 @@ public final class KubernetesSecretStore implements SecretStore {
     }
   }
 
+  /**
+   * Reads the AccessKey the Secret holds, in memory, for the lookup of its owner: empty when the Secret, either
+   * key, or valid base64 in either is absent, and when the Secret carries hybridcni's
+   * {@code app.kubernetes.io/managed-by=hybridcni} label (a key hybridcni wrote is its own user's, never adopted,
+   * so its secret is not read at all). The secret is held only by the returned credential (masked in every
+   * rendering); it is never logged, and a failed read names the Secret, not its values. Retries transient failures
+   * as {@link #accessKeyIdIn} does.
+   */
+  @Override
+  public Optional<AccessKeyCredential> readAccessKey(String namespace, String name) {
+    KubeOperation op = KubeOperation.get("", "secrets", namespace, name);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+        if (secret != null && secret.getMetadata().getLabels() != null && SecretFacts.MANAGED_BY_VALUE.equals(
+            secret.getMetadata().getLabels().get(SecretFacts.MANAGED_BY_LABEL))) {
+          return Optional.empty();
+        }
+        String id = decoded(secret, ACCESS_KEY_ID);
+        String secretText = decoded(secret, ACCESS_KEY_SECRET);
+        if (id == null || id.isEmpty() || secretText == null || secretText.isEmpty()) {
+          return Optional.empty();
+        }
+        return Optional.of(new AccessKeyCredential(id, SecretValue.of(secretText)));
+      } catch (KubernetesClientException e) {
+        if (!KubeOperation.transientFailure(e) || attempt >= maxAttempts) {
+          throw op.failure(e, Redaction.NONE);
+        }
+        Duration delay = backoff.delay(attempt);
+        LOG.info("get {}: HTTP {}, attempt {} of {}; retrying in {} ms", op.address(), e.getCode(), attempt,
+            maxAttempts, delay.toMillis());
+        Backoff.pause(sleeper, delay);
+      }
+    }
+  }
+
   /** Whether the Secret holds exactly this key id and secret (so a write of them would change nothing in them). */
   private static boolean holds(Secret secret, String accessKeyId, String secretText) {
     return accessKeyId.equals(decoded(secret, ACCESS_KEY_ID)) && secretText.equals(decoded(secret, ACCESS_KEY_SECRET));

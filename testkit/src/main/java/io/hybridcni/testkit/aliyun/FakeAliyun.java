@@ -62,6 +62,9 @@ public final class FakeAliyun implements AutoCloseable {
   /** The version an addon install gets when the request names none, as ACK installs its current default. */
   public static final String DEFAULT_ADDON_VERSION = "v1.9.0";
 
+  /** The Alibaba Cloud account the fake serves: STS {@code GetCallerIdentity} answers it as {@code AccountId}. */
+  public static final String ACCOUNT_ID = "5123000000000001";
+
   /** The {@code cluster_type} of an ACK One registered cluster. */
   public static final String REGISTERED_CLUSTER_TYPE = "ExternalKubernetes";
 
@@ -212,6 +215,33 @@ public final class FakeAliyun implements AutoCloseable {
    */
   public String seedAccessKey(String userName, String status) {
     return ram.seedAccessKey(requireText(userName, "userName"), requireText(status, "status"));
+  }
+
+  /**
+   * An AccessKey the fake issued together with its secret, as {@code CreateAccessKey} answers it once; for a test
+   * that must put the key where another tool left it (see {@link #seedUserWithKey}). {@code toString} masks the
+   * secret.
+   */
+  public record IssuedAccessKey(String id, String secret) {
+    @Override
+    public String toString() {
+      return "IssuedAccessKey[id=" + id + ", secret=(sensitive value)]";
+    }
+  }
+
+  /**
+   * A RAM user and one AccessKey of it, as {@code onectl ram-user grant} or another registered-cluster addon's
+   * setup leaves them (the runbook's step 1: a RAM user whose key goes into {@code kube-system/alibaba-addon-secret}),
+   * handing out the key's secret so that the test can write the Secret too (e.g. with
+   * {@code io.hybridcni.testkit.kube.KubeSampleCluster#seedSharedAddonSecret}). The user is not hybridcni's: its
+   * comments are empty. Fails if the user exists.
+   *
+   * @param status {@code Active} or {@code Inactive}
+   */
+  public IssuedAccessKey seedUserWithKey(String userName, String status) {
+    ram.seedUser(requireText(userName, "userName"));
+    String[] issued = ram.seedAccessKeyWithSecret(userName, requireText(status, "status"));
+    return new IssuedAccessKey(issued[0], issued[1]);
   }
 
   // ---------------------------------------------------------------------------------------------- RAM state

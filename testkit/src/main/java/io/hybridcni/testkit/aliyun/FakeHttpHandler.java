@@ -26,6 +26,15 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class FakeHttpHandler implements HttpHandler {
 
+  /**
+   * STS, served for {@code GetCallerIdentity} only (https://help.aliyun.com/document_detail/43767.html). A disabled
+   * or unknown key and a wrong secret are refused by the gateway below before any product sees the request, with
+   * the common codes (https://www.alibabacloud.com/help/doc-detail/69008.htm): {@code InvalidAccessKeyId.NotFound}
+   * (404), {@code InvalidAccessKeyId.Inactive} (400), {@code SignatureDoesNotMatch} (400).
+   */
+  static final String STS_API_VERSION = "2015-04-01";
+  static final Set<String> STS_ACTIONS = Set.of("GetCallerIdentity");
+
   private static final Pattern ACS_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
   private static final List<String> REQUIRED_SIGNED_HEADERS =
       List.of("host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256", "x-acs-version");
@@ -52,6 +61,7 @@ final class FakeHttpHandler implements HttpHandler {
   private enum Product {
     RAM("ram.aliyuncs.com", "Ram"),
     CS("cs.aliyuncs.com", "CS"),
+    STS("sts.aliyuncs.com", "Sts"),
     UNKNOWN("aliyuncs.com", "");
 
     final String hostId;
@@ -182,6 +192,10 @@ final class FakeHttpHandler implements HttpHandler {
       String operation = action != null ? action : params.getOrDefault("Action", "?");
       return new Call(Product.RAM, operation, params, null);
     }
+    if (STS_API_VERSION.equals(version)) {
+      return new Call(Product.STS, action != null ? action : request.query().getOrDefault("Action", "?"), Map.of(),
+          null);
+    }
     if (CsService.API_VERSION.equals(version)) {
       Optional<CsService.Route> route = CsService.route(request.method(), request.segments());
       String operation = route.map(CsService.Route::operation).orElse(action != null ? action : "?");
@@ -201,6 +215,12 @@ final class FakeHttpHandler implements HttpHandler {
               "RPC calls use POST or GET, was " + request.method() + ".");
         }
       }
+      case STS -> {
+        if (!STS_ACTIONS.contains(call.operation())) {
+          throw ApiError.notFound("InvalidAction.NotFound", "Specified api is not found, please check your url and "
+              + "method: " + call.operation() + "; the fake serves STS " + STS_ACTIONS + ".");
+        }
+      }
       case CS -> {
         if (call.route() == null) {
           throw ApiError.notFound("InvalidAction.NotFound", "Specified api is not found, please check your url and"
@@ -209,7 +229,7 @@ final class FakeHttpHandler implements HttpHandler {
       }
       default -> throw ApiError.badRequest("InvalidVersion",
           "Specified parameter Version is not valid: " + request.header("x-acs-version") + "; the fake serves RAM "
-              + RamService.API_VERSION + " and CS " + CsService.API_VERSION + ".");
+              + RamService.API_VERSION + ", STS " + STS_API_VERSION + " and CS " + CsService.API_VERSION + ".");
     }
   }
 
@@ -218,6 +238,12 @@ final class FakeHttpHandler implements HttpHandler {
       ObjectNode answer = Json.object();
       answer.put("RequestId", requestId);
       answer.setAll(ram.handle(call.operation(), call.params(), accessKeyIdOf(request)));
+      return answer;
+    }
+    if (call.product() == Product.STS) {
+      ObjectNode answer = Json.object();
+      answer.put("RequestId", requestId);
+      answer.setAll(ram.callerIdentity(accessKeyIdOf(request), FakeAliyun.ACCOUNT_ID));
       return answer;
     }
     return cs.handle(call.route(), request.bodyText(), requestId);

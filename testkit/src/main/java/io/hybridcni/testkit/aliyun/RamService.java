@@ -480,6 +480,42 @@ final class RamService {
     return key == null ? Optional.empty() : Optional.of(new Credential(key.secret, key.status.equals("Active")));
   }
 
+  /**
+   * STS {@code GetCallerIdentity} (2015-04-01) for the key that signed the request, which the gateway has already
+   * checked (known, active, signature made with its secret). Fields as Alibaba's reference lists them
+   * (https://help.aliyun.com/document_detail/43767.html): {@code IdentityType} {@code RAMUser} with the user's id as
+   * {@code UserId} and {@code PrincipalId} and {@code Arn} {@code acs:ram::<account>:user/<name>}; or, for a caller
+   * key that no RAM user owns (the account's own key), {@code Account} with the account id as {@code UserId} and
+   * {@code PrincipalId} and {@code Arn} {@code acs:ram::<account>:root} (the account's ARN form in RAM's ARN
+   * documentation). {@code AccountId} is always {@code accountId}. The operation needs no RAM permission ("No
+   * authorization for this operation"), so the fake checks none.
+   */
+  synchronized ObjectNode callerIdentity(String callerKeyId, String accountId) {
+    Key key = keys.get(callerKeyId);
+    ObjectNode node = Json.object();
+    node.put("AccountId", accountId);
+    if (key == null || key.userName == null) {
+      node.put("IdentityType", "Account");
+      node.put("UserId", accountId);
+      node.put("PrincipalId", accountId);
+      node.put("Arn", "acs:ram::" + accountId + ":root");
+      return node;
+    }
+    User user = users.get(key.userName);
+    String userId = user == null ? "" : user.userId;
+    node.put("IdentityType", "RAMUser");
+    node.put("UserId", userId);
+    node.put("PrincipalId", userId);
+    node.put("Arn", "acs:ram::" + accountId + ":user/" + key.userName);
+    return node;
+  }
+
+  /** Gives a seeded user a new key and hands out its secret too, as CreateAccessKey does once. */
+  synchronized String[] seedAccessKeyWithSecret(String userName, String status) {
+    String id = seedAccessKey(userName, status);
+    return new String[] {id, keys.get(id).secret};
+  }
+
   /** The secrets the fake issued (callers' own secrets never travel in a request, so they are not listed). */
   synchronized List<String> issuedSecrets() {
     return List.copyOf(issuedSecrets);

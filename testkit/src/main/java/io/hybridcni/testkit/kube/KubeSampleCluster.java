@@ -105,6 +105,29 @@ public enum KubeSampleCluster {
     DaemonSetController.reconcile(client);
   }
 
+  /** The Secret the registered-cluster addons share and Terway mounts. */
+  public static final String SHARED_SECRET_NAMESPACE = "kube-system";
+  public static final String SHARED_SECRET_NAME = "alibaba-addon-secret";
+
+  /**
+   * Creates {@code kube-system/alibaba-addon-secret} as the runbook's console path and onectl leave it: type
+   * {@code Opaque}, {@code access-key-id} and {@code access-key-secret} holding a RAM user's key (base64 in
+   * {@code data}), no hybridcni label, plus whatever other keys the addons sharing it keep ({@code otherData}, plain
+   * text). Runbook step 1; the keys are those Terway reads (AliyunContainerService/terway, since v1.8.0).
+   */
+  public static void seedSharedAddonSecret(KubernetesClient client, String accessKeyId, String accessKeySecret,
+      java.util.Map<String, String> otherData) {
+    java.util.Map<String, String> data = new java.util.LinkedHashMap<>();
+    java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+    otherData.forEach((k, v) -> data.put(k, base64.encodeToString(v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    data.put("access-key-id", base64.encodeToString(accessKeyId.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    data.put("access-key-secret",
+        base64.encodeToString(accessKeySecret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    client.secrets().inNamespace(SHARED_SECRET_NAMESPACE).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withNamespace(SHARED_SECRET_NAMESPACE).withName(SHARED_SECRET_NAME).endMetadata()
+        .withType("Opaque").withData(data).build()).create();
+  }
+
   /**
    * Installs the Terway addon's DaemonSet as ACK would (the mock runs no addon manager) and places its pods on the
    * nodes its nodeSelector allows.
