@@ -114,4 +114,22 @@ class SharedPolicyCloudTest {
           bed.fake.policy(Specs.RAM_POLICY).orElseThrow().defaultDocument())).isTrue();
     }
   }
+
+  @Test
+  void aSavedPolicyUpdateIsRefusedWhenAnotherClusterAttachedThePolicySinceThePlan() {
+    try (CloudTestBed bed = CloudTestBed.hostNetwork()) {
+      bed.fake.seedPolicy(Specs.RAM_POLICY, SampleClusters.driftedDocumentWithExtraAction())
+          .seedUser(Specs.RAM_USER).seedAttachment(Specs.RAM_USER, Specs.RAM_POLICY);
+      var plan = bed.reconciler().plan(CloudTestBed.spec());
+      bed.fake.seedUser(OTHER_USER).seedAttachment(OTHER_USER, Specs.RAM_POLICY);
+
+      var result = bed.reconciler().apply(CloudTestBed.spec(), plan, ApplyOptions.defaults());
+
+      assertThat(plan.findings()).extracting(Finding::code).doesNotContain("POLICY_SHARED_NARROWING");
+      assertThat(result.succeeded()).isFalse();
+      assertThat(String.valueOf(result.refused()) + result.outcomes())
+          .contains("ram.policy_holders/" + Specs.RAM_POLICY);
+      assertThat(bed.fake.journal().operations()).doesNotContain("CreatePolicyVersion");
+    }
+  }
 }
