@@ -18,9 +18,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * Reads RAM and ACK for a spec: the user (with its comments), the policy with its versions, default document and
- * attachment count, the user's attached policies and AccessKeys (ids and status), the cluster and its addon
- * instances. Independent reads run in parallel.
+ * Reads RAM and ACK for a spec: the user (with its comments), the policy with its versions, default document,
+ * attachment count and holders (ListEntitiesForPolicy: the policy is per addon, so shared by the account), the
+ * user's attached policies and AccessKeys (ids and status), the cluster and its addon instances. Independent reads run in parallel.
  *
  * <p>With {@link #withSecretKeyOwners}, it also reads the AccessKey the spec's Secret holds (in memory, through the
  * {@link SecretStore}) and, when that key is not one of the spec user's, asks who owns it
@@ -74,6 +74,8 @@ public final class AliyunObserver implements CloudObserver {
     var policyFuture = async(() -> ram.getPolicy(policy, "Custom"));
     var versionsFuture = policyFuture.thenApplyAsync(p -> p.isEmpty() ? List.<RamFacts.PolicyVersion>of()
         : ram.listPolicyVersions(policy, "Custom"), executor);
+    var holdersFuture = policyFuture.thenApplyAsync(p -> p.isEmpty() ? List.<RamFacts.PolicyHolder>of()
+        : holders(policy), executor);
     var attachedFuture = userFuture.thenApplyAsync(u -> u.isEmpty() ? List.<RamFacts.AttachedPolicy>of()
         : ram.listPoliciesForUser(user), executor);
     var keysFuture = userFuture.thenApplyAsync(u -> u.isEmpty() ? List.<RamFacts.AccessKey>of()
@@ -88,7 +90,7 @@ public final class AliyunObserver implements CloudObserver {
     Optional<RamFacts.User> foundUser = join(userFuture);
     Optional<RamApi.PolicySummary> foundPolicy = join(policyFuture);
     RamFacts.Policy policyFacts = foundPolicy.map(p -> new RamFacts.Policy(p.name(), p.type(), p.defaultVersion(),
-        join(versionsFuture), p.defaultDocument(), p.attachmentCount())).orElse(null);
+        join(versionsFuture), p.defaultDocument(), p.attachmentCount(), join(holdersFuture))).orElse(null);
     RamFacts facts = new RamFacts(foundUser.orElse(null), policyFacts, join(attachedFuture), join(keysFuture));
     facts = withSecretKeyOwner(facts, user, join(credentialFuture));
     Optional<ClusterFacts> cluster = join(clusterFuture);
@@ -119,6 +121,29 @@ public final class AliyunObserver implements CloudObserver {
     var attached = async(() -> ram.listPoliciesForUser(adopted));
     var keys = async(() -> ram.listAccessKeys(adopted));
     return new RamFacts(user.get(), facts.policy(), join(attached), join(keys), owner);
+  }
+
+  /**
+   * Who holds the shared policy, or {@code null} (not known) when RAM refuses to say: the identity running
+   * hybridcni may lack {@code ram:ListEntitiesForPolicy} (RAM answers {@code NoPermission}, HTTP 403). The planner
+   * then blocks any narrowing unless GetPolicy's AttachmentCount proves nobody else holds the policy; every other
+   * failure fails the observation, as for the other reads.
+   */
+  private List<RamFacts.PolicyHolder> holders(String policy) {
+    try {
+      return ram.listEntitiesForPolicy(policy, "Custom");
+    } catch (AliyunCallException e) {
+      if (refused(e)) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private static boolean refused(AliyunCallException e) {
+    String code = e.code() == null ? "" : e.code();
+    return (e.statusCode() != null && e.statusCode() == 403) || code.startsWith("NoPermission")
+        || code.startsWith("Forbidden");
   }
 
   private <T> CompletableFuture<T> async(Supplier<T> call) {

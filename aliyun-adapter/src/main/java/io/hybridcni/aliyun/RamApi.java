@@ -45,6 +45,12 @@ public interface RamApi {
 
   List<RamFacts.AttachedPolicy> listPoliciesForUser(String userName);
 
+  /**
+   * Who holds the policy: the users, groups and roles it is attached to (RAM's {@code ListEntitiesForPolicy}, one
+   * answer without paging); empty when the policy does not exist.
+   */
+  List<RamFacts.PolicyHolder> listEntitiesForPolicy(String policyName, String policyType);
+
   void attachPolicyToUser(String userName, String policyName, String policyType);
 
   void detachPolicyFromUser(String userName, String policyName, String policyType);

@@ -16,6 +16,8 @@ import com.aliyun.ram20150501.models.GetPolicyRequest;
 import com.aliyun.ram20150501.models.GetPolicyResponseBody;
 import com.aliyun.ram20150501.models.GetUserRequest;
 import com.aliyun.ram20150501.models.ListAccessKeysRequest;
+import com.aliyun.ram20150501.models.ListEntitiesForPolicyRequest;
+import com.aliyun.ram20150501.models.ListEntitiesForPolicyResponseBody;
 import com.aliyun.ram20150501.models.ListPoliciesForUserRequest;
 import com.aliyun.ram20150501.models.ListPolicyVersionsRequest;
 import io.hybridcni.observe.RamFacts;
@@ -170,6 +172,35 @@ public final class SdkRamApi implements RamApi {
       for (var p : policies) {
         result.add(new RamFacts.AttachedPolicy(p.getPolicyName(), p.getPolicyType()));
       }
+    }
+    return result;
+  }
+
+  @Override
+  public List<RamFacts.PolicyHolder> listEntitiesForPolicy(String policyName, String policyType) {
+    ListEntitiesForPolicyResponseBody body;
+    try {
+      body = retried("ListEntitiesForPolicy", "ram/policy/" + policyName,
+          () -> client.listEntitiesForPolicy(new ListEntitiesForPolicyRequest().setPolicyName(policyName)
+              .setPolicyType(policyType)).getBody());
+    } catch (AliyunCallException e) {
+      if (notFound(e)) {
+        return List.of();
+      }
+      throw e;
+    }
+    List<RamFacts.PolicyHolder> result = new ArrayList<>();
+    if (body.getUsers() != null && body.getUsers().getUser() != null) {
+      body.getUsers().getUser().forEach(u -> result.add(
+          new RamFacts.PolicyHolder(RamFacts.PolicyHolder.Kind.USER, u.getUserName())));
+    }
+    if (body.getGroups() != null && body.getGroups().getGroup() != null) {
+      body.getGroups().getGroup().forEach(g -> result.add(
+          new RamFacts.PolicyHolder(RamFacts.PolicyHolder.Kind.GROUP, g.getGroupName())));
+    }
+    if (body.getRoles() != null && body.getRoles().getRole() != null) {
+      body.getRoles().getRole().forEach(r -> result.add(
+          new RamFacts.PolicyHolder(RamFacts.PolicyHolder.Kind.ROLE, r.getRoleName())));
     }
     return result;
   }

@@ -58,6 +58,11 @@ final class GatedRamApi implements RamApi {
   }
 
   @Override
+  public List<RamFacts.PolicyHolder> listEntitiesForPolicy(String policyName, String policyType) {
+    return gate.call("ListEntitiesForPolicy", () -> ram.listEntitiesForPolicy(policyName, policyType));
+  }
+
+  @Override
   public void attachPolicyToUser(String userName, String policyName, String policyType) {
     gate.run("AttachPolicyToUser", () -> ram.attachPolicyToUser(userName, policyName, policyType));
   }

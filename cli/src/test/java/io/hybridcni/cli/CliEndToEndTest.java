@@ -202,6 +202,7 @@ class CliEndToEndTest {
 
     assertThat(permissions.exitCode()).isZero();
     assertThat(permissions.out()).contains("\"ram:CreateAccessKey\"").contains("cs:InstallClusterAddons")
+        .contains("\"ram:ListEntitiesForPolicy\"")
         .contains("kind: ClusterRole").contains("coordination.k8s.io");
   }
 

@@ -124,24 +124,74 @@ public record RamFacts(User user, Policy policy, List<AttachedPolicy> attachedPo
   }
 
   /**
-   * A custom policy with its versions (oldest first), the document of its default version and the number of
-   * principals it is attached to ({@code null} when not observed).
+   * A custom policy with its versions (oldest first), the document of its default version, the number of
+   * principals it is attached to ({@code null} when not observed) and who they are ({@code holders}, from RAM's
+   * {@code ListEntitiesForPolicy}: users, groups and roles, ordered by type and name; {@code null} when not
+   * observed, as in snapshots written before holders were recorded or when RAM refused the call).
    */
   public record Policy(String name, String type, String defaultVersion, List<PolicyVersion> versions,
-      String defaultDocument, Integer attachmentCount) {
+      String defaultDocument, Integer attachmentCount, List<PolicyHolder> holders) {
     public Policy {
       Objects.requireNonNull(name, "name");
       versions = Frozen.list(versions);
+      holders = holders == null ? null : holders.stream().sorted().toList();
     }
 
-    /** A policy whose attachment count was not observed. */
+    /** A policy whose holders were not observed. */
+    public Policy(String name, String type, String defaultVersion, List<PolicyVersion> versions,
+        String defaultDocument, Integer attachmentCount) {
+      this(name, type, defaultVersion, versions, defaultDocument, attachmentCount, null);
+    }
+
+    /** A policy whose attachment count and holders were not observed. */
     public Policy(String name, String type, String defaultVersion, List<PolicyVersion> versions,
         String defaultDocument) {
-      this(name, type, defaultVersion, versions, defaultDocument, null);
+      this(name, type, defaultVersion, versions, defaultDocument, null, null);
     }
 
     public Policy withAttachmentCount(Integer value) {
-      return new Policy(name, type, defaultVersion, versions, defaultDocument, value);
+      return new Policy(name, type, defaultVersion, versions, defaultDocument, value, holders);
+    }
+
+    public Policy withHolders(List<PolicyHolder> value) {
+      return new Policy(name, type, defaultVersion, versions, defaultDocument, attachmentCount, value);
+    }
+
+    /**
+     * The holders other than the RAM user {@code userName}, or {@code null} when the holders were not observed.
+     */
+    @JsonIgnore
+    public List<PolicyHolder> holdersOtherThanUser(String userName) {
+      return holders == null ? null
+          : holders.stream().filter(h -> !(h.kind() == PolicyHolder.Kind.USER && h.name().equals(userName)))
+              .toList();
+    }
+  }
+
+  /**
+   * A principal a policy is attached to: a RAM user, group or role, by name (RAM's {@code ListEntitiesForPolicy}
+   * answers {@code Users.User[]}, {@code Groups.Group[]} and {@code Roles.Role[]}).
+   */
+  public record PolicyHolder(Kind kind, String name) implements Comparable<PolicyHolder> {
+
+    /** The kinds of principal RAM attaches policies to. */
+    public enum Kind { USER, GROUP, ROLE }
+
+    public PolicyHolder {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public int compareTo(PolicyHolder o) {
+      int byKind = kind.compareTo(o.kind);
+      return byKind != 0 ? byKind : name.compareTo(o.name);
+    }
+
+    /** {@code user X}, {@code group X}, {@code role X}: how plans name a holder. */
+    @Override
+    public String toString() {
+      return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + name;
     }
   }
 

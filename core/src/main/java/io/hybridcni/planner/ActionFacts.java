@@ -19,7 +19,10 @@ final class ActionFacts {
     if (detail instanceof ActionDetail.RamUser d) {
       return Set.of(Facts.ramUser(d.userName()));
     } else if (detail instanceof ActionDetail.RamPolicy d) {
-      return Set.of(Facts.ramPolicy(d.policyName()));
+      // A new default version of a shared policy was planned for the holders seen: others attaching it since
+      // (or detaching it) may turn a harmless update into narrowing someone else's grant.
+      return d.newVersion() ? Set.of(Facts.ramPolicy(d.policyName()), Facts.ramPolicyHolders(d.policyName()))
+          : Set.of(Facts.ramPolicy(d.policyName()));
     } else if (detail instanceof ActionDetail.PolicyAttachment d) {
       return adopted(d.userName(), spec, Set.of(Facts.ramAttachments(d.userName()), Facts.ramUser(d.userName()),
           Facts.ramPolicy(d.policyName())));

@@ -45,6 +45,11 @@ public final class Facts {
     return "ram.policy_attachment_count/" + name;
   }
 
+  /** Who holds the policy: the users, groups and roles it is attached to. */
+  static String ramPolicyHolders(String name) {
+    return "ram.policy_holders/" + name;
+  }
+
   static String ramAttachments(String user) {
     return "ram.attachments/" + user;
   }
@@ -80,8 +85,9 @@ public final class Facts {
   /**
    * What is wrong with {@code key} as a fact key, or {@code null} when it is one {@link #read} knows: one of the
    * families {@code ram.user/}, {@code ram.policy/}, {@code ram.user_comments/}, {@code ram.policy_attachment_count/},
-   * {@code ram.attachments/}, {@code ram.access_keys/}, {@code secret/<namespace>/<name>},
-   * {@code workload/<kind>/<namespace>/<name>}, {@code nodes.labelled/<key>=<value>}, {@code nodes.running/calico},
+   * {@code ram.policy_holders/}, {@code ram.attachments/}, {@code ram.access_keys/},
+   * {@code secret/<namespace>/<name>}, {@code workload/<kind>/<namespace>/<name>},
+   * {@code nodes.labelled/<key>=<value>}, {@code nodes.running/calico},
    * {@code cluster/} and {@code addon/}, each with its argument.
    */
   public static String problemWith(String key) {
@@ -89,7 +95,8 @@ public final class Facts {
     String family = slash < 0 ? key : key.substring(0, slash);
     String arg = slash < 0 ? "" : key.substring(slash + 1);
     boolean ok = switch (family) {
-      case "ram.user", "ram.policy", "ram.user_comments", "ram.policy_attachment_count", "ram.attachments",
+      case "ram.user", "ram.policy", "ram.user_comments", "ram.policy_attachment_count", "ram.policy_holders",
+          "ram.attachments",
           "ram.access_keys", "cluster", "addon" -> !arg.isEmpty();
       case "secret" -> {
         String[] parts = arg.split("/", -1);
@@ -105,8 +112,9 @@ public final class Facts {
       default -> false;
     };
     return ok ? null : "a fact key hybridcni knows (ram.user/<name>, ram.policy/<name>, ram.user_comments/<name>, "
-        + "ram.policy_attachment_count/<name>, ram.attachments/<user>, ram.access_keys/<user>, "
-        + "secret/<namespace>/<name>, workload/<DAEMON_SET|TIGERA_INSTALLATION>/<namespace>/<name>, "
+        + "ram.policy_attachment_count/<name>, ram.policy_holders/<name>, ram.attachments/<user>, "
+        + "ram.access_keys/<user>, secret/<namespace>/<name>, "
+        + "workload/<DAEMON_SET|TIGERA_INSTALLATION>/<namespace>/<name>, "
         + "nodes.labelled/<key>=<value>, nodes.running/calico, cluster/<id>, addon/<name>), found \"" + key + "\"";
   }
 
@@ -140,6 +148,12 @@ public final class Facts {
           return ABSENT;
         }
         return ram.policy().attachmentCount() == null ? "unknown" : String.valueOf(ram.policy().attachmentCount());
+      case "ram.policy_holders":
+        if (ram.policy() == null || !ram.policy().name().equals(arg)) {
+          return ABSENT;
+        }
+        return ram.policy().holders() == null ? "unknown" : ram.policy().holders().stream()
+            .map(h -> h.kind() + ":" + h.name()).collect(Collectors.joining(",", "[", "]"));
       // A user that does not exist has no attachments and no keys: creating the user changes neither fact.
       case "ram.attachments":
         if (ram.user() == null || !ram.user().name().equals(arg)) {

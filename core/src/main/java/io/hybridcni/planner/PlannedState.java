@@ -47,7 +47,8 @@ public final class PlannedState {
         List<RamFacts.AttachedPolicy> attached = new ArrayList<>(state.ram().attachedPolicies());
         attached.add(new RamFacts.AttachedPolicy(d.policyName(), d.policyType()));
         state = state.toBuilder().ram(state.ram().withAttachedPolicies(attached)
-            .withPolicy(countAttachment(state.ram().policy(), d.policyName(), 1))).build();
+            .withPolicy(hold(countAttachment(state.ram().policy(), d.policyName(), 1), d.policyName(), d.userName(),
+                true))).build();
       } else if (detail instanceof ActionDetail.OrphanAccessKey d) {
         List<RamFacts.AccessKey> remaining = state.ram().accessKeys().stream()
             .filter(k -> !k.id().equals(d.accessKeyId())).toList();
@@ -107,7 +108,8 @@ public final class PlannedState {
     } else if (detail instanceof ActionDetail.PolicyDetachment d) {
       return state.toBuilder().ram(ram.withAttachedPolicies(ram.attachedPolicies().stream()
           .filter(p -> !(p.name().equals(d.policyName()) && p.type().equals(d.policyType()))).toList())
-          .withPolicy(countAttachment(ram.policy(), d.policyName(), -1))).build();
+          .withPolicy(hold(countAttachment(ram.policy(), d.policyName(), -1), d.policyName(), d.userName(), false)))
+          .build();
     } else if (detail instanceof ActionDetail.RamPolicyDeletion d) {
       return ram.policy() != null && ram.policy().name().equals(d.policyName())
           ? state.toBuilder().ram(ram.withPolicy(null)).build() : state;
@@ -128,10 +130,24 @@ public final class PlannedState {
     return policy.withAttachmentCount(Math.max(0, policy.attachmentCount() + delta));
   }
 
+  /** The policy with the user added to or removed from its holders, when it is the named policy and they are known. */
+  private static RamFacts.Policy hold(RamFacts.Policy policy, String name, String userName, boolean attach) {
+    if (policy == null || !policy.name().equals(name) || policy.holders() == null) {
+      return policy;
+    }
+    RamFacts.PolicyHolder user = new RamFacts.PolicyHolder(RamFacts.PolicyHolder.Kind.USER, userName);
+    List<RamFacts.PolicyHolder> holders = new ArrayList<>(policy.holders());
+    holders.remove(user);
+    if (attach) {
+      holders.add(user);
+    }
+    return policy.withHolders(holders);
+  }
+
   private static RamFacts.Policy policyAfter(RamFacts.Policy old, ActionDetail.RamPolicy d) {
     if (!d.newVersion() || old == null) {
       return new RamFacts.Policy(d.policyName(), "Custom", "v1",
-          List.of(new RamFacts.PolicyVersion("v1", true, null)), d.document(), 0);
+          List.of(new RamFacts.PolicyVersion("v1", true, null)), d.document(), 0, List.of());
     }
     List<RamFacts.PolicyVersion> versions = new ArrayList<>();
     int next = 0;
@@ -144,7 +160,8 @@ public final class PlannedState {
     String id = "v" + (next + 1);
     versions.add(new RamFacts.PolicyVersion(id, true, null));
     versions.sort(Comparator.comparingInt(RamFacts.PolicyVersion::number));
-    return new RamFacts.Policy(old.name(), old.type(), id, versions, d.document(), old.attachmentCount());
+    return new RamFacts.Policy(old.name(), old.type(), id, versions, d.document(), old.attachmentCount(),
+        old.holders());
   }
 
   private static ObservedState exclude(ObservedState state, ActionDetail.CniExclusion d) {

@@ -273,6 +273,54 @@ public final class Planner {
       if (spec.policyDocument().semanticallyEquals(policy.defaultDocument())) {
         return null;
       }
+      if (spec.policyDocument().grantedBy(policy.defaultDocument())) {
+        // The policy is per addon, so shared by every registered cluster of the account: a default version that
+        // already grants more than the spec asks for is someone's grant, and replacing it would take that away.
+        findings.add(Finding.note("POLICY_GRANTS_MORE", "The default version " + policy.defaultVersion()
+            + " of policy " + name + " already grants every action of the spec's document, and more; it is kept "
+            + "as it is (the policy is shared by every registered cluster of the account).", List.of()));
+        return null;
+      }
+      boolean narrowing = !spec.policyDocument().grantsAllOf(policy.defaultDocument());
+      List<RamFacts.PolicyHolder> others = policy.holdersOtherThanUser(spec.ramUserName());
+      String holders = others == null ? null
+          : others.stream().map(RamFacts.PolicyHolder::toString).collect(java.util.stream.Collectors.joining(", "));
+      if (others == null) {
+        // ListEntitiesForPolicy was not answered: GetPolicy's AttachmentCount can still prove nobody else holds it.
+        boolean ours = userExists() && s.ram().attachedPolicies().stream()
+            .anyMatch(p -> p.name().equals(name) && "Custom".equals(p.type()));
+        Integer count = policy.attachmentCount();
+        if (count != null && count - (ours ? 1 : 0) <= 0) {
+          others = List.of();
+        } else {
+          String who = count == null ? "an unknown number of principals"
+              : (count - (ours ? 1 : 0)) + " principal(s) other than user " + spec.ramUserName();
+          List<String> evidence = List.of("holders of " + name + ": not observed (ram:ListEntitiesForPolicy)",
+              "attachment_count=" + (count == null ? "unknown" : count));
+          if (narrowing) {
+            findings.add(Finding.blocker("POLICY_HOLDERS_UNKNOWN", "The spec's document does not grant everything "
+                + "the default version " + policy.defaultVersion() + " of policy " + name + " grants, and that "
+                + "policy may be held by " + who + ": hybridcni could not list who holds it (grant "
+                + "ram:ListEntitiesForPolicy) and does not narrow a policy others may rely on.", evidence));
+            return null;
+          }
+          findings.add(Finding.warning("POLICY_SHARED_WIDENED", "Policy " + name + " may be held by " + who
+              + " (hybridcni could not list them); its new default version grants them more too.", evidence));
+        }
+      } else if (!others.isEmpty()) {
+        List<String> evidence = others.stream().map(h -> "held by " + h).toList();
+        if (narrowing) {
+          findings.add(Finding.blocker("POLICY_SHARED_NARROWING", "The spec's document does not grant everything "
+              + "the default version " + policy.defaultVersion() + " of policy " + name + " grants, and that "
+              + "policy is also held by " + holders + ": a new default version would take permissions away from "
+              + "them. Use another policy name (ram.policyName) or a document that grants at least what the "
+              + "default version grants.", evidence));
+          return null;
+        }
+        findings.add(Finding.warning("POLICY_SHARED_WIDENED", "Policy " + name + " is also held by " + holders
+            + ": its new default version grants them more too.", evidence));
+      }
+      Set<String> versionFacts = Set.of(Facts.ramPolicy(name), Facts.ramPolicyHolders(name));
       List<RamFacts.PolicyVersion> versions = policy.versions().stream()
           .sorted(Comparator.comparingInt(RamFacts.PolicyVersion::number)).toList();
       int next = versions.stream().mapToInt(RamFacts.PolicyVersion::number).filter(n -> n != Integer.MAX_VALUE)
@@ -306,7 +354,7 @@ public final class Planner {
           + (deleteFirst == null ? "." : ", after deleting the oldest non-default version " + deleteFirst
               + " (RAM keeps at most " + MAX_POLICY_VERSIONS + " versions).");
       return add(new Draft("ram-policy", ActionKind.ENSURE_RAM_POLICY, ChangeType.UPDATE, "ram/policy/" + name,
-          reason, changes, new ActionDetail.RamPolicy(name, document, true, deleteFirst), facts, facts));
+          reason, changes, new ActionDetail.RamPolicy(name, document, true, deleteFirst), versionFacts, facts));
     }
 
     private Draft planAttachment(Draft user, Draft policy) {

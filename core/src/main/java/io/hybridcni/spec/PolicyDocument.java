@@ -342,6 +342,27 @@ public final class PolicyDocument {
         && canonicalStatements.equals(canonicalStatements(readTree(otherText)));
   }
 
+  /**
+   * Whether this document grants everything {@code other} grants (a superset, or the same grant): compared by
+   * meaning, with RAM's action wildcards ({@code ecs:*}, {@code ecs:Describe*}), conservatively where Deny
+   * statements and Conditions are involved: {@code false} unless the superset can be proven (see
+   * {@link PolicyCoverage}).
+   */
+  public boolean grantsAllOf(PolicyDocument other) {
+    return other != null && PolicyCoverage.grantsAllOf(readTree(text), readTree(other.text),
+        PolicyDocument::canonicalJson);
+  }
+
+  /** Same as {@link #grantsAllOf(PolicyDocument)}, for a document as RAM returned it; {@code false} if invalid. */
+  public boolean grantsAllOf(String otherText) {
+    return otherText != null && problemWith(otherText) == null && grantsAllOf(parse(otherText));
+  }
+
+  /** Whether a document as RAM returned it grants everything this one grants; {@code false} if it is invalid. */
+  public boolean grantedBy(String otherText) {
+    return otherText != null && problemWith(otherText) == null && parse(otherText).grantsAllOf(this);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PolicyDocument other && semanticallyEquals(other);

@@ -62,7 +62,8 @@ final class ObservedStates {
             List.of(new RamFacts.PolicyVersion("v1", false, "2024-03-01T08:00:00Z"),
                 new RamFacts.PolicyVersion("v2", true, "2024-05-20T10:30:00Z")),
             "{\"Version\":\"1\",\"Statement\":[{\"Action\":[\"ecs:CreateNetworkInterface\","
-                + "\"ecs:DescribeNetworkInterfaces\"],\"Resource\":[\"*\"],\"Effect\":\"Allow\"}]}", 1),
+                + "\"ecs:DescribeNetworkInterfaces\"],\"Resource\":[\"*\"],\"Effect\":\"Allow\"}]}", 1,
+            List.of(new RamFacts.PolicyHolder(RamFacts.PolicyHolder.Kind.USER, "ack-one-user-c5f0e4a3b2"))),
         List.of(new RamFacts.AttachedPolicy("ack-one-registered-cluster-policy-terway-eniip", "Custom"),
             new RamFacts.AttachedPolicy("AliyunVPCReadOnlyAccess", "System")),
         List.of(new RamFacts.AccessKey("LTAI5tExampleKeyId00000", "Active", "2024-05-20T10:31:07Z"),

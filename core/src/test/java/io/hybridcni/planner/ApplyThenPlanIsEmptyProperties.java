@@ -120,18 +120,31 @@ class ApplyThenPlanIsEmptyProperties {
   private static Arbitrary<RamFacts> ram() {
     Arbitrary<Boolean> user = Arbitraries.of(true, false);
     Arbitrary<Integer> policy = Arbitraries.integers().between(0, 5);
-    Arbitrary<Boolean> drifted = Arbitraries.of(true, false);
+    // The default document: the runbook's, one lacking actions (a widening), one granting another action too (a
+    // narrowing), one granting more (a superset, kept).
+    Arbitrary<String> document = Arbitraries.of(PolicyDocument.TERWAY_ENIIP_TEXT, SampleClusters.driftedDocument(),
+        SampleClusters.driftedDocumentWithExtraAction(), SampleClusters.wildcardDocument());
     Arbitrary<Boolean> attached = Arbitraries.of(true, false);
     Arbitrary<List<String>> keys = Arbitraries.of("Active", "Inactive").list().ofMaxSize(2);
-    return Combinators.combine(user, policy, drifted, attached, keys).as((u, versions, d, at, ks) -> {
+    // Holders: 0 not observed (no count either), 1 not observed but counted, 2 observed, 3 observed and another
+    // cluster's user holds the policy too.
+    Arbitrary<Integer> holders = Arbitraries.integers().between(0, 3);
+    return Combinators.combine(user, policy, document, attached, keys, holders).as((u, versions, d, at, ks, h) -> {
       RamFacts.Policy p = null;
       if (versions > 0) {
         List<RamFacts.PolicyVersion> vs = new ArrayList<>();
         for (int i = 1; i <= versions; i++) {
           vs.add(new RamFacts.PolicyVersion("v" + i, i == versions, null));
         }
-        p = new RamFacts.Policy(Specs.RAM_POLICY, "Custom", "v" + versions, vs,
-            d ? SampleClusters.driftedDocument() : PolicyDocument.TERWAY_ENIIP_TEXT);
+        List<RamFacts.PolicyHolder> held = new ArrayList<>();
+        if (u && at) {
+          held.add(new RamFacts.PolicyHolder(RamFacts.PolicyHolder.Kind.USER, Specs.RAM_USER));
+        }
+        if (h == 3) {
+          held.add(new RamFacts.PolicyHolder(RamFacts.PolicyHolder.Kind.USER, SampleClusters.OTHER_CLUSTER_USER));
+        }
+        p = new RamFacts.Policy(Specs.RAM_POLICY, "Custom", "v" + versions, vs, d, h == 0 ? null : held.size(),
+            h < 2 ? null : held);
       }
       if (!u) {
         return new RamFacts(null, p, List.of(), List.of());

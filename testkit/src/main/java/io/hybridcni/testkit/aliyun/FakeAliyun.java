@@ -203,6 +203,24 @@ public final class FakeAliyun implements AutoCloseable {
   }
 
   /**
+   * Attaches a seeded policy (custom first, else system) to a RAM group, as another team of the account may have
+   * done; ListEntitiesForPolicy lists it under {@code Groups}. Already attached is a no-op.
+   */
+  public FakeAliyun seedGroupAttachment(String groupName, String policyName) {
+    ram.seedGroupAttachment(requireText(groupName, "groupName"), requireText(policyName, "policyName"));
+    return this;
+  }
+
+  /**
+   * Attaches a seeded policy (custom first, else system) to a RAM role; ListEntitiesForPolicy lists it under
+   * {@code Roles} with a role id and ARN. Already attached is a no-op.
+   */
+  public FakeAliyun seedRoleAttachment(String roleName, String policyName) {
+    ram.seedRoleAttachment(requireText(roleName, "roleName"), requireText(policyName, "policyName"));
+    return this;
+  }
+
+  /**
    * Gives a seeded user a new active AccessKey and returns its id. Its secret stays inside the fake; check a
    * candidate with {@link #secretMatches(String, String)}. Fails if the user already holds 2 keys.
    */

@@ -25,12 +25,14 @@ final class RamService {
   static final int VERSIONS_PER_POLICY = 5;
   static final String CUSTOM = "Custom";
   static final String SYSTEM = "System";
+  /** The fake's account id, in role ARNs ({@code acs:ram::<account id>:role/<name>}); a made-up value. */
+  static final String ACCOUNT_ID = "1234567890123456";
 
   static final Set<String> ACTIONS = Set.of(
       "GetUser", "CreateUser", "DeleteUser",
       "GetPolicy", "CreatePolicy", "DeletePolicy",
       "GetPolicyVersion", "ListPolicyVersions", "CreatePolicyVersion", "DeletePolicyVersion",
-      "ListPoliciesForUser", "AttachPolicyToUser", "DetachPolicyFromUser",
+      "ListPoliciesForUser", "AttachPolicyToUser", "DetachPolicyFromUser", "ListEntitiesForPolicy",
       "ListAccessKeys", "CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey");
 
   // RAM's CreateUser reference (help.aliyun.com/document_detail/28680.html): UserName is 1 to 64 characters of
@@ -44,6 +46,11 @@ final class RamService {
   /** user name to (policy key to attach date), in attach order. */
   private final Map<String, Map<String, String>> attachments = new LinkedHashMap<>();
   private final Map<String, Key> keys = new LinkedHashMap<>();
+  /** group name to (policy key to attach date): groups exist here only as holders of policies. */
+  private final Map<String, Map<String, String>> groupAttachments = new LinkedHashMap<>();
+  /** role name to (policy key to attach date): roles exist here only as holders of policies. */
+  private final Map<String, Map<String, String>> roleAttachments = new LinkedHashMap<>();
+  private final Map<String, String> roleIds = new LinkedHashMap<>();
   /** Every secret the fake ever issued, kept after a delete so renderings can still be scrubbed of it. */
   private final List<String> issuedSecrets = new ArrayList<>();
 
@@ -71,6 +78,7 @@ final class RamService {
       case "ListPoliciesForUser" -> listPoliciesForUser(params);
       case "AttachPolicyToUser" -> attachPolicyToUser(params);
       case "DetachPolicyFromUser" -> detachPolicyFromUser(params);
+      case "ListEntitiesForPolicy" -> listEntitiesForPolicy(params);
       case "ListAccessKeys" -> listAccessKeys(params, callerKeyId);
       case "CreateAccessKey" -> createAccessKey(params, callerKeyId);
       case "UpdateAccessKey" -> updateAccessKey(params, callerKeyId);
@@ -175,9 +183,19 @@ final class RamService {
 
   private ObjectNode deletePolicy(Map<String, String> params) {
     Policy policy = existingPolicy(required(params, "PolicyName"), CUSTOM);
-    if (attachmentCount(policy) > 0) {
+    if (userAttachments(policy) > 0) {
       throw ApiError.conflict("DeleteConflict.Policy.User",
           "The policy is still attached to a user; detach it first: " + policy.name + ".");
+    }
+    // RAM's DeletePolicy error list names DeleteConflict.Policy.Group; the Terraform alicloud provider
+    // (alicloud/resource_alicloud_ram_policy.go) also waits out DeleteConflict.Role.Policy when deleting a policy.
+    if (held(groupAttachments, policy) > 0) {
+      throw ApiError.conflict("DeleteConflict.Policy.Group",
+          "The policy is still attached to a group; detach it first: " + policy.name + ".");
+    }
+    if (held(roleAttachments, policy) > 0) {
+      throw ApiError.conflict("DeleteConflict.Role.Policy",
+          "The policy is still attached to a role; detach it first: " + policy.name + ".");
     }
     if (policy.versions.size() > 1) {
       throw ApiError.conflict("DeleteConflict.Policy.Version",
@@ -286,6 +304,53 @@ final class RamService {
           "The policy is not attached to the user: " + policy.name + " to " + user.name + ".");
     }
     return Json.object();
+  }
+
+  /**
+   * RAM's ListEntitiesForPolicy
+   * (https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-listentitiesforpolicy): the users, groups and roles a policy is attached to, in one answer without paging, as
+   * {@code Users.User[]} (UserName, UserId, DisplayName, AttachDate), {@code Groups.Group[]} (GroupName, Comments,
+   * AttachDate) and {@code Roles.Role[]} (RoleName, RoleId, Arn, Description, AttachDate): the field names of the
+   * {@code ram20150501} SDK model {@code ListEntitiesForPolicyResponseBody}. An unknown policy is
+   * {@code EntityNotExist.Policy} (404), as for GetPolicy. The reference lists PolicyType and PolicyName; the fake
+   * requires both, as hybridcni always sends them.
+   */
+  private ObjectNode listEntitiesForPolicy(Map<String, String> params) {
+    Policy policy = existingPolicy(required(params, "PolicyName"), policyType(params));
+    String key = policyKey(policy.type, policy.name);
+    ObjectNode body = Json.object();
+    ArrayNode userList = body.putObject("Users").putArray("User");
+    attachments.forEach((userName, attached) -> {
+      if (attached.containsKey(key)) {
+        User user = users.get(userName);
+        ObjectNode node = userList.addObject();
+        node.put("UserName", user.name);
+        node.put("UserId", user.userId);
+        node.put("DisplayName", user.displayName);
+        node.put("AttachDate", attached.get(key));
+      }
+    });
+    ArrayNode groupList = body.putObject("Groups").putArray("Group");
+    groupAttachments.forEach((groupName, attached) -> {
+      if (attached.containsKey(key)) {
+        ObjectNode node = groupList.addObject();
+        node.put("GroupName", groupName);
+        node.put("Comments", "");
+        node.put("AttachDate", attached.get(key));
+      }
+    });
+    ArrayNode roleList = body.putObject("Roles").putArray("Role");
+    roleAttachments.forEach((roleName, attached) -> {
+      if (attached.containsKey(key)) {
+        ObjectNode node = roleList.addObject();
+        node.put("RoleName", roleName);
+        node.put("RoleId", roleIds.get(roleName));
+        node.put("Arn", "acs:ram::" + ACCOUNT_ID + ":role/" + roleName);
+        node.put("Description", "");
+        node.put("AttachDate", attached.get(key));
+      }
+    });
+    return body;
   }
 
   private ObjectNode listAccessKeys(Map<String, String> params, String callerKeyId) {
@@ -432,9 +497,18 @@ final class RamService {
     return caller == null ? null : caller.userName;
   }
 
+  /** Every principal the policy is attached to: users, groups and roles (GetPolicy's AttachmentCount). */
   private long attachmentCount(Policy policy) {
+    return userAttachments(policy) + held(groupAttachments, policy) + held(roleAttachments, policy);
+  }
+
+  private long userAttachments(Policy policy) {
+    return held(attachments, policy);
+  }
+
+  private static long held(Map<String, Map<String, String>> holders, Policy policy) {
     String key = policyKey(policy.type, policy.name);
-    return attachments.values().stream().filter(attached -> attached.containsKey(key)).count();
+    return holders.values().stream().filter(attached -> attached.containsKey(key)).count();
   }
 
   private static void writeVersion(ObjectNode node, Policy policy, PolicyVersion version) {
@@ -565,6 +639,32 @@ final class RamService {
     }
     attachments.computeIfAbsent(userName, name -> new LinkedHashMap<>())
         .putIfAbsent(policyKey(policy.type, policy.name), ids.now());
+  }
+
+  /** Attaches a seeded policy to a RAM group, which the fake knows only as a holder of policies. */
+  synchronized void seedGroupAttachment(String groupName, String policyName) {
+    Policy policy = seededPolicy(policyName);
+    groupAttachments.computeIfAbsent(groupName, name -> new LinkedHashMap<>())
+        .putIfAbsent(policyKey(policy.type, policy.name), ids.now());
+  }
+
+  /** Attaches a seeded policy to a RAM role, which the fake knows only as a holder of policies. */
+  synchronized void seedRoleAttachment(String roleName, String policyName) {
+    Policy policy = seededPolicy(policyName);
+    roleIds.computeIfAbsent(roleName, name -> ids.userId());
+    roleAttachments.computeIfAbsent(roleName, name -> new LinkedHashMap<>())
+        .putIfAbsent(policyKey(policy.type, policy.name), ids.now());
+  }
+
+  private Policy seededPolicy(String policyName) {
+    Policy policy = policies.get(policyKey(CUSTOM, policyName));
+    if (policy == null) {
+      policy = policies.get(policyKey(SYSTEM, policyName));
+    }
+    if (policy == null) {
+      throw new IllegalStateException("Policy " + policyName + " is not seeded");
+    }
+    return policy;
   }
 
   synchronized String seedAccessKey(String userName, String status) {
