@@ -66,7 +66,7 @@ public final class TerwayRestartExecutor implements ActionExecutor {
   /** The reason of the Event recorded on the DaemonSet. */
   public static final String EVENT_REASON = "TerwayRestarted";
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
-  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
   private static final Backoff THROTTLED = new Backoff(Duration.ofMillis(200), Duration.ofMillis(6400));
@@ -347,7 +347,7 @@ public final class TerwayRestartExecutor implements ActionExecutor {
       return this;
     }
 
-    /** The time between two reads of the rollout's status. Default 5 seconds. */
+    /** The time between two reads of the rollout's status. Default 2 seconds. */
     public Builder pollInterval(Duration value) {
       if (value.isNegative() || value.isZero()) {
         throw new IllegalArgumentException("pollInterval must be positive, found " + value);
