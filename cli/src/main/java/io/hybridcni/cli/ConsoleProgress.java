@@ -6,7 +6,7 @@ import io.hybridcni.plan.Action;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Shows apply progress on stderr: one line per action, and the addon's state while waiting (terminal only). */
+/** Shows apply progress on stderr: one line per action, and the addon's state or a rollout's progress while waiting (terminal only). */
 final class ConsoleProgress implements ApplyListener {
 
   private final Terminal terminal;
@@ -39,6 +39,11 @@ final class ConsoleProgress implements ApplyListener {
   @Override
   public void waitingForAddon(Action action, String state, Duration elapsed) {
     terminal.progress("      waiting for the addon: " + state + " (" + elapsed.toSeconds() + " s)");
+  }
+
+  @Override
+  public void waitingForRollout(Action action, String progress, Duration elapsed) {
+    terminal.progress("      waiting for the rollout: " + progress + " (" + elapsed.toSeconds() + " s)");
   }
 
   @Override

@@ -200,7 +200,9 @@ public final class Simulation implements AutoCloseable {
 
   /**
    * Plays the controllers the mock lacks around an executor: ACK's addon manager creates Terway's DaemonSet when
-   * the addon is installed, and the DaemonSet controller places and removes pods after every change.
+   * the addon is installed, and the DaemonSet controller places and removes pods after every change; while an
+   * executor waits for a DaemonSet's rollout, the controller replaces one pod of the old template per poll (a
+   * rolling update's default maxUnavailable of 1).
    */
   ActionExecutor withControllers(ActionExecutor executor) {
     return new ActionExecutor() {
@@ -210,7 +212,8 @@ public final class Simulation implements AutoCloseable {
       }
 
       @Override
-      public StepResult execute(Action action, ExecutionContext context) {
+      public StepResult execute(Action action, ExecutionContext outer) {
+        ExecutionContext context = new ExecutionContext(outer.dryRun(), rollingOut(outer.listener()));
         StepResult result = executor.execute(action, context);
         if (!context.dryRun()) {
           if (action.kind() == ActionKind.INSTALL_ADDON
@@ -220,6 +223,42 @@ public final class Simulation implements AutoCloseable {
           DaemonSetController.reconcile(client);
         }
         return result;
+      }
+    };
+  }
+
+  /** {@code listener}, with the DaemonSet controller taking one step at each poll of a rollout wait. */
+  private io.hybridcni.apply.ApplyListener rollingOut(io.hybridcni.apply.ApplyListener listener) {
+    return new io.hybridcni.apply.ApplyListener() {
+      @Override
+      public void actionStarted(Action action) {
+        listener.actionStarted(action);
+      }
+
+      @Override
+      public void actionFinished(Action action, StepResult result) {
+        listener.actionFinished(action, result);
+      }
+
+      @Override
+      public void actionFailed(Action action, RuntimeException cause) {
+        listener.actionFailed(action, cause);
+      }
+
+      @Override
+      public void waitingForAddon(Action action, String state, Duration elapsed) {
+        listener.waitingForAddon(action, state, elapsed);
+      }
+
+      @Override
+      public void waitingForRollout(Action action, String progress, Duration elapsed) {
+        listener.waitingForRollout(action, progress, elapsed);
+        DaemonSetController.step(client, 1);
+      }
+
+      @Override
+      public void retrying(Action action, String operation, int attempt, Duration delay, String reason) {
+        listener.retrying(action, operation, attempt, delay, reason);
       }
     };
   }

@@ -17,6 +17,12 @@ public interface ApplyListener {
   /** The addon is not active yet: its current state and the time waited so far. */
   default void waitingForAddon(Action action, String state, Duration elapsed) {}
 
+  /**
+   * A DaemonSet's rollout is not done yet: {@code progress} says how far it is (updated, available and desired pods,
+   * generation observed), with the time waited so far.
+   */
+  default void waitingForRollout(Action action, String progress, Duration elapsed) {}
+
   /** A retry after a transient failure (throttling, 5xx, conflict). */
   default void retrying(Action action, String operation, int attempt, Duration delay, String reason) {}
 }

@@ -19,6 +19,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = ActionDetail.PolicyAttachment.class, name = "ram_policy_attachment"),
     @JsonSubTypes.Type(value = ActionDetail.OrphanAccessKey.class, name = "orphan_access_key"),
     @JsonSubTypes.Type(value = ActionDetail.AccessKeySecret.class, name = "access_key_secret"),
+    @JsonSubTypes.Type(value = ActionDetail.TerwayRestart.class, name = "terway_restart"),
     @JsonSubTypes.Type(value = ActionDetail.CniExclusion.class, name = "cni_exclusion"),
     @JsonSubTypes.Type(value = ActionDetail.Addon.class, name = "addon"),
     @JsonSubTypes.Type(value = ActionDetail.AddonWait.class, name = "addon_wait"),
@@ -77,6 +78,21 @@ public sealed interface ActionDetail {
       implements ActionDetail {
     public AccessKeySecret {
       Objects.requireNonNull(userName, "userName");
+      Objects.requireNonNull(secretNamespace, "secretNamespace");
+      Objects.requireNonNull(secretName, "secretName");
+    }
+  }
+
+  /**
+   * Restart the Terway DaemonSet {@code daemonSet} as {@code kubectl rollout restart} does, so that its pods read
+   * the AccessKey now in Secret {@code secretNamespace/secretName}: the pod template gains the annotations
+   * {@code kubectl.kubernetes.io/restartedAt} (the executor's time) and
+   * {@code hybridcni.io/restarted-for-access-key} (the hash of the key id the Secret holds when it runs), written
+   * with the {@code resourceVersion} read just before; then the rollout is waited for.
+   */
+  record TerwayRestart(WorkloadRef daemonSet, String secretNamespace, String secretName) implements ActionDetail {
+    public TerwayRestart {
+      Objects.requireNonNull(daemonSet, "daemonSet");
       Objects.requireNonNull(secretNamespace, "secretNamespace");
       Objects.requireNonNull(secretName, "secretName");
     }

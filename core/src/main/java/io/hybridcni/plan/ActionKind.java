@@ -11,6 +11,8 @@ public enum ActionKind {
   ATTACH_RAM_POLICY(ActionDetail.PolicyAttachment.class, PlanKind.APPLY),
   DELETE_ORPHAN_ACCESS_KEY(ActionDetail.OrphanAccessKey.class, PlanKind.APPLY),
   ENSURE_ACCESS_KEY_SECRET(ActionDetail.AccessKeySecret.class, PlanKind.APPLY),
+  // Terway reads its AccessKey once, when its daemon starts: a new key in its Secret reaches it by a restart.
+  RESTART_TERWAY(ActionDetail.TerwayRestart.class, PlanKind.APPLY),
   EXCLUDE_CLOUD_NODES_FROM_CNI(ActionDetail.CniExclusion.class, PlanKind.APPLY),
   INSTALL_ADDON(ActionDetail.Addon.class, PlanKind.APPLY),
   UPGRADE_ADDON(ActionDetail.Addon.class, PlanKind.APPLY),

@@ -32,6 +32,10 @@ final class ActionFacts {
     } else if (detail instanceof ActionDetail.AccessKeySecret d) {
       return Set.of(Facts.ramUser(d.userName()), Facts.ramAccessKeys(d.userName()),
           Facts.secret(d.secretNamespace(), d.secretName()));
+    } else if (detail instanceof ActionDetail.TerwayRestart d) {
+      // The DaemonSet as read (its resourceVersion moves with any change, its restart annotation included), and
+      // the Secret whose key the restart brings to Terway (written just before when the plan writes a new key).
+      return Set.of(Facts.workload(d.daemonSet()), Facts.secret(d.secretNamespace(), d.secretName()));
     } else if (detail instanceof ActionDetail.CniExclusion d) {
       return Set.of(Facts.workload(d.target()), Facts.nodesLabelled(d.labelKey(), d.labelValue()),
           Facts.nodesRunningCalico());
@@ -95,6 +99,8 @@ final class ActionFacts {
       return Set.of(Facts.ramAccessKeys(d.userName()));
     } else if (detail instanceof ActionDetail.AccessKeySecret d) {
       return Set.of(Facts.ramAccessKeys(d.userName()), Facts.secret(d.secretNamespace(), d.secretName()));
+    } else if (detail instanceof ActionDetail.TerwayRestart d) {
+      return Set.of(Facts.workload(d.daemonSet()));
     } else if (detail instanceof ActionDetail.CniExclusion d) {
       return Set.of(Facts.workload(d.target()), Facts.nodesRunningCalico());
     } else if (detail instanceof ActionDetail.Addon d) {

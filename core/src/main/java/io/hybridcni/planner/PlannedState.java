@@ -67,6 +67,8 @@ public final class PlannedState {
                 Planner.ACCESS_KEY_SECRET, ValueHash.of("simulated-secret-of-" + id)),
             labels);
         state = state.toBuilder().ram(state.ram().withAccessKeys(all)).secret(secret).build();
+      } else if (detail instanceof ActionDetail.TerwayRestart d) {
+        state = restartTerway(state, d);
       } else if (detail instanceof ActionDetail.CniExclusion d) {
         state = exclude(state, d);
       } else if (detail instanceof ActionDetail.Addon d) {
@@ -164,6 +166,22 @@ public final class PlannedState {
         old.holders());
   }
 
+  /**
+   * Terway restarted for the key its Secret holds now: the pod template carries that key's hash in the restart
+   * annotation (its pods, placement and Secrets stay as they are; the new {@code resourceVersion} is the API
+   * server's, so the old one stands in for it).
+   */
+  private static ObservedState restartTerway(ObservedState state, ActionDetail.TerwayRestart d) {
+    TerwayFacts terway = state.terway();
+    SecretFacts secret = state.secret();
+    if (terway == null || !terway.daemonSet().ref().equals(d.daemonSet()) || secret == null || !secret.present()
+        || !secret.namespace().equals(d.secretNamespace()) || !secret.name().equals(d.secretName())) {
+      return state;
+    }
+    return state.toBuilder().terway(terway.withRestartedForKey(secret.valueHashes().get(Planner.ACCESS_KEY_ID)))
+        .build();
+  }
+
   private static ObservedState exclude(ObservedState state, ActionDetail.CniExclusion d) {
     return withCalicoPlacement(state, d.target(), d.after());
   }
@@ -212,18 +230,20 @@ public final class PlannedState {
 
   /** The addon's DaemonSet as ACK installs it on a registered cluster, and its pods on the nodes it allows. */
   private static ObservedState withTerway(ObservedState state) {
-    Workload terway;
+    TerwayFacts facts;
     if (state.terway() != null && state.terway().daemonSet() != null) {
-      terway = state.terway().daemonSet();
+      facts = state.terway();
     } else {
-      terway = new Workload(WorkloadRef.daemonSet("kube-system", "terway-eniip"), null,
+      // The addon's pods read kube-system/alibaba-addon-secret (Terway since v1.8.0, see Planner#planTerwayRestart).
+      facts = new TerwayFacts(new Workload(WorkloadRef.daemonSet("kube-system", "terway-eniip"), null,
           Placement.nodeSelector(Map.of(Planner.TERWAY_ADDON_NODE_SELECTOR.key(),
-              Planner.TERWAY_ADDON_NODE_SELECTOR.value())), List.of());
+              Planner.TERWAY_ADDON_NODE_SELECTOR.value())), List.of()), List.of("alibaba-addon-secret"), null);
     }
+    Workload terway = facts.daemonSet();
     List<NodeInfo> nodes = new ArrayList<>();
     for (NodeInfo n : state.nodes()) {
       nodes.add(n.withRunsTerway(terway.placement().allows(n)));
     }
-    return state.toBuilder().terway(new TerwayFacts(terway)).nodes(nodes).build();
+    return state.toBuilder().terway(facts).nodes(nodes).build();
   }
 }

@@ -12,6 +12,7 @@ import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.RamFacts;
 import io.hybridcni.observe.SecretFacts;
+import io.hybridcni.observe.TerwayFacts;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.plan.Action;
@@ -158,12 +159,16 @@ public final class Planner {
       Draft policy = planRamPolicy();
       Draft attachment;
       Draft secret;
+      Draft terwayRestart;
       if (adoption == null) {
         attachment = planAttachment(user, policy);
         secret = planAccessKeySecret(user);
+        terwayRestart = planTerwayRestart(secret);
       } else {
+        // An adopted key is already in the Secret Terway reads: nothing is written, so nothing to restart.
         attachment = planAdoptedKey(adoption, policy);
         secret = null;
+        terwayRestart = null;
       }
       Draft exclusion = excludeCni ? planCniExclusion(detection) : null;
       if (excludeCni) {
@@ -172,7 +177,7 @@ public final class Planner {
             + "before moving workloads.", List.of()));
       }
       List<Draft> before = new ArrayList<>();
-      for (Draft d : new Draft[] {user, policy, attachment, secret, exclusion}) {
+      for (Draft d : new Draft[] {user, policy, attachment, secret, terwayRestart, exclusion}) {
         if (d != null) {
           before.add(d);
         }
@@ -524,6 +529,79 @@ public final class Planner {
                 new FieldChange("status", ChangeValues.text(held.status()), null)),
             new ActionDetail.OrphanAccessKey(userName, held.id()), secretFacts,
             Set.of(Facts.ramAccessKeys(userName)))).dependOn(d);
+      }
+      return d;
+    }
+
+    // ---- the new key reaching Terway -----------------------------------------------------------------------
+
+    /**
+     * Terway reads its AccessKey once, when its daemon starts (AliyunContainerService/terway
+     * {@code types/daemon/config.go} GetConfigFromFileWithMerge reads {@code /var/alibaba-addon-secret/access-key-id}
+     * and {@code access-key-secret}; {@code daemon/builder.go} builds one static AKPairProvider from them): a key
+     * written into the Secret its pods read reaches them only by a restart. The restart is planned when the plan
+     * writes a new key ({@code secret} not null) into a Secret the installed Terway DaemonSet reads; or, when it
+     * writes none, when Terway was last restarted (by hybridcni, its annotation says) for another key than the one
+     * in the Secret now, or when a key is about to be deleted as an orphan while it cannot be known which key
+     * Terway's pods run with (a hybridcni-managed Secret, no restart annotation): a run that stopped between
+     * writing the key and restarting Terway converges so. Every orphan key deletion then waits for the restart,
+     * except those that must go first to make room for the new key (RAM's limit of two). No restart when Terway
+     * is not installed: the addon, installed after the Secret, reads the new key when it starts.
+     */
+    private Draft planTerwayRestart(Draft secret) {
+      TerwayFacts terway = s.terway();
+      String ns = spec.secretNamespace();
+      String name = spec.secretName();
+      if (terway == null || !terway.readsSecret(ns, name)) {
+        return null;
+      }
+      List<Draft> orphanDeletions = drafts.stream().filter(d -> d.kind == ActionKind.DELETE_ORPHAN_ACCESS_KEY)
+          .toList();
+      SecretFacts current = s.secret() != null && s.secret().present() && s.secret().namespace().equals(ns)
+          && s.secret().name().equals(name) ? s.secret() : null;
+      String keyHash = current == null ? null : current.valueHashes().get(ACCESS_KEY_ID);
+      String reason;
+      if (secret != null) {
+        reason = "Terway reads its AccessKey only when its daemon starts, and its pods read Secret " + ns + "/"
+            + name + ", into which a new key is written: its pods are restarted (as kubectl rollout restart does) "
+            + "and the rollout is waited for, before any old key is deleted.";
+      } else if (terway.restartedForKey() != null && !terway.restartedForKey().equals(keyHash)) {
+        reason = "Terway was last restarted for another AccessKey than the one Secret " + ns + "/" + name
+            + " holds now, so its pods still run with the old key: they are restarted and the rollout is waited "
+            + "for" + (orphanDeletions.isEmpty() ? "." : ", before any old key is deleted.");
+      } else if (terway.restartedForKey() == null && !orphanDeletions.isEmpty() && current != null
+          && current.managedByHybridCni()) {
+        reason = "An old AccessKey is to be deleted, and nothing says Terway's pods were restarted since hybridcni "
+            + "wrote the key Secret " + ns + "/" + name + " holds: they are restarted and the rollout is waited "
+            + "for first, so that no pod still runs with the key being deleted.";
+      } else {
+        return null;
+      }
+      WorkloadRef ref = terway.daemonSet().ref();
+      Draft d = new Draft("terway-restart", ActionKind.RESTART_TERWAY, ChangeType.UPDATE,
+          "kubernetes/" + ref.address(), reason,
+          List.of(new FieldChange("spec.template.metadata.annotations.kubectl.kubernetes.io/restartedAt", null,
+                  ChangeValues.text(ChangeValues.KNOWN_AFTER_APPLY)),
+              new FieldChange("spec.template.metadata.annotations." + TerwayFacts.RESTARTED_FOR_KEY_ANNOTATION,
+                  terway.restartedForKey() == null ? null : ChangeValues.text(terway.restartedForKey()),
+                  ChangeValues.text(secret == null && keyHash != null ? keyHash : ChangeValues.KNOWN_AFTER_APPLY)),
+              new FieldChange("rollout", null, ChangeValues.text("every pod updated and available"))),
+          new ActionDetail.TerwayRestart(ref, ns, name),
+          Set.of(Facts.workload(ref), Facts.secret(ns, name)), Set.of(Facts.workload(ref)));
+      d.dependOn(secret);
+      add(d);
+      for (Draft orphan : orphanDeletions) {
+        boolean neededFirst = secret != null && secret.dependsOn.contains(orphan.id)
+            && s.ram().accessKeys().size() >= MAX_ACCESS_KEYS;
+        if (neededFirst) {
+          continue;
+        }
+        // An old key goes only once every Terway pod runs with the new one: it may be the key they run with.
+        if (secret != null) {
+          secret.dependsOn.remove(orphan.id);
+          orphan.dependOn(secret);
+        }
+        orphan.dependOn(d);
       }
       return d;
     }

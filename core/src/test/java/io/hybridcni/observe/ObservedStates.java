@@ -49,7 +49,8 @@ final class ObservedStates {
 
     TerwayFacts terway = new TerwayFacts(new Workload(WorkloadRef.daemonSet("kube-system", "terway-eniip"), "50077",
         Placement.nodeSelector(Map.of(EXTERNAL_LABEL, "true")),
-        List.of("registry-cn-hangzhou-vpc.ack.aliyuncs.com/acs/terway:v1.9.0")));
+        List.of("registry-cn-hangzhou-vpc.ack.aliyuncs.com/acs/terway:v1.9.0")),
+        List.of("alibaba-addon-secret"), ValueHash.of("LTAI5tExampleKeyId00000"));
 
     SecretFacts secret = new SecretFacts("kube-system", "alibaba-addon-secret", true, "Opaque", "50012",
         Map.of("access-key-id", ValueHash.of("LTAI5tExampleKeyId00000"),

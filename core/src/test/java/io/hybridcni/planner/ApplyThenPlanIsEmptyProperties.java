@@ -93,14 +93,22 @@ class ApplyThenPlanIsEmptyProperties {
         .injectNull(0.4);
     Arbitrary<Tuple.Tuple2<Boolean, Placement>> calico = Combinators.combine(bgpCalico, calicoPlacement)
         .as(Tuple::of);
-    return Combinators.combine(nodes, calico, ram, secretKind, addon).as((n, c, r, sk, a) -> {
+    // Terway reading no Secret, reading it never restarted by hybridcni, or restarted for the fixture key or another.
+    Arbitrary<Integer> terwayKind = Arbitraries.integers().between(0, 3);
+    return Combinators.combine(nodes, calico, ram, secretKind, addon, terwayKind).as((n, c, r, sk, a, tk) -> {
       ObservedState.Builder b = ObservedState.builder().nodes(n).cluster(SampleClusters.registeredCluster())
           .ram(r).secret(secret(sk, r));
       if (c.get1()) {
         b.calico(SampleClusters.calicoBgp(c.get2()));
       }
       if (a != null) {
-        b.addon(a).terway(new TerwayFacts(SampleClusters.terwayDaemonSet()));
+        b.addon(a).terway(switch (tk) {
+          case 0 -> new TerwayFacts(SampleClusters.terwayDaemonSet());
+          case 1 -> SampleClusters.terway();
+          case 2 -> SampleClusters.terway().withRestartedForKey(
+              io.hybridcni.observe.ValueHash.of(SampleClusters.FIXTURE_ACCESS_KEY_ID));
+          default -> SampleClusters.terway().withRestartedForKey(io.hybridcni.observe.ValueHash.of("LTAIearlier"));
+        });
       }
       return SampleClusters.identified(b.build());
     });

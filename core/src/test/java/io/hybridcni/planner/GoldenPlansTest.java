@@ -50,7 +50,11 @@ class GoldenPlansTest {
         Arguments.of("mislabelled-on-premises-node", Specs.auto(), SampleClusters.mislabelledOnPremisesNode()),
         Arguments.of("brownfield-adopted-secret", Specs.auto(), SampleClusters.brownfieldBgp()),
         Arguments.of("addon-upgrade", Specs.builder().addonVersion("v1.10.0").build(),
-            SampleClusters.convergedBgp()));
+            SampleClusters.convergedBgp()),
+        Arguments.of("rotation-with-terway", Specs.builder().deleteOrphanAccessKeys(true).build(),
+            SampleClusters.keyRotationWithTerway()),
+        Arguments.of("secret-deleted-with-terway", Specs.builder().deleteOrphanAccessKeys(true).build(),
+            SampleClusters.secretDeletedWithTerway()));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -8,6 +8,7 @@ import static io.hybridcni.plan.ActionKind.ENSURE_RAM_POLICY;
 import static io.hybridcni.plan.ActionKind.ENSURE_RAM_USER;
 import static io.hybridcni.plan.ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI;
 import static io.hybridcni.plan.ActionKind.INSTALL_ADDON;
+import static io.hybridcni.plan.ActionKind.RESTART_TERWAY;
 import static io.hybridcni.plan.ActionKind.UPGRADE_ADDON;
 import static io.hybridcni.plan.ActionKind.WAIT_FOR_ADDON;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +29,7 @@ import io.hybridcni.observe.TerwayFacts;
 import io.hybridcni.observe.ValueHash;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.observe.WorkloadRef;
+import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionDetail;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanOutcome;
@@ -272,7 +274,7 @@ class PlannerTest {
         .build();
 
     Plan plan = planner.plan(Specs.auto(), state);
-    assertThat(plan).hasActions(ENSURE_ACCESS_KEY_SECRET).hasWarning("ORPHAN_ACCESS_KEYS");
+    assertThat(plan).hasActions(ENSURE_ACCESS_KEY_SECRET, RESTART_TERWAY).hasWarning("ORPHAN_ACCESS_KEYS");
     assertThat(plan.action("access-key-secret").reason()).contains("Inactive");
   }
 
@@ -289,12 +291,96 @@ class PlannerTest {
     // Only the orphan goes first, to free the slot; a run that stops before the Secret write leaves the Secret
     // naming a key that still exists, and the key it names goes once the new one is written.
     assertThat(plan).hasNoBlockers()
-        .hasActions(DELETE_ORPHAN_ACCESS_KEY, ENSURE_ACCESS_KEY_SECRET, DELETE_ORPHAN_ACCESS_KEY)
+        .hasActions(DELETE_ORPHAN_ACCESS_KEY, ENSURE_ACCESS_KEY_SECRET, RESTART_TERWAY, DELETE_ORPHAN_ACCESS_KEY)
         .hasDependency("access-key-secret", "orphan-access-key-" + SampleClusters.OTHER_ACCESS_KEY_ID)
-        .hasDependency("orphan-access-key-" + SampleClusters.FIXTURE_ACCESS_KEY_ID, "access-key-secret");
-    assertThat(plan.actions().get(2).id()).isEqualTo("orphan-access-key-" + SampleClusters.FIXTURE_ACCESS_KEY_ID);
-    assertThat(plan.actions().get(2).reason()).contains("which Secret kube-system/alibaba-addon-secret holds now")
+        .hasDependency("orphan-access-key-" + SampleClusters.FIXTURE_ACCESS_KEY_ID, "access-key-secret",
+            "terway-restart");
+    assertThat(plan.actions().get(3).id()).isEqualTo("orphan-access-key-" + SampleClusters.FIXTURE_ACCESS_KEY_ID);
+    assertThat(plan.actions().get(3).reason()).contains("which Secret kube-system/alibaba-addon-secret holds now")
         .contains("Inactive");
+  }
+
+  @Test
+  void aRotationRestartsTerwayBeforeTheOldKeyIsDeleted() {
+    Plan plan = planner.plan(Specs.builder().deleteOrphanAccessKeys(true).build(),
+        SampleClusters.keyRotationWithTerway());
+
+    assertThat(plan).hasNoBlockers()
+        .hasActions(ENSURE_ACCESS_KEY_SECRET, RESTART_TERWAY, DELETE_ORPHAN_ACCESS_KEY)
+        .hasDependency("terway-restart", "access-key-secret")
+        .hasDependency("orphan-access-key-" + SampleClusters.FIXTURE_ACCESS_KEY_ID, "access-key-secret",
+            "terway-restart");
+    Action restart = plan.action("terway-restart");
+    assertThat(restart.address()).isEqualTo("kubernetes/kube-system/DaemonSet/terway-eniip");
+    assertThat(restart.detail()).isEqualTo(new ActionDetail.TerwayRestart(
+        WorkloadRef.daemonSet("kube-system", "terway-eniip"), "kube-system", "alibaba-addon-secret"));
+    assertThat(restart.reason()).contains("only when its daemon starts").contains("before any old key is deleted");
+    // The Secret is written by the action before it: the restart relies on the DaemonSet as read.
+    assertThat(restart.fingerprint().facts()).containsOnlyKeys("workload/DAEMON_SET/kube-system/terway-eniip");
+  }
+
+  @Test
+  void aRepairOfADeletedSecretWithTerwayRunningRestartsItBeforeTheOldKeyGoes() {
+    Plan plan = planner.plan(Specs.builder().deleteOrphanAccessKeys(true).build(),
+        SampleClusters.secretDeletedWithTerway());
+
+    // Terway's pods still run with the key no Secret holds any more: it goes only once they run with the new one.
+    assertThat(plan).hasNoBlockers()
+        .hasActions(ENSURE_ACCESS_KEY_SECRET, RESTART_TERWAY, DELETE_ORPHAN_ACCESS_KEY)
+        .hasDependency("access-key-secret")
+        .hasDependency("terway-restart", "access-key-secret")
+        .hasDependency("orphan-access-key-" + SampleClusters.FIXTURE_ACCESS_KEY_ID, "access-key-secret",
+            "terway-restart");
+  }
+
+  @Test
+  void noRestartWhenTerwayIsNotInstalledYet() {
+    Plan plan = planner.plan(Specs.auto(), SampleClusters.freshBgp());
+
+    assertThat(plan.actions()).noneMatch(a -> a.kind() == RESTART_TERWAY);
+    assertThat(plan.action("addon-install").dependsOn()).doesNotContain("terway-restart");
+  }
+
+  @Test
+  void noRestartWhenTerwayReadsAnotherSecret() {
+    ObservedState state = SampleClusters.keyRotationWithTerway().toBuilder()
+        .terway(new TerwayFacts(SampleClusters.terwayDaemonSet(), List.of("some-other-secret"), null)).build();
+
+    assertThat(planner.plan(Specs.auto(), state).actions()).noneMatch(a -> a.kind() == RESTART_TERWAY);
+  }
+
+  @Test
+  void aRunThatStoppedBeforeTheRestartRestartsTerwayOnTheNextPlan() {
+    // The Secret holds the new key; Terway was last restarted (by hybridcni) for another one.
+    ObservedState state = SampleClusters.convergedBgp().toBuilder()
+        .terway(SampleClusters.terway().withRestartedForKey(ValueHash.of("LTAIearlierkey"))).build();
+
+    Plan plan = planner.plan(Specs.auto(), state);
+
+    assertThat(plan).hasActions(RESTART_TERWAY).hasNoBlockers();
+    assertThat(plan.action("terway-restart").fingerprint().facts()).containsOnlyKeys(
+        "workload/DAEMON_SET/kube-system/terway-eniip", "secret/kube-system/alibaba-addon-secret");
+    assertThat(planner.plan(Specs.auto(), PlannedState.simulate(plan, state))).hasNoActions();
+  }
+
+  @Test
+  void anOrphanKeyIsDeletedOnlyAfterARestartWhenNothingSaysTerwayRunsWithTheNewKey() {
+    // A run wrote the new key and stopped before the restart; the old key is an orphan now.
+    ObservedState state = SampleClusters.convergedBgp().toBuilder()
+        .ram(SampleClusters.convergedBgp().ram().withAccessKeys(List.of(
+            new RamFacts.AccessKey(SampleClusters.FIXTURE_ACCESS_KEY_ID, "Active", null),
+            new RamFacts.AccessKey(SampleClusters.OTHER_ACCESS_KEY_ID, "Active", null))))
+        .build();
+
+    Plan plan = planner.plan(Specs.builder().deleteOrphanAccessKeys(true).build(), state);
+
+    assertThat(plan).hasActions(RESTART_TERWAY, DELETE_ORPHAN_ACCESS_KEY)
+        .hasDependency("orphan-access-key-" + SampleClusters.OTHER_ACCESS_KEY_ID, "terway-restart");
+    // Terway restarted for the key in the Secret: the orphan goes at once.
+    ObservedState restarted = state.toBuilder().terway(SampleClusters.terway()
+        .withRestartedForKey(ValueHash.of(SampleClusters.FIXTURE_ACCESS_KEY_ID))).build();
+    assertThat(planner.plan(Specs.builder().deleteOrphanAccessKeys(true).build(), restarted))
+        .hasActions(DELETE_ORPHAN_ACCESS_KEY);
   }
 
   @Test

@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * The Kubernetes side's executors, one per action kind, for a {@link io.hybridcni.apply.Reconciler} or the CLI to
- * list: the exclusion of cloud nodes from the on-premises CNI ({@link CniExclusionExecutor}), and for a destroy its
+ * list: the exclusion of cloud nodes from the on-premises CNI ({@link CniExclusionExecutor}), the restart of Terway
+ * that brings it a new AccessKey ({@link TerwayRestartExecutor}), and for a destroy its
  * removal ({@link CniExclusionRemovalExecutor}) and the deletion of the AccessKey Secret
  * ({@link SecretDeletionExecutor}). (The Secret itself is written by the cloud side's AccessKey action through
  * {@link KubernetesSecretStore}.)
@@ -31,6 +32,7 @@ public final class KubeExecutors {
     return List.of(
         CniExclusionExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).build(),
         CniExclusionRemovalExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).build(),
+        TerwayRestartExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).build(),
         SecretDeletionExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).build());
   }
 }

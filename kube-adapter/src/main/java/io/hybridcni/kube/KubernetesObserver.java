@@ -13,7 +13,6 @@ import io.hybridcni.observe.NamespaceFacts;
 import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.SecretFacts;
-import io.hybridcni.observe.TerwayFacts;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.port.ClusterObserver;
@@ -125,7 +124,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
         nodeInfos.size(), calicoNodes.size(), terwayNodes.size(), cni.calico() != null, flannel != null,
         cilium != null);
     ClusterIdentity identity = ClusterIdentityReader.identity(profile, nodeInfos);
-    return new KubernetesFacts(nodeInfos, cni, terway == null ? null : new TerwayFacts(terway), secret, identity,
+    return new KubernetesFacts(nodeInfos, cni, TerwayReader.facts(terwayDs), secret, identity,
         secretNamespace);
   }
 

@@ -123,6 +123,24 @@ class ClusterRoleTest {
         .execute(action, dryRun ? ExecutionContext.dryRun(ApplyListener.NONE) : ExecutionContext.forReal(ApplyListener.NONE));
   }
 
+  /**
+   * Restarts Terway for the key just written (a server-side dry run, then for real); no controller plays the
+   * rollout here (its requests are not hybridcni's), so the wait gives up at its first poll.
+   */
+  private void restartTerway() {
+    Action restart = new Action("terway-restart", ActionKind.RESTART_TERWAY, io.hybridcni.plan.ChangeType.UPDATE,
+        "kubernetes/kube-system/DaemonSet/terway-eniip", "test", List.of(), List.of(),
+        new io.hybridcni.plan.ActionDetail.TerwayRestart(io.hybridcni.observe.WorkloadRef.daemonSet("kube-system",
+            "terway-eniip"), "kube-system", "alibaba-addon-secret"),
+        io.hybridcni.plan.Fingerprint.of(new java.util.TreeMap<>()));
+    TerwayRestartExecutor executor = TerwayRestartExecutor.builder(client).dryRunMode(DryRunMode.AUTO)
+        .timeout(java.time.Duration.ZERO).sleeper(d -> { }).build();
+    executor.execute(restart, ExecutionContext.dryRun(ApplyListener.NONE));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> executor.execute(restart, ExecutionContext.forReal(ApplyListener.NONE)))
+        .hasMessageContaining("did not finish within");
+  }
+
   /** Runs a destroy's Kubernetes actions (a dry run, then for real) against the cluster as it is now. */
   private void destroy() {
     ObservedState state = observe();
@@ -140,6 +158,9 @@ class ClusterRoleTest {
   private List<MockRequests.Recorded> adapterRequestsOn(KubeSampleCluster cluster) {
     server.reset();
     cluster.seed(client);
+    if (cluster == KubeSampleCluster.CALICO_BGP) {
+      KubeSampleCluster.installTerwayAddon(client);
+    }
     MockRequests.drain(server);
     ObservedState state = observe();
     if (cluster == KubeSampleCluster.CALICO_BGP || cluster == KubeSampleCluster.CALICO_OPERATOR) {
@@ -153,6 +174,7 @@ class ClusterRoleTest {
       store.write("kube-system", "alibaba-addon-secret", key, true);
       store.writeAccessKey("kube-system", "alibaba-addon-secret", key);
       store.writeAccessKey("kube-system", "alibaba-addon-secret", key);
+      restartTerway();
       // The apply lock: take it, renew it, let another holder fail on it, release it.
       LeaseApplyLock lock = LeaseApplyLock.builder(client).build();
       try (ApplyLock.Held held = lock.acquire("first", java.time.Duration.ZERO)) {

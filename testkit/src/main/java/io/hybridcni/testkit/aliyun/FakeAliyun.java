@@ -262,6 +262,15 @@ public final class FakeAliyun implements AutoCloseable {
     return new IssuedAccessKey(issued[0], issued[1]);
   }
 
+  /**
+   * Sets an existing AccessKey's status to {@code Active} or {@code Inactive}, as RAM's UpdateAccessKey (or a user
+   * disabling the key in the console) does, e.g. to start a rotation.
+   */
+  public FakeAliyun setAccessKeyStatus(String accessKeyId, String status) {
+    ram.setAccessKeyStatus(requireText(accessKeyId, "accessKeyId"), requireText(status, "status"));
+    return this;
+  }
+
   // ---------------------------------------------------------------------------------------------- RAM state
 
   /** Every RAM user, in creation order. */

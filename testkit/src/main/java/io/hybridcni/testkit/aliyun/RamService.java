@@ -681,6 +681,18 @@ final class RamService {
     return addKey(userName, status).id;
   }
 
+  /** Sets a key's status, as UpdateAccessKey (or a user in the console) does. */
+  synchronized void setAccessKeyStatus(String accessKeyId, String status) {
+    if (!status.equals("Active") && !status.equals("Inactive")) {
+      throw new IllegalArgumentException("Status must be Active or Inactive, was " + status);
+    }
+    Key key = keys.get(accessKeyId);
+    if (key == null) {
+      throw new IllegalStateException("AccessKey " + accessKeyId + " does not exist");
+    }
+    key.status = status;
+  }
+
   // ---------------------------------------------------------------------------------------------- views
 
   synchronized List<RamUser> users() {

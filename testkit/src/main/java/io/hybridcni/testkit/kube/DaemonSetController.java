@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -22,25 +23,59 @@ import java.util.TreeSet;
 
 /**
  * What the DaemonSet controller and the scheduler would do, for the mock server that runs neither: for every
- * DaemonSet, one Running and Ready pod on each node its template's {@code nodeSelector} and required node affinity allow,
- * and none elsewhere. Taints and tolerations are ignored (the sample nodes have none). The node matching is
+ * DaemonSet, one Running and Ready pod on each node its template's {@code nodeSelector} and required node
+ * affinity allow, and none elsewhere. Taints and tolerations are ignored (the sample nodes have none). The node matching is
  * written here on its own, independently of hybridcni's core, so that tests check one against the other.
+ *
+ * <p>A changed pod template rolls out as the real controller's RollingUpdate does (kubernetes
+ * {@code pkg/controller/daemon/update.go} rollingUpdate): each pod carries the {@code controller-revision-hash}
+ * label of the template it was made from, and a pod of an older template is replaced by one of the current
+ * template; with {@code updateStrategy: OnDelete} old pods stay until deleted. {@link #reconcile(KubernetesClient)}
+ * replaces every old pod at once; {@link #step(KubernetesClient, int)} at most so many per DaemonSet, to show a
+ * rollout in progress. After that, the status is written as the real controller's updateDaemonSetStatus
+ * ({@code pkg/controller/daemon/daemon_controller.go}) computes it: {@code desiredNumberScheduled} (nodes that
+ * should run a pod), {@code currentNumberScheduled}, {@code updatedNumberScheduled} (pods of the current
+ * template), {@code numberReady}, {@code numberAvailable}, {@code numberUnavailable} (desired minus available),
+ * {@code numberMisscheduled} and {@code observedGeneration}. Every pod placed here is Running and Ready at once
+ * ({@code minReadySeconds} 0); a test may set a pod NotReady, which then counts as unavailable. The status is written only when it changed, so that a reconcile of a settled
+ * cluster writes nothing.
  */
 public final class DaemonSetController {
 
   private DaemonSetController() {}
 
-  /** Brings the pods of every DaemonSet in line with its placement; answers the names of the pods it created. */
+  /** The label that names the template revision a pod was made from. */
+  public static final String REVISION_LABEL = "controller-revision-hash";
+
+  /**
+   * Brings the pods of every DaemonSet in line with its placement and template, and writes its status; answers the
+   * names of the pods it created.
+   */
   public static List<String> reconcile(KubernetesClient client) {
+    return step(client, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #reconcile(KubernetesClient)}, but replaces at most {@code maxReplaced} pods of an older template per
+   * DaemonSet (its rolling update's {@code maxUnavailable}; the real default is 1), so that a rollout takes several
+   * steps and its status shows it in progress.
+   */
+  public static List<String> step(KubernetesClient client, int maxReplaced) {
     List<Node> nodes = client.nodes().list().getItems();
     List<String> created = new ArrayList<>();
     for (DaemonSet ds : client.apps().daemonSets().inAnyNamespace().list().getItems()) {
-      created.addAll(reconcile(client, ds, nodes));
+      created.addAll(reconcile(client, ds, nodes, maxReplaced));
     }
     return created;
   }
 
-  private static List<String> reconcile(KubernetesClient client, DaemonSet ds, List<Node> nodes) {
+  /** The revision of a DaemonSet's current pod template, as its pods' {@value #REVISION_LABEL} label says it. */
+  public static String revision(DaemonSet ds) {
+    String json = io.fabric8.kubernetes.client.utils.Serialization.asJson(ds.getSpec().getTemplate());
+    return Integer.toString(Math.floorMod(json.hashCode(), 60466176), 36);
+  }
+
+  private static List<String> reconcile(KubernetesClient client, DaemonSet ds, List<Node> nodes, int maxReplaced) {
     String namespace = ds.getMetadata().getNamespace();
     PodSpec template = ds.getSpec().getTemplate().getSpec();
     Map<String, Pod> podsByNode = new HashMap<>();
@@ -64,19 +99,25 @@ public final class DaemonSetController {
         client.pods().inNamespace(namespace).withName(e.getValue().getMetadata().getName()).delete();
       }
     }
-    int ready = 0;
+    String revision = revision(ds);
+    boolean onDelete = ds.getSpec().getUpdateStrategy() != null
+        && "OnDelete".equals(ds.getSpec().getUpdateStrategy().getType());
+    int replaced = 0;
     for (String node : allowed) {
-      Pod pod = podsByNode.get(node);
-      if (pod == null) {
-        pod = pod(ds, node);
+      Pod existing = podsByNode.get(node);
+      if (existing != null && !onDelete && replaced < maxReplaced && !revision.equals(revisionOf(existing))) {
+        client.pods().inNamespace(namespace).withName(existing.getMetadata().getName()).delete();
+        podsByNode.remove(node);
+        replaced++;
+      }
+      if (!podsByNode.containsKey(node)) {
+        Pod pod = pod(ds, node);
         client.pods().inNamespace(namespace).resource(pod).create();
+        podsByNode.put(node, pod);
         created.add(pod.getMetadata().getName());
       }
-      if (isReady(pod)) {
-        ready++;
-      }
     }
-    writeStatus(client, ds, allowed.size(), ready);
+    writeStatus(client, ds, allowed, podsByNode, revision);
     return created;
   }
 
@@ -85,22 +126,49 @@ public final class DaemonSetController {
         .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /**
-   * The status the real controller writes after a sync (kubernetes, pkg/controller/daemon/daemon_controller.go,
-   * updateDaemonSetStatus): desired, current and updated counts, ready and available pods, unavailable = desired -
-   * available, and observedGeneration = the generation it acted on. Every pod this controller places runs the
-   * current template (it replaces pods only when the placement changes), so updated equals current here.
-   */
-  private static void writeStatus(KubernetesClient client, DaemonSet ds, int desired, int ready) {
+  private static String revisionOf(Pod pod) {
+    return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(REVISION_LABEL);
+  }
+
+  private static void writeStatus(KubernetesClient client, DaemonSet ds, Set<String> allowed,
+      Map<String, Pod> podsByNode, String revision) {
+    int desired = allowed.size();
+    int current = 0;
+    int ready = 0;
+    int updated = 0;
+    int misscheduled = 0;
+    for (Map.Entry<String, Pod> e : podsByNode.entrySet()) {
+      if (allowed.contains(e.getKey())) {
+        current++;
+        if (isReady(e.getValue())) {
+          ready++;
+        }
+        if (revision.equals(revisionOf(e.getValue()))) {
+          updated++;
+        }
+      } else {
+        misscheduled++;
+      }
+    }
+    DaemonSetStatus status = new DaemonSetStatusBuilder()
+        .withDesiredNumberScheduled(desired)
+        .withCurrentNumberScheduled(current)
+        .withUpdatedNumberScheduled(updated)
+        .withNumberReady(ready)
+        .withNumberAvailable(ready)
+        .withNumberUnavailable(desired - ready)
+        .withNumberMisscheduled(misscheduled)
+        .withObservedGeneration(ds.getMetadata().getGeneration())
+        .build();
+    if (status.equals(ds.getStatus())) {
+      return;
+    }
     // The DaemonSet as listed at the start of this sync, so that the status write sends no GET of its own (a
     // test's faults on the DaemonSet's GET are meant for hybridcni). When hybridcni wrote it meanwhile, the update
     // is refused with 409 and the next sync writes the status, as the real controller's next sync would.
-    ds.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(desired)
-        .withCurrentNumberScheduled(desired).withUpdatedNumberScheduled(desired).withNumberMisscheduled(0)
-        .withNumberReady(ready).withNumberAvailable(ready).withNumberUnavailable(desired - ready)
-        .withObservedGeneration(ds.getMetadata().getGeneration()).build());
+    ds.setStatus(status);
     try {
-      client.apps().daemonSets().resource(ds).updateStatus();
+      client.apps().daemonSets().inNamespace(ds.getMetadata().getNamespace()).resource(ds).updateStatus();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
@@ -116,7 +184,7 @@ public final class DaemonSetController {
         .withNewMetadata()
         .withName(ds.getMetadata().getName() + "-" + "0".repeat(5 - suffix.length()) + suffix)
         .withNamespace(ds.getMetadata().getNamespace())
-        .withLabels(ds.getSpec().getTemplate().getMetadata().getLabels())
+        .withLabels(revisionLabels(ds))
         .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("DaemonSet")
             .withName(ds.getMetadata().getName()).withUid(ds.getMetadata().getUid()).withController(true)
             .withBlockOwnerDeletion(true).build())
@@ -127,6 +195,15 @@ public final class DaemonSetController {
         .addNewCondition().withType("Ready").withStatus("True").endCondition()
         .endStatus()
         .build();
+  }
+
+  private static Map<String, String> revisionLabels(DaemonSet ds) {
+    Map<String, String> labels = new java.util.TreeMap<>();
+    if (ds.getSpec().getTemplate().getMetadata().getLabels() != null) {
+      labels.putAll(ds.getSpec().getTemplate().getMetadata().getLabels());
+    }
+    labels.put(REVISION_LABEL, revision(ds));
+    return labels;
   }
 
   /** Whether the scheduler may bind a pod of {@code spec} to {@code node} (taints aside). */
