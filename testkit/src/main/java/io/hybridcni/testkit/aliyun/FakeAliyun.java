@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code DeleteConflict.*} 409). An AccessKey secret appears only in its {@code CreateAccessKey}
  *       response.</li>
  *   <li>CS: clusters you add, their addon instances and tasks; an install, upgrade or uninstall shows its
- *       transitional state for {@link FakeAliyunOptions#addonPollsBeforeSettled()} observations.</li>
+ *       transitional state for {@link FakeAliyunOptions#addonPollsBeforeSettled()} observations, then succeeds or
+ *       fails as {@linkplain #failNextAddonTask scripted}; DescribeTaskInfo reports the task with ACK's
+ *       {@code error}.</li>
  *   <li>A {@link #journal()} of every call with secrets masked, and a {@link #faults()} script.</li>
  * </ul>
  * Requests name their product by the {@code x-acs-version} header, so one endpoint serves both. The fake is
@@ -79,7 +81,7 @@ public final class FakeAliyun implements AutoCloseable {
     this.options = options;
     Ids ids = new Ids(options.clock());
     this.ram = new RamService(ids);
-    this.cs = new CsService(ids, options.addonPollsBeforeSettled());
+    this.cs = new CsService(ids, options.addonPollsBeforeSettled(), options.addonNotFoundStatus());
     this.handler = new FakeHttpHandler(options, ids, ram, cs, faults);
     int instance = INSTANCES.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
@@ -267,8 +269,10 @@ public final class FakeAliyun implements AutoCloseable {
   }
 
   /**
-   * Puts an addon instance into a cluster. A transitional state ({@code updating}, {@code upgrading},
-   * {@code deleting}) settles like one started through the API.
+   * Puts an addon instance into a cluster, in any state the real service shows: {@code active}, {@code Failed},
+   * {@code failed}, {@code Canceled}, {@code unhealthy} (these stay), or a transitional one ({@code installing},
+   * {@code initial}, {@code updating}, {@code upgrading}, {@code deleting}), which settles like one started through
+   * the API. Sources in {@link CsService}'s Javadoc.
    */
   public FakeAliyun seedAddon(String clusterId, String name, String version, String state) {
     cs.seedAddon(requireText(clusterId, "clusterId"), requireText(name, "name"), Objects.requireNonNull(version,
@@ -294,6 +298,19 @@ public final class FakeAliyun implements AutoCloseable {
   /** The task with this id, if an addon change started it. */
   public Optional<CsTask> task(String taskId) {
     return cs.task(taskId);
+  }
+
+  /**
+   * Scripts a task failure: the next install, upgrade or uninstall of {@code addonName} starts a task that, when it
+   * settles, reads {@code failed} in DescribeTaskInfo with {@code error {code, message}}, and leaves the addon
+   * instance in {@code stateAfter}: {@code "active"} for the real service's "wrong status(success) after failing"
+   * (the Terraform alicloud provider's CHANGELOG, issue 6996), a failure state such as {@code "Failed"}, or
+   * {@code null} for an install that left nothing. Failures queue up per addon, one per change.
+   */
+  public FakeAliyun failNextAddonTask(String addonName, String code, String message, String stateAfter) {
+    cs.failNextTask(requireText(addonName, "addonName"), requireText(code, "code"), requireText(message, "message"),
+        stateAfter);
+    return this;
   }
 
   /** Settles every pending addon change at once, as if enough polls had happened. */
