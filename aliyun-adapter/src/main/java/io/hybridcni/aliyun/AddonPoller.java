@@ -50,8 +50,9 @@ final class AddonPoller {
     String last = "not installed";
     int polls = 0;
     while (true) {
-      Optional<AddonTask> task = taskId == null ? Optional.empty() : ack.describeTask(taskId);
+      // The instance first, then its task: the task has the last word on a change the instance may report done.
       Optional<AddonInstance> instance = ack.getAddonInstance(clusterId, name);
+      Optional<AddonTask> task = taskId == null ? Optional.empty() : ack.describeTask(taskId);
       polls++;
       Duration elapsed = Duration.between(start, clock.instant());
       String state = instance.map(AddonInstance::state).orElse("not installed");
@@ -74,8 +75,7 @@ final class AddonPoller {
                   : "; ACK task " + taskId + task.map(t -> " is " + t.state()).orElse(" is not known to ACK")));
         }
       }
-      String progress = task.isPresent() && !taskDone ? state + ", task " + task.get().state() : state;
-      context.listener().waitingForAddon(action, progress, elapsed, taskId);
+      context.listener().waitingForAddon(action, state, elapsed, taskId);
       if (elapsed.compareTo(options.timeout()) >= 0) {
         throw new HybridCniException("Addon " + name + " on cluster " + clusterId + " " + goal.notReached()
             + " within " + options.timeout().toSeconds() + " s; last state: " + last
