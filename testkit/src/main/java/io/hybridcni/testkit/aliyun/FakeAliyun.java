@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread-safe: each call is atomic.
  *
  * <p>Not modelled: permissions (every known key may call every operation), clock skew of
- * {@code x-acs-date}, STS tokens, the older HMAC-SHA1 signatures, and CS operations beyond the seven named in
+ * {@code x-acs-date}, the expiry of STS tokens, the older HMAC-SHA1 signatures, and CS operations beyond the seven named in
  * {@link Faults}.
  */
 public final class FakeAliyun implements AutoCloseable {
@@ -131,6 +131,18 @@ public final class FakeAliyun implements AutoCloseable {
    */
   public FakeAliyun addAccessKey(String accessKeyId, String accessKeySecret) {
     ram.addCallerKey(requireText(accessKeyId, "accessKeyId"), requireText(accessKeySecret, "accessKeySecret"));
+    return this;
+  }
+
+  /**
+   * Accepts requests signed with this temporary STS credential (ids start with {@code STS.} on the real service),
+   * and only when they carry {@code securityToken} in the signed header {@code x-acs-security-token}: without it the
+   * answer is {@code MissingSecurityToken}, with another token {@code InvalidSecurityToken.MismatchWithAccessKey}
+   * (both 400), as the real gateway refuses an STS key without its token.
+   */
+  public FakeAliyun addStsAccessKey(String accessKeyId, String accessKeySecret, String securityToken) {
+    ram.addStsKey(requireText(accessKeyId, "accessKeyId"), requireText(accessKeySecret, "accessKeySecret"),
+        requireText(securityToken, "securityToken"));
     return this;
   }
 
