@@ -7,7 +7,9 @@ import java.util.Optional;
 
 /**
  * The ACK (CS) operations hybridcni uses, in its own types. Every method throws {@link AliyunCallException} on
- * failure; "not found" is an empty answer.
+ * failure; "not found" is an empty answer. The three writes (install, upgrade, uninstall) are sent once, never
+ * retried here: after a lost answer only a read-back can tell whether ACK started the change (see
+ * {@code AddonExecutors}).
  */
 public interface AckApi {
 
@@ -25,4 +27,7 @@ public interface AckApi {
 
   /** Uninstalls an addon; answers the task id when ACK gives one. */
   String uninstallAddon(String clusterId, String addonName);
+
+  /** DescribeTaskInfo: the task an install, upgrade or uninstall started; empty when ACK does not know it. */
+  Optional<AddonTask> describeTask(String taskId);
 }

@@ -23,9 +23,13 @@ final class AddonExecutors {
    */
   static final class ChangeAddon implements ActionExecutor {
     private final AckApi ack;
+    private final Retrier retrier;
+    private final AddonTasks tasks;
 
-    ChangeAddon(AckApi ack) {
+    ChangeAddon(AckApi ack, Retrier retrier, AddonTasks tasks) {
       this.ack = ack;
+      this.retrier = retrier;
+      this.tasks = tasks;
     }
 
     @Override
@@ -51,52 +55,55 @@ final class AddonExecutors {
           return StepResult.alreadySatisfied(d.name() + " is already installed (" + existing.get().version() + ", "
               + existing.get().state() + ")");
         }
-        String task;
-        try {
-          task = ack.installAddon(d.clusterId(), d.name(), d.toVersion(), d.config());
-        } catch (AliyunCallException e) {
-          return startedAnyway(d, e, a -> true).orElseThrow(() -> e);
-        }
-        return StepResult.applied("installing " + d.name() + " (" + version + ")"
-            + (task == null ? "" : ", task " + task));
+        return AddonWrites.send(retrier, action, context, "InstallClusterAddons",
+            () -> ack.installAddon(d.clusterId(), d.name(), d.toVersion(), d.config()),
+            () -> startedAnyway(d, a -> true),
+            task -> {
+              tasks.started(d.clusterId(), d.name(), task);
+              return StepResult.applied("installing " + d.name() + " (" + version + ")"
+                  + (task == null ? "" : ", task " + task));
+            });
       }
       // The upgrade may be done already: a crashed run started it, and the wait before this action saw it settle.
       Optional<AddonInstance> current = ack.getAddonInstance(d.clusterId(), d.name());
       if (current.isPresent() && current.get().active() && d.toVersion().equals(current.get().version())) {
         return StepResult.alreadySatisfied(d.name() + " already runs " + d.toVersion());
       }
-      try {
-        ack.upgradeAddon(d.clusterId(), d.name(), d.fromVersion(), d.toVersion(), d.config());
-      } catch (AliyunCallException e) {
-        return startedAnyway(d, e, a -> !a.active() || d.toVersion().equals(a.version())).orElseThrow(() -> e);
-      }
-      return StepResult.applied("upgrading " + d.name() + " from " + d.fromVersion() + " to " + d.toVersion());
+      return AddonWrites.send(retrier, action, context, "UpgradeClusterAddons",
+          () -> ack.upgradeAddon(d.clusterId(), d.name(), d.fromVersion(), d.toVersion(), d.config()),
+          () -> startedAnyway(d, a -> !a.active() || d.toVersion().equals(a.version())),
+          task -> {
+            tasks.started(d.clusterId(), d.name(), task);
+            return StepResult.applied("upgrading " + d.name() + " from " + d.fromVersion() + " to " + d.toVersion()
+                + (task == null ? "" : ", task " + task));
+          });
     }
 
     /**
-     * After a refused install or upgrade, whether the change happened anyway: the call is retried after a lost
-     * answer, and the retry of a change that went through is refused (the addon is there, or busy upgrading). The
-     * wait that follows checks the state and version the plan asked for.
+     * After a lost answer, or a refusal following one, whether the change happened anyway (the addon is there, or
+     * busy upgrading). The wait that follows checks the state and version the plan asked for; it knows no task id.
      */
-    private Optional<StepResult> startedAnyway(ActionDetail.Addon d, AliyunCallException refusal,
+    private Optional<StepResult> startedAnyway(ActionDetail.Addon d,
         java.util.function.Predicate<AddonInstance> started) {
-      return ack.getAddonInstance(d.clusterId(), d.name()).filter(started).map(a -> StepResult.applied(d.name()
-          + " is " + a.state() + " (" + a.version() + "): the change went through, although its last request "
-          + "was refused (" + (refusal.code() == null ? "no answer" : refusal.code())
-          + "), as a repeated request is after a lost answer"));
+      Optional<StepResult> result = ack.getAddonInstance(d.clusterId(), d.name()).filter(started)
+          .map(a -> StepResult.applied(d.name() + " is " + a.state() + " (" + a.version() + "): the change went "
+              + "through, although an answer was lost, so it was not sent again"));
+      result.ifPresent(r -> tasks.started(d.clusterId(), d.name(), null));
+      return result;
     }
   }
 
   /**
    * {@code WAIT_FOR_ADDON}: polls the addon instance with growing intervals until it is {@code active} (at the
-   * planned version, when one is set), reporting each state to the listener; fails after the timeout naming the
-   * last state, or at once when the addon reports a failed state.
+   * planned version, when one is set) and the task this run started, if any, succeeded, reporting each state to the
+   * listener; fails at the first poll that sees the task failed (quoting ACK's error) or a failure state, else after
+   * the timeout naming the last state.
    */
   static final class WaitForAddon implements ActionExecutor {
     private final AddonPoller poller;
 
-    WaitForAddon(AckApi ack, AddonWaitOptions options, Clock clock, Sleeper sleeper) {
-      this.poller = new AddonPoller(ack, options, clock, sleeper);
+    WaitForAddon(AckApi ack, AddonTasks tasks, AddonWaitOptions options, Clock clock, Sleeper sleeper) {
+      this.poller = new AddonPoller(ack, tasks, options, clock, sleeper);
     }
 
     @Override

@@ -20,9 +20,6 @@ final class AddonRemovalExecutors {
 
   private AddonRemovalExecutors() {}
 
-  private static boolean notFound(AliyunCallException e) {
-    return e.statusCode() != null && e.statusCode() == 404;
-  }
 
   /**
    * {@code UNINSTALL_ADDON}: {@code POST /clusters/{id}/components/uninstall}. An addon that is gone, or that ACK
@@ -30,9 +27,13 @@ final class AddonRemovalExecutors {
    */
   static final class UninstallAddon implements ActionExecutor {
     private final AckApi ack;
+    private final Retrier retrier;
+    private final AddonTasks tasks;
 
-    UninstallAddon(AckApi ack) {
+    UninstallAddon(AckApi ack, Retrier retrier, AddonTasks tasks) {
       this.ack = ack;
+      this.retrier = retrier;
+      this.tasks = tasks;
     }
 
     @Override
@@ -51,14 +52,27 @@ final class AddonRemovalExecutors {
       if (existing.isEmpty()) {
         return StepResult.alreadySatisfied(d.name() + " is not installed");
       }
-      if (DELETING.equals(existing.get().state())) {
+      if (existing.get().is(DELETING)) {
         return StepResult.alreadySatisfied(d.name() + " is already being uninstalled");
       }
       try {
-        String task = ack.uninstallAddon(d.clusterId(), d.name());
-        return StepResult.applied("uninstalling " + d.name() + (task == null ? "" : ", task " + task));
+        return AddonWrites.send(retrier, action, context, "UnInstallClusterAddons",
+            () -> ack.uninstallAddon(d.clusterId(), d.name()),
+            () -> {
+              Optional<AddonInstance> now = ack.getAddonInstance(d.clusterId(), d.name());
+              if (now.isPresent() && !now.get().is(DELETING)) {
+                return Optional.empty();
+              }
+              tasks.started(d.clusterId(), d.name(), null);
+              return Optional.of(StepResult.applied(d.name() + (now.isEmpty() ? " is gone" : " is deleting")
+                  + ": the uninstall went through, although an answer was lost, so it was not sent again"));
+            },
+            task -> {
+              tasks.started(d.clusterId(), d.name(), task);
+              return StepResult.applied("uninstalling " + d.name() + (task == null ? "" : ", task " + task));
+            });
       } catch (AliyunCallException e) {
-        if (notFound(e)) {
+        if (SdkAckApi.notFound(e, SdkAckApi.ADDON_NOT_FOUND)) {
           return StepResult.alreadySatisfied(d.name() + " is not installed");
         }
         throw e;
@@ -74,8 +88,8 @@ final class AddonRemovalExecutors {
   static final class WaitForAddonRemoval implements ActionExecutor {
     private final AddonPoller poller;
 
-    WaitForAddonRemoval(AckApi ack, AddonWaitOptions options, Clock clock, Sleeper sleeper) {
-      this.poller = new AddonPoller(ack, options, clock, sleeper);
+    WaitForAddonRemoval(AckApi ack, AddonTasks tasks, AddonWaitOptions options, Clock clock, Sleeper sleeper) {
+      this.poller = new AddonPoller(ack, tasks, options, clock, sleeper);
     }
 
     @Override

@@ -26,10 +26,14 @@ public final class AliyunCallException extends RemoteCallException {
     return statusCode;
   }
 
-  /** Throttling, service unavailable, 5xx or a broken connection: the same call may succeed later. */
+  /**
+   * Throttling, service unavailable, 5xx or a broken connection: the same call may succeed later. Throttling is any
+   * code that contains {@code Throttling} ({@code Throttling.User}, {@code Throttling.Api}, the gateway's
+   * {@code Rejected.Throttling}), as the Terraform alicloud provider's {@code NeedRetry} (alicloud/errors.go) matches.
+   */
   public boolean isTransient() {
     return connectionFailure
-        || (code() != null && (code().startsWith("Throttling") || code().startsWith("ServiceUnavailable")))
+        || (code() != null && (code().contains("Throttling") || code().startsWith("ServiceUnavailable")))
         || (statusCode != null && statusCode >= 500);
   }
 

@@ -27,18 +27,20 @@ public final class AliyunConnection {
   private final Duration readTimeout;
   private final String accessKeyId;
   private final SecretValue accessKeySecret;
+  private final SecretValue securityToken;
   private com.aliyun.credentials.Client credentials;
 
   private AliyunConnection(Builder b) {
     this.regionId = b.regionId;
-    this.ramEndpoint = b.ramEndpoint != null ? b.ramEndpoint : "ram.aliyuncs.com";
-    this.csEndpoint = b.csEndpoint != null ? b.csEndpoint : "cs." + b.regionId + ".aliyuncs.com";
-    this.stsEndpoint = b.stsEndpoint != null ? b.stsEndpoint : "sts." + b.regionId + ".aliyuncs.com";
+    this.ramEndpoint = b.ramEndpoint != null ? b.ramEndpoint : b.network.ramEndpoint();
+    this.csEndpoint = b.csEndpoint != null ? b.csEndpoint : b.network.csEndpoint(b.regionId);
+    this.stsEndpoint = b.stsEndpoint != null ? b.stsEndpoint : b.network.stsEndpoint(b.regionId);
     this.protocol = b.protocol;
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
     this.accessKeyId = b.accessKeyId;
     this.accessKeySecret = b.accessKeySecret;
+    this.securityToken = b.securityToken;
   }
 
   public static Builder forRegion(String regionId) {
@@ -47,6 +49,16 @@ public final class AliyunConnection {
 
   public String regionId() {
     return regionId;
+  }
+
+  /** The RAM endpoint the clients use. */
+  public String ramEndpoint() {
+    return ramEndpoint;
+  }
+
+  /** The CS endpoint the clients use. */
+  public String csEndpoint() {
+    return csEndpoint;
   }
 
   public RamApi ram(Retrier retrier) {
@@ -86,11 +98,14 @@ public final class AliyunConnection {
    */
   private Sensitive sensitive() {
     if (accessKeySecret != null) {
-      return Sensitive.of(accessKeySecret.reveal());
+      return Sensitive.of(accessKeySecret.reveal(), securityToken == null ? null : securityToken.reveal());
     }
+    // AuthUtils reads the environment variables unless a caller set the library's values, so ask it as well.
     return Sensitive.of(System.getProperty("alibabacloud.accessKeySecret"),
-        System.getProperty("alibabacloud.accessKeyIdSecret"),
-        System.getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"), System.getenv("ALIBABA_CLOUD_SECURITY_TOKEN"));
+        System.getProperty("alibabacloud.accessKeyIdSecret"), System.getProperty("alibabacloud.sessionToken"),
+        System.getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"), System.getenv("ALIBABA_CLOUD_SECURITY_TOKEN"),
+        com.aliyun.credentials.utils.AuthUtils.getEnvironmentAccessKeySecret(),
+        com.aliyun.credentials.utils.AuthUtils.getEnvironmentSecurityToken());
   }
 
   private Config config(String endpoint) {
@@ -130,7 +145,11 @@ public final class AliyunConnection {
     try {
       if (accessKeyId != null) {
         com.aliyun.credentials.models.Config c = new com.aliyun.credentials.models.Config()
-            .setType("access_key").setAccessKeyId(accessKeyId).setAccessKeySecret(accessKeySecret.reveal());
+            .setType(securityToken == null ? "access_key" : "sts").setAccessKeyId(accessKeyId)
+            .setAccessKeySecret(accessKeySecret.reveal());
+        if (securityToken != null) {
+          c.setSecurityToken(securityToken.reveal());
+        }
         credentials = new com.aliyun.credentials.Client(c);
       } else {
         // The default chain, resolved once for every client of this connection (see CredentialChain).
@@ -153,18 +172,29 @@ public final class AliyunConnection {
     private Duration readTimeout = Duration.ofSeconds(30);
     private String accessKeyId;
     private SecretValue accessKeySecret;
+    private SecretValue securityToken;
+    private AliyunNetwork network = AliyunNetwork.PUBLIC;
 
     private Builder(String regionId) {
       this.regionId = Objects.requireNonNull(regionId, "regionId");
     }
 
-    /** RAM endpoint, {@code host[:port]}. Default {@code ram.aliyuncs.com}. */
+    /**
+     * The network whose endpoints RAM and CS default to (an explicit {@link #ramEndpoint}, {@link #csEndpoint} or
+     * {@link #endpoint} wins). Default {@link AliyunNetwork#PUBLIC}.
+     */
+    public Builder network(AliyunNetwork value) {
+      this.network = Objects.requireNonNull(value, "network");
+      return this;
+    }
+
+    /** RAM endpoint, {@code host[:port]}. Default: the {@link #network}'s ({@code ram.aliyuncs.com}). */
     public Builder ramEndpoint(String value) {
       this.ramEndpoint = value;
       return this;
     }
 
-    /** CS endpoint, {@code host[:port]}. Default {@code cs.<region>.aliyuncs.com} (set a VPC endpoint here). */
+    /** CS endpoint, {@code host[:port]}. Default: the {@link #network}'s ({@code cs.<region>.aliyuncs.com}). */
     public Builder csEndpoint(String value) {
       this.csEndpoint = value;
       return this;
@@ -210,6 +240,17 @@ public final class AliyunConnection {
     public Builder accessKey(String id, SecretValue secret) {
       this.accessKeyId = Objects.requireNonNull(id, "id");
       this.accessKeySecret = Objects.requireNonNull(secret, "secret");
+      return this;
+    }
+
+    /**
+     * Explicit temporary credentials: an STS AccessKey and its security token, sent signed in
+     * {@code x-acs-security-token}. Default: the standard credential chain, which reads a token from
+     * {@code ALIBABA_CLOUD_SECURITY_TOKEN} (or {@code alibabacloud.sessionToken}) beside the key.
+     */
+    public Builder stsAccessKey(String id, SecretValue secret, SecretValue token) {
+      accessKey(id, secret);
+      this.securityToken = Objects.requireNonNull(token, "token");
       return this;
     }
 

@@ -18,16 +18,17 @@ public final class AliyunExecutors {
    */
   public static List<ActionExecutor> create(RamApi ram, AckApi ack, SecretStore secrets, Retrier retrier,
       AddonWaitOptions wait, Clock clock) {
+    AddonTasks tasks = new AddonTasks();
     return List.of(
         new RamExecutors.EnsureRamUser(ram),
         new RamExecutors.EnsureRamPolicy(ram, retrier),
         new RamExecutors.AttachRamPolicy(ram),
         new RamExecutors.DeleteOrphanAccessKey(ram),
         new AccessKeySecretExecutor(ram, secrets, retrier),
-        new AddonExecutors.ChangeAddon(ack),
-        new AddonExecutors.WaitForAddon(ack, wait, clock, retrier.sleeper()),
-        new AddonRemovalExecutors.UninstallAddon(ack),
-        new AddonRemovalExecutors.WaitForAddonRemoval(ack, wait, clock, retrier.sleeper()),
+        new AddonExecutors.ChangeAddon(ack, retrier, tasks),
+        new AddonExecutors.WaitForAddon(ack, tasks, wait, clock, retrier.sleeper()),
+        new AddonRemovalExecutors.UninstallAddon(ack, retrier, tasks),
+        new AddonRemovalExecutors.WaitForAddonRemoval(ack, tasks, wait, clock, retrier.sleeper()),
         new RamDeletionExecutors.DetachRamPolicy(ram),
         new RamDeletionExecutors.DeleteAccessKey(ram),
         new RamDeletionExecutors.DeleteRamPolicy(ram),

@@ -2,7 +2,6 @@ package io.hybridcni.aliyun;
 
 import com.aliyun.cs20151215.Client;
 import com.aliyun.cs20151215.models.DescribeClusterDetailResponseBody;
-import com.aliyun.cs20151215.models.UpgradeClusterAddonsRequest;
 import com.aliyun.teaopenapi.models.OpenApiRequest;
 import com.aliyun.teaopenapi.models.Params;
 import com.aliyun.teautil.models.RuntimeOptions;
@@ -19,7 +18,8 @@ import java.util.Optional;
  * {@code ListClusterAddonInstances} and {@code GetClusterAddonInstance} and drops the {@code task_id} of
  * {@code InstallClusterAddons}, so those go through the generic OpenAPI {@code callApi}; so does
  * {@code UnInstallClusterAddons} ({@code POST /clusters/{id}/components/uninstall}, body
- * {@code [{"name": ...}]}), for its task id.
+ * {@code [{"name": ...}]}), for its task id, and {@code UpgradeClusterAddons}, whose typed answer has no task id
+ * either. DescribeTaskInfo goes through {@code callApi} too: 3.0.15's model lacks the task's {@code error}.
  */
 public final class SdkAckApi implements AckApi {
 
@@ -58,8 +58,28 @@ public final class SdkAckApi implements AckApi {
     });
   }
 
-  private static boolean notFound(AliyunCallException e) {
-    return e.statusCode() != null && e.statusCode() == 404;
+  /** The code ACK answers for an addon that is not installed, whatever HTTP status carries it. */
+  static final String ADDON_NOT_FOUND = "AddonNotFound";
+  /** The code ACK answers for a cluster that does not exist (Terraform's service_alicloud_cs.go matches it). */
+  static final String CLUSTER_NOT_FOUND = "ErrorClusterNotFound";
+
+  /**
+   * "Not there" is ACK's error code, never the HTTP status: the status of {@code AddonNotFound} is undocumented,
+   * and the Terraform alicloud provider (alicloud/service_alicloud_cs.go, {@code DescribeCsKubernetesAddon}) matches
+   * the codes {@code AddonNotFound} and {@code ErrorClusterNotFound}. A 404 with another code (a wrong endpoint's
+   * {@code InvalidAction.NotFound}) is an error, not an absent addon.
+   */
+  static boolean notFound(AliyunCallException e, String code) {
+    return code.equals(e.code());
+  }
+
+  /** A write, sent once: after a lost answer only a read-back can say whether ACK acted on it. */
+  private <T> T once(String operation, String resource, SdkCall<T> call) {
+    try {
+      return call.run();
+    } catch (Exception e) {
+      throw SdkErrors.translate(operation, resource, e, sensitive);
+    }
   }
 
   @Override
@@ -70,7 +90,7 @@ public final class SdkAckApi implements AckApi {
       return Optional.of(new ClusterFacts(body.getClusterId(), body.getClusterType(), body.getState(),
           body.getRegionId()));
     } catch (AliyunCallException e) {
-      if (notFound(e)) {
+      if (notFound(e, CLUSTER_NOT_FOUND)) {
         return Optional.empty();
       }
       throw e;
@@ -103,7 +123,7 @@ public final class SdkAckApi implements AckApi {
               new RuntimeOptions())));
       return Optional.of(instance(body));
     } catch (AliyunCallException e) {
-      if (notFound(e)) {
+      if (notFound(e, ADDON_NOT_FOUND)) {
         return Optional.empty();
       }
       throw e;
@@ -120,33 +140,86 @@ public final class SdkAckApi implements AckApi {
     if (config != null) {
       item.put("config", config);
     }
-    Map<String, ?> body = retried("InstallClusterAddons", "ack/cluster/" + clusterId + "/addon/" + addonName,
+    Map<String, ?> body = once("InstallClusterAddons", "ack/cluster/" + clusterId + "/addon/" + addonName,
         () -> body(generic.callApi(params("InstallClusterAddons", "POST",
             "/clusters/" + clusterId + "/components/install"), new OpenApiRequest().setBody(List.of(item)),
             new RuntimeOptions())));
-    return body == null ? null : (String) body.get("task_id");
+    return taskId(body);
   }
 
   @Override
   public String upgradeAddon(String clusterId, String addonName, String fromVersion, String toVersion,
       String config) {
-    UpgradeClusterAddonsRequest.UpgradeClusterAddonsRequestBody item =
-        new UpgradeClusterAddonsRequest.UpgradeClusterAddonsRequestBody()
-            .setComponentName(addonName).setVersion(fromVersion).setNextVersion(toVersion).setConfig(config);
-    retried("UpgradeClusterAddons", "ack/cluster/" + clusterId + "/addon/" + addonName,
-        () -> typed.upgradeClusterAddons(clusterId, new UpgradeClusterAddonsRequest().setBody(List.of(item))));
-    return null;
+    // The typed call of 3.0.15 drops the answer's task_id; the generic call sends the same body and keeps it.
+    Map<String, Object> item = new LinkedHashMap<>();
+    item.put("component_name", addonName);
+    if (fromVersion != null) {
+      item.put("version", fromVersion);
+    }
+    item.put("next_version", toVersion);
+    if (config != null) {
+      item.put("config", config);
+    }
+    Map<String, ?> body = once("UpgradeClusterAddons", "ack/cluster/" + clusterId + "/addon/" + addonName,
+        () -> body(generic.callApi(params("UpgradeClusterAddons", "POST",
+            "/clusters/" + clusterId + "/components/upgrade"), new OpenApiRequest().setBody(List.of(item)),
+            new RuntimeOptions())));
+    return taskId(body);
   }
 
   @Override
   public String uninstallAddon(String clusterId, String addonName) {
     Map<String, Object> item = new LinkedHashMap<>();
     item.put("name", addonName);
-    Map<String, ?> body = retried("UnInstallClusterAddons", "ack/cluster/" + clusterId + "/addon/" + addonName,
+    Map<String, ?> body = once("UnInstallClusterAddons", "ack/cluster/" + clusterId + "/addon/" + addonName,
         () -> body(generic.callApi(params("UnInstallClusterAddons", "POST",
             "/clusters/" + clusterId + "/components/uninstall"), new OpenApiRequest().setBody(List.of(item)),
             new RuntimeOptions())));
+    return taskId(body);
+  }
+
+  @Override
+  public Optional<AddonTask> describeTask(String taskId) {
+    Map<String, ?> response;
+    try {
+      response = retried("DescribeTaskInfo", "ack/task/" + taskId,
+          () -> generic.callApi(params("DescribeTaskInfo", "GET", "/tasks/" + taskId), new OpenApiRequest(),
+              new RuntimeOptions()));
+    } catch (AliyunCallException e) {
+      // Terraform's DescribeTaskRefreshFunc takes a task ACK does not know as "no state yet"; so does this.
+      if (e.code() != null && e.code().contains("NotFound")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    Map<String, ?> body = body(response);
+    if (body == null) {
+      return Optional.empty();
+    }
+    String code = null;
+    String message = null;
+    if (body.get("error") instanceof Map<?, ?> error) {
+      code = error.get("code") == null ? null : sensitive.mask(String.valueOf(error.get("code")));
+      message = error.get("message") == null ? null : sensitive.mask(String.valueOf(error.get("message")));
+    }
+    return Optional.of(new AddonTask(taskId, body.get("state") == null ? null : String.valueOf(body.get("state")),
+        code, message, requestId(response, body)));
+  }
+
+  private static String taskId(Map<String, ?> body) {
     return body == null || body.get("task_id") == null ? null : String.valueOf(body.get("task_id"));
+  }
+
+  private static String requestId(Map<String, ?> response, Map<String, ?> body) {
+    if (response.get("headers") instanceof Map<?, ?> headers) {
+      for (Map.Entry<?, ?> h : headers.entrySet()) {
+        if ("x-acs-request-id".equalsIgnoreCase(String.valueOf(h.getKey())) && h.getValue() != null) {
+          return String.valueOf(h.getValue());
+        }
+      }
+    }
+    Object id = body.get("request_id") != null ? body.get("request_id") : body.get("requestId");
+    return id == null ? null : String.valueOf(id);
   }
 
   private static Params params(String action, String method, String path) {

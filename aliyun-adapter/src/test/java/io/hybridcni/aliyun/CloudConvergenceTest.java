@@ -157,7 +157,7 @@ class CloudConvergenceTest {
 
       assertThat(result.outcome("addon-wait").status()).isEqualTo(OutcomeStatus.FAILED);
       assertThat(result.outcome("addon-wait").message()).contains("did not become active within 60 s")
-          .contains("last state: updating");
+          .contains("last state: installing");
       assertThat(bed.sleeps.stream().mapToLong(Duration::toSeconds).sum()).isBetween(60L, 70L);
     }
   }
@@ -175,7 +175,7 @@ class CloudConvergenceTest {
 
       bed.reconciler().reconcile(CloudTestBed.spec(), ApplyOptions.defaults().withListener(listener));
 
-      assertThat(states).isNotEmpty().allMatch(s -> s.startsWith("updating@"));
+      assertThat(states).isNotEmpty().allMatch(s -> s.startsWith("installing@"));
     }
   }
 }

@@ -48,4 +48,9 @@ final class GatedAckApi implements AckApi {
   public String uninstallAddon(String clusterId, String addonName) {
     return gate.call("UnInstallClusterAddons", () -> ack.uninstallAddon(clusterId, addonName));
   }
+
+  @Override
+  public Optional<io.hybridcni.aliyun.AddonTask> describeTask(String taskId) {
+    return gate.call("DescribeTaskInfo", () -> ack.describeTask(taskId));
+  }
 }

@@ -6,7 +6,10 @@ import io.hybridcni.plan.Action;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Shows apply progress on stderr: one line per action, and the addon's state or a rollout's progress while waiting (terminal only). */
+/**
+ * Shows apply progress on stderr: one line per action, and while an addon is waited for its state, the time waited
+ * and the ACK task id, or while a rollout is waited for how far it is (terminal only).
+ */
 final class ConsoleProgress implements ApplyListener {
 
   private final Terminal terminal;
@@ -38,7 +41,13 @@ final class ConsoleProgress implements ApplyListener {
 
   @Override
   public void waitingForAddon(Action action, String state, Duration elapsed) {
-    terminal.progress("      waiting for the addon: " + state + " (" + elapsed.toSeconds() + " s)");
+    waitingForAddon(action, state, elapsed, null);
+  }
+
+  @Override
+  public void waitingForAddon(Action action, String state, Duration elapsed, String taskId) {
+    terminal.progress("      waiting for the addon: " + state + " (" + elapsed.toSeconds() + " s"
+        + (taskId == null ? "" : ", ACK task " + taskId) + ")");
   }
 
   @Override

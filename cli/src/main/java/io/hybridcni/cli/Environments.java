@@ -9,6 +9,7 @@ final class Environments {
 
   static Environment.Factory standard() {
     return (spec, target) -> {
+      target.validate();
       if (target.simulate == null) {
         return LiveEnvironment.open(spec, target);
       }

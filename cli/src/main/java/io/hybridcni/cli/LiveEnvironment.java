@@ -64,12 +64,7 @@ final class LiveEnvironment implements Environment {
   static LiveEnvironment open(HybridNetworkSpec spec, TargetOptions target) {
     KubernetesClient client = KubeconfigClients.create(target.kubeconfig, target.context);
     try {
-      AliyunConnection.Builder connection = AliyunConnection.forRegion(spec.regionId())
-          .protocol(target.aliyunProtocol.name());
-      if (target.aliyunEndpoint != null) {
-        connection.endpoint(target.aliyunEndpoint);
-      }
-      AliyunConnection aliyun = connection.build();
+      AliyunConnection aliyun = target.aliyunConnection(spec.regionId()).build();
       aliyun.requireCredentials();
       KubeconfigClients.requireReachable(client, KubeconfigClients.describe(target.kubeconfig));
       return new LiveEnvironment(client, aliyun, target.addonTimeout,

@@ -6,7 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** {@code hybridcni permissions}: what hybridcni itself needs in RAM and in Kubernetes. */
+/**
+ * {@code hybridcni permissions}: what hybridcni itself needs in RAM and in Kubernetes. The RAM and CS actions are one
+ * list, the aliyun-adapter's {@code hybridcni-operator-policy.json} (DescribeTaskInfo included): a new call is added
+ * there, and the adapter's OperatorPolicyTest fails when a call the adapter makes is missing from it.
+ */
 @Command(name = "permissions", mixinStandardHelpOptions = true,
     description = "Print the RAM policy and the Kubernetes ClusterRole that hybridcni itself needs.")
 final class PermissionsCommand implements Callable<Integer> {

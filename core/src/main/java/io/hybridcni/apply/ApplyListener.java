@@ -23,6 +23,15 @@ public interface ApplyListener {
    */
   default void waitingForRollout(Action action, String progress, Duration elapsed) {}
 
+  /**
+   * The addon is not where the wait wants it yet: its current state, the time waited so far, and the id of the ACK
+   * task that changes it ({@code null} when not known, e.g. after a crash). By default calls
+   * {@link #waitingForAddon(Action, String, Duration)}.
+   */
+  default void waitingForAddon(Action action, String state, Duration elapsed, String taskId) {
+    waitingForAddon(action, state, elapsed);
+  }
+
   /** A retry after a transient failure (throttling, 5xx, conflict). */
   default void retrying(Action action, String operation, int attempt, Duration delay, String reason) {}
 }

@@ -42,7 +42,7 @@ import java.util.Set;
 final class DestroyPlanner {
 
   /** Addon states in which ACK is still changing the addon: it must settle before it can be uninstalled. */
-  static final Set<String> BUSY_ADDON_STATES = Set.of("updating", "upgrading");
+  static final Set<String> BUSY_ADDON_STATES = Set.of("installing", "initial", "updating", "upgrading");
   /** The state of an addon ACK is already uninstalling. */
   static final String DELETING = "deleting";
   /** What the text shows for an addon that is no longer there. */
@@ -106,9 +106,10 @@ final class DestroyPlanner {
     String address = "ack/cluster/" + spec.clusterId() + "/addon/" + name;
     Set<String> addonFact = Set.of(Facts.addon(name));
     Draft uninstall = null;
-    if (!DELETING.equals(addon.state())) {
+    if (!addon.is(DELETING)) {
       Draft settle = null;
-      if (BUSY_ADDON_STATES.contains(addon.state())) {
+      if (addon.state() != null
+          && BUSY_ADDON_STATES.contains(addon.state().toLowerCase(java.util.Locale.ROOT))) {
         settle = add(new Draft("addon-settle", ActionKind.WAIT_FOR_ADDON, ChangeType.WAIT, address,
             "The " + name + " addon is " + addon.state() + "; ACK must finish that change before the addon can "
                 + "be uninstalled.",

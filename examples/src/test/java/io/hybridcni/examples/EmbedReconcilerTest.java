@@ -19,6 +19,6 @@ class EmbedReconcilerTest {
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertThat(result.converged()).as(out).isTrue();
     assertThat(out).contains("started ram-user").contains("finished cni-exclusion (APPLIED)")
-        .contains("addon updating").contains("finished addon-wait (APPLIED)").contains("converged:");
+        .contains("addon installing").contains("finished addon-wait (APPLIED)").contains("converged:");
   }
 }

@@ -5,13 +5,14 @@ package io.hybridcni.testkit.aliyun;
  *
  * @param name e.g. {@code terway-eniip}
  * @param version the installed version (the target version once an upgrade settles)
- * @param state {@code active}, {@code updating}, {@code upgrading} or {@code deleting}
+ * @param state as ACK spells it: {@code active}, {@code installing}, {@code initial}, {@code updating},
+ *     {@code upgrading}, {@code deleting}, {@code Failed}, {@code failed}, {@code Canceled} or {@code unhealthy}
  * @param config the {@code config} JSON string last sent, or {@code ""}
  */
 public record CsAddon(String name, String version, String state, String config) {
 
-  /** True when the state is {@code active}. */
+  /** True when the state is {@code active}, in any case. */
   public boolean active() {
-    return "active".equals(state);
+    return "active".equalsIgnoreCase(state);
   }
 }

@@ -13,22 +13,58 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The Container Service (2015-12-15, ROA) side of the fake: seeded clusters, their addon instances and the
  * tasks that change them. An addon change shows its transitional state for a configured number of
- * observations, then settles. Every method holds this object's monitor, so each call is atomic.
+ * observations, then settles: well, or as a {@linkplain #failNextTask scripted task failure}. Every method holds
+ * this object's monitor, so each call is atomic.
+ *
+ * <p>Where each shape comes from:
+ * <ul>
+ *   <li>Instance states: {@code active}, {@code updating}, {@code upgrading}, {@code deleting} are documented in
+ *       {@code GetClusterAddonInstanceResponseBody} (aliyun/alibabacloud-java-sdk,
+ *       cs-20151215/src/main/java/com/aliyun/cs20151215/models/GetClusterAddonInstanceResponseBody.java);
+ *       {@code installing}, {@code initial}, {@code Failed}, {@code failed}, {@code Canceled}, {@code unhealthy} are
+ *       the states seen on the real service as collected in the project's issue 10 (the Terraform alicloud
+ *       provider's old addon wait, alicloud/resource_alicloud_cs_kubernetes_addon.go, fails on {@code Failed} and
+ *       {@code Canceled}; its cluster waits start from {@code initial}). An install starts as {@code installing}.</li>
+ *   <li>DescribeTaskInfo ({@code GET /tasks/{task_id}}): {@code task_id}, {@code cluster_id}, {@code task_type},
+ *       {@code state} ({@code running}, {@code failed}, {@code success}: the CS API reference "DescribeTaskInfo";
+ *       newer SDK models write {@code fail}), {@code error} {@code {code, message}} (DescribeTaskInfoResponseBody of
+ *       aliyun/alibabacloud-java-sdk cs-20151215), {@code task_result} {@code [{data, status}]}, {@code created},
+ *       {@code updated}.</li>
+ *   <li>{@code AddonNotFound} and {@code ErrorClusterNotFound}: the codes the Terraform provider matches
+ *       (alicloud/service_alicloud_cs.go). The HTTP status of {@code AddonNotFound} is not documented anywhere we
+ *       found: the fake answers {@link FakeAliyunOptions#addonNotFoundStatus()}, a guess (404 by default).</li>
+ * </ul>
  */
 final class CsService {
 
   static final String API_VERSION = "2015-12-15";
   static final String ACTIVE = "active";
-  static final Set<String> STATES = Set.of(ACTIVE, "updating", "upgrading", "deleting");
+  /** States a change passes through; seeded in one of them, an addon settles like one changed through the API. */
+  static final Set<String> TRANSITIONAL = Set.of("installing", "initial", "updating", "upgrading", "deleting");
+  /** States an addon stays in until something changes it: the real service's failure states, as spelled there. */
+  static final Set<String> TERMINAL = Set.of(ACTIVE, "Failed", "failed", "Canceled", "unhealthy");
+  static final Set<String> STATES;
+
+  static {
+    Set<String> all = new java.util.LinkedHashSet<>(TERMINAL);
+    all.addAll(TRANSITIONAL);
+    STATES = Set.copyOf(all);
+  }
+
+  /** A task failure scripted for the next change of one addon. */
+  record TaskFailure(String code, String message, String stateAfter) {}
 
   private final Ids ids;
   private final int pollsBeforeSettled;
+  private final int addonNotFoundStatus;
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
   private final Map<String, Task> tasks = new LinkedHashMap<>();
+  private final Map<String, java.util.ArrayDeque<TaskFailure>> failures = new LinkedHashMap<>();
 
-  CsService(Ids ids, int pollsBeforeSettled) {
+  CsService(Ids ids, int pollsBeforeSettled, int addonNotFoundStatus) {
     this.ids = ids;
     this.pollsBeforeSettled = pollsBeforeSettled;
+    this.addonNotFoundStatus = addonNotFoundStatus;
   }
 
   /** A recognised request: the operation and the path parameters it names. */
@@ -135,12 +171,13 @@ final class CsService {
       }
       String version = text(item, "version", false);
       // ACK installs its current default version when the request names none.
-      planned.put(name, new Addon(name, version.isEmpty() ? FakeAliyun.DEFAULT_ADDON_VERSION : version, "updating",
-          config(item)));
+      planned.put(name, new Addon(name, version.isEmpty() ? FakeAliyun.DEFAULT_ADDON_VERSION : version,
+          "installing", config(item)));
     }
     Task task = newTask(cluster, "cluster_addon_install", planned.keySet());
     for (Addon addon : planned.values()) {
-      addon.beginChange("updating", null, task.id, pollsBeforeSettled);
+      addon.beginChange("installing", null, task.id, pollsBeforeSettled);
+      addon.failure = nextFailure(addon.name);
       cluster.addons.put(addon.name, addon);
     }
     return taskAnswer(cluster, task, requestId);
@@ -156,7 +193,7 @@ final class CsService {
       if (addon == null) {
         throw addonNotFound(cluster, name);
       }
-      if (!addon.state.equals(ACTIVE)) {
+      if (!addon.state.equalsIgnoreCase(ACTIVE)) {
         throw ApiError.badRequest("AddonNotReady",
             "The addon is " + addon.state + ", not active, in cluster " + cluster.id + ": " + name + ".");
       }
@@ -171,6 +208,7 @@ final class CsService {
         addon.config = config;
       }
       addon.beginChange("upgrading", text(item, "next_version", true), task.id, pollsBeforeSettled);
+      addon.failure = nextFailure(addon.name);
     });
     return taskAnswer(cluster, task, requestId);
   }
@@ -190,6 +228,7 @@ final class CsService {
     Task task = newTask(cluster, "cluster_addon_uninstall", planned.stream().map(addon -> addon.name).toList());
     for (Addon addon : planned) {
       addon.beginChange("deleting", null, task.id, pollsBeforeSettled);
+      addon.failure = nextFailure(addon.name);
     }
     return taskAnswer(cluster, task, requestId);
   }
@@ -214,14 +253,19 @@ final class CsService {
       running |= pending;
       ObjectNode result = results.addObject();
       result.put("data", name);
-      result.put("status", pending ? "running" : "success");
+      result.put("status", pending ? "running" : task.failure != null ? "failed" : "success");
     }
     if (!running && task.finished == null) {
       task.finished = ids.now();
     }
-    node.put("state", running ? "running" : "success");
+    node.put("state", running ? "running" : task.failure != null ? "failed" : "success");
     node.put("created", task.created);
     node.put("updated", running ? task.created : task.finished);
+    if (!running && task.failure != null) {
+      ObjectNode error = node.putObject("error");
+      error.put("code", task.failure.code());
+      error.put("message", task.failure.message());
+    }
     node.set("task_result", results);
     return node;
   }
@@ -233,7 +277,7 @@ final class CsService {
    * settles. Returns false when the addon settled by being removed.
    */
   private boolean observe(Cluster cluster, Addon addon) {
-    if (addon.state.equals(ACTIVE)) {
+    if (addon.taskId == null && TERMINAL.contains(addon.state)) {
       return true;
     }
     if (addon.pollsLeft > 0) {
@@ -243,8 +287,23 @@ final class CsService {
     return settle(cluster, addon);
   }
 
-  private static boolean settle(Cluster cluster, Addon addon) {
+  private boolean settle(Cluster cluster, Addon addon) {
+    Task task = addon.taskId == null ? null : tasks.get(addon.taskId);
     addon.taskId = null;
+    if (addon.failure != null) {
+      TaskFailure failure = addon.failure;
+      addon.failure = null;
+      if (task != null) {
+        task.failure = failure;
+      }
+      addon.targetVersion = null;
+      if (failure.stateAfter() == null) {
+        cluster.addons.remove(addon.name);
+        return false;
+      }
+      addon.state = failure.stateAfter();
+      return true;
+    }
     if (addon.state.equals("deleting")) {
       cluster.addons.remove(addon.name);
       return false;
@@ -272,9 +331,27 @@ final class CsService {
     }
   }
 
-  private static ApiError addonNotFound(Cluster cluster, String name) {
-    return ApiError.notFound("AddonNotFound",
+  private ApiError addonNotFound(Cluster cluster, String name) {
+    return new ApiError(addonNotFoundStatus, "AddonNotFound",
         "The addon is not installed in cluster " + cluster.id + ": " + name + ".");
+  }
+
+  private TaskFailure nextFailure(String addonName) {
+    java.util.ArrayDeque<TaskFailure> queue = failures.get(addonName);
+    return queue == null ? null : queue.poll();
+  }
+
+  /**
+   * The next install, upgrade or uninstall of {@code addonName} starts a task that fails when it settles: the task
+   * reads {@code failed} with {@code error {code, message}}, and the addon is left in {@code stateAfter}
+   * ({@code null}: gone, as an install that never happened).
+   */
+  synchronized void failNextTask(String addonName, String code, String message, String stateAfter) {
+    if (stateAfter != null && !STATES.contains(stateAfter)) {
+      throw new IllegalArgumentException("Addon state must be one of " + STATES + ", was " + stateAfter);
+    }
+    failures.computeIfAbsent(addonName, n -> new java.util.ArrayDeque<>())
+        .add(new TaskFailure(code, message, stateAfter));
   }
 
   private static List<JsonNode> items(String body, String what) {
@@ -356,8 +433,8 @@ final class CsService {
     if (!STATES.contains(state)) {
       throw new IllegalArgumentException("Addon state must be one of " + STATES + ", was " + state);
     }
-    Addon addon = new Addon(name, version, ACTIVE, "");
-    if (!state.equals(ACTIVE)) {
+    Addon addon = new Addon(name, version, state, "");
+    if (TRANSITIONAL.contains(state)) {
       addon.beginChange(state, null, null, pollsBeforeSettled);
     }
     cluster.addons.put(name, addon);
@@ -367,7 +444,7 @@ final class CsService {
     for (Cluster cluster : clusters.values()) {
       // A copy, because settling a deleting addon removes it from the map.
       for (Addon addon : new ArrayList<>(cluster.addons.values())) {
-        if (!addon.state.equals(ACTIVE)) {
+        if (addon.taskId != null || TRANSITIONAL.contains(addon.state)) {
           settle(cluster, addon);
         }
       }
@@ -400,7 +477,10 @@ final class CsService {
     boolean running = cluster != null && task.addons.stream()
         .map(cluster.addons::get)
         .anyMatch(addon -> addon != null && task.id.equals(addon.taskId));
-    return Optional.of(new CsTask(task.id, task.clusterId, task.type, task.addons, running ? "running" : "success"));
+    String state = running ? "running" : task.failure != null ? "failed" : "success";
+    return Optional.of(new CsTask(task.id, task.clusterId, task.type, task.addons, state,
+        running || task.failure == null ? null : task.failure.code(),
+        running || task.failure == null ? null : task.failure.message()));
   }
 
   // ---------------------------------------------------------------------------------------------- records
@@ -432,6 +512,7 @@ final class CsService {
     String targetVersion;
     String taskId;
     int pollsLeft;
+    TaskFailure failure;
 
     Addon(String name, String version, String state, String config) {
       this.name = name;
@@ -455,6 +536,7 @@ final class CsService {
     final List<String> addons;
     final String created;
     String finished;
+    TaskFailure failure;
 
     Task(String id, String clusterId, String type, List<String> addons, String created) {
       this.id = id;

@@ -39,14 +39,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code DeleteConflict.*} 409). An AccessKey secret appears only in its {@code CreateAccessKey}
  *       response.</li>
  *   <li>CS: clusters you add, their addon instances and tasks; an install, upgrade or uninstall shows its
- *       transitional state for {@link FakeAliyunOptions#addonPollsBeforeSettled()} observations.</li>
+ *       transitional state for {@link FakeAliyunOptions#addonPollsBeforeSettled()} observations, then succeeds or
+ *       fails as {@linkplain #failNextAddonTask scripted}; DescribeTaskInfo reports the task with ACK's
+ *       {@code error}.</li>
  *   <li>A {@link #journal()} of every call with secrets masked, and a {@link #faults()} script.</li>
  * </ul>
  * Requests name their product by the {@code x-acs-version} header, so one endpoint serves both. The fake is
  * thread-safe: each call is atomic.
  *
  * <p>Not modelled: permissions (every known key may call every operation), clock skew of
- * {@code x-acs-date}, STS tokens, the older HMAC-SHA1 signatures, and CS operations beyond the seven named in
+ * {@code x-acs-date}, the expiry of STS tokens, the older HMAC-SHA1 signatures, and CS operations beyond the seven named in
  * {@link Faults}.
  */
 public final class FakeAliyun implements AutoCloseable {
@@ -82,7 +84,7 @@ public final class FakeAliyun implements AutoCloseable {
     this.options = options;
     Ids ids = new Ids(options.clock());
     this.ram = new RamService(ids);
-    this.cs = new CsService(ids, options.addonPollsBeforeSettled());
+    this.cs = new CsService(ids, options.addonPollsBeforeSettled(), options.addonNotFoundStatus());
     this.handler = new FakeHttpHandler(options, ids, ram, cs, faults);
     int instance = INSTANCES.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
@@ -132,6 +134,18 @@ public final class FakeAliyun implements AutoCloseable {
    */
   public FakeAliyun addAccessKey(String accessKeyId, String accessKeySecret) {
     ram.addCallerKey(requireText(accessKeyId, "accessKeyId"), requireText(accessKeySecret, "accessKeySecret"));
+    return this;
+  }
+
+  /**
+   * Accepts requests signed with this temporary STS credential (ids start with {@code STS.} on the real service),
+   * and only when they carry {@code securityToken} in the signed header {@code x-acs-security-token}: without it the
+   * answer is {@code MissingSecurityToken}, with another token {@code InvalidSecurityToken.MismatchWithAccessKey}
+   * (both 400), as the real gateway refuses an STS key without its token.
+   */
+  public FakeAliyun addStsAccessKey(String accessKeyId, String accessKeySecret, String securityToken) {
+    ram.addStsKey(requireText(accessKeyId, "accessKeyId"), requireText(accessKeySecret, "accessKeySecret"),
+        requireText(securityToken, "securityToken"));
     return this;
   }
 
@@ -324,8 +338,10 @@ public final class FakeAliyun implements AutoCloseable {
   }
 
   /**
-   * Puts an addon instance into a cluster. A transitional state ({@code updating}, {@code upgrading},
-   * {@code deleting}) settles like one started through the API.
+   * Puts an addon instance into a cluster, in any state the real service shows: {@code active}, {@code Failed},
+   * {@code failed}, {@code Canceled}, {@code unhealthy} (these stay), or a transitional one ({@code installing},
+   * {@code initial}, {@code updating}, {@code upgrading}, {@code deleting}), which settles like one started through
+   * the API. Sources in {@link CsService}'s Javadoc.
    */
   public FakeAliyun seedAddon(String clusterId, String name, String version, String state) {
     cs.seedAddon(requireText(clusterId, "clusterId"), requireText(name, "name"), Objects.requireNonNull(version,
@@ -351,6 +367,19 @@ public final class FakeAliyun implements AutoCloseable {
   /** The task with this id, if an addon change started it. */
   public Optional<CsTask> task(String taskId) {
     return cs.task(taskId);
+  }
+
+  /**
+   * Scripts a task failure: the next install, upgrade or uninstall of {@code addonName} starts a task that, when it
+   * settles, reads {@code failed} in DescribeTaskInfo with {@code error {code, message}}, and leaves the addon
+   * instance in {@code stateAfter}: {@code "active"} for the real service's "wrong status(success) after failing"
+   * (the Terraform alicloud provider's CHANGELOG, issue 6996), a failure state such as {@code "Failed"}, or
+   * {@code null} for an install that left nothing. Failures queue up per addon, one per change.
+   */
+  public FakeAliyun failNextAddonTask(String addonName, String code, String message, String stateAfter) {
+    cs.failNextTask(requireText(addonName, "addonName"), requireText(code, "code"), requireText(message, "message"),
+        stateAfter);
+    return this;
   }
 
   /** Settles every pending addon change at once, as if enough polls had happened. */

@@ -18,13 +18,20 @@ public final class FakeAliyunOptions {
   private final int addonPollsBeforeSettled;
   private final Clock clock;
   private final boolean rejectReplayedNonces;
+  private final int addonNotFoundStatus;
 
   private FakeAliyunOptions(
       Duration latency, int addonPollsBeforeSettled, Clock clock, boolean rejectReplayedNonces) {
+    this(latency, addonPollsBeforeSettled, clock, rejectReplayedNonces, 404);
+  }
+
+  private FakeAliyunOptions(Duration latency, int addonPollsBeforeSettled, Clock clock, boolean rejectReplayedNonces,
+      int addonNotFoundStatus) {
     this.latency = latency;
     this.addonPollsBeforeSettled = addonPollsBeforeSettled;
     this.clock = clock;
     this.rejectReplayedNonces = rejectReplayedNonces;
+    this.addonNotFoundStatus = addonNotFoundStatus;
   }
 
   /**
@@ -45,7 +52,8 @@ public final class FakeAliyunOptions {
     if (latency.isNegative()) {
       throw new IllegalArgumentException("Latency must be zero or positive, was " + latency);
     }
-    return new FakeAliyunOptions(latency, addonPollsBeforeSettled, clock, rejectReplayedNonces);
+    return new FakeAliyunOptions(latency, addonPollsBeforeSettled, clock, rejectReplayedNonces,
+        addonNotFoundStatus);
   }
 
   /**
@@ -59,7 +67,7 @@ public final class FakeAliyunOptions {
     if (polls < 0 || polls > 1000) {
       throw new IllegalArgumentException("Addon polls before settled must be in the range [0, 1000], was " + polls);
     }
-    return new FakeAliyunOptions(latency, polls, clock, rejectReplayedNonces);
+    return new FakeAliyunOptions(latency, polls, clock, rejectReplayedNonces, addonNotFoundStatus);
   }
 
   /**
@@ -67,8 +75,8 @@ public final class FakeAliyunOptions {
    * dates are not checked against it). Default: {@link Clock#systemUTC()}.
    */
   public FakeAliyunOptions withClock(Clock clock) {
-    return new FakeAliyunOptions(
-        latency, addonPollsBeforeSettled, Objects.requireNonNull(clock, "clock"), rejectReplayedNonces);
+    return new FakeAliyunOptions(latency, addonPollsBeforeSettled, Objects.requireNonNull(clock, "clock"),
+        rejectReplayedNonces, addonNotFoundStatus);
   }
 
   /**
@@ -77,7 +85,26 @@ public final class FakeAliyunOptions {
    * to replay recorded requests on purpose. Default: true.
    */
   public FakeAliyunOptions withRejectReplayedNonces(boolean reject) {
-    return new FakeAliyunOptions(latency, addonPollsBeforeSettled, clock, reject);
+    return new FakeAliyunOptions(latency, addonPollsBeforeSettled, clock, reject, addonNotFoundStatus);
+  }
+
+  /**
+   * The HTTP status of the {@code AddonNotFound} answer (GetClusterAddonInstance, upgrade or uninstall of an addon
+   * that is not installed). No document we found states it: the default, 404, is a guess, and a client must judge
+   * by the code alone (the Terraform alicloud provider matches the code, alicloud/service_alicloud_cs.go).
+   *
+   * @param status in the range [400, 499]
+   */
+  public FakeAliyunOptions withAddonNotFoundStatus(int status) {
+    if (status < 400 || status > 499) {
+      throw new IllegalArgumentException("AddonNotFound status must be in the range [400, 499], was " + status);
+    }
+    return new FakeAliyunOptions(latency, addonPollsBeforeSettled, clock, rejectReplayedNonces, status);
+  }
+
+  /** The HTTP status of {@code AddonNotFound} answers (a guess; see {@link #withAddonNotFoundStatus}). */
+  public int addonNotFoundStatus() {
+    return addonNotFoundStatus;
   }
 
   /** The latency added to every request. */
@@ -103,6 +130,6 @@ public final class FakeAliyunOptions {
   @Override
   public String toString() {
     return "FakeAliyunOptions{latency=" + latency + ", addonPollsBeforeSettled=" + addonPollsBeforeSettled
-        + ", clock=" + clock + ", rejectReplayedNonces=" + rejectReplayedNonces + "}";
+        + ", clock=" + clock + ", rejectReplayedNonces=" + rejectReplayedNonces + ", addonNotFoundStatus=" + addonNotFoundStatus + "}";
   }
 }

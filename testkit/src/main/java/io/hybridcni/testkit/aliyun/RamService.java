@@ -40,6 +40,7 @@ final class RamService {
   private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9-]{1,128}");
 
+  private final Map<String, String> stsTokens = new java.util.HashMap<>();
   private final Ids ids;
   private final Map<String, User> users = new LinkedHashMap<>();
   private final Map<String, Policy> policies = new LinkedHashMap<>();
@@ -596,6 +597,20 @@ final class RamService {
   }
 
   // ---------------------------------------------------------------------------------------------- seeding
+
+  /**
+   * A caller's temporary STS credential: every request signed with it must carry its security token in the signed
+   * header {@code x-acs-security-token} (see {@code FakeHttpHandler#authenticate}).
+   */
+  synchronized void addStsKey(String id, String secret, String securityToken) {
+    addCallerKey(id, secret);
+    stsTokens.put(id, securityToken);
+  }
+
+  /** The security token an STS AccessKey must be sent with; empty for a long-term AccessKey. */
+  synchronized Optional<String> securityToken(String accessKeyId) {
+    return Optional.ofNullable(stsTokens.get(accessKeyId));
+  }
 
   synchronized void addCallerKey(String id, String secret) {
     Key existing = keys.get(id);

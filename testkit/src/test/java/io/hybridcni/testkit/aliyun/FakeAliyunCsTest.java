@@ -89,7 +89,7 @@ class FakeAliyunCsTest {
   }
 
   @Test
-  void installAnswersATaskIdThenPollsSeeUpdatingTwiceThenActive() throws Exception {
+  void installAnswersATaskIdThenPollsSeeInstallingTwiceThenActive() throws Exception {
     Map<String, Object> installed = roa(openApi, "InstallClusterAddons", "POST",
         "/clusters/" + CLUSTER + "/components/install", List.of(addon(TERWAY, "v1.9.0", "{\"IPVlan\":\"false\"}")));
     String taskId = (String) installed.get("task_id");
@@ -101,7 +101,7 @@ class FakeAliyunCsTest {
     for (int poll = 0; poll < 3; poll++) {
       states.add(roa(openApi, "GetClusterAddonInstance", "GET", ADDON_PATH, null).get("state"));
     }
-    assertThat(states).containsExactly("updating", "updating", "active");
+    assertThat(states).containsExactly("installing", "installing", "active");
     var task = cs.describeTaskInfo(taskId).getBody();
     assertThat(task.getState()).isEqualTo("success");
     assertThat(task.getTaskResult()).singleElement().satisfies(result -> {
@@ -140,7 +140,7 @@ class FakeAliyunCsTest {
         new InstallClusterAddonsRequestBody().setName(TERWAY).setVersion("v1.9.0"))));
 
     assertThat(response.getStatusCode()).isEqualTo(200);
-    assertThat(fake.addon(CLUSTER, TERWAY).orElseThrow().state()).isEqualTo("updating");
+    assertThat(fake.addon(CLUSTER, TERWAY).orElseThrow().state()).isEqualTo("installing");
     assertThat(fake.journal().of("InstallClusterAddons")).singleElement()
         .satisfies(entry -> assertThat(entry.rendering()).contains("\"task_id\":\"T-"));
   }
@@ -204,7 +204,7 @@ class FakeAliyunCsTest {
         List.of(addon(TERWAY, "v1.9.0", "")));
 
     for (int i = 0; i < 5; i++) {
-      assertThat(fake.addon(CLUSTER, TERWAY).orElseThrow().state()).isEqualTo("updating");
+      assertThat(fake.addon(CLUSTER, TERWAY).orElseThrow().state()).isEqualTo("installing");
     }
     fake.settleAddons();
     assertThat(fake.addon(CLUSTER, TERWAY).orElseThrow().state()).isEqualTo("active");
@@ -228,5 +228,70 @@ class FakeAliyunCsTest {
 
     assertThat(error.getCode()).isEqualTo("InvalidAction.NotFound");
     assertThat(error.getStatusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aScriptedTaskFailureEndsTheTaskFailedWithAckError() throws Exception {
+    fake.failNextAddonTask(TERWAY, "AddonInstallFailed", "helm install failed: timed out", "active");
+    String taskId = (String) roa(openApi, "InstallClusterAddons", "POST",
+        "/clusters/" + CLUSTER + "/components/install", List.of(addon(TERWAY, "v1.9.0", "{}"))).get("task_id");
+
+    Map<String, Object> running = roa(openApi, "DescribeTaskInfo", "GET", "/tasks/" + taskId, null);
+    assertThat(running).containsEntry("state", "running").doesNotContainKey("error");
+    fake.settleAddons();
+    Map<String, Object> failed = roa(openApi, "DescribeTaskInfo", "GET", "/tasks/" + taskId, null);
+
+    assertThat(failed).containsEntry("state", "failed")
+        .containsEntry("error", Map.of("code", "AddonInstallFailed", "message", "helm install failed: timed out"));
+    assertThat(fake.task(taskId).orElseThrow().errorCode()).isEqualTo("AddonInstallFailed");
+    // The real service's "wrong status(success) after failing": the instance reads active although the task failed.
+    assertThat(fake.addon(CLUSTER, TERWAY).orElseThrow().state()).isEqualTo("active");
+  }
+
+  @Test
+  void aFailedInstallCanLeaveNothingOrAFailureStateBehind() throws Exception {
+    fake.failNextAddonTask(TERWAY, "E1", "gone", null).failNextAddonTask("csi-plugin", "E2", "broken", "Failed");
+    roa(openApi, "InstallClusterAddons", "POST", "/clusters/" + CLUSTER + "/components/install",
+        List.of(addon(TERWAY, "v1.9.0", "{}"), addon("csi-plugin", "v1.30.0", "{}")));
+
+    fake.settleAddons();
+
+    assertThat(fake.addon(CLUSTER, TERWAY)).isEmpty();
+    assertThat(fake.addon(CLUSTER, "csi-plugin").orElseThrow().state()).isEqualTo("Failed");
+    assertThat(roa(openApi, "GetClusterAddonInstance", "GET", "/clusters/" + CLUSTER + "/addon_instances/csi-plugin",
+        null)).containsEntry("state", "Failed");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"active", "installing", "initial", "updating", "upgrading",
+      "deleting", "Failed", "failed", "Canceled", "unhealthy"})
+  void everyStateOfTheRealServiceCanBeSeededAndIsAnsweredAsSpelled(String state) throws Exception {
+    fake.seedAddon(CLUSTER, TERWAY, "v1.9.0", state);
+
+    assertThat(roa(openApi, "GetClusterAddonInstance", "GET", ADDON_PATH, null)).containsEntry("state", state);
+  }
+
+  @Test
+  void failureStatesStayWhileTransitionalStatesSettle() throws Exception {
+    fake.seedAddon(CLUSTER, TERWAY, "v1.9.0", "unhealthy").seedAddon(CLUSTER, "csi-plugin", "v1.30.0", "initial");
+
+    fake.settleAddons();
+
+    assertThat(fake.addon(CLUSTER, TERWAY).orElseThrow().state()).isEqualTo("unhealthy");
+    assertThat(fake.addon(CLUSTER, "csi-plugin").orElseThrow().state()).isEqualTo("active");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {400, 404})
+  void addonNotFoundIsAnsweredAtTheStatusTheFakeChooses(int status) {
+    try (FakeAliyun other = FakeAliyun.start(FakeAliyunOptions.defaults().withAddonNotFoundStatus(status))
+        .addAccessKey(Sdk.CALLER_ID, Sdk.CALLER_SECRET)
+        .addCluster(CLUSTER, FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", "cn-hangzhou")) {
+      TeaException error = teaError(() -> roa(Sdk.openApi(other), "GetClusterAddonInstance", "GET", ADDON_PATH,
+          null));
+
+      assertThat(error.getCode()).isEqualTo("AddonNotFound");
+      assertThat(error.getStatusCode()).isEqualTo(status);
+    }
   }
 }

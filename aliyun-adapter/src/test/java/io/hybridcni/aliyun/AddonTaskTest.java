@@ -1,0 +1,198 @@
+package io.hybridcni.aliyun;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hybridcni.apply.ApplyListener;
+import io.hybridcni.apply.ApplyOptions;
+import io.hybridcni.apply.ApplyResult;
+import io.hybridcni.apply.OutcomeStatus;
+import io.hybridcni.apply.ReconcileResult;
+import io.hybridcni.fixtures.SampleClusters;
+import io.hybridcni.fixtures.Specs;
+import io.hybridcni.plan.Action;
+import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Addon changes follow their ACK task, through the real SDK against the fake: a failed task fails at once with ACK's
+ * reason, failure states end the wait, "not installed" is a code, throttling of any name is retried, lost answers
+ * are read back, and the wait shows its progress.
+ */
+class AddonTaskTest {
+
+  private static CloudTestBed bed(FakeAliyunOptions options) {
+    return new CloudTestBed(options, SampleClusters.freshHostNetwork().kubernetes());
+  }
+
+  @Test
+  void aFailedInstallTaskFailsTheApplyInOnePollWithTheTasksMessage() {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(0))) {
+      // The instance reads active afterwards, as the real service did before Terraform followed the task.
+      bed.fake.failNextAddonTask(Specs.ADDON, "AddonInstallFailed", "install terway-eniip: ENI quota exceeded",
+          "active");
+
+      ApplyResult result = bed.reconciler().apply(CloudTestBed.spec(), bed.reconciler().plan(CloudTestBed.spec()),
+          ApplyOptions.defaults());
+
+      assertThat(result.outcome("addon-wait").status()).isEqualTo(OutcomeStatus.FAILED);
+      assertThat(result.outcome("addon-wait").message())
+          .contains("AddonInstallFailed", "install terway-eniip: ENI quota exceeded", "request id ", "1 poll(s)")
+          .contains("the addon reads active");
+      assertThat(bed.fake.journal().count("DescribeTaskInfo")).isEqualTo(1);
+      assertThat(bed.sleeps).isEmpty();
+    }
+  }
+
+  @Test
+  void aFailedUpgradeTaskFailsTheWaitEvenThoughTheAddonReadsActive() {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(1))) {
+      bed.fake.seedAddon(Specs.CLUSTER_ID, Specs.ADDON, "v1.9.0", "active");
+      bed.fake.failNextAddonTask(Specs.ADDON, "UpgradeAddonFailed", "pre-check failed", "active");
+      var spec = Specs.hostNetwork().toBuilder().addonVersion("v1.10.0").build();
+
+      ApplyResult result = bed.reconciler().apply(spec, bed.reconciler().plan(spec), ApplyOptions.defaults());
+
+      assertThat(result.outcome("addon-wait").status()).isEqualTo(OutcomeStatus.FAILED);
+      assertThat(result.outcome("addon-wait").message()).contains("UpgradeAddonFailed", "pre-check failed");
+      assertThat(bed.fake.addon(Specs.CLUSTER_ID, Specs.ADDON).orElseThrow().version()).isEqualTo("v1.9.0");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Failed", "failed", "Canceled", "unhealthy"})
+  void eachFailureStateEndsTheWait(String state) {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults())) {
+      bed.fake.seedAddon(Specs.CLUSTER_ID, Specs.ADDON, Specs.ADDON_VERSION, state);
+
+      ReconcileResult result = bed.reconciler().reconcile(CloudTestBed.spec(), ApplyOptions.defaults());
+
+      assertThat(result.converged()).isFalse();
+      assertThat(result.apply().outcomes()).filteredOn(o -> o.status() == OutcomeStatus.FAILED).singleElement()
+          .satisfies(o -> assertThat(o.message()).contains("reports state " + state));
+      assertThat(bed.sleeps).as("no poll interval was waited").isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Failed", "unhealthy"})
+  void aTaskThatLeavesAFailureStateFailsTheWaitWithTheTasksError(String state) {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(0))) {
+      bed.fake.failNextAddonTask(Specs.ADDON, "AddonInstallFailed", "pods never became ready", state);
+
+      ApplyResult result = bed.reconciler().apply(CloudTestBed.spec(), bed.reconciler().plan(CloudTestBed.spec()),
+          ApplyOptions.defaults());
+
+      assertThat(result.outcome("addon-wait").message())
+          .contains("AddonInstallFailed", "pods never became ready", "the addon reads " + state);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {400, 404})
+  void addonNotFoundAtAnyStatusIsNotInstalled(int status) {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults().withAddonNotFoundStatus(status))) {
+      assertThat(bed.ack.getAddonInstance(Specs.CLUSTER_ID, Specs.ADDON)).isEmpty();
+
+      ReconcileResult result = bed.reconciler().reconcile(CloudTestBed.spec(), ApplyOptions.defaults());
+
+      assertThat(result.converged()).as(result.why()).isTrue();
+      assertThat(bed.fake.journal().of("GetClusterAddonInstance")).anySatisfy(e -> {
+        assertThat(e.errorCode()).isEqualTo("AddonNotFound");
+        assertThat(e.status()).isEqualTo(status);
+      });
+      assertThat(bed.fake.addon(Specs.CLUSTER_ID, Specs.ADDON)).isPresent();
+    }
+  }
+
+  @Test
+  void aNon404StatusWithAnotherCodeIsAnErrorNotAnAbsentAddon() {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults())) {
+      bed.fake.faults().on("GetClusterAddonInstance").failWith("InvalidAction.NotFound", 404);
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> bed.ack.getAddonInstance(Specs.CLUSTER_ID, Specs.ADDON))
+          .isInstanceOf(AliyunCallException.class).hasMessageContaining("InvalidAction.NotFound");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Rejected.Throttling", "Throttling.User", "Throttling.Api", "Throttling"})
+  void everyThrottlingCodeIsRetried(String code) {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults())) {
+      bed.fake.seedAddon(Specs.CLUSTER_ID, Specs.ADDON, Specs.ADDON_VERSION, "active");
+      bed.fake.faults().on("GetClusterAddonInstance").failWith(code, 400, 2);
+
+      assertThat(bed.ack.getAddonInstance(Specs.CLUSTER_ID, Specs.ADDON)).isPresent();
+      assertThat(bed.fake.faults().taken("GetClusterAddonInstance")).isEqualTo(2);
+      assertThat(bed.sleeps).hasSize(2);
+    }
+  }
+
+  @Test
+  void anInstallThatFailsAfterCommitIsReadBackAndNotSentTwice() {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults())) {
+      bed.fake.faults().on("InstallClusterAddons").failAfterCommit(500, 1);
+
+      ReconcileResult result = bed.reconciler().reconcile(CloudTestBed.spec(), ApplyOptions.defaults());
+
+      assertThat(result.converged()).as(result.why()).isTrue();
+      assertThat(bed.fake.faults().taken("InstallClusterAddons")).isEqualTo(1);
+      assertThat(bed.fake.journal().count("InstallClusterAddons")).isEqualTo(1);
+      assertThat(result.apply().outcome("addon-install").message()).contains("not sent again");
+    }
+  }
+
+  @Test
+  void anInstallRefusedBeforeCommitIsSentAgain() {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults())) {
+      bed.fake.faults().on("InstallClusterAddons").throttleTimes(1);
+
+      ReconcileResult result = bed.reconciler().reconcile(CloudTestBed.spec(), ApplyOptions.defaults());
+
+      assertThat(result.converged()).as(result.why()).isTrue();
+      assertThat(bed.fake.journal().count("InstallClusterAddons")).isEqualTo(2);
+      assertThat(bed.fake.addons(Specs.CLUSTER_ID)).hasSize(1);
+    }
+  }
+
+  @Test
+  void anUninstallWhoseAnswerIsLostIsReadBackAndNotSentTwice() {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults())) {
+      assertThat(bed.reconciler().reconcile(CloudTestBed.spec(), ApplyOptions.defaults()).converged()).isTrue();
+      bed.fake.faults().on("UnInstallClusterAddons").dropAfterCommit(1);
+
+      ReconcileResult result = bed.reconciler().destroy(CloudTestBed.spec(), ApplyOptions.defaults());
+
+      assertThat(result.converged()).as(result.why()).isTrue();
+      assertThat(bed.fake.faults().taken("UnInstallClusterAddons")).isEqualTo(1);
+      assertThat(bed.fake.journal().count("UnInstallClusterAddons")).isEqualTo(1);
+      assertThat(bed.fake.addon(Specs.CLUSTER_ID, Specs.ADDON)).isEmpty();
+    }
+  }
+
+  @Test
+  void theWaitShowsStateElapsedTimeAndTaskIdToTheListener() {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(4))) {
+      List<String> seen = new CopyOnWriteArrayList<>();
+      ApplyListener listener = new ApplyListener() {
+        @Override
+        public void waitingForAddon(Action action, String state, Duration elapsed, String taskId) {
+          seen.add(state + "@" + elapsed.toSeconds() + "s/" + taskId);
+        }
+      };
+
+      ReconcileResult result = bed.reconciler().reconcile(CloudTestBed.spec(),
+          ApplyOptions.defaults().withListener(listener));
+
+      assertThat(result.converged()).as(result.why()).isTrue();
+      String task = bed.fake.journal().of("DescribeTaskInfo").get(0).path().substring("/tasks/".length());
+      assertThat(seen).isNotEmpty().allMatch(s -> s.startsWith("installing@") && s.endsWith("s/" + task));
+      assertThat(seen.get(seen.size() - 1)).doesNotStartWith("installing@0s");
+    }
+  }
+}
