@@ -285,7 +285,7 @@ final class FaultSchedule {
       add(releaseFault(random));
     }
     String lost = null;
-    if (random.nextInt(8) == 0) {
+    if (random.nextInt(4) == 0) {
       String after = actions.get(random.nextInt(actions.size() - 1));
       Fault f = kube(Kind.KUBE_LEASE_LOST, "PUT Lease (renew) 503 x" + (World.KUBE_RETRIES + 1) + " after " + after
           + ", and the step outlasts the renew deadline", d -> d.on("PUT", LEASE_PATH)
@@ -332,6 +332,11 @@ final class FaultSchedule {
       return false;
     }
     if (f.onWrite && faults.stream().anyMatch(o -> o.onWrite && o.target.equals(f.target))) {
+      return false;
+    }
+    // An operation has one delay: a second one would replace the first, which would then never fire.
+    if (f.kind == Kind.ALIYUN_DELAY
+        && faults.stream().anyMatch(o -> o.kind == Kind.ALIYUN_DELAY && o.target.equals(f.target))) {
       return false;
     }
     if (f.target == null && f.arm != Arm.LEASE_LOST_STEP
