@@ -222,8 +222,12 @@ public final class World implements AutoCloseable {
     executors.replaceAll(e -> wiring.executors.apply(withControllers(e)));
     KubernetesObserver observer = KubernetesObserver.builder(client).build();
     observers.add(observer);
-    ApplyLock lock = LeaseApplyLock.builder(client).clock(wiring.lockClock).ticker(wiring.lockTicker)
-        .sleeper(wiring.lockSleeper).pollInterval(Duration.ofMillis(10)).build();
+    LeaseApplyLock.Builder lockBuilder = LeaseApplyLock.builder(client).clock(wiring.lockClock)
+        .ticker(wiring.lockTicker).sleeper(wiring.lockSleeper).pollInterval(Duration.ofMillis(10));
+    if (wiring.lockRenewPeriod != null) {
+      lockBuilder.renewPeriod(wiring.lockRenewPeriod);
+    }
+    ApplyLock lock = lockBuilder.build();
     return Reconciler.builder().cluster(observer).cloud(new AliyunObserver(ram, ack)).executors(executors)
         .lock(wiring.lock.apply(lock)).build();
   }
@@ -237,6 +241,7 @@ public final class World implements AutoCloseable {
     Clock lockClock = Clock.systemUTC();
     Ticker lockTicker = Ticker.SYSTEM;
     Sleeper lockSleeper = Sleeper.REAL;
+    Duration lockRenewPeriod;
     KubernetesClient client;
 
     /** Wraps every executor (after the simulated controllers). */
@@ -278,6 +283,16 @@ public final class World implements AutoCloseable {
     /** How the Lease lock waits between looks at a held Lease. Default: real sleeping (10 ms polls). */
     public Wiring lockSleeper(Sleeper value) {
       this.lockSleeper = value;
+      return this;
+    }
+
+    /**
+     * How often the Lease lock renews while held. Default the lock's own (a sixth of its 30 s lease duration, so
+     * that a run of this world, well under a second, never renews); a few milliseconds make renewals happen during
+     * the apply, for faults on them to meet.
+     */
+    public Wiring lockRenewPeriod(Duration value) {
+      this.lockRenewPeriod = value;
       return this;
     }
 
