@@ -102,7 +102,9 @@ public final class Simulation implements AutoCloseable {
   public FakeAliyun.IssuedAccessKey seedOnectlLeftovers() {
     aliyun.seedSystemPolicy(BROWNFIELD_USER_POLICY, "{\"Version\":\"1\",\"Statement\":[{\"Action\":\"log:*\","
         + "\"Resource\":\"*\",\"Effect\":\"Allow\"}]}");
-    FakeAliyun.IssuedAccessKey key = aliyun.seedUserWithKey(BROWNFIELD_USER, "Active");
+    // A fixed secret, so that the demo's plan (whose fingerprints hash the Secret's values) reads the same each run.
+    FakeAliyun.IssuedAccessKey key = aliyun.seedUserWithKey(BROWNFIELD_USER, "Active",
+        "DemoBrownfieldSecretQ7m2Vx9Kc4Rt");
     aliyun.seedAttachment(BROWNFIELD_USER, BROWNFIELD_USER_POLICY);
     KubeSampleCluster.seedSharedAddonSecret(client, key.id(), key.secret(), java.util.Map.of("region-id", REGION));
     return key;

@@ -277,6 +277,18 @@ public final class FakeAliyun implements AutoCloseable {
   }
 
   /**
+   * {@link #seedUserWithKey(String, String)} with a given secret instead of a random one, for output that must
+   * read the same on every run (a demo's golden plan: the Secret's value hashes are in its fingerprints). The
+   * secret counts as issued, so secret scans look for it as for any other.
+   */
+  public IssuedAccessKey seedUserWithKey(String userName, String status, String secret) {
+    ram.seedUser(requireText(userName, "userName"));
+    String[] issued = ram.seedAccessKeyWithSecret(userName, requireText(status, "status"),
+        requireText(secret, "secret"));
+    return new IssuedAccessKey(issued[0], issued[1]);
+  }
+
+  /**
    * Sets an existing AccessKey's status to {@code Active} or {@code Inactive}, as RAM's UpdateAccessKey (or a user
    * disabling the key in the console) does, e.g. to start a rotation.
    */

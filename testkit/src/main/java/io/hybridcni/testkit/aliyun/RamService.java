@@ -591,6 +591,17 @@ final class RamService {
     return new String[] {id, keys.get(id).secret};
   }
 
+  /** A seeded key with a given secret, for a demo whose output must read the same on every run. */
+  synchronized String[] seedAccessKeyWithSecret(String userName, String status, String secret) {
+    String id = seedAccessKey(userName, status);
+    Key random = keys.get(id);
+    issuedSecrets.remove(random.secret);
+    Key key = new Key(random.id, secret, userName, random.status, random.createDate);
+    keys.put(id, key);
+    issuedSecrets.add(secret);
+    return new String[] {id, secret};
+  }
+
   /** The secrets the fake issued (callers' own secrets never travel in a request, so they are not listed). */
   synchronized List<String> issuedSecrets() {
     return List.copyOf(issuedSecrets);
