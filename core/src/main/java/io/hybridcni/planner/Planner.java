@@ -108,6 +108,8 @@ public final class Planner {
       }
       ScenarioReport report = new ScenarioReport(scenario, source,
           source.equals("spec") ? spec.mode() + " (set in the spec)" : detection.summary(), detection.evidence());
+      // Whatever the scenario, and even when it writes nothing, a plan says when it is for the wrong cluster.
+      findings.addAll(ClusterChecks.identity(spec, s));
       switch (scenario) {
         case OVERLAY -> planOverlay(detection);
         case BGP -> planTerwayScenario(detection, true);
@@ -140,7 +142,6 @@ public final class Planner {
     // ---- BGP and host network -------------------------------------------------------------------------------
 
     private void planTerwayScenario(Detection detection, boolean excludeCni) {
-      findings.addAll(ClusterChecks.identity(spec, s));
       checkCluster();
       findings.addAll(ClusterChecks.secretLocation(spec, s.secretNamespace()));
       warnWithoutCloudNodes();
