@@ -22,14 +22,14 @@ public final class AliyunExecutors {
         new RamExecutors.EnsureRamUser(ram),
         new RamExecutors.EnsureRamPolicy(ram, retrier),
         new RamExecutors.AttachRamPolicy(ram),
-        new RamExecutors.DeleteOrphanAccessKey(ram),
+        new RamExecutors.DeleteOrphanAccessKey(ram, secrets),
         new AccessKeySecretExecutor(ram, secrets, retrier),
         new AddonExecutors.ChangeAddon(ack),
         new AddonExecutors.WaitForAddon(ack, wait, clock, retrier.sleeper()),
         new AddonRemovalExecutors.UninstallAddon(ack),
         new AddonRemovalExecutors.WaitForAddonRemoval(ack, wait, clock, retrier.sleeper()),
         new RamDeletionExecutors.DetachRamPolicy(ram),
-        new RamDeletionExecutors.DeleteAccessKey(ram),
+        new RamDeletionExecutors.DeleteAccessKey(ram, secrets),
         new RamDeletionExecutors.DeleteRamPolicy(ram),
         new RamDeletionExecutors.DeleteRamUser(ram));
   }

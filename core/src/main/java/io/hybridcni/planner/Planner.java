@@ -391,7 +391,7 @@ public final class Planner {
       }
       Draft d = new Draft("access-key-secret", ActionKind.ENSURE_ACCESS_KEY_SECRET,
           secret == null ? ChangeType.CREATE : ChangeType.UPDATE, secretAddress, reason, changes,
-          new ActionDetail.AccessKeySecret(userName, ns, name, secret != null),
+          new ActionDetail.AccessKeySecret(userName, ns, name, secret != null, spec.deleteOrphanAccessKeys()),
           Set.of(Facts.ramUser(userName), Facts.ramAccessKeys(userName), Facts.secret(ns, name)), secretFacts);
       d.dependOn(user);
       deletions.forEach(d::dependOn);
@@ -404,7 +404,7 @@ public final class Planner {
                 + "the Secret it is an orphan, and the spec allows deleting orphan keys.",
             List.of(new FieldChange("access_key_id", ChangeValues.text(held.id()), null),
                 new FieldChange("status", ChangeValues.text(held.status()), null)),
-            new ActionDetail.OrphanAccessKey(userName, held.id()), secretFacts,
+            new ActionDetail.OrphanAccessKey(userName, held.id(), ns, name), secretFacts,
             Set.of(Facts.ramAccessKeys(userName)))).dependOn(d);
       }
       return d;
@@ -431,7 +431,8 @@ public final class Planner {
                 + "deleting orphan keys.",
             List.of(new FieldChange("access_key_id", ChangeValues.text(key.id()), null),
                 new FieldChange("status", ChangeValues.text(key.status()), null)),
-            new ActionDetail.OrphanAccessKey(userName, key.id()), facts,
+            new ActionDetail.OrphanAccessKey(userName, key.id(), spec.secretNamespace(),
+                spec.secretName()), facts,
             Set.of(Facts.ramAccessKeys(userName)))));
       }
       return result;
