@@ -3,9 +3,14 @@ package io.hybridcni.kube;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.apply.Sleeper;
 import io.hybridcni.apply.StepResult;
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.RemoteCallException;
 import io.hybridcni.error.StaleActionException;
 import io.hybridcni.observe.NodeSelectorRequirement;
 import io.hybridcni.observe.Placement;
@@ -51,11 +56,23 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
   private final int maxAttempts;
   private final CalicoObjects calico;
   private final KubeEvents events;
+  private final Sleeper sleeper;
+
+  /** The wait after a 429, as fabric8's own retries would have waited: 200 ms, doubling, at most 6.4 s. */
+  private static final Backoff THROTTLED = new Backoff(Duration.ofMillis(200), Duration.ofMillis(6400));
 
   private CniExclusionRemovalExecutor(Builder b) {
     this.dryRun = new DryRunResolver(b.client, b.dryRunMode);
     this.maxAttempts = b.maxAttempts;
-    this.calico = new CalicoObjects(b.client, b.pageSize);
+    this.sleeper = b.sleeper;
+    // As in CniExclusionExecutor: fabric8 retries a 5xx or a lost connection itself, writes included, and answers
+    // only its last attempt, so a committed update whose answer was lost and whose retry was refused would look
+    // refused for sure. The update goes through a client without those retries, so that this loop sees each
+    // attempt's outcome and reads the object back after every unknown one; reads keep fabric8's retries.
+    RequestConfig noRetries = new RequestConfigBuilder(b.client.getConfiguration().getRequestConfig())
+        .withRequestRetryBackoffLimit(0).build();
+    this.calico = new CalicoObjects(b.client, b.client.newClient(noRetries).adapt(KubernetesClient.class),
+        b.pageSize);
     this.events = new KubeEvents(b.client, b.clock);
   }
 
@@ -143,9 +160,23 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
           attempt--;
           continue;
         }
+        if (e.getCode() == 429 && attempt < maxAttempts) {
+          // Throttled, so not stored: wait as fabric8 would have (its retries are off for this write), then again.
+          LOG.info("{}: update of {} answered 429 (attempt {} of {}); retrying", action.id(), target.address(),
+              attempt, maxAttempts);
+          Backoff.pause(sleeper, THROTTLED.delay(attempt));
+          continue;
+        }
         if (!KubeOperation.conflict(e)) {
           if (mode != null || !KubeOperation.outcomeUnknown(e) || attempt >= maxAttempts) {
-            throw op.failure(e, Redaction.NONE);
+            RemoteCallException failure = op.failure(e, Redaction.NONE);
+            if (lostWrite != null) {
+              // An earlier attempt lost its answer, and the object read since does not show it done: say both.
+              throw new HybridCniException(action.id() + ": an earlier update of " + target.address()
+                  + " lost its answer and reading it back shows it not done; the next attempt failed: "
+                  + failure.getMessage(), failure);
+            }
+            throw failure;
           }
           // The API server may have stored the object although its answer was lost: read it again (and re-plan)
           // rather than assume the write failed.
@@ -176,6 +207,7 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private int pageSize = KubernetesObserver.DEFAULT_PAGE_SIZE;
     private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.REAL;
 
     private Builder(KubernetesClient client) {
       this.client = client;
@@ -211,6 +243,12 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
     /** Timestamps of the recorded Events. Default {@link Clock#systemUTC()}. */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** How the wait after a throttled (429) update is spent. Default {@link Sleeper#REAL}. */
+    public Builder sleeper(Sleeper value) {
+      this.sleeper = Objects.requireNonNull(value, "sleeper");
       return this;
     }
 
