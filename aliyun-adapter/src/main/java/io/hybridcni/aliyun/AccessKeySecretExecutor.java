@@ -11,6 +11,7 @@ import io.hybridcni.plan.ActionDetail;
 import io.hybridcni.plan.ActionKind;
 import io.hybridcni.port.AccessKeyCredential;
 import io.hybridcni.port.SecretStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,8 +23,12 @@ import org.slf4j.LoggerFactory;
  * {@code ENSURE_ACCESS_KEY_SECRET}: creates a new AccessKey and writes it to the Secret at once, as one action.
  *
  * <p>{@code CreateAccessKey} is not idempotent and returns the secret only once, so it is never retried blindly.
- * After an unknown outcome (lost answer, 5xx) the user's keys are listed again: a key that appeared is unusable
- * (its secret is lost) and is deleted before trying again. If the Secret write fails, the Secret is read back
+ * After an unknown outcome (lost answer, 5xx) the user's keys are listed again: exactly one key that appeared is
+ * that create's, and it is unusable (its secret was only in the lost answer). It is named as an orphan in the result,
+ * deleted only when the spec allows deleting orphan keys and the Secret does not name it, and a new key is created
+ * once more; a second lost answer, more than one new key, or RAM's limit of two keys per user stops with the orphans
+ * named (no loop of creates). Before the Secret is written, the apply Lease is checked again: once it is lost the
+ * Secret is left alone and the new key is named. If the Secret write fails, the Secret is read back
  * before anything is undone (the write may have been stored although its answer was lost): only a Secret that holds
  * another key or none gets the new key deleted; the key the Secret names is never deleted.
  */
@@ -57,15 +62,29 @@ final class AccessKeySecretExecutor implements ActionExecutor {
           (d.secretExists() ? "PUT" : "POST") + " Secret " + secretName + " data {access-key-id: "
               + "(sensitive value), access-key-secret: (sensitive value)}"));
     }
-    AccessKeyCredential credential = createKey(d.userName(), d);
+    List<String> unusable = new ArrayList<>();
+    AccessKeyCredential credential = createKey(d.userName(), d, context, unusable);
     String id = credential.accessKeyId();
+    try {
+      context.requireLockHeld("writing Secret " + secretName);
+    } catch (HybridCniException lost) {
+      // Another apply may be writing now: the Secret is not touched, and the new key is not silently left behind.
+      throw new HybridCniException(lost.getMessage() + ". Secret " + secretName + " was not written; the new "
+          + "AccessKey " + id + " of " + d.userName() + " is kept and is an orphan unless another apply writes it: "
+          + "delete it, or let the next apply with ram.deleteOrphanAccessKeys do it" + orphans(unusable), lost);
+    }
     try {
       secrets.writeAccessKey(d.secretNamespace(), d.secretName(), credential);
     } catch (RuntimeException writeFailure) {
       return afterFailedWrite(d, secretName, id, writeFailure);
     }
     LOG.info("Wrote AccessKey {} of {} to Secret {}", id, d.userName(), secretName);
-    return StepResult.applied("created AccessKey " + id + " and wrote it to Secret " + secretName);
+    return StepResult.applied("created AccessKey " + id + " and wrote it to Secret " + secretName
+        + orphans(unusable));
+  }
+
+  private static String orphans(List<String> unusable) {
+    return unusable.isEmpty() ? "" : "; " + String.join("; ", unusable);
   }
 
   /**
@@ -119,27 +138,76 @@ final class AccessKeySecretExecutor implements ActionExecutor {
     return !(failure instanceof HybridCniException);
   }
 
-  private AccessKeyCredential createKey(String user, ActionDetail.AccessKeySecret d) {
+  /**
+   * Creates the key. A lost answer is read back (Crossplane's rule): the one key that appeared since is that create's
+   * and unusable, so it is recorded in {@code unusable} (deleted when the spec allows), and the create is tried once
+   * more; nothing appeared means the create was not carried out, and it is tried again as a plain transient failure.
+   */
+  private AccessKeyCredential createKey(String user, ActionDetail.AccessKeySecret d, ExecutionContext context,
+      List<String> unusable) {
+    boolean lostOnce = false;
     for (int attempt = 1; ; attempt++) {
       Set<String> before = ids(ram.listAccessKeys(user));
       try {
         return ram.createAccessKey(user);
       } catch (AliyunCallException e) {
-        if (attempt >= MAX_CREATE_ATTEMPTS || !e.isTransient()) {
-          throw e;
+        if (e.hasCode("LimitExceeded.User.AccessKey")) {
+          throw new HybridCniException("CreateAccessKey for " + user + " was refused: RAM allows two AccessKeys per "
+              + "user and " + user + " holds " + before + orphans(unusable) + ". Delete an AccessKey the Secret does "
+              + "not hold (or set ram.deleteOrphanAccessKeys: true) and apply again", e);
         }
         if (e.outcomeUnknown()) {
-          // The key may exist without us ever seeing its secret: find it and delete it before trying again.
           Set<String> appeared = ids(ram.listAccessKeys(user));
           appeared.removeAll(before);
-          for (String id : appeared) {
-            LOG.warn("CreateAccessKey for {} lost its answer; deleting the unusable new key {}", user, id);
-            deleteKey(user, id, d, true);
+          if (appeared.size() > 1) {
+            throw new HybridCniException("CreateAccessKey for " + user + " lost its answer (" + e.getMessage()
+                + ") and " + appeared.size() + " new AccessKeys " + new java.util.TreeSet<>(appeared) + " appeared: "
+                + "something else creates keys for " + user + " too, so none is adopted or deleted", e);
+          }
+          if (appeared.size() == 1) {
+            unusable.add(settleUnusable(user, appeared.iterator().next(), d));
+          }
+          if (lostOnce && !appeared.isEmpty()) {
+            throw new HybridCniException("CreateAccessKey for " + user + " lost its answer twice after creating a key"
+                + orphans(unusable) + "; no further key is created", e);
+          }
+          if (!appeared.isEmpty()) {
+            lostOnce = true;
+            context.requireLockHeld("creating another AccessKey for " + user);
+            continue;
           }
         }
+        if (attempt >= MAX_CREATE_ATTEMPTS || !e.isTransient()) {
+          if (!unusable.isEmpty()) {
+            throw new HybridCniException(e.getMessage() + orphans(unusable), e);
+          }
+          throw e;
+        }
         retrier.sleep(retrier.policy().delayAfter(attempt, 0.5));
+        context.requireLockHeld("creating an AccessKey for " + user + " again");
       }
     }
+  }
+
+  /**
+   * A key whose create answer was lost: its secret is gone, so it is of no use to anyone. Deleted when the spec
+   * allows deleting orphan keys and the Secret does not name it; kept (and named) otherwise.
+   */
+  private String settleUnusable(String user, String id, ActionDetail.AccessKeySecret d) {
+    String what = "AccessKey " + id + " of " + user + " was created by a CreateAccessKey whose answer was lost, so "
+        + "its secret is unknown: it is an unusable orphan";
+    if (!d.deleteOrphanAccessKeys()) {
+      LOG.warn("{}; it is kept because ram.deleteOrphanAccessKeys is false", what);
+      return what + ", kept (ram.deleteOrphanAccessKeys is false): delete it by hand";
+    }
+    try {
+      deleteKey(user, id, d, true);
+    } catch (RuntimeException deleteFailure) {
+      LOG.warn("{}; deleting it failed: {}", what, deleteFailure.getMessage());
+      return what + ", kept: deleting it failed (" + deleteFailure.getMessage() + ")";
+    }
+    LOG.warn("{}; it was deleted", what);
+    return what + ", and was deleted";
   }
 
   /**
@@ -148,11 +216,8 @@ final class AccessKeySecretExecutor implements ActionExecutor {
    * lost answer, and the retry of a delete that went through answers {@code EntityNotExist}.
    */
   private void deleteKey(String user, String id, ActionDetail.AccessKeySecret d, boolean readSecretFirst) {
-    String address = d.secretNamespace() + "/" + d.secretName();
-    if (readSecretFirst
-        && secrets.accessKeyIdIn(d.secretNamespace(), d.secretName()).filter(id::equals).isPresent()) {
-      throw new HybridCniException("AccessKey " + id + " of " + user + " was to be deleted, but Secret " + address
-          + " holds it: it is kept");
+    if (readSecretFirst) {
+      SecretNamedKey.requireNotNamed(secrets, d.secretNamespace(), d.secretName(), user, id);
     }
     try {
       ram.deleteAccessKey(user, id);

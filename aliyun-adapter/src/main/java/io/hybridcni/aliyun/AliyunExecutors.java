@@ -23,14 +23,14 @@ public final class AliyunExecutors {
         new RamExecutors.EnsureRamUser(ram),
         new RamExecutors.EnsureRamPolicy(ram, retrier),
         new RamExecutors.AttachRamPolicy(ram),
-        new RamExecutors.DeleteOrphanAccessKey(ram),
+        new RamExecutors.DeleteOrphanAccessKey(ram, secrets),
         new AccessKeySecretExecutor(ram, secrets, retrier),
         new AddonExecutors.ChangeAddon(ack, retrier, tasks),
         new AddonExecutors.WaitForAddon(ack, tasks, wait, clock, retrier.sleeper()),
         new AddonRemovalExecutors.UninstallAddon(ack, retrier, tasks),
         new AddonRemovalExecutors.WaitForAddonRemoval(ack, tasks, wait, clock, retrier.sleeper()),
         new RamDeletionExecutors.DetachRamPolicy(ram),
-        new RamDeletionExecutors.DeleteAccessKey(ram),
+        new RamDeletionExecutors.DeleteAccessKey(ram, secrets),
         new RamDeletionExecutors.DeleteRamPolicy(ram),
         new RamDeletionExecutors.DeleteRamUser(ram));
   }

@@ -9,6 +9,7 @@ import io.hybridcni.observe.RamFacts;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionDetail;
 import io.hybridcni.plan.ActionKind;
+import io.hybridcni.port.SecretStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,12 +64,17 @@ final class RamDeletionExecutors {
     }
   }
 
-  /** {@code DELETE_ACCESS_KEY}: DeleteAccessKey; a key that is already gone is success. */
+  /**
+   * {@code DELETE_ACCESS_KEY}: reads the Secret (a key it names now, say a Secret written again since the plan, is
+   * kept, as a failure), then DeleteAccessKey; a key that is already gone is success.
+   */
   static final class DeleteAccessKey implements ActionExecutor {
     private final RamApi ram;
+    private final SecretStore secrets;
 
-    DeleteAccessKey(RamApi ram) {
+    DeleteAccessKey(RamApi ram, SecretStore secrets) {
       this.ram = ram;
+      this.secrets = secrets;
     }
 
     @Override
@@ -83,6 +89,7 @@ final class RamDeletionExecutors {
         return StepResult.dryRun("client", "would delete AccessKey " + d.accessKeyId() + " of " + d.userName(),
             List.of("RAM DeleteAccessKey UserName=" + d.userName() + " UserAccessKeyId=" + d.accessKeyId()));
       }
+      SecretNamedKey.requireNotNamed(secrets, d.secretNamespace(), d.secretName(), d.userName(), d.accessKeyId());
       try {
         ram.deleteAccessKey(d.userName(), d.accessKeyId());
         LOG.info("Deleted AccessKey {} of {}", d.accessKeyId(), d.userName());

@@ -8,6 +8,7 @@ import io.hybridcni.observe.RamFacts;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionDetail;
 import io.hybridcni.plan.ActionKind;
+import io.hybridcni.port.SecretStore;
 import io.hybridcni.spec.PolicyDocument;
 import java.util.Comparator;
 import java.util.List;
@@ -210,12 +211,17 @@ final class RamExecutors {
     }
   }
 
-  /** {@code DELETE_ORPHAN_ACCESS_KEY}: DeleteAccessKey; a key that is already gone is success. */
+  /**
+   * {@code DELETE_ORPHAN_ACCESS_KEY}: reads the Secret (a key it names now is kept, as a failure), then
+   * DeleteAccessKey; a key that is already gone is success.
+   */
   static final class DeleteOrphanAccessKey implements ActionExecutor {
     private final RamApi ram;
+    private final SecretStore secrets;
 
-    DeleteOrphanAccessKey(RamApi ram) {
+    DeleteOrphanAccessKey(RamApi ram, SecretStore secrets) {
       this.ram = ram;
+      this.secrets = secrets;
     }
 
     @Override
@@ -230,6 +236,7 @@ final class RamExecutors {
         return StepResult.dryRun("client", "would delete AccessKey " + d.accessKeyId(),
             List.of("RAM DeleteAccessKey UserName=" + d.userName() + " UserAccessKeyId=" + d.accessKeyId()));
       }
+      SecretNamedKey.requireNotNamed(secrets, d.secretNamespace(), d.secretName(), d.userName(), d.accessKeyId());
       try {
         ram.deleteAccessKey(d.userName(), d.accessKeyId());
         return StepResult.applied("deleted orphan AccessKey " + d.accessKeyId());

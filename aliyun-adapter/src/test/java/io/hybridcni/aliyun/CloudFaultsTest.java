@@ -19,6 +19,10 @@ import org.junit.jupiter.api.Test;
 /** Faults injected into the fake Aliyun: retries converge, AccessKeys never dangle, secrets never leak. */
 class CloudFaultsTest {
 
+  /** A key whose create answer was lost is an orphan: deleted only when the spec allows it. */
+  private static final io.hybridcni.spec.HybridNetworkSpec DELETE_ORPHANS = Specs.hostNetwork().toBuilder()
+      .deleteOrphanAccessKeys(true).build();
+
   @Test
   void aThrottlingStormConverges() {
     try (CloudTestBed bed = CloudTestBed.hostNetwork()) {
@@ -43,12 +47,12 @@ class CloudFaultsTest {
     try (CloudTestBed bed = CloudTestBed.hostNetwork()) {
       bed.fake.faults().on("CreateAccessKey").dropAfterCommit(1);
 
-      ReconcileResult result = bed.reconciler().reconcile(CloudTestBed.spec(), ApplyOptions.defaults());
+      ReconcileResult result = bed.reconciler().reconcile(DELETE_ORPHANS, ApplyOptions.defaults());
 
       assertThat(result.converged()).as(result.why()).isTrue();
       List<RamAccessKey> keys = bed.fake.accessKeys(Specs.RAM_USER);
       assertThat(keys).extracting(RamAccessKey::id).containsExactly(bed.written().accessKeyId());
-      // The first key was created but its secret was lost: it was found by listing and deleted.
+      // The first key was created but its secret was lost: it was found by listing and deleted (the spec allows).
       assertThat(bed.fake.journal().operations()).containsSubsequence("CreateAccessKey", "ListAccessKeys",
           "DeleteAccessKey", "CreateAccessKey");
     }
@@ -79,7 +83,7 @@ class CloudFaultsTest {
       bed.fake.faults().on("CreateAccessKey").dropAfterCommit(1);
       bed.fake.faults().on("DeleteAccessKey").dropAfterCommit(1);
 
-      ReconcileResult result = bed.reconciler().reconcile(CloudTestBed.spec(), ApplyOptions.defaults());
+      ReconcileResult result = bed.reconciler().reconcile(DELETE_ORPHANS, ApplyOptions.defaults());
 
       assertThat(result.converged()).as(result.why()).isTrue();
       assertThat(bed.fake.accessKeys(Specs.RAM_USER)).extracting(RamAccessKey::id)

@@ -48,6 +48,7 @@ final class CloudTestBed implements AutoCloseable, ClusterObserver, SecretStore 
   private volatile SecretFacts secret;
   private volatile AccessKeyCredential written;
   private volatile RuntimeException secretFailure;
+  private volatile String namedOnRead;
   private final Retrier retrier;
 
   CloudTestBed(FakeAliyunOptions options, KubernetesFacts kubernetes) {
@@ -120,6 +121,14 @@ final class CloudTestBed implements AutoCloseable, ClusterObserver, SecretStore 
     this.secretFailure = failure;
   }
 
+  /**
+   * From now on, reading the Secret back answers {@code accessKeyId}, while what the observer sees stays as it was:
+   * the Secret was written to name that key after the plan's facts were checked again, right before the action.
+   */
+  void secretNamesOnRead(String accessKeyId) {
+    this.namedOnRead = accessKeyId;
+  }
+
   AccessKeyCredential written() {
     return written;
   }
@@ -148,6 +157,9 @@ final class CloudTestBed implements AutoCloseable, ClusterObserver, SecretStore 
    */
   @Override
   public java.util.Optional<String> accessKeyIdIn(String namespace, String name) {
+    if (namedOnRead != null) {
+      return java.util.Optional.of(namedOnRead);
+    }
     SecretFacts now = secret;
     if (now == null || !now.present() || !now.valueHashes().containsKey("access-key-id")) {
       return java.util.Optional.empty();

@@ -1,12 +1,25 @@
 package io.hybridcni.apply;
 
+import io.hybridcni.error.HybridCniException;
 import java.util.Objects;
 
-/** How an action is executed: for real or as a dry run, and who hears about progress. */
-public record ExecutionContext(boolean dryRun, ApplyListener listener) {
+/**
+ * How an action is executed: for real or as a dry run, who hears about progress, and the apply lock held for it.
+ * An executor that writes more than once calls {@link #requireLockHeld(String)} before each later write: the
+ * {@link Reconciler} asks the lock only before each action, and a Lease can be lost between two writes of one.
+ */
+public record ExecutionContext(boolean dryRun, ApplyListener listener, ApplyLock.Held lock) {
+
+  private static final ApplyLock.Held ALWAYS_HELD = () -> { };
 
   public ExecutionContext {
     Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(lock, "lock");
+  }
+
+  /** A context whose lock is never lost (no locking). */
+  public ExecutionContext(boolean dryRun, ApplyListener listener) {
+    this(dryRun, listener, ALWAYS_HELD);
   }
 
   public static ExecutionContext forReal(ApplyListener listener) {
@@ -15,5 +28,21 @@ public record ExecutionContext(boolean dryRun, ApplyListener listener) {
 
   public static ExecutionContext dryRun(ApplyListener listener) {
     return new ExecutionContext(true, listener);
+  }
+
+  /** The same context, under {@code held}. */
+  public ExecutionContext withLock(ApplyLock.Held held) {
+    return new ExecutionContext(dryRun, listener, held);
+  }
+
+  /**
+   * Throws, before {@code write}, when this process no longer holds the apply lock: another apply may be writing.
+   *
+   * @throws HybridCniException "lost the apply Lease before {write}: {why}"
+   */
+  public void requireLockHeld(String write) {
+    lock.lost().ifPresent(why -> {
+      throw new HybridCniException("lost the apply Lease before " + write + ": " + why);
+    });
   }
 }

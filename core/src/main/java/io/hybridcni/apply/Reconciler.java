@@ -144,7 +144,12 @@ public final class Reconciler {
       return new ReconcileResult(plan, applied, null, false, "dry run: nothing was changed");
     }
     Plan verification = planning.apply(spec);
-    boolean converged = verification.actions().isEmpty() && !verification.hasBlockers();
+    // An empty verification plan does not hide a failed or skipped step: its answer may have been lost after
+    // the write, or another process may have done the work; either way this apply did not do what it planned.
+    List<String> notDone = applied.outcomes().stream().filter(o -> !o.succeeded())
+        .map(o -> o.actionId() + " " + o.status()).toList();
+    boolean converged = verification.actions().isEmpty() && !verification.hasBlockers() && notDone.isEmpty()
+        && applied.refused() == null && applied.stopped() == null;
     String why;
     if (converged) {
       why = "converged: the " + (plan.destroy() ? "destroy " : "") + "plan made after apply is empty";
@@ -152,6 +157,8 @@ public final class Reconciler {
       why = applied.refused();
     } else if (applied.stopped() != null) {
       why = "apply stopped: " + applied.stopped();
+    } else if (verification.actions().isEmpty() && !verification.hasBlockers()) {
+      why = "not converged: the plan made after apply is empty, but not every step succeeded " + notDone;
     } else {
       List<String> left = new ArrayList<>(verification.actions().stream().map(Action::id).toList());
       verification.blockers().forEach(f -> left.add("blocker " + f.code()));
@@ -288,7 +295,7 @@ public final class Reconciler {
       }
       options.listener().actionStarted(a);
       try {
-        StepResult step = executor.execute(a, new ExecutionContext(options.dryRun(), options.listener()));
+        StepResult step = executor.execute(a, new ExecutionContext(options.dryRun(), options.listener(), held));
         options.listener().actionFinished(a, step);
         OutcomeStatus status = switch (step.status()) {
           case APPLIED -> OutcomeStatus.APPLIED;

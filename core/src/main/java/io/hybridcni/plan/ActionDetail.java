@@ -62,20 +62,29 @@ public sealed interface ActionDetail {
     }
   }
 
-  /** Delete an AccessKey of the user that no Secret holds (only when the spec allows it). */
-  record OrphanAccessKey(String userName, String accessKeyId) implements ActionDetail {
+  /**
+   * Delete an AccessKey of the user that the spec's Secret does not hold (only when the spec allows it). The Secret
+   * is read again right before the delete: a key it names by then is kept.
+   */
+  record OrphanAccessKey(String userName, String accessKeyId, String secretNamespace, String secretName)
+      implements ActionDetail {
     public OrphanAccessKey {
       Objects.requireNonNull(userName, "userName");
       Objects.requireNonNull(accessKeyId, "accessKeyId");
+      Objects.requireNonNull(secretNamespace, "secretNamespace");
+      Objects.requireNonNull(secretName, "secretName");
     }
   }
 
   /**
    * Create a new AccessKey for the user and write it at once to the Secret (keys {@code access-key-id} and
-   * {@code access-key-secret}); if that write fails for good, the new key is deleted again.
+   * {@code access-key-secret}); if that write fails for good, the new key is deleted again. A key a
+   * {@code CreateAccessKey} made whose answer was lost is unusable (its secret is only in that answer): it is deleted
+   * only when {@code deleteOrphanAccessKeys} (the spec's {@code ram.deleteOrphanAccessKeys}) allows it, and never
+   * while a Secret names it.
    */
-  record AccessKeySecret(String userName, String secretNamespace, String secretName, boolean secretExists)
-      implements ActionDetail {
+  record AccessKeySecret(String userName, String secretNamespace, String secretName, boolean secretExists,
+      boolean deleteOrphanAccessKeys) implements ActionDetail {
     public AccessKeySecret {
       Objects.requireNonNull(userName, "userName");
       Objects.requireNonNull(secretNamespace, "secretNamespace");
@@ -177,11 +186,17 @@ public sealed interface ActionDetail {
     }
   }
 
-  /** Delete an AccessKey of the user hybridcni created. */
-  record AccessKeyDeletion(String userName, String accessKeyId) implements ActionDetail {
+  /**
+   * Delete an AccessKey of the user hybridcni created. The spec's Secret is read again right before the delete: a
+   * key it names by then (the Secret was written again since the plan) is kept.
+   */
+  record AccessKeyDeletion(String userName, String accessKeyId, String secretNamespace, String secretName)
+      implements ActionDetail {
     public AccessKeyDeletion {
       Objects.requireNonNull(userName, "userName");
       Objects.requireNonNull(accessKeyId, "accessKeyId");
+      Objects.requireNonNull(secretNamespace, "secretNamespace");
+      Objects.requireNonNull(secretName, "secretName");
     }
   }
 

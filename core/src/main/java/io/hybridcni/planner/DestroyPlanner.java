@@ -323,7 +323,8 @@ final class DestroyPlanner {
                 + (inSecret ? "; it is the key the Secret holds." : "; no Secret holds it."),
             List.of(new FieldChange("access_key_id", ChangeValues.text(key.id()), null),
                 new FieldChange("status", ChangeValues.text(key.status()), null)),
-            new ActionDetail.AccessKeyDeletion(userName, key.id()),
+            new ActionDetail.AccessKeyDeletion(userName, key.id(), spec.secretNamespace(),
+                spec.secretName()),
             union(userFacts, Set.of(Facts.ramAccessKeys(userName))), Set.of(Facts.ramAccessKeys(userName)));
         d.dependOn(secretDeletion != null ? secretDeletion : addonGone);
         keys.add(add(d));

@@ -117,6 +117,8 @@ public final class Planner {
       }
       ScenarioReport report = new ScenarioReport(scenario, source,
           source.equals("spec") ? spec.mode() + " (set in the spec)" : detection.summary(), detection.evidence());
+      // Whatever the scenario, and even when it writes nothing, a plan says when it is for the wrong cluster.
+      findings.addAll(ClusterChecks.identity(spec, s));
       switch (scenario) {
         case OVERLAY -> planOverlay(detection);
         case BGP -> planTerwayScenario(detection, true);
@@ -149,7 +151,6 @@ public final class Planner {
     // ---- BGP and host network -------------------------------------------------------------------------------
 
     private void planTerwayScenario(Detection detection, boolean excludeCni) {
-      findings.addAll(ClusterChecks.identity(spec, s));
       checkCluster();
       findings.addAll(ClusterChecks.secretLocation(spec, s.secretNamespace()));
       warnWithoutCloudNodes();
@@ -514,7 +515,7 @@ public final class Planner {
       }
       Draft d = new Draft("access-key-secret", ActionKind.ENSURE_ACCESS_KEY_SECRET,
           secret == null ? ChangeType.CREATE : ChangeType.UPDATE, secretAddress, reason, changes,
-          new ActionDetail.AccessKeySecret(userName, ns, name, secret != null),
+          new ActionDetail.AccessKeySecret(userName, ns, name, secret != null, spec.deleteOrphanAccessKeys()),
           Set.of(Facts.ramUser(userName), Facts.ramAccessKeys(userName), Facts.secret(ns, name)), secretFacts);
       d.dependOn(user);
       deletions.forEach(d::dependOn);
@@ -527,7 +528,7 @@ public final class Planner {
                 + "the Secret it is an orphan, and the spec allows deleting orphan keys.",
             List.of(new FieldChange("access_key_id", ChangeValues.text(held.id()), null),
                 new FieldChange("status", ChangeValues.text(held.status()), null)),
-            new ActionDetail.OrphanAccessKey(userName, held.id()), secretFacts,
+            new ActionDetail.OrphanAccessKey(userName, held.id(), ns, name), secretFacts,
             Set.of(Facts.ramAccessKeys(userName)))).dependOn(d);
       }
       return d;
@@ -627,7 +628,8 @@ public final class Planner {
                 + "deleting orphan keys.",
             List.of(new FieldChange("access_key_id", ChangeValues.text(key.id()), null),
                 new FieldChange("status", ChangeValues.text(key.status()), null)),
-            new ActionDetail.OrphanAccessKey(userName, key.id()), facts,
+            new ActionDetail.OrphanAccessKey(userName, key.id(), spec.secretNamespace(),
+                spec.secretName()), facts,
             Set.of(Facts.ramAccessKeys(userName)))));
       }
       return result;

@@ -39,6 +39,37 @@ class ReconcilerTest {
   }
 
   @Test
+  void aFailedStepIsNotConvergedEvenWhenThePlanMadeAfterApplyIsEmpty() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
+    // The last step's write lands, but its answer is an error: the verification plan is empty, the step failed.
+    ActionExecutor committedThenFailed = new ActionExecutor() {
+      @Override
+      public boolean handles(io.hybridcni.plan.ActionKind kind) {
+        return true;
+      }
+
+      @Override
+      public StepResult execute(Action action, ExecutionContext context) {
+        StepResult done = world.execute(action, context);
+        if (action.id().equals("addon-wait")) {
+          throw InMemoryWorld.failure("waiting for the addon: 504 Gateway Timeout");
+        }
+        return done;
+      }
+    };
+    Reconciler reconciler = Reconciler.builder().cluster(world).cloud(world.cloud())
+        .executor(committedThenFailed).build();
+
+    ReconcileResult result = reconciler.reconcile(spec, ApplyOptions.defaults());
+
+    assertThat(world.executed()).contains("addon-wait");
+    assertThat(result.apply().outcome("addon-wait").status()).isEqualTo(OutcomeStatus.FAILED);
+    assertThat(result.verification().actions()).isEmpty();
+    assertThat(result.converged()).as(result.why()).isFalse();
+    assertThat(result.why()).contains("addon-wait FAILED");
+  }
+
+  @Test
   void aConvergedClusterRunsNothing() {
     InMemoryWorld world = new InMemoryWorld(SampleClusters.convergedBgp());
 

@@ -62,6 +62,26 @@ class RightClusterPlanningTest {
   }
 
   @Test
+  void anOverlayPlanWritesNothingButStillSaysItIsTheWrongCluster() {
+    Plan wrong = planner.plan(Specs.auto(), carrying(SampleClusters.overlayFlannel(), agent(OTHER_CLUSTER)));
+    Plan conflicting = planner.plan(Specs.auto(),
+        carrying(SampleClusters.overlayCalicoVxlan(), agent(Specs.CLUSTER_ID), nodeLabel(OTHER_CLUSTER)));
+    Plan unnamed = planner.plan(Specs.auto(), carrying(SampleClusters.overlayCilium()));
+
+    assertThat(wrong).hasNote("OVERLAY_NOTHING_TO_INSTALL").hasBlocker("CLUSTER_IDENTITY_MISMATCH")
+        .findingNames("CLUSTER_IDENTITY_MISMATCH", OTHER_CLUSTER, Specs.CLUSTER_ID);
+    assertThat(wrong.actions()).isEmpty();
+    assertThat(conflicting).hasBlocker("CLUSTER_IDENTITY_CONFLICT");
+    assertThat(unnamed).hasBlocker("CLUSTER_IDENTITY_UNKNOWN");
+  }
+
+  @Test
+  void aPlanWhoseScenarioIsUnknownStillSaysItIsTheWrongCluster() {
+    assertThat(planner.plan(Specs.auto(), carrying(SampleClusters.ambiguousCni(), agent(OTHER_CLUSTER))))
+        .hasBlocker("CLUSTER_IDENTITY_MISMATCH");
+  }
+
+  @Test
   void signalsThatNameDifferentClustersAreABlocker() {
     Plan plan = planner.plan(Specs.bgp(),
         carrying(SampleClusters.freshBgp(), profile(Specs.CLUSTER_ID), nodeLabel(OTHER_CLUSTER)));

@@ -1,16 +1,10 @@
 package io.hybridcni.kube;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.RequestConfig;
-import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.Sleeper;
 import io.hybridcni.apply.StepResult;
-import io.hybridcni.error.HybridCniException;
-import io.hybridcni.error.RemoteCallException;
 import io.hybridcni.error.StaleActionException;
 import io.hybridcni.observe.NodeSelectorTerm;
 import io.hybridcni.observe.Placement;
@@ -21,13 +15,10 @@ import io.hybridcni.plan.ActionKind;
 import io.hybridcni.planner.CniExclusion;
 import io.hybridcni.spec.NodeLabel;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.IntStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link ActionKind#EXCLUDE_CLOUD_NODES_FROM_CNI}: keeps the on-premises CNI off cloud nodes by writing the
@@ -46,35 +37,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class CniExclusionExecutor implements ActionExecutor {
 
-  private static final Logger LOG = LoggerFactory.getLogger(CniExclusionExecutor.class);
-
   /** The reason of the Event recorded on the changed object. */
   public static final String EVENT_REASON = "CloudNodesExcluded";
   /** Default number of write attempts (the first one included). */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
-  private final DryRunResolver dryRun;
-  private final int maxAttempts;
-  private final CalicoObjects calico;
-  private final KubeEvents events;
-  private final Sleeper sleeper;
-
-  /** The wait after a 429, as fabric8's own retries would have waited: 200 ms, doubling, at most 6.4 s. */
-  private static final Backoff THROTTLED = new Backoff(Duration.ofMillis(200), Duration.ofMillis(6400));
+  private final CalicoWriteLoop loop;
 
   private CniExclusionExecutor(Builder b) {
-    this.dryRun = new DryRunResolver(b.client, b.dryRunMode);
-    this.maxAttempts = b.maxAttempts;
-    this.sleeper = b.sleeper;
-    // fabric8 retries a 5xx or a lost connection itself, writes included, and answers only its last attempt: a
-    // committed update whose answer was lost, retried and then refused (403, 422), would look refused for sure.
-    // The update goes through a client without those retries, so that this loop sees each attempt's outcome and
-    // reads the object back after every unknown one (as the Secret store does); reads keep fabric8's retries.
-    RequestConfig noRetries = new RequestConfigBuilder(b.client.getConfiguration().getRequestConfig())
-        .withRequestRetryBackoffLimit(0).build();
-    this.calico = new CalicoObjects(b.client, b.client.newClient(noRetries).adapt(KubernetesClient.class),
-        b.pageSize);
-    this.events = new KubeEvents(b.client, b.clock);
+    this.loop = new CalicoWriteLoop(b.client, b.pageSize, new KubeEvents(b.client, b.clock),
+        new DryRunResolver(b.client, b.dryRunMode), b.maxAttempts, b.sleeper, EVENT_REASON);
   }
 
   /** An executor writing through {@code client}; the caller keeps ownership of the client. */
@@ -96,21 +68,17 @@ public final class CniExclusionExecutor implements ActionExecutor {
     }
     WorkloadRef target = detail.target();
     NodeLabel label = new NodeLabel(detail.labelKey(), detail.labelValue());
-    String mode = context.dryRun() ? dryRun.resolve() : null;
-    boolean replanned = false;
-    // Set once a write failed with its outcome unknown (no answer, a 5xx): the object read next may show it done.
-    String lostWrite = null;
-    for (int attempt = 1; ; attempt++) {
-      GenericKubernetesResource object = calico.read(target);
+    boolean[] replanned = {false};
+    return loop.run(action, target, context, (attempt, object) -> {
       if (object == null) {
         throw new StaleActionException(action.id(), List.of(target.address() + " no longer exists"));
       }
       Placement current = Placements.of(Placements.podSpec(object.getAdditionalProperties(), target.kind(), false));
       // The safety check runs again on every attempt, against the nodes as they are now: a node relabelled since
       // the plan must not lose Calico even when the object itself did not change.
-      CniExclusion.Replanned again = CniExclusion.replan(current, label, calico.freshNodes(target, current, label));
-      boolean asPlanned = attempt == 1 && current.requiredTerms().equals(detail.before());
-      replanned |= !asPlanned;
+      CniExclusion.Replanned again = CniExclusion.replan(current, label,
+          loop.calico().freshNodes(target, current, label));
+      replanned[0] |= !(attempt == 1 && current.requiredTerms().equals(detail.before()));
       if (!again.unsafeReasons().isEmpty()) {
         List<String> changed = new ArrayList<>();
         if (!current.requiredTerms().equals(detail.before())) {
@@ -121,88 +89,20 @@ public final class CniExclusionExecutor implements ActionExecutor {
         throw new StaleActionException(action.id(), changed);
       }
       if (again.unchanged()) {
-        String message = target.address() + " already keeps " + label + " nodes out";
-        if (lostWrite != null) {
-          // This run's own write went through; its answer was lost, and so was its Event: record it once now.
-          events.emit(object, EVENT_REASON, lostWrite);
-          LOG.info("{}: {}: the write whose answer was lost went through", action.id(), message);
-          return StepResult.applied(message + " (the write's answer was lost; reading it back shows it done)");
-        }
-        LOG.info("{}: {}", action.id(), message);
-        return StepResult.alreadySatisfied(message);
+        return CalicoWriteLoop.Prepared.unchanged(object, target.address() + " already keeps " + label
+            + " nodes out");
       }
       // Equal to the planned 'after' when the object still has the planned 'before' terms.
       List<NodeSelectorTerm> after = again.after();
       Placements.writeTerms(Placements.podSpec(object.getAdditionalProperties(), target.kind(), true),
           current.requiredTerms(), after);
       String touched = describeTerms(current.requiredTerms(), after);
-      String summary = "Add " + label.key() + " NotIn [" + label.value() + "] to " + touched
-          + " of " + target.address() + (replanned ? " (planned again against the object as it is now)" : "");
-      String eventMessage = "hybridcni added " + label.key() + " NotIn [" + label.value() + "] to "
-          + touched + " at " + target.termsFieldPath()
-          + " so that the on-premises CNI stays off cloud nodes";
-      if (DryRunResolver.CLIENT.equals(mode)) {
-        return StepResult.dryRun(DryRunResolver.CLIENT, summary + ": described, not sent", List.of(
-            CalicoObjects.request(target, object, false).render(),
-            KubeEvents.describe(events.event(object, EVENT_REASON, eventMessage)).render()));
-      }
-      KubeOperation op = KubeOperation.update(CalicoObjects.context(target).getGroup(),
-          CalicoObjects.context(target).getPlural(), target.namespace(), target.name());
-      try {
-        GenericKubernetesResource written = calico.write(target, object, mode != null);
-        if (mode != null) {
-          return StepResult.dryRun(DryRunResolver.SERVER, summary + ": validated by the API server (dryRun=All)",
-              List.of(CalicoObjects.request(target, object, true).render()));
-        }
-        events.emit(written, EVENT_REASON, eventMessage);
-        LOG.info("{}: {}: done (resourceVersion {})", action.id(), summary,
-            written.getMetadata().getResourceVersion());
-        return StepResult.applied(summary + ": done");
-      } catch (KubernetesClientException e) {
-        if (dryRun.mode() == DryRunMode.AUTO && mode != null && DryRunResolver.dryRunUnsupported(e)) {
-          LOG.info("{}: the API server refused the dry run; describing the request instead", action.id());
-          mode = DryRunResolver.CLIENT;
-          attempt--;
-          continue;
-        }
-        if (e.getCode() == 429 && attempt < maxAttempts) {
-          // Throttled, so not stored: wait as fabric8 would have (its retries are off for this write), then again.
-          LOG.info("{}: update of {} answered 429 (attempt {} of {}); retrying", action.id(), target.address(),
-              attempt, maxAttempts);
-          Backoff.pause(sleeper, THROTTLED.delay(attempt));
-          continue;
-        }
-        if (!KubeOperation.conflict(e)) {
-          if (mode != null || !KubeOperation.outcomeUnknown(e) || attempt >= maxAttempts) {
-            RemoteCallException failure = op.failure(e, Redaction.NONE);
-            if (lostWrite != null) {
-              // An earlier attempt lost its answer, and the object read since does not show it done: say both.
-              throw new HybridCniException(action.id() + ": an earlier update of " + target.address()
-                  + " lost its answer and reading it back shows it not done; the next attempt failed: "
-                  + failure.getMessage(), failure);
-            }
-            throw failure;
-          }
-          // The API server may have stored the object although its answer was lost: read it again (and re-plan)
-          // rather than assume the write failed.
-          lostWrite = eventMessage;
-          LOG.info("{}: update of {} answered {} (attempt {} of {}): its outcome is unknown; reading it again",
-              action.id(), target.address(), e.getCode() <= 0 ? "nothing" : "HTTP " + e.getCode(), attempt,
-              maxAttempts);
-          context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
-              (e.getCode() <= 0 ? "no answer" : "HTTP " + e.getCode()) + ": the write may have been stored");
-          continue;
-        }
-        if (attempt >= maxAttempts) {
-          throw new StaleActionException(action.id(), List.of(target.address() + " kept changing: " + attempt
-              + " writes in a row answered 409 Conflict"));
-        }
-        LOG.info("{}: {} answered 409 Conflict (attempt {} of {}); reading it again and re-planning", action.id(),
-            target.address(), attempt, maxAttempts);
-        context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
-            "409 Conflict: the object changed since it was read");
-      }
-    }
+      return CalicoWriteLoop.Prepared.write(object, "Add " + label.key() + " NotIn [" + label.value() + "] to "
+          + touched + " of " + target.address()
+          + (replanned[0] ? " (planned again against the object as it is now)" : ""),
+          "hybridcni added " + label.key() + " NotIn [" + label.value() + "] to " + touched + " at "
+          + target.termsFieldPath() + " so that the on-premises CNI stays off cloud nodes");
+    });
   }
 
   /** How many terms the change touches: the one new term, or the existing terms that gain the exclusion. */

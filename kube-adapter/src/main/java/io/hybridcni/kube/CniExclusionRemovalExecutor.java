@@ -1,10 +1,9 @@
 package io.hybridcni.kube;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.apply.Sleeper;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.error.StaleActionException;
 import io.hybridcni.observe.NodeSelectorRequirement;
@@ -16,12 +15,9 @@ import io.hybridcni.plan.ActionKind;
 import io.hybridcni.planner.CniExclusion;
 import io.hybridcni.spec.NodeLabel;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link ActionKind#REMOVE_CNI_EXCLUSION}, the undo of {@link CniExclusionExecutor}: takes the requirement
@@ -40,23 +36,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class CniExclusionRemovalExecutor implements ActionExecutor {
 
-  private static final Logger LOG = LoggerFactory.getLogger(CniExclusionRemovalExecutor.class);
-
   /** The reason of the Event recorded on the changed object. */
   public static final String EVENT_REASON = "CloudNodesExclusionRemoved";
   /** Default number of write attempts (the first one included). */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
-  private final DryRunResolver dryRun;
-  private final int maxAttempts;
-  private final CalicoObjects calico;
-  private final KubeEvents events;
+  private final CalicoWriteLoop loop;
 
   private CniExclusionRemovalExecutor(Builder b) {
-    this.dryRun = new DryRunResolver(b.client, b.dryRunMode);
-    this.maxAttempts = b.maxAttempts;
-    this.calico = new CalicoObjects(b.client, b.pageSize);
-    this.events = new KubeEvents(b.client, b.clock);
+    // The write goes without fabric8's own retries and is read back after an unknown outcome (CalicoWriteLoop).
+    this.loop = new CalicoWriteLoop(b.client, b.pageSize, new KubeEvents(b.client, b.clock),
+        new DryRunResolver(b.client, b.dryRunMode), b.maxAttempts, b.sleeper, EVENT_REASON);
   }
 
   /** An executor writing through {@code client}; the caller keeps ownership of the client. */
@@ -78,19 +68,16 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
     WorkloadRef target = detail.target();
     NodeLabel label = new NodeLabel(detail.labelKey(), detail.labelValue());
     NodeSelectorRequirement exclusion = CniExclusion.exclusion(label);
-    String mode = context.dryRun() ? dryRun.resolve() : null;
-    boolean replanned = false;
-    // Set once a write failed with its outcome unknown (no answer, a 5xx): the object read next may show it done.
-    String lostWrite = null;
-    for (int attempt = 1; ; attempt++) {
-      GenericKubernetesResource object = calico.read(target);
+    boolean[] replanned = {false};
+    return loop.run(action, target, context, (attempt, object) -> {
       if (object == null) {
-        return StepResult.alreadySatisfied(target.address() + " no longer exists; there is no exclusion to remove");
+        return CalicoWriteLoop.Prepared.done(StepResult.alreadySatisfied(target.address()
+            + " no longer exists; there is no exclusion to remove"));
       }
       Placement current = Placements.of(Placements.podSpec(object.getAdditionalProperties(), target.kind(), false));
       CniExclusion.Replanned again = CniExclusion.replanRemoval(current, label,
-          calico.freshNodes(target, current, label));
-      replanned |= !(attempt == 1 && current.requiredTerms().equals(detail.before()));
+          loop.calico().freshNodes(target, current, label));
+      replanned[0] |= !(attempt == 1 && current.requiredTerms().equals(detail.before()));
       if (!again.unsafeReasons().isEmpty()) {
         List<String> changed = new ArrayList<>();
         if (!current.requiredTerms().equals(detail.before())) {
@@ -101,72 +88,19 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
         throw new StaleActionException(action.id(), changed);
       }
       if (again.unchanged()) {
-        String message = target.address() + " holds no " + exclusion + " to remove";
-        if (lostWrite != null) {
-          // This run's own write went through; its answer was lost, and so was its Event: record it once now.
-          events.emit(object, EVENT_REASON, lostWrite);
-          LOG.info("{}: {}: the write whose answer was lost went through", action.id(), message);
-          return StepResult.applied(message + " (the write's answer was lost; reading it back shows it done)");
-        }
-        LOG.info("{}: {}", action.id(), message);
-        return StepResult.alreadySatisfied(message);
+        return CalicoWriteLoop.Prepared.unchanged(object, target.address() + " holds no " + exclusion
+            + " to remove");
       }
       long touched = current.requiredTerms().stream().filter(t -> t.matchExpressions().contains(exclusion)).count();
       Placements.removeFromTerms(object.getAdditionalProperties(), target.kind(), exclusion, again.after());
       String terms = touched == 1 ? "1 required node selector term" : touched + " required node selector terms";
-      String summary = "Remove " + label.key() + " NotIn [" + label.value() + "] from " + terms + " of "
-          + target.address() + (again.after().isEmpty() ? "; no required node affinity is left" : "")
-          + (replanned ? " (planned again against the object as it is now)" : "");
-      String eventMessage = "hybridcni removed " + label.key() + " NotIn [" + label.value() + "] from " + terms
-          + " at " + target.termsFieldPath() + "; the on-premises CNI may schedule onto cloud nodes again";
-      if (DryRunResolver.CLIENT.equals(mode)) {
-        return StepResult.dryRun(DryRunResolver.CLIENT, summary + ": described, not sent", List.of(
-            CalicoObjects.request(target, object, false).render(),
-            KubeEvents.describe(events.event(object, EVENT_REASON, eventMessage)).render()));
-      }
-      KubeOperation op = KubeOperation.update(CalicoObjects.context(target).getGroup(),
-          CalicoObjects.context(target).getPlural(), target.namespace(), target.name());
-      try {
-        GenericKubernetesResource written = calico.write(target, object, mode != null);
-        if (mode != null) {
-          return StepResult.dryRun(DryRunResolver.SERVER, summary + ": validated by the API server (dryRun=All)",
-              List.of(CalicoObjects.request(target, object, true).render()));
-        }
-        events.emit(written, EVENT_REASON, eventMessage);
-        LOG.info("{}: {}: done (resourceVersion {})", action.id(), summary,
-            written.getMetadata().getResourceVersion());
-        return StepResult.applied(summary + ": done");
-      } catch (KubernetesClientException e) {
-        if (dryRun.mode() == DryRunMode.AUTO && mode != null && DryRunResolver.dryRunUnsupported(e)) {
-          LOG.info("{}: the API server refused the dry run; describing the request instead", action.id());
-          mode = DryRunResolver.CLIENT;
-          attempt--;
-          continue;
-        }
-        if (!KubeOperation.conflict(e)) {
-          if (mode != null || !KubeOperation.outcomeUnknown(e) || attempt >= maxAttempts) {
-            throw op.failure(e, Redaction.NONE);
-          }
-          // The API server may have stored the object although its answer was lost: read it again (and re-plan)
-          // rather than assume the write failed.
-          lostWrite = eventMessage;
-          LOG.info("{}: update of {} answered {} (attempt {} of {}): its outcome is unknown; reading it again",
-              action.id(), target.address(), e.getCode() <= 0 ? "nothing" : "HTTP " + e.getCode(), attempt,
-              maxAttempts);
-          context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
-              (e.getCode() <= 0 ? "no answer" : "HTTP " + e.getCode()) + ": the write may have been stored");
-          continue;
-        }
-        if (attempt >= maxAttempts) {
-          throw new StaleActionException(action.id(), List.of(target.address() + " kept changing: " + attempt
-              + " writes in a row answered 409 Conflict"));
-        }
-        LOG.info("{}: {} answered 409 Conflict (attempt {} of {}); reading it again and re-planning", action.id(),
-            target.address(), attempt, maxAttempts);
-        context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
-            "409 Conflict: the object changed since it was read");
-      }
-    }
+      return CalicoWriteLoop.Prepared.write(object, "Remove " + label.key() + " NotIn [" + label.value()
+          + "] from " + terms + " of " + target.address()
+          + (again.after().isEmpty() ? "; no required node affinity is left" : "")
+          + (replanned[0] ? " (planned again against the object as it is now)" : ""),
+          "hybridcni removed " + label.key() + " NotIn [" + label.value() + "] from " + terms + " at "
+          + target.termsFieldPath() + "; the on-premises CNI may schedule onto cloud nodes again");
+    });
   }
 
   /** Builds a {@link CniExclusionRemovalExecutor}; every setting has a default. */
@@ -176,6 +110,7 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private int pageSize = KubernetesObserver.DEFAULT_PAGE_SIZE;
     private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.REAL;
 
     private Builder(KubernetesClient client) {
       this.client = client;
@@ -211,6 +146,12 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
     /** Timestamps of the recorded Events. Default {@link Clock#systemUTC()}. */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** How the wait after a throttled (429) update is spent. Default {@link Sleeper#REAL}. */
+    public Builder sleeper(Sleeper value) {
+      this.sleeper = Objects.requireNonNull(value, "sleeper");
       return this;
     }
 

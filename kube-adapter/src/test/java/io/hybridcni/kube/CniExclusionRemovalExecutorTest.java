@@ -303,6 +303,32 @@ class CniExclusionRemovalExecutorTest {
   }
 
   @Test
+  void aThrottledUpdateWaitsThroughTheInjectedSleeperAndIsWrittenExactlyOnceMore() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    exclude();
+    Action removal = actionOf(Plan.DESTROY, observe());
+    MockRequests.drain(server);
+    // The API server answers a request it sheds 429 with Retry-After, before any handler ran, so nothing was stored
+    // (kubernetes staging/src/k8s.io/apiserver/pkg/server/filters/maxinflight.go, tooManyRequests; it words the
+    // body as plain text, the Status body here carries the same code and message).
+    server.expect().put().withPath("/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node")
+        .andReturn(429, new StatusBuilder().withCode(429).withReason("TooManyRequests")
+            .withMessage("Too many requests, please try again later.").build())
+        .withHeader("Retry-After", "1").once();
+    List<Duration> sleeps = new ArrayList<>();
+
+    StepResult result = CniExclusionRemovalExecutor.builder(client).dryRunMode(DryRunMode.CLIENT).clock(LATER)
+        .sleeper(sleeps::add).build().execute(removal, ExecutionContext.forReal(ApplyListener.NONE));
+
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    // The 429 fired (one wait, from the shared Backoff, spent in the injected Sleeper, not in fabric8's retries) and
+    // the update went out once more: two PUTs, the second one stored.
+    assertThat(sleeps).containsExactly(Duration.ofMillis(200));
+    assertThat(writes()).filteredOn(r -> r.method().equals("PUT")).hasSize(2);
+    assertThat(calicoTermsNow()).isEmpty();
+  }
+
+  @Test
   void aLoneExclusionTermAddedBesideAnotherSinceThePlanWouldNarrowAndIsStale() {
     KubeSampleCluster.CALICO_BGP.seed(client);
     exclude();
