@@ -63,9 +63,9 @@ class RightClusterPlanningTest {
 
   @Test
   void anOverlayPlanWritesNothingButStillSaysItIsTheWrongCluster() {
-    Plan wrong = planner.plan(Specs.auto(), carrying(SampleClusters.overlayFlannel(), agent(OTHER_CLUSTER)));
+    Plan wrong = planner.plan(Specs.auto(), carrying(SampleClusters.overlayFlannel(), profile(OTHER_CLUSTER)));
     Plan conflicting = planner.plan(Specs.auto(),
-        carrying(SampleClusters.overlayCalicoVxlan(), agent(Specs.CLUSTER_ID), nodeLabel(OTHER_CLUSTER)));
+        carrying(SampleClusters.overlayCalicoVxlan(), profile(Specs.CLUSTER_ID), nodeLabel(OTHER_CLUSTER)));
     Plan unnamed = planner.plan(Specs.auto(), carrying(SampleClusters.overlayCilium()));
 
     assertThat(wrong).hasNote("OVERLAY_NOTHING_TO_INSTALL").hasBlocker("CLUSTER_IDENTITY_MISMATCH")
@@ -77,7 +77,7 @@ class RightClusterPlanningTest {
 
   @Test
   void aPlanWhoseScenarioIsUnknownStillSaysItIsTheWrongCluster() {
-    assertThat(planner.plan(Specs.auto(), carrying(SampleClusters.ambiguousCni(), agent(OTHER_CLUSTER))))
+    assertThat(planner.plan(Specs.auto(), carrying(SampleClusters.ambiguousCni(), profile(OTHER_CLUSTER))))
         .hasBlocker("CLUSTER_IDENTITY_MISMATCH");
   }
 
