@@ -157,7 +157,7 @@ public final class Planner {
       checkTerwayPlacement();
       SecretAdoption adoption = SecretAdoption.of(spec, s);
       Draft user = adoption == null ? planRamUser() : null;
-      Draft policy = planRamPolicy();
+      Draft policy = planRamPolicy(adoption == null ? spec.ramUserName() : adoption.userName());
       Draft attachment;
       Draft secret;
       Draft terwayRestart;
@@ -263,7 +263,11 @@ public final class Planner {
           Set.of(Facts.ramUser(name)), Set.of(Facts.ramUser(name))));
     }
 
-    private Draft planRamPolicy() {
+    /**
+     * @param ourUser the RAM user hybridcni attaches the policy to: the spec's, or the one whose key it adopts; every
+     *     other holder of the policy is someone else's
+     */
+    private Draft planRamPolicy(String ourUser) {
       String name = spec.ramPolicyName();
       RamFacts.Policy policy = s.ram().policy();
       String document = spec.policyDocument().compactText();
@@ -288,19 +292,20 @@ public final class Planner {
         return null;
       }
       boolean narrowing = !spec.policyDocument().grantsAllOf(policy.defaultDocument());
-      List<RamFacts.PolicyHolder> others = policy.holdersOtherThanUser(spec.ramUserName());
+      List<RamFacts.PolicyHolder> others = policy.holdersOtherThanUser(ourUser);
       String holders = others == null ? null
           : others.stream().map(RamFacts.PolicyHolder::toString).collect(java.util.stream.Collectors.joining(", "));
       if (others == null) {
         // ListEntitiesForPolicy was not answered: GetPolicy's AttachmentCount can still prove nobody else holds it.
-        boolean ours = userExists() && s.ram().attachedPolicies().stream()
+        boolean ours = s.ram().user() != null && s.ram().user().name().equals(ourUser)
+            && s.ram().attachedPolicies().stream()
             .anyMatch(p -> p.name().equals(name) && "Custom".equals(p.type()));
         Integer count = policy.attachmentCount();
         if (count != null && count - (ours ? 1 : 0) <= 0) {
           others = List.of();
         } else {
           String who = count == null ? "an unknown number of principals"
-              : (count - (ours ? 1 : 0)) + " principal(s) other than user " + spec.ramUserName();
+              : (count - (ours ? 1 : 0)) + " principal(s) other than user " + ourUser;
           List<String> evidence = List.of("holders of " + name + ": not observed (ram:ListEntitiesForPolicy)",
               "attachment_count=" + (count == null ? "unknown" : count));
           if (narrowing) {

@@ -118,4 +118,19 @@ class SharedPolicyPlanningTest {
     assertThat(Facts.read(facts.keySet(), planned)).isEqualTo(facts);
     assertThat(List.copyOf(facts.keySet())).contains("ram.policy_holders/" + Specs.RAM_POLICY);
   }
+
+  @Test
+  void thePolicyHeldOnlyByTheUserWhoseKeyIsAdoptedIsOursAndMayBeUpdated() {
+    ObservedState brown = SampleClusters.brownfieldConverged();
+    RamFacts.Policy held = brown.ram().policy()
+        .withHolders(List.of(new RamFacts.PolicyHolder(RamFacts.PolicyHolder.Kind.USER,
+            SampleClusters.ADOPTED_USER)));
+    ObservedState drifted = brown.toBuilder().ram(brown.ram().withPolicy(new RamFacts.Policy(held.name(),
+        held.type(), held.defaultVersion(), held.versions(), SampleClusters.driftedDocumentWithExtraAction(),
+        held.attachmentCount(), held.holders()))).build();
+
+    Plan plan = planner.plan(Specs.auto(), drifted);
+
+    assertThat(plan).hasActions(ENSURE_RAM_POLICY).hasNoBlockers().hasNoFinding("POLICY_SHARED_NARROWING");
+  }
 }
