@@ -148,13 +148,21 @@ public final class Reconciler {
     // the write, or another process may have done the work; either way this apply did not do what it planned.
     List<String> notDone = applied.outcomes().stream().filter(o -> !o.succeeded())
         .map(o -> o.actionId() + " " + o.status()).toList();
-    boolean converged = verification.actions().isEmpty() && !verification.hasBlockers() && notDone.isEmpty()
-        && applied.refused() == null && applied.stopped() == null;
+    // A plan refused as stale wrote nothing: when the plan made afterwards is empty, another writer (waited for on
+    // the Lease) took the cluster there, and it is converged all the same; a step that failed or was skipped is not.
+    // (A refusal comes before any action runs, so its outcomes are all STALE or SKIPPED.)
+    boolean converged = verification.actions().isEmpty() && !verification.hasBlockers()
+        && (notDone.isEmpty() || applied.refused() != null) && applied.stopped() == null;
     String why;
-    if (converged) {
+    if (converged && applied.refused() != null) {
+      why = "converged: the plan made after apply is empty, though this run wrote nothing (" + applied.refused()
+          + ")";
+    } else if (converged) {
       why = "converged: the " + (plan.destroy() ? "destroy " : "") + "plan made after apply is empty";
     } else if (applied.refused() != null) {
-      why = applied.refused();
+      List<String> left = new ArrayList<>(verification.actions().stream().map(Action::id).toList());
+      verification.blockers().forEach(f -> left.add("blocker " + f.code()));
+      why = applied.refused() + (left.isEmpty() ? "" : "; still to do " + left);
     } else if (applied.stopped() != null) {
       why = "apply stopped: " + applied.stopped();
     } else if (verification.actions().isEmpty() && !verification.hasBlockers()) {

@@ -161,6 +161,17 @@ final class Crash {
         }
         store.writeAccessKey(namespace, name, credential);
       }
+
+      // Reads go through untouched: an executor that cannot read the Secret back refuses to delete any key.
+      @Override
+      public java.util.Optional<String> accessKeyIdIn(String namespace, String name) {
+        return store.accessKeyIdIn(namespace, name);
+      }
+
+      @Override
+      public java.util.Optional<AccessKeyCredential> readAccessKey(String namespace, String name) {
+        return store.readAccessKey(namespace, name);
+      }
     };
   }
 

@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Crash anywhere, on every path beyond a fresh BGP apply ({@link CrashAnywhereTest}): a destroy of a converged
  * cluster, an addon upgrade, a policy rotation at RAM's limit of 5 versions, a key rotation with orphan deletion,
- * the Tigera operator's Calico and the host network. Each path starts from its own world, and its run is killed
+ * the Tigera operator's Calico and the host network. A key rotation restarts Terway (which reads its key once,
+ * when it starts) before the old key goes, so the crash points include the restart. Each path starts from its own world, and its run is killed
  * before each of its actions and between the two calls or writes of an action that makes two. The crashed run
  * leaves its Lease behind; the next run, once it expired, must converge (for a destroy: leave nothing of hybridcni's
  * and delete nothing it does not own), with the invariants of {@link Invariants} checked right after the crash and
@@ -104,7 +105,8 @@ class CrashAnywhereOnEveryPathTest {
         world.convergeFirst(DELETE_ORPHANS);
         world.disableSecretsKeyOutside();
         world.seedOrphanKey();
-      }, DELETE_ORPHANS, false, List.of("orphan-access-key-*", "access-key-secret", "orphan-access-key-*"), 1);
+      }, DELETE_ORPHANS, false, List.of("orphan-access-key-*", "access-key-secret", "terway-restart",
+          "orphan-access-key-*"), 1);
 
   /** The Secret's key was deleted in RAM, and an orphan key is left. */
   static final Path DELETED_KEY = new Path("rotation of a deleted key beside an orphan", World.Flavour.CALICO_BGP,
@@ -112,7 +114,7 @@ class CrashAnywhereOnEveryPathTest {
         world.convergeFirst(DELETE_ORPHANS);
         world.deleteSecretsKeyOutside();
         world.seedOrphanKey();
-      }, DELETE_ORPHANS, false, List.of("orphan-access-key-*", "access-key-secret"), 1);
+      }, DELETE_ORPHANS, false, List.of("access-key-secret", "terway-restart", "orphan-access-key-*"), 1);
 
   static final Path OPERATOR = new Path("Tigera operator", World.Flavour.CALICO_OPERATOR, world -> { },
       World.spec(), false, CrashAnywhereTest.FRESH_BGP_ACTIONS, 5);

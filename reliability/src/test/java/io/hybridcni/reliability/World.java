@@ -43,6 +43,7 @@ import io.hybridcni.kube.KubernetesObserver;
 import io.hybridcni.kube.KubernetesSecretStore;
 import io.hybridcni.kube.LeaseApplyLock;
 import io.hybridcni.kube.SecretDeletionExecutor;
+import io.hybridcni.kube.TerwayRestartExecutor;
 import io.hybridcni.kube.Ticker;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionKind;
@@ -219,6 +220,11 @@ public final class World implements AutoCloseable {
     executors.add(CniExclusionExecutor.builder(client).build());
     executors.add(CniExclusionRemovalExecutor.builder(client).build());
     executors.add(SecretDeletionExecutor.builder(client).sleeper(sleeper).build());
+    // While the restart waits for Terway's rollout, the DaemonSet controller goes on replacing pods.
+    executors.add(TerwayRestartExecutor.builder(client).clock(clock).sleeper(d -> {
+      sleeper.sleep(d);
+      DaemonSetController.reconcile(client);
+    }).build());
     executors.replaceAll(e -> wiring.executors.apply(withControllers(e)));
     KubernetesObserver observer = KubernetesObserver.builder(client).build();
     observers.add(observer);
