@@ -138,7 +138,8 @@ final class RamDeletionExecutors {
         throw new StaleActionException(action.id(), List.of("ram.policy_attachment_count/" + name
             + ": policy " + name + " is attached to " + count + " principal(s) now; it is kept"));
       }
-      List<String> deleted = deleteNonDefaultVersions(name);
+      List<String> deleted = deleteNonDefaultVersions(name, context);
+      context.requireLockHeld("deleting policy " + name);
       try {
         ram.deletePolicy(name);
       } catch (AliyunCallException e) {
@@ -146,7 +147,8 @@ final class RamDeletionExecutors {
           return StepResult.alreadySatisfied("policy " + name + " is already gone");
         }
         if (e.hasCode("DeleteConflict.Policy.Version")) {
-          deleted.addAll(deleteNonDefaultVersions(name));
+          deleted.addAll(deleteNonDefaultVersions(name, context));
+          context.requireLockHeld("deleting policy " + name);
           ram.deletePolicy(name);
         } else if (e.code() != null && e.code().startsWith("DeleteConflict.Policy")) {
           throw new StaleActionException(action.id(), List.of("ram.policy_attachment_count/" + name + ": RAM "
@@ -160,12 +162,13 @@ final class RamDeletionExecutors {
           + (deleted.isEmpty() ? "" : " after its non-default versions " + deleted));
     }
 
-    private List<String> deleteNonDefaultVersions(String name) {
+    private List<String> deleteNonDefaultVersions(String name, ExecutionContext context) {
       List<String> deleted = new ArrayList<>();
       for (RamFacts.PolicyVersion v : ram.listPolicyVersions(name, "Custom")) {
         if (v.defaultVersion()) {
           continue;
         }
+        context.requireLockHeld("deleting version " + v.versionId() + " of policy " + name);
         try {
           ram.deletePolicyVersion(name, v.versionId());
           deleted.add(v.versionId());

@@ -110,6 +110,7 @@ final class RamExecutors {
       }
       if (d.deleteVersionFirst() != null) {
         deleteVersion(d.policyName(), d.deleteVersionFirst());
+        context.requireLockHeld("creating a new default version of policy " + d.policyName());
       }
       String version;
       try {
@@ -123,6 +124,7 @@ final class RamExecutors {
             .map(RamFacts.PolicyVersion::versionId)
             .orElseThrow(() -> e);
         deleteVersion(d.policyName(), oldest);
+        context.requireLockHeld("creating a new default version of policy " + d.policyName());
         version = createVersion(d);
       }
       return StepResult.applied("policy " + d.policyName() + " now defaults to " + version);

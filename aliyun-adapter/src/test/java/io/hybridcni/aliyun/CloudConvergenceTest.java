@@ -89,6 +89,38 @@ class CloudConvergenceTest {
   }
 
   @Test
+  void aLeaseLostAfterTheOldestVersionWasDeletedCreatesNoNewVersion() {
+    try (CloudTestBed bed = CloudTestBed.hostNetwork()) {
+      String drifted = SampleClusters.driftedDocument();
+      bed.fake.seedPolicy(Specs.RAM_POLICY, drifted, drifted, drifted, drifted, drifted);
+      // Held until the first DeletePolicyVersion has gone out, as if the renewal deadline passed during that call.
+      io.hybridcni.apply.ApplyLock lock = (holder, wait) -> new io.hybridcni.apply.ApplyLock.Held() {
+        @Override
+        public java.util.Optional<String> lost() {
+          return bed.fake.journal().count("DeletePolicyVersion") > 0
+              ? java.util.Optional.of("could not renew Lease kube-system/hybridcni-apply before its deadline")
+              : java.util.Optional.empty();
+        }
+
+        @Override
+        public void close() {
+        }
+      };
+      io.hybridcni.apply.Reconciler reconciler = io.hybridcni.apply.Reconciler.builder().cluster(bed)
+          .cloud(new AliyunObserver(bed.ram, bed.ack)).executors(bed.executors(AddonWaitOptions.defaults()))
+          .lock(lock).build();
+
+      ApplyResult result = reconciler.apply(CloudTestBed.spec(), reconciler.plan(CloudTestBed.spec()),
+          ApplyOptions.defaults());
+
+      assertThat(bed.fake.journal().count("CreatePolicyVersion")).isZero();
+      assertThat(result.outcome("ram-policy").status()).isEqualTo(io.hybridcni.apply.OutcomeStatus.FAILED);
+      assertThat(result.outcome("ram-policy").message()).contains("lost the apply Lease before creating a new "
+          + "default version of policy " + Specs.RAM_POLICY);
+    }
+  }
+
+  @Test
   void twoKeysNoneInTheSecretBlockUnlessOrphanDeletionIsAllowed() {
     try (CloudTestBed bed = CloudTestBed.hostNetwork()) {
       bed.fake.seedUser(Specs.RAM_USER);
