@@ -9,7 +9,6 @@ import io.hybridcni.testkit.kube.KubeSampleCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -29,25 +28,24 @@ class BrownfieldAdoptionTest {
   @TempDir
   Path dir;
 
+  private SimulatedCli cli;
   private Simulation simulation;
-  private Environment.Factory environments;
   private Path spec;
 
   @BeforeEach
   void start() throws IOException {
-    simulation = Simulation.start(KubeSampleCluster.CALICO_BGP, Duration.ZERO);
-    environments = (s, target) -> simulation.environment(Duration.ofSeconds(30));
-    spec = dir.resolve("spec.yaml");
-    Files.writeString(spec, "cluster:\n  id: " + Simulation.CLUSTER_ID + "\n  region: " + Simulation.REGION + "\n");
+    cli = SimulatedCli.start(KubeSampleCluster.CALICO_BGP, dir);
+    simulation = cli.simulation;
+    spec = cli.spec;
   }
 
   @AfterEach
   void stop() {
-    simulation.close();
+    cli.close();
   }
 
   private CliRun hybridcni(String... args) {
-    return CliRun.run(environments, false, "", args);
+    return cli.run(args);
   }
 
   private Secret sharedSecret() {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -29,25 +28,24 @@ class CliEndToEndTest {
   @TempDir
   Path dir;
 
+  private SimulatedCli cli;
   private Simulation simulation;
-  private Environment.Factory environments;
   private Path spec;
 
   @BeforeEach
   void start() throws IOException {
-    simulation = Simulation.start(KubeSampleCluster.CALICO_BGP, Duration.ZERO);
-    environments = (s, target) -> simulation.environment(Duration.ofSeconds(30));
-    spec = dir.resolve("spec.yaml");
-    Files.writeString(spec, "cluster:\n  id: " + Simulation.CLUSTER_ID + "\n  region: " + Simulation.REGION + "\n");
+    cli = SimulatedCli.start(KubeSampleCluster.CALICO_BGP, dir);
+    simulation = cli.simulation;
+    spec = cli.spec;
   }
 
   @AfterEach
   void stop() {
-    simulation.close();
+    cli.close();
   }
 
   private CliRun hybridcni(String... args) {
-    return CliRun.run(environments, false, "", args);
+    return cli.run(args);
   }
 
   @Test
@@ -146,12 +144,12 @@ class CliEndToEndTest {
 
   @Test
   void onATerminalApplyAsksAndOnlyYesProceeds() {
-    CliRun no = CliRun.run(environments, true, "no\n", "apply", "-f", spec.toString(), "--no-color");
+    CliRun no = CliRun.run(cli.environments, true, "no\n", "apply", "-f", spec.toString(), "--no-color");
     assertThat(no.exitCode()).isEqualTo(1);
     assertThat(no.err()).contains("Only 'yes' will be accepted").contains("Apply cancelled.");
     assertThat(simulation.aliyun.journal().operations()).noneMatch(WRITES::contains);
 
-    CliRun yes = CliRun.run(environments, true, "yes\n", "apply", "-f", spec.toString(), "--no-color");
+    CliRun yes = CliRun.run(cli.environments, true, "yes\n", "apply", "-f", spec.toString(), "--no-color");
     assertThat(yes.exitCode()).as(yes.toString()).isZero();
     assertThat(yes.out()).doesNotContain("\u001b[");
   }
