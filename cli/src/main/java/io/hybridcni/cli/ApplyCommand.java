@@ -10,7 +10,9 @@ import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanKind;
 import io.hybridcni.planner.PlanCheck;
 import io.hybridcni.render.PlanJson;
+import io.hybridcni.render.StatusText;
 import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.status.NetworkStatus;
 import io.hybridcni.spec.SpecFiles;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -117,10 +119,26 @@ class ApplyCommand implements Callable<Integer> {
       }
       Plan after = plan.destroy() ? env.reconciler().planDestroy(spec) : env.reconciler().plan(spec);
       if (after.actions().isEmpty() && !after.hasBlockers()) {
-        term.out().println(plan.destroy()
-            ? "Destroy complete! Nothing hybridcni manages is left."
-            : "Apply complete! Converged: a new plan finds nothing to change.");
-        return ExitCodes.OK;
+        if (plan.destroy()) {
+          term.out().println("Destroy complete! Nothing hybridcni manages is left.");
+          return ExitCodes.OK;
+        }
+        if (!env.reconciler().readsStatus()) {
+          term.out().println("Apply complete! Converged: a new plan finds nothing to change.");
+          return ExitCodes.OK;
+        }
+        // The templates and records match the spec; the pods that run must too before this is called converged.
+        NetworkStatus status = env.reconciler().status(spec);
+        if (status.healthy()) {
+          term.out().println("Apply complete! Converged: a new plan finds nothing to change, and every node runs "
+              + "its CNI, Running and Ready.");
+          return ExitCodes.OK;
+        }
+        term.out().print(StatusText.render(status));
+        term.out().println("Apply finished and a new plan finds nothing to change, but the running network is not "
+            + "right on node(s) " + status.nodesWithProblems().stream().map(n -> n.name()).toList()
+            + "; see the problems above, and run 'hybridcni status' again once they are fixed.");
+        return ExitCodes.ERROR;
       }
       term.out().println("Apply finished, but the cluster has not converged; the plan now says:");
       term.out().print(term.renderer().render(after));

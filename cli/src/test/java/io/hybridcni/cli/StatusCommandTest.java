@@ -67,4 +67,20 @@ class StatusCommandTest {
         .contains("\"exit_code\" : 1").contains("\"code\" : \"CLOUD_NODE_WITHOUT_TERWAY\"")
         .contains("\"name\" : \"" + KubeSampleCluster.CLOUD_NODE + "\"");
   }
+
+  @Test
+  void applyIsNotConvergedWhileAnEcsNodeWithoutTheCloudLabelKeepsCalicoAndGetsNoTerway() {
+    simulation.client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+        .withName("cn-hangzhou.i-bp1unlabelled01").addToLabels("kubernetes.io/os", "linux").endMetadata()
+        .withNewSpec().withProviderID("cn-hangzhou.i-bp1unlabelled01").endSpec().build()).create();
+    // Calico's DaemonSet places its pod there, as the real controller would before anyone plans.
+    io.hybridcni.testkit.kube.DaemonSetController.reconcile(simulation.client);
+
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), "--auto-approve");
+
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+    assertThat(apply.out()).as(apply.err()).doesNotContain("Apply complete! Converged")
+        .contains("ECS_NODE_WITHOUT_CLOUD_LABEL")
+        .contains("not right on node(s) [cn-hangzhou.i-bp1unlabelled01]");
+  }
 }

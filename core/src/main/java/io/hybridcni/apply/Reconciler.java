@@ -104,6 +104,11 @@ public final class Reconciler {
    *
    * @throws IllegalStateException when no {@link NetworkStatusObserver} was wired
    */
+  /** Whether {@link #status} can read the running network (a {@link NetworkStatusObserver} is wired). */
+  public boolean readsStatus() {
+    return statusObserver != null;
+  }
+
   public NetworkStatus status(HybridNetworkSpec spec) {
     if (statusObserver == null) {
       throw new IllegalStateException("no network status observer is wired: Reconciler.builder().status(...)");
