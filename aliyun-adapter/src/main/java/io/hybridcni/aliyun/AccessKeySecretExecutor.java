@@ -24,9 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code CreateAccessKey} is not idempotent and returns the secret only once, so it is never retried blindly.
  * After an unknown outcome (lost answer, 5xx) the user's keys are listed again: exactly one key that appeared is
- * that create's, and it is unusable (its secret was only in the lost answer). It is named as an orphan in the result,
- * deleted only when the spec allows deleting orphan keys and the Secret does not name it, and a new key is created
- * once more; a second lost answer, more than one new key, or RAM's limit of two keys per user stops with the orphans
+ * that create's, and it is unusable (its secret was only in the lost answer, so no one holds it). It is named in the
+ * result and deleted unless the Secret names it, and a new key is created once more; a second lost answer, more than one new key, or RAM's limit of two keys per user stops with the orphans
  * named (no loop of creates). Before the Secret is written, the apply Lease is checked again: once it is lost the
  * Secret is left alone and the new key is named. If the Secret write fails, the Secret is read back
  * before anything is undone (the write may have been stored although its answer was lost): only a Secret that holds
@@ -190,21 +189,20 @@ final class AccessKeySecretExecutor implements ActionExecutor {
   }
 
   /**
-   * A key whose create answer was lost: its secret is gone, so it is of no use to anyone. Deleted when the spec
-   * allows deleting orphan keys and the Secret does not name it; kept (and named) otherwise.
+   * A key whose create answer was lost: its secret was in that answer only, so no one ever received it and it
+   * cannot be in use. It is deleted (after the Secret was read: the key the Secret names is never deleted) whatever
+   * {@code ram.deleteOrphanAccessKeys} says, which is about keys that someone may hold; kept only if the delete fails.
+   * Keeping it would leave the user at RAM's limit of two keys after two lost answers, and no later run could
+   * create the key the Secret needs.
    */
   private String settleUnusable(String user, String id, ActionDetail.AccessKeySecret d) {
     String what = "AccessKey " + id + " of " + user + " was created by a CreateAccessKey whose answer was lost, so "
         + "its secret is unknown: it is an unusable orphan";
-    if (!d.deleteOrphanAccessKeys()) {
-      LOG.warn("{}; it is kept because ram.deleteOrphanAccessKeys is false", what);
-      return what + ", kept (ram.deleteOrphanAccessKeys is false): delete it by hand";
-    }
     try {
       deleteKey(user, id, d, true);
     } catch (RuntimeException deleteFailure) {
       LOG.warn("{}; deleting it failed: {}", what, deleteFailure.getMessage());
-      return what + ", kept: deleting it failed (" + deleteFailure.getMessage() + ")";
+      return what + ", kept: deleting it failed (" + deleteFailure.getMessage() + "); delete it by hand";
     }
     LOG.warn("{}; it was deleted", what);
     return what + ", and was deleted";

@@ -3,7 +3,9 @@ package io.hybridcni.cli;
 import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.ApplyResult;
 import io.hybridcni.plan.Plan;
+import io.hybridcni.render.StatusText;
 import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.status.NetworkStatus;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -55,11 +57,19 @@ final class DemoCommand implements Callable<Integer> {
       term.out().println("== hybridcni plan (again) ==");
       Plan after = env.reconciler().plan(spec);
       term.out().print(term.renderer().render(after));
-      boolean converged = result.succeeded() && after.actions().isEmpty() && !after.hasBlockers();
+      boolean healthy = true;
+      if (env.reconciler().readsStatus()) {
+        term.out().println();
+        term.out().println("== hybridcni status ==");
+        NetworkStatus status = env.reconciler().status(spec);
+        term.out().print(StatusText.render(status));
+        healthy = status.healthy();
+      }
+      boolean converged = result.succeeded() && after.actions().isEmpty() && !after.hasBlockers() && healthy;
       term.out().println();
       term.out().println(converged
-          ? "Converged: the simulated cluster and cloud now match the spec."
-          : "Not converged: see the plan above.");
+          ? "Converged: the simulated cluster and cloud now match the spec, and every node runs its CNI."
+          : "Not converged: see the plan and the status above.");
       return converged ? ExitCodes.OK : ExitCodes.ERROR;
     }
   }

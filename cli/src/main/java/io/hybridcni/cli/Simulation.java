@@ -19,6 +19,7 @@ import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
 import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.LatencyDispatcher;
+import io.hybridcni.testkit.kube.TigeraOperator;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -202,7 +203,8 @@ public final class Simulation implements AutoCloseable {
 
   /**
    * Plays the controllers the mock lacks around an executor: ACK's addon manager creates Terway's DaemonSet when
-   * the addon is installed, and the DaemonSet controller places and removes pods after every change; while an
+   * the addon is installed, the Tigera operator renders its Installation into calico-system/calico-node, and the
+   * DaemonSet controller places and removes pods after every change; while an
    * executor waits for a DaemonSet's rollout, the controller replaces one pod of the old template per poll (a
    * rolling update's default maxUnavailable of 1).
    */
@@ -215,13 +217,14 @@ public final class Simulation implements AutoCloseable {
 
       @Override
       public StepResult execute(Action action, ExecutionContext outer) {
-        ExecutionContext context = new ExecutionContext(outer.dryRun(), rollingOut(outer.listener()));
+        ExecutionContext context = new ExecutionContext(outer.dryRun(), rollingOut(outer.listener()), outer.lock());
         StepResult result = executor.execute(action, context);
         if (!context.dryRun()) {
           if (action.kind() == ActionKind.INSTALL_ADDON
               && client.apps().daemonSets().inNamespace("kube-system").withName("terway-eniip").get() == null) {
             KubeSampleCluster.installTerwayAddon(client);
           }
+          TigeraOperator.render(client);
           DaemonSetController.reconcile(client);
         }
         return result;

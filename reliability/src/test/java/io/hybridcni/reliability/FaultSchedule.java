@@ -469,6 +469,15 @@ final class FaultSchedule {
     };
   }
 
+  /**
+   * Whether an Aliyun write fault ends the faulted run by design: CreateAccessKey creates a key each time, and a
+   * second lost answer stops the action (both unusable keys deleted, no third create), so the later faults of the
+   * schedule would never be reached.
+   */
+  private static boolean stopsTheRun(String op, int times) {
+    return op.equals("CreateAccessKey") && times > 1;
+  }
+
   /** A fault on one write the trace makes ({@code "aliyun Op"} or {@code "kube METHOD path"}). */
   private Fault writeFault(Random random, String target) {
     if (target.startsWith("aliyun ")) {
@@ -482,13 +491,13 @@ final class FaultSchedule {
         case 1 -> {
           int times = 1 + random.nextInt(2);
           return aliyun(Kind.ALIYUN_DROPPED_AFTER_COMMIT, op, "answer lost after commit x" + times, times,
-              OperationFaults::dropAfterCommit);
+              OperationFaults::dropAfterCommit).stopping(stopsTheRun(op, times));
         }
         case 2 -> {
           int times = 1 + random.nextInt(2);
           int status = pick(random, List.of(500, 502, 504));
           return aliyun(Kind.ALIYUN_5XX_AFTER_COMMIT, op, "committed, then answered " + status + " x" + times, times,
-              (o, n) -> o.failAfterCommit(status, n));
+              (o, n) -> o.failAfterCommit(status, n)).stopping(stopsTheRun(op, times));
         }
         default -> {
           return aliyunDelay(random, op);

@@ -60,6 +60,7 @@ import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.FaultDispatcher;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockRequests;
+import io.hybridcni.testkit.kube.TigeraOperator;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -575,25 +576,13 @@ public final class World implements AutoCloseable {
     return node == null ? null : client.getKubernetesSerialization().convertValue(node, Affinity.class);
   }
 
-  /**
-   * What the Tigera operator does on its own: it renders calico-system/calico-node from the Installation, and an
-   * affinity in {@code spec.calicoNodeDaemonSet.spec.template.spec} replaces the rendered one (tigera/operator,
-   * {@code ApplyDaemonSetOverrides} in pkg/render/common/components); without one, calico-node has none.
-   */
+  /** What the Tigera operator does on its own (see {@link TigeraOperator}). */
   private void renderCalicoFromTheInstallation() {
-    if (flavour != Flavour.CALICO_OPERATOR) {
-      return;
-    }
-    GenericKubernetesResource installation = installation();
-    Affinity wanted = installation == null ? null : installationAffinity(installation);
-    DaemonSet ds = calico();
-    if (ds != null && !Objects.equals(ds.getSpec().getTemplate().getSpec().getAffinity(), wanted)) {
-      client.apps().daemonSets().inNamespace(flavour.calicoNamespace).withName(CALICO).edit(d -> {
-        d.getSpec().getTemplate().getSpec().setAffinity(wanted);
-        return d;
-      });
+    if (flavour == Flavour.CALICO_OPERATOR) {
+      TigeraOperator.render(client);
     }
   }
+
 
   /** What ACK's addon manager does once an addon is uninstalled: the addon's DaemonSet goes, its pods with it. */
   private void removeTerwayOnceTheAddonIsGone() {
