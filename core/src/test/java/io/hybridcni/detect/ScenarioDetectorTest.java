@@ -266,17 +266,20 @@ class ScenarioDetectorTest {
       assertThat(blocker.message()).contains("no backend setting");
     }
 
-    @Test
-    void canalIsFlannelNetworkingWithCalicoPolicyAndItsDaemonSetIsTheWorkload() {
-      WorkloadRef canalDs = WorkloadRef.daemonSet("kube-system", "canal");
+    private final WorkloadRef canalDs = WorkloadRef.daemonSet("kube-system", "canal");
+
+    /** Canal as canal.yaml installs it: calico-node policy-only and flanneld in one DaemonSet, {@code netConf}. */
+    private ObservedState canal(String netConf) {
       CalicoFacts policyOnly = new CalicoFacts(List.of(pool("default-ipv4-ippool", "Never", "Never")), null,
           Map.of("CALICO_NETWORKING_BACKEND", "none"), daemonSet(canalDs), null);
-      ObservedState canal = ObservedState.builder().calico(policyOnly)
-          .flannel(new FlannelFacts("kube-system", FlannelFacts.CANAL_CONFIG_MAP,
-              "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}", daemonSet(canalDs)))
+      return ObservedState.builder().calico(policyOnly)
+          .flannel(new FlannelFacts("kube-system", FlannelFacts.CANAL_CONFIG_MAP, netConf, daemonSet(canalDs)))
           .build();
+    }
 
-      Detection d = detector.detect(canal);
+    @Test
+    void canalIsFlannelNetworkingWithCalicoPolicyAndItsDaemonSetIsTheWorkload() {
+      Detection d = detector.detect(canal("{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}"));
 
       assertDecided(d, Scenario.OVERLAY, "canal");
       assertThat(d.summary()).isEqualTo("Canal: Flannel VXLAN overlay, Calico for policy only");
@@ -288,15 +291,7 @@ class ScenarioDetectorTest {
 
     @Test
     void canalsPoolWithBothModesNeverIsNeverReadAsBgp() {
-      WorkloadRef canalDs = WorkloadRef.daemonSet("kube-system", "canal");
-      CalicoFacts policyOnly = new CalicoFacts(List.of(pool("default-ipv4-ippool", "Never", "Never")), null,
-          Map.of("CALICO_NETWORKING_BACKEND", "none"), daemonSet(canalDs), null);
-      ObservedState hostGw = ObservedState.builder().calico(policyOnly)
-          .flannel(new FlannelFacts("kube-system", FlannelFacts.CANAL_CONFIG_MAP,
-              "{\"Backend\":{\"Type\":\"host-gw\"}}", daemonSet(canalDs)))
-          .build();
-
-      Detection d = detector.detect(hostGw);
+      Detection d = detector.detect(canal("{\"Backend\":{\"Type\":\"host-gw\"}}"));
 
       Finding blocker = assertUndecided(d, "canal");
       assertThat(d.scenario()).isNotEqualTo(Scenario.BGP);
