@@ -79,12 +79,11 @@ public sealed interface ActionDetail {
   /**
    * Create a new AccessKey for the user and write it at once to the Secret (keys {@code access-key-id} and
    * {@code access-key-secret}); if that write fails for good, the new key is deleted again. A key a
-   * {@code CreateAccessKey} made whose answer was lost is unusable (its secret is only in that answer): it is deleted
-   * only when {@code deleteOrphanAccessKeys} (the spec's {@code ram.deleteOrphanAccessKeys}) allows it, and never
-   * while a Secret names it.
+   * {@code CreateAccessKey} made whose answer was lost is unusable (its secret is only in that answer, so no one
+   * holds it): it is deleted, but never while a Secret names it.
    */
-  record AccessKeySecret(String userName, String secretNamespace, String secretName, boolean secretExists,
-      boolean deleteOrphanAccessKeys) implements ActionDetail {
+  record AccessKeySecret(String userName, String secretNamespace, String secretName, boolean secretExists)
+      implements ActionDetail {
     public AccessKeySecret {
       Objects.requireNonNull(userName, "userName");
       Objects.requireNonNull(secretNamespace, "secretNamespace");

@@ -520,7 +520,7 @@ public final class Planner {
       }
       Draft d = new Draft("access-key-secret", ActionKind.ENSURE_ACCESS_KEY_SECRET,
           secret == null ? ChangeType.CREATE : ChangeType.UPDATE, secretAddress, reason, changes,
-          new ActionDetail.AccessKeySecret(userName, ns, name, secret != null, spec.deleteOrphanAccessKeys()),
+          new ActionDetail.AccessKeySecret(userName, ns, name, secret != null),
           Set.of(Facts.ramUser(userName), Facts.ramAccessKeys(userName), Facts.secret(ns, name)), secretFacts);
       d.dependOn(user);
       deletions.forEach(d::dependOn);
