@@ -123,6 +123,25 @@ class CrashAnywhereOnEveryPathTest {
       Specs.hostNetwork(), false, List.of("ram-user", "ram-policy", "ram-policy-attachment", "access-key-secret",
           "addon-install", "addon-wait"), 4);
 
+  /**
+   * Brownfield: the shared Secret already holds the AccessKey of another RAM user (and another addon's data key), as
+   * onectl or another addon's setup leaves it. The apply adopts that key: the policy is created and attached to that
+   * user, and no user, key or Secret write happens on any run (checked by {@link Invariants#adoptionIntact}).
+   */
+  static final Path BROWNFIELD = new Path("brownfield adoption", World.Flavour.CALICO_BGP,
+      World::seedBrownfieldSecret, World.spec(), false, List.of("ram-policy", "ram-policy-attachment", "cni-exclusion",
+          "addon-install", "addon-wait"), 1);
+
+  /**
+   * A destroy after adoption: the addon and the exclusion go as on {@link #DESTROY} (crashed there), then only the
+   * attachment hybridcni made is detached and its policy deleted; the Secret, the key and the user it adopted stay.
+   */
+  static final Path BROWNFIELD_DESTROY = new Path("destroy after adoption", World.Flavour.CALICO_BGP, world -> {
+    world.seedBrownfieldSecret();
+    world.convergeFirst(World.spec());
+  }, World.spec(), true, List.of("addon-uninstall", "addon-removal-wait", "cni-exclusion-removal",
+      "ram-policy-detachment", "ram-policy-deletion"), 3);
+
   private static World world;
 
   @BeforeAll
@@ -139,7 +158,7 @@ class CrashAnywhereOnEveryPathTest {
   static Stream<Arguments> crashPoints() {
     List<Arguments> points = new ArrayList<>();
     for (Path path : List.of(DESTROY, DESTROY_POLICY, ADDON_UPGRADE, POLICY_ROTATION, DISABLED_KEY, DELETED_KEY,
-        OPERATOR, HOST_NETWORK)) {
+        OPERATOR, HOST_NETWORK, BROWNFIELD, BROWNFIELD_DESTROY)) {
       for (int step = path.firstCrash(); step < path.actions().size(); step++) {
         points.add(Arguments.of(path, Crash.Point.beforeStep(step, path.actions().get(step))));
       }
@@ -161,7 +180,26 @@ class CrashAnywhereOnEveryPathTest {
     points.add(Arguments.of(OPERATOR, Crash.Point.betweenWriteAndEvent("cni-exclusion", "Installation default",
         CniExclusionExecutor.EVENT_REASON)));
     points.add(Arguments.of(HOST_NETWORK, Crash.Point.betweenKeyAndSecret()));
+    points.add(Arguments.of(BROWNFIELD, Crash.Point.afterRamCall("attachPolicyToUser",
+        "inside ram-policy-attachment: the policy attached to the adopted user, nothing after it yet")));
     return points.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("brownfieldPaths")
+  void theBrownfieldPlansAreTheOnesTheCrashPointsWalk(Path path) {
+    world.resetAs(path.flavour());
+    path.seed().accept(world);
+
+    Plan plan = path.destroy() ? world.reconciler().planDestroy(path.spec()) : world.reconciler().plan(path.spec());
+
+    assertThat(plan.actions()).extracting(Action::id).containsExactlyElementsOf(path.actions());
+    assertThat(plan.findings()).extracting(Finding::code)
+        .contains(path.destroy() ? "ADOPTED_SECRET_KEPT" : "SECRET_KEY_ADOPTED");
+  }
+
+  static Stream<Path> brownfieldPaths() {
+    return Stream.of(BROWNFIELD, BROWNFIELD_DESTROY);
   }
 
   @ParameterizedTest(name = "{0}: crash {1}")

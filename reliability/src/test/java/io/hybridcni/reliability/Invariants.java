@@ -41,11 +41,18 @@ final class Invariants {
    * with exactly the exclusion added) and every other field; the Secret, when it names an AccessKey, names a live key
    * of the user with the matching secret (unless someone else deleted that key in RAM); the user holds at most 2
    * keys; the policy has one version, or, when it held some before, at most one more and never more than RAM's 5;
-   * every data key a third party put into the Secret is still there with its value; and what others own beside
-   * hybridcni is intact ({@link #othersIntact}).
+   * every data key a third party put into the Secret is still there with its value; what others own beside
+   * hybridcni is intact ({@link #othersIntact}); and in a brownfield world, what hybridcni adopted is as it was
+   * ({@link #adoptionIntact}). "The user" is the one whose key the Secret should hold: {@link World#keyOwner()}.
    */
   static List<String> noLostData(World world, Map<String, String> thirdPartyData) {
+    return noLostData(world, thirdPartyData, world.keyOwner());
+  }
+
+  /** As {@link #noLostData(World, Map)}, with {@code keyOwner} the RAM user whose key the Secret should hold. */
+  static List<String> noLostData(World world, Map<String, String> thirdPartyData, String keyOwner) {
     List<String> violations = new ArrayList<>();
+    List<RamAccessKey> keys = world.aliyun().accessKeys(keyOwner);
     violations.addAll(calicoIntact(world, false));
     Optional<Secret> secret = world.secret();
     if (secret.isPresent()) {
@@ -57,17 +64,17 @@ final class Invariants {
       });
       String id = decoded(data.get("access-key-id"));
       if (id != null && !world.keysDeletedOutside().contains(id)) {
-        Optional<RamAccessKey> key = world.accessKeys().stream().filter(k -> k.id().equals(id)).findFirst();
+        Optional<RamAccessKey> key = keys.stream().filter(k -> k.id().equals(id)).findFirst();
         if (key.isEmpty()) {
-          violations.add("the Secret names AccessKey " + id + ", which the user does not hold "
-              + world.accessKeys());
+          violations.add("the Secret names AccessKey " + id + ", which the user " + keyOwner + " does not hold "
+              + keys);
         } else if (!world.aliyun().secretMatches(id, String.valueOf(decoded(data.get("access-key-secret"))))) {
           violations.add("the Secret holds a secret that is not AccessKey " + id + "'s");
         }
       }
     }
-    if (world.accessKeys().size() > 2) {
-      violations.add("the user holds more than 2 AccessKeys: " + world.accessKeys());
+    if (keys.size() > 2) {
+      violations.add("the user " + keyOwner + " holds more than 2 AccessKeys: " + keys);
     }
     Optional<RamPolicy> policy = world.policy();
     // hybridcni adds at most one version, deleting the oldest non-default one first at RAM's limit of 5.
@@ -77,6 +84,47 @@ final class Invariants {
           + (mostVersions == 1 ? "1" : "at most " + mostVersions) + ": " + policy.get().versionIds());
     }
     violations.addAll(othersIntact(world));
+    violations.addAll(adoptionIntact(world));
+    return violations;
+  }
+
+  /**
+   * In a brownfield world ({@link World#seedBrownfieldSecret()}), hybridcni adopted the key in the shared Secret and
+   * touched nothing it adopted: the Secret's bytes are as seeded (every data key, its type and labels), no RAM user
+   * was created (no {@link Specs#RAM_USER}, no CreateUser or CreateAccessKey ever sent), the adopted user holds
+   * exactly its one seeded key, active, and still holds the policy it had. Empty in any other world.
+   */
+  static List<String> adoptionIntact(World world) {
+    Secret seeded = world.adoptedSecret();
+    if (seeded == null) {
+      return List.of();
+    }
+    List<String> violations = new ArrayList<>();
+    Optional<Secret> now = world.secret();
+    if (now.isEmpty()) {
+      violations.add("the shared Secret whose key hybridcni adopted was deleted");
+    } else if (!seeded.getData().equals(now.get().getData()) || !seeded.getType().equals(now.get().getType())
+        || !java.util.Objects.equals(seeded.getMetadata().getLabels(), now.get().getMetadata().getLabels())) {
+      violations.add("the shared Secret whose key hybridcni adopted was changed: data keys "
+          + now.get().getData().keySet() + ", labels " + now.get().getMetadata().getLabels());
+    }
+    if (world.aliyun().user(Specs.RAM_USER).isPresent()) {
+      violations.add("hybridcni created its own RAM user " + Specs.RAM_USER + " beside the adopted key's");
+    }
+    List<String> creations = world.aliyun().journal().stream().map(e -> e.operation())
+        .filter(op -> op.equals("CreateUser") || op.equals("CreateAccessKey")).toList();
+    if (!creations.isEmpty()) {
+      violations.add("a brownfield run sent " + creations);
+    }
+    List<RamAccessKey> keys = world.aliyun().accessKeys(World.ADOPTED_USER);
+    if (world.aliyun().user(World.ADOPTED_USER).isEmpty()) {
+      violations.add("the adopted key's user " + World.ADOPTED_USER + " was deleted");
+    } else if (keys.size() != 1 || !keys.get(0).id().equals(world.adoptedKey().id()) || !keys.get(0).active()) {
+      violations.add("the adopted user's AccessKeys changed: " + keys);
+    }
+    if (!world.aliyun().attachedPolicies(World.ADOPTED_USER).contains(World.ADOPTED_USER_POLICY)) {
+      violations.add("the adopted user lost its own policy " + World.ADOPTED_USER_POLICY);
+    }
     return violations;
   }
 
@@ -155,8 +203,8 @@ final class Invariants {
     } else if (!spec.policyDocument().semanticallyEquals(policy.get().defaultDocument())) {
       violations.add("the policy's default document is not the spec's");
     }
-    if (!world.aliyun().attachedPolicies(Specs.RAM_USER).contains(Specs.RAM_POLICY)) {
-      violations.add("the policy is not attached to " + Specs.RAM_USER);
+    if (!world.aliyun().attachedPolicies(world.keyOwner()).contains(Specs.RAM_POLICY)) {
+      violations.add("the policy is not attached to " + world.keyOwner());
     }
     if (world.addon().map(a -> !a.active()).orElse(true)) {
       violations.add("the addon is not active: " + world.addon());
@@ -178,11 +226,17 @@ final class Invariants {
       violations.add("the destroy plan after the run is not empty: " + verification.actions().stream()
           .map(a -> a.id()).toList() + " blockers " + verification.blockers().stream().map(Finding::code).toList());
     }
-    if (world.secret().isPresent()) {
+    if (world.adoptedSecret() != null) {
+      // What was adopted stays (adoptionIntact, through noLostData); only the attachment hybridcni made goes.
+      if (world.aliyun().attachedPolicies(World.ADOPTED_USER).contains(Specs.RAM_POLICY)) {
+        violations.add("the policy is still attached to the adopted user " + World.ADOPTED_USER);
+      }
+    } else if (world.secret().isPresent()) {
       violations.add("hybridcni's Secret is still there");
     }
-    if (world.aliyun().user(Specs.RAM_USER).isPresent() || !world.accessKeys().isEmpty()) {
-      violations.add("hybridcni's RAM user or its AccessKeys are still there: " + world.accessKeys());
+    if (world.aliyun().user(Specs.RAM_USER).isPresent() || !world.aliyun().accessKeys(Specs.RAM_USER).isEmpty()) {
+      violations.add("hybridcni's RAM user or its AccessKeys are still there: "
+          + world.aliyun().accessKeys(Specs.RAM_USER));
     }
     if (world.addon().isPresent()) {
       violations.add("the addon is still there: " + world.addon());

@@ -235,7 +235,11 @@ public final class World implements AutoCloseable {
       lockBuilder.renewPeriod(wiring.lockRenewPeriod);
     }
     ApplyLock lock = lockBuilder.build();
-    return Reconciler.builder().cluster(observer).cloud(new AliyunObserver(ram, ack)).executors(executors)
+    // As the CLI's LiveEnvironment: the key in the spec's Secret is looked up (STS GetCallerIdentity signed with it,
+    // against the fake) so that a Secret another addon's setup left is adopted rather than refused.
+    AliyunObserver cloud = new AliyunObserver(ram, ack).withSecretKeyOwners(secrets,
+        connection.credentialOwners(retrier));
+    return Reconciler.builder().cluster(observer).cloud(cloud).executors(executors)
         .lock(wiring.lock.apply(lock)).build();
   }
 
@@ -422,8 +426,18 @@ public final class World implements AutoCloseable {
     return Optional.ofNullable(client.secrets().inNamespace(NAMESPACE).withName(SECRET_NAME).get());
   }
 
+  /** The AccessKeys of the user whose key the Secret should hold ({@link #keyOwner()}). */
   public List<RamAccessKey> accessKeys() {
-    return aliyun.accessKeys(Specs.RAM_USER);
+    return aliyun.accessKeys(keyOwner());
+  }
+
+  /**
+   * The RAM user whose AccessKey the Secret should hold once a run converged: the spec's own user
+   * ({@link Specs#RAM_USER}), or, in a {@linkplain #seedBrownfieldSecret() brownfield} world, the user whose key
+   * hybridcni adopts.
+   */
+  public String keyOwner() {
+    return adoptedKey == null ? Specs.RAM_USER : ADOPTED_USER;
   }
 
   public Optional<RamPolicy> policy() {
@@ -492,6 +506,15 @@ public final class World implements AutoCloseable {
   /** A Secret of another addon, beside hybridcni's, in the same namespace. */
   public static final String FOREIGN_SECRET = "other-addon-secret";
 
+  /** The RAM user another registered-cluster addon's setup left, named as onectl names its users. */
+  public static final String ADOPTED_USER = "ack-one-user-brownfld01";
+  /** The system policy {@link #ADOPTED_USER} already holds (the log addon's), which hybridcni must leave. */
+  public static final String ADOPTED_USER_POLICY = "AliyunLogFullAccess";
+  /** The data key another addon keeps in the shared Secret beside the AccessKey. */
+  public static final String OTHER_ADDON_DATA_KEY = "logtail-ds-config";
+
+  private volatile FakeAliyun.IssuedAccessKey adoptedKey;
+  private volatile Secret adoptedSecret;
   private volatile Flavour flavour = Flavour.CALICO_BGP;
   private volatile GenericKubernetesResource originalInstallation;
   private volatile boolean terwayFromAddon;
@@ -501,6 +524,8 @@ public final class World implements AutoCloseable {
   private final Set<String> keysDeletedOutside = ConcurrentHashMap.newKeySet();
 
   private void forgetSeeding() {
+    adoptedKey = null;
+    adoptedSecret = null;
     flavour = Flavour.CALICO_BGP;
     originalInstallation = null;
     terwayFromAddon = false;
@@ -709,6 +734,36 @@ public final class World implements AutoCloseable {
   /** Whether {@link #OTHER_USER} was seeded holding the policy. */
   public boolean otherUserHoldsPolicy() {
     return otherUserHoldsPolicy;
+  }
+
+  /**
+   * Makes the world brownfield, as onectl or another registered-cluster addon's setup leaves it: the RAM user
+   * {@value #ADOPTED_USER} with one AccessKey and the log addon's system policy, and the shared Secret
+   * {@code kube-system/alibaba-addon-secret} (no hybridcni label) holding that key plus another addon's data key.
+   * hybridcni must adopt the key: attach its policy to that user, create no user and no key, and never write the
+   * Secret. Answers the key put in the Secret (its secret masked by {@code toString}).
+   */
+  public FakeAliyun.IssuedAccessKey seedBrownfieldSecret() {
+    aliyun.seedSystemPolicy(ADOPTED_USER_POLICY, "{\"Version\":\"1\",\"Statement\":[{\"Action\":\"log:*\","
+        + "\"Resource\":\"*\",\"Effect\":\"Allow\"}]}");
+    FakeAliyun.IssuedAccessKey key = aliyun.seedUserWithKey(ADOPTED_USER, "Active");
+    aliyun.seedAttachment(ADOPTED_USER, ADOPTED_USER_POLICY);
+    KubeSampleCluster.seedSharedAddonSecret(client, key.id(), key.secret(),
+        Map.of(OTHER_ADDON_DATA_KEY, "{\"project\":\"k8s-log-c4f2\",\"region\":\"" + Specs.REGION + "\"}"));
+    adoptedKey = key;
+    adoptedSecret = secret().orElseThrow();
+    MockRequests.drain(server);
+    return key;
+  }
+
+  /** The AccessKey a brownfield world's Secret held before any run, or {@code null} in any other world. */
+  public FakeAliyun.IssuedAccessKey adoptedKey() {
+    return adoptedKey;
+  }
+
+  /** The shared Secret as a brownfield world was seeded with it, or {@code null} in any other world. */
+  public Secret adoptedSecret() {
+    return adoptedSecret;
   }
 
   private RamApi outsideRam() {
