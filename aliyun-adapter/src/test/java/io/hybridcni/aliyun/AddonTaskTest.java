@@ -67,13 +67,33 @@ class AddonTaskTest {
   @ValueSource(strings = {"Failed", "failed", "Canceled", "unhealthy"})
   void eachFailureStateEndsTheWait(String state) {
     try (CloudTestBed bed = bed(FakeAliyunOptions.defaults())) {
+      // Planned while ACK still reported the addon installing (a change this run did not start, so no task id to
+      // follow); by the time the wait polls, the instance reads the failure state.
+      bed.fake.seedAddon(Specs.CLUSTER_ID, Specs.ADDON, Specs.ADDON_VERSION, "installing");
+      var plan = bed.reconciler().plan(CloudTestBed.spec());
+      assertThat(plan.actions()).extracting(Action::id).contains("addon-wait").doesNotContain("addon-install");
+      bed.fake.seedAddon(Specs.CLUSTER_ID, Specs.ADDON, Specs.ADDON_VERSION, state);
+
+      ApplyResult result = bed.reconciler().apply(CloudTestBed.spec(), plan, ApplyOptions.defaults());
+
+      assertThat(result.outcome("addon-wait").status()).isEqualTo(OutcomeStatus.FAILED);
+      assertThat(result.outcome("addon-wait").message()).contains("reports state " + state);
+      assertThat(bed.sleeps).as("no poll interval was waited").isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Failed", "failed", "Canceled", "unhealthy"})
+  void aFailureStateSeenWhenPlanningBlocksTheApplyWhichSendsNothing(String state) {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults())) {
       bed.fake.seedAddon(Specs.CLUSTER_ID, Specs.ADDON, Specs.ADDON_VERSION, state);
 
       ReconcileResult result = bed.reconciler().reconcile(CloudTestBed.spec(), ApplyOptions.defaults());
 
       assertThat(result.converged()).isFalse();
-      assertThat(result.apply().outcomes()).filteredOn(o -> o.status() == OutcomeStatus.FAILED).singleElement()
-          .satisfies(o -> assertThat(o.message()).contains("reports state " + state));
+      assertThat(result.plan().blockers()).extracting(f -> f.code()).contains("ADDON_FAILED");
+      assertThat(result.plan().actions()).noneMatch(a -> a.id().startsWith("addon-"));
+      assertThat(bed.fake.journal()).noneMatch(e -> e.operation().matches("Install.*|Upgrade.*|UnInstall.*"));
       assertThat(bed.sleeps).as("no poll interval was waited").isEmpty();
     }
   }

@@ -763,6 +763,9 @@ public final class Planner {
             "The " + name + " addon is not installed; cloud nodes need it for pod networking.", changes,
             new ActionDetail.Addon(spec.clusterId(), name, null, spec.addonVersion(), spec.addonConfig()), facts,
             Set.of(Facts.addon(name)));
+      } else if (addon.failed()) {
+        findings.add(addonFailed(addon));
+        return;
       } else {
         boolean upgrade = spec.addonVersion() != null && !spec.addonVersion().equals(addon.version());
         if (!addon.active()) {
@@ -807,6 +810,26 @@ public final class Planner {
           Set.of(Facts.addon(name)), Set.of());
       wait.dependOn(change);
       add(wait);
+    }
+
+    /**
+     * An addon instance in a failure state ({@link AddonInstance#failed()}) at plan time is a blocker, not a wait: ACK
+     * leaves that state only when someone changes the addon, so a wait could only fail (or time out), and nothing
+     * here can repair it. No source says a second InstallClusterAddons or UpgradeClusterAddons repairs a failed
+     * instance: the Terraform alicloud provider (aliyun/terraform-provider-alicloud,
+     * alicloud/resource_alicloud_cs_kubernetes_addon.go, resourceAlicloudCSKubernetesAddonCreate and updateAddon)
+     * installs only an addon DescribeCsKubernetesAddon does not find, and upgrades only to another version (or
+     * updates a differing config), whatever the instance's state. The addon's task tells why it failed: the user
+     * looks there, uninstalls the addon and applies again.
+     */
+    private Finding addonFailed(AddonInstance addon) {
+      String name = addon.name();
+      return Finding.blocker("ADDON_FAILED", "The " + name + " addon of cluster " + spec.clusterId() + " is in "
+          + "state " + addon.state() + ": ACK's last install, upgrade or uninstall of it did not succeed, and "
+          + "neither waiting nor installing it again repairs that. Look at the addon's task in the ACK console "
+          + "(the cluster's Add-ons page, or its task history) for the reason, uninstall the addon (hybridcni "
+          + "destroy, or the console), then run apply again.",
+          List.of("state=" + addon.state(), "version=" + (addon.version() == null ? "(none)" : addon.version())));
     }
 
     // ---- assembly -------------------------------------------------------------------------------------------

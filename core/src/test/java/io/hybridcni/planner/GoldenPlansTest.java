@@ -51,6 +51,7 @@ class GoldenPlansTest {
         Arguments.of("brownfield-adopted-secret", Specs.auto(), SampleClusters.brownfieldBgp()),
         Arguments.of("addon-upgrade", Specs.builder().addonVersion("v1.10.0").build(),
             SampleClusters.convergedBgp()),
+        Arguments.of("addon-failed", Specs.auto(), SampleClusters.addonFailed()),
         Arguments.of("rotation-with-terway", Specs.builder().deleteOrphanAccessKeys(true).build(),
             SampleClusters.keyRotationWithTerway()),
         Arguments.of("secret-deleted-with-terway", Specs.builder().deleteOrphanAccessKeys(true).build(),

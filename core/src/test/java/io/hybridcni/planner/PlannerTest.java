@@ -33,11 +33,14 @@ import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionDetail;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanOutcome;
+import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.spec.NetworkMode;
 import io.hybridcni.spec.PolicyDocument;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PlannerTest {
 
@@ -440,6 +443,24 @@ class PlannerTest {
     assertThat(plan).hasActions(WAIT_FOR_ADDON, UPGRADE_ADDON, WAIT_FOR_ADDON);
     assertThat(((ActionDetail.AddonWait) plan.action("addon-settle").detail()).version()).isNull();
     assertThat(plan.action("addon-settle").fingerprint().facts()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Failed", "failed", "Canceled", "unhealthy", "FAILED"})
+  void anAddonInAFailureStateIsABlockerThatNamesTheStateAndWhatToDoNotAWait(String state) {
+    ObservedState failed = SampleClusters.convergedBgp().toBuilder()
+        .addon(new AddonInstance(Specs.ADDON, Specs.ADDON_VERSION, state)).build();
+
+    for (HybridNetworkSpec spec : List.of(Specs.auto(), Specs.builder().addonVersion("v1.10.0").build())) {
+      Plan plan = planner.plan(spec, failed);
+
+      assertThat(plan).hasBlocker("ADDON_FAILED");
+      assertThat(plan.actions()).as("no wait that can only fail, no install or upgrade onto it")
+          .noneMatch(a -> a.kind() == WAIT_FOR_ADDON || a.kind() == INSTALL_ADDON || a.kind() == UPGRADE_ADDON);
+      assertThat(plan.blockers()).filteredOn(f -> f.code().equals("ADDON_FAILED")).singleElement()
+          .satisfies(f -> assertThat(f.message()).contains("state " + state, "task", "hybridcni destroy",
+              "apply again"));
+    }
   }
 
   @Test
