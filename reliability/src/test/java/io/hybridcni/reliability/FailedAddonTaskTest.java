@@ -1,0 +1,216 @@
+package io.hybridcni.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.apply.ApplyOptions;
+import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.apply.OutcomeStatus;
+import io.hybridcni.apply.ReconcileResult;
+import io.hybridcni.apply.Reconciler;
+import io.hybridcni.apply.StepResult;
+import io.hybridcni.fixtures.Specs;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionKind;
+import io.hybridcni.plan.Finding;
+import io.hybridcni.testkit.aliyun.JournalEntry;
+import io.hybridcni.testkit.kube.MockRequests;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A failed addon task on the fresh BGP apply, through the real SDK against the fake's scripted task failures: the
+ * apply fails at the first answer that says the task failed, quoting ACK's error code, message and request id, and
+ * writes nothing after it; a run that crashed while the task ran leaves a next run that knows no task id (it lived
+ * only in the dead process) and must judge by the instance state alone, converging on success and failing at once on
+ * a failure state; and the run after a failed task does what the real service needs: a failed instance is a blocker
+ * until it is uninstalled ({@code destroy}), after which apply converges, and an install that left nothing is simply
+ * installed again.
+ */
+class FailedAddonTaskTest {
+
+  static final String CODE = "AddonInstallFailed";
+  static final String MESSAGE = "install terway-eniip: pods of DaemonSet kube-system/terway-eniip never became ready";
+
+  private static World world;
+
+  @BeforeAll
+  static void start() {
+    world = World.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    world.close();
+  }
+
+  private static ApplyOptions as(String holder) {
+    return ApplyOptions.defaults().withHolder(holder).withWaitForLock(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void aFailedInstallTaskFailsTheApplyAtItsFirstFailedAnswerNamingTheTasksErrorAndWritesNothingAfterIt() {
+    world.reset();
+    // Slow enough that the wait first sees the task running, then failed.
+    world.settleAddonsAfter(4);
+    world.aliyun().failNextAddonTask(Specs.ADDON, CODE, MESSAGE, "Failed");
+    AtomicInteger journalAtTheFailure = new AtomicInteger(-1);
+    Reconciler reconciler = world.reconciler(new World.Wiring().executors(executor -> new ActionExecutor() {
+      @Override
+      public boolean handles(ActionKind kind) {
+        return executor.handles(kind);
+      }
+
+      @Override
+      public StepResult execute(Action action, ExecutionContext context) {
+        try {
+          return executor.execute(action, context);
+        } finally {
+          if (action.kind() == ActionKind.WAIT_FOR_ADDON) {
+            journalAtTheFailure.set(world.aliyun().journal().size());
+            MockRequests.drain(world.server());
+          }
+        }
+      }
+    }));
+
+    ReconcileResult result = reconciler.reconcile(World.spec(), as("failing-run"));
+
+    assertThat(result.converged()).isFalse();
+    assertThat(result.apply().outcome("addon-wait").status()).isEqualTo(OutcomeStatus.FAILED);
+    List<JournalEntry> tasks = world.aliyun().journal().of("DescribeTaskInfo");
+    List<JournalEntry> failedAnswers = tasks.stream().filter(e -> e.rendering().contains("\"failed\"")).toList();
+    assertThat(tasks.size()).as("polls that saw the task running, then the one that saw it fail")
+        .isGreaterThan(1);
+    assertThat(failedAnswers).as("the wait stops at the first answer that says the task failed").hasSize(1);
+    assertThat(tasks.get(tasks.size() - 1)).isEqualTo(failedAnswers.get(0));
+    assertThat(result.apply().outcome("addon-wait").message())
+        .contains(CODE, MESSAGE, "request id " + failedAnswers.get(0).requestId(), tasks.size() + " poll(s)");
+    // After the failure: the run's closing observation and status check read, and its Lease goes; nothing else.
+    List<JournalEntry> journal = world.aliyun().journal();
+    assertThat(journal.subList(journalAtTheFailure.get(), journal.size())).as("Aliyun calls after the failure")
+        .allSatisfy(e -> assertThat(e.operation()).matches("(Get|List|Describe).*"));
+    assertThat(MockRequests.drain(world.server())).as("Kubernetes requests after the failure")
+        .allSatisfy(r -> assertThat(r.method().equals("GET") || r.pathOnly().contains("/leases/"))
+            .as(r.toString()).isTrue());
+  }
+
+  @Test
+  void aRunCrashedWhileTheInstallTaskRunsIsFollowedByOneThatWaitsOnTheInstanceStateAndConverges() {
+    world.reset();
+    world.settleAddonsAfter(8);
+
+    crashBeforeTheWait();
+    assertThat(world.addon()).as("the crashed run's install is still going").hasValueSatisfying(
+        addon -> assertThat(addon.state()).isEqualTo("installing"));
+    long describesBefore = world.aliyun().journal().count("DescribeTaskInfo");
+    ReconcileResult result = nextRun().reconcile(World.spec(), as("next-run"));
+    world.runControllers();
+
+    assertThat(result.plan().actions()).extracting(Action::id).containsExactly("addon-wait");
+    assertThat(result.converged()).as(result.why()).isTrue();
+    assertThat(Invariants.converged(world, result.verification())).isEmpty();
+    assertThat(world.aliyun().journal().count("InstallClusterAddons")).as("no second install").isEqualTo(1);
+    assertThat(world.aliyun().journal().count("DescribeTaskInfo")).as("the task id died with the crashed run")
+        .isEqualTo(describesBefore);
+  }
+
+  @Test
+  void aRunCrashedWhileAFailingTaskRunsIsFollowedByOneWhoseWaitFailsAtTheFirstFailureState() {
+    world.reset();
+    world.settleAddonsAfter(8);
+    world.aliyun().failNextAddonTask(Specs.ADDON, CODE, MESSAGE, "Failed");
+
+    crashBeforeTheWait();
+    int journalBefore = world.aliyun().journal().size();
+    ReconcileResult result = nextRun().reconcile(World.spec(), as("next-run"));
+    world.runControllers();
+
+    assertThat(result.converged()).isFalse();
+    assertThat(result.apply().outcome("addon-wait").status()).isEqualTo(OutcomeStatus.FAILED);
+    assertThat(result.apply().outcome("addon-wait").message()).contains("reports state Failed",
+        "see the ACK console for the task's error");
+    List<JournalEntry> polls = world.aliyun().journal().subList(journalBefore, world.aliyun().journal().size())
+        .stream().filter(e -> e.operation().equals("GetClusterAddonInstance")).toList();
+    assertThat(polls.stream().filter(e -> e.rendering().contains("\"Failed\""))).as("polls that read Failed")
+        .hasSize(1);
+    assertThat(polls.get(polls.size() - 1).rendering()).contains("\"Failed\"");
+    assertThat(result.verification().blockers()).extracting(Finding::code).contains("ADDON_FAILED");
+    assertThat(Invariants.noLostData(world, Map.of())).isEmpty();
+  }
+
+  @Test
+  void theRunAfterAFailedInstallTaskIsBlockedUntilTheAddonIsUninstalledAndThenConverges() {
+    world.reset();
+    world.aliyun().failNextAddonTask(Specs.ADDON, CODE, MESSAGE, "Failed");
+    assertThat(world.reconciler().reconcile(World.spec(), as("failing-run")).converged()).isFalse();
+    world.runControllers();
+    MockRequests.drain(world.server());
+    int journalBefore = world.aliyun().journal().size();
+
+    ReconcileResult blocked = world.reconciler().reconcile(World.spec(), as("blocked-run"));
+
+    assertThat(blocked.converged()).isFalse();
+    assertThat(blocked.plan().blockers()).filteredOn(f -> f.code().equals("ADDON_FAILED")).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("state Failed", "hybridcni destroy", "apply again"));
+    List<JournalEntry> journal = world.aliyun().journal();
+    assertThat(journal.subList(journalBefore, journal.size())).as("a blocked run only reads")
+        .allSatisfy(e -> assertThat(e.operation()).matches("(Get|List|Describe).*"));
+    assertThat(MockRequests.drain(world.server())).as("a blocked run only reads")
+        .allSatisfy(r -> assertThat(r.method()).isEqualTo("GET"));
+
+    ReconcileResult destroyed = world.reconciler().destroy(World.spec(), as("destroy-run"));
+    world.runControllers();
+    assertThat(destroyed.converged()).as(destroyed.why()).isTrue();
+    assertThat(Invariants.destroyed(world, destroyed.verification())).isEmpty();
+
+    ReconcileResult again = world.reconciler().reconcile(World.spec(), as("apply-again"));
+    world.runControllers();
+    assertThat(again.converged()).as(again.why()).isTrue();
+    assertThat(Invariants.converged(world, again.verification())).isEmpty();
+    assertThat(world.aliyun().journal().count("InstallClusterAddons")).isEqualTo(2);
+  }
+
+  @Test
+  void aFailedInstallThatLeftNoInstanceIsInstalledAgainByTheNextRun() {
+    world.reset();
+    world.aliyun().failNextAddonTask(Specs.ADDON, CODE, MESSAGE, null);
+    ReconcileResult failed = world.reconciler().reconcile(World.spec(), as("failing-run"));
+    assertThat(failed.apply().outcome("addon-wait").message()).contains(CODE, MESSAGE);
+    world.runControllers();
+
+    ReconcileResult result = world.reconciler().reconcile(World.spec(), as("next-run"));
+    world.runControllers();
+
+    assertThat(result.plan().actions()).extracting(Action::id).containsExactly("addon-install", "addon-wait");
+    assertThat(result.converged()).as(result.why()).isTrue();
+    assertThat(Invariants.converged(world, result.verification())).isEmpty();
+  }
+
+  /** Runs the fresh apply and kills it once the addon install was sent, before its wait. */
+  private static void crashBeforeTheWait() {
+    Crash crash = new Crash(world, Crash.Point.beforeAction(6, "addon-wait"));
+    Reconciler crashing = world.reconciler(new World.Wiring().executors(crash::around).secrets(crash::around)
+        .lock(crash::around));
+    Throwable died = catchThrowable(() -> crashing.reconcile(World.spec(), as("crashed-run")));
+    assertThat(died).isInstanceOf(Crash.SimulatedCrash.class);
+    assertThat(crash.crashedBefore()).isEqualTo("addon-wait");
+    world.runControllers();
+    assertThat(Invariants.noLostData(world, Map.of())).isEmpty();
+  }
+
+  /** A run in a new process: it takes the dead run's Lease over once it watched it unchanged for its duration. */
+  private static Reconciler nextRun() {
+    AtomicLong ticker = new AtomicLong(System.nanoTime());
+    return world.reconciler(new World.Wiring().lockClock(Clock.offset(Clock.systemUTC(), Duration.ofHours(1)))
+        .lockTicker(ticker::get).lockSleeper(d -> ticker.addAndGet(Duration.ofSeconds(1).toNanos())));
+  }
+}
