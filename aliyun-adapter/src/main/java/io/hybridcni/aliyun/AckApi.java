@@ -30,4 +30,10 @@ public interface AckApi {
 
   /** DescribeTaskInfo: the task an install, upgrade or uninstall started; empty when ACK does not know it. */
   Optional<AddonTask> describeTask(String taskId);
+
+  /**
+   * DescribeClusterTasks: the cluster's tasks as ACK lists them (one page; which addon each changes is not said
+   * there). How a wait that knows no task id finds the one its addon is running.
+   */
+  List<ClusterTask> listClusterTasks(String clusterId);
 }

@@ -9,6 +9,10 @@ import io.hybridcni.plan.Action;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -19,6 +23,15 @@ import java.util.function.Function;
  * once the task succeeded (an instance can read {@code active} after its task failed). A failure state of the
  * instance ({@link AddonInstance#FAILURE_STATES}, any case) fails the wait at once too; otherwise the wait fails after
  * the timeout naming the last state. The one loop behind both addon waits.
+ *
+ * <p>A wait that knows no task id (the run that started the change crashed, or the addon was busy when planned)
+ * looks for one once, at its first poll that does not reach the goal: DescribeClusterTasks lists the cluster's tasks
+ * (its entries do not name the addon), and each running one is asked with DescribeTaskInfo, whose {@code task_result}
+ * names what the task changes; the newest running task that names this addon is then followed like the run's own.
+ * ACK runs one change of an addon at a time (an upgrade of an addon that is not active is refused), so there is at
+ * most one. When none names it, the wait judges by the instance's state alone, as before; so does it when the task
+ * had already ended by the first poll (an instance that then reads {@code active} after a failed task is taken as
+ * active: finding an ended task would mean describing the cluster's whole task history).
  */
 final class AddonPoller {
 
@@ -47,6 +60,7 @@ final class AddonPoller {
     Instant start = clock.instant();
     Duration interval = options.firstInterval();
     String taskId = tasks.taskOf(clusterId, name).orElse(null);
+    boolean lookedForTask = taskId != null;
     String last = "not installed";
     int polls = 0;
     while (true) {
@@ -56,16 +70,21 @@ final class AddonPoller {
       polls++;
       Duration elapsed = Duration.between(start, clock.instant());
       String state = instance.map(AddonInstance::state).orElse("not installed");
+      boolean taskDone = task.isEmpty() || task.get().succeeded();
+      Optional<StepResult> done = taskDone && !(task.isPresent() && task.get().failed())
+          ? goal.reached().apply(new Poll(instance, polls, elapsed)) : Optional.empty();
+      if (done.isPresent()) {
+        return done.get();
+      }
+      if (!lookedForTask) {
+        lookedForTask = true;
+        task = runningTaskOf(clusterId, name);
+        taskId = task.map(AddonTask::id).orElse(null);
+      }
       if (task.isPresent() && task.get().failed()) {
         throw new HybridCniException("Addon " + name + " on cluster " + clusterId + ": ACK "
             + task.get().describeFailure() + goal.whileDoing() + "; the addon reads " + state + " after " + polls
             + " poll(s), " + elapsed.toSeconds() + " s");
-      }
-      boolean taskDone = task.isEmpty() || task.get().succeeded();
-      Optional<StepResult> done = taskDone ? goal.reached().apply(new Poll(instance, polls, elapsed))
-          : Optional.empty();
-      if (done.isPresent()) {
-        return done.get();
       }
       if (instance.isPresent()) {
         last = goal.describe().apply(instance.get());
@@ -89,5 +108,22 @@ final class AddonPoller {
       }
       interval = Duration.ofMillis(Math.min(options.maxInterval().toMillis(), interval.toMillis() * 3 / 2 + 1));
     }
+  }
+
+  /** The newest running task of the cluster whose {@code task_result} names the addon, as DescribeTaskInfo reads it. */
+  private Optional<AddonTask> runningTaskOf(String clusterId, String name) {
+    List<ClusterTask> running = new ArrayList<>(ack.listClusterTasks(clusterId).stream()
+        .filter(ClusterTask::running).toList());
+    // Newest first by ACK's creation time; the list's own order is not documented.
+    Collections.reverse(running);
+    running.sort(Comparator.comparing(ClusterTask::created, Comparator.nullsFirst(Comparator.naturalOrder()))
+        .reversed());
+    for (ClusterTask candidate : running) {
+      Optional<AddonTask> task = ack.describeTask(candidate.id());
+      if (task.isPresent() && task.get().resources().contains(name)) {
+        return task;
+      }
+    }
+    return Optional.empty();
   }
 }

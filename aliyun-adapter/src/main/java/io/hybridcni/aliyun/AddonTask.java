@@ -1,5 +1,6 @@
 package io.hybridcni.aliyun;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,8 +19,25 @@ import java.util.Locale;
  * @param errorCode the task's {@code error.code}, or {@code null}
  * @param errorMessage the task's {@code error.message}, or {@code null}
  * @param requestId the request id of the DescribeTaskInfo answer, or {@code null}
+ * @param resources the {@code data} of each {@code task_result} entry: "the resources that are managed by the task"
+ *     (the CS API reference, DescribeTaskInfo), for an addon task the addon's name; empty when ACK lists none
  */
-public record AddonTask(String id, String state, String errorCode, String errorMessage, String requestId) {
+public record AddonTask(String id, String state, String errorCode, String errorMessage, String requestId,
+    List<String> resources) {
+
+  public AddonTask {
+    resources = resources == null ? List.of() : List.copyOf(resources);
+  }
+
+  /** A task whose {@code task_result} was not read. */
+  public AddonTask(String id, String state, String errorCode, String errorMessage, String requestId) {
+    this(id, state, errorCode, errorMessage, requestId, List.of());
+  }
+
+  /** The task is still going: state {@code running}, in any case. */
+  public boolean running() {
+    return "running".equalsIgnoreCase(state);
+  }
 
   /** The task failed: state {@code fail} or {@code failed} (Terraform waits on both), or canceled, in any case. */
   public boolean failed() {

@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The ACK task ids this run's addon writes started, by cluster and addon, so that the wait that follows can ask
  * DescribeTaskInfo: the task, not the instance's state, says whether the change failed. In memory only: after a crash
- * the next run has no task id, and its wait judges by the instance's state alone.
+ * the next run has no task id, and its wait looks for the addon's running task among the cluster's
+ * ({@code AddonPoller}), or else judges by the instance's state alone.
  */
 final class AddonTasks {
 

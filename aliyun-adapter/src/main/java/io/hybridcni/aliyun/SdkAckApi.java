@@ -2,6 +2,7 @@ package io.hybridcni.aliyun;
 
 import com.aliyun.cs20151215.Client;
 import com.aliyun.cs20151215.models.DescribeClusterDetailResponseBody;
+import com.aliyun.cs20151215.models.DescribeClusterTasksResponseBody;
 import com.aliyun.teaopenapi.models.OpenApiRequest;
 import com.aliyun.teaopenapi.models.Params;
 import com.aliyun.teautil.models.RuntimeOptions;
@@ -202,8 +203,35 @@ public final class SdkAckApi implements AckApi {
       code = error.get("code") == null ? null : sensitive.mask(String.valueOf(error.get("code")));
       message = error.get("message") == null ? null : sensitive.mask(String.valueOf(error.get("message")));
     }
+    List<String> resources = new ArrayList<>();
+    if (body.get("task_result") instanceof List<?> results) {
+      for (Object result : results) {
+        if (result instanceof Map<?, ?> entry && entry.get("data") != null) {
+          resources.add(String.valueOf(entry.get("data")));
+        }
+      }
+    }
     return Optional.of(new AddonTask(taskId, body.get("state") == null ? null : String.valueOf(body.get("state")),
-        code, message, requestId(response, body)));
+        code, message, requestId(response, body), resources));
+  }
+
+  /**
+   * Through 3.0.15's typed {@code describeClusterTasks}: its model ({@code DescribeClusterTasksResponseBody}) has
+   * every field read here. That release sends no paging parameters, so this is the first page ACK answers.
+   */
+  @Override
+  public List<ClusterTask> listClusterTasks(String clusterId) {
+    DescribeClusterTasksResponseBody body = retried("DescribeClusterTasks", "ack/cluster/" + clusterId + "/tasks",
+        () -> typed.describeClusterTasks(clusterId).getBody());
+    List<ClusterTask> result = new ArrayList<>();
+    if (body != null && body.getTasks() != null) {
+      for (DescribeClusterTasksResponseBody.DescribeClusterTasksResponseBodyTasks task : body.getTasks()) {
+        if (task != null && task.getTaskId() != null) {
+          result.add(new ClusterTask(task.getTaskId(), task.getTaskType(), task.getState(), task.getCreated()));
+        }
+      }
+    }
+    return result;
   }
 
   private static String taskId(Map<String, ?> body) {

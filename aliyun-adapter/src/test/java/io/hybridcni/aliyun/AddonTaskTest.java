@@ -82,6 +82,44 @@ class AddonTaskTest {
     }
   }
 
+  @Test
+  void aWaitThatKnowsNoTaskIdFollowsItsAddonsRunningTaskAndFailsAtItsFailureWithAcksError() {
+    // Slow enough that the task still runs when the wait first polls (every action before it observes the addon).
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(15))) {
+      // The instance reads active after its task failed, as the real service did before Terraform followed the task.
+      bed.fake.failNextAddonTask(Specs.ADDON, "AddonInstallFailed", "install terway-eniip: ENI quota exceeded",
+          "active");
+      // A run that crashed after sending the install (its task id died with it), and a newer task of another addon.
+      String ours = bed.ack.installAddon(Specs.CLUSTER_ID, Specs.ADDON, null, null);
+      String theirs = bed.ack.installAddon(Specs.CLUSTER_ID, "csi-plugin", null, null);
+      var plan = bed.reconciler().plan(CloudTestBed.spec());
+      assertThat(plan.actions()).extracting(Action::id).contains("addon-wait").doesNotContain("addon-install");
+
+      ApplyResult result = bed.reconciler().apply(CloudTestBed.spec(), plan, ApplyOptions.defaults());
+
+      // The instance never reads a failure state: only the task the wait found says the install failed.
+      assertThat(result.outcome("addon-wait").status()).isEqualTo(OutcomeStatus.FAILED);
+      assertThat(result.outcome("addon-wait").message()).contains("task " + ours, "AddonInstallFailed",
+          "install terway-eniip: ENI quota exceeded", "request id ").doesNotContain(theirs);
+      assertThat(bed.fake.journal().count("DescribeClusterTasks")).isEqualTo(1);
+      assertThat(bed.fake.addon(Specs.CLUSTER_ID, Specs.ADDON).orElseThrow().state()).isEqualTo("active");
+    }
+  }
+
+  @Test
+  void aWaitThatFindsItsAddonActiveAtOnceListsNoTasks() {
+    try (CloudTestBed bed = bed(FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(2))) {
+      bed.ack.installAddon(Specs.CLUSTER_ID, Specs.ADDON, null, null);
+      var plan = bed.reconciler().plan(CloudTestBed.spec());
+      bed.fake.settleAddons();
+
+      ApplyResult result = bed.reconciler().apply(CloudTestBed.spec(), plan, ApplyOptions.defaults());
+
+      assertThat(result.outcome("addon-wait").status()).isNotEqualTo(OutcomeStatus.FAILED);
+      assertThat(bed.fake.journal().count("DescribeClusterTasks")).isZero();
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"Failed", "failed", "Canceled", "unhealthy"})
   void aFailureStateSeenWhenPlanningBlocksTheApplyWhichSendsNothing(String state) {

@@ -53,4 +53,9 @@ final class GatedAckApi implements AckApi {
   public Optional<io.hybridcni.aliyun.AddonTask> describeTask(String taskId) {
     return gate.call("DescribeTaskInfo", () -> ack.describeTask(taskId));
   }
+
+  @Override
+  public java.util.List<io.hybridcni.aliyun.ClusterTask> listClusterTasks(String clusterId) {
+    return gate.call("DescribeClusterTasks", () -> ack.listClusterTasks(clusterId));
+  }
 }

@@ -30,10 +30,11 @@ import org.junit.jupiter.api.Test;
  * A failed addon task on the fresh BGP apply, through the real SDK against the fake's scripted task failures: the
  * apply fails at the first answer that says the task failed, quoting ACK's error code, message and request id, and
  * writes nothing after it; a run that crashed while the task ran leaves a next run that knows no task id (it lived
- * only in the dead process) and must judge by the instance state alone, converging on success and failing at once on
- * a failure state; and the run after a failed task does what the real service needs: a failed instance is a blocker
- * until it is uninstalled ({@code destroy}), after which apply converges, and an install that left nothing is simply
- * installed again.
+ * only in the dead process): its wait finds the addon's running task among the cluster's (DescribeClusterTasks, then
+ * DescribeTaskInfo) and follows it, converging on success and failing at the task's failure with ACK's error; and
+ * the run after a failed task does what the real service needs: a failed instance is a blocker until it is
+ * uninstalled ({@code destroy}), after which apply converges, and an install that left nothing is simply installed
+ * again.
  */
 class FailedAddonTaskTest {
 
@@ -104,14 +105,15 @@ class FailedAddonTaskTest {
   }
 
   @Test
-  void aRunCrashedWhileTheInstallTaskRunsIsFollowedByOneThatWaitsOnTheInstanceStateAndConverges() {
+  void aRunCrashedWhileTheInstallTaskRunsIsFollowedByOneThatFindsTheTaskWaitsAndConverges() {
     world.reset();
     world.settleAddonsAfter(8);
 
     crashBeforeTheWait();
     assertThat(world.addon()).as("the crashed run's install is still going").hasValueSatisfying(
         addon -> assertThat(addon.state()).isEqualTo("installing"));
-    long describesBefore = world.aliyun().journal().count("DescribeTaskInfo");
+    String crashedTask = installTaskId();
+    int journalBefore = world.aliyun().journal().size();
     ReconcileResult result = nextRun().reconcile(World.spec(), as("next-run"));
     world.runControllers();
 
@@ -119,30 +121,37 @@ class FailedAddonTaskTest {
     assertThat(result.converged()).as(result.why()).isTrue();
     assertThat(Invariants.converged(world, result.verification())).isEmpty();
     assertThat(world.aliyun().journal().count("InstallClusterAddons")).as("no second install").isEqualTo(1);
-    assertThat(world.aliyun().journal().count("DescribeTaskInfo")).as("the task id died with the crashed run")
-        .isEqualTo(describesBefore);
+    List<JournalEntry> calls = world.aliyun().journal().subList(journalBefore, world.aliyun().journal().size());
+    assertThat(calls.stream().filter(e -> e.operation().equals("DescribeClusterTasks"))).as("looked for once")
+        .hasSize(1);
+    assertThat(calls.stream().filter(e -> e.operation().equals("DescribeTaskInfo")))
+        .as("the wait followed the crashed run's task").isNotEmpty()
+        .allSatisfy(e -> assertThat(e.path()).isEqualTo("/tasks/" + crashedTask));
   }
 
   @Test
-  void aRunCrashedWhileAFailingTaskRunsIsFollowedByOneWhoseWaitFailsAtTheFirstFailureState() {
+  void aRunCrashedWhileAFailingTaskRunsIsFollowedByOneWhoseWaitFailsAtTheTasksFailureWithAcksError() {
     world.reset();
     world.settleAddonsAfter(8);
     world.aliyun().failNextAddonTask(Specs.ADDON, CODE, MESSAGE, "Failed");
 
     crashBeforeTheWait();
+    String crashedTask = installTaskId();
     int journalBefore = world.aliyun().journal().size();
     ReconcileResult result = nextRun().reconcile(World.spec(), as("next-run"));
     world.runControllers();
 
     assertThat(result.converged()).isFalse();
     assertThat(result.apply().outcome("addon-wait").status()).isEqualTo(OutcomeStatus.FAILED);
-    assertThat(result.apply().outcome("addon-wait").message()).contains("reports state Failed",
-        "see the ACK console for the task's error");
-    List<JournalEntry> polls = world.aliyun().journal().subList(journalBefore, world.aliyun().journal().size())
-        .stream().filter(e -> e.operation().equals("GetClusterAddonInstance")).toList();
-    assertThat(polls.stream().filter(e -> e.rendering().contains("\"Failed\""))).as("polls that read Failed")
-        .hasSize(1);
-    assertThat(polls.get(polls.size() - 1).rendering()).contains("\"Failed\"");
+    List<JournalEntry> calls = world.aliyun().journal().subList(journalBefore, world.aliyun().journal().size());
+    List<JournalEntry> failedAnswers = calls.stream().filter(e -> e.operation().equals("DescribeTaskInfo")
+        && e.rendering().contains("\"failed\"")).toList();
+    assertThat(failedAnswers).as("the wait stops at the first answer that says the task failed").hasSize(1);
+    assertThat(failedAnswers.get(0).path()).isEqualTo("/tasks/" + crashedTask);
+    assertThat(result.apply().outcome("addon-wait").message()).contains("task " + crashedTask, CODE, MESSAGE,
+        "request id " + failedAnswers.get(0).requestId());
+    assertThat(calls.subList(calls.indexOf(failedAnswers.get(0)) + 1, calls.size())).as("no poll after it")
+        .noneMatch(e -> e.operation().equals("GetClusterAddonInstance") || e.operation().equals("DescribeTaskInfo"));
     assertThat(result.verification().blockers()).extracting(Finding::code).contains("ADDON_FAILED");
     assertThat(Invariants.noLostData(world, Map.of())).isEmpty();
   }
@@ -193,6 +202,15 @@ class FailedAddonTaskTest {
     assertThat(result.plan().actions()).extracting(Action::id).containsExactly("addon-install", "addon-wait");
     assertThat(result.converged()).as(result.why()).isTrue();
     assertThat(Invariants.converged(world, result.verification())).isEmpty();
+  }
+
+  /** The task id of the one install sent so far, as ACK answered it. */
+  private static String installTaskId() {
+    List<JournalEntry> installs = world.aliyun().journal().of("InstallClusterAddons");
+    assertThat(installs).hasSize(1);
+    String rendering = installs.get(0).rendering();
+    int at = rendering.indexOf("\"task_id\":\"") + "\"task_id\":\"".length();
+    return rendering.substring(at, rendering.indexOf('"', at));
   }
 
   /** Runs the fresh apply and kills it once the addon install was sent, before its wait. */

@@ -28,8 +28,10 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>DescribeTaskInfo ({@code GET /tasks/{task_id}}): {@code task_id}, {@code cluster_id}, {@code task_type},
  *       {@code state} ({@code running}, {@code failed}, {@code success}: the CS API reference "DescribeTaskInfo";
  *       newer SDK models write {@code fail}), {@code error} {@code {code, message}} (DescribeTaskInfoResponseBody of
- *       aliyun/alibabacloud-java-sdk cs-20151215), {@code task_result} {@code [{data, status}]}, {@code created},
- *       {@code updated}.</li>
+ *       aliyun/alibabacloud-java-sdk cs-20151215), {@code task_result} {@code [{data, status}]} (the API reference:
+ *       {@code data} is "the resources that are managed by the task"; for an addon task the fake writes the addon's
+ *       name, a reading no document confirms), {@code created}, {@code updated}.</li>
+ *   <li>DescribeClusterTasks ({@code GET /clusters/{cluster_id}/tasks}): see {@code listTasks}.</li>
  *   <li>{@code AddonNotFound} and {@code ErrorClusterNotFound}: the codes the Terraform provider matches
  *       (alicloud/service_alicloud_cs.go). The HTTP status of {@code AddonNotFound} is not documented anywhere we
  *       found: the fake answers {@link FakeAliyunOptions#addonNotFoundStatus()}, a guess (404 by default).</li>
@@ -81,6 +83,9 @@ final class CsService {
       if (method.equals("GET") && size == 3 && segments.get(2).equals("addon_instances")) {
         return Optional.of(new Route("ListClusterAddonInstances", clusterId, null));
       }
+      if (method.equals("GET") && size == 3 && segments.get(2).equals("tasks")) {
+        return Optional.of(new Route("DescribeClusterTasks", clusterId, null));
+      }
       if (method.equals("GET") && size == 4 && segments.get(2).equals("addon_instances")) {
         return Optional.of(new Route("GetClusterAddonInstance", clusterId, segments.get(3)));
       }
@@ -110,6 +115,7 @@ final class CsService {
       case "UpgradeClusterAddons" -> upgrade(existingCluster(route.clusterId()), body, requestId);
       case "UnInstallClusterAddons" -> uninstall(existingCluster(route.clusterId()), body, requestId);
       case "DescribeTaskInfo" -> describeTask(route.name());
+      case "DescribeClusterTasks" -> listTasks(existingCluster(route.clusterId()), requestId);
       default -> throw new IllegalStateException("No handler for " + route.operation());
     };
   }
@@ -268,6 +274,46 @@ final class CsService {
     }
     node.set("task_result", results);
     return node;
+  }
+
+  /**
+   * DescribeClusterTasks ({@code GET /clusters/{cluster_id}/tasks}): the cluster's tasks, in the shape of
+   * cs20151215 3.0.15's {@code DescribeClusterTasksResponseBody} ({@code tasks [{task_id, task_type, state, created,
+   * updated, error {code, message}}]}, {@code page_info {page_number, page_size, total_count}}, and
+   * {@code requestId}, which that model names so, without the {@code request_id} of the other CS answers).
+   * An entry does not say which addon its task changes (the model has no such field): only DescribeTaskInfo's
+   * {@code task_result} does. Listing is not an observation: no addon settles because of it. All tasks come on one
+   * page, in creation order; the real service's order and page size are not documented.
+   */
+  private ObjectNode listTasks(Cluster cluster, String requestId) {
+    ObjectNode body = Json.object();
+    ArrayNode list = body.putArray("tasks");
+    int count = 0;
+    for (Task task : tasks.values()) {
+      if (!task.clusterId.equals(cluster.id)) {
+        continue;
+      }
+      count++;
+      boolean running = task.addons.stream().map(cluster.addons::get)
+          .anyMatch(addon -> addon != null && task.id.equals(addon.taskId));
+      ObjectNode node = list.addObject();
+      node.put("task_id", task.id);
+      node.put("task_type", task.type);
+      node.put("state", running ? "running" : task.failure != null ? "failed" : "success");
+      node.put("created", task.created);
+      node.put("updated", running || task.finished == null ? task.created : task.finished);
+      if (!running && task.failure != null) {
+        ObjectNode error = node.putObject("error");
+        error.put("code", task.failure.code());
+        error.put("message", task.failure.message());
+      }
+    }
+    ObjectNode page = body.putObject("page_info");
+    page.put("page_number", 1);
+    page.put("page_size", Math.max(count, 10));
+    page.put("total_count", count);
+    body.put("requestId", requestId);
+    return body;
   }
 
   // ---------------------------------------------------------------------------------------------- helpers

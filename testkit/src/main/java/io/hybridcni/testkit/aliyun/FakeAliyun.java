@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread-safe: each call is atomic.
  *
  * <p>Not modelled: permissions (every known key may call every operation), clock skew of
- * {@code x-acs-date}, the expiry of STS tokens, the older HMAC-SHA1 signatures, and CS operations beyond the seven named in
+ * {@code x-acs-date}, the expiry of STS tokens, the older HMAC-SHA1 signatures, and CS operations beyond the eight named in
  * {@link Faults}.
  */
 public final class FakeAliyun implements AutoCloseable {

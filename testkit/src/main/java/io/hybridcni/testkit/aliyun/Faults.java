@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>Operations are named as the API names them: RAM actions ({@code CreateAccessKey}, {@code GetUser}, ...)
  * and the CS operations {@code DescribeClusterDetail}, {@code ListClusterAddonInstances},
  * {@code GetClusterAddonInstance}, {@code InstallClusterAddons}, {@code UpgradeClusterAddons},
- * {@code UnInstallClusterAddons} and {@code DescribeTaskInfo}. Faults apply only to calls that passed the
+ * {@code UnInstallClusterAddons}, {@code DescribeTaskInfo} and {@code DescribeClusterTasks}. Faults apply only to calls that passed the
  * signature check and name a known operation.
  *
  * <pre>{@code

@@ -249,6 +249,32 @@ class FakeAliyunCsTest {
   }
 
   @Test
+  void describeClusterTasksListsTheClustersTasksInTheSdkModelsShapeWithoutObservingTheirAddons() throws Exception {
+    fake.failNextAddonTask("csi-plugin", "E2", "broken", "Failed");
+    roa(openApi, "InstallClusterAddons", "POST", "/clusters/" + CLUSTER + "/components/install",
+        List.of(addon("csi-plugin", "v1.30.0", "{}")));
+    fake.settleAddons();
+    Map<String, Object> install = roa(openApi, "InstallClusterAddons", "POST",
+        "/clusters/" + CLUSTER + "/components/install", List.of(addon(TERWAY, "v1.9.0", "{}")));
+
+    var body = cs.describeClusterTasks(CLUSTER).getBody();
+    var again = cs.describeClusterTasks(CLUSTER).getBody();
+
+    assertThat(body.getTasks()).hasSize(2);
+    assertThat(body.getTasks().get(0).getState()).isEqualTo("failed");
+    assertThat(body.getTasks().get(0).getTaskType()).isEqualTo("cluster_addon_install");
+    assertThat(body.getTasks().get(0).getError().getCode()).isEqualTo("E2");
+    assertThat(body.getTasks().get(0).getError().getMessage()).isEqualTo("broken");
+    assertThat(body.getTasks().get(1).getTaskId()).isEqualTo(install.get("task_id"));
+    assertThat(body.getTasks().get(1).getState()).isEqualTo("running");
+    assertThat(body.getTasks().get(1).getCreated()).isNotBlank();
+    assertThat(body.getPageInfo().getTotalCount()).isEqualTo(2L);
+    assertThat(body.getRequestId()).isNotBlank();
+    assertThat(again.getTasks().get(1).getState()).as("listing settles nothing").isEqualTo("running");
+    assertThat(fake.addon(CLUSTER, TERWAY).orElseThrow().state()).isEqualTo("installing");
+  }
+
+  @Test
   void aFailedInstallCanLeaveNothingOrAFailureStateBehind() throws Exception {
     fake.failNextAddonTask(TERWAY, "E1", "gone", null).failNextAddonTask("csi-plugin", "E2", "broken", "Failed");
     roa(openApi, "InstallClusterAddons", "POST", "/clusters/" + CLUSTER + "/components/install",
