@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Crash anywhere, on every path beyond a fresh BGP apply ({@link CrashAnywhereTest}): a destroy of a converged
  * cluster, an addon upgrade, a policy rotation at RAM's limit of 5 versions, a key rotation with orphan deletion,
- * the Tigera operator's Calico and the host network. A key rotation restarts Terway (which reads its key once,
+ * the Tigera operator's Calico, the host network, and a brownfield cluster whose shared Secret holds another RAM
+ * user's key (adopted on apply, kept on destroy). A key rotation restarts Terway (which reads its key once,
  * when it starts) before the old key goes, so the crash points include the restart. Each path starts from its own world, and its run is killed
  * before each of its actions and between the two calls or writes of an action that makes two. The crashed run
  * leaves its Lease behind; the next run, once it expired, must converge (for a destroy: leave nothing of hybridcni's

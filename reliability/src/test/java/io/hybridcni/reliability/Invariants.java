@@ -218,7 +218,8 @@ final class Invariants {
    * A destroy converged: its verification plan is empty and has no blocker; nothing of hybridcni's is left (no
    * Secret, no RAM user of hybridcni's name nor its AccessKeys, no addon, no Terway DaemonSet, the policy gone
    * unless another principal holds it); Calico's terms are exactly as seeded (the exclusion taken out, nothing else
-   * changed); and what others own is intact.
+   * changed); and what others own is intact. In a brownfield world the shared Secret, the adopted user and its key
+   * stay as seeded ({@link #adoptionIntact}) and only the policy attachment hybridcni made is gone.
    */
   static List<String> destroyed(World world, Plan verification) {
     List<String> violations = new ArrayList<>(noLostData(world, Map.of()));
