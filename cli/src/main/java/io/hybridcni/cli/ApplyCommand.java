@@ -4,6 +4,7 @@ import io.hybridcni.apply.ActionOutcome;
 import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.ApplyResult;
 import io.hybridcni.apply.OutcomeStatus;
+import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.files.InputFiles;
 import io.hybridcni.plan.Plan;
@@ -64,6 +65,13 @@ class ApplyCommand implements Callable<Integer> {
       description = "Wait this long for another apply's lock (ISO-8601, e.g. PT5M). Default: fail at once.")
   Duration waitForLock;
 
+  @Option(names = "--status-timeout", paramLabel = "DURATION", defaultValue = "PT5M",
+      converter = OptionValues.NonNegativeDuration.class,
+      description = "After apply, wait this long for pods that may still become Ready (a Terway pod right after the "
+          + "addon turned active, a rollout under way) before saying the network is not right (ISO-8601, e.g. PT2M; "
+          + "PT0S: judge it once). Default: PT5M.")
+  Duration statusTimeout;
+
   /** Whether this command plans the destroy of what hybridcni manages instead of the spec's changes. */
   boolean destroying() {
     return false;
@@ -100,7 +108,7 @@ class ApplyCommand implements Callable<Integer> {
         return ExitCodes.ERROR;
       }
       ApplyOptions options = ApplyOptions.defaults().withDryRun(dryRun).withContinueOnError(continueOnError)
-          .withWaitForLock(waitForLock).withHolder(holder())
+          .withWaitForLock(waitForLock).withHolder(holder()).withStatusTimeout(statusTimeout)
           .withListener(new ConsoleProgress(term, plan.actions().size()));
       ApplyResult result = destroying() ? env.reconciler().destroy(spec, plan, options)
           : env.reconciler().apply(spec, plan, options);
@@ -117,19 +125,21 @@ class ApplyCommand implements Callable<Integer> {
         term.out().println("Dry run complete: nothing was changed.");
         return ExitCodes.OK;
       }
-      Plan after = plan.destroy() ? env.reconciler().planDestroy(spec) : env.reconciler().plan(spec);
+      // The closing check is the Reconciler's: the plan made now must be empty and, for an apply, the running
+      // network healthy (waited for while its problems may clear with time).
+      ReconcileResult verified = env.reconciler().verify(spec, plan, result, options);
+      Plan after = verified.verification();
       if (after.actions().isEmpty() && !after.hasBlockers()) {
         if (plan.destroy()) {
           term.out().println("Destroy complete! Nothing hybridcni manages is left.");
           return ExitCodes.OK;
         }
-        if (!env.reconciler().readsStatus()) {
+        NetworkStatus status = verified.status();
+        if (status == null) {
           term.out().println("Apply complete! Converged: a new plan finds nothing to change.");
           return ExitCodes.OK;
         }
-        // The templates and records match the spec; the pods that run must too before this is called converged.
-        NetworkStatus status = env.reconciler().status(spec);
-        if (status.healthy()) {
+        if (verified.converged()) {
           term.out().println("Apply complete! Converged: a new plan finds nothing to change, and every node runs "
               + "its CNI, Running and Ready.");
           return ExitCodes.OK;
@@ -137,6 +147,7 @@ class ApplyCommand implements Callable<Integer> {
         term.out().print(StatusText.render(status));
         term.out().println("Apply finished and a new plan finds nothing to change, but the running network is not "
             + "right on node(s) " + status.nodesWithProblems().stream().map(n -> n.name()).toList()
+            + (status.mayClearWithTime() ? " after waiting " + statusTimeout + " (--status-timeout)" : "")
             + "; see the problems above, and run 'hybridcni status' again once they are fixed.");
         return ExitCodes.ERROR;
       }
