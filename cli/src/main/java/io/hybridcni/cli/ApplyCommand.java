@@ -6,10 +6,13 @@ import io.hybridcni.apply.ApplyResult;
 import io.hybridcni.apply.OutcomeStatus;
 import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.files.InputFiles;
+import io.hybridcni.plan.ActionKind;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanKind;
 import io.hybridcni.planner.PlanCheck;
+import io.hybridcni.planner.PlanSubset;
 import io.hybridcni.render.PlanJson;
 import io.hybridcni.render.StatusText;
 import io.hybridcni.spec.HybridNetworkSpec;
@@ -18,7 +21,9 @@ import io.hybridcni.spec.SpecFiles;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,6 +82,11 @@ class ApplyCommand implements Callable<Integer> {
     return false;
   }
 
+  /** The action kinds the plan is kept to ({@code destroy --only}); empty: the whole plan. */
+  Set<ActionKind> onlyKinds() {
+    return Set.of();
+  }
+
   /** The kind of plan this command runs, and the only kind of saved plan it accepts. */
   private PlanKind purpose() {
     return destroying() ? PlanKind.DESTROY : PlanKind.APPLY;
@@ -86,15 +96,23 @@ class ApplyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
     HybridNetworkSpec spec = SpecFiles.load(specFile);
+    Set<ActionKind> only = onlyKinds();
+    if (savedPlan != null && !only.isEmpty()) {
+      throw new InvalidInputException(List.of(new InvalidInputException.Problem("--only", String.join(",",
+          only.stream().map(PlanSubset::name).sorted().toList()), "no saved plan (a saved plan runs as saved: pass "
+          + "--only to 'hybridcni plan --destroy' when saving it)")));
+    }
     try (Environment env = parent.environments.open(spec, target)) {
       Plan plan;
       if (savedPlan != null) {
         plan = PlanJson.read(savedPlan.toString(), InputFiles.readUtf8(savedPlan, InputFiles.Kind.SAVED_PLAN));
         // Before anything is observed, locked or written: the right kind, cluster and spec, and a whole plan.
         PlanCheck.require(savedPlan.toString(), plan, purpose(), spec);
+        // A saved plan cut by 'plan --destroy --only' is verified by the same cut.
+        only = PlanSubset.keptKinds(plan);
       } else {
         term.progress("Observing " + env.describe() + " ...");
-        plan = destroying() ? env.reconciler().planDestroy(spec) : env.reconciler().plan(spec);
+        plan = destroying() ? env.reconciler().planDestroy(spec, only) : env.reconciler().plan(spec);
       }
       term.out().print(term.renderer().render(plan));
       if (plan.hasBlockers()) {
@@ -119,6 +137,7 @@ class ApplyCommand implements Callable<Integer> {
       }
       summarize(term, result);
       if (!result.succeeded()) {
+        offerExclusionRevert(term, env, spec, plan, result);
         return ExitCodes.ERROR;
       }
       if (dryRun) {
@@ -127,9 +146,14 @@ class ApplyCommand implements Callable<Integer> {
       }
       // The closing check is the Reconciler's: the plan made now must be empty and, for an apply, the running
       // network healthy (waited for while its problems may clear with time).
-      ReconcileResult verified = env.reconciler().verify(spec, plan, result, options);
+      ReconcileResult verified = env.reconciler().verify(spec, plan, result, options, only);
       Plan after = verified.verification();
       if (after.actions().isEmpty() && !after.hasBlockers()) {
+        if (plan.destroy() && !only.isEmpty()) {
+          term.out().println("Destroy complete! Nothing of " + only.stream().map(PlanSubset::name).sorted().toList()
+              + " is left; the rest of what hybridcni manages stays.");
+          return ExitCodes.OK;
+        }
         if (plan.destroy()) {
           term.out().println("Destroy complete! Nothing hybridcni manages is left.");
           return ExitCodes.OK;
@@ -155,6 +179,35 @@ class ApplyCommand implements Callable<Integer> {
       term.out().print(term.renderer().render(after));
       return ExitCodes.ERROR;
     }
+  }
+
+  /**
+   * When the exclusion of cloud nodes did not succeed (it failed, or was found stale by its executor, after its write
+   * may have landed: calico-node may be rolling out with it), the one step of destroy that takes it out again, with
+   * the plan that step runs, as the issue's gate asks: the user sees exactly what the revert would do.
+   */
+  private void offerExclusionRevert(Terminal term, Environment env, HybridNetworkSpec spec, Plan plan,
+      ApplyResult result) {
+    boolean exclusionWentWrong = plan.actions().stream()
+        .filter(a -> a.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI)
+        .map(a -> result.outcome(a.id()))
+        .anyMatch(o -> o.status() == OutcomeStatus.FAILED || o.status() == OutcomeStatus.STALE);
+    if (plan.destroy() || !exclusionWentWrong) {
+      return;
+    }
+    Plan revert;
+    try {
+      revert = env.reconciler().planDestroy(spec, Set.of(ActionKind.REMOVE_CNI_EXCLUSION));
+    } catch (RuntimeException e) {
+      term.info("Could not plan the exclusion's removal: " + e.getMessage());
+      return;
+    }
+    if (revert.actions().isEmpty()) {
+      return;
+    }
+    term.out().println("To take the exclusion out again, run: hybridcni destroy -f " + specFile + " --only "
+        + PlanSubset.name(ActionKind.REMOVE_CNI_EXCLUSION));
+    term.out().print(term.renderer().render(revert));
   }
 
   private boolean confirmed(Terminal term) throws java.io.IOException {

@@ -197,9 +197,21 @@ public final class Simulation implements AutoCloseable {
   private Environment environment(Duration addonTimeout, KubernetesClient client) {
     LiveEnvironment live = new LiveEnvironment(client, aliyunConnection(), addonTimeout,
         "a simulated cluster (" + sample.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-            + ", on loopback) and a simulated Alibaba Cloud account", false, this::withControllers,
+            + ", on loopback) and a simulated Alibaba Cloud account", false,
+        executor -> around.apply(withControllers(executor)),
         duration -> statusSleeper.sleep(duration));
     return live;
+  }
+
+  private volatile java.util.function.UnaryOperator<ActionExecutor> around = java.util.function.UnaryOperator.identity();
+
+  /**
+   * Wraps every executor of the environments made from now on (outside the controllers the simulation plays), e.g.
+   * a test's executor that runs the real one and then fails as a lost answer would.
+   */
+  public Simulation aroundExecutors(java.util.function.UnaryOperator<ActionExecutor> value) {
+    this.around = java.util.Objects.requireNonNull(value, "aroundExecutors");
+    return this;
   }
 
   private volatile java.util.function.Consumer<KubernetesClient> afterControllers = c -> {};

@@ -7,11 +7,13 @@ import io.hybridcni.observe.CloudFacts;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionKind;
 import io.hybridcni.plan.Finding;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanKind;
 import io.hybridcni.planner.Facts;
 import io.hybridcni.planner.PlanCheck;
+import io.hybridcni.planner.PlanSubset;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.port.CloudObserver;
 import io.hybridcni.port.ClusterObserver;
@@ -25,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -144,6 +147,38 @@ public final class Reconciler {
     return planner.planDestroy(spec, observe(spec));
   }
 
+  /**
+   * Observes and plans the destroy, keeping only the actions of {@code only} ({@link PlanSubset#only}); all of it
+   * when {@code only} is empty.
+   *
+   * @throws InvalidInputException naming {@code --only} when a kept action depends on one left out
+   */
+  public Plan planDestroy(HybridNetworkSpec spec, Set<ActionKind> only) {
+    ObservedState state = observe(spec);
+    return restricted(planner.planDestroy(spec, state), only, spec, state);
+  }
+
+  private static Plan restricted(Plan plan, Set<ActionKind> only, HybridNetworkSpec spec, ObservedState state) {
+    return only.isEmpty() ? plan : PlanSubset.only("--only", plan, only, spec, state);
+  }
+
+  /**
+   * As {@link #destroy(HybridNetworkSpec, ApplyOptions)}, but only the actions of {@code only} are planned,
+   * applied and verified.
+   */
+  public ReconcileResult destroy(HybridNetworkSpec spec, ApplyOptions options, Set<ActionKind> only) {
+    Plan plan = planDestroy(spec, only);
+    if (plan.isEmpty()) {
+      return new ReconcileResult(plan, new ApplyResult(List.of(), options.dryRun(), null), plan, true,
+          "nothing to do");
+    }
+    ApplyResult applied = execute(spec, plan, PlanKind.DESTROY, options);
+    if (options.dryRun()) {
+      return new ReconcileResult(plan, applied, null, false, "dry run: nothing was changed");
+    }
+    return verify(spec, plan, applied, options, only);
+  }
+
   /** Plans and applies, then observes again and verifies that the new plan is empty. */
   public ReconcileResult reconcile(HybridNetworkSpec spec, ApplyOptions options) {
     return run(spec, options, PlanKind.APPLY, this::plan);
@@ -184,8 +219,18 @@ public final class Reconciler {
    * node with it) ends the wait at once.
    */
   public ReconcileResult verify(HybridNetworkSpec spec, Plan plan, ApplyResult applied, ApplyOptions options) {
+    return verify(spec, plan, applied, options, Set.of());
+  }
+
+  /**
+   * As {@link #verify(HybridNetworkSpec, Plan, ApplyResult, ApplyOptions)} for a destroy plan kept to the actions
+   * of {@code only} ({@link #planDestroy(HybridNetworkSpec, Set)}): the plan made afterwards is kept to them too.
+   */
+  public ReconcileResult verify(HybridNetworkSpec spec, Plan plan, ApplyResult applied, ApplyOptions options,
+      Set<ActionKind> only) {
     ObservedState state = observe(spec);
-    Plan verification = plan.destroy() ? planner.planDestroy(spec, state) : planner.plan(spec, state);
+    Plan verification = plan.destroy() ? restricted(planner.planDestroy(spec, state), only, spec, state)
+        : planner.plan(spec, state);
     // An empty verification plan does not hide a failed or skipped step: its answer may have been lost after
     // the write, or another process may have done the work; either way this apply did not do what it planned.
     List<String> notDone = applied.outcomes().stream().filter(o -> !o.succeeded())
