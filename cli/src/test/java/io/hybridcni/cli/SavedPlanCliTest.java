@@ -174,10 +174,10 @@ class SavedPlanCliTest {
     String planned = calicoNode().getMetadata().getResourceVersion();
 
     controllerWritesStatusTwice();
+    assertThat(calicoNode().getMetadata().getResourceVersion()).as("after two status writes").isNotEqualTo(planned);
+    assertThat(calicoNode().getSpec().getTemplate().getSpec().getAffinity()).as("the placement as planned").isNull();
     CliRun apply = hybridcni("apply", "-f", spec.toString(), saved.toString(), "--auto-approve");
 
-    assertThat(calicoNode().getMetadata().getResourceVersion()).as("the exclusion's own write, after two status "
-        + "writes").isNotEqualTo(planned);
     assertThat(apply.exitCode()).as(apply.toString()).isZero();
     assertThat(apply.out()).contains("Applied 7 of 7 action(s).").doesNotContain("stale");
     assertThat(calicoNode().getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity()
