@@ -4,11 +4,15 @@ import io.hybridcni.apply.ActionOutcome;
 import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.ApplyResult;
 import io.hybridcni.apply.OutcomeStatus;
+import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.files.InputFiles;
+import io.hybridcni.plan.ActionKind;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanKind;
 import io.hybridcni.planner.PlanCheck;
+import io.hybridcni.planner.PlanSubset;
 import io.hybridcni.render.PlanJson;
 import io.hybridcni.render.StatusText;
 import io.hybridcni.spec.HybridNetworkSpec;
@@ -17,7 +21,9 @@ import io.hybridcni.spec.SpecFiles;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,9 +70,21 @@ class ApplyCommand implements Callable<Integer> {
       description = "Wait this long for another apply's lock (ISO-8601, e.g. PT5M). Default: fail at once.")
   Duration waitForLock;
 
+  @Option(names = "--status-timeout", paramLabel = "DURATION", defaultValue = "PT5M",
+      converter = OptionValues.NonNegativeDuration.class,
+      description = "After apply, wait this long for pods that may still become Ready (a Terway pod right after the "
+          + "addon turned active, a rollout under way) before saying the network is not right (ISO-8601, e.g. PT2M; "
+          + "PT0S: judge it once). Default: PT5M.")
+  Duration statusTimeout;
+
   /** Whether this command plans the destroy of what hybridcni manages instead of the spec's changes. */
   boolean destroying() {
     return false;
+  }
+
+  /** The action kinds the plan is kept to ({@code destroy --only}); empty: the whole plan. */
+  Set<ActionKind> onlyKinds() {
+    return Set.of();
   }
 
   /** The kind of plan this command runs, and the only kind of saved plan it accepts. */
@@ -78,15 +96,23 @@ class ApplyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
     HybridNetworkSpec spec = SpecFiles.load(specFile);
+    Set<ActionKind> only = onlyKinds();
+    if (savedPlan != null && !only.isEmpty()) {
+      throw new InvalidInputException(List.of(new InvalidInputException.Problem("--only", String.join(",",
+          only.stream().map(PlanSubset::name).sorted().toList()), "no saved plan (a saved plan runs as saved: pass "
+          + "--only to 'hybridcni plan --destroy' when saving it)")));
+    }
     try (Environment env = parent.environments.open(spec, target)) {
       Plan plan;
       if (savedPlan != null) {
         plan = PlanJson.read(savedPlan.toString(), InputFiles.readUtf8(savedPlan, InputFiles.Kind.SAVED_PLAN));
         // Before anything is observed, locked or written: the right kind, cluster and spec, and a whole plan.
         PlanCheck.require(savedPlan.toString(), plan, purpose(), spec);
+        // A saved plan cut by 'plan --destroy --only' is verified by the same cut.
+        only = PlanSubset.keptKinds(plan);
       } else {
         term.progress("Observing " + env.describe() + " ...");
-        plan = destroying() ? env.reconciler().planDestroy(spec) : env.reconciler().plan(spec);
+        plan = destroying() ? env.reconciler().planDestroy(spec, only) : env.reconciler().plan(spec);
       }
       term.out().print(term.renderer().render(plan));
       if (plan.hasBlockers()) {
@@ -100,7 +126,7 @@ class ApplyCommand implements Callable<Integer> {
         return ExitCodes.ERROR;
       }
       ApplyOptions options = ApplyOptions.defaults().withDryRun(dryRun).withContinueOnError(continueOnError)
-          .withWaitForLock(waitForLock).withHolder(holder())
+          .withWaitForLock(waitForLock).withHolder(holder()).withStatusTimeout(statusTimeout)
           .withListener(new ConsoleProgress(term, plan.actions().size()));
       ApplyResult result = destroying() ? env.reconciler().destroy(spec, plan, options)
           : env.reconciler().apply(spec, plan, options);
@@ -111,25 +137,33 @@ class ApplyCommand implements Callable<Integer> {
       }
       summarize(term, result);
       if (!result.succeeded()) {
+        offerExclusionRevert(term, env, spec, plan, result);
         return ExitCodes.ERROR;
       }
       if (dryRun) {
         term.out().println("Dry run complete: nothing was changed.");
         return ExitCodes.OK;
       }
-      Plan after = plan.destroy() ? env.reconciler().planDestroy(spec) : env.reconciler().plan(spec);
+      // The closing check is the Reconciler's: the plan made now must be empty and, for an apply, the running
+      // network healthy (waited for while its problems may clear with time).
+      ReconcileResult verified = env.reconciler().verify(spec, plan, result, options, only);
+      Plan after = verified.verification();
       if (after.actions().isEmpty() && !after.hasBlockers()) {
+        if (plan.destroy() && !only.isEmpty()) {
+          term.out().println("Destroy complete! Nothing of " + only.stream().map(PlanSubset::name).sorted().toList()
+              + " is left; the rest of what hybridcni manages stays.");
+          return ExitCodes.OK;
+        }
         if (plan.destroy()) {
           term.out().println("Destroy complete! Nothing hybridcni manages is left.");
           return ExitCodes.OK;
         }
-        if (!env.reconciler().readsStatus()) {
+        NetworkStatus status = verified.status();
+        if (status == null) {
           term.out().println("Apply complete! Converged: a new plan finds nothing to change.");
           return ExitCodes.OK;
         }
-        // The templates and records match the spec; the pods that run must too before this is called converged.
-        NetworkStatus status = env.reconciler().status(spec);
-        if (status.healthy()) {
+        if (verified.converged()) {
           term.out().println("Apply complete! Converged: a new plan finds nothing to change, and every node runs "
               + "its CNI, Running and Ready.");
           return ExitCodes.OK;
@@ -137,6 +171,7 @@ class ApplyCommand implements Callable<Integer> {
         term.out().print(StatusText.render(status));
         term.out().println("Apply finished and a new plan finds nothing to change, but the running network is not "
             + "right on node(s) " + status.nodesWithProblems().stream().map(n -> n.name()).toList()
+            + (status.mayClearWithTime() ? " after waiting " + statusTimeout + " (--status-timeout)" : "")
             + "; see the problems above, and run 'hybridcni status' again once they are fixed.");
         return ExitCodes.ERROR;
       }
@@ -144,6 +179,35 @@ class ApplyCommand implements Callable<Integer> {
       term.out().print(term.renderer().render(after));
       return ExitCodes.ERROR;
     }
+  }
+
+  /**
+   * When the exclusion of cloud nodes did not succeed (it failed, or was found stale by its executor, after its write
+   * may have landed: calico-node may be rolling out with it), the one step of destroy that takes it out again, with
+   * the plan that step runs, as the issue's gate asks: the user sees exactly what the revert would do.
+   */
+  private void offerExclusionRevert(Terminal term, Environment env, HybridNetworkSpec spec, Plan plan,
+      ApplyResult result) {
+    boolean exclusionWentWrong = plan.actions().stream()
+        .filter(a -> a.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI)
+        .map(a -> result.outcome(a.id()))
+        .anyMatch(o -> o.status() == OutcomeStatus.FAILED || o.status() == OutcomeStatus.STALE);
+    if (plan.destroy() || !exclusionWentWrong) {
+      return;
+    }
+    Plan revert;
+    try {
+      revert = env.reconciler().planDestroy(spec, Set.of(ActionKind.REMOVE_CNI_EXCLUSION));
+    } catch (RuntimeException e) {
+      term.info("Could not plan the exclusion's removal: " + e.getMessage());
+      return;
+    }
+    if (revert.actions().isEmpty()) {
+      return;
+    }
+    term.out().println("To take the exclusion out again, run: hybridcni destroy -f " + specFile + " --only "
+        + PlanSubset.name(ActionKind.REMOVE_CNI_EXCLUSION));
+    term.out().print(term.renderer().render(revert));
   }
 
   private boolean confirmed(Terminal term) throws java.io.IOException {

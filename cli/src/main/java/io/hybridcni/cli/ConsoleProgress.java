@@ -3,6 +3,7 @@ package io.hybridcni.cli;
 import io.hybridcni.apply.ApplyListener;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.plan.Action;
+import io.hybridcni.status.NetworkStatus;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -53,6 +54,13 @@ final class ConsoleProgress implements ApplyListener {
   @Override
   public void waitingForRollout(Action action, String progress, Duration elapsed) {
     terminal.progress("      waiting for the rollout: " + progress + " (" + elapsed.toSeconds() + " s)");
+  }
+
+  @Override
+  public void waitingForStatus(NetworkStatus status, Duration elapsed, Duration timeout) {
+    terminal.progress("      waiting for the running network: " + status.problemCodes() + " on node(s) "
+        + status.nodesWithProblems().stream().map(n -> n.name()).toList() + " (" + elapsed.toSeconds() + " s of "
+        + timeout.toSeconds() + " s)");
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.hybridcni.aliyun.RamApi;
 import io.hybridcni.aliyun.Retrier;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.Reconciler;
+import io.hybridcni.apply.Sleeper;
 import io.hybridcni.kube.KubeExecutors;
 import io.hybridcni.kube.KubeconfigClients;
 import io.hybridcni.kube.KubernetesObserver;
@@ -36,6 +37,12 @@ final class LiveEnvironment implements Environment {
 
   LiveEnvironment(KubernetesClient client, AliyunConnection connection, Duration addonTimeout, String description,
       boolean closeClient, UnaryOperator<ActionExecutor> decorate) {
+    this(client, connection, addonTimeout, description, closeClient, decorate, Sleeper.REAL);
+  }
+
+  /** As above, with the closing status check waiting between its polls through {@code statusSleeper}. */
+  LiveEnvironment(KubernetesClient client, AliyunConnection connection, Duration addonTimeout, String description,
+      boolean closeClient, UnaryOperator<ActionExecutor> decorate, Sleeper statusSleeper) {
     this.client = closeClient ? client : null;
     this.observer = KubernetesObserver.builder(client).build();
     Retrier retrier = Retrier.defaults();
@@ -52,6 +59,7 @@ final class LiveEnvironment implements Environment {
         .executors(executors)
         .lock(LeaseApplyLock.builder(client).build())
         .status(new KubernetesStatusObserver(client))
+        .sleeper(statusSleeper)
         .build();
     this.description = description;
   }

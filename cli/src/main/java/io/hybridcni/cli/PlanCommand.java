@@ -2,7 +2,10 @@ package io.hybridcni.cli;
 
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.Snapshots;
+import io.hybridcni.plan.ActionKind;
 import io.hybridcni.plan.Plan;
+import io.hybridcni.plan.PlanKind;
+import io.hybridcni.planner.PlanSubset;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.render.PlanJson;
 import io.hybridcni.spec.HybridNetworkSpec;
@@ -54,18 +57,27 @@ final class PlanCommand implements Callable<Integer> {
           + "policy) instead of the changes that take the cluster to the spec.")
   boolean destroy;
 
+  @Option(names = "--only", split = ",", paramLabel = "KIND",
+      description = "With --destroy: keep only the actions of these kinds (lower case with hyphens, e.g. "
+          + "remove-cni-exclusion); refused when a kept action depends on one left out.")
+  java.util.List<String> only;
+
   @Override
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
     HybridNetworkSpec spec = SpecFiles.load(specFile);
+    java.util.Set<ActionKind> kinds = onlyKinds(only, destroy);
     Plan plan;
     if (observedFile != null) {
       ObservedState observed = Snapshots.read(observedFile);
       plan = destroy ? new Planner().planDestroy(spec, observed) : new Planner().plan(spec, observed);
+      if (!kinds.isEmpty()) {
+        plan = PlanSubset.only("--only", plan, kinds, spec, observed);
+      }
     } else {
       try (Environment env = parent.environments.open(spec, target)) {
         term.progress("Observing " + env.describe() + " ...");
-        plan = destroy ? env.reconciler().planDestroy(spec) : env.reconciler().plan(spec);
+        plan = destroy ? env.reconciler().planDestroy(spec, kinds) : env.reconciler().plan(spec);
       }
     }
     if (format == Format.JSON) {
@@ -82,5 +94,21 @@ final class PlanCommand implements Callable<Integer> {
       return ExitCodes.ERROR;
     }
     return detailedExitCode ? plan.outcome().exitCode() : ExitCodes.OK;
+  }
+
+  /**
+   * The kinds {@code --only} names, empty when it is not given; refused (one line naming {@code --only}) without
+   * {@code --destroy} or for a name that is no destroy action kind.
+   */
+  static java.util.Set<ActionKind> onlyKinds(java.util.List<String> only, boolean destroy) {
+    if (only == null || only.isEmpty()) {
+      return java.util.Set.of();
+    }
+    if (!destroy) {
+      throw new io.hybridcni.error.InvalidInputException(java.util.List.of(new io.hybridcni.error
+          .InvalidInputException.Problem("--only", String.join(",", only), "--only together with --destroy (it "
+          + "keeps some actions of a destroy plan)")));
+    }
+    return PlanSubset.kinds("--only", only, PlanKind.DESTROY);
   }
 }

@@ -197,8 +197,44 @@ public final class Simulation implements AutoCloseable {
   private Environment environment(Duration addonTimeout, KubernetesClient client) {
     LiveEnvironment live = new LiveEnvironment(client, aliyunConnection(), addonTimeout,
         "a simulated cluster (" + sample.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-            + ", on loopback) and a simulated Alibaba Cloud account", false, this::withControllers);
+            + ", on loopback) and a simulated Alibaba Cloud account", false,
+        executor -> around.apply(withControllers(executor)),
+        duration -> statusSleeper.sleep(duration));
     return live;
+  }
+
+  private volatile java.util.function.UnaryOperator<ActionExecutor> around = java.util.function.UnaryOperator.identity();
+
+  /**
+   * Wraps every executor of the environments made from now on (outside the controllers the simulation plays), e.g.
+   * a test's executor that runs the real one and then fails as a lost answer would.
+   */
+  public Simulation aroundExecutors(java.util.function.UnaryOperator<ActionExecutor> value) {
+    this.around = java.util.Objects.requireNonNull(value, "aroundExecutors");
+    return this;
+  }
+
+  private volatile java.util.function.Consumer<KubernetesClient> afterControllers = c -> {};
+
+  /**
+   * Runs after the controllers played their part following each action, e.g. a test's kubelet that has not yet
+   * reported a new pod Ready (the DaemonSet controller here makes every pod Ready at once).
+   */
+  public Simulation afterControllers(java.util.function.Consumer<KubernetesClient> value) {
+    this.afterControllers = java.util.Objects.requireNonNull(value, "afterControllers");
+    return this;
+  }
+
+  private volatile io.hybridcni.apply.Sleeper statusSleeper = io.hybridcni.apply.Sleeper.REAL;
+
+  /**
+   * How apply's closing status check waits between its polls of the running network, in every environment of this
+   * simulation; default {@link io.hybridcni.apply.Sleeper#REAL}. A test passes one that records the waits and plays the
+   * cluster meanwhile (e.g. a Terway pod turning Ready), so that it never sleeps for real.
+   */
+  public Simulation statusSleeper(io.hybridcni.apply.Sleeper value) {
+    this.statusSleeper = java.util.Objects.requireNonNull(value, "statusSleeper");
+    return this;
   }
 
   /**
@@ -226,6 +262,7 @@ public final class Simulation implements AutoCloseable {
           }
           TigeraOperator.render(client);
           DaemonSetController.reconcile(client);
+          afterControllers.accept(client);
         }
         return result;
       }

@@ -44,4 +44,21 @@ class ConsoleProgressTest {
   void progressIsNotShownWhenNotOnATerminal() {
     assertThat(progress(false, "T-1")).isEmpty();
   }
+
+  @Test
+  void theClosingChecksWaitShowsTheProblemsTheNodesAndTheTimeWaitedOfTheTimeout() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Terminal terminal = new Terminal(new ByteArrayInputStream(new byte[0]),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), true);
+    var status = new io.hybridcni.status.NetworkStatus(io.hybridcni.detect.Scenario.BGP,
+        List.of(new io.hybridcni.status.NodeStatus("cn-hangzhou.i-bp1cloudnode0001", true, "cloud", List.of(),
+            List.of("TERWAY_NOT_READY"))),
+        List.of(), List.of(io.hybridcni.plan.Finding.warning("TERWAY_NOT_READY", "not Ready", List.of())));
+
+    new ConsoleProgress(terminal, 1).waitingForStatus(status, Duration.ofSeconds(10), Duration.ofMinutes(5));
+
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("waiting for the running network: [TERWAY_NOT_READY] "
+        + "on node(s) [cn-hangzhou.i-bp1cloudnode0001] (10 s of 300 s)");
+  }
 }

@@ -146,6 +146,84 @@ class SavedPlanCliTest {
     assertThat(apply.out()).contains("Applied 7 of 7 action(s).");
   }
 
+  /** calico-node as the API server holds it now. */
+  private io.fabric8.kubernetes.api.model.apps.DaemonSet calicoNode() {
+    return simulation.client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get();
+  }
+
+  /**
+   * What a live cluster does all the time: one calico pod turns NotReady and Ready again (its readiness probe
+   * flapped), and the DaemonSet controller writes the DaemonSet's status after each change, giving it a new
+   * resourceVersion each time (kubernetes pkg/controller/daemon/daemon_controller.go, updateDaemonSetStatus).
+   */
+  private void controllerWritesStatusTwice() {
+    var pods = simulation.client.pods().inNamespace("kube-system").withLabel("k8s-app", "calico-node").list()
+        .getItems();
+    var pod = pods.stream().filter(p -> p.getSpec().getNodeName().startsWith("onprem")).findFirst().orElseThrow();
+    for (String ready : new String[] {"False", "True"}) {
+      pod.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready"))
+          .forEach(c -> c.setStatus(ready));
+      pod = simulation.client.pods().inNamespace("kube-system").resource(pod).updateStatus();
+      io.hybridcni.testkit.kube.DaemonSetController.reconcile(simulation.client);
+    }
+  }
+
+  @Test
+  void aSavedPlanIsNotStaleAfterTheDaemonSetControllerWroteCalicoNodesStatus() {
+    Path saved = savedPlan("plan.json");
+    String planned = calicoNode().getMetadata().getResourceVersion();
+
+    controllerWritesStatusTwice();
+    assertThat(calicoNode().getMetadata().getResourceVersion()).as("after two status writes").isNotEqualTo(planned);
+    assertThat(calicoNode().getSpec().getTemplate().getSpec().getAffinity()).as("the placement as planned").isNull();
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), saved.toString(), "--auto-approve");
+
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(apply.out()).contains("Applied 7 of 7 action(s).").doesNotContain("stale");
+    assertThat(calicoNode().getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity()
+        .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms()).isNotEmpty();
+  }
+
+  @Test
+  void theStatusWritesAloneChangeTheResourceVersionTheOldFingerprintHeld() {
+    String before = calicoNode().getMetadata().getResourceVersion();
+
+    controllerWritesStatusTwice();
+
+    assertThat(calicoNode().getMetadata().getResourceVersion()).isNotEqualTo(before);
+    assertThat(calicoNode().getSpec().getTemplate().getSpec().getAffinity()).isNull();
+  }
+
+  @Test
+  void aSavedPlanIsStaleWhenCalicoNodesPlacementChangedSinceItWasMade() {
+    Path saved = savedPlan("plan.json");
+    var ds = calicoNode();
+    ds.getSpec().getTemplate().getSpec().getNodeSelector().put("node-role.example.com/calico", "true");
+    simulation.client.apps().daemonSets().inNamespace("kube-system").resource(ds).update();
+
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), saved.toString(), "--auto-approve");
+
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+    assertThat(apply.err()).contains("Apply refused: the plan is stale: cni-exclusion (workload/DAEMON_SET/"
+        + "kube-system/calico-node: was nodeSelector={kubernetes.io/os=linux};terms=[];updateStrategy=");
+    assertThat(calicoNode().getSpec().getTemplate().getSpec().getAffinity()).isNull();
+  }
+
+  @Test
+  void aSavedPlanIsStaleWhenCalicoNodesUpdateStrategyChangedSinceItWasMade() {
+    Path saved = savedPlan("plan.json");
+    var ds = calicoNode();
+    ds.getSpec().setUpdateStrategy(new io.fabric8.kubernetes.api.model.apps.DaemonSetUpdateStrategyBuilder()
+        .withType("OnDelete").build());
+    simulation.client.apps().daemonSets().inNamespace("kube-system").resource(ds).update();
+
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), saved.toString(), "--auto-approve");
+
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+    assertThat(apply.err()).contains("updateStrategy=RollingUpdate/1, now nodeSelector={kubernetes.io/os=linux};"
+        + "terms=[];updateStrategy=OnDelete");
+  }
+
   @Test
   void aSavedPlanForAnotherClusterIsRefusedNamingBothIds() throws IOException {
     Path saved = savedPlan("plan.json");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,5 +83,72 @@ class StatusCommandTest {
     assertThat(apply.out()).as(apply.err()).doesNotContain("Apply complete! Converged")
         .contains("ECS_NODE_WITHOUT_CLOUD_LABEL")
         .contains("not right on node(s) [cn-hangzhou.i-bp1unlabelled01]");
+  }
+
+  /** Sets Terway's pods' Ready condition, as the kubelet reports it, and lets the DaemonSet controller count it. */
+  private static void terwayReady(io.fabric8.kubernetes.client.KubernetesClient client, boolean ready) {
+    for (var pod : client.pods().inNamespace("kube-system").withLabel("app", "terway-eniip").list().getItems()) {
+      pod.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready"))
+          .forEach(c -> c.setStatus(ready ? "True" : "False"));
+      client.pods().inNamespace("kube-system").resource(pod).updateStatus();
+    }
+    io.hybridcni.testkit.kube.DaemonSetController.reconcile(client);
+  }
+
+  /**
+   * Right after ACK's addon manager creates Terway's pods their containers still start: a kubelet reports them Ready
+   * only once the readiness probe passes (kubernetes pkg/kubelet/prober), which the simulation plays here by
+   * holding them NotReady until the closing check has polled {@code polls} times.
+   */
+  private List<java.time.Duration> terwayReadyAfter(int polls) {
+    java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean();
+    simulation.afterControllers(client -> {
+      if (!client.pods().inNamespace("kube-system").withLabel("app", "terway-eniip").list().getItems().isEmpty()
+          && held.compareAndSet(false, true)) {
+        terwayReady(client, false);
+      }
+    });
+    List<java.time.Duration> slept = new java.util.concurrent.CopyOnWriteArrayList<>();
+    simulation.statusSleeper(d -> {
+      slept.add(d);
+      if (slept.size() == polls) {
+        terwayReady(simulation.client, true);
+      }
+    });
+    return slept;
+  }
+
+  @Test
+  void applyWaitsForTerwaysPodToBecomeReadyAndThenSaysConverged() {
+    List<java.time.Duration> slept = terwayReadyAfter(3);
+
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), "--auto-approve");
+
+    assertThat(apply.exitCode()).as(apply.toString()).isZero();
+    assertThat(slept).as("the closing check's polls").hasSize(3).containsOnly(java.time.Duration.ofSeconds(5));
+    assertThat(apply.out()).contains("Apply complete! Converged: a new plan finds nothing to change, and every node "
+        + "runs its CNI, Running and Ready.");
+  }
+
+  @Test
+  void applyExitsOneNamingTheNodeWhenTerwaysPodIsNeverReadyWithinTheStatusTimeout() {
+    List<java.time.Duration> slept = terwayReadyAfter(Integer.MAX_VALUE);
+
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), "--auto-approve", "--status-timeout", "PT20S");
+
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+    assertThat(slept).hasSize(4);
+    assertThat(apply.out()).doesNotContain("Apply complete! Converged").contains("TERWAY_NOT_READY")
+        .contains("not right on node(s) [" + KubeSampleCluster.CLOUD_NODE + "] after waiting PT20S "
+            + "(--status-timeout)");
+  }
+
+  @Test
+  void aNegativeStatusTimeoutIsOneLineNamingTheOption() {
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), "--auto-approve", "--status-timeout", "-PT1S");
+
+    assertThat(apply.exitCode()).isNotZero();
+    assertThat(apply.err().lines()).first().asString().contains("--status-timeout")
+        .contains("a duration of zero or more");
   }
 }

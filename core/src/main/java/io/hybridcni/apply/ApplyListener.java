@@ -1,6 +1,7 @@
 package io.hybridcni.apply;
 
 import io.hybridcni.plan.Action;
+import io.hybridcni.status.NetworkStatus;
 import java.time.Duration;
 
 /** Receives progress while a plan is applied, for UIs and logs. Every method has a do-nothing default. */
@@ -31,6 +32,13 @@ public interface ApplyListener {
   default void waitingForAddon(Action action, String state, Duration elapsed, String taskId) {
     waitingForAddon(action, state, elapsed);
   }
+
+  /**
+   * After apply, the running network is not healthy yet but may become so (a Terway pod not Ready yet, a rollout
+   * under way): {@code status} as just read, the time waited so far, and the most the wait lasts
+   * ({@link ApplyOptions#statusTimeout()}).
+   */
+  default void waitingForStatus(NetworkStatus status, Duration elapsed, Duration timeout) {}
 
   /** A retry after a transient failure (throttling, 5xx, conflict). */
   default void retrying(Action action, String operation, int attempt, Duration delay, String reason) {}

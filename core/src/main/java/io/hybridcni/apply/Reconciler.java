@@ -7,11 +7,13 @@ import io.hybridcni.observe.CloudFacts;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionKind;
 import io.hybridcni.plan.Finding;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanKind;
 import io.hybridcni.planner.Facts;
 import io.hybridcni.planner.PlanCheck;
+import io.hybridcni.planner.PlanSubset;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.port.CloudObserver;
 import io.hybridcni.port.ClusterObserver;
@@ -19,11 +21,13 @@ import io.hybridcni.port.NetworkStatusObserver;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.status.NetworkStatus;
 import io.hybridcni.status.StatusAnalyzer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -58,6 +62,8 @@ public final class Reconciler {
   private final Planner planner;
   private final Executor observeExecutor;
   private final NetworkStatusObserver statusObserver;
+  private final Sleeper sleeper;
+  private final Duration statusPollInterval;
 
   private Reconciler(Builder b) {
     this.cluster = Objects.requireNonNull(b.cluster, "cluster observer");
@@ -67,6 +73,8 @@ public final class Reconciler {
     this.planner = b.planner;
     this.observeExecutor = b.observeExecutor;
     this.statusObserver = b.statusObserver;
+    this.sleeper = b.sleeper;
+    this.statusPollInterval = b.statusPollInterval;
   }
 
   public static Builder builder() {
@@ -98,30 +106,77 @@ public final class Reconciler {
     return planner.plan(spec, observe(spec));
   }
 
+  /** Whether {@link #status} can read the running network (a {@link NetworkStatusObserver} is wired). */
+  public boolean readsStatus() {
+    return statusObserver != null;
+  }
+
   /**
    * Observes the running network and judges it node by node ({@link StatusAnalyzer}), in the scenario the planner
    * would plan for: the spec's {@code network.mode}, or the detected one. Read-only; the cloud is not read.
    *
    * @throws IllegalStateException when no {@link NetworkStatusObserver} was wired
    */
-  /** Whether {@link #status} can read the running network (a {@link NetworkStatusObserver} is wired). */
-  public boolean readsStatus() {
-    return statusObserver != null;
+  public NetworkStatus status(HybridNetworkSpec spec) {
+    requireStatusObserver();
+    return status(spec, cluster.observe(spec));
   }
 
-  public NetworkStatus status(HybridNetworkSpec spec) {
-    if (statusObserver == null) {
-      throw new IllegalStateException("no network status observer is wired: Reconciler.builder().status(...)");
-    }
-    KubernetesFacts facts = cluster.observe(spec);
+  /**
+   * Judges the running network as {@link #status(HybridNetworkSpec)} does, from cluster facts just observed (the
+   * nodes and the CNI DaemonSets found there), so that a caller that observed the cluster already does not
+   * observe it again; the DaemonSets' status and pods are read now.
+   *
+   * @throws IllegalStateException when no {@link NetworkStatusObserver} was wired
+   */
+  public NetworkStatus status(HybridNetworkSpec spec, KubernetesFacts facts) {
+    requireStatusObserver();
     ObservedState state = ObservedState.of(facts, new CloudFacts(null, null, List.of()));
     return new StatusAnalyzer(spec.cloudNodeLabel()).analyze(Planner.scenario(spec, state),
         statusObserver.observe(spec, facts));
   }
 
+  private void requireStatusObserver() {
+    if (statusObserver == null) {
+      throw new IllegalStateException("no network status observer is wired: Reconciler.builder().status(...)");
+    }
+  }
+
   /** Observes and plans the destroy of what hybridcni manages ({@link Planner#planDestroy}). */
   public Plan planDestroy(HybridNetworkSpec spec) {
     return planner.planDestroy(spec, observe(spec));
+  }
+
+  /**
+   * Observes and plans the destroy, keeping only the actions of {@code only} ({@link PlanSubset#only}); all of it
+   * when {@code only} is empty.
+   *
+   * @throws InvalidInputException naming {@code --only} when a kept action depends on one left out
+   */
+  public Plan planDestroy(HybridNetworkSpec spec, Set<ActionKind> only) {
+    ObservedState state = observe(spec);
+    return restricted(planner.planDestroy(spec, state), only, spec, state);
+  }
+
+  private static Plan restricted(Plan plan, Set<ActionKind> only, HybridNetworkSpec spec, ObservedState state) {
+    return only.isEmpty() ? plan : PlanSubset.only("--only", plan, only, spec, state);
+  }
+
+  /**
+   * As {@link #destroy(HybridNetworkSpec, ApplyOptions)}, but only the actions of {@code only} are planned,
+   * applied and verified.
+   */
+  public ReconcileResult destroy(HybridNetworkSpec spec, ApplyOptions options, Set<ActionKind> only) {
+    Plan plan = planDestroy(spec, only);
+    if (plan.isEmpty()) {
+      return new ReconcileResult(plan, new ApplyResult(List.of(), options.dryRun(), null), plan, true,
+          "nothing to do");
+    }
+    ApplyResult applied = execute(spec, plan, PlanKind.DESTROY, options);
+    if (options.dryRun()) {
+      return new ReconcileResult(plan, applied, null, false, "dry run: nothing was changed");
+    }
+    return verify(spec, plan, applied, options, only);
   }
 
   /** Plans and applies, then observes again and verifies that the new plan is empty. */
@@ -148,7 +203,34 @@ public final class Reconciler {
     if (options.dryRun()) {
       return new ReconcileResult(plan, applied, null, false, "dry run: nothing was changed");
     }
-    Plan verification = planning.apply(spec);
+    return verify(spec, plan, applied, options);
+  }
+
+  /**
+   * The closing check of an apply or destroy of {@code plan} (made now or saved earlier) that gave
+   * {@code applied}: observes once and plans again ({@link #plan} or {@link #planDestroy}, as {@code plan}'s kind
+   * says). Converged when that plan is empty, every step succeeded (or the plan was refused as stale and another
+   * writer converged it) and, for an apply with a {@link NetworkStatusObserver} wired, the running network is
+   * healthy, judged from the same observation. Problems that the cluster's controllers settle by themselves
+   * ({@link NetworkStatus#mayClearWithTime()}: a Terway pod not Ready yet right after the addon turned active, a
+   * rollout under way) are waited for up to {@link ApplyOptions#statusTimeout()}, polling every
+   * {@link Builder#statusPollInterval} through the builder's {@link Sleeper} and telling
+   * {@link ApplyListener#waitingForStatus}; a lasting problem (an ECS node without the cloud label, an on-premises
+   * node with it) ends the wait at once.
+   */
+  public ReconcileResult verify(HybridNetworkSpec spec, Plan plan, ApplyResult applied, ApplyOptions options) {
+    return verify(spec, plan, applied, options, Set.of());
+  }
+
+  /**
+   * As {@link #verify(HybridNetworkSpec, Plan, ApplyResult, ApplyOptions)} for a destroy plan kept to the actions
+   * of {@code only} ({@link #planDestroy(HybridNetworkSpec, Set)}): the plan made afterwards is kept to them too.
+   */
+  public ReconcileResult verify(HybridNetworkSpec spec, Plan plan, ApplyResult applied, ApplyOptions options,
+      Set<ActionKind> only) {
+    ObservedState state = observe(spec);
+    Plan verification = plan.destroy() ? restricted(planner.planDestroy(spec, state), only, spec, state)
+        : planner.plan(spec, state);
     // An empty verification plan does not hide a failed or skipped step: its answer may have been lost after
     // the write, or another process may have done the work; either way this apply did not do what it planned.
     List<String> notDone = applied.outcomes().stream().filter(o -> !o.succeeded())
@@ -156,14 +238,42 @@ public final class Reconciler {
     // A plan refused as stale wrote nothing: when the plan made afterwards is empty, another writer (waited for on
     // the Lease) took the cluster there, and it is converged all the same; a step that failed or was skipped is not.
     // (A refusal comes before any action runs, so its outcomes are all STALE or SKIPPED.)
-    boolean converged = verification.actions().isEmpty() && !verification.hasBlockers()
+    boolean planConverged = verification.actions().isEmpty() && !verification.hasBlockers()
         && (notDone.isEmpty() || applied.refused() != null) && applied.stopped() == null;
+    NetworkStatus status = null;
+    String statusWhy = null;
+    if (planConverged && !plan.destroy() && statusObserver != null) {
+      status = status(spec, state.kubernetes());
+      Duration waited = Duration.ZERO;
+      while (status.mayClearWithTime() && waited.compareTo(options.statusTimeout()) < 0) {
+        options.listener().waitingForStatus(status, waited, options.statusTimeout());
+        Duration step = statusPollInterval.compareTo(options.statusTimeout().minus(waited)) < 0
+            ? statusPollInterval : options.statusTimeout().minus(waited);
+        try {
+          sleeper.sleep(step);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        waited = waited.plus(step);
+        status = status(spec, cluster.observe(spec));
+      }
+      if (!status.healthy()) {
+        statusWhy = "the running network is not right on node(s) " + status.nodesWithProblems().stream()
+            .map(n -> n.name()).toList() + " " + status.problemCodes()
+            + (status.mayClearWithTime() ? " after waiting " + waited : "");
+      }
+    }
+    boolean converged = planConverged && statusWhy == null;
     String why;
     if (converged && applied.refused() != null) {
       why = "converged: the plan made after apply is empty, though this run wrote nothing (" + applied.refused()
           + ")";
     } else if (converged) {
-      why = "converged: the " + (plan.destroy() ? "destroy " : "") + "plan made after apply is empty";
+      why = "converged: the " + (plan.destroy() ? "destroy " : "") + "plan made after apply is empty"
+          + (status != null ? " and the running network is healthy" : "");
+    } else if (planConverged) {
+      why = "not converged: the plan made after apply is empty, but " + statusWhy;
     } else if (applied.refused() != null) {
       List<String> left = new ArrayList<>(verification.actions().stream().map(Action::id).toList());
       verification.blockers().forEach(f -> left.add("blocker " + f.code()));
@@ -177,7 +287,7 @@ public final class Reconciler {
       verification.blockers().forEach(f -> left.add("blocker " + f.code()));
       why = "not converged: still to do " + left;
     }
-    return new ReconcileResult(plan, applied, verification, converged, why);
+    return new ReconcileResult(plan, applied, verification, converged, why, status);
   }
 
   /**
@@ -360,8 +470,25 @@ public final class Reconciler {
     private Planner planner = new Planner();
     private Executor observeExecutor = THREAD_PER_TASK;
     private NetworkStatusObserver statusObserver;
+    private Sleeper sleeper = Sleeper.REAL;
+    private Duration statusPollInterval = Duration.ofSeconds(5);
 
     private Builder() {}
+
+    /** How the closing check waits between polls of the running network. Default {@link Sleeper#REAL}. */
+    public Builder sleeper(Sleeper value) {
+      this.sleeper = Objects.requireNonNull(value, "sleeper");
+      return this;
+    }
+
+    /** How often the closing check reads the running network again while it waits. Default 5 seconds. */
+    public Builder statusPollInterval(Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("statusPollInterval must be positive, found " + value);
+      }
+      this.statusPollInterval = value;
+      return this;
+    }
 
     /** The Kubernetes observer. Required. */
     public Builder cluster(ClusterObserver value) {

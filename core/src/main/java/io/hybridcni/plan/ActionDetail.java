@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.hybridcni.observe.Frozen;
 import io.hybridcni.observe.NodeSelectorTerm;
+import io.hybridcni.observe.UpdateStrategy;
 import io.hybridcni.observe.WorkloadRef;
 import java.util.List;
 import java.util.Objects;
@@ -110,15 +111,31 @@ public sealed interface ActionDetail {
    * Replace the required node selector terms of {@code target} ({@link WorkloadRef#termsFieldPath()}) from
    * {@code before} to {@code after}, which adds {@code key NotIn [value]} to every non-empty term. Written with
    * the read {@code resourceVersion}.
+   *
+   * <p>What the change restarts, as planned: {@code rolledOut} is the DaemonSet whose pods run calico-node (the
+   * target itself, or for a Tigera Installation the {@code calico-system/calico-node} the operator renders), with
+   * its {@code updateStrategy} and pod {@code podSelector} ({@code kubectl -l} syntax). Under RollingUpdate the
+   * controller restarts calico-node on every node, {@code maxUnavailable} at a time, and removes it from cloud
+   * nodes. Under OnDelete it restarts nothing: {@code deletePodsOnNodes} names the cloud nodes whose calico pods
+   * the action deletes, one at a time (empty when there are none, or the spec's
+   * {@code network.deleteCloudNodePods} is false). {@code null}/empty in plans written before these fields.
    */
   record CniExclusion(WorkloadRef target, String resourceVersion, String labelKey, String labelValue,
-      List<NodeSelectorTerm> before, List<NodeSelectorTerm> after) implements ActionDetail {
+      List<NodeSelectorTerm> before, List<NodeSelectorTerm> after, WorkloadRef rolledOut,
+      UpdateStrategy updateStrategy, String podSelector, List<String> deletePodsOnNodes) implements ActionDetail {
     public CniExclusion {
       Objects.requireNonNull(target, "target");
       Objects.requireNonNull(labelKey, "labelKey");
       Objects.requireNonNull(labelValue, "labelValue");
       before = Frozen.list(before);
       after = Frozen.list(after);
+      deletePodsOnNodes = Frozen.list(deletePodsOnNodes);
+    }
+
+    /** An exclusion that says nothing of what it restarts. */
+    public CniExclusion(WorkloadRef target, String resourceVersion, String labelKey, String labelValue,
+        List<NodeSelectorTerm> before, List<NodeSelectorTerm> after) {
+      this(target, resourceVersion, labelKey, labelValue, before, after, null, null, null, List.of());
     }
   }
 

@@ -33,8 +33,9 @@ final class ActionFacts {
       return Set.of(Facts.ramUser(d.userName()), Facts.ramAccessKeys(d.userName()),
           Facts.secret(d.secretNamespace(), d.secretName()));
     } else if (detail instanceof ActionDetail.TerwayRestart d) {
-      // The DaemonSet as read (its resourceVersion moves with any change, its restart annotation included), and
-      // the Secret whose key the restart brings to Terway (written just before when the plan writes a new key).
+      // The DaemonSet's placement and update strategy (an OnDelete DaemonSet restarts nothing, so the restart is
+      // refused), and the Secret whose key the restart brings to Terway (written just before when the plan writes a
+      // new key). Someone else's restart since the plan is not a change it relies on: one more restart is harmless.
       return Set.of(Facts.workload(d.daemonSet()), Facts.secret(d.secretNamespace(), d.secretName()));
     } else if (detail instanceof ActionDetail.CniExclusion d) {
       return Set.of(Facts.workload(d.target()), Facts.nodesLabelled(d.labelKey(), d.labelValue()),

@@ -7,11 +7,11 @@ import io.hybridcni.observe.NodeSelectorTerm;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.RamFacts;
 import io.hybridcni.observe.SecretFacts;
+import io.hybridcni.observe.UpdateStrategy;
 import io.hybridcni.observe.ValueHash;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.observe.WorkloadRef;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -216,7 +216,7 @@ public final class Facts {
   private static String workload(ObservedState state, String arg) {
     for (Workload w : Workloads.all(state)) {
       if (workload(w.ref()).equals("workload/" + arg)) {
-        return placementFact(w.resourceVersion(), w.placement().nodeSelector(), w.placement().requiredTerms());
+        return placementFact(w.placement().nodeSelector(), w.placement().requiredTerms(), w.updateStrategy());
       }
     }
     var calico = state.cni().calico();
@@ -224,16 +224,22 @@ public final class Facts {
       WorkloadRef ref = WorkloadRef.tigeraInstallation(calico.installation().name());
       if (workload(ref).equals("workload/" + arg)) {
         var placement = calico.installation().calicoNodePlacement();
-        return placementFact(calico.installation().resourceVersion(), placement.nodeSelector(),
-            placement.requiredTerms());
+        return placementFact(placement.nodeSelector(), placement.requiredTerms(),
+            calico.installation().nodeUpdateStrategy());
       }
     }
     return ABSENT;
   }
 
-  private static String placementFact(String resourceVersion, Map<String, String> nodeSelector,
-      java.util.List<NodeSelectorTerm> terms) {
-    return "resourceVersion=" + Objects.toString(resourceVersion, "") + ";nodeSelector=" + nodeSelector
-        + ";terms=" + terms;
+  /**
+   * What an action on a workload relies on: where its pods may run and how a template change replaces them. Not
+   * its {@code resourceVersion}: a DaemonSet controller writes the status (and so a new resourceVersion) with every
+   * pod that starts, becomes Ready or goes away (kubernetes {@code pkg/controller/daemon/daemon_controller.go},
+   * {@code updateDaemonSetStatus}), so a plan saved minutes earlier would be refused on any live cluster. The
+   * executors write with the resourceVersion they read themselves, so a concurrent write is still caught.
+   */
+  private static String placementFact(Map<String, String> nodeSelector, java.util.List<NodeSelectorTerm> terms,
+      UpdateStrategy strategy) {
+    return "nodeSelector=" + nodeSelector + ";terms=" + terms + ";updateStrategy=" + strategy;
   }
 }

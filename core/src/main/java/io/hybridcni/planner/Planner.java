@@ -13,6 +13,7 @@ import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.RamFacts;
 import io.hybridcni.observe.SecretFacts;
 import io.hybridcni.observe.TerwayFacts;
+import io.hybridcni.observe.UpdateStrategy;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.plan.Action;
@@ -652,6 +653,9 @@ public final class Planner {
       }
       Placement placement;
       String resourceVersion;
+      WorkloadRef rolledOut;
+      UpdateStrategy strategy;
+      String podSelector;
       if (target.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION) {
         if (calico == null || calico.installation() == null || !calico.installation().name().equals(target.name())) {
           findings.add(Finding.blocker("CNI_WORKLOAD_NOT_FOUND", "The Tigera Installation " + target.name()
@@ -660,6 +664,12 @@ public final class Planner {
         }
         placement = calico.installation().calicoNodePlacement();
         resourceVersion = calico.installation().resourceVersion();
+        // The operator renders the Installation into calico-system/calico-node, selecting k8s-app=calico-node,
+        // with the Installation's nodeUpdateStrategy (tigera/operator pkg/render/node.go).
+        Workload rendered = calico.daemonSet();
+        rolledOut = rendered != null ? rendered.ref() : WorkloadRef.daemonSet("calico-system", "calico-node");
+        strategy = calico.installation().nodeUpdateStrategy();
+        podSelector = rendered != null && rendered.selector() != null ? rendered.selector() : "k8s-app=calico-node";
       } else {
         Workload workload = Workloads.all(s).stream().filter(w -> w.ref().equals(target)).findFirst().orElse(null);
         if (workload == null) {
@@ -677,6 +687,9 @@ public final class Planner {
         }
         placement = workload.placement();
         resourceVersion = workload.resourceVersion();
+        rolledOut = target;
+        strategy = workload.updateStrategy();
+        podSelector = workload.selector();
         warnIfSynced(workload, spec.cloudNodeLabel());
       }
       NodeLabel label = spec.cloudNodeLabel();
@@ -706,18 +719,81 @@ public final class Planner {
         findings.add(Finding.note("CALICO_LEAVES_CLOUD_NODES", "Calico will be removed from cloud node(s) "
             + leaving + "; their pods lose networking until Terway runs there.", List.of()));
       }
+      List<String> staying = s.nodes().stream().filter(n -> n.runsCalico() && newPlacement.allows(n))
+          .map(NodeInfo::name).sorted().toList();
+      List<String> deletePodsOnNodes = List.of();
+      String restarts;
+      if (strategy.onDeleteOnly()) {
+        restarts = restartsOnDelete(rolledOut, leaving, podSelector);
+        if (!leaving.isEmpty()) {
+          deletePodsOnNodes = spec.deleteCloudNodePods() ? List.copyOf(leaving) : List.of();
+        }
+      } else {
+        restarts = restartsRolling(rolledOut, strategy, staying, leaving);
+      }
       Draft d = new Draft("cni-exclusion", ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI, ChangeType.UPDATE,
           "kubernetes/" + target.address(),
           "Calico runs in BGP mode and must never schedule onto cloud nodes (" + label + "): the exclusion "
               + label.key() + " NotIn [" + label.value() + "] is added to "
-              + (before.isEmpty() ? "a new required term." : "every non-empty required term (terms are ORed)."),
+              + (before.isEmpty() ? "a new required term." : "every non-empty required term (terms are ORed).")
+              + " " + restarts,
           List.of(new FieldChange(target.termsFieldPath(), before.isEmpty() ? null : ChangeValues.terms(before),
               ChangeValues.terms(after))),
-          new ActionDetail.CniExclusion(target, resourceVersion, label.key(), label.value(), before, after),
+          new ActionDetail.CniExclusion(target, resourceVersion, label.key(), label.value(), before, after,
+              rolledOut, strategy, podSelector, deletePodsOnNodes),
           Set.of(Facts.workload(target), Facts.nodesLabelled(label.key(), label.value()),
               Facts.nodesRunningCalico()),
           Set.of(Facts.workload(target), Facts.nodesRunningCalico()));
       return add(d);
+    }
+
+    /**
+     * What a template change restarts under RollingUpdate: the DaemonSet controller replaces calico-node's pod on
+     * every node it keeps running on, {@code maxUnavailable} at a time, and deletes those on the nodes the new
+     * placement excludes (kubernetes {@code pkg/controller/daemon/update.go}, rollingUpdate). The runbook's warning:
+     * while a node's calico-node restarts, pod networking there can be cut.
+     */
+    private String restartsRolling(WorkloadRef rolledOut, UpdateStrategy strategy, List<String> staying,
+        List<String> leaving) {
+      if (!staying.isEmpty()) {
+        findings.add(Finding.warning("CALICO_RESTARTS_ON_EVERY_NODE", "The exclusion changes the pod template of "
+            + "DaemonSet " + nsName(rolledOut) + ", whose updateStrategy is " + strategy.describe() + ": the "
+            + "DaemonSet controller restarts calico-node on every node, " + strategy.maxUnavailable() + " at a time, "
+            + "and on-premises pod networking can be cut while a node's calico-node restarts. apply follows the "
+            + "rollout and stops before the addon install if on-premises calico pods do not come back Ready.",
+            staying.stream().map(n -> "calico-node restarts on " + n).toList()));
+      }
+      return "This restarts calico-node on every node, " + strategy.maxUnavailable() + " at a time (" + strategy.type()
+          + ", maxUnavailable " + strategy.maxUnavailable() + ")" + (leaving.isEmpty() ? "" : ", and removes it from "
+          + leaving) + "; apply follows the "
+          + "rollout and stops before the addon install if on-premises calico pods do not come back Ready.";
+    }
+
+    /**
+     * What a template change restarts under OnDelete: nothing (kubernetes {@code pkg/controller/daemon/update.go}
+     * replaces a pod only when the strategy is RollingUpdate), so the calico pods on cloud nodes keep running
+     * until deleted; the controller then starts none there, since the new placement excludes those nodes.
+     */
+    private String restartsOnDelete(WorkloadRef rolledOut, List<String> leaving, String podSelector) {
+      if (leaving.isEmpty()) {
+        return "DaemonSet " + nsName(rolledOut) + " is OnDelete: the template change restarts no pod, and no "
+            + "cloud node runs Calico.";
+      }
+      if (spec.deleteCloudNodePods()) {
+        return "DaemonSet " + nsName(rolledOut) + " is OnDelete: the template change restarts no pod; apply "
+            + "deletes the calico pods on cloud node(s) " + leaving + " one at a time, waiting for each to be gone, "
+            + "and none on an on-premises node.";
+      }
+      String selector = podSelector != null ? podSelector : "k8s-app=calico-node";
+      findings.add(Finding.blocker("CNI_ON_DELETE_PODS_LEFT", "DaemonSet " + nsName(rolledOut) + " is OnDelete: "
+          + "writing the exclusion restarts no pod, so Calico keeps running on cloud node(s) " + leaving + " and "
+          + "Terway cannot take them over; network.deleteCloudNodePods is false, so hybridcni does not delete "
+          + "them. Set network.deleteCloudNodePods: true, or write the exclusion yourself and then delete those "
+          + "pods with the command(s) below.",
+          leaving.stream().map(n -> "kubectl -n " + rolledOut.namespace() + " delete pod -l " + shellQuoted(selector)
+              + " --field-selector spec.nodeName=" + n).toList()));
+      return "DaemonSet " + nsName(rolledOut) + " is OnDelete: the template change restarts no pod, and the "
+          + "calico pods on cloud node(s) " + leaving + " are left running (network.deleteCloudNodePods is false).";
     }
 
     /**
@@ -931,5 +1007,14 @@ public final class Planner {
 
   static boolean isBlocking(Finding f) {
     return f.severity() == Severity.BLOCKER;
+  }
+
+  private static String nsName(WorkloadRef ref) {
+    return ref.namespace() + "/" + ref.name();
+  }
+
+  /** A {@code kubectl -l} selector as one shell word: quoted when it holds anything but name characters. */
+  static String shellQuoted(String selector) {
+    return selector.matches("[A-Za-z0-9._/=,-]+") ? selector : "'" + selector.replace("'", "'\\''") + "'";
   }
 }

@@ -36,7 +36,8 @@ public record HybridNetworkSpec(
     String addonVersion,
     String addonConfig,
     ClusterIdVerification clusterIdVerifiedBy,
-    String secretReadBy) {
+    String secretReadBy,
+    boolean deleteCloudNodePods) {
 
   public static final String DEFAULT_ADDON = "terway-eniip";
   public static final String DEFAULT_SECRET_NAMESPACE = "kube-system";
@@ -102,7 +103,8 @@ public record HybridNetworkSpec(
         .addonVersion(addonVersion)
         .addonConfig(addonConfig)
         .clusterIdVerifiedBy(clusterIdVerifiedBy)
-        .secretReadBy(secretReadBy);
+        .secretReadBy(secretReadBy)
+        .deleteCloudNodePods(deleteCloudNodePods);
   }
 
   /** Fluent construction with the vendor's defaults; {@link #build()} validates every field. */
@@ -124,8 +126,20 @@ public record HybridNetworkSpec(
     private String addonConfig;
     private ClusterIdVerification clusterIdVerifiedBy = ClusterIdVerification.CLUSTER;
     private String secretReadBy;
+    private boolean deleteCloudNodePods = true;
 
     private Builder() {}
+
+    /**
+     * Whether the exclusion of cloud nodes may delete the on-premises CNI's pods that run on cloud nodes when its
+     * DaemonSet's {@code updateStrategy} is {@code OnDelete} (a template change then restarts nothing, so those pods
+     * would keep running). Default {@code true}; with {@code false} such pods are a blocker that names the
+     * {@code kubectl} command to delete them.
+     */
+    public Builder deleteCloudNodePods(boolean value) {
+      this.deleteCloudNodePods = value;
+      return this;
+    }
 
     /** Where the values come from, used in error messages. Default {@code builder}. */
     public Builder source(String value) {
@@ -279,7 +293,8 @@ public record HybridNetworkSpec(
       return new HybridNetworkSpec(clusterId, regionId, mode, cloudNodeLabel, onPremisesCni, user, policy,
           policyDocument != null ? policyDocument : PolicyDocument.terwayEniip(), deleteOrphanAccessKeys,
           secretNamespace, secretName, addonName, addonVersion,
-          addonConfig == null ? null : AddonConfig.canonical(addonConfig), clusterIdVerifiedBy, secretReadBy);
+          addonConfig == null ? null : AddonConfig.canonical(addonConfig), clusterIdVerifiedBy, secretReadBy,
+          deleteCloudNodePods);
     }
 
     private void check(List<InvalidInputException.Problem> problems, String field, String value,

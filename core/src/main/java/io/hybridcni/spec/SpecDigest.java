@@ -106,6 +106,7 @@ public record SpecDigest(String digest, Map<String, String> fields) {
     m.put("mode", new Field("network.mode", String::valueOf));
     m.put("cloudNodeLabel", new Field("network.cloudNodeLabel", String::valueOf));
     m.put("onPremisesCni", new Field("network.onPremisesCni", String::valueOf));
+    m.put("deleteCloudNodePods", new Field("network.deleteCloudNodePods", String::valueOf));
     m.put("ramUserName", new Field("ram.userName", String::valueOf));
     m.put("ramPolicyName", new Field("ram.policyName", String::valueOf));
     m.put("policyDocument", new Field("ram.policyDocument", v -> ((PolicyDocument) v).compactText()));

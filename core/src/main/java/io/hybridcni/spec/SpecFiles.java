@@ -36,6 +36,7 @@ import tools.jackson.dataformat.yaml.YAMLParser;
  *   mode: AUTO                              # AUTO | OVERLAY | BGP | HOST_NETWORK
  *   cloudNodeLabel: alibabacloud.com/external=true
  *   onPremisesCni: {kind: DaemonSet, namespace: kube-system, name: calico-node}
+ *   deleteCloudNodePods: true               # OnDelete calico-node: delete its pods on cloud nodes
  * ram:
  *   userName: ack-one-user-c5f0e4a3b2
  *   policyName: ack-one-registered-cluster-policy-terway-eniip
@@ -57,7 +58,7 @@ public final class SpecFiles {
   private static final Map<String, Set<String>> FIELDS = Map.of(
       "", Set.of("apiVersion", "kind", "cluster", "network", "ram", "secret", "addon"),
       "cluster", Set.of("id", "region", "idVerifiedBy"),
-      "network", Set.of("mode", "cloudNodeLabel", "onPremisesCni"),
+      "network", Set.of("mode", "cloudNodeLabel", "onPremisesCni", "deleteCloudNodePods"),
       "network.onPremisesCni", Set.of("kind", "namespace", "name"),
       "ram", Set.of("userName", "policyName", "policyDocument", "deleteOrphanAccessKeys"),
       "secret", Set.of("namespace", "name", "readBy"),
@@ -224,6 +225,10 @@ public final class SpecFiles {
         JsonNode cni = section(network, "network.onPremisesCni", false);
         if (cni != null) {
           b.onPremisesCni(workload(cni));
+        }
+        Boolean deletePods = bool(network, "network", "deleteCloudNodePods");
+        if (deletePods != null) {
+          b.deleteCloudNodePods(deletePods);
         }
       }
       JsonNode ram = section(root, "ram", false);

@@ -23,11 +23,12 @@ final class ObservedStates {
 
     Workload calicoNode = new Workload(WorkloadRef.daemonSet("calico-system", "calico-node"), "48213",
         new Placement(Map.of("kubernetes.io/os", "linux"), List.of(linuxOnPremises, byName)),
-        List.of("docker.io/calico/node:v3.27.3"));
+        List.of("docker.io/calico/node:v3.27.3"), List.of(), new UpdateStrategy("RollingUpdate", "10%"),
+        "k8s-app=calico-node");
     TigeraInstallation installation = new TigeraInstallation("default", "48101", "Enabled",
         List.of(new TigeraInstallation.Pool("10.244.0.0/16", "IPIPCrossSubnet"),
             new TigeraInstallation.Pool("fd00:10:244::/56", "None")),
-        Placement.terms(linuxOnPremises));
+        Placement.terms(linuxOnPremises), new UpdateStrategy("RollingUpdate", "2"));
     Map<String, String> nodeEnv = new LinkedHashMap<>();
     nodeEnv.put("CALICO_IPV4POOL_IPIP", "CrossSubnet");
     nodeEnv.put("CALICO_IPV4POOL_VXLAN", "Never");
@@ -41,7 +42,8 @@ final class ObservedStates {
     FlannelFacts flannel = new FlannelFacts("kube-flannel",
         "{\n  \"Network\": \"10.244.0.0/16\",\n  \"Backend\": {\n    \"Type\": \"vxlan\"\n  }\n}\n",
         new Workload(WorkloadRef.daemonSet("kube-flannel", "kube-flannel-ds"), "1201", Placement.ANYWHERE,
-            List.of("docker.io/flannel/flannel:v0.25.1", "docker.io/flannel/flannel-cni-plugin:v1.4.0-flannel1")));
+            List.of("docker.io/flannel/flannel:v0.25.1", "docker.io/flannel/flannel-cni-plugin:v1.4.0-flannel1"),
+            List.of(), UpdateStrategy.onDelete(), "app=flannel,tier=node"));
     CiliumFacts cilium = new CiliumFacts("1.15.4",
         Map.of("routing-mode", "tunnel", "tunnel-protocol", "vxlan", "enable-ipv4", "true"),
         new Workload(WorkloadRef.daemonSet("kube-system", "cilium"), null, null,

@@ -65,6 +65,14 @@ class SpecDigestTest {
   }
 
   @Test
+  void keepingTheCloudNodesCalicoPodsIsAnotherSpec() {
+    HybridNetworkSpec spec = SpecFiles.parse("terse.yaml", TERSE);
+
+    assertThat(SpecDigest.of(spec).differingFields(SpecDigest.of(spec.toBuilder().deleteCloudNodePods(false).build())))
+        .containsExactly("network.deleteCloudNodePods");
+  }
+
+  @Test
   void aDigestEditedWithoutItsFieldsStillDiffers() {
     SpecDigest real = SpecDigest.of(SpecFiles.parse("terse.yaml", TERSE));
     SpecDigest edited = new SpecDigest("sha256:" + "0".repeat(64), real.fields());

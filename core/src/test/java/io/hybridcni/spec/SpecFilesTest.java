@@ -39,6 +39,7 @@ class SpecFilesTest {
             + "\"Effect\":\"Allow\"}]}")).isTrue();
     assertThat(spec.policyDocument().semanticallyEquals(PolicyDocument.terwayEniip())).isFalse();
     assertThat(spec.deleteOrphanAccessKeys()).isTrue();
+    assertThat(spec.deleteCloudNodePods()).isFalse();
     assertThat(spec.secretNamespace()).isEqualTo("terway");
     assertThat(spec.secretName()).isEqualTo("terway-credentials");
     assertThat(spec.addonName()).isEqualTo("terway-eniip");
@@ -65,6 +66,7 @@ class SpecFilesTest {
     assertThat(spec.addonVersion()).isNull();
     assertThat(spec.addonConfig()).isNull();
     assertThat(spec.deleteOrphanAccessKeys()).isFalse();
+    assertThat(spec.deleteCloudNodePods()).isTrue();
   }
 
   @Test
@@ -102,6 +104,7 @@ class SpecFilesTest {
       addon-version-number           | addon.version                      | a string, found a number (1.9)
       cluster-id-as-number           | cluster.id                         | a string, found a number (12345678901234567)
       delete-orphans-string          | ram.deleteOrphanAccessKeys         | true or false, found "yes"
+      delete-cloud-node-pods-string  | network.deleteCloudNodePods        | true or false, found "no"
       secret-as-list                 | secret                             | a mapping, found a list
       missing-cluster-id             | cluster.id                         | a value (the field is required)
       missing-cluster-section        | cluster                            | a mapping (the section is required)

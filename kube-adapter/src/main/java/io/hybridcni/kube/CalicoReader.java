@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.hybridcni.observe.CalicoFacts;
 import io.hybridcni.observe.IpPool;
 import io.hybridcni.observe.TigeraInstallation;
+import io.hybridcni.observe.UpdateStrategy;
 import io.hybridcni.observe.WorkloadRef;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,8 +146,15 @@ final class CalicoReader {
         }
       }
     }
+    // spec.nodeUpdateStrategy is the DaemonSetUpdateStrategy the operator renders calico-node with; absent, the
+    // operator fills in RollingUpdate, maxUnavailable 1 (tigera/operator pkg/controller/installation
+    // core_controller.go fillDefaults; pkg/render/node.go sets UpdateStrategy from it).
+    Map<String, Object> strategy = spec == null ? null : map(spec.get("nodeUpdateStrategy"));
+    Map<String, Object> rolling = strategy == null ? null : map(strategy.get("rollingUpdate"));
+    UpdateStrategy nodeUpdateStrategy = strategy == null ? UpdateStrategy.DEFAULT
+        : UpdateStrategy.of(text(strategy.get("type")), rolling == null ? null : text(rolling.get("maxUnavailable")));
     return new TigeraInstallation(r.getMetadata().getName(), r.getMetadata().getResourceVersion(), bgp, pools,
-        Placements.of(Placements.podSpec(root, WorkloadRef.Kind.TIGERA_INSTALLATION, false)));
+        Placements.of(Placements.podSpec(root, WorkloadRef.Kind.TIGERA_INSTALLATION, false)), nodeUpdateStrategy);
   }
 
   private static String text(Object value) {

@@ -4,9 +4,14 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapKeySelector;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetUpdateStrategy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.observe.UpdateStrategy;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.observe.WorkloadRef;
 import java.util.ArrayList;
@@ -57,7 +62,54 @@ final class DaemonSets {
     PodSpec spec = podSpec(ds);
     return new Workload(WorkloadRef.daemonSet(ds.getMetadata().getNamespace(), ds.getMetadata().getName()),
         ds.getMetadata().getResourceVersion(), Placements.of(spec), images(spec),
-        syncedBy(ds.getMetadata().getLabels(), ds.getMetadata().getAnnotations()));
+        syncedBy(ds.getMetadata().getLabels(), ds.getMetadata().getAnnotations()), updateStrategy(ds),
+        selector(ds.getSpec() == null ? null : ds.getSpec().getSelector()));
+  }
+
+  /**
+   * {@code spec.updateStrategy}, defaulted as the API server defaults an {@code apps/v1} DaemonSet (kubernetes
+   * {@code pkg/apis/apps/v1/defaults.go}: RollingUpdate, maxUnavailable 1), so a DaemonSet read from a server
+   * always carries it and one written without it in a test reads the same.
+   */
+  static UpdateStrategy updateStrategy(DaemonSet ds) {
+    DaemonSetUpdateStrategy s = ds.getSpec() == null ? null : ds.getSpec().getUpdateStrategy();
+    if (s == null) {
+      return UpdateStrategy.DEFAULT;
+    }
+    IntOrString max = s.getRollingUpdate() == null ? null : s.getRollingUpdate().getMaxUnavailable();
+    return UpdateStrategy.of(s.getType(), intOrString(max));
+  }
+
+  static String intOrString(IntOrString value) {
+    if (value == null) {
+      return null;
+    }
+    return value.getIntVal() != null ? String.valueOf(value.getIntVal()) : value.getStrVal();
+  }
+
+  /**
+   * The label selector in the syntax {@code kubectl -l} takes: {@code key=value} for each matchLabels entry, then
+   * {@code key in (a,b)}, {@code key notin (a,b)}, {@code key} and {@code !key} for matchExpressions
+   * (apimachinery {@code pkg/labels/selector.go}); {@code null} when there is none.
+   */
+  static String selector(LabelSelector selector) {
+    if (selector == null) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    new TreeMap<>(Optional.ofNullable(selector.getMatchLabels()).orElse(Map.of()))
+        .forEach((k, v) -> parts.add(k + "=" + v));
+    for (LabelSelectorRequirement r : Optional.ofNullable(selector.getMatchExpressions()).orElse(List.of())) {
+      String values = String.join(",", Optional.ofNullable(r.getValues()).orElse(List.of()));
+      switch (String.valueOf(r.getOperator())) {
+        case "In" -> parts.add(r.getKey() + " in (" + values + ")");
+        case "NotIn" -> parts.add(r.getKey() + " notin (" + values + ")");
+        case "Exists" -> parts.add(r.getKey());
+        case "DoesNotExist" -> parts.add("!" + r.getKey());
+        default -> parts.add(r.getKey() + " " + r.getOperator() + " (" + values + ")");
+      }
+    }
+    return parts.isEmpty() ? null : String.join(",", parts);
   }
 
   /**

@@ -28,6 +28,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetUpdateStrategyBuilder;
+import io.hybridcni.observe.UpdateStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,6 +157,72 @@ class KubernetesObserverTest {
 
     assertThat(facts.cni().calico().daemonSet().syncedBy()).containsExactly("Helm release calico in tigera",
         "Argo CD application network", "Flux Kustomization flux-system/infra");
+  }
+
+  @Test
+  void calicoNodesUpdateStrategyAndSelectorAreReadAsTheManifestWritesThem() {
+    KubernetesFacts facts = observe(KubeSampleCluster.CALICO_BGP);
+
+    assertThat(facts.cni().calico().daemonSet().updateStrategy()).isEqualTo(new UpdateStrategy("RollingUpdate", "1"));
+    assertThat(facts.cni().calico().daemonSet().selector()).isEqualTo("k8s-app=calico-node");
+  }
+
+  @Test
+  void anOnDeleteCalicoNodeIsReadAsOnDeleteAndAPercentMaxUnavailableAsWritten() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").edit(ds -> {
+      ds.getSpec().setUpdateStrategy(new DaemonSetUpdateStrategyBuilder().withType("OnDelete").build());
+      return ds;
+    });
+    client.apps().daemonSets().inNamespace("kube-flannel").resource(new DaemonSetBuilder().withNewMetadata()
+        .withName("kube-flannel-ds").withNamespace("kube-flannel").endMetadata().withNewSpec()
+        .withNewSelector().addToMatchLabels("app", "flannel").addNewMatchExpression().withKey("tier")
+        .withOperator("In").withValues("node", "edge").endMatchExpression().endSelector()
+        .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate()
+        .withMaxUnavailable(new IntOrString("25%")).endRollingUpdate().endUpdateStrategy()
+        .withNewTemplate().withNewSpec().addNewContainer().withName("kube-flannel").withImage("flannel:v0.25.1")
+        .endContainer().endSpec().endTemplate().endSpec().build()).create();
+    observer = KubernetesObserver.builder(client).build();
+
+    var ds = observer.observe(Specs.auto()).cni().calico().daemonSet();
+    var flannel = DaemonSets.workload(client.apps().daemonSets().inNamespace("kube-flannel")
+        .withName("kube-flannel-ds").get());
+
+    assertThat(ds.updateStrategy()).isEqualTo(UpdateStrategy.onDelete());
+    assertThat(ds.updateStrategy().maxUnavailable()).isNull();
+    assertThat(flannel.updateStrategy()).isEqualTo(new UpdateStrategy("RollingUpdate", "25%"));
+    assertThat(flannel.selector()).isEqualTo("app=flannel,tier in (node,edge)");
+  }
+
+  @Test
+  void aDaemonSetWrittenWithoutAnUpdateStrategyReadsAsTheApiServerDefaultsIt() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").edit(ds -> {
+      ds.getSpec().setUpdateStrategy(null);
+      return ds;
+    });
+    observer = KubernetesObserver.builder(client).build();
+
+    assertThat(observer.observe(Specs.auto()).cni().calico().daemonSet().updateStrategy())
+        .isEqualTo(UpdateStrategy.DEFAULT).isEqualTo(new UpdateStrategy("RollingUpdate", "1"));
+  }
+
+  @Test
+  void theInstallationsNodeUpdateStrategyIsReadAndItsAbsenceIsTheOperatorsRollingUpdateDefault() {
+    KubernetesFacts defaults = observe(KubeSampleCluster.CALICO_OPERATOR);
+    assertThat(defaults.cni().calico().installation().nodeUpdateStrategy()).isEqualTo(UpdateStrategy.DEFAULT);
+    observer.close();
+
+    client.genericKubernetesResources(Resources.TIGERA_INSTALLATIONS).withName("default").edit(r -> {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> spec = (Map<String, Object>) r.getAdditionalProperties().get("spec");
+      spec.put("nodeUpdateStrategy", Map.of("type", "OnDelete"));
+      return r;
+    });
+    observer = KubernetesObserver.builder(client).build();
+
+    assertThat(observer.observe(Specs.auto()).cni().calico().installation().nodeUpdateStrategy())
+        .isEqualTo(UpdateStrategy.onDelete());
   }
 
   @Test

@@ -118,8 +118,9 @@ class SecretHygieneAtTraceEndToEndTest {
     world.healAll();
     // The child JVM's apply runs while no DaemonSet controller or addon manager plays the cluster (the world runs
     // them only around its own executors): everything is written and the new plan is empty, but no Terway pod runs,
-    // so apply's closing status check exits 1. Its output is what this test scans.
-    Run applied = cli(1, "apply", "-f", spec.toString(), "--auto-approve", "--verbose");
+    // so apply's closing status check exits 1 (at once: a zero --status-timeout, since nothing would ever start a
+    // Terway pod while it waited). Its output is what this test scans.
+    Run applied = cli(1, "apply", "-f", spec.toString(), "--auto-approve", "--verbose", "--status-timeout", "PT0S");
     assertThat(applied.out).contains("a new plan finds nothing to change, but the running network is not right");
     cli(0, "plan", "-f", spec.toString(), "--detailed-exitcode");
     cli(0, "snapshot", "-f", spec.toString(), "-o", snapshotAfter.toString());
