@@ -64,6 +64,13 @@ class ApplyCommand implements Callable<Integer> {
       description = "Wait this long for another apply's lock (ISO-8601, e.g. PT5M). Default: fail at once.")
   Duration waitForLock;
 
+  @Option(names = "--rollout-timeout", paramLabel = "DURATION", converter = OptionValues.NonNegativeDuration.class,
+      description = "How long the rollout of calico-node after the CNI exclusion (the Tigera operator's render and "
+          + "the pod deletions of an OnDelete DaemonSet included) and of Terway after a restart may take "
+          + "(ISO-8601, e.g. PT10M). Default: for calico-node 3 minutes plus 1 minute per batch of maxUnavailable "
+          + "pods, for Terway 10 minutes.")
+  Duration rolloutTimeout;
+
   /** Whether this command plans the destroy of what hybridcni manages instead of the spec's changes. */
   boolean destroying() {
     return false;
@@ -78,6 +85,7 @@ class ApplyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
     HybridNetworkSpec spec = SpecFiles.load(specFile);
+    target.rolloutTimeout = rolloutTimeout;
     try (Environment env = parent.environments.open(spec, target)) {
       Plan plan;
       if (savedPlan != null) {

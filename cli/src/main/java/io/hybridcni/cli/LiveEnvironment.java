@@ -10,6 +10,8 @@ import io.hybridcni.aliyun.RamApi;
 import io.hybridcni.aliyun.Retrier;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.Reconciler;
+import io.hybridcni.apply.Sleeper;
+import io.hybridcni.kube.DryRunMode;
 import io.hybridcni.kube.KubeExecutors;
 import io.hybridcni.kube.KubeconfigClients;
 import io.hybridcni.kube.KubernetesObserver;
@@ -36,6 +38,16 @@ final class LiveEnvironment implements Environment {
 
   LiveEnvironment(KubernetesClient client, AliyunConnection connection, Duration addonTimeout, String description,
       boolean closeClient, UnaryOperator<ActionExecutor> decorate) {
+    this(client, connection, addonTimeout, null, Sleeper.REAL, description, closeClient, decorate);
+  }
+
+  /**
+   * @param rolloutTimeout for the rollouts the Kubernetes executors follow; {@code null}: their defaults
+   * @param sleeper how the Kubernetes executors wait (a simulation lets its controllers run in it)
+   */
+  LiveEnvironment(KubernetesClient client, AliyunConnection connection, Duration addonTimeout,
+      Duration rolloutTimeout, Sleeper sleeper, String description, boolean closeClient,
+      UnaryOperator<ActionExecutor> decorate) {
     this.client = closeClient ? client : null;
     this.observer = KubernetesObserver.builder(client).build();
     Retrier retrier = Retrier.defaults();
@@ -44,7 +56,7 @@ final class LiveEnvironment implements Environment {
     KubernetesSecretStore secrets = KubernetesSecretStore.builder(client).build();
     List<ActionExecutor> executors = new ArrayList<>(AliyunExecutors.create(ram, ack, secrets, retrier,
         new AddonWaitOptions(Duration.ofSeconds(2), Duration.ofSeconds(15), addonTimeout), Clock.systemUTC()));
-    executors.addAll(KubeExecutors.create(client));
+    executors.addAll(KubeExecutors.create(client, DryRunMode.AUTO, Clock.systemUTC(), sleeper, rolloutTimeout));
     executors.replaceAll(decorate);
     this.reconciler = Reconciler.builder()
         .cluster(observer)
@@ -67,7 +79,7 @@ final class LiveEnvironment implements Environment {
       AliyunConnection aliyun = target.aliyunConnection(spec.regionId()).build();
       aliyun.requireCredentials();
       KubeconfigClients.requireReachable(client, KubeconfigClients.describe(target.kubeconfig));
-      return new LiveEnvironment(client, aliyun, target.addonTimeout,
+      return new LiveEnvironment(client, aliyun, target.addonTimeout, target.rolloutTimeout, Sleeper.REAL,
           "cluster " + client.getMasterUrl() + ", Alibaba Cloud region " + spec.regionId(), true,
           UnaryOperator.identity());
     } catch (RuntimeException e) {
