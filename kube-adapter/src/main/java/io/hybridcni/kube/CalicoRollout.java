@@ -175,12 +175,8 @@ final class CalicoRollout {
     Observed done = last[0];
     String message = written.message() + "; the rollout of " + ref.address() + " is done: "
         + done.rollout().ready() + " pod(s) Ready on on-premises nodes, none on cloud nodes ("
-        + Math.max(w(waited), 0) + " s waited)";
+        + waited.toSeconds() + " s waited)";
     return new StepResult(written.status(), message, null, List.of());
-  }
-
-  private static long w(Duration waited) {
-    return waited.toSeconds();
   }
 
   /** Waits until the Tigera operator rendered the exclusion into the calico-node DaemonSet's template. */

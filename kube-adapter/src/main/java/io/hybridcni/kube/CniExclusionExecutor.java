@@ -207,7 +207,7 @@ public final class CniExclusionExecutor implements ActionExecutor {
 
     /**
      * How long the rollout may take, the Tigera operator's render and the pod deletions included, before the
-     * action fails. Default ({@code null}): {@value CalicoRollout#BASE_TIMEOUT_MINUTES} minutes plus 1 minute per
+     * action fails. Default ({@code null}): 3 minutes plus 1 minute per
      * batch of the rolling update, a batch being {@code maxUnavailable} pods of {@code desiredNumberScheduled}
      * (so {@code ceil(desired / maxUnavailable)} batches), both read from the DaemonSet when the wait starts: 5
      * minutes for 2 pods one at a time, 23 minutes for 200 pods 10 at a time.
