@@ -68,7 +68,6 @@ final class CalicoRollout {
   private final KubernetesClient client;
   private final KubernetesClient writer;
   private final int pageSize;
-  private final NodeReader nodes;
   private final KubeEvents events;
   private final RolloutWait wait;
   private final Duration timeout;
@@ -83,7 +82,6 @@ final class CalicoRollout {
         .withRequestRetryBackoffLimit(0).build();
     this.writer = client.newClient(noRetries).adapt(KubernetesClient.class);
     this.pageSize = pageSize;
-    this.nodes = new NodeReader(client, pageSize);
     this.events = events;
     this.wait = wait;
     this.timeout = timeout;
@@ -382,10 +380,20 @@ final class CalicoRollout {
     return onCloud;
   }
 
-  /** Every node by name: whether it carries the cloud label. */
+  /**
+   * Every node by name that carries the cloud label now (an equality label selector, so that a large cluster's
+   * on-premises nodes are not listed at every poll).
+   */
   private Map<String, Boolean> cloudNodes(NodeLabel label) {
-    return nodes.nodes(java.util.Set.of(label.key())).stream().collect(Collectors.toMap(NodeReader.SeenNode::name,
-        n -> label.value().equals(n.labels().get(label.key())), (a, b) -> a));
+    Map<String, Boolean> cloud = new java.util.HashMap<>();
+    Pager.forEach(KubeOperation.list("", "nodes", null), pageSize,
+        options -> client.nodes().withLabel(label.key(), label.value()).list(options),
+        (Node node) -> {
+          if (label.value().equals(labels(node).get(label.key()))) {
+            cloud.put(node.getMetadata().getName(), true);
+          }
+        }, cloud::clear);
+    return cloud;
   }
 
   /** The pods the DaemonSet owns (its selector, and its controller reference, since a selector may match more). */
