@@ -77,6 +77,13 @@ class ApplyCommand implements Callable<Integer> {
           + "PT0S: judge it once). Default: PT5M.")
   Duration statusTimeout;
 
+  @Option(names = "--rollout-timeout", paramLabel = "DURATION", converter = OptionValues.NonNegativeDuration.class,
+      description = "How long the rollout of calico-node after the CNI exclusion (the Tigera operator's render and "
+          + "the pod deletions of an OnDelete DaemonSet included) and of Terway after a restart may take "
+          + "(ISO-8601, e.g. PT10M). Default: for calico-node 3 minutes plus 1 minute per batch of maxUnavailable "
+          + "pods, for Terway 10 minutes.")
+  Duration rolloutTimeout;
+
   /** Whether this command plans the destroy of what hybridcni manages instead of the spec's changes. */
   boolean destroying() {
     return false;
@@ -102,6 +109,7 @@ class ApplyCommand implements Callable<Integer> {
           only.stream().map(PlanSubset::name).sorted().toList()), "no saved plan (a saved plan runs as saved: pass "
           + "--only to 'hybridcni plan --destroy' when saving it)")));
     }
+    target.rolloutTimeout = rolloutTimeout;
     try (Environment env = parent.environments.open(spec, target)) {
       Plan plan;
       if (savedPlan != null) {

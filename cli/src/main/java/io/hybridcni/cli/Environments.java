@@ -14,7 +14,7 @@ final class Environments {
         return LiveEnvironment.open(spec, target);
       }
       Simulation simulation = Simulation.start(target.simulate);
-      Environment inner = simulation.environment(target.addonTimeout);
+      Environment inner = simulation.environment(target.addonTimeout, target.rolloutTimeout);
       return new Environment() {
         @Override
         public Reconciler reconciler() {

@@ -11,6 +11,7 @@ import io.hybridcni.aliyun.Retrier;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.Reconciler;
 import io.hybridcni.apply.Sleeper;
+import io.hybridcni.kube.DryRunMode;
 import io.hybridcni.kube.KubeExecutors;
 import io.hybridcni.kube.KubeconfigClients;
 import io.hybridcni.kube.KubernetesObserver;
@@ -37,12 +38,17 @@ final class LiveEnvironment implements Environment {
 
   LiveEnvironment(KubernetesClient client, AliyunConnection connection, Duration addonTimeout, String description,
       boolean closeClient, UnaryOperator<ActionExecutor> decorate) {
-    this(client, connection, addonTimeout, description, closeClient, decorate, Sleeper.REAL);
+    this(client, connection, addonTimeout, null, Sleeper.REAL, description, closeClient, decorate, Sleeper.REAL);
   }
 
-  /** As above, with the closing status check waiting between its polls through {@code statusSleeper}. */
-  LiveEnvironment(KubernetesClient client, AliyunConnection connection, Duration addonTimeout, String description,
-      boolean closeClient, UnaryOperator<ActionExecutor> decorate, Sleeper statusSleeper) {
+  /**
+   * @param rolloutTimeout for the rollouts the Kubernetes executors follow; {@code null}: their defaults
+   * @param sleeper how the Kubernetes executors wait (a simulation lets its controllers run in it)
+   * @param statusSleeper how the closing status check waits between its polls of the running network
+   */
+  LiveEnvironment(KubernetesClient client, AliyunConnection connection, Duration addonTimeout,
+      Duration rolloutTimeout, Sleeper sleeper, String description, boolean closeClient,
+      UnaryOperator<ActionExecutor> decorate, Sleeper statusSleeper) {
     this.client = closeClient ? client : null;
     this.observer = KubernetesObserver.builder(client).build();
     Retrier retrier = Retrier.defaults();
@@ -51,7 +57,7 @@ final class LiveEnvironment implements Environment {
     KubernetesSecretStore secrets = KubernetesSecretStore.builder(client).build();
     List<ActionExecutor> executors = new ArrayList<>(AliyunExecutors.create(ram, ack, secrets, retrier,
         new AddonWaitOptions(Duration.ofSeconds(2), Duration.ofSeconds(15), addonTimeout), Clock.systemUTC()));
-    executors.addAll(KubeExecutors.create(client));
+    executors.addAll(KubeExecutors.create(client, DryRunMode.AUTO, Clock.systemUTC(), sleeper, rolloutTimeout));
     executors.replaceAll(decorate);
     this.reconciler = Reconciler.builder()
         .cluster(observer)
@@ -75,9 +81,9 @@ final class LiveEnvironment implements Environment {
       AliyunConnection aliyun = target.aliyunConnection(spec.regionId()).build();
       aliyun.requireCredentials();
       KubeconfigClients.requireReachable(client, KubeconfigClients.describe(target.kubeconfig));
-      return new LiveEnvironment(client, aliyun, target.addonTimeout,
+      return new LiveEnvironment(client, aliyun, target.addonTimeout, target.rolloutTimeout, Sleeper.REAL,
           "cluster " + client.getMasterUrl() + ", Alibaba Cloud region " + spec.regionId(), true,
-          UnaryOperator.identity());
+          UnaryOperator.identity(), Sleeper.REAL);
     } catch (RuntimeException e) {
       client.close();
       throw e;

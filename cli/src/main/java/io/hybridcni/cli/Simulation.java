@@ -45,6 +45,8 @@ public final class Simulation implements AutoCloseable {
   final FakeAliyun aliyun;
   final KubeSampleCluster sample;
   private final List<Environment> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The DaemonSet controller that runs while an executor waits for a rollout. */
+  private final DaemonSetController rollouts = DaemonSetController.create();
 
   private Simulation(KubeSampleCluster sample, FakeAliyunOptions aliyunOptions, Duration kubernetesLatency) {
     this(sample, aliyunOptions, kubernetesLatency, CLUSTER_ID);
@@ -191,11 +193,21 @@ public final class Simulation implements AutoCloseable {
 
   /** An environment on this simulation that leaves it running when closed. */
   Environment environment(Duration addonTimeout) {
-    return environment(addonTimeout, client);
+    return environment(addonTimeout, null, client);
+  }
+
+  /** As {@link #environment(Duration)}, with the CLI's {@code --rollout-timeout} ({@code null}: the defaults). */
+  Environment environment(Duration addonTimeout, Duration rolloutTimeout) {
+    return environment(addonTimeout, rolloutTimeout, client);
   }
 
   private Environment environment(Duration addonTimeout, KubernetesClient client) {
-    LiveEnvironment live = new LiveEnvironment(client, aliyunConnection(), addonTimeout,
+    return environment(addonTimeout, null, client);
+  }
+
+  private Environment environment(Duration addonTimeout, Duration rolloutTimeout, KubernetesClient client) {
+    LiveEnvironment live = new LiveEnvironment(client, aliyunConnection(), addonTimeout, rolloutTimeout,
+        this::controllersRun,
         "a simulated cluster (" + sample.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
             + ", on loopback) and a simulated Alibaba Cloud account", false,
         executor -> around.apply(withControllers(executor)),
@@ -225,11 +237,11 @@ public final class Simulation implements AutoCloseable {
     return this;
   }
 
-  private volatile io.hybridcni.apply.Sleeper statusSleeper = io.hybridcni.apply.Sleeper.REAL;
+  private volatile io.hybridcni.apply.Sleeper statusSleeper = this::controllersRun;
 
   /**
    * How apply's closing status check waits between its polls of the running network, in every environment of this
-   * simulation; default {@link io.hybridcni.apply.Sleeper#REAL}. A test passes one that records the waits and plays the
+   * simulation; by default no time passes for real and the controllers take one step, as in a rollout's poll. A test passes one that records the waits and plays the
    * cluster meanwhile (e.g. a Terway pod turning Ready), so that it never sleeps for real.
    */
   public Simulation statusSleeper(io.hybridcni.apply.Sleeper value) {
@@ -240,9 +252,8 @@ public final class Simulation implements AutoCloseable {
   /**
    * Plays the controllers the mock lacks around an executor: ACK's addon manager creates Terway's DaemonSet when
    * the addon is installed, the Tigera operator renders its Installation into calico-system/calico-node, and the
-   * DaemonSet controller places and removes pods after every change; while an
-   * executor waits for a DaemonSet's rollout, the controller replaces one pod of the old template per poll (a
-   * rolling update's default maxUnavailable of 1).
+   * DaemonSet controller places and removes pods after every change. While an executor waits (a rollout's poll),
+   * {@link #controllersRun} lets them take one step.
    */
   ActionExecutor withControllers(ActionExecutor executor) {
     return new ActionExecutor() {
@@ -252,8 +263,7 @@ public final class Simulation implements AutoCloseable {
       }
 
       @Override
-      public StepResult execute(Action action, ExecutionContext outer) {
-        ExecutionContext context = new ExecutionContext(outer.dryRun(), rollingOut(outer.listener()), outer.lock());
+      public StepResult execute(Action action, ExecutionContext context) {
         StepResult result = executor.execute(action, context);
         if (!context.dryRun()) {
           if (action.kind() == ActionKind.INSTALL_ADDON
@@ -269,40 +279,13 @@ public final class Simulation implements AutoCloseable {
     };
   }
 
-  /** {@code listener}, with the DaemonSet controller taking one step at each poll of a rollout wait. */
-  private io.hybridcni.apply.ApplyListener rollingOut(io.hybridcni.apply.ApplyListener listener) {
-    return new io.hybridcni.apply.ApplyListener() {
-      @Override
-      public void actionStarted(Action action) {
-        listener.actionStarted(action);
-      }
-
-      @Override
-      public void actionFinished(Action action, StepResult result) {
-        listener.actionFinished(action, result);
-      }
-
-      @Override
-      public void actionFailed(Action action, RuntimeException cause) {
-        listener.actionFailed(action, cause);
-      }
-
-      @Override
-      public void waitingForAddon(Action action, String state, Duration elapsed) {
-        listener.waitingForAddon(action, state, elapsed);
-      }
-
-      @Override
-      public void waitingForRollout(Action action, String progress, Duration elapsed) {
-        listener.waitingForRollout(action, progress, elapsed);
-        DaemonSetController.step(client, 1);
-      }
-
-      @Override
-      public void retrying(Action action, String operation, int attempt, Duration delay, String reason) {
-        listener.retrying(action, operation, attempt, delay, reason);
-      }
-    };
+  /**
+   * The Kubernetes executors' sleeper: no time passes for real; the Tigera operator renders and the DaemonSet
+   * controller takes one sync (honouring each DaemonSet's maxUnavailable), as they would during the pause.
+   */
+  private void controllersRun(Duration pause) {
+    TigeraOperator.render(client);
+    rollouts.sync(client);
   }
 
   /** Stops the simulated cluster and cloud. */

@@ -51,6 +51,12 @@ final class TargetOptions {
       description = "How long to wait for the addon to become active (ISO-8601, e.g. PT15M). Default: 15 minutes.")
   Duration addonTimeout;
 
+  /**
+   * How long a rollout hybridcni causes may take ({@code --rollout-timeout} of apply and destroy, set by those
+   * commands before the environment opens); {@code null}: each executor's default.
+   */
+  Duration rolloutTimeout;
+
   @Option(names = "--simulate", paramLabel = "SCENARIO",
       description = "Work on an in-process simulated cluster and cloud instead: ${COMPLETION-CANDIDATES}.")
   Scenario simulate;

@@ -195,13 +195,38 @@ class CliEndToEndTest {
   }
 
   @Test
+  void aNegativeRolloutTimeoutIsOneLineNamingTheOptionAndNothingIsTouched() {
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), "--auto-approve", "--rollout-timeout", "-PT1M");
+    CliRun destroy = hybridcni("destroy", "-f", spec.toString(), "--auto-approve", "--rollout-timeout", "soon");
+
+    assertThat(apply.exitCode()).isNotZero();
+    assertThat(apply.err()).contains("--rollout-timeout").contains("negative '-PT1M'");
+    assertThat(destroy.exitCode()).isNotZero();
+    assertThat(destroy.err()).contains("--rollout-timeout").contains("ISO-8601 duration").contains("'soon'");
+    assertThat(simulation.aliyun().journal()).isEmpty();
+  }
+
+  @Test
+  void applyAndDestroyFollowTheRolloutsWithinTheGivenRolloutTimeout() {
+    CliRun apply = hybridcni("apply", "-f", spec.toString(), "--auto-approve", "--rollout-timeout", "PT10M");
+    CliRun destroy = hybridcni("destroy", "-f", spec.toString(), "--auto-approve", "--rollout-timeout", "PT10M");
+
+    assertThat(apply.exitCode()).as(apply.out() + apply.err()).isZero();
+    assertThat(apply.out() + apply.err()).contains("the rollout of kube-system/DaemonSet/calico-node is done");
+    assertThat(destroy.exitCode()).as(destroy.out() + destroy.err()).isZero();
+  }
+
+  @Test
   void permissionsPrintsTheRamPolicyAndTheClusterRole() {
     CliRun permissions = hybridcni("permissions");
 
     assertThat(permissions.exitCode()).isZero();
     assertThat(permissions.out()).contains("\"ram:CreateAccessKey\"").contains("cs:InstallClusterAddons")
         .contains("\"ram:ListEntitiesForPolicy\"")
-        .contains("kind: ClusterRole").contains("coordination.k8s.io");
+        .contains("kind: ClusterRole").contains("coordination.k8s.io")
+        // OnDelete: the exclusion deletes the calico pods on cloud nodes itself, reading pods and nodes singly.
+        .contains("resources: [\"pods\"]\n  verbs: [\"get\", \"list\", \"delete\"]")
+        .contains("resources: [\"nodes\"]\n  verbs: [\"get\", \"list\"]");
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.hybridcni.plan.ActionKind;
 import io.hybridcni.planner.CniExclusion;
 import io.hybridcni.spec.NodeLabel;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +35,11 @@ import java.util.stream.IntStream;
  * take Calico off a node that looks on-premises (relabelled since the plan, say) stops with a
  * {@link StaleActionException}; one already in place answers
  * {@link io.hybridcni.apply.StepStatus#ALREADY_SATISFIED}. Every write records a {@value #EVENT_REASON} Event.
+ *
+ * <p>Then (not in a dry run; also when the exclusion was found in place, as after a crash right after the write)
+ * the rollout it causes is followed, and the action fails when it goes wrong, so that the plan's addon install,
+ * which depends on it, does not run: see {@link CalicoRollout}. With {@code updateStrategy: OnDelete} the calico
+ * pods on cloud nodes are deleted, one at a time.
  */
 public final class CniExclusionExecutor implements ActionExecutor {
 
@@ -42,11 +48,22 @@ public final class CniExclusionExecutor implements ActionExecutor {
   /** Default number of write attempts (the first one included). */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
+  /** The reason of the Event recorded on the DaemonSet for each calico pod deleted from a cloud node. */
+  public static final String POD_DELETED_REASON = CalicoRollout.POD_DELETED_REASON;
+  /** Default time between two reads of the rollout. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+  /** Default time the rollout may go without progress before the action fails. */
+  public static final Duration DEFAULT_STALL_PERIOD = Duration.ofMinutes(2);
+
   private final CalicoWriteLoop loop;
+  private final CalicoRollout rollout;
 
   private CniExclusionExecutor(Builder b) {
-    this.loop = new CalicoWriteLoop(b.client, b.pageSize, new KubeEvents(b.client, b.clock),
+    KubeEvents events = new KubeEvents(b.client, b.clock);
+    this.loop = new CalicoWriteLoop(b.client, b.pageSize, events,
         new DryRunResolver(b.client, b.dryRunMode), b.maxAttempts, b.sleeper, EVENT_REASON);
+    this.rollout = new CalicoRollout(b.client, b.pageSize, events,
+        new RolloutWait(b.client, b.sleeper, b.pollInterval), b.rolloutTimeout, b.stallPeriod, b.maxAttempts);
   }
 
   /** An executor writing through {@code client}; the caller keeps ownership of the client. */
@@ -66,6 +83,14 @@ public final class CniExclusionExecutor implements ActionExecutor {
           + " with detail " + action.detail().getClass().getSimpleName() + "; this executor runs "
           + ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI);
     }
+    StepResult written = write(action, detail, context);
+    if (context.dryRun()) {
+      return rollout.describeDeletions(action, detail, written);
+    }
+    return rollout.follow(action, detail, context, written);
+  }
+
+  private StepResult write(Action action, ActionDetail.CniExclusion detail, ExecutionContext context) {
     WorkloadRef target = detail.target();
     NodeLabel label = new NodeLabel(detail.labelKey(), detail.labelValue());
     boolean[] replanned = {false};
@@ -121,6 +146,9 @@ public final class CniExclusionExecutor implements ActionExecutor {
     private int pageSize = KubernetesObserver.DEFAULT_PAGE_SIZE;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.REAL;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private Duration rolloutTimeout;
+    private Duration stallPeriod = DEFAULT_STALL_PERIOD;
 
     private Builder(KubernetesClient client) {
       this.client = client;
@@ -159,9 +187,48 @@ public final class CniExclusionExecutor implements ActionExecutor {
       return this;
     }
 
-    /** How the wait after a throttled (429) update is spent. Default {@link Sleeper#REAL}. */
+    /**
+     * How the waits are spent: after a throttled (429) request, between two polls of the rollout and while a
+     * deleted pod goes. Default {@link Sleeper#REAL}.
+     */
     public Builder sleeper(Sleeper value) {
       this.sleeper = Objects.requireNonNull(value, "sleeper");
+      return this;
+    }
+
+    /** The time between two reads of the rollout (and of a deleted pod). Default 2 seconds. */
+    public Builder pollInterval(Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("pollInterval must be positive, found " + value);
+      }
+      this.pollInterval = value;
+      return this;
+    }
+
+    /**
+     * How long the rollout may take, the Tigera operator's render and the pod deletions included, before the
+     * action fails. Default ({@code null}): 3 minutes plus 1 minute per
+     * batch of the rolling update, a batch being {@code maxUnavailable} pods of {@code desiredNumberScheduled}
+     * (so {@code ceil(desired / maxUnavailable)} batches), both read from the DaemonSet when the wait starts: 5
+     * minutes for 2 pods one at a time, 23 minutes for 200 pods 10 at a time.
+     */
+    public Builder rolloutTimeout(Duration value) {
+      if (value != null && value.isNegative()) {
+        throw new IllegalArgumentException("rolloutTimeout must not be negative, found " + value);
+      }
+      this.rolloutTimeout = value;
+      return this;
+    }
+
+    /**
+     * How long the rollout may go without progress (its updated, ready and unavailable pods, and the pods left on
+     * cloud nodes, all unchanged) before the action fails. Default 2 minutes.
+     */
+    public Builder stallPeriod(Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("stallPeriod must be positive, found " + value);
+      }
+      this.stallPeriod = value;
       return this;
     }
 

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hybridcni.error.HybridCniException;
 import java.time.Clock;
@@ -68,12 +69,24 @@ final class KubeEvents {
   void emit(HasMetadata involved, String reason, String message) {
     Event event = event(involved, reason, message);
     String namespace = event.getMetadata().getNamespace();
-    try {
-      KubeOperation.create("", "events", namespace, event.getMetadata().getName())
-          .run(() -> client.v1().events().inNamespace(namespace).resource(event).create());
-    } catch (HybridCniException e) {
-      LOG.warn("Could not record the {} event on {} {}: {}", reason, involved.getKind(),
-          involved.getMetadata().getName(), e.getMessage());
+    String name = event.getMetadata().getName();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        client.v1().events().inNamespace(namespace).resource(event).create();
+        return;
+      } catch (KubernetesClientException e) {
+        // Two Events on one object in the same clock tick get the same name (client-go names them the same way,
+        // name.<unix nanos in hex>): the second one takes the next free suffix rather than being lost.
+        if (attempt < 3 && e.getCode() == 409) {
+          event.getMetadata().setName(name + "-" + (attempt + 1));
+          continue;
+        }
+        HybridCniException failure = KubeOperation.create("", "events", namespace, event.getMetadata().getName())
+            .failure(e, Redaction.NONE);
+        LOG.warn("Could not record the {} event on {} {}: {}", reason, involved.getKind(),
+            involved.getMetadata().getName(), failure.getMessage());
+        return;
+      }
     }
   }
 

@@ -2,7 +2,9 @@ package io.hybridcni.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.apply.Sleeper;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,11 +30,28 @@ public final class KubeExecutors {
    * {@code clock} for the timestamps of the Events they record.
    */
   public static List<ActionExecutor> create(KubernetesClient client, DryRunMode dryRunMode, Clock clock) {
+    return create(client, dryRunMode, clock, Sleeper.REAL, null);
+  }
+
+  /**
+   * As {@link #create(KubernetesClient, DryRunMode, Clock)}, with {@code sleeper} for every wait (the rollouts'
+   * polls, the pauses after a 429) and {@code rolloutTimeout} for the rollouts the exclusion and Terway's restart
+   * follow: {@code null} keeps each executor's default ({@link CniExclusionExecutor.Builder#rolloutTimeout}, scaled
+   * by the DaemonSet's size; {@link TerwayRestartExecutor#DEFAULT_TIMEOUT}).
+   */
+  public static List<ActionExecutor> create(KubernetesClient client, DryRunMode dryRunMode, Clock clock,
+      Sleeper sleeper, Duration rolloutTimeout) {
     Objects.requireNonNull(client, "client");
+    TerwayRestartExecutor.Builder terway = TerwayRestartExecutor.builder(client).dryRunMode(dryRunMode).clock(clock)
+        .sleeper(sleeper);
+    if (rolloutTimeout != null) {
+      terway.timeout(rolloutTimeout);
+    }
     return List.of(
-        CniExclusionExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).build(),
-        CniExclusionRemovalExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).build(),
-        TerwayRestartExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).build(),
-        SecretDeletionExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).build());
+        CniExclusionExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).sleeper(sleeper)
+            .rolloutTimeout(rolloutTimeout).build(),
+        CniExclusionRemovalExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).sleeper(sleeper).build(),
+        terway.build(),
+        SecretDeletionExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).sleeper(sleeper).build());
   }
 }

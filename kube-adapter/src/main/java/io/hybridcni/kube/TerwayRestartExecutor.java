@@ -3,7 +3,6 @@ package io.hybridcni.kube;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.RequestConfig;
@@ -78,7 +77,7 @@ public final class TerwayRestartExecutor implements ActionExecutor {
   private final Clock clock;
   private final Sleeper sleeper;
   private final int maxAttempts;
-  private final Duration pollInterval;
+  private final RolloutWait rollouts;
   private final Duration timeout;
 
   private TerwayRestartExecutor(Builder b) {
@@ -93,7 +92,7 @@ public final class TerwayRestartExecutor implements ActionExecutor {
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.maxAttempts = b.maxAttempts;
-    this.pollInterval = b.pollInterval;
+    this.rollouts = new RolloutWait(b.client, b.sleeper, b.pollInterval);
     this.timeout = b.timeout;
   }
 
@@ -243,52 +242,14 @@ public final class TerwayRestartExecutor implements ActionExecutor {
 
   /** Polls the DaemonSet until its rollout of {@code generation} is done, or fails after the timeout. */
   private void awaitRollout(Action action, ExecutionContext context, WorkloadRef ref, long generation) {
-    Duration waited = Duration.ZERO;
-    while (true) {
-      DaemonSet ds = read(action, ref);
-      Rollout rollout = Rollout.of(ds, generation);
-      if (rollout.done()) {
-        LOG.info("{}: rollout of {} done: {}", action.id(), ref.address(), rollout);
-        return;
-      }
-      if (waited.compareTo(timeout) >= 0) {
-        throw new HybridCniException(action.id() + ": the rollout of " + ref.address() + " did not finish within "
-            + timeout + ": " + rollout + ". Terway's pods may still run with the old AccessKey, so no old key is "
-            + "deleted; see kubectl -n " + ref.namespace() + " rollout status daemonset/" + ref.name()
-            + ", then run apply again.");
-      }
-      context.listener().waitingForRollout(action, rollout.toString(), waited);
-      LOG.info("{}: waiting for the rollout of {}: {} ({} waited)", action.id(), ref.address(), rollout, waited);
-      Backoff.pause(sleeper, pollInterval);
-      waited = waited.plus(pollInterval);
-    }
-  }
-
-  /** How far a DaemonSet's rollout of {@code generation} is, from its status. */
-  record Rollout(long generation, long observedGeneration, int desired, int updated, int available,
-      int unavailable) {
-
-    static Rollout of(DaemonSet ds, long generation) {
-      DaemonSetStatus s = ds.getStatus() == null ? new DaemonSetStatus() : ds.getStatus();
-      return new Rollout(generation, s.getObservedGeneration() == null ? 0 : s.getObservedGeneration(),
-          orZero(s.getDesiredNumberScheduled()), orZero(s.getUpdatedNumberScheduled()),
-          orZero(s.getNumberAvailable()), orZero(s.getNumberUnavailable()));
-    }
-
-    boolean done() {
-      return observedGeneration >= generation && updated == desired && unavailable == 0;
-    }
-
-    @Override
-    public String toString() {
-      return updated + " of " + desired + " pod(s) updated, " + available + " available, " + unavailable
-          + " unavailable; generation " + generation + (observedGeneration >= generation ? " observed"
-              : " not yet observed (observed " + observedGeneration + ")");
-    }
-
-    private static int orZero(Integer value) {
-      return value == null ? 0 : value;
-    }
+    rollouts.await(action, context, ref, Duration.ZERO, timeout, null, ds -> {
+      RolloutWait.Rollout rollout = RolloutWait.Rollout.of(ds, generation);
+      return rollout.done() ? RolloutWait.Poll.done("rollout done: " + rollout)
+          : RolloutWait.Poll.waiting(rollout.toString(), rollout);
+    }, (ending, last, waited, unchangedFor) -> new HybridCniException(action.id() + ": the rollout of "
+        + ref.address() + " did not finish within " + timeout + ": " + last.progress() + ". Terway's pods may "
+        + "still run with the old AccessKey, so no old key is deleted; see kubectl -n " + ref.namespace()
+        + " rollout status daemonset/" + ref.name() + ", then run apply again."));
   }
 
   private static long generation(DaemonSet ds) {

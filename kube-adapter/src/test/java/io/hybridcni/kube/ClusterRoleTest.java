@@ -20,8 +20,10 @@ import io.hybridcni.plan.ActionKind;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.port.AccessKeyCredential;
 import io.hybridcni.port.SecretValue;
+import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockRequests;
+import io.hybridcni.testkit.kube.TigeraOperator;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,10 +118,21 @@ class ClusterRoleTest {
     }
   }
 
+  /** The adapter's requests; the simulated controllers' are left out. */
+  private final List<MockRequests.Recorded> sent = new ArrayList<>();
+
+  /** Between two polls of a rollout the operator renders and the DaemonSet controller syncs (not the adapter). */
+  private void controllersRun(java.time.Duration pause) {
+    sent.addAll(MockRequests.drain(server));
+    TigeraOperator.render(client);
+    DaemonSetController.step(client, 1);
+    MockRequests.drain(server);
+  }
+
   private void excludeCalico(ObservedState state, DryRunMode mode, boolean dryRun) {
     Action action = new Planner().plan(Specs.auto(), state).actions().stream()
         .filter(a -> a.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI).findFirst().orElseThrow();
-    CniExclusionExecutor.builder(client).dryRunMode(mode).build()
+    CniExclusionExecutor.builder(client).dryRunMode(mode).sleeper(this::controllersRun).build()
         .execute(action, dryRun ? ExecutionContext.dryRun(ApplyListener.NONE) : ExecutionContext.forReal(ApplyListener.NONE));
   }
 
@@ -161,7 +174,18 @@ class ClusterRoleTest {
     if (cluster == KubeSampleCluster.CALICO_BGP) {
       KubeSampleCluster.installTerwayAddon(client);
     }
+    if (cluster == KubeSampleCluster.CALICO_BGP) {
+      // OnDelete, so that the exclusion deletes the calico pod on the cloud node itself (the operator's
+      // calico-node is RollingUpdate and covers the rollout's other reads).
+      client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").edit(ds -> {
+        ds.getSpec().setUpdateStrategy(new io.fabric8.kubernetes.api.model.apps.DaemonSetUpdateStrategyBuilder()
+            .withType("OnDelete").build());
+        return ds;
+      });
+      DaemonSetController.reconcile(client);
+    }
     MockRequests.drain(server);
+    sent.clear();
     ObservedState state = observe();
     if (cluster == KubeSampleCluster.CALICO_BGP || cluster == KubeSampleCluster.CALICO_OPERATOR) {
       excludeCalico(state, DryRunMode.AUTO, true);
@@ -186,7 +210,8 @@ class ClusterRoleTest {
     if (cluster == KubeSampleCluster.CALICO_BGP || cluster == KubeSampleCluster.CALICO_OPERATOR) {
       destroy();
     }
-    return MockRequests.drain(server);
+    sent.addAll(MockRequests.drain(server));
+    return List.copyOf(sent);
   }
 
   @Test

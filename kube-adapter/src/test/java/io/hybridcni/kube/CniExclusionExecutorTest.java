@@ -38,6 +38,7 @@ import io.hybridcni.planner.Planner;
 import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockRequests;
+import io.hybridcni.testkit.kube.TigeraOperator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,8 +86,29 @@ class CniExclusionExecutorTest {
         .orElseThrow(() -> new AssertionError("the plan has no exclusion"));
   }
 
+  /** Requests the executor sent; those of the simulated controllers are left out. */
+  private final List<MockRequests.Recorded> sent = new ArrayList<>();
+  private final DaemonSetController controller = DaemonSetController.create();
+
+  /**
+   * While the executor waits, the Tigera operator renders and the DaemonSet controller takes one sync; their own
+   * requests are not counted as the executor's.
+   */
+  private void controllersRun(Duration pause) {
+    sent.addAll(MockRequests.drain(server));
+    TigeraOperator.render(client);
+    controller.sync(client);
+    MockRequests.drain(server);
+  }
+
+  private void forgetRequests() {
+    MockRequests.drain(server);
+    sent.clear();
+  }
+
   private CniExclusionExecutor executor(KubernetesClient through, DryRunMode mode) {
-    return CniExclusionExecutor.builder(through).dryRunMode(mode).clock(CLOCK).build();
+    return CniExclusionExecutor.builder(through).dryRunMode(mode).clock(CLOCK).sleeper(this::controllersRun)
+        .build();
   }
 
   private StepResult apply(Action action) {
@@ -127,14 +149,15 @@ class CniExclusionExecutorTest {
   }
 
   /**
-   * The object as JSON without what the server changes on a write (resourceVersion, generation) and without the
-   * node selector terms (and the levels above them that only exist to hold them).
+   * The object as JSON without what the server and controllers change (resourceVersion, generation, status) and
+   * without the node selector terms (and the levels above them that only exist to hold them).
    */
   private static JsonNode withoutTerms(Object object, List<String> termsPath) {
     ObjectNode tree = (ObjectNode) new KubernetesSerialization().convertValue(object, JsonNode.class);
     ObjectNode metadata = (ObjectNode) tree.get("metadata");
     metadata.remove("resourceVersion");
     metadata.remove("generation");
+    tree.remove("status"); // the DaemonSet controller writes it while the executor follows the rollout
     List<ObjectNode> parents = new ArrayList<>();
     ObjectNode current = tree;
     for (String key : termsPath.subList(0, termsPath.size() - 1)) {
@@ -159,7 +182,10 @@ class CniExclusionExecutorTest {
   }
 
   private List<MockRequests.Recorded> writes() {
-    return MockRequests.drain(server).stream().filter(r -> !r.method().equals("GET")).toList();
+    sent.addAll(MockRequests.drain(server));
+    List<MockRequests.Recorded> writes = sent.stream().filter(r -> !r.method().equals("GET")).toList();
+    sent.clear();
+    return writes;
   }
 
   // ---- the affinity cases -------------------------------------------------------------------------------------
@@ -251,7 +277,7 @@ class CniExclusionExecutorTest {
     Action action = exclusionOf(observe());
     changeCalicoNode(ds -> setTerms(ds, term("alibabacloud.com/external", "DoesNotExist")));
     String version = calicoNode().getMetadata().getResourceVersion();
-    MockRequests.drain(server);
+    forgetRequests();
 
     StepResult result = apply(action);
 
@@ -269,6 +295,7 @@ class CniExclusionExecutorTest {
     GenericKubernetesResource before = installation();
     DaemonSet daemonSetBefore =
         client.apps().daemonSets().inNamespace("calico-system").withName("calico-node").get();
+    forgetRequests();
 
     StepResult result = apply(action);
 
@@ -277,8 +304,12 @@ class CniExclusionExecutorTest {
     assertThat(withoutTerms(after, INSTALLATION_TERMS)).isEqualTo(withoutTerms(before, INSTALLATION_TERMS));
     assertThat(observe().cni().calico().installation().calicoNodePlacement().requiredTerms())
         .containsExactly(NodeSelectorTerm.of(EXCLUSION));
-    assertThat(client.apps().daemonSets().inNamespace("calico-system").withName("calico-node").get())
-        .isEqualTo(daemonSetBefore);
+    // The executor wrote only the Installation; calico-system/calico-node changed only by the operator's render.
+    assertThat(writes()).filteredOn(r -> r.method().equals("PUT"))
+        .allSatisfy(r -> assertThat(r.path()).contains("/installations/default"));
+    assertThat(client.apps().daemonSets().inNamespace("calico-system").withName("calico-node").get()
+        .getSpec().getTemplate().getSpec().getAffinity()).isNotEqualTo(
+            daemonSetBefore.getSpec().getTemplate().getSpec().getAffinity());
   }
 
   // ---- concurrent writers ----------------------------------------------------------------------------------------
@@ -391,7 +422,7 @@ class CniExclusionExecutorTest {
     KubeSampleCluster.CALICO_BGP.seed(client);
     Action action = exclusionOf(observe());
     GenericKubernetesResource before = calicoNode();
-    MockRequests.drain(server);
+    forgetRequests();
 
     StepResult result = executor(client, DryRunMode.CLIENT).execute(action, ExecutionContext.dryRun(ApplyListener.NONE));
 
@@ -415,7 +446,7 @@ class CniExclusionExecutorTest {
   void autoDryRunIsClientSideOnTheMockWhichReportsNoServerVersion() {
     KubeSampleCluster.CALICO_BGP.seed(client);
     Action action = exclusionOf(observe());
-    MockRequests.drain(server);
+    forgetRequests();
 
     StepResult result = executor(client, DryRunMode.AUTO).execute(action, ExecutionContext.dryRun(ApplyListener.NONE));
 
@@ -428,7 +459,7 @@ class CniExclusionExecutorTest {
     KubeSampleCluster.CALICO_BGP.seed(client);
     Action action = exclusionOf(observe());
     server.setVersionInfo(new VersionInfo.Builder().withMajor("1").withMinor("28+").build());
-    MockRequests.drain(server);
+    forgetRequests();
 
     StepResult result = executor(client, DryRunMode.AUTO).execute(action, ExecutionContext.dryRun(ApplyListener.NONE));
 

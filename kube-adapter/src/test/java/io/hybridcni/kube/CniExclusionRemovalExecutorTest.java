@@ -75,7 +75,11 @@ class CniExclusionRemovalExecutorTest {
   private enum Plan { APPLY, DESTROY }
 
   private void exclude() {
-    CniExclusionExecutor.builder(client).dryRunMode(DryRunMode.CLIENT).clock(CniExclusionExecutorTest.CLOCK).build()
+    CniExclusionExecutor.builder(client).dryRunMode(DryRunMode.CLIENT).clock(CniExclusionExecutorTest.CLOCK)
+        .sleeper(d -> {
+          io.hybridcni.testkit.kube.TigeraOperator.render(client);
+          DaemonSetController.step(client, 1);
+        }).build()
         .execute(actionOf(Plan.APPLY, observe()), ExecutionContext.forReal(ApplyListener.NONE));
   }
 
@@ -124,6 +128,7 @@ class CniExclusionRemovalExecutorTest {
     ObjectNode metadata = (ObjectNode) tree.get("metadata");
     metadata.remove("resourceVersion");
     metadata.remove("generation");
+    tree.remove("status"); // the DaemonSet controller writes it while the exclusion follows its rollout
     return tree;
   }
 

@@ -53,7 +53,11 @@ class ObserveDestroyApplyConvergesTest {
   }
 
   private void apply(Plan plan) {
-    List<ActionExecutor> kube = KubeExecutors.create(client, DryRunMode.CLIENT, Clock.systemUTC());
+    // While the exclusion follows its rollout, the operator renders and the DaemonSet controller replaces pods.
+    List<ActionExecutor> kube = KubeExecutors.create(client, DryRunMode.CLIENT, Clock.systemUTC(), d -> {
+      io.hybridcni.testkit.kube.TigeraOperator.render(client);
+      DaemonSetController.step(client, 1);
+    }, null);
     KubernetesSecretStore secrets = KubernetesSecretStore.builder(client).dryRunMode(DryRunMode.CLIENT).build();
     for (Action action : plan.actions()) {
       if (action.detail() instanceof ActionDetail.AccessKeySecret d) {
@@ -72,6 +76,7 @@ class ObserveDestroyApplyConvergesTest {
         }
       }
     }
+    io.hybridcni.testkit.kube.TigeraOperator.render(client);
     DaemonSetController.reconcile(client);
   }
 

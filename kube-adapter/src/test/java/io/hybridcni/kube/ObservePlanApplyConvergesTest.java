@@ -53,7 +53,11 @@ class ObservePlanApplyConvergesTest {
   /** Applies the plan's Kubernetes actions through the adapter and stands in for ACK for the addon. */
   private void applyKubernetesHalf(Plan plan) {
     KubernetesSecretStore secrets = KubernetesSecretStore.builder(client).dryRunMode(DryRunMode.CLIENT).build();
-    CniExclusionExecutor exclusion = CniExclusionExecutor.builder(client).dryRunMode(DryRunMode.CLIENT).build();
+    // While the exclusion follows its rollout, the operator renders and the DaemonSet controller replaces pods.
+    CniExclusionExecutor exclusion = CniExclusionExecutor.builder(client).dryRunMode(DryRunMode.CLIENT).sleeper(d -> {
+      io.hybridcni.testkit.kube.TigeraOperator.render(client);
+      DaemonSetController.step(client, 1);
+    }).build();
     for (Action action : plan.actions()) {
       if (action.detail() instanceof ActionDetail.AccessKeySecret d) {
         secrets.writeAccessKey(d.secretNamespace(), d.secretName(), new AccessKeyCredential(

@@ -218,7 +218,12 @@ public final class World implements AutoCloseable {
     SecretStore secrets = wiring.secrets.apply(KubernetesSecretStore.builder(client).sleeper(sleeper).build());
     List<ActionExecutor> executors = new ArrayList<>(AliyunExecutors.create(ram, ack, secrets, retrier,
         AddonWaitOptions.defaults(), clock));
-    executors.add(CniExclusionExecutor.builder(client).build());
+    // While the exclusion follows its rollout, the operator renders and the DaemonSet controller replaces pods.
+    executors.add(CniExclusionExecutor.builder(client).sleeper(d -> {
+      sleeper.sleep(d);
+      renderCalicoFromTheInstallation();
+      DaemonSetController.reconcile(client);
+    }).build());
     executors.add(CniExclusionRemovalExecutor.builder(client).build());
     executors.add(SecretDeletionExecutor.builder(client).sleeper(sleeper).build());
     // While the restart waits for Terway's rollout, the DaemonSet controller goes on replacing pods.

@@ -1,0 +1,429 @@
+package io.hybridcni.kube;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
+import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.apply.StepResult;
+import io.hybridcni.apply.StepStatus;
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.observe.NodeSelectorTerm;
+import io.hybridcni.observe.WorkloadRef;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionDetail;
+import io.hybridcni.plan.ActionKind;
+import io.hybridcni.planner.CniExclusion;
+import io.hybridcni.spec.NodeLabel;
+import io.hybridcni.status.Cni;
+import io.hybridcni.status.CniPod;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@link CniExclusionExecutor} does after its write: follows the rollout of the calico-node DaemonSet it
+ * changed (for the Tigera operator, first waits until the operator has rendered the Installation's exclusion into
+ * {@code calico-system/calico-node}), and stops before harm spreads.
+ *
+ * <p>The rollout is done when the DaemonSet controller observed the generation (as read after the write),
+ * {@code numberUnavailable == 0}, for RollingUpdate {@code updatedNumberScheduled == desiredNumberScheduled}, no
+ * pod of the DaemonSet runs on a node carrying the cloud label, and every pod on an on-premises node is Running and
+ * Ready. The action fails (so that nothing depending on it, the addon install, runs) when more on-premises pods are
+ * not Ready than the DaemonSet's {@code maxUnavailable} at two polls in a row (a rolling update never takes more
+ * down on its own: kubernetes {@code pkg/controller/daemon/update.go} rollingUpdate), when the progress (updated,
+ * ready and unavailable pods, pods left on cloud nodes) stayed the same for the stall period (new pods that never
+ * become Ready hold a rolling update at {@code maxUnavailable} for good), or at the timeout. Its message names each
+ * on-premises node whose pod is not Ready and why (the waiting reason, the restarts).
+ *
+ * <p>{@code updateStrategy: OnDelete}: a template change restarts nothing (update.go runs no rolling update for it).
+ * The calico pods on nodes that carry the cloud label are deleted here, one at a time, each node read again right
+ * before (a node no longer carrying the label keeps its pod), each deletion waited for (GET until 404) and recorded
+ * as a {@value #POD_DELETED_REASON} Event on the DaemonSet. A pod on an on-premises node is never deleted. (The real
+ * DaemonSet controller also deletes a pod whose node the current template no longer allows, whatever the strategy:
+ * {@code pkg/controller/daemon/daemon_controller.go} podsShouldBeOnNode; deleting it here does not depend on that,
+ * and a 404 means the controller was first.) A DELETE whose answer was lost is read back, never assumed. The old
+ * on-premises pods keep running their old template: that is what OnDelete means, and it is not waited for.
+ */
+final class CalicoRollout {
+
+  static final String POD_DELETED_REASON = "CalicoPodDeletedFromCloudNode";
+  /** The fixed part of the default timeout; 1 minute per batch of the rolling update comes on top. */
+  static final int BASE_TIMEOUT_MINUTES = 3;
+
+  private static final Logger LOG = LoggerFactory.getLogger(CalicoRollout.class);
+  private static final Backoff THROTTLED = new Backoff(Duration.ofMillis(200), Duration.ofMillis(6400));
+
+  private final KubernetesClient client;
+  private final KubernetesClient writer;
+  private final int pageSize;
+  private final KubeEvents events;
+  private final RolloutWait wait;
+  private final Duration timeout;
+  private final Duration stallPeriod;
+  private final int maxAttempts;
+
+  CalicoRollout(KubernetesClient client, int pageSize, KubeEvents events, RolloutWait wait, Duration timeout,
+      Duration stallPeriod, int maxAttempts) {
+    this.client = client;
+    // The DELETE goes without fabric8's own retries, so that a lost answer is seen here and read back.
+    RequestConfig noRetries = new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+        .withRequestRetryBackoffLimit(0).build();
+    this.writer = client.newClient(noRetries).adapt(KubernetesClient.class);
+    this.pageSize = pageSize;
+    this.events = events;
+    this.wait = wait;
+    this.timeout = timeout;
+    this.stallPeriod = stallPeriod;
+    this.maxAttempts = maxAttempts;
+  }
+
+  /** The default timeout for a DaemonSet as it is now (see {@link CniExclusionExecutor.Builder#rolloutTimeout}). */
+  static Duration defaultTimeout(DaemonSet ds) {
+    int desired = ds.getStatus() == null || ds.getStatus().getDesiredNumberScheduled() == null ? 0
+        : ds.getStatus().getDesiredNumberScheduled();
+    int max = Math.max(RolloutWait.maxUnavailable(ds, desired), 1);
+    long batches = (desired + max - 1) / max;
+    return Duration.ofMinutes(BASE_TIMEOUT_MINUTES + batches);
+  }
+
+  /** Where calico-node runs for {@code target}: the DaemonSet itself, or the one the Tigera operator renders. */
+  static WorkloadRef calicoNode(WorkloadRef target) {
+    return target.kind() == WorkloadRef.Kind.DAEMON_SET ? target
+        : WorkloadRef.daemonSet(CalicoReader.OPERATOR_NAMESPACE, CalicoReader.CALICO_NODE);
+  }
+
+  // ------------------------------------------------------------------------------------------------ dry run
+
+  /** A dry run's result, with the pod deletions an OnDelete DaemonSet would get described. */
+  StepResult describeDeletions(Action action, ActionDetail.CniExclusion detail, StepResult written) {
+    if (detail.target().kind() != WorkloadRef.Kind.DAEMON_SET) {
+      return written;
+    }
+    DaemonSet ds = new DaemonSets(client).get(detail.target().namespace(), detail.target().name());
+    if (ds == null || !RolloutWait.onDelete(ds)) {
+      return written;
+    }
+    NodeLabel label = label(detail);
+    List<Pod> onCloud = podsOnCloudNodes(ds, label);
+    if (onCloud.isEmpty()) {
+      return written;
+    }
+    String deletions = "; updateStrategy is OnDelete, so the calico pod(s) on cloud nodes would then be deleted "
+        + "one at a time: " + onCloud.stream().map(p -> p.getMetadata().getName() + " on "
+            + p.getSpec().getNodeName()).collect(Collectors.joining(", "));
+    List<String> requests = new ArrayList<>(written.requests());
+    onCloud.forEach(p -> requests.add(new ClientRequest("DELETE", Resources.path("", "v1", "pods",
+        p.getMetadata().getNamespace(), p.getMetadata().getName()), null).render()));
+    if (written.status() != StepStatus.DRY_RUN) {
+      return new StepResult(written.status(), written.message() + deletions, written.dryRunMode(),
+          written.requests());
+    }
+    return new StepResult(StepStatus.DRY_RUN, written.message() + deletions, written.dryRunMode(), requests);
+  }
+
+  // ------------------------------------------------------------------------------------------------ for real
+
+  /** Follows the rollout after {@code written}; answers it with what the rollout came to, or fails. */
+  StepResult follow(Action action, ActionDetail.CniExclusion detail, ExecutionContext context, StepResult written) {
+    NodeLabel label = label(detail);
+    WorkloadRef ref = calicoNode(detail.target());
+    DaemonSet ds = wait.read(action, ref);
+    Duration limit = timeout != null ? timeout : defaultTimeout(ds);
+    Duration waited = Duration.ZERO;
+    if (detail.target().kind() == WorkloadRef.Kind.TIGERA_INSTALLATION) {
+      waited = awaitRender(action, context, detail.target(), ref, label, limit);
+      ds = wait.read(action, ref);
+    }
+    long generation = RolloutWait.generation(ds);
+    if (RolloutWait.onDelete(ds)) {
+      waited = deleteCloudPods(action, context, ds, label, waited, limit);
+    }
+    Observed[] last = {null};
+    int[] overGate = {0};
+    waited = wait.await(action, context, ref, waited, limit, stallPeriod, d -> {
+      Observed seen = observe(d, generation, label);
+      last[0] = seen;
+      String progress = seen.progress();
+      if (seen.done()) {
+        return RolloutWait.Poll.done("rollout done: " + progress);
+      }
+      if (seen.notReady().size() > seen.maxUnavailable()) {
+        if (++overGate[0] >= 2) {
+          return RolloutWait.Poll.stop(progress, "because " + seen.notReady().size() + " of its pods on "
+              + "on-premises nodes were not Ready, more than its maxUnavailable of " + seen.maxUnavailable()
+              + ", at two polls in a row");
+        }
+      } else {
+        overGate[0] = 0;
+      }
+      return RolloutWait.Poll.waiting(progress, seen.progressKey());
+    }, (ending, poll, w, unchangedFor) -> failure(action, ref, ending, poll, last[0], limit, unchangedFor));
+    Observed done = last[0];
+    String message = written.message() + "; the rollout of " + ref.address() + " is done: "
+        + done.rollout().ready() + " pod(s) Ready on on-premises nodes, none on cloud nodes ("
+        + waited.toSeconds() + " s waited)";
+    return new StepResult(written.status(), message, null, List.of());
+  }
+
+  /** Waits until the Tigera operator rendered the exclusion into the calico-node DaemonSet's template. */
+  private Duration awaitRender(Action action, ExecutionContext context, WorkloadRef installation, WorkloadRef ref,
+      NodeLabel label, Duration limit) {
+    String waiting = "waiting for the Tigera operator to render the new generation of " + installation.address()
+        + " into " + ref.address();
+    return wait.await(action, context, ref, Duration.ZERO, limit, null, ds -> {
+      List<NodeSelectorTerm> terms = Placements.of(DaemonSets.podSpec(ds)).requiredTerms();
+      boolean rendered = !terms.isEmpty() && CniExclusion.exclude(terms, label).equals(terms);
+      return rendered ? RolloutWait.Poll.done("the Tigera operator rendered the exclusion into " + ref.address()
+          + " (generation " + RolloutWait.generation(ds) + ")") : RolloutWait.Poll.waiting(waiting, "render");
+    }, (ending, poll, waited, unchangedFor) -> new HybridCniException(action.id() + ": the Tigera operator did "
+        + "not render " + installation.address() + " into " + ref.address() + " within " + limit + " (its pod "
+        + "template still lacks " + label.key() + " NotIn [" + label.value() + "]); see the operator's logs "
+        + "(kubectl -n tigera-operator logs deployment/tigera-operator) and "
+        + "'kubectl get tigerastatus'. " + consequence()));
+  }
+
+  /** What one poll saw of the DaemonSet and its pods. */
+  record Observed(RolloutWait.Rollout rollout, boolean onDelete, int maxUnavailable, List<CniPod> onCloud,
+      List<CniPod> notReady) {
+
+    boolean done() {
+      return rollout.observed() && rollout.unavailable() == 0 && (onDelete || rollout.updated() == rollout.desired())
+          && onCloud.isEmpty() && notReady.isEmpty();
+    }
+
+    Object progressKey() {
+      return List.of(rollout.observed(), rollout.updated(), rollout.ready(), rollout.unavailable(), onCloud.size());
+    }
+
+    String progress() {
+      StringBuilder s = new StringBuilder();
+      s.append(onDelete ? "OnDelete, " : "").append(rollout.updated()).append(" of ").append(rollout.desired())
+          .append(" updated, ").append(rollout.ready()).append(" ready, ").append(rollout.unavailable())
+          .append(" unavailable");
+      if (!onCloud.isEmpty()) {
+        s.append(", ").append(onCloud.size()).append(" still on cloud nodes");
+      }
+      if (!notReady.isEmpty()) {
+        s.append(", not Ready on ").append(notReady.stream().map(CniPod::node).collect(Collectors.joining(", ")));
+      }
+      s.append("; generation ").append(rollout.generation()).append(rollout.observed() ? " observed"
+          : " not yet observed (observed " + rollout.observedGeneration() + ")");
+      return s.toString();
+    }
+  }
+
+  private Observed observe(DaemonSet ds, long generation, NodeLabel label) {
+    RolloutWait.Rollout rollout = RolloutWait.Rollout.of(ds, generation);
+    Map<String, Boolean> cloud = cloudNodes(label);
+    WorkloadRef ref = WorkloadRef.daemonSet(ds.getMetadata().getNamespace(), ds.getMetadata().getName());
+    List<CniPod> onCloud = new ArrayList<>();
+    List<CniPod> notReady = new ArrayList<>();
+    for (Pod pod : pods(ds)) {
+      CniPod p = KubernetesStatusObserver.pod(pod, ref, Cni.CALICO);
+      if (p.node() == null) {
+        continue; // not scheduled yet: counted by the controller as unavailable
+      }
+      if (Boolean.TRUE.equals(cloud.get(p.node()))) {
+        onCloud.add(p);
+      } else if (!p.ready() || !"Running".equals(p.phase())) {
+        notReady.add(p);
+      }
+    }
+    notReady.sort(Comparator.comparing(CniPod::node));
+    onCloud.sort(Comparator.comparing(CniPod::node));
+    return new Observed(rollout, RolloutWait.onDelete(ds), RolloutWait.maxUnavailable(ds, rollout.desired()),
+        onCloud, notReady);
+  }
+
+  private RuntimeException failure(Action action, WorkloadRef ref, RolloutWait.Ending ending, RolloutWait.Poll poll,
+      Observed seen, Duration limit, Duration unchangedFor) {
+    String why = switch (ending) {
+      case STOPPED -> poll.stop();
+      case STALLED -> "because it made no progress for " + unchangedFor.toSeconds() + " s (updated, ready and "
+          + "unavailable pods unchanged)";
+      case TIMED_OUT -> "because it did not finish within " + limit;
+    };
+    StringBuilder s = new StringBuilder(action.id()).append(": stopped following the rollout of ")
+        .append(ref.address()).append(' ').append(why).append(": ").append(poll.progress()).append('.');
+    if (seen != null && !seen.notReady().isEmpty()) {
+      s.append(" Calico pods not Ready on on-premises nodes: ").append(seen.notReady().stream()
+          .map(CalicoRollout::describe).collect(Collectors.joining("; "))).append('.');
+    }
+    if (seen != null && !seen.onCloud().isEmpty()) {
+      s.append(" Calico pods still on cloud nodes: ").append(seen.onCloud().stream()
+          .map(p -> p.node() + " (pod " + p.name() + ")").collect(Collectors.joining("; "))).append('.');
+    }
+    s.append(" The exclusion is written. ").append(consequence());
+    return new HybridCniException(s.toString());
+  }
+
+  /** What the failure of this step means for the rest of the plan, and how to undo it. */
+  private static String consequence() {
+    return "Nothing that depends on this step ran: the Terway addon was not installed. Taking the exclusion out "
+        + "again is the " + ActionKind.REMOVE_CNI_EXCLUSION.name().toLowerCase(Locale.ROOT) + " step of destroy.";
+  }
+
+  private static String describe(CniPod p) {
+    String reason = p.waitingReason() != null ? p.waitingReason()
+        : (p.phase() == null ? "no phase" : p.phase()) + ", not Ready";
+    return p.node() + " (pod " + p.name() + ": " + reason + ", " + p.restarts() + " restart"
+        + (p.restarts() == 1 ? "" : "s") + ")";
+  }
+
+  // ------------------------------------------------------------------------------------------------ OnDelete
+
+  /** Deletes the DaemonSet's pods on nodes carrying the cloud label now, one at a time; answers the time waited. */
+  private Duration deleteCloudPods(Action action, ExecutionContext context, DaemonSet ds, NodeLabel label,
+      Duration waited, Duration limit) {
+    for (Pod pod : podsOnCloudNodes(ds, label)) {
+      String name = pod.getMetadata().getName();
+      String node = pod.getSpec().getNodeName();
+      // The node as it is right now: one relabelled on-premises since the listing keeps its pod.
+      Node fresh = KubeOperation.get("", "nodes", null, node).run(() -> client.nodes().withName(node).get());
+      if (fresh == null || !label.value().equals(labels(fresh).get(label.key()))) {
+        LOG.info("{}: node {} no longer carries {}; its pod {} is kept", action.id(), node, label, name);
+        continue;
+      }
+      delete(action, context, ds, pod);
+      waited = awaitGone(action, context, pod, waited, limit);
+    }
+    return waited;
+  }
+
+  private void delete(Action action, ExecutionContext context, DaemonSet ds, Pod pod) {
+    String namespace = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    String node = pod.getSpec().getNodeName();
+    String message = "hybridcni deleted pod " + name + " from cloud node " + node + ": updateStrategy OnDelete "
+        + "restarts nothing, and the on-premises CNI must not run on cloud nodes";
+    KubeOperation op = KubeOperation.delete("", "pods", namespace, name);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        List<StatusDetails> deleted = writer.pods().inNamespace(namespace).withName(name).delete();
+        if (deleted.isEmpty()) {
+          LOG.info("{}: pod {} on {} was already gone", action.id(), name, node);
+          return;
+        }
+        events.emit(ds, POD_DELETED_REASON, message);
+        LOG.info("{}: deleted pod {} on cloud node {}", action.id(), name, node);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 429 && attempt < maxAttempts) {
+          wait.pause(THROTTLED.delay(attempt));
+          continue;
+        }
+        if (KubeOperation.outcomeUnknown(e) && attempt < maxAttempts) {
+          // The API server may have taken the delete although its answer was lost: read the pod back.
+          context.listener().retrying(action, "delete pod " + namespace + "/" + name, attempt, Duration.ZERO,
+              (e.getCode() <= 0 ? "no answer" : "HTTP " + e.getCode()) + ": the delete may have been taken");
+          Pod now = KubeOperation.get("", "pods", namespace, name)
+              .run(() -> client.pods().inNamespace(namespace).withName(name).get());
+          if (now == null || !Objects.equals(now.getMetadata().getUid(), pod.getMetadata().getUid())
+              || now.getMetadata().getDeletionTimestamp() != null) {
+            events.emit(ds, POD_DELETED_REASON, message);
+            LOG.info("{}: the delete of pod {} lost its answer; reading it back shows it taken", action.id(), name);
+            return;
+          }
+          continue;
+        }
+        throw op.failure(e, Redaction.NONE);
+      }
+    }
+  }
+
+  /** Reads the pod until it is gone (404, or another pod of that name); answers the time waited. */
+  private Duration awaitGone(Action action, ExecutionContext context, Pod pod, Duration waited, Duration limit) {
+    String namespace = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    while (true) {
+      Pod now = KubeOperation.get("", "pods", namespace, name)
+          .run(() -> client.pods().inNamespace(namespace).withName(name).get());
+      if (now == null || !Objects.equals(now.getMetadata().getUid(), pod.getMetadata().getUid())) {
+        return waited;
+      }
+      if (waited.compareTo(limit) >= 0) {
+        throw new HybridCniException(action.id() + ": pod " + namespace + "/" + name + " on cloud node "
+            + pod.getSpec().getNodeName() + " was deleted but is still there after " + limit.toSeconds()
+            + " s (a finalizer, or a kubelet that does not answer?). The exclusion is written. " + consequence());
+      }
+      context.listener().waitingForRollout(action, "waiting for pod " + name + " on cloud node "
+          + pod.getSpec().getNodeName() + " to be gone", waited);
+      wait.pause(wait.pollInterval());
+      waited = waited.plus(wait.pollInterval());
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ reads
+
+  private List<Pod> podsOnCloudNodes(DaemonSet ds, NodeLabel label) {
+    Map<String, Boolean> cloud = cloudNodes(label);
+    List<Pod> onCloud = new ArrayList<>();
+    for (Pod pod : pods(ds)) {
+      String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+      if (node != null && Boolean.TRUE.equals(cloud.get(node))) {
+        onCloud.add(pod);
+      }
+    }
+    onCloud.sort(Comparator.comparing(p -> p.getSpec().getNodeName()));
+    return onCloud;
+  }
+
+  /**
+   * Every node by name that carries the cloud label now (an equality label selector, so that a large cluster's
+   * on-premises nodes are not listed at every poll).
+   */
+  private Map<String, Boolean> cloudNodes(NodeLabel label) {
+    Map<String, Boolean> cloud = new java.util.HashMap<>();
+    Pager.forEach(KubeOperation.list("", "nodes", null), pageSize,
+        options -> client.nodes().withLabel(label.key(), label.value()).list(options),
+        (Node node) -> {
+          if (label.value().equals(labels(node).get(label.key()))) {
+            cloud.put(node.getMetadata().getName(), true);
+          }
+        }, cloud::clear);
+    return cloud;
+  }
+
+  /** The pods the DaemonSet owns (its selector, and its controller reference, since a selector may match more). */
+  private List<Pod> pods(DaemonSet ds) {
+    String namespace = ds.getMetadata().getNamespace();
+    List<Pod> pods = new ArrayList<>();
+    if (ds.getSpec().getSelector() == null) {
+      return pods;
+    }
+    Pager.forEach(KubeOperation.list("", "pods", namespace), pageSize,
+        options -> client.pods().inNamespace(namespace).withLabelSelector(ds.getSpec().getSelector()).list(options),
+        (Pod pod) -> {
+          if (ownedBy(pod, ds)) {
+            pods.add(pod);
+          }
+        }, pods::clear);
+    return pods;
+  }
+
+  private static boolean ownedBy(Pod pod, DaemonSet ds) {
+    return pod.getMetadata().getOwnerReferences() != null && pod.getMetadata().getOwnerReferences().stream()
+        .anyMatch(o -> "DaemonSet".equals(o.getKind()) && ds.getMetadata().getName().equals(o.getName())
+            && (o.getUid() == null || ds.getMetadata().getUid() == null || o.getUid().equals(ds.getMetadata().getUid())));
+  }
+
+  private static Map<String, String> labels(Node node) {
+    return node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+  }
+
+  private static NodeLabel label(ActionDetail.CniExclusion detail) {
+    return new NodeLabel(detail.labelKey(), detail.labelValue());
+  }
+}

@@ -1,0 +1,439 @@
+package io.hybridcni.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetUpdateStrategyBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.hybridcni.apply.ApplyListener;
+import io.hybridcni.apply.ExecutionContext;
+import io.hybridcni.apply.StepResult;
+import io.hybridcni.apply.StepStatus;
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.fixtures.SampleClusters;
+import io.hybridcni.fixtures.Specs;
+import io.hybridcni.observe.CloudFacts;
+import io.hybridcni.observe.ObservedState;
+import io.hybridcni.observe.WorkloadRef;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionKind;
+import io.hybridcni.planner.Planner;
+import io.hybridcni.status.Cni;
+import io.hybridcni.testkit.kube.DaemonSetController;
+import io.hybridcni.testkit.kube.FaultDispatcher;
+import io.hybridcni.testkit.kube.KubeSampleCluster;
+import io.hybridcni.testkit.kube.MockRequests;
+import io.hybridcni.testkit.kube.TigeraOperator;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rollout the CNI exclusion causes, followed on the mock with the testkit's DaemonSet controller (and Tigera
+ * operator) playing their parts between two polls: the executor's sleeper moves a manual clock and lets them run one
+ * sync. Nothing sleeps for real.
+ */
+class CniExclusionRolloutTest {
+
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-02T08:00:00Z"), ZoneOffset.UTC);
+  static final String CLOUD = KubeSampleCluster.CLOUD_NODE;
+  static final Duration POLL = Duration.ofSeconds(5);
+
+  private KubernetesMockServer server;
+  private FaultDispatcher faults;
+  private KubernetesClient client;
+  private DaemonSetController controller = DaemonSetController.create();
+  /** Renders of the Tigera operator to skip before it renders (it has not picked the change up yet). */
+  private int operatorLate;
+  private boolean operatorRuns = true;
+  private Duration slept = Duration.ZERO;
+  private final List<MockRequests.Recorded> sent = new ArrayList<>();
+  private final List<String> progress = new ArrayList<>();
+  private final List<String> retries = new ArrayList<>();
+  private final ApplyListener listener = new ApplyListener() {
+    @Override
+    public void waitingForRollout(Action action, String state, Duration elapsed) {
+      progress.add(elapsed.toSeconds() + "s: " + state);
+    }
+
+    @Override
+    public void retrying(Action action, String operation, int attempt, Duration delay, String reason) {
+      retries.add(operation + ": " + reason);
+    }
+  };
+
+  @BeforeEach
+  void start() {
+    faults = FaultDispatcher.wrap(new KubernetesCrudDispatcher(List.of()));
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), faults, false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    client = server.createClient();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.destroy();
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------------------
+
+  /** Between two polls: time passes, the operator may render, the DaemonSet controller syncs once. */
+  private void controllersRun(Duration pause) {
+    slept = slept.plus(pause);
+    sent.addAll(MockRequests.drain(server));
+    if (operatorRuns && operatorLate-- <= 0) {
+      TigeraOperator.render(client);
+    }
+    controller.sync(client);
+    MockRequests.drain(server);
+  }
+
+  private CniExclusionExecutor.Builder executor(KubernetesClient through) {
+    return CniExclusionExecutor.builder(through).dryRunMode(DryRunMode.CLIENT).clock(CLOCK)
+        .sleeper(this::controllersRun).pollInterval(POLL);
+  }
+
+  private StepResult run(CniExclusionExecutor executor, Action action) {
+    MockRequests.drain(server);
+    sent.clear();
+    return executor.execute(action, ExecutionContext.forReal(listener));
+  }
+
+  private ObservedState observe() {
+    try (KubernetesObserver observer = KubernetesObserver.builder(client).build()) {
+      return ObservedState.of(observer.observe(Specs.auto()),
+          new CloudFacts(null, SampleClusters.registeredCluster(), List.of()));
+    }
+  }
+
+  private Action plannedExclusion() {
+    return new Planner().plan(Specs.auto(), observe()).actions().stream()
+        .filter(a -> a.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI).findFirst()
+        .orElseThrow(() -> new AssertionError("the plan has no exclusion"));
+  }
+
+  private void changeCalico(Consumer<DaemonSet> edit) {
+    DaemonSet ds = calico("kube-system");
+    edit.accept(ds);
+    client.resource(ds).update();
+    DaemonSetController.reconcile(client);
+  }
+
+  private void onDelete() {
+    changeCalico(ds -> ds.getSpec().setUpdateStrategy(new DaemonSetUpdateStrategyBuilder().withType("OnDelete")
+        .build()));
+  }
+
+  private DaemonSet calico(String namespace) {
+    return client.apps().daemonSets().inNamespace(namespace).withName("calico-node").get();
+  }
+
+  private List<Pod> calicoPods(String namespace) {
+    return client.pods().inNamespace(namespace).withLabel("k8s-app", "calico-node").list().getItems();
+  }
+
+  private Pod podOn(String namespace, String node) {
+    return calicoPods(namespace).stream().filter(p -> node.equals(p.getSpec().getNodeName())).findFirst()
+        .orElse(null);
+  }
+
+  private List<MockRequests.Recorded> sentDeletes() {
+    sent.addAll(MockRequests.drain(server));
+    return sent.stream().filter(r -> r.method().equals("DELETE")).toList();
+  }
+
+  private void makeNotReady(Pod pod) {
+    pod.getStatus().getConditions().forEach(c -> c.setStatus("False"));
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).updateStatus();
+  }
+
+  // ---- RollingUpdate --------------------------------------------------------------------------------------------
+
+  @Test
+  void aRollingUpdateIsFollowedToTheEndWithItsProgressReported() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    Action action = plannedExclusion();
+
+    StepResult result = run(executor(client).build(), action);
+
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(result.message()).contains("the rollout of kube-system/DaemonSet/calico-node is done: 2 pod(s) Ready "
+        + "on on-premises nodes, none on cloud nodes");
+    assertThat(progress).isNotEmpty();
+    assertThat(progress.get(0)).startsWith("0s: ").contains("not yet observed");
+    assertThat(progress).anySatisfy(p -> assertThat(p).contains("1 of 2 updated"));
+    assertThat(podOn("kube-system", CLOUD)).isNull();
+    String revision = DaemonSetController.revision(calico("kube-system"));
+    assertThat(calicoPods("kube-system")).hasSize(2).allSatisfy(p -> {
+      assertThat(p.getMetadata().getLabels()).containsEntry(DaemonSetController.REVISION_LABEL, revision);
+      assertThat(KubernetesStatusObserver.pod(p, WorkloadRef.daemonSet("kube-system", "calico-node"), Cni.CALICO)
+          .ready()).isTrue();
+    });
+    assertThat(slept).isEqualTo(POLL.multipliedBy(progress.size()));
+  }
+
+  @Test
+  void anExclusionFoundInPlaceAfterACrashStillHasItsRolloutFollowed() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    Action action = plannedExclusion();
+    // The previous run wrote the exclusion and crashed before following the rollout: the controller has not run.
+    assertThatThrownBy(() -> run(executor(client).sleeper(d -> {
+      throw new IllegalStateException("crash right after the write");
+    }).build(), action)).hasMessage("crash right after the write");
+    progress.clear();
+    assertThat(calico("kube-system").getStatus().getObservedGeneration())
+        .isLessThan(calico("kube-system").getMetadata().getGeneration());
+
+    StepResult result = run(executor(client).build(), action);
+
+    assertThat(result.status()).isEqualTo(StepStatus.ALREADY_SATISFIED);
+    assertThat(result.message()).contains("is done");
+    assertThat(progress).isNotEmpty();
+    assertThat(podOn("kube-system", CLOUD)).isNull();
+  }
+
+  @Test
+  void newCalicoPodsCrashLoopingOnOnPremisesNodesStopTheActionAtTheGateNamingTheNodesAndTheReason() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    Action action = plannedExclusion();
+    controller = DaemonSetController.create().crashLoopingOn("onprem-1", "onprem-2");
+    // onprem-2's pod is already not Ready: the controller replaces it at once, and its new pod crash-loops too.
+    makeNotReady(podOn("kube-system", "onprem-2"));
+
+    assertThatThrownBy(() -> run(executor(client).build(), action))
+        .isInstanceOf(HybridCniException.class)
+        .hasMessageContaining("because 2 of its pods on on-premises nodes were not Ready, more than its "
+            + "maxUnavailable of 1, at two polls in a row")
+        .hasMessageContaining("onprem-1 (pod calico-node-")
+        .hasMessageContaining("onprem-2 (pod calico-node-")
+        .hasMessageContaining("CrashLoopBackOff")
+        .hasMessageContaining("the Terway addon was not installed")
+        .hasMessageContaining("the remove_cni_exclusion step of destroy");
+    // The fault fired: both new pods crash-loop, and the gate stopped long before the stall period.
+    assertThat(calicoPods("kube-system")).hasSize(2).allSatisfy(p -> assertThat(p.getStatus()
+        .getContainerStatuses().get(0).getState().getWaiting().getReason()).isEqualTo("CrashLoopBackOff"));
+    assertThat(slept).isLessThan(CniExclusionExecutor.DEFAULT_STALL_PERIOD);
+  }
+
+  @Test
+  void aRolloutStalledByACrashLoopingPodStopsAfterTheStallPeriodNamingItsRestarts() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    Action action = plannedExclusion();
+    controller = DaemonSetController.create().crashLoopingOn("onprem-1");
+
+    assertThatThrownBy(() -> run(executor(client).stallPeriod(Duration.ofSeconds(30)).build(), action))
+        .isInstanceOf(HybridCniException.class)
+        .hasMessageContaining("because it made no progress for 30 s")
+        .hasMessageContaining("1 of 2 updated")
+        .hasMessageContaining("onprem-1 (pod calico-node-")
+        .hasMessageMatching("(?s).*CrashLoopBackOff, [0-9]+ restarts.*")
+        .hasMessageContaining("the remove_cni_exclusion step of destroy");
+    // One pod crash-loops and holds the rolling update at maxUnavailable 1: onprem-2 keeps its old, Ready pod.
+    assertThat(podOn("kube-system", "onprem-1").getStatus().getContainerStatuses().get(0).getRestartCount())
+        .isPositive();
+    assertThat(podOn("kube-system", "onprem-2").getMetadata().getLabels().get(DaemonSetController.REVISION_LABEL))
+        .isNotEqualTo(DaemonSetController.revision(calico("kube-system")));
+    assertThat(slept).isGreaterThanOrEqualTo(Duration.ofSeconds(30)).isLessThan(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void aRolloutSlowerThanTheTimeoutStopsAtTheTimeout() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    Action action = plannedExclusion();
+    controller = DaemonSetController.create().readyAfterSyncs(5, "onprem-1", "onprem-2");
+
+    assertThatThrownBy(() -> run(executor(client).rolloutTimeout(Duration.ofSeconds(15)).build(), action))
+        .isInstanceOf(HybridCniException.class)
+        .hasMessageContaining("because it did not finish within PT15S")
+        .hasMessageContaining("onprem-1 (pod calico-node-")
+        .hasMessageContaining("Running, not Ready");
+    assertThat(slept).isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void theDefaultTimeoutIsThreeMinutesPlusOneMinutePerBatchOfTheRollingUpdate() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    DaemonSet ds = calico("kube-system");
+    assertThat(ds.getStatus().getDesiredNumberScheduled()).isEqualTo(3);
+    assertThat(CalicoRollout.defaultTimeout(ds)).isEqualTo(Duration.ofMinutes(3 + 3));
+    ds.getStatus().setDesiredNumberScheduled(200);
+    ds.getSpec().getUpdateStrategy().getRollingUpdate().setMaxUnavailable(new IntOrString("5%"));
+    assertThat(CalicoRollout.defaultTimeout(ds)).isEqualTo(Duration.ofMinutes(3 + 20));
+    ds.getSpec().getUpdateStrategy().getRollingUpdate().setMaxUnavailable(new IntOrString("1%"));
+    // 1% of 200 is 2, rounded up: 100 batches.
+    assertThat(CalicoRollout.defaultTimeout(ds)).isEqualTo(Duration.ofMinutes(3 + 100));
+  }
+
+  // ---- OnDelete -------------------------------------------------------------------------------------------------
+
+  @Test
+  void onDeleteDeletesExactlyTheCloudNodesCalicoPodAndNoOnPremisesOne() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    onDelete();
+    Action action = plannedExclusion();
+    Pod cloudPod = podOn("kube-system", CLOUD);
+    String onprem1 = podOn("kube-system", "onprem-1").getMetadata().getUid();
+    String onprem2 = podOn("kube-system", "onprem-2").getMetadata().getUid();
+
+    StepResult result = run(executor(client).build(), action);
+
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(sentDeletes()).extracting(MockRequests.Recorded::pathOnly)
+        .containsExactly("/api/v1/namespaces/kube-system/pods/" + cloudPod.getMetadata().getName());
+    assertThat(podOn("kube-system", CLOUD)).isNull();
+    // The on-premises pods are the very same (OnDelete restarts nothing), of the old template.
+    assertThat(podOn("kube-system", "onprem-1").getMetadata().getUid()).isEqualTo(onprem1);
+    assertThat(podOn("kube-system", "onprem-2").getMetadata().getUid()).isEqualTo(onprem2);
+    List<Event> events = client.v1().events().inNamespace("kube-system").list().getItems();
+    assertThat(events).filteredOn(e -> CniExclusionExecutor.POD_DELETED_REASON.equals(e.getReason()))
+        .singleElement().satisfies(e -> {
+          assertThat(e.getInvolvedObject().getKind()).isEqualTo("DaemonSet");
+          assertThat(e.getMessage()).contains(cloudPod.getMetadata().getName()).contains(CLOUD);
+        });
+  }
+
+  @Test
+  void aNodeRelabelledOnPremisesRightBeforeTheDeleteKeepsItsCalicoPod() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    onDelete();
+    Action action = plannedExclusion();
+    String cloudPod = podOn("kube-system", CLOUD).getMetadata().getUid();
+    // The node is relabelled on-premises between the executor's listing of the pods and its delete: it reads the
+    // node again right before, and that read meets the new label.
+    boolean[] relabelled = {false};
+    Interceptor relabel = new Interceptor() {
+      @Override
+      public void before(BasicBuilder builder, HttpRequest request, Interceptor.RequestTags tags) {
+        if (!relabelled[0] && request.method().equals("GET") && request.uri().getPath().equals("/api/v1/nodes/"
+            + CLOUD)) {
+          relabelled[0] = true;
+          Node node = client.nodes().withName(CLOUD).get();
+          node.getMetadata().getLabels().remove("alibabacloud.com/external");
+          client.resource(node).update();
+        }
+      }
+    };
+
+    StepResult result;
+    try (KubernetesClient racing = server.createClient(
+        b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("relabel", relabel)))) {
+      result = run(executor(racing).build(), action);
+    }
+
+    assertThat(relabelled[0]).isTrue();
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(sentDeletes()).isEmpty();
+    assertThat(podOn("kube-system", CLOUD).getMetadata().getUid()).isEqualTo(cloudPod);
+  }
+
+  @Test
+  void aDeleteWhoseAnswerWasLostIsReadBackAndNotSentAgain() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    onDelete();
+    Action action = plannedExclusion();
+    String path = "/api/v1/namespaces/kube-system/pods/" + podOn("kube-system", CLOUD).getMetadata().getName();
+    FaultDispatcher.KubeFault lost = faults.on("DELETE", path).commitThenAnswer(503, 1);
+
+    StepResult result = run(executor(client).build(), action);
+
+    assertThat(lost.fired()).isEqualTo(1);
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(sentDeletes()).extracting(MockRequests.Recorded::pathOnly).containsExactly(path);
+    assertThat(retries).singleElement().asString().contains("delete pod kube-system/calico-node-")
+        .contains("HTTP 503");
+    assertThat(client.v1().events().inNamespace("kube-system").list().getItems())
+        .filteredOn(e -> CniExclusionExecutor.POD_DELETED_REASON.equals(e.getReason())).hasSize(1);
+  }
+
+  @Test
+  void aDeleteRefusedWithA503IsReadBackFoundNotTakenAndSentAgain() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    onDelete();
+    Action action = plannedExclusion();
+    String path = "/api/v1/namespaces/kube-system/pods/" + podOn("kube-system", CLOUD).getMetadata().getName();
+    FaultDispatcher.KubeFault refused = faults.on("DELETE", path).reject(503, 1);
+
+    StepResult result = run(executor(client).build(), action);
+
+    assertThat(refused.fired()).isEqualTo(1);
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(sentDeletes()).extracting(MockRequests.Recorded::pathOnly).containsExactly(path, path);
+    assertThat(podOn("kube-system", CLOUD)).isNull();
+  }
+
+  @Test
+  void aDryRunWritesAndDeletesNothingAndDescribesTheDeletions() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    onDelete();
+    Action action = plannedExclusion();
+    String cloudPod = podOn("kube-system", CLOUD).getMetadata().getName();
+    MockRequests.drain(server);
+
+    StepResult result = executor(client).build().execute(action, ExecutionContext.dryRun(listener));
+
+    assertThat(result.status()).isEqualTo(StepStatus.DRY_RUN);
+    assertThat(result.message()).contains("updateStrategy is OnDelete").contains(cloudPod + " on " + CLOUD);
+    assertThat(result.requests()).anySatisfy(r -> assertThat(r).startsWith("PUT "))
+        .contains("DELETE /api/v1/namespaces/kube-system/pods/" + cloudPod);
+    assertThat(MockRequests.drain(server)).allSatisfy(r -> assertThat(r.method()).isEqualTo("GET"));
+    assertThat(slept).isZero();
+    assertThat(podOn("kube-system", CLOUD)).isNotNull();
+  }
+
+  // ---- Tigera operator ------------------------------------------------------------------------------------------
+
+  @Test
+  void theOperatorPathWaitsForTheRenderThenFollowsCalicoSystemCalicoNode() {
+    KubeSampleCluster.CALICO_OPERATOR.seed(client);
+    Action action = plannedExclusion();
+    operatorLate = 2;
+
+    StepResult result = run(executor(client).build(), action);
+
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(progress.subList(0, 3)).allSatisfy(p -> assertThat(p)
+        .contains("waiting for the Tigera operator to render the new generation of "
+            + "installations.operator.tigera.io/default into calico-system/DaemonSet/calico-node"));
+    assertThat(progress.subList(3, progress.size())).isNotEmpty()
+        .allSatisfy(p -> assertThat(p).doesNotContain("Tigera operator"));
+    assertThat(result.message()).contains("the rollout of calico-system/DaemonSet/calico-node is done");
+    assertThat(podOn("calico-system", CLOUD)).isNull();
+    assertThat(calicoPods("calico-system")).hasSize(2);
+  }
+
+  @Test
+  void anOperatorThatNeverRendersFailsTheActionAtTheTimeout() {
+    KubeSampleCluster.CALICO_OPERATOR.seed(client);
+    Action action = plannedExclusion();
+    operatorRuns = false;
+
+    assertThatThrownBy(() -> run(executor(client).rolloutTimeout(Duration.ofSeconds(20)).build(), action))
+        .isInstanceOf(HybridCniException.class)
+        .hasMessageContaining("the Tigera operator did not render installations.operator.tigera.io/default into "
+            + "calico-system/DaemonSet/calico-node within PT20S")
+        .hasMessageContaining("the remove_cni_exclusion step of destroy");
+    assertThat(podOn("calico-system", CLOUD)).isNotNull();
+  }
+}
