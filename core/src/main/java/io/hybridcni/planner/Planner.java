@@ -770,30 +770,34 @@ public final class Planner {
     }
 
     /**
-     * What a template change restarts under OnDelete: nothing (kubernetes {@code pkg/controller/daemon/update.go}
-     * replaces a pod only when the strategy is RollingUpdate), so the calico pods on cloud nodes keep running
-     * until deleted; the controller then starts none there, since the new placement excludes those nodes.
+     * What a template change restarts under OnDelete: no pod that may stay (kubernetes
+     * {@code pkg/controller/daemon/update.go} replaces a pod only when the strategy is RollingUpdate). A pod on a node
+     * the new placement excludes is another matter: the DaemonSet controller deletes a daemon pod whose node its
+     * current template no longer allows, whatever the strategy ({@code pkg/controller/daemon/daemon_controller.go}
+     * podsShouldBeOnNode, {@code !shouldContinueRunning && exists}; NodeShouldRunDaemonPod judges the current
+     * template's node affinity). apply deletes those still there itself unless {@code network.deleteCloudNodePods}
+     * is false, and waits until none is left either way.
      */
     private String restartsOnDelete(WorkloadRef rolledOut, List<String> leaving, String podSelector) {
       if (leaving.isEmpty()) {
         return "DaemonSet " + nsName(rolledOut) + " is OnDelete: the template change restarts no pod, and no "
             + "cloud node runs Calico.";
       }
+      String controller = "the DaemonSet controller removes the calico pods from cloud node(s) " + leaving
+          + ", which the new placement no longer allows";
       if (spec.deleteCloudNodePods()) {
-        return "DaemonSet " + nsName(rolledOut) + " is OnDelete: the template change restarts no pod; apply "
-            + "deletes the calico pods on cloud node(s) " + leaving + " one at a time, waiting for each to be gone, "
-            + "and none on an on-premises node.";
+        return "DaemonSet " + nsName(rolledOut) + " is OnDelete: the template change restarts no on-premises pod; "
+            + controller + ", and apply deletes any still there one at a time, waiting for each to be gone, and "
+            + "none on an on-premises node.";
       }
       String selector = podSelector != null ? podSelector : "k8s-app=calico-node";
-      findings.add(Finding.blocker("CNI_ON_DELETE_PODS_LEFT", "DaemonSet " + nsName(rolledOut) + " is OnDelete: "
-          + "writing the exclusion restarts no pod, so Calico keeps running on cloud node(s) " + leaving + " and "
-          + "Terway cannot take them over; network.deleteCloudNodePods is false, so hybridcni does not delete "
-          + "them. Set network.deleteCloudNodePods: true, or write the exclusion yourself and then delete those "
-          + "pods with the command(s) below.",
+      findings.add(Finding.note("CNI_ON_DELETE_PODS_LEFT", "DaemonSet " + nsName(rolledOut) + " is OnDelete and "
+          + "network.deleteCloudNodePods is false: apply deletes no pod; " + controller + ", and apply waits for "
+          + "that (its rollout wait stops if they stay). To delete one yourself, run the command below.",
           leaving.stream().map(n -> "kubectl -n " + rolledOut.namespace() + " delete pod -l " + shellQuoted(selector)
               + " --field-selector spec.nodeName=" + n).toList()));
-      return "DaemonSet " + nsName(rolledOut) + " is OnDelete: the template change restarts no pod, and the "
-          + "calico pods on cloud node(s) " + leaving + " are left running (network.deleteCloudNodePods is false).";
+      return "DaemonSet " + nsName(rolledOut) + " is OnDelete: the template change restarts no on-premises pod; "
+          + controller + ", and apply waits for that without deleting any (network.deleteCloudNodePods is false).";
     }
 
     /**

@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * on-premises node whose pod is not Ready and why (the waiting reason, the restarts).
  *
  * <p>{@code updateStrategy: OnDelete}: a template change restarts nothing (update.go runs no rolling update for it).
- * The calico pods on nodes that carry the cloud label are deleted here, one at a time, each node read again right
+ * The calico pods on the cloud nodes the plan names ({@code deletePodsOnNodes}: none when the spec's
+ * {@code network.deleteCloudNodePods} is false) that carry the cloud label now are deleted here, one at a time,
+ * each node read again right
  * before (a node no longer carrying the label keeps its pod), each deletion waited for (GET until 404) and recorded
  * as a {@value #POD_DELETED_REASON} Event on the DaemonSet. A pod on an on-premises node is never deleted. (The real
  * DaemonSet controller also deletes a pod whose node the current template no longer allows, whatever the strategy:
@@ -116,7 +118,7 @@ final class CalicoRollout {
       return written;
     }
     NodeLabel label = label(detail);
-    List<Pod> onCloud = podsOnCloudNodes(ds, label);
+    List<Pod> onCloud = podsOnCloudNodes(ds, label, detail.deletePodsOnNodes());
     if (onCloud.isEmpty()) {
       return written;
     }
@@ -148,7 +150,7 @@ final class CalicoRollout {
     }
     long generation = RolloutWait.generation(ds);
     if (RolloutWait.onDelete(ds)) {
-      waited = deleteCloudPods(action, context, ds, label, waited, limit);
+      waited = deleteCloudPods(action, context, ds, label, detail.deletePodsOnNodes(), waited, limit);
     }
     Observed[] last = {null};
     int[] overGate = {0};
@@ -284,10 +286,14 @@ final class CalicoRollout {
 
   // ------------------------------------------------------------------------------------------------ OnDelete
 
-  /** Deletes the DaemonSet's pods on nodes carrying the cloud label now, one at a time; answers the time waited. */
+  /**
+   * Deletes the DaemonSet's pods on the nodes the plan names ({@code planned}: none when the spec's
+   * {@code network.deleteCloudNodePods} is false) that carry the cloud label now, one at a time; answers the time
+   * waited.
+   */
   private Duration deleteCloudPods(Action action, ExecutionContext context, DaemonSet ds, NodeLabel label,
-      Duration waited, Duration limit) {
-    for (Pod pod : podsOnCloudNodes(ds, label)) {
+      List<String> planned, Duration waited, Duration limit) {
+    for (Pod pod : podsOnCloudNodes(ds, label, planned)) {
       String name = pod.getMetadata().getName();
       String node = pod.getSpec().getNodeName();
       // The node as it is right now: one relabelled on-premises since the listing keeps its pod.
@@ -367,12 +373,16 @@ final class CalicoRollout {
 
   // ------------------------------------------------------------------------------------------------ reads
 
-  private List<Pod> podsOnCloudNodes(DaemonSet ds, NodeLabel label) {
+  /** The DaemonSet's pods on nodes that carry the cloud label and that {@code planned} names, by node. */
+  private List<Pod> podsOnCloudNodes(DaemonSet ds, NodeLabel label, List<String> planned) {
+    if (planned.isEmpty()) {
+      return List.of();
+    }
     Map<String, Boolean> cloud = cloudNodes(label);
     List<Pod> onCloud = new ArrayList<>();
     for (Pod pod : pods(ds)) {
       String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-      if (node != null && Boolean.TRUE.equals(cloud.get(node))) {
+      if (node != null && planned.contains(node) && Boolean.TRUE.equals(cloud.get(node))) {
         onCloud.add(pod);
       }
     }

@@ -28,6 +28,7 @@ import io.hybridcni.observe.CloudFacts;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionDetail;
 import io.hybridcni.plan.ActionKind;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.status.Cni;
@@ -129,7 +130,11 @@ class CniExclusionRolloutTest {
   }
 
   private Action plannedExclusion() {
-    return new Planner().plan(Specs.auto(), observe()).actions().stream()
+    return plannedExclusion(Specs.auto());
+  }
+
+  private Action plannedExclusion(io.hybridcni.spec.HybridNetworkSpec spec) {
+    return new Planner().plan(spec, observe()).actions().stream()
         .filter(a -> a.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI).findFirst()
         .orElseThrow(() -> new AssertionError("the plan has no exclusion"));
   }
@@ -312,6 +317,26 @@ class CniExclusionRolloutTest {
           assertThat(e.getInvolvedObject().getKind()).isEqualTo("DaemonSet");
           assertThat(e.getMessage()).contains(cloudPod.getMetadata().getName()).contains(CLOUD);
         });
+  }
+
+  @Test
+  void onDeleteWithDeleteCloudNodePodsFalseDeletesNoPodItselfAndWaitsForTheDaemonSetControllerToRemoveIt() {
+    // The real controller deletes a daemon pod whose node the current template no longer allows, whatever the
+    // update strategy (kubernetes pkg/controller/daemon/daemon_controller.go podsShouldBeOnNode); the testkit's
+    // controller does the same in its next sync, which runs inside the executor's first pause.
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    onDelete();
+    Action action = plannedExclusion(Specs.builder().deleteCloudNodePods(false).build());
+    assertThat(((ActionDetail.CniExclusion) action.detail()).deletePodsOnNodes()).isEmpty();
+
+    StepResult result = run(executor(client).build(), action);
+
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(sentDeletes()).isEmpty();
+    assertThat(slept).isPositive();
+    assertThat(podOn("kube-system", CLOUD)).isNull();
+    assertThat(client.v1().events().inNamespace("kube-system").list().getItems())
+        .noneMatch(e -> CniExclusionExecutor.POD_DELETED_REASON.equals(e.getReason()));
   }
 
   @Test
