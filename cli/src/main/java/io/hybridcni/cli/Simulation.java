@@ -226,6 +226,14 @@ public final class Simulation implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The DaemonSet controller and kubelets that run while executors wait (a rollout's poll), for a test to make the
+   * pods it creates on some nodes crash-loop, fail their image pull or become Ready late.
+   */
+  public DaemonSetController rollouts() {
+    return rollouts;
+  }
+
   private volatile java.util.function.Consumer<KubernetesClient> afterControllers = c -> {};
 
   /**

@@ -103,6 +103,28 @@ class DestroyOnlyCliTest {
   }
 
   @Test
+  void calicoPodsCrashLoopingOnOnPremisesNodesStopApplyAtTheGateBeforeTheAddonAndTheRevertPlanIsOffered() {
+    // No wrapping executor: the real exclusion follows the rollout it caused; the testkit's kubelets make every new
+    // calico pod on an on-premises node crash-loop, so the rolling update (maxUnavailable 1) can never go on.
+    simulation.rollouts().crashLoopingOn(KubeSampleCluster.ON_PREMISES_NODES.toArray(String[]::new));
+
+    CliRun apply = cli.run("apply", "-f", spec.toString(), "--auto-approve");
+
+    assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+    assertThat(simulation.client.pods().inNamespace("kube-system").withLabel("k8s-app", "calico-node").list()
+        .getItems()).as("the kubelets' crash loop fired").anyMatch(p -> p.getStatus().getContainerStatuses()
+            .stream().anyMatch(c -> c.getState() != null && c.getState().getWaiting() != null
+                && "CrashLoopBackOff".equals(c.getState().getWaiting().getReason())));
+    assertThat(apply.err() + apply.out()).contains("CrashLoopBackOff").contains("onprem-");
+    assertThat(apply.out()).contains("To take the exclusion out again, run: hybridcni destroy -f " + spec
+        + " --only remove-cni-exclusion\n").contains("remove_cni_exclusion \"cni-exclusion-removal\"");
+    assertThat(simulation.client.apps().daemonSets().inNamespace("kube-system").withName("terway-eniip").get())
+        .as("the addon install never ran").isNull();
+    assertThat(simulation.aliyun.journal().operations()).as("no addon install was sent")
+        .doesNotContain("InstallClusterAddons");
+  }
+
+  @Test
   void destroyOnlyRemoveCniExclusionTakesTheExclusionOutAndLeavesTheRest() {
     exclusionFailsAfterItsWrite();
     cli.run("apply", "-f", spec.toString(), "--auto-approve");
