@@ -89,8 +89,8 @@ public final class PagingDispatcher extends Dispatcher implements Resetable, Cus
   }
 
   /** One listing's items, sorted by key, each kept as its JSON bytes. */
-  private record Snapshot(long revision, String path, String apiVersion, String kind, String resourceVersion, List<String> keys,
-      List<byte[]> items) {}
+  private record Snapshot(long revision, String path, String apiVersion, String kind, String resourceVersion,
+      List<String> keys, List<byte[]> items) {}
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
@@ -190,7 +190,8 @@ public final class PagingDispatcher extends Dispatcher implements Resetable, Cus
         g.writeStringProperty("resourceVersion", snapshot.resourceVersion());
       }
       if (more) {
-        g.writeStringProperty("continue", new Token(snapshot.revision(), snapshot.keys().get(to - 1) + "\u0000").encode());
+        String last = snapshot.keys().get(to - 1);
+        g.writeStringProperty("continue", new Token(snapshot.revision(), last + "\u0000").encode());
         if (!selectors) {
           g.writeNumberProperty("remainingItemCount", total - to);
         }
