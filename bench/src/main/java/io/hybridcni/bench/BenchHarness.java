@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs the four benchmarks one after another and writes each to {@code <out>/<name>.json}, then
+ * Runs the benchmarks one after another and writes each to {@code <out>/<name>.json}, then
  * {@code <out>/harness.json} with the total wall time:
  *
  * <pre>
@@ -24,7 +24,7 @@ public final class BenchHarness {
     run(HarnessArgs.parse(args));
   }
 
-  /** Runs all four with {@code args}; answers the results in the order run. */
+  /** Runs them all with {@code args}; answers the results in the order run. */
   static List<BenchResult> run(HarnessArgs args) {
     long started = System.nanoTime();
     BenchResult.Started start = BenchResult.Started.now();
@@ -38,6 +38,9 @@ public final class BenchHarness {
         smoke ? FreshApplyBench.Params.smoke() : FreshApplyBench.Params.defaults()));
     step(args, results, "fleet", () -> FleetBench.run(
         smoke ? FleetBench.Params.smoke() : FleetBench.Params.defaults()));
+    // The 50,000-node run takes minutes on two cores (seeding the mock dominates): only with -Dhybridcni.bench.large.
+    step(args, results, "plan-at-scale", () -> PlanAtScaleBench.run(smoke ? PlanAtScaleBench.Params.smoke()
+        : PlanAtScaleBench.Params.defaults(Boolean.getBoolean("hybridcni.bench.large"), true)));
 
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     BenchResult harness = new BenchResult("harness", "The whole harness: every benchmark above, in this order.",
@@ -84,6 +87,11 @@ public final class BenchHarness {
             "fleet:          %.1f clusters/s, %.0f Aliyun calls/s, peak %.0f in flight at the fake, busiest "
                 + "second %.0f calls%n", r.value("clustersPerSecond"), r.value("aliyunCallsPerSecond"),
             r.value("peakInFlight.atFake"), r.value("busiestSecond")));
+        case "plan-at-scale" -> r.metricKeys().stream().filter(k -> k.endsWith(".wallTime")).forEach(k -> {
+          String run = k.substring(0, k.length() - ".wallTime".length());
+          s.append(String.format(Locale.ROOT, "plan-at-scale:  %s %s in %.1f s, peak RSS %.0f MiB%n", run,
+              r.value(run + ".succeeded") == 1 ? "ok" : "FAILED", r.value(k), r.value(run + ".peakRss")));
+        });
         default -> { }
       }
     }

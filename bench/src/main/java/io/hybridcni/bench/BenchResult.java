@@ -89,6 +89,11 @@ final class BenchResult {
     return this;
   }
 
+  /** The names of the metrics, in the order recorded. */
+  java.util.Set<String> metricKeys() {
+    return java.util.Collections.unmodifiableSet(metrics.keySet());
+  }
+
   /** The value of a metric, for summaries and tests. */
   double value(String key) {
     @SuppressWarnings("unchecked")

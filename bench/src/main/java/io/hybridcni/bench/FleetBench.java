@@ -267,7 +267,8 @@ public final class FleetBench {
             + "registered cluster has its own API server, so that side has no shared limit to measure.")
         .note("The limiter is a RamApi/AckApi decorator above the SDK's retrier; the fake never throttles here, so "
             + "no call is retried past it. Peak in flight is counted by the fake itself, from the moment its HTTP "
-            + "server hands a request over until the answer is written.")
+            + "server hands a request over until the answer has been sent (it drops just before the answer's last byte "
+            + "goes out, so a call the client has finished is never still counted).")
         .note("Which limit binds: the rate limit allows aliyunQpsLimit calls/s; the in-flight limit allows "
             + "aliyunMaxInFlight / aliyunCallTime.mean calls/s. When calls take longer than the injected latency "
             + "(a busy machine), the in-flight limit is the tighter one and peakInFlight reaches it.")

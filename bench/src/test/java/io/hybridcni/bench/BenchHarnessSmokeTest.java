@@ -24,8 +24,8 @@ class BenchHarnessSmokeTest {
     List<BenchResult> results = BenchHarness.run(new HarnessArgs(out, true, List.of("smoke test")));
 
     assertThat(results).extracting(BenchResult::name)
-        .containsExactly("planner", "noop-reconcile", "fresh-apply", "fleet");
-    for (String name : List.of("planner", "noop-reconcile", "fresh-apply", "fleet", "harness")) {
+        .containsExactly("planner", "noop-reconcile", "fresh-apply", "fleet", "plan-at-scale");
+    for (String name : List.of("planner", "noop-reconcile", "fresh-apply", "fleet", "plan-at-scale", "harness")) {
       JsonNode json = BenchResult.JSON.readTree(Files.readString(out.resolve(name + ".json")));
       assertThat(json.get("benchmark").asString()).isEqualTo(name);
       assertThat(json.get("date").asString()).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");

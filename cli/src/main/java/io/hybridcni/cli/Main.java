@@ -25,7 +25,16 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, System.in, System.out, System.err, System.console() != null, Environments.standard()));
+    int code;
+    try {
+      code = run(args, System.in, System.out, System.err, System.console() != null, Environments.standard());
+    } catch (OutOfMemoryError e) {
+      // run() reports it; this is the last resort when even that ran out of memory.
+      code = ExitCodes.ERROR;
+    }
+    // Always through System.exit: after a failure a library's non-daemon thread (an HTTP client's event loop that
+    // was never closed) would otherwise keep the JVM alive with nothing left to do.
+    System.exit(code);
   }
 
   /**
@@ -40,6 +49,10 @@ public final class Main {
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      if (outOfMemory(e)) {
+        term.error(heapTooSmall());
+        return ExitCodes.ERROR;
+      }
       boolean verbose = parsed.hasMatchedOption("--verbose")
           || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
       term.error(describe(e));
@@ -54,7 +67,29 @@ public final class Main {
       term.error(e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
       return ExitCodes.ERROR;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli hands only Exceptions to the handler above; an Error thrown by the command itself comes out here.
+      term.error(heapTooSmall());
+      return ExitCodes.ERROR;
+    }
+  }
+
+  /** Whether {@code e} is, or was caused by, the heap running out (e.g. in an observation thread). */
+  static boolean outOfMemory(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The one line that says the heap was too small, and how to give more. */
+  static String heapTooSmall() {
+    return "hybridcni ran out of Java heap (maximum " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+        + " MiB) and stopped: run it again with a larger heap, e.g. java -Xmx512m -jar hybridcni.jar ...";
   }
 
   static String describe(Exception e) {

@@ -19,6 +19,7 @@ import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
 import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.LatencyDispatcher;
+import io.hybridcni.testkit.kube.PagingDispatcher;
 import io.hybridcni.testkit.kube.TigeraOperator;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -56,7 +57,8 @@ public final class Simulation implements AutoCloseable {
       String kubernetesClusterId) {
     this.sample = sample;
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        LatencyDispatcher.wrap(new KubernetesCrudDispatcher(List.of()), kubernetesLatency), false);
+        LatencyDispatcher.wrap(PagingDispatcher.wrap(new KubernetesCrudDispatcher(List.of())), kubernetesLatency),
+        false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     // Built like every hybridcni client, so that at TRACE the simulation logs no Secret either.
     this.client = server.createClient(io.hybridcni.kube.SafeHttpLogging.factory());

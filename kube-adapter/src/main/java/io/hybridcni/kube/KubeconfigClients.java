@@ -21,6 +21,8 @@ public final class KubeconfigClients {
 
   /** How long {@link #requireReachable} waits for the API server to answer at all. */
   public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+  /** How much longer than {@link #PROBE_TIMEOUT} the probe may take before it is abandoned. */
+  static final Duration PROBE_GRACE = Duration.ofSeconds(5);
 
   private KubeconfigClients() {}
 
@@ -108,7 +110,30 @@ public final class KubeconfigClients {
     // Built as every hybridcni client is: the probe sends the same bearer token.
     try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(probeConfig)
         .withHttpClientFactory(SafeHttpLogging.factory()).build()) {
-      probe.getKubernetesVersion();
+      // The client's own timeout does not cover everything: when its event loop fails while reading the answer
+      // (an OutOfMemoryError on a heap too small for what the server sent), its future never completes and the
+      // call would wait forever. So the probe runs on its own thread, and this waits a bounded time for it.
+      java.util.concurrent.CompletableFuture<Object> answer = java.util.concurrent.CompletableFuture.supplyAsync(
+          probe::getKubernetesVersion, runnable -> {
+            Thread t = new Thread(runnable, "hybridcni-api-server-probe");
+            t.setDaemon(true);
+            t.start();
+          });
+      try {
+        answer.get(millis + PROBE_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new KubernetesClientException("no answer within " + (millis + PROBE_GRACE.toMillis())
+            + " ms, the client's own timeout included", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw e.getCause() instanceof KubernetesClientException k ? k
+            : new KubernetesClientException(String.valueOf(e.getCause()), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new HybridCniException("Interrupted while probing the API server " + client.getMasterUrl(), e);
+      }
     } catch (KubernetesClientException e) {
       if (e.getCode() > 0) {
         return;

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.fixtures.SampleClusters;
@@ -22,6 +21,7 @@ import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.NamespaceFacts;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.testkit.kube.DaemonSetController;
+import io.hybridcni.testkit.kube.EnableKubeApiMock;
 import io.hybridcni.testkit.kube.KubeManifests;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockRequests;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * anyway, and one GET of ACK's cluster profile ConfigMap) and whether the Secret's namespace exists (one GET of the
  * Namespace), and nothing more.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubeApiMock
 class ClusterIdentityObserverTest {
 
   static final String OTHER_CLUSTER = "cd1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6";

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hybridcni.detect.Scenario;
 import io.hybridcni.detect.ScenarioDetector;
@@ -23,6 +22,7 @@ import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.TigeraInstallation;
 import io.hybridcni.observe.WorkloadRef;
+import io.hybridcni.testkit.kube.EnableKubeApiMock;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-@EnableKubernetesMockClient(crud = true)
+@EnableKubeApiMock
 class KubernetesObserverTest {
 
   KubernetesMockServer server;

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hybridcni.detect.Scenario;
 import io.hybridcni.fixtures.Specs;
@@ -19,6 +18,7 @@ import io.hybridcni.status.NetworkObservation;
 import io.hybridcni.status.NetworkStatus;
 import io.hybridcni.status.StatusAnalyzer;
 import io.hybridcni.testkit.kube.DaemonSetController;
+import io.hybridcni.testkit.kube.EnableKubeApiMock;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockRequests;
 import java.util.List;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * generation not tracked) unless a test writes it; the analysis of rollouts is covered in core's
  * {@code StatusAnalyzerTest}.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubeApiMock
 class KubernetesStatusObserverTest {
 
   KubernetesMockServer server;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ApplyListener;
@@ -27,6 +26,7 @@ import io.hybridcni.port.AccessKeyCredential;
 import io.hybridcni.port.SecretValue;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.testkit.kube.DaemonSetController;
+import io.hybridcni.testkit.kube.EnableKubeApiMock;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import java.time.Clock;
 import java.util.List;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * (adding and removing the Terway addon's DaemonSet) and for the DaemonSet controller. After the destroy, the next
  * destroy plan is empty, Calico runs where it ran before hybridcni, and {@code plan} asks for what it asked at first.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubeApiMock
 class ObserveDestroyApplyConvergesTest {
 
   KubernetesMockServer server;

@@ -3,7 +3,6 @@ package io.hybridcni.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hybridcni.apply.ApplyListener;
 import io.hybridcni.apply.ExecutionContext;
@@ -25,6 +24,7 @@ import io.hybridcni.port.AccessKeyCredential;
 import io.hybridcni.port.SecretValue;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.testkit.kube.DaemonSetController;
+import io.hybridcni.testkit.kube.EnableKubeApiMock;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * runs no controllers, so after the apply the test plays ACK (installing the Terway addon's DaemonSet) and the
  * DaemonSet controller (moving pods to where the placements now allow them).
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubeApiMock
 class ObservePlanApplyConvergesTest {
 
   KubernetesMockServer server;

@@ -166,7 +166,9 @@ public final class FakeAliyun implements AutoCloseable {
 
   /**
    * How many requests the fake is serving at this moment, counted from the moment the HTTP server hands a request
-   * over (before the {@linkplain FakeAliyunOptions#latency() latency}) until its answer is written.
+   * over (before the {@linkplain FakeAliyunOptions#latency() latency}) until its answer has been sent: it drops
+   * just before the answer's last byte goes out, so a client that keeps at most N calls outstanding is never seen
+   * with more than N here.
    */
   public int requestsInFlight() {
     return handler.inFlight();

@@ -77,15 +77,19 @@ final class FakeHttpHandler implements HttpHandler {
   private record Call(Product product, String operation, Map<String, String> params, CsService.Route route) {}
 
   /**
-   * A request counts as in flight from its arrival until its answer starts to go out (or, without an answer, until
-   * its handler returns): once the answer is on its way the client may hold it and start its next call, so counting
-   * until the handler returns would blame the client for the fake's own lag.
+   * A request counts as in flight from its arrival until its answer has been sent: the count drops just before the
+   * last byte of the answer (or, for a dropped request, the close) goes out, so a client can never hold a complete
+   * answer, and start its next call, while the fake still counts the request it answered. Dropping the count after
+   * the close instead, or when the handler returns, left a window in which a descheduled handler thread still counted
+   * a request the client had finished, and on a loaded machine the fleet bench saw limit + 1 in flight. Dropping it
+   * before the answer starts would leave the opposite window: an answer not yet sent, not counted.
+   * Without any answer (an I/O failure) the request leaves the count when its handler returns.
    */
   // Per handling thread, not an exchange attribute: on JDK 17 HttpExchange attributes are shared by the whole
   // context (JDK-8288109), so concurrent requests would see each other's flag. One thread handles one exchange.
   private static final ThreadLocal<java.util.concurrent.atomic.AtomicBoolean> IN_FLIGHT = new ThreadLocal<>();
 
-  private void answering(HttpExchange exchange) {
+  private void answered() {
     java.util.concurrent.atomic.AtomicBoolean flag = IN_FLIGHT.get();
     if (flag != null && flag.compareAndSet(true, false)) {
       inFlight.decrementAndGet();
@@ -104,9 +108,8 @@ final class FakeHttpHandler implements HttpHandler {
         byte[] bytes = ("{\"Code\":\"InternalError\",\"Message\":\"The fake failed: "
             + e.getClass().getSimpleName() + "\"}").getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
-        answering(exchange);
         exchange.sendResponseHeaders(500, bytes.length);
-        exchange.getResponseBody().write(bytes);
+        writeLastByteAnswered(exchange.getResponseBody(), bytes);
       } catch (IOException | RuntimeException answerFailed) {
         e.addSuppressed(answerFailed);
       } finally {
@@ -114,11 +117,11 @@ final class FakeHttpHandler implements HttpHandler {
       }
       throw e;
     } finally {
-      answering(exchange);
+      answered();
     }
   }
 
-  /** Requests being served now, from the moment the server hands them over until their answer is written. */
+  /** Requests being served now, from the moment the server hands them over until their answer has been sent. */
   int inFlight() {
     return inFlight.get();
   }
@@ -164,6 +167,8 @@ final class FakeHttpHandler implements HttpHandler {
       }
       if (decision.outcome().kind() == Faults.Kind.DROP_AFTER_COMMIT) {
         record(seq, call, request, accessKeyId, 0, requestId, null, result);
+        // The close is this request's only answer: the client may retry once it sees it.
+        answered();
         exchange.close();
         return;
       }
@@ -346,11 +351,23 @@ final class FakeHttpHandler implements HttpHandler {
     byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
     exchange.getResponseHeaders().set("x-acs-request-id", requestId);
-    answering(exchange);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
+      writeLastByteAnswered(out, bytes);
     }
+  }
+
+  /**
+   * Writes an answer body (never empty: every answer is a JSON object) so that the request leaves the in-flight
+   * count after all but its last byte are out and before the last one is: with a fixed Content-Length the client
+   * cannot finish reading the answer before the count has dropped.
+   */
+  private void writeLastByteAnswered(OutputStream out, byte[] bytes) throws IOException {
+    out.write(bytes, 0, bytes.length - 1);
+    out.flush();
+    answered();
+    out.write(bytes, bytes.length - 1, 1);
+    out.flush();
   }
 
   // ---------------------------------------------------------------------------------------------- journal

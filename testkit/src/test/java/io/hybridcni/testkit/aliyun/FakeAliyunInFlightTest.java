@@ -47,6 +47,62 @@ class FakeAliyunInFlightTest {
     }
   }
 
+  @Test
+  void callersThatKeepExactlyTheLimitOutstandingAreNeverSeenOverIt() throws Exception {
+    // 16 callers, each starting its next call the moment it holds the previous answer: the client keeps exactly
+    // 16 calls outstanding all the time. The slowed server keeps all 16 inside the fake together, so the count
+    // reaches the limit; it must never pass it, however the handler threads are scheduled after they answer.
+    int limit = 16;
+    try (FakeAliyun fake = FakeAliyun.start(FakeAliyunOptions.defaults().withLatency(Duration.ofMillis(300))
+        .withRejectReplayedNonces(false))) {
+      fake.addAccessKey(Sdk.CALLER_ID, Sdk.CALLER_SECRET);
+      var ram = Sdk.ram(fake);
+      runCallers(ram, limit, 6);
+
+      awaitNoneInFlight(fake);
+      assertThat(fake.journal().size()).isEqualTo(limit * 6);
+      assertThat(fake.peakRequestsInFlight()).isEqualTo(limit);
+    }
+  }
+
+  @Test
+  void aClientWithOneCallMoreThanTheLimitOutstandingIsSeenOverIt() throws Exception {
+    // The fault the fleet bench checks for: 17 calls outstanding against a limit of 16 must show as 17.
+    int limit = 16;
+    try (FakeAliyun fake = FakeAliyun.start(FakeAliyunOptions.defaults().withLatency(Duration.ofMillis(800)))) {
+      fake.addAccessKey(Sdk.CALLER_ID, Sdk.CALLER_SECRET);
+      var ram = Sdk.ram(fake);
+      runCallers(ram, limit + 1, 1);
+
+      awaitNoneInFlight(fake);
+      assertThat(fake.peakRequestsInFlight()).isGreaterThan(limit).isEqualTo(limit + 1);
+    }
+  }
+
+  /** Runs {@code callers} threads released together, each making {@code callsEach} calls one after another. */
+  private static void runCallers(com.aliyun.ram20150501.Client ram, int callers, int callsEach) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(callers);
+    try {
+      List<Future<?>> calls = new ArrayList<>();
+      for (int c = 0; c < callers; c++) {
+        String prefix = "c" + c + "-";
+        calls.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < callsEach; i++) {
+            ram.createUser(new CreateUserRequest().setUserName(prefix + i));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> call : calls) {
+        call.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private static void awaitNoneInFlight(FakeAliyun fake) throws InterruptedException {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     while (fake.requestsInFlight() != 0 && System.nanoTime() < deadline) {
