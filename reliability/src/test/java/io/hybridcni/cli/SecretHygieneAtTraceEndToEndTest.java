@@ -116,12 +116,28 @@ class SecretHygieneAtTraceEndToEndTest {
         .once();
     Run refused = cli(1, "apply", "-f", spec.toString(), "--auto-approve", "--verbose");
     world.healAll();
-    // The child JVM's apply runs while no DaemonSet controller or addon manager plays the cluster (the world runs
-    // them only around its own executors): everything is written and the new plan is empty, but no Terway pod runs,
-    // so apply's closing status check exits 1 (at once: a zero --status-timeout, since nothing would ever start a
-    // Terway pod while it waited). Its output is what this test scans.
-    Run applied = cli(1, "apply", "-f", spec.toString(), "--auto-approve", "--verbose", "--status-timeout", "PT0S");
-    assertThat(applied.out).contains("a new plan finds nothing to change, but the running network is not right");
+    // The child JVM's apply follows calico-node's rollout and then waits for Terway's pods, so the cluster must move
+    // while it runs: this JVM plays ACK's addon manager, the Tigera operator and the DaemonSet controller meanwhile,
+    // as a real cluster's controllers would. Its output is what this test scans.
+    Run applied;
+    java.util.concurrent.atomic.AtomicInteger played = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ScheduledExecutorService cluster = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor();
+    try {
+      cluster.scheduleWithFixedDelay(() -> {
+        try {
+          world.runControllers();
+          played.incrementAndGet();
+        } catch (RuntimeException e) {
+          // A conflict with the child's own write: the next round plays again.
+        }
+      }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+      applied = cli(0, "apply", "-f", spec.toString(), "--auto-approve", "--verbose", "--status-timeout", "PT60S");
+    } finally {
+      cluster.shutdownNow();
+    }
+    assertThat(played).as("the cluster's controllers ran during the apply").hasPositiveValue();
+    assertThat(applied.out).contains("Converged");
     cli(0, "plan", "-f", spec.toString(), "--detailed-exitcode");
     cli(0, "snapshot", "-f", spec.toString(), "-o", snapshotAfter.toString());
 
