@@ -113,6 +113,10 @@ public final class ScenarioDetector {
       return null;
     }
 
+    if (installation == null && etcdDatastore(calico)) {
+      return etcd(calico, evidence, workload);
+    }
+
     List<String> modes = new ArrayList<>();
     List<IpPool> pools = new ArrayList<>();
     for (IpPool p : calico.ipPools()) {
@@ -204,6 +208,56 @@ public final class ScenarioDetector {
       return env.toLowerCase(Locale.ROOT);
     }
     return null;
+  }
+
+  /**
+   * Whether calico-node keeps its data in etcd: DATASTORE_TYPE etcdv3, or no DATASTORE_TYPE (calico-node's default
+   * is etcdv3) with ETCD_ENDPOINTS set, as projectcalico/calico manifests/calico-etcd.yaml installs it (ETCD_ENDPOINTS
+   * from calico-config's etcd_endpoints); manifests/calico.yaml sets DATASTORE_TYPE kubernetes.
+   */
+  private static boolean etcdDatastore(CalicoFacts calico) {
+    String type = calico.nodeEnv().get("DATASTORE_TYPE");
+    if (type != null && !type.isBlank()) {
+      return "etcdv3".equalsIgnoreCase(type.trim());
+    }
+    String endpoints = calico.nodeEnv().get("ETCD_ENDPOINTS");
+    return endpoints != null && !endpoints.isBlank();
+  }
+
+  /**
+   * Calico on the etcd datastore keeps its IPPools in etcd, which hybridcni does not read: the pools that decide
+   * encapsulation cannot be seen. CALICO_IPV4POOL_IPIP / CALICO_IPV4POOL_VXLAN only configure the default pool
+   * calico-node creates when none exists at first start (Calico docs, calico-node configuration), so they are a
+   * hint, never the answer; IPPool objects in the Kubernetes API, if any, are not what such a Calico reads.
+   */
+  private static Reading etcd(CalicoFacts calico, List<String> evidence, WorkloadRef workload) {
+    String type = calico.nodeEnv().get("DATASTORE_TYPE");
+    String endpoints = calico.nodeEnv().get("ETCD_ENDPOINTS");
+    evidence.add("calico-node uses the etcd datastore (DATASTORE_TYPE="
+        + (type == null || type.isBlank() ? "absent, calico-node's default etcdv3" : type)
+        + (endpoints == null || endpoints.isBlank() ? "" : ", ETCD_ENDPOINTS=" + endpoints)
+        + "): its IPPools live in etcd and are not visible in the Kubernetes API");
+    if (!calico.ipPools().isEmpty()) {
+      evidence.add(calico.ipPools().size() + " IPPool object(s) in the Kubernetes API are not what this Calico "
+          + "reads: ignored");
+    }
+    String ipip = calico.nodeEnv().get("CALICO_IPV4POOL_IPIP");
+    String vxlan = calico.nodeEnv().get("CALICO_IPV4POOL_VXLAN");
+    String hint = switch (classifyPool(ipip == null ? IpPool.NEVER : ipip, vxlan == null ? IpPool.NEVER : vxlan)) {
+      case "overlay-ipip" -> "an IPIP overlay";
+      case "overlay-vxlan" -> "a VXLAN overlay";
+      case "never" -> "no encapsulation (BGP)";
+      case "cross-subnet" -> "CrossSubnet encapsulation";
+      default -> "an unrecognised encapsulation";
+    };
+    evidence.add("calico-node env CALICO_IPV4POOL_IPIP=" + describeMode(ipip) + ", CALICO_IPV4POOL_VXLAN="
+        + describeMode(vxlan) + " (a hint only: they configure the default pool created at first start)");
+    return new Reading("calico", Scenario.UNKNOWN, "Calico on the etcd datastore, pools not visible",
+        "Calico uses the etcd datastore, so its IP pools live in etcd and cannot be read from the Kubernetes API; "
+            + "calico-node's CALICO_IPV4POOL_IPIP=" + describeMode(ipip) + " and CALICO_IPV4POOL_VXLAN="
+            + describeMode(vxlan) + " suggest " + hint + " but only configured the default pool created at first "
+            + "start. Run `calicoctl get ippool -o yaml` against that etcd to see the pools' ipipMode and vxlanMode.",
+        workload);
   }
 
   private static String describeMode(String mode) {

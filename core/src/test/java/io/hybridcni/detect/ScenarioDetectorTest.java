@@ -222,6 +222,37 @@ class ScenarioDetectorTest {
     }
 
     @Test
+    void onTheEtcdDatastoreTheEnvIsOnlyAHintAndTheScenarioIsUndecided() {
+      // As manifests/calico-etcd.yaml: no DATASTORE_TYPE (calico-node's default etcdv3), ETCD_ENDPOINTS set.
+      Detection d = detect(calico(List.of(), "bird", Map.of("ETCD_ENDPOINTS", "https://10.0.0.21:2379",
+          "CALICO_IPV4POOL_IPIP", "Always", "CALICO_IPV4POOL_VXLAN", "Never")));
+
+      Finding f = assertUndecided(d, "calico");
+      assertThat(f.message()).contains("etcd datastore").contains("suggest an IPIP overlay")
+          .contains("calicoctl get ippool -o yaml");
+      assertThat(d.evidence()).anyMatch(e -> e.startsWith("calico-node uses the etcd datastore (DATASTORE_TYPE="
+          + "absent, calico-node's default etcdv3, ETCD_ENDPOINTS=https://10.0.0.21:2379)"));
+    }
+
+    @Test
+    void onTheEtcdDatastoreIpPoolObjectsInTheKubernetesApiDoNotDecideBgp() {
+      Detection d = detect(calico(List.of(pool("stale", "Never", "Never")), "bird",
+          Map.of("DATASTORE_TYPE", "etcdv3", "CALICO_IPV4POOL_IPIP", "Never")));
+
+      assertThat(assertUndecided(d, "calico").message()).contains("suggest no encapsulation (BGP)");
+      assertThat(d.evidence()).contains("1 IPPool object(s) in the Kubernetes API are not what this Calico reads: "
+          + "ignored");
+    }
+
+    @Test
+    void theKubernetesDatastoreKeepsTheEnvFallbackEvenWithEtcdEndpointsSet() {
+      Detection d = detect(calico(List.of(), "bird", Map.of("DATASTORE_TYPE", "kubernetes",
+          "ETCD_ENDPOINTS", "https://10.0.0.21:2379", "CALICO_IPV4POOL_IPIP", "Always")));
+
+      assertDecided(d, Scenario.OVERLAY, "calico");
+    }
+
+    @Test
     void onlyDisabledPoolsFallBackToTheEnvAndSaySo() {
       IpPool disabled = new IpPool("old", "10.100.0.0/16", "Never", "Never", true);
 

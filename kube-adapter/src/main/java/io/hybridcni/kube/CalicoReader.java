@@ -29,7 +29,14 @@ final class CalicoReader {
   static final String OPERATOR_NAMESPACE = "calico-system";
   static final String CALICO_NODE = "calico-node";
   static final String DEFAULT_INSTALLATION = "default";
-  static final Set<String> ENV = Set.of("CALICO_IPV4POOL_IPIP", "CALICO_IPV4POOL_VXLAN", "CALICO_NETWORKING_BACKEND");
+  /**
+   * The calico-node variables read: the default pool's encapsulation, the networking backend, and the datastore
+   * ({@code DATASTORE_TYPE}, {@code ETCD_ENDPOINTS}: projectcalico/calico manifests/calico.yaml sets
+   * DATASTORE_TYPE kubernetes, manifests/calico-etcd.yaml sets no DATASTORE_TYPE and ETCD_ENDPOINTS from
+   * calico-config's etcd_endpoints).
+   */
+  static final Set<String> ENV = Set.of("CALICO_IPV4POOL_IPIP", "CALICO_IPV4POOL_VXLAN", "CALICO_NETWORKING_BACKEND",
+      "DATASTORE_TYPE", "ETCD_ENDPOINTS");
 
   /** The facts, and every calico-node DaemonSet found (their pods tell where Calico runs). */
   record Observation(CalicoFacts facts, List<DaemonSet> daemonSets) {

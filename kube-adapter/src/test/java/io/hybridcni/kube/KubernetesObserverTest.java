@@ -67,6 +67,8 @@ class KubernetesObserverTest {
   @CsvSource({
       "CALICO_BGP, BGP",
       "CALICO_IPIP, OVERLAY",
+      "CALICO_VXLAN, OVERLAY",
+      "CALICO_ETCD, UNKNOWN",
       "CALICO_OPERATOR, BGP",
       "FLANNEL_VXLAN, OVERLAY",
       "FLANNEL_KUBE_SYSTEM, OVERLAY",
@@ -92,7 +94,7 @@ class KubernetesObserverTest {
     assertThat(facts.cni().calico().calicoBackend()).isEqualTo("bird");
     // CALICO_NETWORKING_BACKEND comes from calico-config through configMapKeyRef.
     assertThat(facts.cni().calico().nodeEnv()).isEqualTo(Map.of("CALICO_IPV4POOL_IPIP", "Never",
-        "CALICO_IPV4POOL_VXLAN", "Never", "CALICO_NETWORKING_BACKEND", "bird"));
+        "CALICO_IPV4POOL_VXLAN", "Never", "CALICO_NETWORKING_BACKEND", "bird", "DATASTORE_TYPE", "kubernetes"));
     assertThat(facts.cni().calico().installation()).isNull();
     assertThat(facts.cni().calico().daemonSet().ref()).isEqualTo(WorkloadRef.daemonSet("kube-system", "calico-node"));
     assertThat(facts.cni().calico().daemonSet().placement()).isEqualTo(SampleClusters.linuxOnly());
@@ -104,6 +106,41 @@ class KubernetesObserverTest {
     assertThat(facts.nodes()).allMatch(NodeInfo::runsCalico).noneMatch(NodeInfo::runsTerway);
     assertThat(facts.terway()).isNull();
     assertThat(facts.secret().present()).isFalse();
+  }
+
+  @Test
+  void calicoVxlanClusterIsAVxlanOverlayFromItsPoolOnTheKubernetesDatastore() {
+    KubernetesFacts facts = observe(KubeSampleCluster.CALICO_VXLAN);
+
+    assertThat(facts.cni().calico().ipPools())
+        .containsExactly(new IpPool("default-ipv4-ippool", "10.244.0.0/16", "Never", "Always", false));
+    assertThat(facts.cni().calico().calicoBackend()).isEqualTo("vxlan");
+    assertThat(facts.cni().calico().nodeEnv()).containsEntry("DATASTORE_TYPE", "kubernetes")
+        .containsEntry("CALICO_IPV4POOL_VXLAN", "Always").containsEntry("CALICO_NETWORKING_BACKEND", "vxlan");
+
+    var detection = new ScenarioDetector().detect(state(facts));
+    assertThat(detection.scenario()).isEqualTo(Scenario.OVERLAY);
+    assertThat(detection.summary()).isEqualTo("Calico VXLAN overlay");
+    assertThat(detection.cniWorkload()).isEqualTo(WorkloadRef.daemonSet("kube-system", "calico-node"));
+  }
+
+  @Test
+  void calicoEtcdClusterIsUndecidedNamingTheEtcdDatastoreAndOnlyHintingFromTheEnv() {
+    KubernetesFacts facts = observe(KubeSampleCluster.CALICO_ETCD);
+
+    assertThat(facts.cni().calico().ipPools()).isEmpty();
+    assertThat(facts.cni().calico().nodeEnv()).doesNotContainKey("DATASTORE_TYPE")
+        .containsEntry("ETCD_ENDPOINTS", "https://10.0.0.21:2379,https://10.0.0.22:2379,https://10.0.0.23:2379")
+        .containsEntry("CALICO_IPV4POOL_IPIP", "Always");
+
+    var detection = new ScenarioDetector().detect(state(facts));
+    assertThat(detection.scenario()).isEqualTo(Scenario.UNKNOWN);
+    assertThat(detection.cniWorkload()).isEqualTo(WorkloadRef.daemonSet("kube-system", "calico-node"));
+    assertThat(detection.findings()).singleElement().satisfies(f -> {
+      assertThat(f.code()).isEqualTo(ScenarioDetector.UNDECIDED);
+      assertThat(f.message()).contains("etcd datastore").contains("suggest an IPIP overlay")
+          .contains("calicoctl get ippool -o yaml").contains("Set network.mode");
+    });
   }
 
   @Test

@@ -22,6 +22,13 @@ public enum KubeSampleCluster {
   CALICO_BGP("calico-bgp.yaml"),
   /** Manifest-installed Calico with IPIP encapsulation: an overlay (scenario 1). */
   CALICO_IPIP("calico-ipip.yaml"),
+  /** Manifest-installed Calico (upstream calico-vxlan.yaml) with VXLAN encapsulation always: an overlay. */
+  CALICO_VXLAN("calico-vxlan.yaml"),
+  /**
+   * Manifest-installed Calico on the etcd datastore (upstream calico-etcd.yaml): its IP pools live in etcd, not in
+   * the Kubernetes API, so detection cannot decide and the user must state the mode.
+   */
+  CALICO_ETCD("calico-etcd.yaml"),
   /** Calico installed by the Tigera operator, BGP without encapsulation: scenario 2, written to the Installation. */
   CALICO_OPERATOR("calico-operator.yaml"),
   /** Flannel VXLAN in namespace {@code kube-flannel}: an overlay. */
