@@ -132,9 +132,9 @@ public final class PlanCheck {
     List<Set<String>> result = new ArrayList<>();
     Set<String> written = new HashSet<>();
     for (Action a : actions) {
-      Set<String> required = new TreeSet<>(ActionFacts.reads(a.detail(), spec));
+      Set<String> required = new TreeSet<>(ResourceGraph.reads(a.detail(), spec));
       required.removeAll(written);
-      written.addAll(ActionFacts.writes(a.detail()));
+      written.addAll(ResourceGraph.writes(a.detail()));
       result.add(java.util.Collections.unmodifiableSet(required));
     }
     return result;
