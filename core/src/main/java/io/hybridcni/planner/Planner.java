@@ -32,6 +32,10 @@ import java.util.TreeMap;
  * Builds the {@link Plan} that takes the observed state to the spec. Pure and deterministic: the same spec and
  * state always give an equal plan; no clock, no I/O. Every action is already-satisfied-aware, so a converged
  * state yields a plan without actions.
+ *
+ * <p>The planner is the assembly: it decides the scenario, makes the checks that concern no single resource (the
+ * cluster's identity and type, Terway's placement, cloud nodes), and walks {@link ResourceGraph}, whose units plan
+ * each managed resource; then it orders and fingerprints the actions they drafted ({@link #finish}).
  */
 public final class Planner {
 

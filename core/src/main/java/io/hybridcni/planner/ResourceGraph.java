@@ -1,5 +1,6 @@
 package io.hybridcni.planner;
 
+import io.hybridcni.observe.ObservedState;
 import io.hybridcni.plan.ActionDetail;
 import io.hybridcni.plan.ChangeType;
 import io.hybridcni.spec.HybridNetworkSpec;
@@ -108,8 +109,7 @@ final class ResourceGraph {
   }
 
   /** The state after an action carrying {@code detail} succeeded. */
-  static io.hybridcni.observe.ObservedState effect(ActionDetail detail, io.hybridcni.observe.ObservedState state,
-      PlannedState.NewKeys keys) {
+  static ObservedState effect(ActionDetail detail, ObservedState state, PlannedState.NewKeys keys) {
     return rules(detail).effectOf(detail, state, keys);
   }
 
