@@ -80,6 +80,11 @@ final class ResourceGraph {
     return new Edge(from, to, d -> true);
   }
 
+  /** Whether {@code to} depends on {@code from} by an edge of its own. */
+  static boolean dependsOn(ResourceUnit to, ResourceUnit from) {
+    return EDGES.stream().anyMatch(e -> e.to() == to && e.from() == from);
+  }
+
   /** The rules of {@code type}, or {@code null} when no unit declares them. */
   static DetailRules<?> rulesOf(Class<? extends ActionDetail> type) {
     return RULES.get(type);
