@@ -7,12 +7,14 @@ import io.hybridcni.error.HybridCniException;
 import io.hybridcni.observe.CiliumFacts;
 import io.hybridcni.observe.ClusterIdentity;
 import io.hybridcni.observe.CniFacts;
+import io.hybridcni.observe.FactScope;
 import io.hybridcni.observe.FlannelFacts;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.NamespaceFacts;
 import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.SecretFacts;
+import io.hybridcni.observe.TerwayFacts;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.port.ClusterObserver;
@@ -126,6 +128,34 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     ClusterIdentity identity = ClusterIdentityReader.identity(profile, nodeInfos);
     return new KubernetesFacts(nodeInfos, cni, TerwayReader.facts(terwayDs), secret, identity,
         secretNamespace);
+  }
+
+  /**
+   * Reads again only what {@code scope} names when that is the spec's Secret and Terway's DaemonSet (one GET each,
+   * in parallel), which is what apply re-checks before the Secret, AccessKey and Terway restart actions. Anything
+   * else (a CNI workload, the nodes) is read by a whole {@link #observe}: which calico-node or Installation the
+   * facts name, and which label keys of the nodes are kept, follow from the other reads.
+   */
+  @Override
+  public KubernetesFacts refresh(HybridNetworkSpec spec, KubernetesFacts previous, FactScope scope) {
+    if (!scope.touchesKubernetes()) {
+      return previous;
+    }
+    String specSecret = spec.secretNamespace() + "/" + spec.secretName();
+    boolean terwayOnly = previous.terway() != null
+        && scope.workloads().equals(Set.of(previous.terway().daemonSet().ref()));
+    if (scope.nodes() || (!scope.workloads().isEmpty() && !terwayOnly)
+        || (!scope.secrets().isEmpty() && !scope.secrets().equals(Set.of(specSecret)))) {
+      return observe(spec);
+    }
+    Future<SecretFacts> secretFuture = scope.secrets().isEmpty() ? null
+        : submit(() -> new SecretReader(client).read(spec.secretNamespace(), spec.secretName()));
+    Future<DaemonSet> terwayFuture = scope.workloads().isEmpty() ? null
+        : submit(() -> new TerwayReader(daemonSets).read());
+    SecretFacts secret = secretFuture == null ? previous.secret() : await(secretFuture);
+    TerwayFacts terway = terwayFuture == null ? previous.terway() : TerwayReader.facts(await(terwayFuture));
+    return new KubernetesFacts(previous.nodes(), previous.cni(), terway, secret, previous.identity(),
+        previous.secretNamespace());
   }
 
   /** The node label keys any placement observed here (or the Terway addon's default) can look at. */
