@@ -4,6 +4,7 @@ import io.hybridcni.apply.DaemonThreads;
 import io.hybridcni.observe.AddonInstance;
 import io.hybridcni.observe.CloudFacts;
 import io.hybridcni.observe.ClusterFacts;
+import io.hybridcni.observe.FactScope;
 import io.hybridcni.observe.RamFacts;
 import io.hybridcni.port.AccessKeyCredential;
 import io.hybridcni.port.CloudObserver;
@@ -12,6 +13,7 @@ import io.hybridcni.port.SecretStore;
 import io.hybridcni.spec.HybridNetworkSpec;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -95,6 +97,80 @@ public final class AliyunObserver implements CloudObserver {
     facts = withSecretKeyOwner(facts, user, join(credentialFuture));
     Optional<ClusterFacts> cluster = join(clusterFuture);
     return new CloudFacts(facts, cluster.orElse(null), join(addonsFuture));
+  }
+
+  /**
+   * Reads again only the RAM and ACK parts {@code scope} names, each with the calls {@link #observe} makes for it:
+   * the user ({@code GetUser}) and, when named, its attached policies and keys; the policy ({@code GetPolicy},
+   * {@code ListPolicyVersions}) and, when named, its holders; the cluster; the addon instances. The Secret key's
+   * owner is kept from {@code previous}: it changes only with the Secret, and a changed Secret is a fact of its
+   * own. A scope naming a user other than the one {@code previous} describes (the spec's, or the owner of an
+   * adopted key), or another policy or cluster than the spec's, is read by a whole {@link #observe}, since only that
+   * decides whose facts the state holds.
+   */
+  @Override
+  public CloudFacts refresh(HybridNetworkSpec spec, CloudFacts previous, FactScope scope) {
+    if (!scope.touchesCloud()) {
+      return previous;
+    }
+    RamFacts seen = previous.ram();
+    String held = seen.user() != null ? seen.user().name()
+        : seen.secretKeyOwner() != null && seen.secretKeyOwner().isRamUser() ? seen.secretKeyOwner().userName()
+        : spec.ramUserName();
+    Set<String> users = scope.allRamUsers();
+    Set<String> policies = scope.allRamPolicies();
+    if ((!users.isEmpty() && !users.equals(Set.of(held)))
+        || (!policies.isEmpty() && !policies.equals(Set.of(spec.ramPolicyName())))
+        || (!scope.clusters().isEmpty() && !scope.clusters().equals(Set.of(spec.clusterId())))) {
+      return observe(spec);
+    }
+    var userFuture = users.isEmpty() ? null : async(() -> ram.getUser(held));
+    var attachedFuture = userFuture == null || scope.ramUserAttachments().isEmpty() ? null
+        : userFuture.thenApplyAsync(u -> u.isEmpty() ? List.<RamFacts.AttachedPolicy>of()
+            : ram.listPoliciesForUser(held), executor);
+    var keysFuture = userFuture == null || scope.ramUserAccessKeys().isEmpty() ? null
+        : userFuture.thenApplyAsync(u -> u.isEmpty() ? List.<RamFacts.AccessKey>of()
+            : ram.listAccessKeys(held), executor);
+    String policy = spec.ramPolicyName();
+    var policyFuture = policies.isEmpty() ? null : async(() -> ram.getPolicy(policy, "Custom"));
+    var versionsFuture = policyFuture == null ? null
+        : policyFuture.thenApplyAsync(p -> p.isEmpty() ? List.<RamFacts.PolicyVersion>of()
+            : ram.listPolicyVersions(policy, "Custom"), executor);
+    var holdersFuture = policyFuture == null || scope.ramPolicyHolders().isEmpty() ? null
+        : policyFuture.thenApplyAsync(p -> p.isEmpty() ? List.<RamFacts.PolicyHolder>of() : holders(policy),
+            executor);
+    var clusterFuture = scope.clusters().isEmpty() ? null : async(() -> ack.describeCluster(spec.clusterId()));
+    boolean addonsNamed = !scope.addons().isEmpty();
+    CompletableFuture<List<AddonInstance>> addonsFuture = !addonsNamed ? null
+        : clusterFuture == null
+            ? (previous.cluster() == null ? CompletableFuture.completedFuture(List.<AddonInstance>of())
+                : async(() -> ack.listAddonInstances(spec.clusterId())))
+            : clusterFuture.thenApplyAsync(c -> c.isEmpty() ? List.<AddonInstance>of()
+                : ack.listAddonInstances(spec.clusterId()), executor);
+
+    RamFacts.User user = seen.user();
+    List<RamFacts.AttachedPolicy> attached = seen.attachedPolicies();
+    List<RamFacts.AccessKey> keys = seen.accessKeys();
+    if (userFuture != null) {
+      user = join(userFuture).orElse(null);
+      // An absent user has no attachments and no keys, as a whole observation would record.
+      attached = user == null ? List.of() : attachedFuture != null ? join(attachedFuture) : attached;
+      keys = user == null ? List.of() : keysFuture != null ? join(keysFuture) : keys;
+    }
+    RamFacts.Policy policyFacts = seen.policy();
+    if (policyFuture != null) {
+      RamFacts.Policy before = seen.policy();
+      Optional<RamApi.PolicySummary> found = join(policyFuture);
+      List<RamFacts.PolicyVersion> versions = join(versionsFuture);
+      List<RamFacts.PolicyHolder> holders = holdersFuture != null ? join(holdersFuture)
+          : before == null ? null : before.holders();
+      policyFacts = found.map(p -> new RamFacts.Policy(p.name(), p.type(), p.defaultVersion(), versions,
+          p.defaultDocument(), p.attachmentCount(), holders)).orElse(null);
+    }
+    ClusterFacts cluster = clusterFuture == null ? previous.cluster() : join(clusterFuture).orElse(null);
+    List<AddonInstance> addons = addonsFuture == null ? previous.addons() : join(addonsFuture);
+    RamFacts refreshed = new RamFacts(user, policyFacts, attached, keys, seen.secretKeyOwner());
+    return new CloudFacts(refreshed, cluster, addons);
   }
 
   /**

@@ -18,6 +18,11 @@ final class CallLog {
     calls.add(new Call(side, operation, write, nanos));
   }
 
+  /** How many calls are recorded now (since the last drain), without forgetting them. */
+  int size() {
+    return calls.size();
+  }
+
   /** The calls recorded since the last drain, forgetting them. */
   List<Call> drain() {
     List<Call> taken = new java.util.ArrayList<>();

@@ -53,7 +53,7 @@ public final class FreshApplyBench {
 
   /** What one apply did. */
   private record Run(double wallMillis, int actions, long kubernetesReads, long kubernetesWrites, long leaseWrites,
-      long eventWrites, long aliyunReads, long aliyunWrites, List<String> writes) {
+      long eventWrites, long aliyunReads, long aliyunWrites, List<String> writes, List<ActionCalls> perAction) {
 
     long changeWrites() {
       return kubernetesWrites - leaseWrites - eventWrites + aliyunWrites;
@@ -84,8 +84,10 @@ public final class FreshApplyBench {
       Reconciler reconciler = simulation.reconciler(Duration.ofMinutes(2), client);
       simulation.aliyun().clearJournal();
 
+      PerAction perAction = new PerAction(log, simulation.aliyun());
       long started = System.nanoTime();
-      ReconcileResult result = reconciler.reconcile(simulation.demoSpec(), ApplyOptions.defaults());
+      ReconcileResult result = reconciler.reconcile(simulation.demoSpec(),
+          ApplyOptions.defaults().withListener(perAction));
       double wallMillis = (System.nanoTime() - started) / 1e6;
 
       NoOpReconcileBench.require(result.converged(), "the fresh apply did not converge: " + result.why());
@@ -115,7 +117,92 @@ public final class FreshApplyBench {
       long kubernetesWrites = CallLog.writes(kubernetes, CallLog.Side.KUBERNETES);
       return new Run(wallMillis, result.plan().actions().size(),
           CallLog.count(kubernetes, CallLog.Side.KUBERNETES) - kubernetesWrites, kubernetesWrites, leaseWrites,
-          eventWrites, journal.size() - aliyunWrites, aliyunWrites, writes);
+          eventWrites, journal.size() - aliyunWrites, aliyunWrites, writes, perAction.windows(kubernetes, journal));
+    }
+  }
+
+  /**
+   * The calls of one action: from the end of the action before it (for the first, from its start) to its own end,
+   * so the re-read of its facts, the Lease renewal before it and its own reads and writes; Events excluded.
+   */
+  record ActionCalls(String actionId, String kind, long reads, long recheckReads, long writes, long leaseWrites) {}
+
+  /** Marks where each action's calls begin and end in the two call logs. */
+  private static final class PerAction implements io.hybridcni.apply.ApplyListener {
+    private final CallLog log;
+    private final io.hybridcni.testkit.aliyun.FakeAliyun aliyun;
+    private final List<Object[]> marks = new ArrayList<>();
+    private int kubeMark = -1;
+    private int aliyunMark = -1;
+    private int kubeStarted;
+    private int aliyunStarted;
+
+    PerAction(CallLog log, io.hybridcni.testkit.aliyun.FakeAliyun aliyun) {
+      this.log = log;
+      this.aliyun = aliyun;
+    }
+
+    @Override
+    public void actionStarted(io.hybridcni.plan.Action action) {
+      kubeStarted = log.size();
+      aliyunStarted = aliyun.journal().size();
+      if (kubeMark < 0) {
+        kubeMark = kubeStarted;
+        aliyunMark = aliyunStarted;
+      }
+    }
+
+    @Override
+    public void actionFinished(io.hybridcni.plan.Action action, io.hybridcni.apply.StepResult result) {
+      end(action);
+    }
+
+    @Override
+    public void actionFailed(io.hybridcni.plan.Action action, RuntimeException cause) {
+      end(action);
+    }
+
+    private void end(io.hybridcni.plan.Action action) {
+      int kube = log.size();
+      int cloud = aliyun.journal().size();
+      marks.add(new Object[] {action.id(), action.kind().name(), kubeMark, kube, aliyunMark, cloud, kubeStarted,
+          aliyunStarted});
+      kubeMark = kube;
+      aliyunMark = cloud;
+    }
+
+    List<ActionCalls> windows(List<CallLog.Call> kubernetes, Journal journal) {
+      List<ActionCalls> result = new ArrayList<>();
+      for (Object[] m : marks) {
+        long reads = 0;
+        long recheck = 0;
+        long writes = 0;
+        long lease = 0;
+        for (int i = (int) m[2]; i < (int) m[3]; i++) {
+          CallLog.Call c = kubernetes.get(i);
+          if (c.side() != CallLog.Side.KUBERNETES || c.operation().contains("/events")) {
+            continue;
+          }
+          if (!c.write()) {
+            reads++;
+            recheck += i < (int) m[6] ? 1 : 0;
+          } else if (c.operation().contains("/leases")) {
+            lease++;
+          } else {
+            writes++;
+          }
+        }
+        for (int i = (int) m[4]; i < (int) m[5]; i++) {
+          if (CallGate.isWrite(journal.get(i).operation())) {
+            writes++;
+          } else {
+            reads++;
+            recheck += i < (int) m[7] ? 1 : 0;
+          }
+        }
+        result.add(new ActionCalls((String) m[0], (String) m[1], reads, recheck, writes, lease));
+      }
+      return result;
     }
   }
 
@@ -130,7 +217,7 @@ public final class FreshApplyBench {
     NoOpReconcileBench.require(first.changeWrites() == MINIMAL_WRITES.size(),
         "the apply wrote " + first.writes() + ", expected the minimal " + MINIMAL_WRITES);
     double writeFloor = MINIMAL_WRITES.size() * params.latency().toMillis();
-    return new BenchResult("fresh-apply", "First apply on a fresh Calico BGP cluster through the reconciler wired "
+    BenchResult result = new BenchResult("fresh-apply", "First apply on a fresh Calico BGP cluster through the reconciler wired "
         + "as the CLI wires it (observe, plan, lock, re-check before each action, act, observe and plan again), on "
         + "the simulation with the injected latency on both sides.", started)
         .parameter("latencyMs", params.latency().toMillis())
@@ -164,10 +251,35 @@ public final class FreshApplyBench {
         .note("The addon is active at its first observation (the fake's addonPollsBeforeSettled = 0): ACK's "
             + "own install time is not hybridcni's, and with the default poll interval of 2 s it would dominate.")
         .note("The Reconciler observes the whole state once to plan, once to check the plan before the first "
-            + "action, again before every later action, and once more to verify; each observation is all of the "
-            + "Kubernetes and Aliyun reads of the no-op benchmark.")
+            + "action and once more to verify; before every later action it reads again only the parts of the "
+            + "state that action's fingerprint names (Facts.scope, the observers' refresh).")
         .note("Kubernetes calls are counted on the client the reconciler uses; the simulation's stand-in "
             + "controllers (DaemonSet pods, Terway's DaemonSet after install) use their own client and are "
             + "not counted.");
+    List<String> missed = new ArrayList<>();
+    for (ActionCalls a : first.perAction()) {
+      String key = "perAction." + a.actionId();
+      result.metric(key + ".reads", a.reads(), "calls", a.kind() + ": reads from the end of the action before to "
+          + "its own end (the re-check of its facts and its own reads)");
+      result.metric(key + ".recheckReads", a.recheckReads(), "calls", a.kind() + ": of those, the re-read of the "
+          + "facts its fingerprint names, before it started");
+      result.metric(key + ".writes", a.writes(), "calls", a.kind() + ": its writes (Lease and Events excluded)");
+      result.metric(key + ".leaseWrites", a.leaseWrites(), "calls", a.kind() + ": renewals of the apply Lease");
+      if (a.writes() > 0) {
+        double perWrite = (double) (a.reads() + a.writes()) / a.writes();
+        result.metric(key + ".callsPerWrite", perWrite, "ratio", a.kind() + ": (reads + writes) / writes");
+        if (perWrite > CALLS_PER_WRITE_TARGET) {
+          missed.add(a.actionId() + " " + String.format(java.util.Locale.ROOT, "%.2f", perWrite) + " > " + CALLS_PER_WRITE_TARGET);
+        }
+      }
+    }
+    result.check("callsPerWriteAtMost" + (int) CALLS_PER_WRITE_TARGET + "ForEveryWritingAction", missed.isEmpty());
+    if (!missed.isEmpty()) {
+      result.note("Target missed, calls per write by action (figure > target): " + String.join("; ", missed));
+    }
+    return result;
   }
+
+  /** Issue 12's target: before an action, re-read only what its fingerprint names, then write. */
+  static final double CALLS_PER_WRITE_TARGET = 4;
 }

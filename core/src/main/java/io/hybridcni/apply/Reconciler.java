@@ -4,6 +4,7 @@ import io.hybridcni.error.HybridCniException;
 import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.error.StaleActionException;
 import io.hybridcni.observe.CloudFacts;
+import io.hybridcni.observe.FactScope;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.plan.Action;
@@ -87,6 +88,22 @@ public final class Reconciler {
         observeExecutor);
     CompletableFuture<CloudFacts> cloudFacts = CompletableFuture.supplyAsync(() -> cloud.observe(spec),
         observeExecutor);
+    return ObservedState.of(join(k8s), join(cloudFacts));
+  }
+
+  /**
+   * {@code previous} with the parts {@code scope} names read again, both halves in parallel; a half the scope
+   * does not touch is not read at all. Apply uses it before each action with the scope of that action's
+   * fingerprint ({@link Facts#scope}), so re-checking a RAM action costs the one or two RAM reads its facts come
+   * from instead of a whole observation of the cluster and the cloud.
+   */
+  public ObservedState refresh(HybridNetworkSpec spec, ObservedState previous, FactScope scope) {
+    CompletableFuture<KubernetesFacts> k8s = scope.touchesKubernetes()
+        ? CompletableFuture.supplyAsync(() -> cluster.refresh(spec, previous.kubernetes(), scope), observeExecutor)
+        : CompletableFuture.completedFuture(previous.kubernetes());
+    CompletableFuture<CloudFacts> cloudFacts = scope.touchesCloud()
+        ? CompletableFuture.supplyAsync(() -> cloud.refresh(spec, previous.cloud(), scope), observeExecutor)
+        : CompletableFuture.completedFuture(previous.cloud());
     return ObservedState.of(join(k8s), join(cloudFacts));
   }
 
@@ -374,9 +391,9 @@ public final class Reconciler {
       }
       boolean first = true;
       for (Action a : plan.actions()) {
-        if (!first && stale.get(a.id()) == null) {
-          // Earlier actions changed the world: read again the facts this action relies on.
-          now = observe(spec);
+        if (!first && stale.get(a.id()) == null && a.fingerprint() != null) {
+          // Earlier actions changed the world: read again the facts this action relies on, and only those.
+          now = refresh(spec, now, Facts.scope(a.fingerprint().facts().keySet()));
         }
         first = false;
         outcomes.put(a.id(), run(a, now, stale.get(a.id())));

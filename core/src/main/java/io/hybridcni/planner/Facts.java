@@ -2,6 +2,7 @@ package io.hybridcni.planner;
 
 import io.hybridcni.observe.AddonInstance;
 import io.hybridcni.observe.ClusterFacts;
+import io.hybridcni.observe.FactScope;
 import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.NodeSelectorTerm;
 import io.hybridcni.observe.ObservedState;
@@ -241,5 +242,63 @@ public final class Facts {
   private static String placementFact(Map<String, String> nodeSelector, java.util.List<NodeSelectorTerm> terms,
       UpdateStrategy strategy) {
     return "nodeSelector=" + nodeSelector + ";terms=" + terms + ";updateStrategy=" + strategy;
+  }
+
+  /**
+   * The parts of the observed state these fact keys are computed from: what apply reads again before an action
+   * whose fingerprint holds them. A user's attachments and keys read as {@code []} when the user is absent, so they
+   * need the user's record too; a policy's holders and attachment count come with its record.
+   *
+   * @throws IllegalArgumentException for a key {@link #problemWith} refuses
+   */
+  public static FactScope scope(Iterable<String> keys) {
+    java.util.Set<String> users = new java.util.TreeSet<>();
+    java.util.Set<String> attachments = new java.util.TreeSet<>();
+    java.util.Set<String> accessKeys = new java.util.TreeSet<>();
+    java.util.Set<String> policies = new java.util.TreeSet<>();
+    java.util.Set<String> holders = new java.util.TreeSet<>();
+    java.util.Set<String> clusters = new java.util.TreeSet<>();
+    java.util.Set<String> addons = new java.util.TreeSet<>();
+    java.util.Set<String> secrets = new java.util.TreeSet<>();
+    java.util.Set<WorkloadRef> workloads = new java.util.LinkedHashSet<>();
+    boolean nodes = false;
+    for (String key : keys) {
+      String problem = problemWith(key);
+      if (problem != null) {
+        throw new IllegalArgumentException("expected " + problem);
+      }
+      int slash = key.indexOf('/');
+      String family = key.substring(0, slash);
+      String arg = key.substring(slash + 1);
+      switch (family) {
+        case "ram.user", "ram.user_comments" -> users.add(arg);
+        case "ram.attachments" -> {
+          users.add(arg);
+          attachments.add(arg);
+        }
+        case "ram.access_keys" -> {
+          users.add(arg);
+          accessKeys.add(arg);
+        }
+        case "ram.policy", "ram.policy_attachment_count" -> policies.add(arg);
+        case "ram.policy_holders" -> {
+          policies.add(arg);
+          holders.add(arg);
+        }
+        case "cluster" -> clusters.add(arg);
+        case "addon" -> addons.add(arg);
+        case "secret" -> secrets.add(arg);
+        case "workload" -> {
+          String[] parts = arg.split("/", -1);
+          WorkloadRef.Kind kind = WorkloadRef.Kind.valueOf(parts[0]);
+          workloads.add(kind == WorkloadRef.Kind.TIGERA_INSTALLATION ? WorkloadRef.tigeraInstallation(parts[2])
+              : WorkloadRef.daemonSet(parts[1], parts[2]));
+        }
+        case "nodes.labelled", "nodes.running" -> nodes = true;
+        default -> throw new IllegalArgumentException("unknown fact key " + key);
+      }
+    }
+    return new FactScope(users, attachments, accessKeys, policies, holders, clusters, addons, secrets, workloads,
+        nodes);
   }
 }

@@ -1,5 +1,6 @@
 package io.hybridcni.port;
 
+import io.hybridcni.observe.FactScope;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.spec.HybridNetworkSpec;
 
@@ -12,4 +13,15 @@ public interface ClusterObserver {
    * @throws io.hybridcni.error.HybridCniException naming the resource and the missing permission on failure
    */
   KubernetesFacts observe(HybridNetworkSpec spec);
+
+  /**
+   * The cluster as {@code previous} saw it, with the parts {@code scope} names read again now; used by apply to
+   * re-check one action's fingerprint without reading everything. The default reads everything again when any
+   * Kubernetes part is in scope, and nothing otherwise; an adapter overrides it to read only what is named. The
+   * parts read must be exactly those a full {@link #observe} would give, so a fact computed from them has the
+   * value a full observation would give it.
+   */
+  default KubernetesFacts refresh(HybridNetworkSpec spec, KubernetesFacts previous, FactScope scope) {
+    return scope.touchesKubernetes() ? observe(spec) : previous;
+  }
 }

@@ -39,6 +39,34 @@ class ReconcilerTest {
   }
 
   @Test
+  void beforeEachActionApplyReadsAgainOnlyTheHalfItsFingerprintNames() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
+    List<String> reads = new ArrayList<>();
+    // Counting decorators over the real fixture: the default refresh of each port reads its whole half.
+    io.hybridcni.port.ClusterObserver cluster = s -> {
+      reads.add("kubernetes");
+      return world.observe(s);
+    };
+    io.hybridcni.port.CloudObserver cloud = s -> {
+      reads.add("cloud");
+      return world.cloud().observe(s);
+    };
+    Reconciler reconciler = Reconciler.builder().cluster(cluster).cloud(cloud).executor(world).build();
+    Plan plan = reconciler.plan(spec);
+    reads.clear();
+
+    ApplyResult result = reconciler.apply(spec, plan, ApplyOptions.defaults());
+
+    assertThat(result.outcomes()).extracting(ActionOutcome::status).containsOnly(OutcomeStatus.APPLIED);
+    // The whole state once (the stale check), then: ram-policy and the attachment read RAM; access-key-secret
+    // reads RAM keys and the Secret; the exclusion reads calico-node and the nodes; the install reads the
+    // cluster and the addon; the wait follows the install and relies on nothing. The first action uses the
+    // stale check's reads.
+    assertThat(reads.stream().filter("kubernetes"::equals).count()).isEqualTo(1 + 2);
+    assertThat(reads.stream().filter("cloud"::equals).count()).isEqualTo(1 + 4);
+  }
+
+  @Test
   void aFailedStepIsNotConvergedEvenWhenThePlanMadeAfterApplyIsEmpty() {
     InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
     // The last step's write lands, but its answer is an error: the verification plan is empty, the step failed.

@@ -4,16 +4,20 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.error.HybridCniException;
+import io.hybridcni.observe.CalicoFacts;
 import io.hybridcni.observe.CiliumFacts;
 import io.hybridcni.observe.ClusterIdentity;
 import io.hybridcni.observe.CniFacts;
+import io.hybridcni.observe.FactScope;
 import io.hybridcni.observe.FlannelFacts;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.NamespaceFacts;
 import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.SecretFacts;
+import io.hybridcni.observe.TerwayFacts;
 import io.hybridcni.observe.Workload;
+import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.port.ClusterObserver;
 import io.hybridcni.spec.HybridNetworkSpec;
@@ -126,6 +130,68 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     ClusterIdentity identity = ClusterIdentityReader.identity(profile, nodeInfos);
     return new KubernetesFacts(nodeInfos, cni, TerwayReader.facts(terwayDs), secret, identity,
         secretNamespace);
+  }
+
+  /**
+   * Reads again only what {@code scope} names: the spec's Secret and Terway's DaemonSet with one GET each, and
+   * Calico's workload and the nodes with Calico's own reads plus the node and calico-node pod lists, all in
+   * parallel; that is what apply re-checks before the Secret, AccessKey, Terway restart and Calico exclusion
+   * actions. Which nodes run Terway and the Flannel and Cilium facts are kept from {@code previous}: no fact about
+   * Calico's placement or the nodes is computed from them. Anything else (another CNI's workload, a scope on a
+   * cluster where {@code previous} saw no Calico) is read by a whole {@link #observe}.
+   */
+  @Override
+  public KubernetesFacts refresh(HybridNetworkSpec spec, KubernetesFacts previous, FactScope scope) {
+    if (!scope.touchesKubernetes()) {
+      return previous;
+    }
+    String specSecret = spec.secretNamespace() + "/" + spec.secretName();
+    Set<WorkloadRef> calicoRefs = new java.util.HashSet<>();
+    CalicoFacts calicoBefore = previous.cni().calico();
+    if (calicoBefore != null && calicoBefore.daemonSet() != null) {
+      calicoRefs.add(calicoBefore.daemonSet().ref());
+    }
+    if (calicoBefore != null && calicoBefore.installation() != null) {
+      calicoRefs.add(WorkloadRef.tigeraInstallation(calicoBefore.installation().name()));
+    }
+    WorkloadRef terwayRef = previous.terway() == null ? null : previous.terway().daemonSet().ref();
+    boolean readTerway = terwayRef != null && scope.workloads().contains(terwayRef);
+    boolean readCalico = scope.nodes() || scope.workloads().stream().anyMatch(calicoRefs::contains);
+    boolean known = scope.workloads().stream().allMatch(w -> w.equals(terwayRef) || calicoRefs.contains(w))
+        && (!scope.nodes() || calicoBefore != null);
+    if (!known || (!scope.secrets().isEmpty() && !scope.secrets().equals(Set.of(specSecret)))) {
+      return observe(spec);
+    }
+    Future<SecretFacts> secretFuture = scope.secrets().isEmpty() ? null
+        : submit(() -> new SecretReader(client).read(spec.secretNamespace(), spec.secretName()));
+    Future<DaemonSet> terwayFuture = !readTerway ? null : submit(() -> new TerwayReader(daemonSets).read());
+    Future<CalicoReader.Observation> calicoFuture = !readCalico ? null
+        : submit(() -> calico.read(spec.onPremisesCni()));
+    SecretFacts secret = secretFuture == null ? previous.secret() : await(secretFuture);
+    TerwayFacts terway = terwayFuture == null ? previous.terway() : TerwayReader.facts(await(terwayFuture));
+    if (calicoFuture == null) {
+      return new KubernetesFacts(previous.nodes(), previous.cni(), terway, secret, previous.identity(),
+          previous.secretNamespace());
+    }
+    CalicoReader.Observation calicoSeen = await(calicoFuture);
+    CniFacts cni = new CniFacts(calicoSeen.facts(), previous.cni().flannel(), previous.cni().cilium());
+    List<NodeInfo> nodeInfos = previous.nodes();
+    if (scope.nodes()) {
+      Set<String> labelKeys = labelKeys(spec, cni, terway == null ? null : terway.daemonSet());
+      Future<List<NodeReader.SeenNode>> nodesFuture = submit(() -> nodes.nodes(labelKeys));
+      List<Future<Set<String>>> calicoPods = new ArrayList<>();
+      for (DaemonSet ds : calicoSeen.daemonSets()) {
+        calicoPods.add(submit(() -> nodes.nodesRunning(NodeReader.PodSource.of(ds))));
+      }
+      Set<String> calicoNodes = new TreeSet<>();
+      for (Future<Set<String>> f : calicoPods) {
+        calicoNodes.addAll(await(f));
+      }
+      Set<String> terwayNodes = new TreeSet<>();
+      previous.nodes().stream().filter(NodeInfo::runsTerway).forEach(n -> terwayNodes.add(n.name()));
+      nodeInfos = NodeReader.join(await(nodesFuture), calicoNodes, terwayNodes);
+    }
+    return new KubernetesFacts(nodeInfos, cni, terway, secret, previous.identity(), previous.secretNamespace());
   }
 
   /** The node label keys any placement observed here (or the Terway addon's default) can look at. */

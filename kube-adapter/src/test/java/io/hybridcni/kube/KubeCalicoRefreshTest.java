@@ -1,0 +1,76 @@
+package io.hybridcni.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.hybridcni.fixtures.SampleClusters;
+import io.hybridcni.fixtures.Specs;
+import io.hybridcni.observe.KubernetesFacts;
+import io.hybridcni.observe.ObservedState;
+import io.hybridcni.planner.Facts;
+import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.testkit.kube.EnableKubeApiMock;
+import io.hybridcni.testkit.kube.KubeSampleCluster;
+import io.hybridcni.testkit.kube.MockRequests;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Apply's re-read before the Calico exclusion, on the mock API server with the upstream Calico BGP manifest:
+ * Calico's own reads and the node and calico-node pod lists, and nothing of the Secret, Terway, Flannel or Cilium.
+ */
+@EnableKubeApiMock
+class KubeCalicoRefreshTest {
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+
+  @BeforeEach
+  void seed() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+  }
+
+  @Test
+  void calicosPlacementAndTheNodesAreReadWithCalicosOwnReadsAndTheNodeAndPodListsOnly() {
+    HybridNetworkSpec bgp = Specs.bgp();
+    List<String> facts = List.of("workload/DAEMON_SET/kube-system/calico-node",
+        "nodes.labelled/alibabacloud.com/external=true", "nodes.running/calico");
+    try (KubernetesObserver observer = KubernetesObserver.builder(client).build()) {
+      KubernetesFacts before = observer.observe(bgp);
+      client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").edit(ds -> {
+        ds.getSpec().getTemplate().getSpec().getNodeSelector().put("hybridcni.io/refresh-test", "moved");
+        return ds;
+      });
+      client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+          .withName("cloud-joined-later").addToLabels("alibabacloud.com/external", "true").endMetadata().build())
+          .create();
+      MockRequests.drain(server);
+
+      KubernetesFacts refreshed = observer.refresh(bgp, before, Facts.scope(facts));
+      List<MockRequests.Recorded> sent = MockRequests.drain(server);
+      KubernetesFacts whole = observer.observe(bgp);
+
+      assertThat(sent).extracting(MockRequests.Recorded::pathOnly).contains("/api/v1/nodes")
+          .noneMatch(path -> path.contains("/secrets/") || path.contains("terway") || path.contains("flannel")
+              || path.contains("cilium") || path.contains("/namespaces/kube-system/configmaps/ack-cluster-profile"));
+      assertThat(sent.size()).as("requests of the refresh: " + sent).isLessThan(countWhole(observer, bgp));
+      for (String fact : facts) {
+        assertThat(read(fact, refreshed)).as(fact).isEqualTo(read(fact, whole));
+      }
+      assertThat(read(facts.get(0), refreshed)).isNotEqualTo(read(facts.get(0), before));
+      assertThat(read(facts.get(1), refreshed)).isNotEqualTo(read(facts.get(1), before));
+    }
+  }
+
+  private int countWhole(KubernetesObserver observer, HybridNetworkSpec spec) {
+    MockRequests.drain(server);
+    observer.observe(spec);
+    return MockRequests.drain(server).size();
+  }
+
+  private static String read(String fact, KubernetesFacts kubernetes) {
+    return Facts.read(fact, ObservedState.of(kubernetes, SampleClusters.freshBgp().cloud()));
+  }
+}
