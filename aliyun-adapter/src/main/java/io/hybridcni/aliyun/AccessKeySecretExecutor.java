@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * before anything is undone (the write may have been stored although its answer was lost): only a Secret that holds
  * another key or none gets the new key deleted; the key the Secret names is never deleted.
  */
-final class AccessKeySecretExecutor implements ActionExecutor {
+final class AccessKeySecretExecutor implements ActionExecutor<ActionDetail.AccessKeySecret> {
 
   private static final Logger LOG = LoggerFactory.getLogger(AccessKeySecretExecutor.class);
   static final int MAX_CREATE_ATTEMPTS = 3;
@@ -47,13 +47,17 @@ final class AccessKeySecretExecutor implements ActionExecutor {
   }
 
   @Override
-  public boolean handles(ActionKind kind) {
-    return kind == ActionKind.ENSURE_ACCESS_KEY_SECRET;
+  public Class<ActionDetail.AccessKeySecret> detailType() {
+    return ActionDetail.AccessKeySecret.class;
   }
 
   @Override
-  public StepResult execute(Action action, ExecutionContext context) {
-    ActionDetail.AccessKeySecret d = (ActionDetail.AccessKeySecret) action.detail();
+  public Set<ActionKind> kinds() {
+    return Set.of(ActionKind.ENSURE_ACCESS_KEY_SECRET);
+  }
+
+  @Override
+  public StepResult execute(Action action, ActionDetail.AccessKeySecret d, ExecutionContext context) {
     String secretName = d.secretNamespace() + "/" + d.secretName();
     if (context.dryRun()) {
       return StepResult.dryRun("client", "would create an AccessKey for " + d.userName() + " and write it to Secret "

@@ -11,6 +11,7 @@ import io.hybridcni.plan.ActionKind;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The addon executors: install or upgrade, and wait until active. */
 final class AddonExecutors {
@@ -21,7 +22,7 @@ final class AddonExecutors {
    * {@code INSTALL_ADDON} and {@code UPGRADE_ADDON}. An install of an addon that is already there is success, and
    * so is an upgrade of an addon already active at the target version.
    */
-  static final class ChangeAddon implements ActionExecutor {
+  static final class ChangeAddon implements ActionExecutor<ActionDetail.Addon> {
     private final AckApi ack;
     private final Retrier retrier;
     private final AddonTasks tasks;
@@ -33,13 +34,17 @@ final class AddonExecutors {
     }
 
     @Override
-    public boolean handles(ActionKind kind) {
-      return kind == ActionKind.INSTALL_ADDON || kind == ActionKind.UPGRADE_ADDON;
+    public Class<ActionDetail.Addon> detailType() {
+      return ActionDetail.Addon.class;
     }
 
     @Override
-    public StepResult execute(Action action, ExecutionContext context) {
-      ActionDetail.Addon d = (ActionDetail.Addon) action.detail();
+    public Set<ActionKind> kinds() {
+      return Set.of(ActionKind.INSTALL_ADDON, ActionKind.UPGRADE_ADDON);
+    }
+
+    @Override
+    public StepResult execute(Action action, ActionDetail.Addon d, ExecutionContext context) {
       boolean install = action.kind() == ActionKind.INSTALL_ADDON;
       String version = d.toVersion() == null ? "ACK's default version" : d.toVersion();
       if (context.dryRun()) {
@@ -99,7 +104,7 @@ final class AddonExecutors {
    * listener; fails at the first poll that sees the task failed (quoting ACK's error) or a failure state, else after
    * the timeout naming the last state.
    */
-  static final class WaitForAddon implements ActionExecutor {
+  static final class WaitForAddon implements ActionExecutor<ActionDetail.AddonWait> {
     private final AddonPoller poller;
 
     WaitForAddon(AckApi ack, AddonTasks tasks, AddonWaitOptions options, Clock clock, Sleeper sleeper) {
@@ -107,13 +112,17 @@ final class AddonExecutors {
     }
 
     @Override
-    public boolean handles(ActionKind kind) {
-      return kind == ActionKind.WAIT_FOR_ADDON;
+    public Class<ActionDetail.AddonWait> detailType() {
+      return ActionDetail.AddonWait.class;
     }
 
     @Override
-    public StepResult execute(Action action, ExecutionContext context) {
-      ActionDetail.AddonWait d = (ActionDetail.AddonWait) action.detail();
+    public Set<ActionKind> kinds() {
+      return Set.of(ActionKind.WAIT_FOR_ADDON);
+    }
+
+    @Override
+    public StepResult execute(Action action, ActionDetail.AddonWait d, ExecutionContext context) {
       if (context.dryRun()) {
         return StepResult.dryRun("client", "would wait until " + d.name() + " is active",
             List.of("CS GET /clusters/" + d.clusterId() + "/addon_instances/" + d.name() + " (polled)"));

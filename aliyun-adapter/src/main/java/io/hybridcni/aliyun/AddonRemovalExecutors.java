@@ -11,6 +11,7 @@ import io.hybridcni.plan.ActionKind;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The addon executors of a destroy: uninstall, and wait until the addon is gone. */
 final class AddonRemovalExecutors {
@@ -25,7 +26,7 @@ final class AddonRemovalExecutors {
    * {@code UNINSTALL_ADDON}: {@code POST /clusters/{id}/components/uninstall}. An addon that is gone, or that ACK
    * is already uninstalling, is success.
    */
-  static final class UninstallAddon implements ActionExecutor {
+  static final class UninstallAddon implements ActionExecutor<ActionDetail.AddonUninstall> {
     private final AckApi ack;
     private final Retrier retrier;
     private final AddonTasks tasks;
@@ -37,13 +38,17 @@ final class AddonRemovalExecutors {
     }
 
     @Override
-    public boolean handles(ActionKind kind) {
-      return kind == ActionKind.UNINSTALL_ADDON;
+    public Class<ActionDetail.AddonUninstall> detailType() {
+      return ActionDetail.AddonUninstall.class;
     }
 
     @Override
-    public StepResult execute(Action action, ExecutionContext context) {
-      ActionDetail.AddonUninstall d = (ActionDetail.AddonUninstall) action.detail();
+    public Set<ActionKind> kinds() {
+      return Set.of(ActionKind.UNINSTALL_ADDON);
+    }
+
+    @Override
+    public StepResult execute(Action action, ActionDetail.AddonUninstall d, ExecutionContext context) {
       if (context.dryRun()) {
         return StepResult.dryRun("client", "would uninstall " + d.name(), List.of(
             "CS POST /clusters/" + d.clusterId() + "/components/uninstall [{name: " + d.name() + "}]"));
@@ -85,7 +90,7 @@ final class AddonRemovalExecutors {
    * reporting each state to the listener; fails after the timeout naming the last state, or at once when the addon
    * reports a failed state.
    */
-  static final class WaitForAddonRemoval implements ActionExecutor {
+  static final class WaitForAddonRemoval implements ActionExecutor<ActionDetail.AddonRemovalWait> {
     private final AddonPoller poller;
 
     WaitForAddonRemoval(AckApi ack, AddonTasks tasks, AddonWaitOptions options, Clock clock, Sleeper sleeper) {
@@ -93,13 +98,17 @@ final class AddonRemovalExecutors {
     }
 
     @Override
-    public boolean handles(ActionKind kind) {
-      return kind == ActionKind.WAIT_FOR_ADDON_REMOVAL;
+    public Class<ActionDetail.AddonRemovalWait> detailType() {
+      return ActionDetail.AddonRemovalWait.class;
     }
 
     @Override
-    public StepResult execute(Action action, ExecutionContext context) {
-      ActionDetail.AddonRemovalWait d = (ActionDetail.AddonRemovalWait) action.detail();
+    public Set<ActionKind> kinds() {
+      return Set.of(ActionKind.WAIT_FOR_ADDON_REMOVAL);
+    }
+
+    @Override
+    public StepResult execute(Action action, ActionDetail.AddonRemovalWait d, ExecutionContext context) {
       if (context.dryRun()) {
         return StepResult.dryRun("client", "would wait until " + d.name() + " is gone",
             List.of("CS GET /clusters/" + d.clusterId() + "/addon_instances/" + d.name() + " (polled)"));

@@ -16,7 +16,7 @@ public final class AliyunExecutors {
    * detachment, AccessKey, policy and user deletion. (The Kubernetes side of a destroy, the exclusion removal and
    * the Secret deletion, runs in the kube-adapter.)
    */
-  public static List<ActionExecutor> create(RamApi ram, AckApi ack, SecretStore secrets, Retrier retrier,
+  public static List<ActionExecutor<?>> create(RamApi ram, AckApi ack, SecretStore secrets, Retrier retrier,
       AddonWaitOptions wait, Clock clock) {
     AddonTasks tasks = new AddonTasks();
     return List.of(

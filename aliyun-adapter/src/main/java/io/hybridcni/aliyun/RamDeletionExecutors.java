@@ -13,6 +13,7 @@ import io.hybridcni.port.SecretStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ final class RamDeletionExecutors {
   }
 
   /** {@code DETACH_RAM_POLICY}: DetachPolicyFromUser; a policy that is no longer attached is success. */
-  static final class DetachRamPolicy implements ActionExecutor {
+  static final class DetachRamPolicy implements ActionExecutor<ActionDetail.PolicyDetachment> {
     private final RamApi ram;
 
     DetachRamPolicy(RamApi ram) {
@@ -40,13 +41,17 @@ final class RamDeletionExecutors {
     }
 
     @Override
-    public boolean handles(ActionKind kind) {
-      return kind == ActionKind.DETACH_RAM_POLICY;
+    public Class<ActionDetail.PolicyDetachment> detailType() {
+      return ActionDetail.PolicyDetachment.class;
     }
 
     @Override
-    public StepResult execute(Action action, ExecutionContext context) {
-      ActionDetail.PolicyDetachment d = (ActionDetail.PolicyDetachment) action.detail();
+    public Set<ActionKind> kinds() {
+      return Set.of(ActionKind.DETACH_RAM_POLICY);
+    }
+
+    @Override
+    public StepResult execute(Action action, ActionDetail.PolicyDetachment d, ExecutionContext context) {
       if (context.dryRun()) {
         return StepResult.dryRun("client", "would detach " + d.policyName() + " from " + d.userName(),
             List.of("RAM DetachPolicyFromUser UserName=" + d.userName() + " PolicyName=" + d.policyName()
@@ -68,7 +73,7 @@ final class RamDeletionExecutors {
    * {@code DELETE_ACCESS_KEY}: reads the Secret (a key it names now, say a Secret written again since the plan, is
    * kept, as a failure), then DeleteAccessKey; a key that is already gone is success.
    */
-  static final class DeleteAccessKey implements ActionExecutor {
+  static final class DeleteAccessKey implements ActionExecutor<ActionDetail.AccessKeyDeletion> {
     private final RamApi ram;
     private final SecretStore secrets;
 
@@ -78,13 +83,17 @@ final class RamDeletionExecutors {
     }
 
     @Override
-    public boolean handles(ActionKind kind) {
-      return kind == ActionKind.DELETE_ACCESS_KEY;
+    public Class<ActionDetail.AccessKeyDeletion> detailType() {
+      return ActionDetail.AccessKeyDeletion.class;
     }
 
     @Override
-    public StepResult execute(Action action, ExecutionContext context) {
-      ActionDetail.AccessKeyDeletion d = (ActionDetail.AccessKeyDeletion) action.detail();
+    public Set<ActionKind> kinds() {
+      return Set.of(ActionKind.DELETE_ACCESS_KEY);
+    }
+
+    @Override
+    public StepResult execute(Action action, ActionDetail.AccessKeyDeletion d, ExecutionContext context) {
       if (context.dryRun()) {
         return StepResult.dryRun("client", "would delete AccessKey " + d.accessKeyId() + " of " + d.userName(),
             List.of("RAM DeleteAccessKey UserName=" + d.userName() + " UserAccessKeyId=" + d.accessKeyId()));
@@ -108,7 +117,7 @@ final class RamDeletionExecutors {
    * deletes its non-default versions, as RAM requires, then the policy. A version added meanwhile is deleted and
    * the deletion tried once more.
    */
-  static final class DeleteRamPolicy implements ActionExecutor {
+  static final class DeleteRamPolicy implements ActionExecutor<ActionDetail.RamPolicyDeletion> {
     private final RamApi ram;
 
     DeleteRamPolicy(RamApi ram) {
@@ -116,13 +125,17 @@ final class RamDeletionExecutors {
     }
 
     @Override
-    public boolean handles(ActionKind kind) {
-      return kind == ActionKind.DELETE_RAM_POLICY;
+    public Class<ActionDetail.RamPolicyDeletion> detailType() {
+      return ActionDetail.RamPolicyDeletion.class;
     }
 
     @Override
-    public StepResult execute(Action action, ExecutionContext context) {
-      ActionDetail.RamPolicyDeletion d = (ActionDetail.RamPolicyDeletion) action.detail();
+    public Set<ActionKind> kinds() {
+      return Set.of(ActionKind.DELETE_RAM_POLICY);
+    }
+
+    @Override
+    public StepResult execute(Action action, ActionDetail.RamPolicyDeletion d, ExecutionContext context) {
       String name = d.policyName();
       if (context.dryRun()) {
         return StepResult.dryRun("client", "would delete policy " + name + " and its non-default versions",
@@ -188,7 +201,7 @@ final class RamDeletionExecutors {
    * (something was added since the plan); any other conflict (a login profile, MFA device or group) is named so
    * that a person can remove it.
    */
-  static final class DeleteRamUser implements ActionExecutor {
+  static final class DeleteRamUser implements ActionExecutor<ActionDetail.RamUserDeletion> {
     private final RamApi ram;
 
     DeleteRamUser(RamApi ram) {
@@ -196,13 +209,17 @@ final class RamDeletionExecutors {
     }
 
     @Override
-    public boolean handles(ActionKind kind) {
-      return kind == ActionKind.DELETE_RAM_USER;
+    public Class<ActionDetail.RamUserDeletion> detailType() {
+      return ActionDetail.RamUserDeletion.class;
     }
 
     @Override
-    public StepResult execute(Action action, ExecutionContext context) {
-      ActionDetail.RamUserDeletion d = (ActionDetail.RamUserDeletion) action.detail();
+    public Set<ActionKind> kinds() {
+      return Set.of(ActionKind.DELETE_RAM_USER);
+    }
+
+    @Override
+    public StepResult execute(Action action, ActionDetail.RamUserDeletion d, ExecutionContext context) {
       String name = d.userName();
       if (context.dryRun()) {
         return StepResult.dryRun("client", "would delete RAM user " + name,

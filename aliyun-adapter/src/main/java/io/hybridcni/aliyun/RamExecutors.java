@@ -13,6 +13,7 @@ import io.hybridcni.spec.PolicyDocument;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ final class RamExecutors {
   private RamExecutors() {}
 
   /** {@code ENSURE_RAM_USER}: CreateUser; an existing user of that name is success. */
-  static final class EnsureRamUser implements ActionExecutor {
+  static final class EnsureRamUser implements ActionExecutor<ActionDetail.RamUser> {
     private final RamApi ram;
 
     EnsureRamUser(RamApi ram) {
@@ -32,13 +33,17 @@ final class RamExecutors {
     }
 
     @Override
-    public boolean handles(ActionKind kind) {
-      return kind == ActionKind.ENSURE_RAM_USER;
+    public Class<ActionDetail.RamUser> detailType() {
+      return ActionDetail.RamUser.class;
     }
 
     @Override
-    public StepResult execute(Action action, ExecutionContext context) {
-      ActionDetail.RamUser d = (ActionDetail.RamUser) action.detail();
+    public Set<ActionKind> kinds() {
+      return Set.of(ActionKind.ENSURE_RAM_USER);
+    }
+
+    @Override
+    public StepResult execute(Action action, ActionDetail.RamUser d, ExecutionContext context) {
       if (context.dryRun()) {
         return StepResult.dryRun("client", "would create RAM user " + d.userName(),
             List.of("RAM CreateUser UserName=" + d.userName()));
@@ -62,7 +67,7 @@ final class RamExecutors {
    * non-default version. If RAM still reports the version limit (someone added a version since planning), the
    * oldest non-default version at that moment is deleted and the call made once more.
    */
-  static final class EnsureRamPolicy implements ActionExecutor {
+  static final class EnsureRamPolicy implements ActionExecutor<ActionDetail.RamPolicy> {
     private final RamApi ram;
     private final Retrier retrier;
 
@@ -72,13 +77,17 @@ final class RamExecutors {
     }
 
     @Override
-    public boolean handles(ActionKind kind) {
-      return kind == ActionKind.ENSURE_RAM_POLICY;
+    public Class<ActionDetail.RamPolicy> detailType() {
+      return ActionDetail.RamPolicy.class;
     }
 
     @Override
-    public StepResult execute(Action action, ExecutionContext context) {
-      ActionDetail.RamPolicy d = (ActionDetail.RamPolicy) action.detail();
+    public Set<ActionKind> kinds() {
+      return Set.of(ActionKind.ENSURE_RAM_POLICY);
+    }
+
+    @Override
+    public StepResult execute(Action action, ActionDetail.RamPolicy d, ExecutionContext context) {
       if (context.dryRun()) {
         return StepResult.dryRun("client", d.newVersion()
                 ? "would add a new default version to policy " + d.policyName()
@@ -178,7 +187,7 @@ final class RamExecutors {
   }
 
   /** {@code ATTACH_RAM_POLICY}: AttachPolicyToUser; an existing attachment is success. */
-  static final class AttachRamPolicy implements ActionExecutor {
+  static final class AttachRamPolicy implements ActionExecutor<ActionDetail.PolicyAttachment> {
     private final RamApi ram;
 
     AttachRamPolicy(RamApi ram) {
@@ -186,13 +195,17 @@ final class RamExecutors {
     }
 
     @Override
-    public boolean handles(ActionKind kind) {
-      return kind == ActionKind.ATTACH_RAM_POLICY;
+    public Class<ActionDetail.PolicyAttachment> detailType() {
+      return ActionDetail.PolicyAttachment.class;
     }
 
     @Override
-    public StepResult execute(Action action, ExecutionContext context) {
-      ActionDetail.PolicyAttachment d = (ActionDetail.PolicyAttachment) action.detail();
+    public Set<ActionKind> kinds() {
+      return Set.of(ActionKind.ATTACH_RAM_POLICY);
+    }
+
+    @Override
+    public StepResult execute(Action action, ActionDetail.PolicyAttachment d, ExecutionContext context) {
       if (context.dryRun()) {
         return StepResult.dryRun("client", "would attach " + d.policyName() + " to " + d.userName(),
             List.of("RAM AttachPolicyToUser UserName=" + d.userName() + " PolicyName=" + d.policyName()
@@ -217,7 +230,7 @@ final class RamExecutors {
    * {@code DELETE_ORPHAN_ACCESS_KEY}: reads the Secret (a key it names now is kept, as a failure), then
    * DeleteAccessKey; a key that is already gone is success.
    */
-  static final class DeleteOrphanAccessKey implements ActionExecutor {
+  static final class DeleteOrphanAccessKey implements ActionExecutor<ActionDetail.OrphanAccessKey> {
     private final RamApi ram;
     private final SecretStore secrets;
 
@@ -227,13 +240,17 @@ final class RamExecutors {
     }
 
     @Override
-    public boolean handles(ActionKind kind) {
-      return kind == ActionKind.DELETE_ORPHAN_ACCESS_KEY;
+    public Class<ActionDetail.OrphanAccessKey> detailType() {
+      return ActionDetail.OrphanAccessKey.class;
     }
 
     @Override
-    public StepResult execute(Action action, ExecutionContext context) {
-      ActionDetail.OrphanAccessKey d = (ActionDetail.OrphanAccessKey) action.detail();
+    public Set<ActionKind> kinds() {
+      return Set.of(ActionKind.DELETE_ORPHAN_ACCESS_KEY);
+    }
+
+    @Override
+    public StepResult execute(Action action, ActionDetail.OrphanAccessKey d, ExecutionContext context) {
       if (context.dryRun()) {
         return StepResult.dryRun("client", "would delete AccessKey " + d.accessKeyId(),
             List.of("RAM DeleteAccessKey UserName=" + d.userName() + " UserAccessKeyId=" + d.accessKeyId()));

@@ -158,7 +158,7 @@ class AccessKeyLostAnswersTest {
         }
       };
       Reconciler reconciler = Reconciler.builder().cluster(bed).cloud(new AliyunObserver(bed.ram, bed.ack))
-          .executors(bed.executors(AddonWaitOptions.defaults())).lock(lock).build();
+          .executors(bed.executors(AddonWaitOptions.defaults())).unwired(CloudTestBed.KUBE_KINDS).lock(lock).build();
 
       ApplyResult result = reconciler.apply(CloudTestBed.spec(), reconciler.plan(CloudTestBed.spec()),
           ApplyOptions.defaults());

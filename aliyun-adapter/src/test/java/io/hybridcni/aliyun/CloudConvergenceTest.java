@@ -107,7 +107,7 @@ class CloudConvergenceTest {
         }
       };
       io.hybridcni.apply.Reconciler reconciler = io.hybridcni.apply.Reconciler.builder().cluster(bed)
-          .cloud(new AliyunObserver(bed.ram, bed.ack)).executors(bed.executors(AddonWaitOptions.defaults()))
+          .cloud(new AliyunObserver(bed.ram, bed.ack)).executors(bed.executors(AddonWaitOptions.defaults())).unwired(CloudTestBed.KUBE_KINDS)
           .lock(lock).build();
 
       ApplyResult result = reconciler.apply(CloudTestBed.spec(), reconciler.plan(CloudTestBed.spec()),

@@ -2,7 +2,6 @@ package io.hybridcni.aliyun;
 
 import io.hybridcni.apply.Sleeper;
 import io.hybridcni.apply.ActionExecutor;
-import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.apply.Reconciler;
 import io.hybridcni.error.HybridCniException;
@@ -11,7 +10,6 @@ import io.hybridcni.fixtures.Specs;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.SecretFacts;
 import io.hybridcni.observe.ValueHash;
-import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionDetail;
 import io.hybridcni.plan.ActionKind;
 import io.hybridcni.port.AccessKeyCredential;
@@ -27,6 +25,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -81,31 +80,31 @@ final class CloudTestBed implements AutoCloseable, ClusterObserver, SecretStore 
     return Specs.hostNetwork();
   }
 
-  List<ActionExecutor> executors(AddonWaitOptions wait) {
-    List<ActionExecutor> all = new ArrayList<>(AliyunExecutors.create(ram, ack, this, retrier, wait, clock));
+  /**
+   * The kinds whose executors live in the kube-adapter, which this module cannot wire: its reconcilers say so
+   * ({@code Reconciler.Builder.unwired}); the beds' plans hold none of them.
+   */
+  static final Set<ActionKind> KUBE_KINDS = Set.of(ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI,
+      ActionKind.REMOVE_CNI_EXCLUSION, ActionKind.RESTART_TERWAY);
+
+  List<ActionExecutor<?>> executors(AddonWaitOptions wait) {
+    List<ActionExecutor<?>> all = new ArrayList<>(AliyunExecutors.create(ram, ack, this, retrier, wait, clock));
     all.add(secretDeletion());
     return all;
   }
 
   /** The Kubernetes side of a destroy for the Secret held here (the kube-adapter's own is tested on the mock). */
-  private ActionExecutor secretDeletion() {
-    return new ActionExecutor() {
-      @Override
-      public boolean handles(ActionKind kind) {
-        return kind == ActionKind.DELETE_SECRET;
-      }
-
-      @Override
-      public StepResult execute(Action action, ExecutionContext context) {
-        ActionDetail.SecretDeletion d = (ActionDetail.SecretDeletion) action.detail();
-        if (!context.dryRun()) {
-          secret = SecretFacts.absent(d.namespace(), d.name());
-        }
-        return context.dryRun() ? StepResult.dryRun("client", "would delete the Secret", List.of())
-            : StepResult.applied("deleted Secret " + d.namespace() + "/" + d.name());
-      }
-    };
+  private ActionExecutor<?> secretDeletion() {
+    return ActionExecutor.of(ActionDetail.SecretDeletion.class, Set.of(ActionKind.DELETE_SECRET),
+        (action, d, context) -> {
+          if (!context.dryRun()) {
+            secret = SecretFacts.absent(d.namespace(), d.name());
+          }
+          return context.dryRun() ? StepResult.dryRun("client", "would delete the Secret", List.of())
+              : StepResult.applied("deleted Secret " + d.namespace() + "/" + d.name());
+        });
   }
+
 
   Reconciler reconciler() {
     return reconciler(AddonWaitOptions.defaults());
@@ -113,7 +112,7 @@ final class CloudTestBed implements AutoCloseable, ClusterObserver, SecretStore 
 
   Reconciler reconciler(AddonWaitOptions wait) {
     return Reconciler.builder().cluster(this).cloud(new AliyunObserver(ram, ack)).executors(executors(wait))
-        .build();
+        .unwired(KUBE_KINDS).build();
   }
 
   /** Every later Secret write fails with this. */

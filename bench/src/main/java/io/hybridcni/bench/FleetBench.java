@@ -17,6 +17,7 @@ import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.SecretFacts;
 import io.hybridcni.observe.ValueHash;
 import io.hybridcni.plan.ActionKind;
+import io.hybridcni.plan.PlanKind;
 import io.hybridcni.port.SecretStore;
 import io.hybridcni.port.SecretValue;
 import io.hybridcni.spec.HybridNetworkSpec;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -111,6 +113,9 @@ public final class FleetBench {
           .cluster(kubernetes)
           .cloud(new AliyunObserver(ram, ack, reads))
           .observeExecutor(observations)
+          // The fleet measures the cloud side: its clusters need no exclusion and keep their Secret unwritten.
+          .runs(PlanKind.APPLY)
+          .unwired(Set.of(ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI, ActionKind.RESTART_TERWAY))
           .executors(AliyunExecutors.create(ram, ack, NO_SECRET_WRITES, retrier,
               new AddonWaitOptions(p.latency(), p.latency().multipliedBy(10), Duration.ofMinutes(1)),
               Clock.systemUTC()))

@@ -42,7 +42,7 @@ final class SimulatedWiring implements AutoCloseable {
     Retrier retrier = Retrier.defaults();
     RamApi ram = new GatedRamApi(connection.ram(retrier), CallGate.timing(log));
     AckApi ack = new GatedAckApi(connection.ack(retrier), CallGate.timing(log));
-    Reconciler.Builder builder = Reconciler.builder().cluster(observer)
+    Reconciler.Builder builder = Reconciler.builder().planOnly().cluster(observer)
         .cloud(parallel ? new AliyunObserver(ram, ack) : new AliyunObserver(ram, ack, Runnable::run));
     if (!parallel) {
       builder.observeExecutor(Runnable::run);

@@ -37,7 +37,7 @@ final class LiveEnvironment implements Environment {
   private final String description;
 
   LiveEnvironment(KubernetesClient client, AliyunConnection connection, Duration addonTimeout, String description,
-      boolean closeClient, UnaryOperator<ActionExecutor> decorate) {
+      boolean closeClient, UnaryOperator<ActionExecutor<?>> decorate) {
     this(client, connection, addonTimeout, null, Sleeper.REAL, description, closeClient, decorate, Sleeper.REAL);
   }
 
@@ -48,14 +48,14 @@ final class LiveEnvironment implements Environment {
    */
   LiveEnvironment(KubernetesClient client, AliyunConnection connection, Duration addonTimeout,
       Duration rolloutTimeout, Sleeper sleeper, String description, boolean closeClient,
-      UnaryOperator<ActionExecutor> decorate, Sleeper statusSleeper) {
+      UnaryOperator<ActionExecutor<?>> decorate, Sleeper statusSleeper) {
     this.client = closeClient ? client : null;
     this.observer = KubernetesObserver.builder(client).build();
     Retrier retrier = Retrier.defaults();
     RamApi ram = connection.ram(retrier);
     AckApi ack = connection.ack(retrier);
     KubernetesSecretStore secrets = KubernetesSecretStore.builder(client).build();
-    List<ActionExecutor> executors = new ArrayList<>(AliyunExecutors.create(ram, ack, secrets, retrier,
+    List<ActionExecutor<?>> executors = new ArrayList<>(AliyunExecutors.create(ram, ack, secrets, retrier,
         new AddonWaitOptions(Duration.ofSeconds(2), Duration.ofSeconds(15), addonTimeout), Clock.systemUTC()));
     executors.addAll(KubeExecutors.create(client, DryRunMode.AUTO, Clock.systemUTC(), sleeper, rolloutTimeout));
     executors.replaceAll(decorate);

@@ -7,7 +7,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.hybridcni.aliyun.AliyunConnection;
 import io.hybridcni.apply.ActionExecutor;
-import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionKind;
@@ -217,13 +216,13 @@ public final class Simulation implements AutoCloseable {
     return live;
   }
 
-  private volatile java.util.function.UnaryOperator<ActionExecutor> around = java.util.function.UnaryOperator.identity();
+  private volatile java.util.function.UnaryOperator<ActionExecutor<?>> around = java.util.function.UnaryOperator.identity();
 
   /**
    * Wraps every executor of the environments made from now on (outside the controllers the simulation plays), e.g.
    * a test's executor that runs the real one and then fails as a lost answer would.
    */
-  public Simulation aroundExecutors(java.util.function.UnaryOperator<ActionExecutor> value) {
+  public Simulation aroundExecutors(java.util.function.UnaryOperator<ActionExecutor<?>> value) {
     this.around = java.util.Objects.requireNonNull(value, "aroundExecutors");
     return this;
   }
@@ -265,28 +264,20 @@ public final class Simulation implements AutoCloseable {
    * DaemonSet controller places and removes pods after every change. While an executor waits (a rollout's poll),
    * {@link #controllersRun} lets them take one step.
    */
-  ActionExecutor withControllers(ActionExecutor executor) {
-    return new ActionExecutor() {
-      @Override
-      public boolean handles(ActionKind kind) {
-        return executor.handles(kind);
-      }
-
-      @Override
-      public StepResult execute(Action action, ExecutionContext context) {
-        StepResult result = executor.execute(action, context);
-        if (!context.dryRun()) {
-          if (action.kind() == ActionKind.INSTALL_ADDON
-              && client.apps().daemonSets().inNamespace("kube-system").withName("terway-eniip").get() == null) {
-            KubeSampleCluster.installTerwayAddon(client);
-          }
-          TigeraOperator.render(client);
-          DaemonSetController.reconcile(client);
-          afterControllers.accept(client);
+  ActionExecutor<?> withControllers(ActionExecutor<?> executor) {
+    return executor.around((action, context, step) -> {
+      StepResult result = step.get();
+      if (!context.dryRun()) {
+        if (action.kind() == ActionKind.INSTALL_ADDON
+            && client.apps().daemonSets().inNamespace("kube-system").withName("terway-eniip").get() == null) {
+          KubeSampleCluster.installTerwayAddon(client);
         }
-        return result;
+        TigeraOperator.render(client);
+        DaemonSetController.reconcile(client);
+        afterControllers.accept(client);
       }
-    };
+      return result;
+    });
   }
 
   /**

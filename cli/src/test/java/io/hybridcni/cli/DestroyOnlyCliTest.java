@@ -3,10 +3,7 @@ package io.hybridcni.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.hybridcni.apply.ActionExecutor;
-import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
-import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionKind;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import java.io.IOException;
@@ -65,23 +62,15 @@ class DestroyOnlyCliTest {
    */
   private AtomicInteger exclusionFailsAfterItsWrite() {
     AtomicInteger failed = new AtomicInteger();
-    simulation.aroundExecutors(executor -> new ActionExecutor() {
-      @Override
-      public boolean handles(ActionKind kind) {
-        return executor.handles(kind);
+    simulation.aroundExecutors(executor -> executor.around((action, context, step) -> {
+      StepResult result = step.get();
+      if (action.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI) {
+        failed.incrementAndGet();
+        throw new IllegalStateException("the answer to the calico-node update was lost and reading it back was "
+            + "refused: 503 Service Unavailable");
       }
-
-      @Override
-      public StepResult execute(Action action, ExecutionContext context) {
-        StepResult result = executor.execute(action, context);
-        if (action.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI) {
-          failed.incrementAndGet();
-          throw new IllegalStateException("the answer to the calico-node update was lost and reading it back was "
-              + "refused: 503 Service Unavailable");
-        }
-        return result;
-      }
-    });
+      return result;
+    }));
     return failed;
   }
 

@@ -24,6 +24,8 @@ import io.hybridcni.status.NetworkStatus;
 import io.hybridcni.status.StatusAnalyzer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +60,8 @@ public final class Reconciler {
 
   private final ClusterObserver cluster;
   private final CloudObserver cloud;
-  private final List<ActionExecutor> executors;
+  private final Map<ActionKind, ActionExecutor<?>> executors;
+  private final Set<PlanKind> runs;
   private final ApplyLock lock;
   private final Planner planner;
   private final Executor observeExecutor;
@@ -69,7 +72,8 @@ public final class Reconciler {
   private Reconciler(Builder b) {
     this.cluster = Objects.requireNonNull(b.cluster, "cluster observer");
     this.cloud = Objects.requireNonNull(b.cloud, "cloud observer");
-    this.executors = List.copyOf(b.executors);
+    this.executors = b.checkedExecutors();
+    this.runs = b.runs.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(b.runs));
     this.lock = b.lock;
     this.planner = b.planner;
     this.observeExecutor = b.observeExecutor;
@@ -184,6 +188,7 @@ public final class Reconciler {
    * applied and verified.
    */
   public ReconcileResult destroy(HybridNetworkSpec spec, ApplyOptions options, Set<ActionKind> only) {
+    requireRuns(PlanKind.DESTROY);
     Plan plan = planDestroy(spec, only);
     if (plan.isEmpty()) {
       return new ReconcileResult(plan, new ApplyResult(List.of(), options.dryRun(), null), plan, true,
@@ -211,6 +216,7 @@ public final class Reconciler {
 
   private ReconcileResult run(HybridNetworkSpec spec, ApplyOptions options, PlanKind kind,
       Function<HybridNetworkSpec, Plan> planning) {
+    requireRuns(kind);
     Plan plan = planning.apply(spec);
     if (plan.isEmpty()) {
       return new ReconcileResult(plan, new ApplyResult(List.of(), options.dryRun(), null), plan, true,
@@ -327,7 +333,21 @@ public final class Reconciler {
     return execute(spec, plan, PlanKind.DESTROY, options);
   }
 
+  /** The plan kinds this reconciler applies; empty for one built {@link Builder#planOnly()}. */
+  public Set<PlanKind> runs() {
+    return runs;
+  }
+
+  private void requireRuns(PlanKind purpose) {
+    if (!runs.contains(purpose)) {
+      throw new IllegalStateException("this Reconciler was built to run " + (runs.isEmpty() ? "no plans (planOnly())"
+          : runs + " plans only") + "; it cannot run a " + purpose + " plan: wire its executors in "
+          + "Reconciler.builder()");
+    }
+  }
+
   private ApplyResult execute(HybridNetworkSpec spec, Plan plan, PlanKind purpose, ApplyOptions options) {
+    requireRuns(purpose);
     List<InvalidInputException.Problem> problems = PlanCheck.problems("the plan", plan, purpose, spec);
     if (!problems.isEmpty()) {
       return refuse(plan, options, "the plan cannot run as "
@@ -427,7 +447,8 @@ public final class Reconciler {
         return new ActionOutcome(a.id(), OutcomeStatus.STALE, "facts changed since planning", null, null, changed,
             null);
       }
-      ActionExecutor executor = executors.stream().filter(e -> e.handles(a.kind())).findFirst().orElse(null);
+      // build() made sure of one executor per kind; a kind declared unwired() or a hand-made plan still ends here.
+      ActionExecutor<?> executor = executors.get(a.kind());
       if (executor == null) {
         stop(a);
         return new ActionOutcome(a.id(), OutcomeStatus.FAILED, "no executor handles " + a.kind(),
@@ -435,7 +456,7 @@ public final class Reconciler {
       }
       options.listener().actionStarted(a);
       try {
-        StepResult step = executor.execute(a, new ExecutionContext(options.dryRun(), options.listener(), held));
+        StepResult step = executor.run(a, new ExecutionContext(options.dryRun(), options.listener(), held));
         options.listener().actionFinished(a, step);
         OutcomeStatus status = switch (step.status()) {
           case APPLIED -> OutcomeStatus.APPLIED;
@@ -482,7 +503,10 @@ public final class Reconciler {
   public static final class Builder {
     private ClusterObserver cluster;
     private CloudObserver cloud;
-    private final List<ActionExecutor> executors = new ArrayList<>();
+    private final List<ActionExecutor<?>> executors = new ArrayList<>();
+    private final Set<PlanKind> runs = EnumSet.allOf(PlanKind.class);
+    private final Set<ActionKind> unwired = EnumSet.noneOf(ActionKind.class);
+    private boolean planOnly;
     private ApplyLock lock = ApplyLock.NONE;
     private Planner planner = new Planner();
     private Executor observeExecutor = THREAD_PER_TASK;
@@ -519,15 +543,103 @@ public final class Reconciler {
       return this;
     }
 
-    /** Executors for the action kinds; the first that handles a kind runs it. */
-    public Builder executors(List<? extends ActionExecutor> value) {
-      executors.addAll(value);
+    /**
+     * Executors for the action kinds: exactly one for every kind of the plan kinds this reconciler {@link #runs},
+     * checked by {@link #build()}.
+     */
+    public Builder executors(List<? extends ActionExecutor<?>> value) {
+      value.forEach(this::executor);
       return this;
     }
 
-    public Builder executor(ActionExecutor value) {
-      executors.add(value);
+    /** One more executor; see {@link #executors}. */
+    public Builder executor(ActionExecutor<?> value) {
+      executors.add(Objects.requireNonNull(value, "executor"));
       return this;
+    }
+
+    /**
+     * The plan kinds this reconciler applies ({@link #apply}, {@link #destroy}, {@link #reconcile}); the others are
+     * refused at once. Default every {@link PlanKind}. {@link #build()} requires an executor for each action kind of
+     * these plan kinds.
+     */
+    public Builder runs(PlanKind first, PlanKind... more) {
+      runs.clear();
+      runs.add(Objects.requireNonNull(first, "plan kind"));
+      runs.addAll(List.of(more));
+      return this;
+    }
+
+    /**
+     * A reconciler that only observes and plans ({@code plan}, {@code status}): it takes no executors and refuses
+     * every apply and destroy. Saying so is required: a builder with no executors is otherwise an error at
+     * {@link #build()}, so that forgotten executors show at wiring time and not in the middle of an apply.
+     */
+    public Builder planOnly() {
+      this.planOnly = true;
+      runs.clear();
+      return this;
+    }
+
+    /**
+     * Action kinds this reconciler deliberately has no executor for, though its plan kinds may hold them (a test bed
+     * of one side of the system). {@link #build()} does not ask an executor for them; an action of such a kind fails
+     * when apply reaches it, naming the kind. Default none.
+     */
+    public Builder unwired(Set<ActionKind> kinds) {
+      unwired.addAll(kinds);
+      return this;
+    }
+
+    /**
+     * The executor of each kind, or the one-line reason this wiring cannot apply what it says it runs: a kind
+     * without an executor, a kind with more than one, or an executor whose detail type is not its kind's.
+     */
+    private Map<ActionKind, ActionExecutor<?>> checkedExecutors() {
+      if (planOnly) {
+        if (!executors.isEmpty()) {
+          throw new IllegalStateException("Reconciler.builder(): planOnly() takes no executors, found "
+              + executors.size());
+        }
+        return Map.of();
+      }
+      if (executors.isEmpty()) {
+        throw new IllegalStateException("Reconciler.builder(): no executors; wire executors(...) for "
+            + runs + " plans, or say planOnly() for a reconciler that only plans");
+      }
+      Map<ActionKind, ActionExecutor<?>> byKind = new EnumMap<>(ActionKind.class);
+      Set<ActionKind> duplicated = EnumSet.noneOf(ActionKind.class);
+      List<String> mistyped = new ArrayList<>();
+      for (ActionExecutor<?> executor : executors) {
+        for (ActionKind kind : executor.kinds()) {
+          if (byKind.putIfAbsent(kind, executor) != null) {
+            duplicated.add(kind);
+          }
+          if (!executor.detailType().isAssignableFrom(kind.detailType())) {
+            mistyped.add(kind + " carries " + kind.detailType().getSimpleName() + ", its executor reads "
+                + executor.detailType().getSimpleName());
+          }
+        }
+      }
+      Set<ActionKind> missing = EnumSet.noneOf(ActionKind.class);
+      for (ActionKind kind : ActionKind.values()) {
+        if (runs.stream().anyMatch(kind::belongsTo) && !byKind.containsKey(kind) && !unwired.contains(kind)) {
+          missing.add(kind);
+        }
+      }
+      List<String> problems = new ArrayList<>();
+      if (!missing.isEmpty()) {
+        problems.add("no executor for " + missing);
+      }
+      if (!duplicated.isEmpty()) {
+        problems.add("more than one executor for " + duplicated);
+      }
+      problems.addAll(mistyped);
+      if (!problems.isEmpty()) {
+        throw new IllegalStateException("Reconciler.builder(): executors for " + runs + " plans must run every "
+            + "action kind exactly once: " + String.join("; ", problems));
+      }
+      return byKind;
     }
 
     /** The apply lock. Default {@link ApplyLock#NONE}: no locking. */
@@ -548,6 +660,14 @@ public final class Reconciler {
       return this;
     }
 
+    /**
+     * The reconciler, once its wiring can do what it says: for each action kind of the plan kinds it
+     * {@link #runs}, exactly one executor reading that kind's detail type (kinds declared {@link #unwired} aside),
+     * or {@link #planOnly()} and no executors.
+     *
+     * @throws IllegalStateException in one line naming the kinds without an executor, with more than one, or with
+     *     an executor of the wrong detail type; or naming the missing observer
+     */
     public Reconciler build() {
       return new Reconciler(this);
     }

@@ -70,21 +70,13 @@ class ReconcilerTest {
   void aFailedStepIsNotConvergedEvenWhenThePlanMadeAfterApplyIsEmpty() {
     InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
     // The last step's write lands, but its answer is an error: the verification plan is empty, the step failed.
-    ActionExecutor committedThenFailed = new ActionExecutor() {
-      @Override
-      public boolean handles(io.hybridcni.plan.ActionKind kind) {
-        return true;
+    ActionExecutor<?> committedThenFailed = world.around((action, context, step) -> {
+      StepResult done = step.get();
+      if (action.id().equals("addon-wait")) {
+        throw InMemoryWorld.failure("waiting for the addon: 504 Gateway Timeout");
       }
-
-      @Override
-      public StepResult execute(Action action, ExecutionContext context) {
-        StepResult done = world.execute(action, context);
-        if (action.id().equals("addon-wait")) {
-          throw InMemoryWorld.failure("waiting for the addon: 504 Gateway Timeout");
-        }
-        return done;
-      }
-    };
+      return done;
+    });
     Reconciler reconciler = Reconciler.builder().cluster(world).cloud(world.cloud())
         .executor(committedThenFailed).build();
 

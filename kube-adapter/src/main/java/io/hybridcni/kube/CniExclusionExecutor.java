@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -41,7 +42,7 @@ import java.util.stream.IntStream;
  * which depends on it, does not run: see {@link CalicoRollout}. With {@code updateStrategy: OnDelete} the calico
  * pods on cloud nodes are deleted, one at a time.
  */
-public final class CniExclusionExecutor implements ActionExecutor {
+public final class CniExclusionExecutor implements ActionExecutor<ActionDetail.CniExclusion> {
 
   /** The reason of the Event recorded on the changed object. */
   public static final String EVENT_REASON = "CloudNodesExcluded";
@@ -72,17 +73,17 @@ public final class CniExclusionExecutor implements ActionExecutor {
   }
 
   @Override
-  public boolean handles(ActionKind kind) {
-    return kind == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI;
+  public Class<ActionDetail.CniExclusion> detailType() {
+    return ActionDetail.CniExclusion.class;
   }
 
   @Override
-  public StepResult execute(Action action, ExecutionContext context) {
-    if (!(action.detail() instanceof ActionDetail.CniExclusion detail)) {
-      throw new IllegalArgumentException("action " + action.id() + " is " + action.kind()
-          + " with detail " + action.detail().getClass().getSimpleName() + "; this executor runs "
-          + ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI);
-    }
+  public Set<ActionKind> kinds() {
+    return Set.of(ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI);
+  }
+
+  @Override
+  public StepResult execute(Action action, ActionDetail.CniExclusion detail, ExecutionContext context) {
     StepResult written = write(action, detail, context);
     if (context.dryRun()) {
       return rollout.describeDeletions(action, detail, written);

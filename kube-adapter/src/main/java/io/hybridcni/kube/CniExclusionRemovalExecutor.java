@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Runs {@link ActionKind#REMOVE_CNI_EXCLUSION}, the undo of {@link CniExclusionExecutor}: takes the requirement
@@ -34,7 +35,7 @@ import java.util.Objects;
  * {@link StaleActionException}; an object without the exclusion, or no object at all, answers
  * {@link io.hybridcni.apply.StepStatus#ALREADY_SATISFIED}. Every write records a {@value #EVENT_REASON} Event.
  */
-public final class CniExclusionRemovalExecutor implements ActionExecutor {
+public final class CniExclusionRemovalExecutor implements ActionExecutor<ActionDetail.CniExclusionRemoval> {
 
   /** The reason of the Event recorded on the changed object. */
   public static final String EVENT_REASON = "CloudNodesExclusionRemoved";
@@ -55,16 +56,17 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor {
   }
 
   @Override
-  public boolean handles(ActionKind kind) {
-    return kind == ActionKind.REMOVE_CNI_EXCLUSION;
+  public Class<ActionDetail.CniExclusionRemoval> detailType() {
+    return ActionDetail.CniExclusionRemoval.class;
   }
 
   @Override
-  public StepResult execute(Action action, ExecutionContext context) {
-    if (!(action.detail() instanceof ActionDetail.CniExclusionRemoval detail)) {
-      throw new IllegalArgumentException("action " + action.id() + " is " + action.kind() + " with detail "
-          + action.detail().getClass().getSimpleName() + "; this executor runs " + ActionKind.REMOVE_CNI_EXCLUSION);
-    }
+  public Set<ActionKind> kinds() {
+    return Set.of(ActionKind.REMOVE_CNI_EXCLUSION);
+  }
+
+  @Override
+  public StepResult execute(Action action, ActionDetail.CniExclusionRemoval detail, ExecutionContext context) {
     WorkloadRef target = detail.target();
     NodeLabel label = new NodeLabel(detail.labelKey(), detail.labelValue());
     NodeSelectorRequirement exclusion = CniExclusion.exclusion(label);

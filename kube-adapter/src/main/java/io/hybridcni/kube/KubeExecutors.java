@@ -21,7 +21,7 @@ public final class KubeExecutors {
   private KubeExecutors() {}
 
   /** The executors with their defaults (dry runs {@link DryRunMode#AUTO}). */
-  public static List<ActionExecutor> create(KubernetesClient client) {
+  public static List<ActionExecutor<?>> create(KubernetesClient client) {
     return create(client, DryRunMode.AUTO, Clock.systemUTC());
   }
 
@@ -29,7 +29,7 @@ public final class KubeExecutors {
    * The executors writing through {@code client} (the caller keeps ownership of it), with this dry-run mode, and
    * {@code clock} for the timestamps of the Events they record.
    */
-  public static List<ActionExecutor> create(KubernetesClient client, DryRunMode dryRunMode, Clock clock) {
+  public static List<ActionExecutor<?>> create(KubernetesClient client, DryRunMode dryRunMode, Clock clock) {
     return create(client, dryRunMode, clock, Sleeper.REAL, null);
   }
 
@@ -39,7 +39,7 @@ public final class KubeExecutors {
    * follow: {@code null} keeps each executor's default ({@link CniExclusionExecutor.Builder#rolloutTimeout}, scaled
    * by the DaemonSet's size; {@link TerwayRestartExecutor#DEFAULT_TIMEOUT}).
    */
-  public static List<ActionExecutor> create(KubernetesClient client, DryRunMode dryRunMode, Clock clock,
+  public static List<ActionExecutor<?>> create(KubernetesClient client, DryRunMode dryRunMode, Clock clock,
       Sleeper sleeper, Duration rolloutTimeout) {
     Objects.requireNonNull(client, "client");
     TerwayRestartExecutor.Builder terway = TerwayRestartExecutor.builder(client).dryRunMode(dryRunMode).clock(clock)

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * retried with capped exponential backoff, a bounded number of times. A deletion records a
  * {@value #EVENT_REASON} Event. The Secret's values appear nowhere: the executor never reads them out.
  */
-public final class SecretDeletionExecutor implements ActionExecutor {
+public final class SecretDeletionExecutor implements ActionExecutor<ActionDetail.SecretDeletion> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SecretDeletionExecutor.class);
 
@@ -70,16 +71,17 @@ public final class SecretDeletionExecutor implements ActionExecutor {
   }
 
   @Override
-  public boolean handles(ActionKind kind) {
-    return kind == ActionKind.DELETE_SECRET;
+  public Class<ActionDetail.SecretDeletion> detailType() {
+    return ActionDetail.SecretDeletion.class;
   }
 
   @Override
-  public StepResult execute(Action action, ExecutionContext context) {
-    if (!(action.detail() instanceof ActionDetail.SecretDeletion detail)) {
-      throw new IllegalArgumentException("action " + action.id() + " is " + action.kind() + " with detail "
-          + action.detail().getClass().getSimpleName() + "; this executor runs " + ActionKind.DELETE_SECRET);
-    }
+  public Set<ActionKind> kinds() {
+    return Set.of(ActionKind.DELETE_SECRET);
+  }
+
+  @Override
+  public StepResult execute(Action action, ActionDetail.SecretDeletion detail, ExecutionContext context) {
     String namespace = detail.namespace();
     String name = detail.name();
     String address = namespace + "/" + name;

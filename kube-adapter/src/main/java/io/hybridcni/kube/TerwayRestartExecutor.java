@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * action (so that no old key is deleted after it), saying how far it got. A DaemonSet with
  * {@code updateStrategy: OnDelete} restarts nothing when its template changes: it is refused before any write.
  */
-public final class TerwayRestartExecutor implements ActionExecutor {
+public final class TerwayRestartExecutor implements ActionExecutor<ActionDetail.TerwayRestart> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TerwayRestartExecutor.class);
 
@@ -102,16 +103,17 @@ public final class TerwayRestartExecutor implements ActionExecutor {
   }
 
   @Override
-  public boolean handles(ActionKind kind) {
-    return kind == ActionKind.RESTART_TERWAY;
+  public Class<ActionDetail.TerwayRestart> detailType() {
+    return ActionDetail.TerwayRestart.class;
   }
 
   @Override
-  public StepResult execute(Action action, ExecutionContext context) {
-    if (!(action.detail() instanceof ActionDetail.TerwayRestart detail)) {
-      throw new IllegalArgumentException("action " + action.id() + " is " + action.kind() + " with detail "
-          + action.detail().getClass().getSimpleName() + "; this executor runs " + ActionKind.RESTART_TERWAY);
-    }
+  public Set<ActionKind> kinds() {
+    return Set.of(ActionKind.RESTART_TERWAY);
+  }
+
+  @Override
+  public StepResult execute(Action action, ActionDetail.TerwayRestart detail, ExecutionContext context) {
     WorkloadRef ref = detail.daemonSet();
     String mode = context.dryRun() ? dryRun.resolve() : null;
     boolean lostAnswer = false;

@@ -133,7 +133,7 @@ class ClusterRoleTest {
     Action action = new Planner().plan(Specs.auto(), state).actions().stream()
         .filter(a -> a.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI).findFirst().orElseThrow();
     CniExclusionExecutor.builder(client).dryRunMode(mode).sleeper(this::controllersRun).build()
-        .execute(action, dryRun ? ExecutionContext.dryRun(ApplyListener.NONE) : ExecutionContext.forReal(ApplyListener.NONE));
+        .run(action, dryRun ? ExecutionContext.dryRun(ApplyListener.NONE) : ExecutionContext.forReal(ApplyListener.NONE));
   }
 
   /**
@@ -148,9 +148,9 @@ class ClusterRoleTest {
         io.hybridcni.plan.Fingerprint.of(new java.util.TreeMap<>()));
     TerwayRestartExecutor executor = TerwayRestartExecutor.builder(client).dryRunMode(DryRunMode.AUTO)
         .timeout(java.time.Duration.ZERO).sleeper(d -> { }).build();
-    executor.execute(restart, ExecutionContext.dryRun(ApplyListener.NONE));
+    executor.run(restart, ExecutionContext.dryRun(ApplyListener.NONE));
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> executor.execute(restart, ExecutionContext.forReal(ApplyListener.NONE)))
+        () -> executor.run(restart, ExecutionContext.forReal(ApplyListener.NONE)))
         .hasMessageContaining("did not finish within");
   }
 
@@ -160,8 +160,8 @@ class ClusterRoleTest {
     for (Action action : new Planner().planDestroy(Specs.auto(), state).actions()) {
       for (var executor : KubeExecutors.create(client)) {
         if (executor.handles(action.kind())) {
-          executor.execute(action, ExecutionContext.dryRun(ApplyListener.NONE));
-          executor.execute(action, ExecutionContext.forReal(ApplyListener.NONE));
+          executor.run(action, ExecutionContext.dryRun(ApplyListener.NONE));
+          executor.run(action, ExecutionContext.forReal(ApplyListener.NONE));
         }
       }
     }

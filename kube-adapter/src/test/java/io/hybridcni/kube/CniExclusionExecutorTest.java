@@ -112,7 +112,7 @@ class CniExclusionExecutorTest {
   }
 
   private StepResult apply(Action action) {
-    return executor(client, DryRunMode.CLIENT).execute(action, ExecutionContext.forReal(ApplyListener.NONE));
+    return executor(client, DryRunMode.CLIENT).run(action, ExecutionContext.forReal(ApplyListener.NONE));
   }
 
   private GenericKubernetesResource calicoNode() {
@@ -356,7 +356,7 @@ class CniExclusionExecutorTest {
     StepResult result;
     try (KubernetesClient racing = server.createClient(
         b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("race", race)))) {
-      result = executor(racing, DryRunMode.CLIENT).execute(action, ExecutionContext.forReal(listener));
+      result = executor(racing, DryRunMode.CLIENT).run(action, ExecutionContext.forReal(listener));
     }
 
     assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
@@ -376,7 +376,7 @@ class CniExclusionExecutorTest {
         .always();
 
     assertThatThrownBy(() -> CniExclusionExecutor.builder(client).maxAttempts(3).dryRunMode(DryRunMode.CLIENT)
-        .build().execute(action, ExecutionContext.forReal(ApplyListener.NONE)))
+        .build().run(action, ExecutionContext.forReal(ApplyListener.NONE)))
         .isInstanceOf(StaleActionException.class)
         .hasMessageContaining("kept changing: 3 writes in a row answered 409 Conflict");
   }
@@ -424,7 +424,7 @@ class CniExclusionExecutorTest {
     GenericKubernetesResource before = calicoNode();
     forgetRequests();
 
-    StepResult result = executor(client, DryRunMode.CLIENT).execute(action, ExecutionContext.dryRun(ApplyListener.NONE));
+    StepResult result = executor(client, DryRunMode.CLIENT).run(action, ExecutionContext.dryRun(ApplyListener.NONE));
 
     assertThat(result.status()).isEqualTo(StepStatus.DRY_RUN);
     assertThat(result.dryRunMode()).isEqualTo("client");
@@ -448,7 +448,7 @@ class CniExclusionExecutorTest {
     Action action = exclusionOf(observe());
     forgetRequests();
 
-    StepResult result = executor(client, DryRunMode.AUTO).execute(action, ExecutionContext.dryRun(ApplyListener.NONE));
+    StepResult result = executor(client, DryRunMode.AUTO).run(action, ExecutionContext.dryRun(ApplyListener.NONE));
 
     assertThat(result.dryRunMode()).isEqualTo("client");
     assertThat(writes()).isEmpty();
@@ -461,7 +461,7 @@ class CniExclusionExecutorTest {
     server.setVersionInfo(new VersionInfo.Builder().withMajor("1").withMinor("28+").build());
     forgetRequests();
 
-    StepResult result = executor(client, DryRunMode.AUTO).execute(action, ExecutionContext.dryRun(ApplyListener.NONE));
+    StepResult result = executor(client, DryRunMode.AUTO).run(action, ExecutionContext.dryRun(ApplyListener.NONE));
 
     assertThat(result.dryRunMode()).isEqualTo("server");
     // A real API server persists nothing for dryRun=All; the CRUD mock ignores the parameter, so only the request
@@ -482,7 +482,7 @@ class CniExclusionExecutorTest {
             "admission webhook \"policy.example.com\" does not support dry run").build())
         .always();
 
-    StepResult result = executor(client, DryRunMode.AUTO).execute(action, ExecutionContext.dryRun(ApplyListener.NONE));
+    StepResult result = executor(client, DryRunMode.AUTO).run(action, ExecutionContext.dryRun(ApplyListener.NONE));
 
     assertThat(result.dryRunMode()).isEqualTo("client");
     assertThat(result.requests().get(0)).startsWith("PUT /apis/apps/v1/namespaces/kube-system/daemonsets/calico-node\n");

@@ -80,7 +80,7 @@ class CniExclusionRemovalExecutorTest {
           io.hybridcni.testkit.kube.TigeraOperator.render(client);
           DaemonSetController.step(client, 1);
         }).build()
-        .execute(actionOf(Plan.APPLY, observe()), ExecutionContext.forReal(ApplyListener.NONE));
+        .run(actionOf(Plan.APPLY, observe()), ExecutionContext.forReal(ApplyListener.NONE));
   }
 
   /** An hour after the exclusion's clock: Events are named after their time, as kubectl names them. */
@@ -91,7 +91,7 @@ class CniExclusionRemovalExecutorTest {
   }
 
   private StepResult remove(Action action) {
-    return executor(client).execute(action, ExecutionContext.forReal(ApplyListener.NONE));
+    return executor(client).run(action, ExecutionContext.forReal(ApplyListener.NONE));
   }
 
   private GenericKubernetesResource calicoNode() {
@@ -281,7 +281,7 @@ class CniExclusionRemovalExecutorTest {
     StepResult result;
     try (KubernetesClient racing = server.createClient(
         b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("race", race)))) {
-      result = executor(racing).execute(removal, ExecutionContext.forReal(listener));
+      result = executor(racing).run(removal, ExecutionContext.forReal(listener));
     }
 
     assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
@@ -302,7 +302,7 @@ class CniExclusionRemovalExecutorTest {
         .always();
 
     assertThatThrownBy(() -> CniExclusionRemovalExecutor.builder(client).maxAttempts(2)
-        .dryRunMode(DryRunMode.CLIENT).build().execute(removal, ExecutionContext.forReal(ApplyListener.NONE)))
+        .dryRunMode(DryRunMode.CLIENT).build().run(removal, ExecutionContext.forReal(ApplyListener.NONE)))
         .isInstanceOf(StaleActionException.class)
         .hasMessageContaining("kept changing: 2 writes in a row answered 409 Conflict");
   }
@@ -323,7 +323,7 @@ class CniExclusionRemovalExecutorTest {
     List<Duration> sleeps = new ArrayList<>();
 
     StepResult result = CniExclusionRemovalExecutor.builder(client).dryRunMode(DryRunMode.CLIENT).clock(LATER)
-        .sleeper(sleeps::add).build().execute(removal, ExecutionContext.forReal(ApplyListener.NONE));
+        .sleeper(sleeps::add).build().run(removal, ExecutionContext.forReal(ApplyListener.NONE));
 
     assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
     // The 429 fired (one wait, from the shared Backoff, spent in the injected Sleeper, not in fabric8's retries) and
@@ -363,7 +363,7 @@ class CniExclusionRemovalExecutorTest {
     GenericKubernetesResource before = calicoNode();
     MockRequests.drain(server);
 
-    StepResult result = executor(client).execute(removal, ExecutionContext.dryRun(ApplyListener.NONE));
+    StepResult result = executor(client).run(removal, ExecutionContext.dryRun(ApplyListener.NONE));
 
     assertThat(result.status()).isEqualTo(StepStatus.DRY_RUN);
     assertThat(result.requests()).hasSize(2);

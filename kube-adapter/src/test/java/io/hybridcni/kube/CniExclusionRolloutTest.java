@@ -119,7 +119,7 @@ class CniExclusionRolloutTest {
   private StepResult run(CniExclusionExecutor executor, Action action) {
     MockRequests.drain(server);
     sent.clear();
-    return executor.execute(action, ExecutionContext.forReal(listener));
+    return executor.run(action, ExecutionContext.forReal(listener));
   }
 
   private ObservedState observe() {
@@ -416,7 +416,7 @@ class CniExclusionRolloutTest {
     String cloudPod = podOn("kube-system", CLOUD).getMetadata().getName();
     MockRequests.drain(server);
 
-    StepResult result = executor(client).build().execute(action, ExecutionContext.dryRun(listener));
+    StepResult result = executor(client).build().run(action, ExecutionContext.dryRun(listener));
 
     assertThat(result.status()).isEqualTo(StepStatus.DRY_RUN);
     assertThat(result.message()).contains("updateStrategy is OnDelete").contains(cloudPod + " on " + CLOUD);

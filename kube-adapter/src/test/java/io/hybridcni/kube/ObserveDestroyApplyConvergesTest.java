@@ -54,7 +54,7 @@ class ObserveDestroyApplyConvergesTest {
 
   private void apply(Plan plan) {
     // While the exclusion follows its rollout, the operator renders and the DaemonSet controller replaces pods.
-    List<ActionExecutor> kube = KubeExecutors.create(client, DryRunMode.CLIENT, Clock.systemUTC(), d -> {
+    List<ActionExecutor<?>> kube = KubeExecutors.create(client, DryRunMode.CLIENT, Clock.systemUTC(), d -> {
       io.hybridcni.testkit.kube.TigeraOperator.render(client);
       DaemonSetController.step(client, 1);
     }, null);
@@ -68,9 +68,9 @@ class ObserveDestroyApplyConvergesTest {
       } else if (action.kind() == ActionKind.UNINSTALL_ADDON) {
         uninstallTerwayAddon();
       } else {
-        for (ActionExecutor executor : kube) {
+        for (ActionExecutor<?> executor : kube) {
           if (executor.handles(action.kind())) {
-            assertThat(executor.execute(action, ExecutionContext.forReal(ApplyListener.NONE)).status())
+            assertThat(executor.run(action, ExecutionContext.forReal(ApplyListener.NONE)).status())
                 .isEqualTo(StepStatus.APPLIED);
           }
         }

@@ -63,7 +63,7 @@ class ObservePlanApplyConvergesTest {
         secrets.writeAccessKey(d.secretNamespace(), d.secretName(), new AccessKeyCredential(
             PlannedState.SIMULATED_ACCESS_KEY_PREFIX + "1", SecretValue.of(SampleClusters.FIXTURE_ACCESS_KEY_SECRET)));
       } else if (action.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI) {
-        assertThat(exclusion.execute(action, ExecutionContext.forReal(ApplyListener.NONE)).status())
+        assertThat(exclusion.run(action, ExecutionContext.forReal(ApplyListener.NONE)).status())
             .isEqualTo(StepStatus.APPLIED);
       } else if (action.kind() == ActionKind.INSTALL_ADDON) {
         KubeSampleCluster.installTerwayAddon(client);

@@ -61,7 +61,7 @@ class SecretDeletionExecutorTest {
   }
 
   private StepResult delete() {
-    return executor(client).execute(DELETION, ExecutionContext.forReal(ApplyListener.NONE));
+    return executor(client).run(DELETION, ExecutionContext.forReal(ApplyListener.NONE));
   }
 
   private void seed(String name, Map<String, String> labels) {
@@ -116,7 +116,7 @@ class SecretDeletionExecutorTest {
 
     try (KubernetesClient capturing = server.createClient(
         b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("capture", capture)))) {
-      executor(capturing).execute(DELETION, ExecutionContext.forReal(ApplyListener.NONE));
+      executor(capturing).run(DELETION, ExecutionContext.forReal(ApplyListener.NONE));
     }
 
     assertThat(bodies).singleElement().satisfies(body -> assertThat(Serialization.unmarshal(body,
@@ -184,7 +184,7 @@ class SecretDeletionExecutorTest {
 
     try (KubernetesClient racing = server.createClient(
         b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("relabel", relabel)))) {
-      assertThatThrownBy(() -> executor(racing).execute(DELETION, ExecutionContext.forReal(ApplyListener.NONE)))
+      assertThatThrownBy(() -> executor(racing).run(DELETION, ExecutionContext.forReal(ApplyListener.NONE)))
           .isInstanceOf(StaleActionException.class);
     }
     assertThat(secret(NAME)).isNotNull();
@@ -197,7 +197,7 @@ class SecretDeletionExecutorTest {
         .withReason("ServiceUnavailable").withMessage("etcd is busy").build()).always();
 
     assertThatThrownBy(() -> SecretDeletionExecutor.builder(client).dryRunMode(DryRunMode.CLIENT).maxAttempts(3)
-        .sleeper(sleeps::add).build().execute(DELETION, ExecutionContext.forReal(ApplyListener.NONE)))
+        .sleeper(sleeps::add).build().run(DELETION, ExecutionContext.forReal(ApplyListener.NONE)))
         .isInstanceOf(HybridCniException.class)
         .hasMessageContaining("Gave up after 3 attempts")
         .hasMessageContaining("delete on secrets kube-system/alibaba-addon-secret failed: 503");
@@ -211,7 +211,7 @@ class SecretDeletionExecutorTest {
     String version = secret(NAME).getMetadata().getResourceVersion();
     MockRequests.drain(server);
 
-    StepResult result = executor(client).execute(DELETION, ExecutionContext.dryRun(ApplyListener.NONE));
+    StepResult result = executor(client).run(DELETION, ExecutionContext.dryRun(ApplyListener.NONE));
 
     assertThat(result.status()).isEqualTo(StepStatus.DRY_RUN);
     assertThat(result.dryRunMode()).isEqualTo("client");

@@ -136,7 +136,7 @@ class TerwayRestartExecutorTest {
     assertThat(before.readsSecret("kube-system", "alibaba-addon-secret")).isTrue();
     assertThat(before.restartedForKey()).isNull();
 
-    executor(controllerStep()).build().execute(RESTART, ExecutionContext.forReal(listener));
+    executor(controllerStep()).build().run(RESTART, ExecutionContext.forReal(listener));
 
     assertThat(observe().terway().restartedForKey())
         .isEqualTo(ValueHash.of(SampleClusters.FIXTURE_ACCESS_KEY_ID))
@@ -150,7 +150,7 @@ class TerwayRestartExecutorTest {
     List<String> podsBefore = terwayPods().stream().map(p -> p.getMetadata().getUid()).toList();
     assertThat(podsBefore).isNotEmpty();
 
-    StepResult result = executor(controllerStep()).build().execute(RESTART, ExecutionContext.forReal(listener));
+    StepResult result = executor(controllerStep()).build().run(RESTART, ExecutionContext.forReal(listener));
 
     assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
     assertThat(result.message()).contains("every pod updated and available");
@@ -175,7 +175,7 @@ class TerwayRestartExecutorTest {
     List<Duration> slept = new ArrayList<>();
 
     // No controller plays the rollout: the status never catches up.
-    assertThatThrownBy(() -> executor(slept::add).build().execute(RESTART, ExecutionContext.forReal(listener)))
+    assertThatThrownBy(() -> executor(slept::add).build().run(RESTART, ExecutionContext.forReal(listener)))
         .isInstanceOf(HybridCniException.class)
         .hasMessageContaining("the rollout of kube-system/DaemonSet/terway-eniip did not finish within PT30S")
         .hasMessageContaining("not yet observed")
@@ -199,7 +199,7 @@ class TerwayRestartExecutorTest {
       }
     });
 
-    StepResult result = executor(controllerStep()).build().execute(RESTART, ExecutionContext.forReal(listener));
+    StepResult result = executor(controllerStep()).build().run(RESTART, ExecutionContext.forReal(listener));
 
     assertThat(lost.fired()).isEqualTo(1);
     assertThat(puts).hasSize(1);
@@ -214,7 +214,7 @@ class TerwayRestartExecutorTest {
     writeSecret(NEW_KEY_ID);
     FaultDispatcher.KubeFault conflict = faults.on("PUT", DS_PATH).reject(409, 1);
 
-    StepResult result = executor(controllerStep()).build().execute(RESTART, ExecutionContext.forReal(listener));
+    StepResult result = executor(controllerStep()).build().run(RESTART, ExecutionContext.forReal(listener));
 
     assertThat(conflict.fired()).isEqualTo(1);
     assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
@@ -222,10 +222,10 @@ class TerwayRestartExecutorTest {
 
   @Test
   void terwayAlreadyRestartedForTheKeyInTheSecretIsNotRestartedAgain() {
-    executor(controllerStep()).build().execute(RESTART, ExecutionContext.forReal(listener));
+    executor(controllerStep()).build().run(RESTART, ExecutionContext.forReal(listener));
     String resourceVersion = terway().getMetadata().getResourceVersion();
 
-    StepResult again = executor(controllerStep()).build().execute(RESTART, ExecutionContext.forReal(listener));
+    StepResult again = executor(controllerStep()).build().run(RESTART, ExecutionContext.forReal(listener));
 
     assertThat(again.status()).isEqualTo(StepStatus.ALREADY_SATISFIED);
     assertThat(terway().getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
@@ -236,7 +236,7 @@ class TerwayRestartExecutorTest {
     writeSecret(NEW_KEY_ID);
     String resourceVersion = terway().getMetadata().getResourceVersion();
 
-    StepResult result = executor(controllerStep()).build().execute(RESTART, ExecutionContext.dryRun(listener));
+    StepResult result = executor(controllerStep()).build().run(RESTART, ExecutionContext.dryRun(listener));
 
     assertThat(result.status()).isEqualTo(StepStatus.DRY_RUN);
     assertThat(result.requests()).first().asString().startsWith("PUT " + DS_PATH)
@@ -253,7 +253,7 @@ class TerwayRestartExecutorTest {
     client.resource(ds).update();
     String resourceVersion = terway().getMetadata().getResourceVersion();
 
-    assertThatThrownBy(() -> executor(controllerStep()).build().execute(RESTART, ExecutionContext.forReal(listener)))
+    assertThatThrownBy(() -> executor(controllerStep()).build().run(RESTART, ExecutionContext.forReal(listener)))
         .isInstanceOf(HybridCniException.class).hasMessageContaining("updateStrategy OnDelete")
         .hasMessageContaining("Nothing was written");
     assertThat(terway().getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
@@ -263,7 +263,7 @@ class TerwayRestartExecutorTest {
   void aSecretThatIsGoneMakesTheRestartStale() {
     client.secrets().inNamespace("kube-system").withName("alibaba-addon-secret").delete();
 
-    assertThatThrownBy(() -> executor(controllerStep()).build().execute(RESTART, ExecutionContext.forReal(listener)))
+    assertThatThrownBy(() -> executor(controllerStep()).build().run(RESTART, ExecutionContext.forReal(listener)))
         .isInstanceOf(StaleActionException.class).hasMessageContaining("no longer exists");
   }
 }

@@ -5,10 +5,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.hybridcni.aliyun.RamApi;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ApplyLock;
-import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.plan.Action;
-import io.hybridcni.plan.ActionKind;
 import io.hybridcni.port.AccessKeyCredential;
 import io.hybridcni.port.SecretStore;
 import java.lang.reflect.InvocationTargetException;
@@ -122,34 +120,26 @@ final class Crash {
     return crashedBefore;
   }
 
-  ActionExecutor around(ActionExecutor executor) {
-    return new ActionExecutor() {
-      @Override
-      public boolean handles(ActionKind kind) {
-        return executor.handles(kind);
+  ActionExecutor<?> around(ActionExecutor<?> executor) {
+    return executor.around((action, context, step) -> {
+      if (point.matchesBefore(action, steps.getAndIncrement())) {
+        crashedBefore = action.id();
+        throw crash();
       }
-
-      @Override
-      public StepResult execute(Action action, ExecutionContext context) {
-        if (point.matchesBefore(action, steps.getAndIncrement())) {
-          crashedBefore = action.id();
-          throw crash();
+      StepResult result = step.get();
+      if (action.id().equals(point.crashAfterWriteOf())) {
+        // The process died between the write and the Event: the Event was never recorded.
+        var events = world.client().v1().events().inAnyNamespace().list().getItems().stream()
+            .filter(e -> point.eventReason().equals(e.getReason())).toList();
+        if (events.isEmpty()) {
+          throw new AssertionError(action.id() + " recorded no " + point.eventReason() + " Event to undo");
         }
-        StepResult result = executor.execute(action, context);
-        if (action.id().equals(point.crashAfterWriteOf())) {
-          // The process died between the write and the Event: the Event was never recorded.
-          var events = world.client().v1().events().inAnyNamespace().list().getItems().stream()
-              .filter(e -> point.eventReason().equals(e.getReason())).toList();
-          if (events.isEmpty()) {
-            throw new AssertionError(action.id() + " recorded no " + point.eventReason() + " Event to undo");
-          }
-          events.forEach(e -> world.client().v1().events().inNamespace(e.getMetadata().getNamespace())
-              .withName(e.getMetadata().getName()).delete());
-          throw crash();
-        }
-        return result;
+        events.forEach(e -> world.client().v1().events().inNamespace(e.getMetadata().getNamespace())
+            .withName(e.getMetadata().getName()).delete());
+        throw crash();
       }
-    };
+      return result;
+    });
   }
 
   SecretStore around(SecretStore store) {

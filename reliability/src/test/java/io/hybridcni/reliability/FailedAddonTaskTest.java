@@ -3,13 +3,10 @@ package io.hybridcni.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ApplyOptions;
-import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.OutcomeStatus;
 import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.apply.Reconciler;
-import io.hybridcni.apply.StepResult;
 import io.hybridcni.fixtures.Specs;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionKind;
@@ -64,24 +61,16 @@ class FailedAddonTaskTest {
     world.settleAddonsAfter(4);
     world.aliyun().failNextAddonTask(Specs.ADDON, CODE, MESSAGE, "Failed");
     AtomicInteger journalAtTheFailure = new AtomicInteger(-1);
-    Reconciler reconciler = world.reconciler(new World.Wiring().executors(executor -> new ActionExecutor() {
-      @Override
-      public boolean handles(ActionKind kind) {
-        return executor.handles(kind);
-      }
-
-      @Override
-      public StepResult execute(Action action, ExecutionContext context) {
-        try {
-          return executor.execute(action, context);
-        } finally {
-          if (action.kind() == ActionKind.WAIT_FOR_ADDON) {
-            journalAtTheFailure.set(world.aliyun().journal().size());
-            MockRequests.drain(world.server());
-          }
+    Reconciler reconciler = world.reconciler(new World.Wiring().executors(executor -> executor.around((action, context, step) -> {
+      try {
+        return step.get();
+      } finally {
+        if (action.kind() == ActionKind.WAIT_FOR_ADDON) {
+          journalAtTheFailure.set(world.aliyun().journal().size());
+          MockRequests.drain(world.server());
         }
       }
-    }));
+    })));
 
     ReconcileResult result = reconciler.reconcile(World.spec(), as("failing-run"));
 

@@ -5,13 +5,9 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ApplyOptions;
-import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.apply.Reconciler;
-import io.hybridcni.apply.StepResult;
 import io.hybridcni.kube.Ticker;
-import io.hybridcni.plan.Action;
-import io.hybridcni.plan.ActionKind;
 import io.hybridcni.testkit.aliyun.OperationFaults;
 import io.hybridcni.testkit.kube.FaultDispatcher;
 import java.nio.charset.StandardCharsets;
@@ -740,32 +736,24 @@ final class FaultSchedule {
    * steps the Lease's faults need happen: after the first action, the renewal faults are queued and the step lasts
    * until they fired; after {@link #leaseLostAfter}, a renewal fails and the step outlasts the renew deadline.
    */
-  ActionExecutor around(World world, ActionExecutor executor) {
-    return new ActionExecutor() {
-      @Override
-      public boolean handles(ActionKind kind) {
-        return executor.handles(kind);
-      }
-
-      @Override
-      public StepResult execute(Action action, ExecutionContext context) {
-        try {
-          return executor.execute(action, context);
-        } finally {
-          if (action.id().equals(secretChangedAfter) && thirdPartyData.isEmpty()) {
-            changeSecret(world);
-          }
-          if (firstActionDone.compareAndSet(false, true)) {
-            slowStep(world, Arm.FIRST_ACTION_END);
-          }
-          if (action.id().equals(leaseLostAfter)) {
-            slowStep(world, Arm.LEASE_LOST_STEP);
-            tickerSkew.addAndGet(SLOW_STEP.toNanos());
-            leaseLost.set(true);
-          }
+  ActionExecutor<?> around(World world, ActionExecutor<?> executor) {
+    return executor.around((action, context, step) -> {
+      try {
+        return step.get();
+      } finally {
+        if (action.id().equals(secretChangedAfter) && thirdPartyData.isEmpty()) {
+          changeSecret(world);
+        }
+        if (firstActionDone.compareAndSet(false, true)) {
+          slowStep(world, Arm.FIRST_ACTION_END);
+        }
+        if (action.id().equals(leaseLostAfter)) {
+          slowStep(world, Arm.LEASE_LOST_STEP);
+          tickerSkew.addAndGet(SLOW_STEP.toNanos());
+          leaseLost.set(true);
         }
       }
-    };
+    });
   }
 
   /** Queues the faults armed at {@code arm} and lasts until each was used up by the lock's renewals. */

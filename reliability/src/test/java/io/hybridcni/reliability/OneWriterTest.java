@@ -3,18 +3,14 @@ package io.hybridcni.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ActionOutcome;
 import io.hybridcni.apply.ApplyOptions;
-import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.LockUnavailableException;
 import io.hybridcni.apply.OutcomeStatus;
 import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.apply.Reconciler;
 import io.hybridcni.apply.Sleeper;
 import io.hybridcni.apply.StepResult;
-import io.hybridcni.plan.Action;
-import io.hybridcni.plan.ActionKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,28 +104,20 @@ class OneWriterTest {
       AtomicReference<Future<Object>> secondRun = new AtomicReference<>();
       AtomicBoolean started = new AtomicBoolean();
       Reconciler first = world.reconciler(process("first", firstHours, 3_600_000_000_000L, new CountDownLatch(1))
-          .executors(executor -> new ActionExecutor() {
-            @Override
-            public boolean handles(ActionKind kind) {
-              return executor.handles(kind);
+          .executors(executor -> executor.around((action, context, step) -> {
+            if (started.compareAndSet(false, true)) {
+              secondRun.set(thread.submit(() -> {
+                try {
+                  return second.reconcile(World.spec(), ApplyOptions.defaults().withHolder("second")
+                      .withWaitForLock(Duration.ofSeconds(waitSeconds)));
+                } catch (RuntimeException e) {
+                  return e;
+                }
+              }));
+              awaitSecond(secondRun.get(), secondWaits, waitSeconds);
             }
-
-            @Override
-            public StepResult execute(Action action, ExecutionContext context) {
-              if (started.compareAndSet(false, true)) {
-                secondRun.set(thread.submit(() -> {
-                  try {
-                    return second.reconcile(World.spec(), ApplyOptions.defaults().withHolder("second")
-                        .withWaitForLock(Duration.ofSeconds(waitSeconds)));
-                  } catch (RuntimeException e) {
-                    return e;
-                  }
-                }));
-                awaitSecond(secondRun.get(), secondWaits, waitSeconds);
-              }
-              return executor.execute(action, context);
-            }
-          }));
+            return step.get();
+          })));
 
       ReconcileResult firstResult = first.reconcile(World.spec(), ApplyOptions.defaults().withHolder("first"));
       Object secondOutcome = secondRun.get().get(2, TimeUnit.MINUTES);
@@ -178,22 +166,14 @@ class OneWriterTest {
     AtomicLong ticker = new AtomicLong(System.nanoTime());
     AtomicBoolean stalled = new AtomicBoolean();
     Reconciler apply = world.reconciler(new World.Wiring().client(world.newClient("stalling")).lockTicker(ticker::get)
-        .executors(executor -> new ActionExecutor() {
-          @Override
-          public boolean handles(ActionKind kind) {
-            return executor.handles(kind);
+        .executors(executor -> executor.around((action, context, step) -> {
+          StepResult result = step.get();
+          if (stalled.compareAndSet(false, true)) {
+            world.failKube("PUT", LEASES + "/" + World.LEASE, 503, "ServiceUnavailable", 1000);
+            ticker.addAndGet(Duration.ofSeconds(21).toNanos());
           }
-
-          @Override
-          public StepResult execute(Action action, ExecutionContext context) {
-            StepResult result = executor.execute(action, context);
-            if (stalled.compareAndSet(false, true)) {
-              world.failKube("PUT", LEASES + "/" + World.LEASE, 503, "ServiceUnavailable", 1000);
-              ticker.addAndGet(Duration.ofSeconds(21).toNanos());
-            }
-            return result;
-          }
-        }));
+          return result;
+        })));
 
     ReconcileResult result = apply.reconcile(World.spec(), ApplyOptions.defaults().withHolder("stalling"));
     List<Request> kube = journal();

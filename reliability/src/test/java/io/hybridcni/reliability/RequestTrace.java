@@ -1,11 +1,7 @@
 package io.hybridcni.reliability;
 
 import io.hybridcni.apply.ActionExecutor;
-import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.ReconcileResult;
-import io.hybridcni.apply.StepResult;
-import io.hybridcni.plan.Action;
-import io.hybridcni.plan.ActionKind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -80,22 +76,14 @@ final class RequestTrace {
     return new RequestTrace(scenario, entries);
   }
 
-  private static ActionExecutor marking(ActionExecutor executor, List<String> entries) {
-    return new ActionExecutor() {
-      @Override
-      public boolean handles(ActionKind kind) {
-        return executor.handles(kind);
+  private static ActionExecutor<?> marking(ActionExecutor<?> executor, List<String> entries) {
+    return executor.around((action, context, step) -> {
+      try {
+        return step.get();
+      } finally {
+        entries.add("end " + action.id());
       }
-
-      @Override
-      public StepResult execute(Action action, ExecutionContext context) {
-        try {
-          return executor.execute(action, context);
-        } finally {
-          entries.add("end " + action.id());
-        }
-      }
-    };
+    });
   }
 
   static String withoutQuery(String path) {

@@ -31,11 +31,9 @@ import io.hybridcni.aliyun.RetryPolicy;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ApplyLock;
 import io.hybridcni.apply.ApplyOptions;
-import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.apply.Reconciler;
 import io.hybridcni.apply.Sleeper;
-import io.hybridcni.apply.StepResult;
 import io.hybridcni.fixtures.Specs;
 import io.hybridcni.kube.CniExclusionExecutor;
 import io.hybridcni.kube.CniExclusionRemovalExecutor;
@@ -46,7 +44,6 @@ import io.hybridcni.kube.SecretDeletionExecutor;
 import io.hybridcni.kube.TerwayRestartExecutor;
 import io.hybridcni.kube.Ticker;
 import io.hybridcni.plan.Action;
-import io.hybridcni.plan.ActionKind;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.port.SecretStore;
 import io.hybridcni.port.SecretValue;
@@ -216,7 +213,7 @@ public final class World implements AutoCloseable {
     RamApi ram = wiring.ram.apply(connection.ram(retrier));
     AckApi ack = connection.ack(retrier);
     SecretStore secrets = wiring.secrets.apply(KubernetesSecretStore.builder(client).sleeper(sleeper).build());
-    List<ActionExecutor> executors = new ArrayList<>(AliyunExecutors.create(ram, ack, secrets, retrier,
+    List<ActionExecutor<?>> executors = new ArrayList<>(AliyunExecutors.create(ram, ack, secrets, retrier,
         AddonWaitOptions.defaults(), clock));
     // While the exclusion follows its rollout, the operator renders and the DaemonSet controller replaces pods.
     executors.add(CniExclusionExecutor.builder(client).sleeper(d -> {
@@ -250,7 +247,7 @@ public final class World implements AutoCloseable {
 
   /** Hooks around the standard wiring; each defaults to nothing. */
   public static final class Wiring {
-    UnaryOperator<ActionExecutor> executors = UnaryOperator.identity();
+    UnaryOperator<ActionExecutor<?>> executors = UnaryOperator.identity();
     UnaryOperator<SecretStore> secrets = UnaryOperator.identity();
     UnaryOperator<RamApi> ram = UnaryOperator.identity();
     UnaryOperator<ApplyLock> lock = UnaryOperator.identity();
@@ -261,7 +258,7 @@ public final class World implements AutoCloseable {
     KubernetesClient client;
 
     /** Wraps every executor (after the simulated controllers). */
-    public Wiring executors(UnaryOperator<ActionExecutor> value) {
+    public Wiring executors(UnaryOperator<ActionExecutor<?>> value) {
       this.executors = value;
       return this;
     }
@@ -324,24 +321,16 @@ public final class World implements AutoCloseable {
    * addon exists, and the DaemonSet controller places and removes pods. They run after every action, even one that
    * failed or crashed: the cluster moves on whatever happens to hybridcni's process.
    */
-  private ActionExecutor withControllers(ActionExecutor executor) {
-    return new ActionExecutor() {
-      @Override
-      public boolean handles(ActionKind kind) {
-        return executor.handles(kind);
-      }
-
-      @Override
-      public StepResult execute(Action action, ExecutionContext context) {
-        try {
-          return executor.execute(action, context);
-        } finally {
-          if (!context.dryRun()) {
-            runControllers();
-          }
+  private ActionExecutor<?> withControllers(ActionExecutor<?> executor) {
+    return executor.around((action, context, step) -> {
+      try {
+        return step.get();
+      } finally {
+        if (!context.dryRun()) {
+          runControllers();
         }
       }
-    };
+    });
   }
 
   /** What ACK and the DaemonSet controller do on their own: Terway's DaemonSet once installed, pods everywhere. */
