@@ -1,6 +1,5 @@
 package io.hybridcni.aliyun;
 
-import io.hybridcni.apply.DaemonThreads;
 import io.hybridcni.observe.AddonInstance;
 import io.hybridcni.observe.CloudFacts;
 import io.hybridcni.observe.ClusterFacts;
@@ -14,10 +13,17 @@ import io.hybridcni.spec.HybridNetworkSpec;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads RAM and ACK for a spec: the user (with its comments), the policy with its versions, default document,
@@ -33,14 +39,23 @@ import java.util.function.Supplier;
  */
 public final class AliyunObserver implements CloudObserver {
 
-  private static final Executor THREAD_PER_TASK = DaemonThreads.perTask("hybridcni-aliyun-observe");
+  private static final Logger LOG = LoggerFactory.getLogger(AliyunObserver.class);
+
+  /** Reads of one observation in flight at once, at most: one observation starts 9. */
+  static final int DEFAULT_PARALLELISM = 16;
+
+  /**
+   * The default executor: a fixed pool of daemon threads shared by every observer, whose idle threads end, so
+   * that concurrent observations queue instead of starting a thread per read.
+   */
+  private static final Executor SHARED_POOL = sharedPool();
 
   private final RamApi ram;
   private final AckApi ack;
   private final Executor executor;
 
   public AliyunObserver(RamApi ram, AckApi ack) {
-    this(ram, ack, THREAD_PER_TASK);
+    this(ram, ack, SHARED_POOL);
   }
 
   public AliyunObserver(RamApi ram, AckApi ack, Executor executor) {
@@ -72,31 +87,49 @@ public final class AliyunObserver implements CloudObserver {
   public CloudFacts observe(HybridNetworkSpec spec) {
     String user = spec.ramUserName();
     String policy = spec.ramPolicyName();
+    // Every read starts at once, before GetUser, GetPolicy or DescribeClusterDetail has said whether the reads that
+    // follow from it matter: a read about a user, policy or cluster that turns out absent is not looked at, so its
+    // failure (RAM's EntityNotExist.*, CS's not found) is no error; every other read fails the observation as before.
     var userFuture = async(() -> ram.getUser(user));
     var policyFuture = async(() -> ram.getPolicy(policy, "Custom"));
-    var versionsFuture = policyFuture.thenApplyAsync(p -> p.isEmpty() ? List.<RamFacts.PolicyVersion>of()
-        : ram.listPolicyVersions(policy, "Custom"), executor);
-    var holdersFuture = policyFuture.thenApplyAsync(p -> p.isEmpty() ? List.<RamFacts.PolicyHolder>of()
-        : holders(policy), executor);
-    var attachedFuture = userFuture.thenApplyAsync(u -> u.isEmpty() ? List.<RamFacts.AttachedPolicy>of()
-        : ram.listPoliciesForUser(user), executor);
-    var keysFuture = userFuture.thenApplyAsync(u -> u.isEmpty() ? List.<RamFacts.AccessKey>of()
-        : ram.listAccessKeys(user), executor);
+    var versionsFuture = async(() -> ram.listPolicyVersions(policy, "Custom"));
+    var holdersFuture = async(() -> holders(policy));
+    var attachedFuture = async(() -> ram.listPoliciesForUser(user));
+    var keysFuture = async(() -> ram.listAccessKeys(user));
     var clusterFuture = async(() -> ack.describeCluster(spec.clusterId()));
-    var addonsFuture = clusterFuture.thenApplyAsync(c -> c.isEmpty() ? List.<AddonInstance>of()
-        : ack.listAddonInstances(spec.clusterId()), executor);
-
+    var addonsFuture = async(() -> ack.listAddonInstances(spec.clusterId()));
     var credentialFuture = secrets == null ? CompletableFuture.completedFuture(Optional.<AccessKeyCredential>empty())
         : async(() -> secrets.readAccessKey(spec.secretNamespace(), spec.secretName()));
+    List<CompletableFuture<?>> all = List.of(userFuture, policyFuture, versionsFuture, holdersFuture,
+        attachedFuture, keysFuture, clusterFuture, addonsFuture, credentialFuture);
 
     Optional<RamFacts.User> foundUser = join(userFuture);
     Optional<RamApi.PolicySummary> foundPolicy = join(policyFuture);
     RamFacts.Policy policyFacts = foundPolicy.map(p -> new RamFacts.Policy(p.name(), p.type(), p.defaultVersion(),
         join(versionsFuture), p.defaultDocument(), p.attachmentCount(), join(holdersFuture))).orElse(null);
-    RamFacts facts = new RamFacts(foundUser.orElse(null), policyFacts, join(attachedFuture), join(keysFuture));
-    facts = withSecretKeyOwner(facts, user, join(credentialFuture));
+    List<RamFacts.AttachedPolicy> attached = foundUser.isEmpty() ? List.of() : join(attachedFuture);
+    List<RamFacts.AccessKey> keys = foundUser.isEmpty() ? List.of() : join(keysFuture);
+    RamFacts facts = new RamFacts(foundUser.orElse(null), policyFacts, attached, keys);
     Optional<ClusterFacts> cluster = join(clusterFuture);
-    return new CloudFacts(facts, cluster.orElse(null), join(addonsFuture));
+    List<AddonInstance> addons = cluster.isEmpty() ? List.of() : join(addonsFuture);
+    facts = withSecretKeyOwner(facts, user, join(credentialFuture));
+    settle(all);
+    return new CloudFacts(facts, cluster.orElse(null), addons);
+  }
+
+  /**
+   * Waits until the reads nobody looked at have answered too (they were in flight alongside the others, so this
+   * costs next to nothing), so that an observation leaves no request of its own running behind it.
+   */
+  private static void settle(List<CompletableFuture<?>> futures) {
+    for (CompletableFuture<?> f : futures) {
+      try {
+        f.join();
+      } catch (CompletionException | CancellationException e) {
+        // Only reads whose answer was not needed get here: the needed ones were joined above and threw then.
+        LOG.debug("a read the observation did not need failed: {}", String.valueOf(e.getCause()));
+      }
+    }
   }
 
   /**
@@ -220,6 +253,19 @@ public final class AliyunObserver implements CloudObserver {
     String code = e.code() == null ? "" : e.code();
     return (e.statusCode() != null && e.statusCode() == 403) || code.startsWith("NoPermission")
         || code.startsWith("Forbidden");
+  }
+
+  private static Executor sharedPool() {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_PARALLELISM,
+        DEFAULT_PARALLELISM, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "hybridcni-aliyun-observe-" + count.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private <T> CompletableFuture<T> async(Supplier<T> call) {

@@ -76,9 +76,10 @@ public final class BenchHarness {
             r.value("fresh.allocationPerPlan")));
         case "noop-reconcile" -> s.append(String.format(Locale.ROOT,
             "noop-reconcile: %.0f ms parallel, %.0f ms sequential (x%.1f); %.0f + %.0f calls; wall = %.1f x slowest "
-                + "call%n", r.value("parallel.wallTime.median"), r.value("sequential.wallTime.median"),
+                + "call; targets %s%n", r.value("parallel.wallTime.median"), r.value("sequential.wallTime.median"),
             r.value("speedup.sequentialOverParallel"), r.value("parallel.kubernetesCalls"),
-            r.value("parallel.aliyunCalls"), r.value("parallel.wallOverSlowestCall.median")));
+            r.value("parallel.aliyunCalls"), r.value("parallel.wallOverSlowestCall.median"),
+            NoOpReconcileBench.targetsHeld(r) ? "held" : "MISSED:" + NoOpReconcileBench.targetLines(r)));
         case "fresh-apply" -> s.append(String.format(Locale.ROOT,
             "fresh-apply:    %.0f ms, %.0f calls for %.0f minimal writes (%.1f calls per write)%n",
             r.value("wallTime.median"), r.value("calls.total"), r.value("writes.minimal"),

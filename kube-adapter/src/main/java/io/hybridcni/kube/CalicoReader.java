@@ -43,19 +43,19 @@ final class CalicoReader {
     static final Observation NONE = new Observation(null, List.of());
   }
 
-  private final KubernetesClient client;
+  private final SpeculativeReads reads;
   private final DaemonSets daemonSets;
 
-  CalicoReader(KubernetesClient client) {
-    this.client = client;
-    this.daemonSets = new DaemonSets(client);
+  CalicoReader(SpeculativeReads reads) {
+    this.reads = reads;
+    this.daemonSets = new DaemonSets(reads);
   }
 
   /**
    * @param named the workload the spec names as the on-premises CNI, or {@code null}
    */
   Observation read(WorkloadRef named) {
-    List<IpPool> pools = ipPools();
+    List<IpPool> pools = reads.ipPools();
     ConfigMap config = daemonSets.configMap(MANIFEST_NAMESPACE, "calico-config");
     String backend = config == null || config.getData() == null ? null : config.getData().get("calico_backend");
     String installationName = named != null && named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION
@@ -102,7 +102,8 @@ final class CalicoReader {
         && a.getMetadata().getName().equals(b.getMetadata().getName());
   }
 
-  private List<IpPool> ipPools() {
+  /** Every IPPool, sorted by name; none when the CRD is not installed. */
+  static List<IpPool> ipPools(KubernetesClient client) {
     KubeOperation op = KubeOperation.list(Resources.CALICO_IP_POOLS.getGroup(), "ippools", null);
     List<GenericKubernetesResource> items;
     try {
@@ -128,7 +129,7 @@ final class CalicoReader {
   }
 
   private TigeraInstallation installation(String name) {
-    GenericKubernetesResource r = readInstallation(client, name);
+    GenericKubernetesResource r = reads.installation(name);
     return r == null ? null : installation(r);
   }
 

@@ -26,16 +26,20 @@ import java.util.TreeMap;
 /** Reads DaemonSets and ConfigMaps, and turns a DaemonSet into core's {@link Workload}. */
 final class DaemonSets {
 
-  private final KubernetesClient client;
+  private final SpeculativeReads reads;
 
   DaemonSets(KubernetesClient client) {
-    this.client = client;
+    this(SpeculativeReads.none(client));
+  }
+
+  /** DaemonSets and ConfigMaps answered from {@code reads} where it already read them. */
+  DaemonSets(SpeculativeReads reads) {
+    this.reads = reads;
   }
 
   /** The DaemonSet, or {@code null} when it (or its namespace) does not exist. */
   DaemonSet get(String namespace, String name) {
-    return KubeOperation.get("apps", "daemonsets", namespace, name)
-        .run(() -> client.apps().daemonSets().inNamespace(namespace).withName(name).get());
+    return reads.daemonSet(namespace, name);
   }
 
   /** The first of these DaemonSets that exists in {@code namespace}, or {@code null}. */
@@ -51,8 +55,7 @@ final class DaemonSets {
 
   /** The ConfigMap, or {@code null} when it does not exist. */
   ConfigMap configMap(String namespace, String name) {
-    return KubeOperation.get("", "configmaps", namespace, name)
-        .run(() -> client.configMaps().inNamespace(namespace).withName(name).get());
+    return reads.configMap(namespace, name);
   }
 
   static Workload workload(DaemonSet ds) {

@@ -3,6 +3,9 @@ package io.hybridcni.kube;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.detect.CniDetectors;
+import io.hybridcni.detect.KubeObject;
+import io.hybridcni.detect.OwnedWorkload;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.observe.CalicoFacts;
 import io.hybridcni.observe.CiliumFacts;
@@ -23,12 +26,15 @@ import io.hybridcni.port.ClusterObserver;
 import io.hybridcni.spec.HybridNetworkSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,23 +62,24 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
 
   /** Default {@code limit} of one page of nodes or pods. */
   public static final int DEFAULT_PAGE_SIZE = 500;
-  /** Default number of reads in flight at once. */
-  public static final int DEFAULT_PARALLELISM = 4;
+  /**
+   * Default number of reads in flight at once: enough for every independent read of one observation (about 30: the
+   * CNI candidates of {@link CniDetectors#reads()}, Terway, the Secret, its namespace, ACK's profile, pods and
+   * nodes) to be in flight together, so that a no-op reconcile costs about one round trip.
+   */
+  public static final int DEFAULT_PARALLELISM = 32;
 
   private final KubernetesClient client;
   private final boolean ownsClient;
   private final ExecutorService executor;
   private final NodeReader nodes;
-  private final DaemonSets daemonSets;
-  private final CalicoReader calico;
+  private final AtomicInteger lastMisses = new AtomicInteger();
 
   private KubernetesObserver(Builder b) {
     this.client = b.client;
     this.ownsClient = b.ownsClient;
     this.executor = Executors.newFixedThreadPool(b.parallelism, new ObserverThreads());
     this.nodes = new NodeReader(client, b.pageSize);
-    this.daemonSets = new DaemonSets(client);
-    this.calico = new CalicoReader(client);
   }
 
   /** An observer over {@code client}; the caller keeps ownership of the client. */
@@ -90,46 +97,108 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
 
   @Override
   public KubernetesFacts observe(HybridNetworkSpec spec) {
-    Future<CalicoReader.Observation> calicoFuture = submit(() -> calico.read(spec.onPremisesCni()));
-    Future<FlannelFacts> flannelFuture = submit(() -> new FlannelReader(daemonSets).read());
-    Future<CiliumFacts> ciliumFuture = submit(() -> new CiliumReader(daemonSets).read());
-    Future<DaemonSet> terwayFuture = submit(() -> new TerwayReader(daemonSets).read());
+    WorkloadRef named = spec.onPremisesCni();
+    Set<KubeObject> objects = new LinkedHashSet<>(CniDetectors.reads());
+    TerwayReader.WORKLOADS.forEach(w -> objects.add(w.object()));
+    if (named != null) {
+      objects.add(named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION ? KubeObject.tigeraInstallation(named.name())
+          : KubeObject.daemonSet(named.namespace(), named.name()));
+    }
+    // Every independent read starts now, before any is decided on: the candidate CNI and Terway objects, the
+    // Secret, its namespace, ACK's profile, the pods of every workload where its manifests put it, and the nodes
+    // (which wait for the label keys only once their first page is in).
+    SpeculativeReads reads = SpeculativeReads.start(client, executor, objects);
+    List<Future<?>> started = new ArrayList<>();
     Future<SecretFacts> secretFuture =
-        submit(() -> new SecretReader(client).read(spec.secretNamespace(), spec.secretName()));
-    Future<NamespaceFacts> namespaceFuture = submit(() -> new NamespaceReader(client).read(spec.secretNamespace()));
-    Future<ConfigMap> profileFuture = submit(() -> new ClusterIdentityReader(client).profile());
-
-    CalicoReader.Observation calicoSeen = await(calicoFuture);
-    FlannelFacts flannel = await(flannelFuture);
-    CiliumFacts cilium = await(ciliumFuture);
-    DaemonSet terwayDs = await(terwayFuture);
-    SecretFacts secret = await(secretFuture);
-    NamespaceFacts secretNamespace = await(namespaceFuture);
-    ConfigMap profile = await(profileFuture);
-    Workload terway = DaemonSets.workload(terwayDs);
-    CniFacts cni = new CniFacts(calicoSeen.facts(), flannel, cilium);
-
-    Set<String> labelKeys = labelKeys(spec, cni, terway);
-    Future<List<NodeReader.SeenNode>> nodesFuture = submit(() -> nodes.nodes(labelKeys));
-    List<Future<Set<String>>> calicoPods = new ArrayList<>();
-    for (DaemonSet ds : calicoSeen.daemonSets()) {
-      calicoPods.add(submit(() -> nodes.nodesRunning(NodeReader.PodSource.of(ds))));
+        track(started, () -> new SecretReader(client).read(spec.secretNamespace(), spec.secretName()));
+    Future<NamespaceFacts> namespaceFuture =
+        track(started, () -> new NamespaceReader(client).read(spec.secretNamespace()));
+    Future<ConfigMap> profileFuture = track(started, () -> new ClusterIdentityReader(client).profile());
+    Map<String, SpeculativePods> pods = new LinkedHashMap<>();
+    List<OwnedWorkload> podWorkloads = new ArrayList<>();
+    CniDetectors.workloads().stream().filter(OwnedWorkload::runsCalicoNode).forEach(podWorkloads::add);
+    podWorkloads.addAll(TerwayReader.WORKLOADS);
+    for (OwnedWorkload w : podWorkloads) {
+      if (w.podSelector() != null && w.object().kind() == KubeObject.Kind.DAEMON_SET) {
+        NodeReader.PodSource source = NodeReader.PodSource.expected(w);
+        pods.put(key(source.namespace(), source.daemonSet()),
+            new SpeculativePods(source, track(started, () -> nodes.nodesRunning(source))));
+      }
     }
-    Future<Set<String>> terwayPods = terwayDs == null ? null
-        : submit(() -> nodes.nodesRunning(NodeReader.PodSource.of(terwayDs)));
+    CompletableFuture<Set<String>> labelKeys = new CompletableFuture<>();
+    Future<List<NodeReader.SeenNode>> nodesFuture = track(started, () -> nodes.nodes(labelKeys));
+    try {
+      DaemonSets daemonSets = new DaemonSets(reads);
+      CalicoReader.Observation calicoSeen = new CalicoReader(reads).read(named);
+      FlannelFacts flannel = new FlannelReader(daemonSets).read();
+      CiliumFacts cilium = new CiliumReader(daemonSets).read();
+      DaemonSet terwayDs = new TerwayReader(daemonSets).read();
+      SecretFacts secret = await(secretFuture);
+      NamespaceFacts secretNamespace = await(namespaceFuture);
+      ConfigMap profile = await(profileFuture);
+      Workload terway = DaemonSets.workload(terwayDs);
+      CniFacts cni = new CniFacts(calicoSeen.facts(), flannel, cilium);
+      labelKeys.complete(labelKeys(spec, cni, terway));
 
-    Set<String> calicoNodes = new TreeSet<>();
-    for (Future<Set<String>> f : calicoPods) {
-      calicoNodes.addAll(await(f));
+      List<Future<Set<String>>> calicoPods = new ArrayList<>();
+      for (DaemonSet ds : calicoSeen.daemonSets()) {
+        calicoPods.add(podsOf(ds, pods, started));
+      }
+      Future<Set<String>> terwayPods = terwayDs == null ? null : podsOf(terwayDs, pods, started);
+      Set<String> calicoNodes = new TreeSet<>();
+      for (Future<Set<String>> f : calicoPods) {
+        calicoNodes.addAll(await(f));
+      }
+      Set<String> terwayNodes = terwayPods == null ? Set.of() : await(terwayPods);
+      List<NodeInfo> nodeInfos = NodeReader.join(await(nodesFuture), calicoNodes, terwayNodes);
+      LOG.debug("observed {} node(s); Calico on {}, Terway on {}; CNI signals: calico={}, flannel={}, cilium={}; "
+          + "{} read(s) not started speculatively", nodeInfos.size(), calicoNodes.size(), terwayNodes.size(),
+          cni.calico() != null, flannel != null, cilium != null, reads.misses());
+      ClusterIdentity identity = ClusterIdentityReader.identity(profile, nodeInfos);
+      lastMisses.set(reads.misses());
+      reads.settle();
+      SpeculativeReads.settle(started);
+      return new KubernetesFacts(nodeInfos, cni, TerwayReader.facts(terwayDs), secret, identity,
+          secretNamespace);
+    } catch (RuntimeException e) {
+      // The nodes listing waits for the label keys: release it, and drop the reads nobody will look at.
+      labelKeys.completeExceptionally(e);
+      reads.cancelPending();
+      started.forEach(f -> f.cancel(false));
+      throw e;
     }
-    Set<String> terwayNodes = terwayPods == null ? Set.of() : await(terwayPods);
-    List<NodeInfo> nodeInfos = NodeReader.join(await(nodesFuture), calicoNodes, terwayNodes);
-    LOG.debug("observed {} node(s); Calico on {}, Terway on {}; CNI signals: calico={}, flannel={}, cilium={}",
-        nodeInfos.size(), calicoNodes.size(), terwayNodes.size(), cni.calico() != null, flannel != null,
-        cilium != null);
-    ClusterIdentity identity = ClusterIdentityReader.identity(profile, nodeInfos);
-    return new KubernetesFacts(nodeInfos, cni, TerwayReader.facts(terwayDs), secret, identity,
-        secretNamespace);
+  }
+
+  /** How many objects the last observation read that were not among those it started at once (for tests). */
+  int lastSpeculationMisses() {
+    return lastMisses.get();
+  }
+
+  /** A listing of a workload's pods started with the selector its manifests give it. */
+  private record SpeculativePods(NodeReader.PodSource source, Future<Set<String>> nodes) {}
+
+  /**
+   * Where the pods of {@code ds} run: the speculative listing when it asked with the DaemonSet's own selector, or a
+   * new listing with that selector (the speculative one, asked with another, is then left unread).
+   */
+  private Future<Set<String>> podsOf(DaemonSet ds, Map<String, SpeculativePods> pods, List<Future<?>> started) {
+    NodeReader.PodSource actual = NodeReader.PodSource.of(ds);
+    SpeculativePods guess = pods.get(key(actual.namespace(), actual.daemonSet()));
+    if (guess != null && Objects.equals(DaemonSets.selector(guess.source().selector()),
+        DaemonSets.selector(actual.selector()))) {
+      return guess.nodes();
+    }
+    return track(started, () -> nodes.nodesRunning(actual));
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  private <T> Future<T> track(List<Future<?>> started, Callable<T> task) {
+    Future<T> future = executor.submit(task);
+    started.add(future);
+    return future;
   }
 
   /**
@@ -222,23 +291,8 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     return keys;
   }
 
-  private <T> Future<T> submit(Callable<T> task) {
-    return executor.submit(task);
-  }
-
   private static <T> T await(Future<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new HybridCniException("Interrupted while observing the cluster", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new HybridCniException("Observing the cluster failed: " + cause, cause);
-    }
+    return SpeculativeReads.await(future);
   }
 
   /** Stops the observer's threads, and closes the client when the observer created it. */

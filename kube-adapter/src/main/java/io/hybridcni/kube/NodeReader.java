@@ -1,10 +1,12 @@
 package io.hybridcni.kube;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.detect.OwnedWorkload;
 import io.hybridcni.observe.NodeInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,7 +15,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 /**
  * Reads nodes and where a DaemonSet's pods run, both paged. Of each node only its name, {@code spec.providerID}
@@ -37,6 +42,17 @@ final class NodeReader {
 
   /** The pods of one DaemonSet: its namespace and selector. */
   record PodSource(String namespace, String daemonSet, LabelSelector selector) {
+    /** The pods of {@code workload} as its released manifests select them ({@code key=value}). */
+    static PodSource expected(OwnedWorkload workload) {
+      Map<String, String> labels = new TreeMap<>();
+      for (String part : workload.podSelector().split(",")) {
+        int eq = part.indexOf('=');
+        labels.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+      }
+      return new PodSource(workload.object().namespace(), workload.object().name(),
+          new LabelSelectorBuilder().withMatchLabels(labels).build());
+    }
+
     static PodSource of(DaemonSet ds) {
       return new PodSource(ds.getMetadata().getNamespace(), ds.getMetadata().getName(),
           ds.getSpec() == null ? null : ds.getSpec().getSelector());
@@ -44,11 +60,25 @@ final class NodeReader {
   }
 
   List<SeenNode> nodes(Set<String> labelKeys) {
-    Set<String> keep = new HashSet<>(labelKeys);
-    keep.addAll(ALWAYS_KEPT);
+    return nodes(CompletableFuture.completedFuture(labelKeys));
+  }
+
+  /**
+   * The nodes, keeping the labels in {@code labelKeys}, which the first page waits for: the listing starts before
+   * the CNI reads have said which keys placements look at, and only holds on to what they name.
+   */
+  List<SeenNode> nodes(Future<Set<String>> labelKeys) {
+    Set<String> keep = new HashSet<>(ALWAYS_KEPT);
+    boolean[] known = {false};
     List<SeenNode> nodes = new ArrayList<>();
     Pager.forEach(KubeOperation.list("", "nodes", null), pageSize, options -> client.nodes().list(options),
-        (Node node) -> nodes.add(seen(node, keep)), nodes::clear);
+        (Node node) -> {
+          if (!known[0]) {
+            keep.addAll(SpeculativeReads.await(labelKeys));
+            known[0] = true;
+          }
+          nodes.add(seen(node, keep));
+        }, nodes::clear);
     nodes.sort(Comparator.comparing(SeenNode::name));
     return nodes;
   }

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.hybridcni.detect.KubeObject;
+import io.hybridcni.detect.OwnedWorkload;
 import io.hybridcni.observe.TerwayFacts;
 import io.hybridcni.observe.Workload;
 import java.util.ArrayList;
@@ -20,6 +22,14 @@ final class TerwayReader {
 
   static final String NAMESPACE = "kube-system";
   private static final String[] NAMES = {"terway-eniip", "terway"};
+  /**
+   * Where Terway's DaemonSet may be, and how its pods are expected to be labelled, for the speculative reads: the
+   * ACK addon and AliyunContainerService/terway {@code charts/terway} label them {@code app=terway-eniip}; for the
+   * older {@code terway} DaemonSet no selector is assumed (its pods are listed once the DaemonSet is read).
+   */
+  static final List<OwnedWorkload> WORKLOADS = List.of(
+      new OwnedWorkload(KubeObject.daemonSet(NAMESPACE, "terway-eniip"), "app=terway-eniip", false),
+      new OwnedWorkload(KubeObject.daemonSet(NAMESPACE, "terway"), null, false));
 
   private final DaemonSets daemonSets;
 
