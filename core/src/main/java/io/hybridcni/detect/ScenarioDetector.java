@@ -8,6 +8,7 @@ import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.TigeraInstallation;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.plan.Finding;
+import io.hybridcni.plan.Scenario;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

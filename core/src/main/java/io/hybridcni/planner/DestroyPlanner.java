@@ -1,7 +1,6 @@
 package io.hybridcni.planner;
 
 import io.hybridcni.detect.Detection;
-import io.hybridcni.detect.Scenario;
 import io.hybridcni.detect.ScenarioDetector;
 import io.hybridcni.observe.AddonInstance;
 import io.hybridcni.observe.CalicoFacts;
@@ -21,6 +20,7 @@ import io.hybridcni.plan.FieldChange;
 import io.hybridcni.plan.Finding;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanKind;
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.plan.ScenarioReport;
 import io.hybridcni.planner.Planner.Draft;
 import io.hybridcni.spec.HybridNetworkSpec;
