@@ -8,6 +8,7 @@ import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.files.InputFiles;
+import io.hybridcni.files.SpecFile;
 import io.hybridcni.plan.ActionKind;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanKind;
@@ -17,7 +18,6 @@ import io.hybridcni.render.PlanJson;
 import io.hybridcni.render.StatusText;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.status.NetworkStatus;
-import io.hybridcni.spec.SpecFiles;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,7 +102,7 @@ class ApplyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
-    HybridNetworkSpec spec = SpecFiles.load(specFile);
+    HybridNetworkSpec spec = SpecFile.load(specFile);
     Set<ActionKind> only = onlyKinds();
     if (savedPlan != null && !only.isEmpty()) {
       throw new InvalidInputException(List.of(new InvalidInputException.Problem("--only", String.join(",",

@@ -1,7 +1,8 @@
 package io.hybridcni.cli;
 
+import io.hybridcni.files.SnapshotFile;
+import io.hybridcni.files.SpecFile;
 import io.hybridcni.observe.ObservedState;
-import io.hybridcni.observe.Snapshots;
 import io.hybridcni.plan.ActionKind;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanKind;
@@ -9,7 +10,6 @@ import io.hybridcni.planner.PlanSubset;
 import io.hybridcni.planner.Planner;
 import io.hybridcni.render.PlanJson;
 import io.hybridcni.spec.HybridNetworkSpec;
-import io.hybridcni.spec.SpecFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,11 +65,11 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
-    HybridNetworkSpec spec = SpecFiles.load(specFile);
+    HybridNetworkSpec spec = SpecFile.load(specFile);
     java.util.Set<ActionKind> kinds = onlyKinds(only, destroy);
     Plan plan;
     if (observedFile != null) {
-      ObservedState observed = Snapshots.read(observedFile);
+      ObservedState observed = SnapshotFile.read(observedFile);
       plan = destroy ? new Planner().planDestroy(spec, observed) : new Planner().plan(spec, observed);
       if (!kinds.isEmpty()) {
         plan = PlanSubset.only("--only", plan, kinds, spec, observed);

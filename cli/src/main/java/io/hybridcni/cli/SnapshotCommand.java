@@ -1,9 +1,9 @@
 package io.hybridcni.cli;
 
+import io.hybridcni.files.SnapshotFile;
+import io.hybridcni.files.SpecFile;
 import io.hybridcni.observe.ObservedState;
-import io.hybridcni.observe.Snapshots;
 import io.hybridcni.spec.HybridNetworkSpec;
-import io.hybridcni.spec.SpecFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,10 +36,10 @@ final class SnapshotCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
-    HybridNetworkSpec spec = SpecFiles.load(specFile);
+    HybridNetworkSpec spec = SpecFile.load(specFile);
     try (Environment env = parent.environments.open(spec, target)) {
       ObservedState observed = env.reconciler().observe(spec);
-      Snapshots.write(observed, output);
+      SnapshotFile.write(observed, output);
       term.info("Wrote the observed state of " + env.describe() + " to " + output);
     }
     return ExitCodes.OK;

@@ -1,9 +1,9 @@
 package io.hybridcni.cli;
 
+import io.hybridcni.files.SpecFile;
 import io.hybridcni.render.StatusJson;
 import io.hybridcni.render.StatusText;
 import io.hybridcni.spec.HybridNetworkSpec;
-import io.hybridcni.spec.SpecFiles;
 import io.hybridcni.status.NetworkStatus;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,7 +39,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
-    HybridNetworkSpec spec = SpecFiles.load(specFile);
+    HybridNetworkSpec spec = SpecFile.load(specFile);
     NetworkStatus status;
     try (Environment env = parent.environments.open(spec, target)) {
       term.progress("Reading the running network of " + env.describe() + " ...");

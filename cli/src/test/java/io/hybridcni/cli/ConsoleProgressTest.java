@@ -51,7 +51,7 @@ class ConsoleProgressTest {
     Terminal terminal = new Terminal(new ByteArrayInputStream(new byte[0]),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), true);
-    var status = new io.hybridcni.status.NetworkStatus(io.hybridcni.detect.Scenario.BGP,
+    var status = new io.hybridcni.status.NetworkStatus(io.hybridcni.plan.Scenario.BGP,
         List.of(new io.hybridcni.status.NodeStatus("cn-hangzhou.i-bp1cloudnode0001", true, "cloud", List.of(),
             List.of("TERWAY_NOT_READY"))),
         List.of(), List.of(io.hybridcni.plan.Finding.warning("TERWAY_NOT_READY", "not Ready", List.of())));

@@ -2,12 +2,12 @@ package io.hybridcni.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hybridcni.files.SnapshotFile;
 import io.hybridcni.observe.AddonInstance;
 import io.hybridcni.observe.ClusterFacts;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.RamFacts;
 import io.hybridcni.observe.SecretFacts;
-import io.hybridcni.observe.Snapshots;
 import io.hybridcni.observe.ValueHash;
 import io.hybridcni.spec.PolicyDocument;
 import java.io.ByteArrayOutputStream;
@@ -37,7 +37,7 @@ class PlanCommandDestroyTest {
     Path spec = dir.resolve("spec.yaml");
     Files.writeString(spec, "cluster:\n  id: " + CLUSTER + "\n  region: cn-hangzhou\nnetwork:\n  mode: HOST_NETWORK\n");
     Path observed = dir.resolve("observed.yaml");
-    Snapshots.write(state, observed);
+    SnapshotFile.write(state, observed);
     String[] args = new String[5 + extra.length];
     System.arraycopy(new String[] {"plan", "-f", spec.toString(), "--observed", observed.toString()}, 0, args, 0, 5);
     System.arraycopy(extra, 0, args, 5, extra.length);

@@ -3,6 +3,7 @@ package io.hybridcni.detect;
 import io.hybridcni.observe.Frozen;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.plan.Finding;
+import io.hybridcni.plan.Scenario;
 import java.util.List;
 import java.util.Objects;
 

@@ -3,6 +3,7 @@ package io.hybridcni.detect;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.plan.Finding;
+import io.hybridcni.plan.Scenario;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,8 @@
 package io.hybridcni.files;
 
 import io.hybridcni.error.InvalidInputException;
+import io.hybridcni.observe.Snapshots;
+import io.hybridcni.spec.SpecFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -41,9 +43,9 @@ public final class InputFiles {
   /** What a file is for; each kind has its noun for messages and its size limit. */
   public enum Kind {
     /** A {@code HybridNetwork} spec (YAML): 256 KiB, some hundred times the largest real spec. */
-    SPEC("a spec file", 256 * 1024),
+    SPEC("a spec file", SpecFiles.MAX_BYTES),
     /** A snapshot of the observed state: 64 MiB, about 100,000 nodes with their labels. */
-    SNAPSHOT("a snapshot", 64 * 1024 * 1024),
+    SNAPSHOT("a snapshot", Snapshots.MAX_BYTES),
     /** A plan saved with {@code plan --out} (JSON): 16 MiB; real plans have at most a few dozen actions. */
     SAVED_PLAN("a saved plan", 16 * 1024 * 1024),
     /** A kubeconfig: 4 MiB; kubectl's largest real ones, with many embedded certificates, are a few hundred KiB. */

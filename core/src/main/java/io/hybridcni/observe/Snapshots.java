@@ -3,20 +3,13 @@ package io.hybridcni.observe;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
-import io.hybridcni.error.HybridCniException;
 import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.error.InvalidInputException.Problem;
-import io.hybridcni.files.InputFiles;
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -99,8 +92,8 @@ public final class Snapshots {
   /** The snapshot format this version of hybridcni writes and the newest one it reads. */
   public static final int FORMAT_VERSION = 1;
 
-  /** Snapshot files larger than this many bytes (64 MiB) are refused before they are read. */
-  public static final int MAX_BYTES = InputFiles.Kind.SNAPSHOT.maxBytes();
+  /** Snapshots larger than this many bytes (64 MiB) are refused before they are read ({@code files.InputFiles}). */
+  public static final int MAX_BYTES = 64 * 1024 * 1024;
 
   private static final String VERSION_FIELD = "format_version";
   private static final String OBSERVED_FIELD = "observed";
@@ -173,43 +166,6 @@ public final class Snapshots {
     return Format.JSON.read(source, text);
   }
 
-  /**
-   * Writes the state to a file as UTF-8, replacing what was there. The format follows the file name:
-   * {@code .json} for JSON, {@code .yaml} or {@code .yml} for YAML (in any letter case).
-   *
-   * @param state the state to save; not {@code null}
-   * @param file the file to write
-   * @throws InvalidInputException when the file name has none of those extensions (nothing is written)
-   * @throws HybridCniException when the file cannot be written
-   */
-  public static void write(ObservedState state, Path file) {
-    Objects.requireNonNull(state, "state");
-    Format format = Format.of(file);
-    String text = format.write(state);
-    try {
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new HybridCniException("could not write the snapshot to " + file + " ("
-          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
-    }
-  }
-
-  /**
-   * Reads a snapshot file; the format follows the file name as for {@link #write(ObservedState, Path)}. A file
-   * larger than {@link #MAX_BYTES}, a directory, a device or a FIFO is refused before it is read ({@link InputFiles});
-   * the content must be UTF-8 (a leading byte order mark is allowed).
-   *
-   * @param file the file to read
-   * @return the state it holds
-   * @throws InvalidInputException when the file cannot be read, is too large, is not UTF-8 or is not a valid
-   *     snapshot of a supported format version; the source named is the file's path
-   */
-  public static ObservedState read(Path file) {
-    Format format = Format.of(file);
-    String source = file.toString();
-    return format.read(source, InputFiles.utf8(source, InputFiles.read(file, InputFiles.Kind.SNAPSHOT)));
-  }
-
   /** The two formats: each knows its mapper and how to name itself in errors. */
   private enum Format {
     JSON(Snapshots.JSON, "JSON"),
@@ -221,20 +177,6 @@ public final class Snapshots {
     Format(ObjectMapper mapper, String label) {
       this.mapper = mapper;
       this.label = label;
-    }
-
-    static Format of(Path file) {
-      Objects.requireNonNull(file, "file");
-      Path name = file.getFileName();
-      String lower = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
-      if (lower.endsWith(".json")) {
-        return JSON;
-      }
-      if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
-        return YAML;
-      }
-      throw new InvalidInputException(file.toString(), "",
-          "a snapshot file name ending in .json, .yaml or .yml, which chooses the format");
     }
 
     String write(ObservedState state) {

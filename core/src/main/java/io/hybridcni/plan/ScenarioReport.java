@@ -1,6 +1,5 @@
 package io.hybridcni.plan;
 
-import io.hybridcni.detect.Scenario;
 import io.hybridcni.observe.Frozen;
 import java.util.List;
 import java.util.Objects;

@@ -1,13 +1,13 @@
 package io.hybridcni.planner;
 
 import io.hybridcni.detect.Detection;
-import io.hybridcni.detect.Scenario;
 import io.hybridcni.detect.ScenarioDetector;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.plan.ChangeType;
 import io.hybridcni.plan.Finding;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanKind;
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.plan.ScenarioReport;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.spec.NetworkMode;

@@ -1,7 +1,6 @@
 package io.hybridcni.planner;
 
 import io.hybridcni.detect.Detection;
-import io.hybridcni.detect.Scenario;
 import io.hybridcni.detect.ScenarioDetector;
 import io.hybridcni.observe.ClusterFacts;
 import io.hybridcni.observe.NodeInfo;
@@ -13,6 +12,7 @@ import io.hybridcni.plan.Finding;
 import io.hybridcni.plan.Fingerprint;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanKind;
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.plan.ScenarioReport;
 import io.hybridcni.plan.Severity;
 import io.hybridcni.spec.HybridNetworkSpec;

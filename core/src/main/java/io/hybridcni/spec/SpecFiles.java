@@ -2,7 +2,6 @@ package io.hybridcni.spec;
 
 import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.error.InvalidInputException.Problem;
-import io.hybridcni.files.InputFiles;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.text.Printable;
 import java.io.IOException;
@@ -10,7 +9,6 @@ import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +47,7 @@ import tools.jackson.dataformat.yaml.YAMLParser;
 public final class SpecFiles {
 
   /** Spec files above this size are refused before parsing. */
-  public static final int MAX_BYTES = InputFiles.Kind.SPEC.maxBytes();
+  public static final int MAX_BYTES = 256 * 1024;
 
   private static final ObjectMapper YAML = YAMLMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -68,14 +66,6 @@ public final class SpecFiles {
   public static final String KIND = "HybridNetwork";
 
   private SpecFiles() {}
-
-  /**
-   * Reads and validates a spec file, through {@link InputFiles}: a directory, a device, a FIFO or a file over
-   * {@link #MAX_BYTES} is refused before it is read.
-   */
-  public static HybridNetworkSpec load(Path file) {
-    return parse(file.toString(), InputFiles.read(file, InputFiles.Kind.SPEC));
-  }
 
   /** Reads and validates a spec from a stream; {@code source} names it in errors. */
   public static HybridNetworkSpec load(String source, InputStream in) throws IOException {

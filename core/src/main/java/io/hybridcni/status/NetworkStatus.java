@@ -1,8 +1,8 @@
 package io.hybridcni.status;
 
-import io.hybridcni.detect.Scenario;
 import io.hybridcni.observe.Frozen;
 import io.hybridcni.plan.Finding;
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.plan.Severity;
 import java.util.List;
 import java.util.Objects;

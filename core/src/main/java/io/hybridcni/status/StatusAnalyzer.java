@@ -1,8 +1,8 @@
 package io.hybridcni.status;
 
-import io.hybridcni.detect.Scenario;
 import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.plan.Finding;
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.planner.NodeClassifier;
 import io.hybridcni.spec.NodeLabel;
 import java.util.ArrayList;

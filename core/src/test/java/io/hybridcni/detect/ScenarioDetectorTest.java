@@ -12,6 +12,7 @@ import io.hybridcni.observe.TigeraInstallation;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.plan.Finding;
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.plan.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.hybridcni.observe;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hybridcni.files.SnapshotFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,6 @@ class SnapshotGoldenTest {
 
   @Test
   void goldenSnapshotReadsBackAsTheFullState() {
-    assertThat(Snapshots.read(GOLDEN)).isEqualTo(ObservedStates.full());
+    assertThat(SnapshotFile.read(GOLDEN)).isEqualTo(ObservedStates.full());
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.error.InvalidInputException.Problem;
+import io.hybridcni.files.SnapshotFile;
 import java.io.ByteArrayOutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -475,7 +476,7 @@ class SnapshotReadingTest {
       sparse.setLength(Snapshots.MAX_BYTES + 1L);
     }
 
-    Problem p = problem(() -> Snapshots.read(file));
+    Problem p = problem(() -> SnapshotFile.read(file));
 
     assertThat(p.source()).isEqualTo(file.toString());
     assertThat(p.field()).isEmpty();
@@ -491,7 +492,7 @@ class SnapshotReadingTest {
     bytes.writeBytes("\n...\n".getBytes(UTF_8));
     Files.write(file, bytes.toByteArray());
 
-    Problem p = problem(() -> Snapshots.read(file));
+    Problem p = problem(() -> SnapshotFile.read(file));
 
     assertThat(p.source()).isEqualTo(file.toString());
     assertThat(p.field()).isEmpty();
@@ -502,7 +503,7 @@ class SnapshotReadingTest {
   void missingFileFails() {
     Path file = dir.resolve("absent.json");
 
-    Problem p = problem(() -> Snapshots.read(file));
+    Problem p = problem(() -> SnapshotFile.read(file));
 
     assertThat(p.source()).isEqualTo(file.toString());
     assertThat(p.expected()).isEqualTo("a snapshot, found nothing at this path");
@@ -513,7 +514,7 @@ class SnapshotReadingTest {
     Path file = dir.resolve("state.txt");
     Files.writeString(file, Snapshots.toYaml(ObservedStates.full()));
 
-    Problem p = problem(() -> Snapshots.read(file));
+    Problem p = problem(() -> SnapshotFile.read(file));
 
     assertThat(p.source()).isEqualTo(file.toString());
     assertThat(p.expected()).contains(".json", ".yaml", ".yml");
@@ -524,7 +525,7 @@ class SnapshotReadingTest {
     Path file = dir.resolve("edited.yml");
     Files.writeString(file, yaml("nodes:\n- name: n\n  labels: {a: 1}\n"));
 
-    Problem p = problem(() -> Snapshots.read(file));
+    Problem p = problem(() -> SnapshotFile.read(file));
 
     assertThat(p.source()).isEqualTo(file.toString());
     assertThat(p.field()).isEqualTo("observed.nodes[0].labels.a");

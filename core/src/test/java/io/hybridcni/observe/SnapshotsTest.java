@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.hybridcni.error.InvalidInputException;
+import io.hybridcni.files.SnapshotFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -178,15 +179,15 @@ class SnapshotsTest {
   void snapshotFileRoundTripsExactly(String name) {
     Path file = dir.resolve(name);
 
-    Snapshots.write(ObservedStates.full(), file);
+    SnapshotFile.write(ObservedStates.full(), file);
 
-    assertThat(Snapshots.read(file)).isEqualTo(ObservedStates.full());
+    assertThat(SnapshotFile.read(file)).isEqualTo(ObservedStates.full());
   }
 
   @Test
   void fileExtensionChoosesTheFormat() throws Exception {
-    Snapshots.write(ObservedStates.full(), dir.resolve("state.json"));
-    Snapshots.write(ObservedStates.full(), dir.resolve("state.yaml"));
+    SnapshotFile.write(ObservedStates.full(), dir.resolve("state.json"));
+    SnapshotFile.write(ObservedStates.full(), dir.resolve("state.yaml"));
 
     assertThat(Files.readString(dir.resolve("state.json"), UTF_8)).isEqualTo(Snapshots.toJson(ObservedStates.full()));
     assertThat(Files.readString(dir.resolve("state.yaml"), UTF_8)).isEqualTo(Snapshots.toYaml(ObservedStates.full()));
@@ -197,8 +198,8 @@ class SnapshotsTest {
     Path first = dir.resolve("first.yaml");
     Path second = dir.resolve("second.yaml");
 
-    Snapshots.write(ObservedStates.full(), first);
-    Snapshots.write(Snapshots.read(first), second);
+    SnapshotFile.write(ObservedStates.full(), first);
+    SnapshotFile.write(SnapshotFile.read(first), second);
 
     assertThat(Files.readAllBytes(second)).isEqualTo(Files.readAllBytes(first));
   }
@@ -208,9 +209,9 @@ class SnapshotsTest {
     Path file = dir.resolve("state.yaml");
     Files.writeString(file, "x".repeat(100_000));
 
-    Snapshots.write(ObservedState.builder().build(), file);
+    SnapshotFile.write(ObservedState.builder().build(), file);
 
-    assertThat(Snapshots.read(file)).isEqualTo(ObservedState.builder().build());
+    assertThat(SnapshotFile.read(file)).isEqualTo(ObservedState.builder().build());
   }
 
   @Test
@@ -218,7 +219,7 @@ class SnapshotsTest {
     Path file = dir.resolve("state.txt");
 
     InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-        () -> Snapshots.write(ObservedStates.full(), file));
+        () -> SnapshotFile.write(ObservedStates.full(), file));
 
     assertThat(e.problems()).singleElement().satisfies(p -> {
       assertThat(p.source()).isEqualTo(file.toString());
@@ -233,7 +234,7 @@ class SnapshotsTest {
     Path file = dir.resolve("bom.yaml");
     Files.writeString(file, "\uFEFF" + Snapshots.toYaml(ObservedStates.full()), UTF_8);
 
-    assertThat(Snapshots.read(file)).isEqualTo(ObservedStates.full());
+    assertThat(SnapshotFile.read(file)).isEqualTo(ObservedStates.full());
   }
 
   @Test

@@ -13,7 +13,6 @@ import static io.hybridcni.plan.ActionKind.UPGRADE_ADDON;
 import static io.hybridcni.plan.ActionKind.WAIT_FOR_ADDON;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hybridcni.detect.Scenario;
 import io.hybridcni.fixtures.SampleClusters;
 import io.hybridcni.fixtures.Specs;
 import io.hybridcni.observe.AddonInstance;
@@ -33,6 +32,7 @@ import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionDetail;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanOutcome;
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.spec.NetworkMode;
 import io.hybridcni.spec.PolicyDocument;

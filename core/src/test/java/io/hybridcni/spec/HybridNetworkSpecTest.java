@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.error.InvalidInputException.Problem;
+import io.hybridcni.files.SpecFile;
 import io.hybridcni.observe.WorkloadRef;
 import org.junit.jupiter.api.Test;
 
@@ -126,7 +127,7 @@ class HybridNetworkSpecTest {
 
   @Test
   void toBuilderRoundTripsAFullSpec() {
-    HybridNetworkSpec spec = SpecFiles.load(SpecFilesTest.resource("valid/full.yaml"));
+    HybridNetworkSpec spec = SpecFile.load(SpecFilesTest.resource("valid/full.yaml"));
 
     HybridNetworkSpec copy = spec.toBuilder().build();
 

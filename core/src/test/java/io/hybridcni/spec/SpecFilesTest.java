@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.hybridcni.error.InvalidInputException;
 import io.hybridcni.error.InvalidInputException.Problem;
+import io.hybridcni.files.SpecFile;
 import io.hybridcni.observe.WorkloadRef;
 import java.io.ByteArrayInputStream;
 import java.net.URISyntaxException;
@@ -25,7 +26,7 @@ class SpecFilesTest {
 
   @Test
   void fullFileLoadsEveryField() {
-    HybridNetworkSpec spec = SpecFiles.load(resource("valid/full.yaml"));
+    HybridNetworkSpec spec = SpecFile.load(resource("valid/full.yaml"));
 
     assertThat(spec.clusterId()).isEqualTo(CLUSTER_ID);
     assertThat(spec.regionId()).isEqualTo("cn-hangzhou");
@@ -50,7 +51,7 @@ class SpecFilesTest {
 
   @Test
   void minimalFileGetsTheVendorDefaults() {
-    HybridNetworkSpec spec = SpecFiles.load(resource("valid/minimal.yaml"));
+    HybridNetworkSpec spec = SpecFile.load(resource("valid/minimal.yaml"));
 
     assertThat(spec.clusterId()).isEqualTo(CLUSTER_ID);
     assertThat(spec.regionId()).isEqualTo("cn-hangzhou");
@@ -73,12 +74,12 @@ class SpecFilesTest {
   void minimalFileEqualsTheBuilderWithOnlyTheRequiredFields() {
     HybridNetworkSpec fromBuilder = HybridNetworkSpec.builder().clusterId(CLUSTER_ID).regionId("cn-hangzhou").build();
 
-    assertThat(SpecFiles.load(resource("valid/minimal.yaml"))).isEqualTo(fromBuilder);
+    assertThat(SpecFile.load(resource("valid/minimal.yaml"))).isEqualTo(fromBuilder);
   }
 
   @Test
   void tigeraInstallationIsReferencedWithoutNamespaceAndModeWordsAreForgiving() {
-    HybridNetworkSpec spec = SpecFiles.load(resource("valid/tigera-installation.yaml"));
+    HybridNetworkSpec spec = SpecFile.load(resource("valid/tigera-installation.yaml"));
 
     assertThat(spec.onPremisesCni()).isEqualTo(WorkloadRef.tigeraInstallation("default"));
     assertThat(spec.mode()).isEqualTo(NetworkMode.HOST_NETWORK);
@@ -289,7 +290,7 @@ class SpecFilesTest {
     Files.writeString(file, minimal + "#".repeat(SpecFiles.MAX_BYTES - minimal.length()));
     assertThat(Files.size(file)).isEqualTo(SpecFiles.MAX_BYTES);
 
-    assertThat(SpecFiles.load(file).clusterId()).isEqualTo(CLUSTER_ID);
+    assertThat(SpecFile.load(file).clusterId()).isEqualTo(CLUSTER_ID);
   }
 
   @Test
@@ -317,7 +318,7 @@ class SpecFilesTest {
   }
 
   private static InvalidInputException rejection(Path path) {
-    InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> SpecFiles.load(path));
+    InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> SpecFile.load(path));
     assertThat(e).as("%s should be rejected", path.getFileName()).isNotNull();
     return e;
   }

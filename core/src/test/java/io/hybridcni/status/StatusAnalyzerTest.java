@@ -2,10 +2,10 @@ package io.hybridcni.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hybridcni.detect.Scenario;
 import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.plan.Finding;
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.spec.NodeLabel;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.hybridcni.examples;
 
+import io.hybridcni.files.SpecFile;
 import io.hybridcni.fixtures.SampleClusters;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.plan.Plan;
@@ -32,7 +33,7 @@ public final class PlanDryRun {
   public static int run(String[] args, PrintStream out) throws IOException {
     HybridNetworkSpec spec;
     if (args.length > 0) {
-      spec = SpecFiles.load(Path.of(args[0]));
+      spec = SpecFile.load(Path.of(args[0]));
     } else {
       try (InputStream in = PlanDryRun.class.getResourceAsStream("/spec-bgp.yaml")) {
         spec = SpecFiles.load("spec-bgp.yaml", in);

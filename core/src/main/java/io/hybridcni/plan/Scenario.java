@@ -1,4 +1,4 @@
-package io.hybridcni.detect;
+package io.hybridcni.plan;
 
 /** The runbook scenario the on-premises network puts the cluster in. */
 public enum Scenario {
