@@ -1,5 +1,6 @@
 package io.hybridcni.detect;
 
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.observe.CalicoFacts;
 import io.hybridcni.observe.IpPool;
 import io.hybridcni.observe.TigeraInstallation;

@@ -1,5 +1,6 @@
 package io.hybridcni.detect;
 
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.observe.CiliumFacts;
 import io.hybridcni.observe.CniFacts;
 import io.hybridcni.observe.WorkloadRef;

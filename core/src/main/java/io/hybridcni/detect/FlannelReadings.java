@@ -1,5 +1,6 @@
 package io.hybridcni.detect;
 
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.observe.FlannelFacts;
 import io.hybridcni.observe.WorkloadRef;
 import java.util.List;

@@ -69,6 +69,9 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
    */
   public static final int DEFAULT_PARALLELISM = 32;
 
+  /** The detectors of Calico's installs, whose objects the re-check of Calico's placement reads. */
+  private static final Set<String> CALICO_DETECTORS = Set.of("calico", "canal");
+
   private final KubernetesClient client;
   private final boolean ownsClient;
   private final ExecutorService executor;
@@ -231,11 +234,40 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     if (!known || (!scope.secrets().isEmpty() && !scope.secrets().equals(Set.of(specSecret)))) {
       return observe(spec);
     }
+    List<Future<?>> started = new ArrayList<>();
     Future<SecretFacts> secretFuture = scope.secrets().isEmpty() ? null
-        : submit(() -> new SecretReader(client).read(spec.secretNamespace(), spec.secretName()));
-    Future<DaemonSet> terwayFuture = !readTerway ? null : submit(() -> new TerwayReader(daemonSets).read());
-    Future<CalicoReader.Observation> calicoFuture = !readCalico ? null
-        : submit(() -> calico.read(spec.onPremisesCni()));
+        : track(started, () -> new SecretReader(client).read(spec.secretNamespace(), spec.secretName()));
+    Future<DaemonSet> terwayFuture = !readTerway ? null
+        : track(started, () -> new TerwayReader(new DaemonSets(client)).read());
+    // Calico's candidate objects (its manifest's, the operator's and Canal's, and the one the spec names) start at
+    // once, as in a whole observation; Flannel's and Cilium's are not read.
+    Future<CalicoReader.Observation> calicoFuture = !readCalico ? null : track(started, () -> {
+      Set<KubeObject> objects = new LinkedHashSet<>();
+      CniDetectors.ALL.stream().filter(d -> CALICO_DETECTORS.contains(d.name())).forEach(d -> objects.addAll(
+          d.reads()));
+      WorkloadRef named = spec.onPremisesCni();
+      if (named != null) {
+        objects.add(named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION
+            ? KubeObject.tigeraInstallation(named.name()) : KubeObject.daemonSet(named.namespace(), named.name()));
+      }
+      SpeculativeReads reads = SpeculativeReads.start(client, executor, objects);
+      try {
+        return new CalicoReader(reads).read(named);
+      } finally {
+        reads.settle();
+      }
+    });
+    try {
+      return refreshed(spec, previous, scope, secretFuture, terwayFuture, calicoFuture, started);
+    } catch (RuntimeException e) {
+      started.forEach(f -> f.cancel(false));
+      throw e;
+    }
+  }
+
+  private KubernetesFacts refreshed(HybridNetworkSpec spec, KubernetesFacts previous, FactScope scope,
+      Future<SecretFacts> secretFuture, Future<DaemonSet> terwayFuture,
+      Future<CalicoReader.Observation> calicoFuture, List<Future<?>> started) {
     SecretFacts secret = secretFuture == null ? previous.secret() : await(secretFuture);
     TerwayFacts terway = terwayFuture == null ? previous.terway() : TerwayReader.facts(await(terwayFuture));
     if (calicoFuture == null) {
@@ -247,10 +279,10 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     List<NodeInfo> nodeInfos = previous.nodes();
     if (scope.nodes()) {
       Set<String> labelKeys = labelKeys(spec, cni, terway == null ? null : terway.daemonSet());
-      Future<List<NodeReader.SeenNode>> nodesFuture = submit(() -> nodes.nodes(labelKeys));
+      Future<List<NodeReader.SeenNode>> nodesFuture = track(started, () -> nodes.nodes(labelKeys));
       List<Future<Set<String>>> calicoPods = new ArrayList<>();
       for (DaemonSet ds : calicoSeen.daemonSets()) {
-        calicoPods.add(submit(() -> nodes.nodesRunning(NodeReader.PodSource.of(ds))));
+        calicoPods.add(track(started, () -> nodes.nodesRunning(NodeReader.PodSource.of(ds))));
       }
       Set<String> calicoNodes = new TreeSet<>();
       for (Future<Set<String>> f : calicoPods) {
