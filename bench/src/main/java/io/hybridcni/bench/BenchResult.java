@@ -78,7 +78,10 @@ final class BenchResult {
     return this;
   }
 
-  /** A property the run verified; a benchmark throws before writing when one fails, so all written are true. */
+  /**
+   * A property the run verified; a benchmark throws before writing when one fails, so all written are true, except
+   * the planner's performance targets, which are written with their outcome (a missed one also as a note).
+   */
   BenchResult check(String key, boolean held) {
     checks.put(key, held);
     return this;

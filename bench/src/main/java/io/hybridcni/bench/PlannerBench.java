@@ -19,27 +19,38 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Benchmark 4: the planner alone on an observed state of 5,000 nodes, converged and fresh, with JMH and its GC
- * profiler ({@code -prof gc}) for the bytes allocated per plan.
+ * profiler ({@code -prof gc}) for the bytes allocated per plan; and the same at 50,000 nodes, to show the cost grows
+ * linearly. The run checks its targets (issue 12): a fresh 5,000-node plan in at most {@value #TARGET_FRESH_US} µs and
+ * {@value #TARGET_FRESH_BYTES} bytes allocated, and ten times the nodes costing at most {@value #LINEAR_SLACK} times
+ * ten times as much. A missed target is written as a false check and printed with its figure; the result is still
+ * written, so that a run on a loaded machine keeps its figures.
  */
 public final class PlannerBench {
 
+  static final int TARGET_FRESH_US = 500;
+  static final int TARGET_FRESH_BYTES = 300_000;
+  /** How far above proportional a tenfold cluster may cost: caches hold 5,000 nodes' records, not 50,000. */
+  static final double LINEAR_SLACK = 1.5;
+
   /**
-   * @param nodes nodes in the observed state
+   * @param nodes nodes in the observed state the targets are for
+   * @param largeNodes nodes in the larger state, for the growth of the cost
    * @param forks JVMs forked per state (0 runs in this JVM: only for the smoke test)
    * @param warmups warmup iterations per fork
    * @param warmupTime length of one warmup iteration
    * @param iterations measured iterations per fork
    * @param iterationTime length of one measured iteration
    */
-  record Params(int nodes, int forks, int warmups, Duration warmupTime, int iterations, Duration iterationTime) {
+  record Params(int nodes, int largeNodes, int forks, int warmups, Duration warmupTime, int iterations,
+      Duration iterationTime) {
 
     static Params defaults() {
       // 10 warmup seconds: on 2 busy cores the plan's time keeps falling (JIT) for about 8 s.
-      return new Params(5000, 2, 10, Duration.ofSeconds(1), 5, Duration.ofSeconds(1));
+      return new Params(5000, 50_000, 2, 10, Duration.ofSeconds(1), 5, Duration.ofSeconds(1));
     }
 
     static Params smoke() {
-      return new Params(500, 0, 1, Duration.ofMillis(100), 1, Duration.ofMillis(100));
+      return new Params(500, 5000, 0, 1, Duration.ofMillis(100), 1, Duration.ofMillis(100));
     }
   }
 
@@ -55,7 +66,7 @@ public final class PlannerBench {
     BenchResult.Started started = BenchResult.Started.now();
     Options options = new OptionsBuilder()
         .include(Pattern.quote(PlannerBenchmark.class.getName()) + "\\.plan$")
-        .param("nodes", Integer.toString(p.nodes()))
+        .param("nodes", Integer.toString(p.nodes()), Integer.toString(p.largeNodes()))
         .forks(p.forks())
         .warmupIterations(p.warmups())
         .warmupTime(TimeValue.milliseconds(p.warmupTime().toMillis()))
@@ -72,13 +83,14 @@ public final class PlannerBench {
     } catch (RunnerException e) {
       throw new IllegalStateException("JMH failed: " + e.getMessage(), e);
     }
-    NoOpReconcileBench.require(runs.size() == ScaledStates.Kind.values().length,
-        "JMH ran " + runs.size() + " benchmarks, expected one per state");
+    NoOpReconcileBench.require(runs.size() == 2 * ScaledStates.Kind.values().length,
+        "JMH ran " + runs.size() + " benchmarks, expected one per state and node count");
 
     BenchResult result = new BenchResult("planner", "Planner.plan alone (pure: no I/O) on an observed Calico BGP "
-        + "state of " + p.nodes() + " nodes (4 in 5 on premises, 1 in 5 cloud), measured with JMH, allocation with "
-        + "its GC profiler.", started)
+        + "state of " + p.nodes() + " nodes (4 in 5 on premises, 1 in 5 cloud), and of " + p.largeNodes() + " for "
+        + "the growth, measured with JMH, allocation with its GC profiler.", started)
         .parameter("nodes", p.nodes())
+        .parameter("largeNodes", p.largeNodes())
         .parameter("jmhVersion", org.openjdk.jmh.util.Version.getPlainVersion())
         .parameter("mode", "AverageTime")
         .parameter("forks", p.forks())
@@ -89,11 +101,13 @@ public final class PlannerBench {
         .parameter("forkedJvmHeap", p.forks() == 0 ? "not forked" : "-Xms1g -Xmx1g");
     for (RunResult run : runs) {
       String state = run.getParams().getParam("state");
+      int nodes = Integer.parseInt(run.getParams().getParam("nodes"));
       ScaledStates.Kind kind = ScaledStates.Kind.valueOf(state);
-      Plan plan = new Planner().plan(Specs.auto(), ScaledStates.of(kind, p.nodes()));
+      Plan plan = new Planner().plan(Specs.auto(), ScaledStates.of(kind, nodes));
       NoOpReconcileBench.require((kind == ScaledStates.Kind.CONVERGED) == plan.isEmpty(),
-          "the " + state + " state planned " + plan.actions().size() + " action(s)");
-      String k = state.toLowerCase(Locale.ROOT) + ".";
+          "the " + state + " state of " + nodes + " nodes planned " + plan.actions().size() + " action(s)");
+      // The keys of the target size stay as they were; the larger size's carry its node count.
+      String k = state.toLowerCase(Locale.ROOT) + "." + (nodes == p.nodes() ? "" : "nodes" + nodes + ".");
       Result<?> time = run.getPrimaryResult();
       result.parameter(k + "planActions", plan.actions().size())
           .metric(k + "timePerPlan", time.getScore(), time.getScoreUnit(), "average time of one plan")
@@ -106,12 +120,49 @@ public final class PlannerBench {
           .metric(k + "allocationRate", secondary(run, "gc.alloc.rate"), "MB/sec", "allocation rate while planning")
           .metric(k + "gcCount", secondary(run, "gc.count"), "counts", "collections during measurement");
     }
+    for (ScaledStates.Kind kind : ScaledStates.Kind.values()) {
+      String k = kind.name().toLowerCase(Locale.ROOT) + ".";
+      String large = k + "nodes" + p.largeNodes() + ".";
+      double scale = (double) p.largeNodes() / p.nodes();
+      result.metric(k + "growth.time", result.value(large + "timePerPlan") / result.value(k + "timePerPlan"), "x",
+              "time per plan at " + p.largeNodes() + " nodes over that at " + p.nodes() + " (" + scale
+                  + " would be exactly linear)")
+          .metric(k + "growth.allocation", result.value(large + "allocationPerPlan")
+              / result.value(k + "allocationPerPlan"), "x", "bytes per plan at " + p.largeNodes() + " nodes over "
+              + "those at " + p.nodes());
+    }
     result.check("convergedPlanIsEmpty", true)
         .note("Each plan classifies every node and checks where Calico and Terway may and do run on each: that is "
             + "the part that grows with the node count.")
         .note("Bytes per plan (gc.alloc.rate.norm) do not depend on the machine's speed; times per plan do, and "
             + "carry JMH's error bars.");
+    if (p.forks() == 0) {
+      // Unforked and barely warmed, the figures say nothing about the targets; the smoke test checks the plumbing.
+      return result.note("Targets not checked: a smoke run (no fork, no warmup to speak of).");
+    }
+    double scale = (double) p.largeNodes() / p.nodes();
+    target(result, "freshPlanTimeWithinTarget", "fresh.timePerPlan", TARGET_FRESH_US, "us/op");
+    target(result, "freshPlanAllocationWithinTarget", "fresh.allocationPerPlan", TARGET_FRESH_BYTES, "B/op");
+    for (String kind : new String[] {"converged", "fresh"}) {
+      target(result, kind + "TimeGrowsLinearly", kind + ".growth.time", scale * LINEAR_SLACK, "x");
+      target(result, kind + "AllocationGrowsLinearly", kind + ".growth.allocation", scale * LINEAR_SLACK, "x");
+    }
     return result;
+  }
+
+  /** Records whether the metric is at most the target; a miss is printed with the figure and the target. */
+  private static void target(BenchResult result, String check, String metric, double target, String unit) {
+    double value = result.value(metric);
+    boolean held = value <= target;
+    result.check(check, held);
+    if (!held) {
+      String best = metric.endsWith("timePerPlan") ? String.format(Locale.ROOT, " (fastest iteration %.1f)",
+          result.value(metric + ".bestIteration")) : "";
+      String line = String.format(Locale.ROOT, "planner: target missed: %s is %.1f %s%s, the target is at most %.1f %s",
+          metric, value, unit, best, target, unit);
+      System.err.println(line);
+      result.note(line);
+    }
   }
 
   private static double errorOrZero(Result<?> result) {

@@ -3,6 +3,7 @@ package io.hybridcni.observe;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One {@code nodeSelectorTerms} entry. Its requirements are ANDed; an empty term (neither expressions nor
@@ -29,13 +30,15 @@ public record NodeSelectorTerm(List<NodeSelectorRequirement> matchExpressions,
     if (isEmpty()) {
       return false;
     }
-    for (NodeSelectorRequirement r : matchExpressions) {
-      if (!r.matchesLabels(node.labels())) {
+    // Indexed loops: this runs for every node and term of a plan, and an iterator per call adds up.
+    Map<String, String> labels = node.labels();
+    for (int i = 0, n = matchExpressions.size(); i < n; i++) {
+      if (!matchExpressions.get(i).matchesLabels(labels)) {
         return false;
       }
     }
-    for (NodeSelectorRequirement r : matchFields) {
-      if (!r.matchesFields(node.name())) {
+    for (int i = 0, n = matchFields.size(); i < n; i++) {
+      if (!matchFields.get(i).matchesFields(node.name())) {
         return false;
       }
     }

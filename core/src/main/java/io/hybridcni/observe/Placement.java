@@ -2,6 +2,7 @@ package io.hybridcni.observe;
 
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * Where a workload's pods may schedule: its {@code nodeSelector} and its required node affinity terms. Both must
@@ -26,15 +27,32 @@ public record Placement(Map<String, String> nodeSelector, List<NodeSelectorTerm>
 
   /** Whether the scheduler may place a pod of this workload on the node (taints aside). */
   public boolean allows(NodeInfo node) {
-    for (Map.Entry<String, String> e : nodeSelector.entrySet()) {
-      if (!e.getValue().equals(node.labels().get(e.getKey()))) {
+    // Called for every node by several checks of one plan: plain loops, so that it allocates nothing.
+    int selectors = nodeSelector.size();
+    if (selectors == 1) {
+      // The usual nodeSelector (kubernetes.io/os: linux), read without an entry iterator; the constructor made it
+      // a SortedMap (Frozen.map).
+      String key = ((SortedMap<String, String>) nodeSelector).firstKey();
+      if (!nodeSelector.get(key).equals(node.labels().get(key))) {
         return false;
       }
+    } else if (selectors > 1) {
+      for (Map.Entry<String, String> e : nodeSelector.entrySet()) {
+        if (!e.getValue().equals(node.labels().get(e.getKey()))) {
+          return false;
+        }
+      }
     }
-    if (requiredTerms.isEmpty()) {
+    int terms = requiredTerms.size();
+    if (terms == 0) {
       return true;
     }
-    return requiredTerms.stream().anyMatch(t -> t.matches(node));
+    for (int i = 0; i < terms; i++) {
+      if (requiredTerms.get(i).matches(node)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public Placement withRequiredTerms(List<NodeSelectorTerm> terms) {

@@ -12,9 +12,12 @@ import io.hybridcni.observe.UpdateStrategy;
 import io.hybridcni.observe.ValueHash;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.observe.WorkloadRef;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -176,12 +179,10 @@ public final class Facts {
         int eq = arg.indexOf('=');
         String labelKey = arg.substring(0, eq);
         String labelValue = arg.substring(eq + 1);
-        return state.nodes().stream().filter(n -> n.hasLabel(labelKey, labelValue)).map(NodeInfo::name).sorted()
-            .collect(Collectors.joining(",", "[", "]"));
+        return nodeNames(state.nodes(), n -> n.hasLabel(labelKey, labelValue));
       }
       case "nodes.running":
-        return state.nodes().stream().filter(NodeInfo::runsCalico).map(NodeInfo::name).sorted()
-            .collect(Collectors.joining(",", "[", "]"));
+        return nodeNames(state.nodes(), NodeInfo::runsCalico);
       case "cluster": {
         ClusterFacts c = state.cluster();
         return c == null || !c.clusterId().equals(arg) ? ABSENT : "type=" + c.clusterType() + ";state=" + c.state();
@@ -193,6 +194,38 @@ public final class Facts {
       default:
         throw new IllegalArgumentException("unknown fact key " + key);
     }
+  }
+
+  /**
+   * The sorted names of the nodes that pass, as {@code [a,b,c]}. The one fact that grows with the cluster, so it is
+   * built in one pass into an array that is sorted only when the nodes were not listed in name order already (the
+   * API server lists them so), and joined into a string allocated once.
+   */
+  private static String nodeNames(List<NodeInfo> nodes, Predicate<NodeInfo> passes) {
+    String[] names = new String[nodes.size()];
+    int count = 0;
+    boolean sorted = true;
+    for (int i = 0, size = nodes.size(); i < size; i++) {
+      NodeInfo node = nodes.get(i);
+      if (passes.test(node)) {
+        String name = node.name();
+        if (sorted && count > 0 && names[count - 1].compareTo(name) > 0) {
+          sorted = false;
+        }
+        names[count++] = name;
+      }
+    }
+    if (!sorted) {
+      Arrays.sort(names, 0, count);
+    }
+    if (count == 0) {
+      return "[]";
+    }
+    // The brackets go onto the first and last name, so that String.join builds the whole text in one allocation.
+    String[] parts = count == names.length ? names : Arrays.copyOf(names, count);
+    parts[0] = "[" + parts[0];
+    parts[count - 1] = parts[count - 1] + "]";
+    return String.join(",", parts);
   }
 
   private static String policy(RamFacts.Policy policy, String name) {

@@ -2,7 +2,6 @@ package io.hybridcni.planner;
 
 import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.spec.NodeLabel;
-import java.util.regex.Pattern;
 
 /**
  * Tells cloud nodes from on-premises ones. A cloud node carries the cloud label and an Alibaba Cloud ECS
@@ -11,8 +10,14 @@ import java.util.regex.Pattern;
  */
 public final class NodeClassifier {
 
-  private static final Pattern ECS_PROVIDER_ID =
-      Pattern.compile("(alicloud://)?[a-z]{2,4}(-[a-z0-9]+){1,3}\\.i-[a-z0-9]+");
+  /**
+   * The form an ECS provider id has, {@code (alicloud://)?[a-z]{2,4}(-[a-z0-9]+){1,3}\\.i-[a-z0-9]+}; {@link
+   * #ecsProviderId} checks it by hand (a test holds the two equal) because a plan classifies every node several
+   * times and a regex {@code Matcher} per call was a tenth of a 5,000-node plan's allocation.
+   */
+  static final String ECS_PROVIDER_ID_FORM = "(alicloud://)?[a-z]{2,4}(-[a-z0-9]+){1,3}\\.i-[a-z0-9]+";
+
+  private static final String ALICLOUD_PREFIX = "alicloud://";
 
   private final NodeLabel cloudLabel;
 
@@ -28,7 +33,50 @@ public final class NodeClassifier {
 
   /** Whether {@code providerId} is an Alibaba Cloud ECS instance's ({@code <region>.i-<id>}). */
   public static boolean ecsProviderId(String providerId) {
-    return providerId != null && ECS_PROVIDER_ID.matcher(providerId).matches();
+    if (providerId == null) {
+      return false;
+    }
+    // The prefix is taken whenever present: without it, "alicloud" would have to be followed by '-'.
+    int at = providerId.startsWith(ALICLOUD_PREFIX) ? ALICLOUD_PREFIX.length() : 0;
+    int end = providerId.length();
+    // The region: 2 to 4 letters, then 1 to 3 groups of '-' and at least one letter or digit.
+    int letters = run(providerId, at, end, false);
+    if (letters < 2 || letters > 4) {
+      return false;
+    }
+    at += letters;
+    int groups = 0;
+    while (at < end && providerId.charAt(at) == '-') {
+      int n = run(providerId, at + 1, end, true);
+      if (n == 0) {
+        return false;
+      }
+      at += 1 + n;
+      groups++;
+    }
+    if (groups < 1 || groups > 3) {
+      return false;
+    }
+    // Then ".i-" and the instance: at least one letter or digit, up to the end.
+    if (!providerId.startsWith(".i-", at)) {
+      return false;
+    }
+    at += 3;
+    int instance = run(providerId, at, end, true);
+    return instance > 0 && at + instance == end;
+  }
+
+  /** How many characters from {@code from} are lowercase ASCII letters (or digits too, when {@code digits}). */
+  private static int run(String s, int from, int end, boolean digits) {
+    int i = from;
+    while (i < end) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z') && !(digits && c >= '0' && c <= '9')) {
+        break;
+      }
+      i++;
+    }
+    return i - from;
   }
 
   /** A node that carries the cloud label and is an ECS instance. */

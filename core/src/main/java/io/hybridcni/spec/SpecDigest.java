@@ -42,11 +42,12 @@ public record SpecDigest(String digest, Map<String, String> fields) {
   public static SpecDigest of(HybridNetworkSpec spec) {
     Map<String, String> canonical = canonical(spec);
     MessageDigest whole = sha256();
+    // One digest for every field in turn: digest() resets it.
+    MessageDigest one = sha256();
     Map<String, String> fields = new TreeMap<>();
     for (Map.Entry<String, String> field : canonical.entrySet()) {
       byte[] entry = entry(field.getKey(), field.getValue());
       whole.update(entry);
-      MessageDigest one = sha256();
       one.update(entry);
       fields.put(field.getKey(), "sha256:" + HexFormat.of().formatHex(one.digest()).substring(0, 16));
     }
