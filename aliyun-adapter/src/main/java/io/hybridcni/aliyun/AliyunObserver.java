@@ -110,9 +110,9 @@ public final class AliyunObserver implements CloudObserver {
     List<RamFacts.AttachedPolicy> attached = foundUser.isEmpty() ? List.of() : join(attachedFuture);
     List<RamFacts.AccessKey> keys = foundUser.isEmpty() ? List.of() : join(keysFuture);
     RamFacts facts = new RamFacts(foundUser.orElse(null), policyFacts, attached, keys);
+    facts = withSecretKeyOwner(facts, user, join(credentialFuture));
     Optional<ClusterFacts> cluster = join(clusterFuture);
     List<AddonInstance> addons = cluster.isEmpty() ? List.of() : join(addonsFuture);
-    facts = withSecretKeyOwner(facts, user, join(credentialFuture));
     settle(all);
     return new CloudFacts(facts, cluster.orElse(null), addons);
   }

@@ -46,8 +46,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the Kubernetes half of the observed state through fabric8: nodes, the on-premises CNI (Calico, Flannel,
  * Cilium), Terway, the AccessKey Secret and its namespace, and which ACK cluster the cluster says it is (the
- * nodes' {@code ack.aliyun.com} label and ACK's cluster profile ConfigMap, see {@link ClusterIdentity}). Read-only;
- * independent reads run in parallel on a small executor the observer owns ({@link #close()} stops it).
+ * nodes' {@code ack.aliyun.com} label and ACK's cluster profile ConfigMap, see {@link ClusterIdentity}). Read-only.
+ * Every independent read starts at once on a fixed executor the observer owns ({@link #close()} stops it): every
+ * object a CNI detector names ({@link CniDetectors#reads()}), Terway's DaemonSets, the Secret, its namespace, the
+ * profile, the pods of each workload where its manifests put it, and the nodes; the readers then decide from the
+ * answers ({@link SpeculativeReads}). A 404 is a fact; a failed read fails the observation only when a decision
+ * looks at it, with the message it always had; an observation returns only once all its reads have answered.
  *
  * <p>Nodes and pods are listed in pages ({@code limit}/{@code continue}), so a large cluster is never held as API
  * objects; of each node only its name, {@code spec.providerID} and the labels the planner can look at are kept:

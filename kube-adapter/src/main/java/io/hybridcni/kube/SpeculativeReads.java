@@ -104,6 +104,9 @@ final class SpeculativeReads {
   }
 
   private Object answer(KubeObject object) {
+    if (started.isEmpty()) {
+      return read(client, object); // no speculation at all (executors, the status observer): nothing was missed
+    }
     Future<Object> future = started.get(object);
     if (future == null) {
       misses.incrementAndGet();
