@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -314,6 +315,14 @@ public final class Reconciler {
    */
   public ApplyResult destroy(HybridNetworkSpec spec, Plan plan, ApplyOptions options) {
     return execute(spec, plan, PlanKind.DESTROY, options);
+  }
+
+  /**
+   * The executor that runs actions of {@code kind}, empty when none is wired (a {@link Builder#planOnly()}
+   * reconciler, a kind declared {@link Builder#unwired}). For a wiring's own tests: apply finds it the same way.
+   */
+  public Optional<ActionExecutor<?>> executor(ActionKind kind) {
+    return Optional.ofNullable(executors.get(Objects.requireNonNull(kind, "kind")));
   }
 
   /** The plan kinds this reconciler applies; empty for one built {@link Builder#planOnly()}. */
