@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -188,7 +189,6 @@ public final class Reconciler {
    * applied and verified.
    */
   public ReconcileResult destroy(HybridNetworkSpec spec, ApplyOptions options, Set<ActionKind> only) {
-    requireRuns(PlanKind.DESTROY);
     Plan plan = planDestroy(spec, only);
     if (plan.isEmpty()) {
       return new ReconcileResult(plan, new ApplyResult(List.of(), options.dryRun(), null), plan, true,
@@ -216,7 +216,6 @@ public final class Reconciler {
 
   private ReconcileResult run(HybridNetworkSpec spec, ApplyOptions options, PlanKind kind,
       Function<HybridNetworkSpec, Plan> planning) {
-    requireRuns(kind);
     Plan plan = planning.apply(spec);
     if (plan.isEmpty()) {
       return new ReconcileResult(plan, new ApplyResult(List.of(), options.dryRun(), null), plan, true,
@@ -333,11 +332,24 @@ public final class Reconciler {
     return execute(spec, plan, PlanKind.DESTROY, options);
   }
 
+  /**
+   * The executor that runs actions of {@code kind}, empty when none is wired (a {@link Builder#planOnly()}
+   * reconciler, a kind declared {@link Builder#unwired}). For a wiring's own tests: apply finds it the same way.
+   */
+  public Optional<ActionExecutor<?>> executor(ActionKind kind) {
+    return Optional.ofNullable(executors.get(Objects.requireNonNull(kind, "kind")));
+  }
+
   /** The plan kinds this reconciler applies; empty for one built {@link Builder#planOnly()}. */
   public Set<PlanKind> runs() {
     return runs;
   }
 
+  /**
+   * Refuses, before the lock is taken, to execute a plan of a kind this reconciler was not wired for. Only a plan with
+   * actions gets here: a {@link Builder#planOnly()} reconciler may still {@link #reconcile} a converged cluster (an
+   * empty plan, nothing to do), as the no-op benchmark does.
+   */
   private void requireRuns(PlanKind purpose) {
     if (!runs.contains(purpose)) {
       throw new IllegalStateException("this Reconciler was built to run " + (runs.isEmpty() ? "no plans (planOnly())"

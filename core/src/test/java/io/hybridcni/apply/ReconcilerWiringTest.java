@@ -82,7 +82,7 @@ class ReconcilerWiringTest {
   }
 
   @Test
-  void aPlanOnlyReconcilerRefusesToApplyBeforeObservingAnything() {
+  void aPlanOnlyReconcilerRefusesToApplyOrReconcileAPlanWithActionsAndWritesNothing() {
     Reconciler planning = builder().planOnly().build();
     Plan plan = planning.plan(Specs.auto());
 
@@ -91,6 +91,17 @@ class ReconcilerWiringTest {
     assertThatThrownBy(() -> planning.reconcile(Specs.auto(), ApplyOptions.defaults()))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("planOnly()");
     assertThat(world.executed()).isEmpty();
+  }
+
+  @Test
+  void aPlanOnlyReconcilerReconcilesAConvergedClusterToNothingToDo() {
+    InMemoryWorld converged = new InMemoryWorld(SampleClusters.convergedBgp());
+    Reconciler planning = Reconciler.builder().cluster(converged).cloud(converged.cloud()).planOnly().build();
+
+    ReconcileResult result = planning.reconcile(Specs.auto(), ApplyOptions.defaults());
+
+    assertThat(result.converged()).as(result.why()).isTrue();
+    assertThat(result.plan().isEmpty()).isTrue();
   }
 
   @Test

@@ -115,7 +115,7 @@ public final class CniExclusionExecutor implements ActionExecutor<ActionDetail.C
         throw new StaleActionException(action.id(), changed);
       }
       if (again.unchanged()) {
-        return CalicoWriteLoop.Prepared.unchanged(object, target.address() + " already keeps " + label
+        return KubeWriteLoop.Prepared.unchanged(object, target.address() + " already keeps " + label
             + " nodes out");
       }
       // Equal to the planned 'after' when the object still has the planned 'before' terms.
@@ -123,7 +123,7 @@ public final class CniExclusionExecutor implements ActionExecutor<ActionDetail.C
       Placements.writeTerms(Placements.podSpec(object.getAdditionalProperties(), target.kind(), true),
           current.requiredTerms(), after);
       String touched = describeTerms(current.requiredTerms(), after);
-      return CalicoWriteLoop.Prepared.write(object, "Add " + label.key() + " NotIn [" + label.value() + "] to "
+      return KubeWriteLoop.Prepared.write(object, "Add " + label.key() + " NotIn [" + label.value() + "] to "
           + touched + " of " + target.address()
           + (replanned[0] ? " (planned again against the object as it is now)" : ""),
           "hybridcni added " + label.key() + " NotIn [" + label.value() + "] to " + touched + " at "

@@ -73,7 +73,7 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor<ActionD
     boolean[] replanned = {false};
     return loop.run(action, target, context, (attempt, object) -> {
       if (object == null) {
-        return CalicoWriteLoop.Prepared.done(StepResult.alreadySatisfied(target.address()
+        return KubeWriteLoop.Prepared.done(StepResult.alreadySatisfied(target.address()
             + " no longer exists; there is no exclusion to remove"));
       }
       Placement current = Placements.of(Placements.podSpec(object.getAdditionalProperties(), target.kind(), false));
@@ -90,13 +90,13 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor<ActionD
         throw new StaleActionException(action.id(), changed);
       }
       if (again.unchanged()) {
-        return CalicoWriteLoop.Prepared.unchanged(object, target.address() + " holds no " + exclusion
+        return KubeWriteLoop.Prepared.unchanged(object, target.address() + " holds no " + exclusion
             + " to remove");
       }
       long touched = current.requiredTerms().stream().filter(t -> t.matchExpressions().contains(exclusion)).count();
       Placements.removeFromTerms(object.getAdditionalProperties(), target.kind(), exclusion, again.after());
       String terms = touched == 1 ? "1 required node selector term" : touched + " required node selector terms";
-      return CalicoWriteLoop.Prepared.write(object, "Remove " + label.key() + " NotIn [" + label.value()
+      return KubeWriteLoop.Prepared.write(object, "Remove " + label.key() + " NotIn [" + label.value()
           + "] from " + terms + " of " + target.address()
           + (again.after().isEmpty() ? "; no required node affinity is left" : "")
           + (replanned[0] ? " (planned again against the object as it is now)" : ""),

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,15 +70,12 @@ public final class TerwayRestartExecutor implements ActionExecutor<ActionDetail.
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
-  private static final Backoff THROTTLED = new Backoff(Duration.ofMillis(200), Duration.ofMillis(6400));
-
   private final KubernetesClient client;
   private final KubernetesClient writer;
   private final DryRunResolver dryRun;
   private final KubeEvents events;
+  private final KubeWriteLoop<DaemonSet> loop;
   private final Clock clock;
-  private final Sleeper sleeper;
-  private final int maxAttempts;
   private final RolloutWait rollouts;
   private final Duration timeout;
 
@@ -91,10 +89,9 @@ public final class TerwayRestartExecutor implements ActionExecutor<ActionDetail.
     this.dryRun = new DryRunResolver(b.client, b.dryRunMode);
     this.events = new KubeEvents(b.client, b.clock);
     this.clock = b.clock;
-    this.sleeper = b.sleeper;
-    this.maxAttempts = b.maxAttempts;
     this.rollouts = new RolloutWait(b.client, b.sleeper, b.pollInterval);
     this.timeout = b.timeout;
+    this.loop = new KubeWriteLoop<>(events, dryRun, b.maxAttempts, b.sleeper, EVENT_REASON, UnaryOperator.identity());
   }
 
   /** An executor working through {@code client}; the caller keeps ownership of the client. */
@@ -116,25 +113,19 @@ public final class TerwayRestartExecutor implements ActionExecutor<ActionDetail.
   public StepResult execute(Action action, ActionDetail.TerwayRestart detail, ExecutionContext context) {
     WorkloadRef ref = detail.daemonSet();
     String mode = context.dryRun() ? dryRun.resolve() : null;
-    boolean lostAnswer = false;
-    for (int attempt = 1; ; attempt++) {
-      DaemonSet ds = read(action, ref);
+    return loop.run(action, target(action, ref), context, (attempt, ds) -> {
       String keyHash = keyHash(action, detail, ds);
       if (keyHash.equals(TerwayReader.restartedForKey(ds))) {
         if (context.dryRun()) {
-          return StepResult.dryRun(mode, ref.address() + " was already restarted for the key in Secret "
-              + detail.secretNamespace() + "/" + detail.secretName() + "; its rollout would be waited for",
-              List.of());
+          return KubeWriteLoop.Prepared.done(StepResult.dryRun(mode, ref.address() + " was already restarted for "
+              + "the key in Secret " + detail.secretNamespace() + "/" + detail.secretName() + "; its rollout would "
+              + "be waited for", List.of()));
         }
-        long generation = generation(ds);
-        awaitRollout(action, context, ref, generation);
         String message = ref.address() + " runs with the key in Secret " + detail.secretNamespace() + "/"
             + detail.secretName();
-        if (lostAnswer) {
-          events.emit(ds, EVENT_REASON, eventMessage(detail));
-          return StepResult.applied(message + " (the write's answer was lost; reading it back shows it done)");
-        }
-        return StepResult.alreadySatisfied(message + ": it was restarted for that key already");
+        // Restarted already (by this run's write whose answer was lost, or an earlier run): wait for that rollout.
+        return new KubeWriteLoop.Prepared.Unchanged<>(ds, message, message + ": it was restarted for that key "
+            + "already", () -> awaitRollout(action, context, ref, generation(ds)));
       }
       if (ds.getSpec() != null && ds.getSpec().getUpdateStrategy() != null
           && "OnDelete".equals(ds.getSpec().getUpdateStrategy().getType())) {
@@ -157,61 +148,49 @@ public final class TerwayRestartExecutor implements ActionExecutor<ActionDetail.
       String summary = "Restart " + ref.address() + " (pod-template annotations " + RESTARTED_AT_ANNOTATION + ", "
           + TerwayFacts.RESTARTED_FOR_KEY_ANNOTATION + ") so that its pods read the new AccessKey in Secret "
           + detail.secretNamespace() + "/" + detail.secretName();
-      if (DryRunResolver.CLIENT.equals(mode)) {
-        return StepResult.dryRun(DryRunResolver.CLIENT, summary + ": described, not sent", List.of(
-            request(ref, ds, false).render(),
-            KubeEvents.describe(events.event(ds, EVENT_REASON, eventMessage(detail))).render()));
+      return new KubeWriteLoop.Prepared.Write<>(ds, summary, eventMessage(detail), written -> {
+        LOG.info("{}: {}: written (generation {}); waiting for the rollout", action.id(), summary,
+            generation(written));
+        awaitRollout(action, context, ref, generation(written));
+        return StepResult.applied(summary + ": done, every pod updated and available");
+      });
+    });
+  }
+
+  /** Terway's DaemonSet as the write loop reads and writes it. */
+  private KubeWriteLoop.Target<DaemonSet> target(Action action, WorkloadRef ref) {
+    return new KubeWriteLoop.Target<>() {
+      @Override
+      public String address() {
+        return ref.address();
       }
-      KubeOperation op = KubeOperation.update("apps", "daemonsets", ref.namespace(), ref.name());
-      DaemonSet written;
-      try {
+
+      @Override
+      public KubeOperation update() {
+        return KubeOperation.update("apps", "daemonsets", ref.namespace(), ref.name());
+      }
+
+      @Override
+      public DaemonSet read() {
+        return TerwayRestartExecutor.this.read(action, ref);
+      }
+
+      @Override
+      public DaemonSet write(DaemonSet ds, boolean serverDryRun) {
         var resource = writer.apps().daemonSets().inNamespace(ref.namespace()).resource(ds);
-        written = mode != null ? resource.dryRun().update() : resource.update();
-      } catch (KubernetesClientException e) {
-        if (dryRun.mode() == DryRunMode.AUTO && mode != null && DryRunResolver.dryRunUnsupported(e)) {
-          mode = DryRunResolver.CLIENT;
-          attempt--;
-          continue;
-        }
-        if (e.getCode() == 429 && attempt < maxAttempts) {
-          context.listener().retrying(action, "update " + ref.address(), attempt, THROTTLED.delay(attempt),
-              "429 Too Many Requests");
-          Backoff.pause(sleeper, THROTTLED.delay(attempt));
-          continue;
-        }
-        if (KubeOperation.conflict(e) && attempt < maxAttempts) {
-          LOG.info("{}: {} answered 409 Conflict (attempt {} of {}); reading it again", action.id(),
-              ref.address(), attempt, maxAttempts);
-          context.listener().retrying(action, "update " + ref.address(), attempt, Duration.ZERO,
-              "409 Conflict: the DaemonSet changed since it was read");
-          continue;
-        }
-        if (mode == null && KubeOperation.outcomeUnknown(e) && attempt < maxAttempts) {
-          // The API server may have stored it: the next read shows whether the annotation is there.
-          lostAnswer = true;
-          LOG.info("{}: update of {} answered {} (attempt {} of {}): its outcome is unknown; reading it again",
-              action.id(), ref.address(), e.getCode() <= 0 ? "nothing" : "HTTP " + e.getCode(), attempt,
-              maxAttempts);
-          context.listener().retrying(action, "update " + ref.address(), attempt, Duration.ZERO,
-              (e.getCode() <= 0 ? "no answer" : "HTTP " + e.getCode()) + ": the write may have been stored");
-          continue;
-        }
-        if (KubeOperation.conflict(e)) {
-          throw new StaleActionException(action.id(), List.of(ref.address() + " kept changing: " + attempt
-              + " writes in a row answered 409 Conflict"));
-        }
-        throw op.failure(e, Redaction.NONE);
+        return serverDryRun ? resource.dryRun().update() : resource.update();
       }
-      if (mode != null) {
-        return StepResult.dryRun(DryRunResolver.SERVER, summary + ": validated by the API server (dryRun=All)",
-            List.of(request(ref, ds, true).render()));
+
+      @Override
+      public ClientRequest request(DaemonSet ds, boolean serverDryRun) {
+        return TerwayRestartExecutor.request(ref, ds, serverDryRun);
       }
-      events.emit(written, EVENT_REASON, eventMessage(detail));
-      LOG.info("{}: {}: written (generation {}); waiting for the rollout", action.id(), summary,
-          generation(written));
-      awaitRollout(action, context, ref, generation(written));
-      return StepResult.applied(summary + ": done, every pod updated and available");
-    }
+
+      @Override
+      public String noun() {
+        return "DaemonSet";
+      }
+    };
   }
 
   private DaemonSet read(Action action, WorkloadRef ref) {
