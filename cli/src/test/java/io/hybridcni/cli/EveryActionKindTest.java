@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.Reconciler;
-import io.hybridcni.detect.Scenario;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionKind;
 import io.hybridcni.plan.ChangeType;
 import io.hybridcni.plan.Fingerprint;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.plan.PlanKind;
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.plan.ScenarioReport;
 import io.hybridcni.render.PlanJson;
 import io.hybridcni.spec.SpecDigest;
