@@ -193,21 +193,9 @@ final class AccessKeySecretUnit implements ResourceUnit {
   }
 
   /** One forward planning of the key, its Secret and Terway's restart. */
-  private static final class Forward {
-    private final UnitRun run;
-    private final HybridNetworkSpec spec;
-    private final ObservedState s;
-    private final List<Finding> findings;
-
+  private static final class Forward extends UnitStep {
     Forward(UnitRun run) {
-      this.run = run;
-      this.spec = run.spec;
-      this.s = run.s;
-      this.findings = run.findings;
-    }
-
-    private Draft add(Draft draft) {
-      return run.add(draft);
+      super(run);
     }
 
     Draft planAccessKeySecret(List<Draft> after) {

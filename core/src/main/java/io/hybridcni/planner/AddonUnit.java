@@ -110,27 +110,8 @@ final class AddonUnit implements ResourceUnit {
     return gone == null ? List.of() : List.of(gone);
   }
 
-  /** One planning run's state. */
-  private abstract static class Step {
-    final UnitRun run;
-    final HybridNetworkSpec spec;
-    final ObservedState s;
-    final List<Finding> findings;
-
-    Step(UnitRun run) {
-      this.run = run;
-      this.spec = run.spec;
-      this.s = run.s;
-      this.findings = run.findings;
-    }
-
-    Draft add(Draft draft) {
-      return run.add(draft);
-    }
-  }
-
   /** One forward planning of the addon. */
-  private static final class Forward extends Step {
+  private static final class Forward extends UnitStep {
     Forward(UnitRun run) {
       super(run);
     }
@@ -222,7 +203,7 @@ final class AddonUnit implements ResourceUnit {
   }
 
   /** One planning of the addon's removal. */
-  private static final class Destroy extends Step {
+  private static final class Destroy extends UnitStep {
     Destroy(UnitRun run) {
       super(run);
     }

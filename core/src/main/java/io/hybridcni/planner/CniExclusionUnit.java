@@ -117,29 +117,8 @@ final class CniExclusionUnit implements ResourceUnit {
     return ref.namespace() + "/" + ref.name();
   }
 
-  /** One planning run's state. */
-  private abstract static class Step {
-    final UnitRun run;
-    final HybridNetworkSpec spec;
-    final ObservedState s;
-    final NodeClassifier nodes;
-    final List<Finding> findings;
-
-    Step(UnitRun run) {
-      this.run = run;
-      this.spec = run.spec;
-      this.s = run.s;
-      this.nodes = run.nodes;
-      this.findings = run.findings;
-    }
-
-    Draft add(Draft draft) {
-      return run.add(draft);
-    }
-  }
-
   /** One forward planning of the exclusion. */
-  private static final class Forward extends Step {
+  private static final class Forward extends UnitStep {
     Forward(UnitRun run) {
       super(run);
     }
@@ -322,7 +301,7 @@ final class CniExclusionUnit implements ResourceUnit {
   }
 
   /** One planning of the exclusion's removal. */
-  private static final class Destroy extends Step {
+  private static final class Destroy extends UnitStep {
     Destroy(UnitRun run) {
       super(run);
     }

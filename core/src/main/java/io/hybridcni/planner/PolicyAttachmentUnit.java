@@ -130,21 +130,9 @@ final class PolicyAttachmentUnit implements ResourceUnit {
   }
 
   /** One forward planning of the attachment. */
-  private static final class Forward {
-    private final UnitRun run;
-    private final HybridNetworkSpec spec;
-    private final ObservedState s;
-    private final List<Finding> findings;
-
+  private static final class Forward extends UnitStep {
     Forward(UnitRun run) {
-      this.run = run;
-      this.spec = run.spec;
-      this.s = run.s;
-      this.findings = run.findings;
-    }
-
-    private Draft add(Draft draft) {
-      return run.add(draft);
+      super(run);
     }
 
     Draft planAttachment(String userName, boolean userExists, List<Draft> after, String reason) {

@@ -128,21 +128,9 @@ final class RamPolicyUnit implements ResourceUnit {
   }
 
   /** One forward planning of the policy. */
-  private static final class Forward {
-    private final UnitRun run;
-    private final HybridNetworkSpec spec;
-    private final ObservedState s;
-    private final List<Finding> findings;
-
+  private static final class Forward extends UnitStep {
     Forward(UnitRun run) {
-      this.run = run;
-      this.spec = run.spec;
-      this.s = run.s;
-      this.findings = run.findings;
-    }
-
-    private Draft add(Draft draft) {
-      return run.add(draft);
+      super(run);
     }
 
     /**
