@@ -31,15 +31,17 @@ public final class FreshApplyBench {
   /**
    * @param latency added to every answer of the mock API server and of the fake Aliyun
    * @param runs fresh simulations, one apply each
+   * @param checkTargets whether the calls-per-write target is a check of this run (not for a smoke run, which only
+   *     proves the benchmark runs)
    */
-  record Params(Duration latency, int runs) {
+  record Params(Duration latency, int runs, boolean checkTargets) {
 
     static Params defaults() {
-      return new Params(Duration.ofMillis(50), 3);
+      return new Params(Duration.ofMillis(50), 3, true);
     }
 
     static Params smoke() {
-      return new Params(Duration.ofMillis(5), 1);
+      return new Params(Duration.ofMillis(5), 1, false);
     }
   }
 
@@ -273,7 +275,11 @@ public final class FreshApplyBench {
         }
       }
     }
-    result.check("callsPerWriteAtMost" + (int) CALLS_PER_WRITE_TARGET + "ForEveryWritingAction", missed.isEmpty());
+    // A miss is written as a false check with its figures (as the planner bench writes its targets), not thrown:
+    // the calls of every action are what this result is for.
+    if (params.checkTargets()) {
+      result.check("callsPerWriteAtMost" + (int) CALLS_PER_WRITE_TARGET + "ForEveryWritingAction", missed.isEmpty());
+    }
     if (!missed.isEmpty()) {
       result.note("Target missed, calls per write by action (figure > target): " + String.join("; ", missed));
     }
