@@ -279,7 +279,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
           previous.secretNamespace());
     }
     CalicoReader.Observation calicoSeen = await(calicoFuture);
-    CniFacts cni = new CniFacts(calicoSeen.facts(), previous.cni().flannel(), previous.cni().cilium());
+    CniFacts cni = previous.cni().withCalico(calicoSeen.facts());
     List<NodeInfo> nodeInfos = previous.nodes();
     if (scope.nodes()) {
       Set<String> labelKeys = labelKeys(spec, cni, terway == null ? null : terway.daemonSet());
