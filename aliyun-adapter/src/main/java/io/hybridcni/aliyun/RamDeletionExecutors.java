@@ -36,18 +36,18 @@ final class RamDeletionExecutors {
     }
 
     @Override
-    String wouldDo(ActionDetail.PolicyDetachment d) {
+    String wouldDo(Action action, ActionDetail.PolicyDetachment d) {
       return "would detach " + d.policyName() + " from " + d.userName();
     }
 
     @Override
-    List<String> wouldCall(ActionDetail.PolicyDetachment d) {
+    List<String> wouldCall(Action action, ActionDetail.PolicyDetachment d) {
       return List.of("RAM DetachPolicyFromUser UserName=" + d.userName() + " PolicyName=" + d.policyName()
           + " PolicyType=" + d.policyType());
     }
 
     @Override
-    StepResult write(Action action, ActionDetail.PolicyDetachment d, ExecutionContext context) {
+    StepResult apply(Action action, ActionDetail.PolicyDetachment d, ExecutionContext context) {
       return delete(() -> ram.detachPolicyFromUser(d.userName(), d.policyName(), d.policyType()),
           d.policyName() + " is not attached to " + d.userName(),
           "detached " + d.policyName() + " from " + d.userName());
@@ -69,17 +69,17 @@ final class RamDeletionExecutors {
     }
 
     @Override
-    String wouldDo(ActionDetail.AccessKeyDeletion d) {
+    String wouldDo(Action action, ActionDetail.AccessKeyDeletion d) {
       return "would delete AccessKey " + d.accessKeyId() + " of " + d.userName();
     }
 
     @Override
-    List<String> wouldCall(ActionDetail.AccessKeyDeletion d) {
+    List<String> wouldCall(Action action, ActionDetail.AccessKeyDeletion d) {
       return List.of("RAM DeleteAccessKey UserName=" + d.userName() + " UserAccessKeyId=" + d.accessKeyId());
     }
 
     @Override
-    StepResult write(Action action, ActionDetail.AccessKeyDeletion d, ExecutionContext context) {
+    StepResult apply(Action action, ActionDetail.AccessKeyDeletion d, ExecutionContext context) {
       SecretNamedKey.requireNotNamed(secrets, d.secretNamespace(), d.secretName(), d.userName(), d.accessKeyId());
       return delete(() -> {
         ram.deleteAccessKey(d.userName(), d.accessKeyId());
@@ -103,18 +103,18 @@ final class RamDeletionExecutors {
     }
 
     @Override
-    String wouldDo(ActionDetail.RamPolicyDeletion d) {
+    String wouldDo(Action action, ActionDetail.RamPolicyDeletion d) {
       return "would delete policy " + d.policyName() + " and its non-default versions";
     }
 
     @Override
-    List<String> wouldCall(ActionDetail.RamPolicyDeletion d) {
+    List<String> wouldCall(Action action, ActionDetail.RamPolicyDeletion d) {
       return List.of("RAM DeletePolicyVersion PolicyName=" + d.policyName() + " VersionId=<each non-default version>",
           "RAM DeletePolicy PolicyName=" + d.policyName());
     }
 
     @Override
-    StepResult write(Action action, ActionDetail.RamPolicyDeletion d, ExecutionContext context) {
+    StepResult apply(Action action, ActionDetail.RamPolicyDeletion d, ExecutionContext context) {
       String name = d.policyName();
       Optional<RamApi.PolicySummary> policy = ram.getPolicy(name, "Custom");
       if (policy.isEmpty()) {
@@ -180,17 +180,17 @@ final class RamDeletionExecutors {
     }
 
     @Override
-    String wouldDo(ActionDetail.RamUserDeletion d) {
+    String wouldDo(Action action, ActionDetail.RamUserDeletion d) {
       return "would delete RAM user " + d.userName();
     }
 
     @Override
-    List<String> wouldCall(ActionDetail.RamUserDeletion d) {
+    List<String> wouldCall(Action action, ActionDetail.RamUserDeletion d) {
       return List.of("RAM DeleteUser UserName=" + d.userName());
     }
 
     @Override
-    StepResult write(Action action, ActionDetail.RamUserDeletion d, ExecutionContext context) {
+    StepResult apply(Action action, ActionDetail.RamUserDeletion d, ExecutionContext context) {
       String name = d.userName();
       Optional<RamFacts.User> user = ram.getUser(name);
       if (user.isEmpty()) {

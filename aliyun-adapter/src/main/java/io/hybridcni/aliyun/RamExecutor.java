@@ -1,20 +1,14 @@
 package io.hybridcni.aliyun;
 
-import io.hybridcni.apply.ActionExecutor;
-import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
-import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionDetail;
 import io.hybridcni.plan.ActionKind;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The sequence every RAM executor shares, so that each of them says only what is its own: a dry run answers with
- * the calls it would make and touches nothing; a create-style write whose "already exists" code, or whose refused
+ * The writes every RAM executor shares, so that each of them says only what is its own (the dry run is {@link
+ * AliyunExecutor}'s): a create-style write whose "already exists" code, or whose refused
  * retry after a lost answer ({@link LostAnswers#settle}), is settled by reading back; a delete-style write for which
  * RAM's {@code EntityNotExist*} (already gone) is the success of the deletion. The two write shapes differ on
  * purpose: a lost create may have made the resource, so only a read-back can tell; a lost delete that is refused
@@ -22,42 +16,11 @@ import java.util.function.Supplier;
  *
  * @param <D> the detail type of the one kind this executor runs
  */
-abstract class RamExecutor<D extends ActionDetail> implements ActionExecutor<D> {
-
-  private final Class<D> detailType;
-  private final Set<ActionKind> kinds;
+abstract class RamExecutor<D extends ActionDetail> extends AliyunExecutor<D> {
 
   RamExecutor(Class<D> detailType, ActionKind kind) {
-    this.detailType = Objects.requireNonNull(detailType, "detailType");
-    this.kinds = Set.of(kind);
+    super(detailType, kind);
   }
-
-  @Override
-  public final Class<D> detailType() {
-    return detailType;
-  }
-
-  @Override
-  public final Set<ActionKind> kinds() {
-    return kinds;
-  }
-
-  @Override
-  public final StepResult execute(Action action, D detail, ExecutionContext context) {
-    if (context.dryRun()) {
-      return StepResult.dryRun("client", wouldDo(detail), wouldCall(detail));
-    }
-    return write(action, detail, context);
-  }
-
-  /** The dry run's summary: what the write would do, e.g. {@code would create RAM user u}. */
-  abstract String wouldDo(D detail);
-
-  /** The dry run's RAM calls, in the order the write makes them. */
-  abstract List<String> wouldCall(D detail);
-
-  /** The real run, after the dry run was ruled out. */
-  abstract StepResult write(Action action, D detail, ExecutionContext context);
 
   /** Whether RAM answered that the resource of the call does not exist (any {@code EntityNotExist*} code). */
   static boolean gone(AliyunCallException e) {

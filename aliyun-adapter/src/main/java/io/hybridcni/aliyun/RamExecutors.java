@@ -32,17 +32,17 @@ final class RamExecutors {
     }
 
     @Override
-    String wouldDo(ActionDetail.RamUser d) {
+    String wouldDo(Action action, ActionDetail.RamUser d) {
       return "would create RAM user " + d.userName();
     }
 
     @Override
-    List<String> wouldCall(ActionDetail.RamUser d) {
+    List<String> wouldCall(Action action, ActionDetail.RamUser d) {
       return List.of("RAM CreateUser UserName=" + d.userName());
     }
 
     @Override
-    StepResult write(Action action, ActionDetail.RamUser d, ExecutionContext context) {
+    StepResult apply(Action action, ActionDetail.RamUser d, ExecutionContext context) {
       return create(() -> {
         ram.createUser(d.userName(), RamFacts.User.HYBRIDCNI_COMMENTS);
         LOG.info("Created RAM user {}", d.userName());
@@ -67,14 +67,14 @@ final class RamExecutors {
     }
 
     @Override
-    String wouldDo(ActionDetail.RamPolicy d) {
+    String wouldDo(Action action, ActionDetail.RamPolicy d) {
       return d.newVersion()
           ? "would add a new default version to policy " + d.policyName()
           : "would create policy " + d.policyName();
     }
 
     @Override
-    List<String> wouldCall(ActionDetail.RamPolicy d) {
+    List<String> wouldCall(Action action, ActionDetail.RamPolicy d) {
       if (!d.newVersion()) {
         return List.of("RAM CreatePolicy PolicyName=" + d.policyName());
       }
@@ -86,7 +86,7 @@ final class RamExecutors {
     }
 
     @Override
-    StepResult write(Action action, ActionDetail.RamPolicy d, ExecutionContext context) {
+    StepResult apply(Action action, ActionDetail.RamPolicy d, ExecutionContext context) {
       if (!d.newVersion()) {
         return create(() -> ram.createPolicy(d.policyName(), d.document(),
                 "Terway ENI permissions for ACK One registered clusters (managed by hybridcni)"),
@@ -178,18 +178,18 @@ final class RamExecutors {
     }
 
     @Override
-    String wouldDo(ActionDetail.PolicyAttachment d) {
+    String wouldDo(Action action, ActionDetail.PolicyAttachment d) {
       return "would attach " + d.policyName() + " to " + d.userName();
     }
 
     @Override
-    List<String> wouldCall(ActionDetail.PolicyAttachment d) {
+    List<String> wouldCall(Action action, ActionDetail.PolicyAttachment d) {
       return List.of("RAM AttachPolicyToUser UserName=" + d.userName() + " PolicyName=" + d.policyName()
           + " PolicyType=" + d.policyType());
     }
 
     @Override
-    StepResult write(Action action, ActionDetail.PolicyAttachment d, ExecutionContext context) {
+    StepResult apply(Action action, ActionDetail.PolicyAttachment d, ExecutionContext context) {
       return create(() -> ram.attachPolicyToUser(d.userName(), d.policyName(), d.policyType()),
           "attached " + d.policyName() + " to " + d.userName(), "EntityAlreadyExists.User.Policy",
           d.policyName() + " is already attached to " + d.userName(),
@@ -213,17 +213,17 @@ final class RamExecutors {
     }
 
     @Override
-    String wouldDo(ActionDetail.OrphanAccessKey d) {
+    String wouldDo(Action action, ActionDetail.OrphanAccessKey d) {
       return "would delete AccessKey " + d.accessKeyId();
     }
 
     @Override
-    List<String> wouldCall(ActionDetail.OrphanAccessKey d) {
+    List<String> wouldCall(Action action, ActionDetail.OrphanAccessKey d) {
       return List.of("RAM DeleteAccessKey UserName=" + d.userName() + " UserAccessKeyId=" + d.accessKeyId());
     }
 
     @Override
-    StepResult write(Action action, ActionDetail.OrphanAccessKey d, ExecutionContext context) {
+    StepResult apply(Action action, ActionDetail.OrphanAccessKey d, ExecutionContext context) {
       SecretNamedKey.requireNotNamed(secrets, d.secretNamespace(), d.secretName(), d.userName(), d.accessKeyId());
       return delete(() -> ram.deleteAccessKey(d.userName(), d.accessKeyId()),
           "AccessKey " + d.accessKeyId() + " is already gone", "deleted orphan AccessKey " + d.accessKeyId());
