@@ -1,6 +1,5 @@
 package io.hybridcni.aliyun;
 
-import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.error.HybridCniException;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * before anything is undone (the write may have been stored although its answer was lost): only a Secret that holds
  * another key or none gets the new key deleted; the key the Secret names is never deleted.
  */
-final class AccessKeySecretExecutor implements ActionExecutor<ActionDetail.AccessKeySecret> {
+final class AccessKeySecretExecutor extends RamExecutor<ActionDetail.AccessKeySecret> {
 
   private static final Logger LOG = LoggerFactory.getLogger(AccessKeySecretExecutor.class);
   static final int MAX_CREATE_ATTEMPTS = 3;
@@ -41,30 +40,31 @@ final class AccessKeySecretExecutor implements ActionExecutor<ActionDetail.Acces
   private final Retrier retrier;
 
   AccessKeySecretExecutor(RamApi ram, SecretStore secrets, Retrier retrier) {
+    super(ActionDetail.AccessKeySecret.class, ActionKind.ENSURE_ACCESS_KEY_SECRET);
     this.ram = ram;
     this.secrets = secrets;
     this.retrier = retrier;
   }
 
   @Override
-  public Class<ActionDetail.AccessKeySecret> detailType() {
-    return ActionDetail.AccessKeySecret.class;
+  String wouldDo(Action action, ActionDetail.AccessKeySecret d) {
+    return "would create an AccessKey for " + d.userName() + " and write it to Secret " + secretName(d);
   }
 
   @Override
-  public Set<ActionKind> kinds() {
-    return Set.of(ActionKind.ENSURE_ACCESS_KEY_SECRET);
+  List<String> wouldCall(Action action, ActionDetail.AccessKeySecret d) {
+    return List.of("RAM CreateAccessKey UserName=" + d.userName(),
+        (d.secretExists() ? "PUT" : "POST") + " Secret " + secretName(d) + " data {access-key-id: "
+            + "(sensitive value), access-key-secret: (sensitive value)}");
+  }
+
+  private static String secretName(ActionDetail.AccessKeySecret d) {
+    return d.secretNamespace() + "/" + d.secretName();
   }
 
   @Override
-  public StepResult execute(Action action, ActionDetail.AccessKeySecret d, ExecutionContext context) {
-    String secretName = d.secretNamespace() + "/" + d.secretName();
-    if (context.dryRun()) {
-      return StepResult.dryRun("client", "would create an AccessKey for " + d.userName() + " and write it to Secret "
-          + secretName, List.of("RAM CreateAccessKey UserName=" + d.userName(),
-          (d.secretExists() ? "PUT" : "POST") + " Secret " + secretName + " data {access-key-id: "
-              + "(sensitive value), access-key-secret: (sensitive value)}"));
-    }
+  StepResult apply(Action action, ActionDetail.AccessKeySecret d, ExecutionContext context) {
+    String secretName = secretName(d);
     List<String> unusable = new ArrayList<>();
     AccessKeyCredential credential = createKey(d.userName(), d, context, unusable);
     String id = credential.accessKeyId();
@@ -224,7 +224,7 @@ final class AccessKeySecretExecutor implements ActionExecutor<ActionDetail.Acces
     try {
       ram.deleteAccessKey(user, id);
     } catch (AliyunCallException e) {
-      if (e.code() == null || !e.code().startsWith("EntityNotExist")) {
+      if (!gone(e)) {
         throw e;
       }
       LOG.debug("AccessKey {} of {} is already gone ({})", id, user, e.code());

@@ -1,7 +1,6 @@
 package io.hybridcni.aliyun;
 
 import io.hybridcni.apply.Sleeper;
-import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.observe.AddonInstance;
@@ -11,7 +10,6 @@ import io.hybridcni.plan.ActionKind;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** The addon executors: install or upgrade, and wait until active. */
 final class AddonExecutors {
@@ -22,38 +20,43 @@ final class AddonExecutors {
    * {@code INSTALL_ADDON} and {@code UPGRADE_ADDON}. An install of an addon that is already there is success, and
    * so is an upgrade of an addon already active at the target version.
    */
-  static final class ChangeAddon implements ActionExecutor<ActionDetail.Addon> {
+  static final class ChangeAddon extends AliyunExecutor<ActionDetail.Addon> {
     private final AckApi ack;
     private final Retrier retrier;
     private final AddonTasks tasks;
 
     ChangeAddon(AckApi ack, Retrier retrier, AddonTasks tasks) {
+      super(ActionDetail.Addon.class, ActionKind.INSTALL_ADDON, ActionKind.UPGRADE_ADDON);
       this.ack = ack;
       this.retrier = retrier;
       this.tasks = tasks;
     }
 
     @Override
-    public Class<ActionDetail.Addon> detailType() {
-      return ActionDetail.Addon.class;
+    String wouldDo(Action action, ActionDetail.Addon d) {
+      return (install(action) ? "would install " : "would upgrade ") + d.name() + " (" + version(d) + ")";
     }
 
     @Override
-    public Set<ActionKind> kinds() {
-      return Set.of(ActionKind.INSTALL_ADDON, ActionKind.UPGRADE_ADDON);
+    List<String> wouldCall(Action action, ActionDetail.Addon d) {
+      return List.of(install(action)
+          ? "CS POST /clusters/" + d.clusterId() + "/components/install [{name: " + d.name() + "}]"
+          : "CS POST /clusters/" + d.clusterId() + "/components/upgrade [{component_name: " + d.name()
+              + ", next_version: " + d.toVersion() + "}]");
+    }
+
+    private static boolean install(Action action) {
+      return action.kind() == ActionKind.INSTALL_ADDON;
+    }
+
+    private static String version(ActionDetail.Addon d) {
+      return d.toVersion() == null ? "ACK's default version" : d.toVersion();
     }
 
     @Override
-    public StepResult execute(Action action, ActionDetail.Addon d, ExecutionContext context) {
-      boolean install = action.kind() == ActionKind.INSTALL_ADDON;
-      String version = d.toVersion() == null ? "ACK's default version" : d.toVersion();
-      if (context.dryRun()) {
-        return StepResult.dryRun("client", (install ? "would install " : "would upgrade ") + d.name() + " ("
-            + version + ")", List.of(install
-                ? "CS POST /clusters/" + d.clusterId() + "/components/install [{name: " + d.name() + "}]"
-                : "CS POST /clusters/" + d.clusterId() + "/components/upgrade [{component_name: " + d.name()
-                    + ", next_version: " + d.toVersion() + "}]"));
-      }
+    StepResult apply(Action action, ActionDetail.Addon d, ExecutionContext context) {
+      boolean install = install(action);
+      String version = version(d);
       if (install) {
         Optional<AddonInstance> existing = ack.getAddonInstance(d.clusterId(), d.name());
         if (existing.isPresent()) {
@@ -104,29 +107,26 @@ final class AddonExecutors {
    * listener; fails at the first poll that sees the task failed (quoting ACK's error) or a failure state, else after
    * the timeout naming the last state.
    */
-  static final class WaitForAddon implements ActionExecutor<ActionDetail.AddonWait> {
+  static final class WaitForAddon extends AliyunExecutor<ActionDetail.AddonWait> {
     private final AddonPoller poller;
 
     WaitForAddon(AckApi ack, AddonTasks tasks, AddonWaitOptions options, Clock clock, Sleeper sleeper) {
+      super(ActionDetail.AddonWait.class, ActionKind.WAIT_FOR_ADDON);
       this.poller = new AddonPoller(ack, tasks, options, clock, sleeper);
     }
 
     @Override
-    public Class<ActionDetail.AddonWait> detailType() {
-      return ActionDetail.AddonWait.class;
+    String wouldDo(Action action, ActionDetail.AddonWait d) {
+      return "would wait until " + d.name() + " is active";
     }
 
     @Override
-    public Set<ActionKind> kinds() {
-      return Set.of(ActionKind.WAIT_FOR_ADDON);
+    List<String> wouldCall(Action action, ActionDetail.AddonWait d) {
+      return List.of("CS GET /clusters/" + d.clusterId() + "/addon_instances/" + d.name() + " (polled)");
     }
 
     @Override
-    public StepResult execute(Action action, ActionDetail.AddonWait d, ExecutionContext context) {
-      if (context.dryRun()) {
-        return StepResult.dryRun("client", "would wait until " + d.name() + " is active",
-            List.of("CS GET /clusters/" + d.clusterId() + "/addon_instances/" + d.name() + " (polled)"));
-      }
+    StepResult apply(Action action, ActionDetail.AddonWait d, ExecutionContext context) {
       AddonPoller.Goal active = new AddonPoller.Goal(poll -> poll.instance()
           .filter(a -> a.active() && (d.version() == null || d.version().equals(a.version())))
           .map(a -> StepResult.applied(d.name() + " is active"

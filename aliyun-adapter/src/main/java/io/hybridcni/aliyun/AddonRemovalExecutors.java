@@ -1,7 +1,6 @@
 package io.hybridcni.aliyun;
 
 import io.hybridcni.apply.Sleeper;
-import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.observe.AddonInstance;
@@ -11,7 +10,6 @@ import io.hybridcni.plan.ActionKind;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** The addon executors of a destroy: uninstall, and wait until the addon is gone. */
 final class AddonRemovalExecutors {
@@ -26,33 +24,30 @@ final class AddonRemovalExecutors {
    * {@code UNINSTALL_ADDON}: {@code POST /clusters/{id}/components/uninstall}. An addon that is gone, or that ACK
    * is already uninstalling, is success.
    */
-  static final class UninstallAddon implements ActionExecutor<ActionDetail.AddonUninstall> {
+  static final class UninstallAddon extends AliyunExecutor<ActionDetail.AddonUninstall> {
     private final AckApi ack;
     private final Retrier retrier;
     private final AddonTasks tasks;
 
     UninstallAddon(AckApi ack, Retrier retrier, AddonTasks tasks) {
+      super(ActionDetail.AddonUninstall.class, ActionKind.UNINSTALL_ADDON);
       this.ack = ack;
       this.retrier = retrier;
       this.tasks = tasks;
     }
 
     @Override
-    public Class<ActionDetail.AddonUninstall> detailType() {
-      return ActionDetail.AddonUninstall.class;
+    String wouldDo(Action action, ActionDetail.AddonUninstall d) {
+      return "would uninstall " + d.name();
     }
 
     @Override
-    public Set<ActionKind> kinds() {
-      return Set.of(ActionKind.UNINSTALL_ADDON);
+    List<String> wouldCall(Action action, ActionDetail.AddonUninstall d) {
+      return List.of("CS POST /clusters/" + d.clusterId() + "/components/uninstall [{name: " + d.name() + "}]");
     }
 
     @Override
-    public StepResult execute(Action action, ActionDetail.AddonUninstall d, ExecutionContext context) {
-      if (context.dryRun()) {
-        return StepResult.dryRun("client", "would uninstall " + d.name(), List.of(
-            "CS POST /clusters/" + d.clusterId() + "/components/uninstall [{name: " + d.name() + "}]"));
-      }
+    StepResult apply(Action action, ActionDetail.AddonUninstall d, ExecutionContext context) {
       Optional<AddonInstance> existing = ack.getAddonInstance(d.clusterId(), d.name());
       if (existing.isEmpty()) {
         return StepResult.alreadySatisfied(d.name() + " is not installed");
@@ -90,29 +85,26 @@ final class AddonRemovalExecutors {
    * reporting each state to the listener; fails after the timeout naming the last state, or at once when the addon
    * reports a failed state.
    */
-  static final class WaitForAddonRemoval implements ActionExecutor<ActionDetail.AddonRemovalWait> {
+  static final class WaitForAddonRemoval extends AliyunExecutor<ActionDetail.AddonRemovalWait> {
     private final AddonPoller poller;
 
     WaitForAddonRemoval(AckApi ack, AddonTasks tasks, AddonWaitOptions options, Clock clock, Sleeper sleeper) {
+      super(ActionDetail.AddonRemovalWait.class, ActionKind.WAIT_FOR_ADDON_REMOVAL);
       this.poller = new AddonPoller(ack, tasks, options, clock, sleeper);
     }
 
     @Override
-    public Class<ActionDetail.AddonRemovalWait> detailType() {
-      return ActionDetail.AddonRemovalWait.class;
+    String wouldDo(Action action, ActionDetail.AddonRemovalWait d) {
+      return "would wait until " + d.name() + " is gone";
     }
 
     @Override
-    public Set<ActionKind> kinds() {
-      return Set.of(ActionKind.WAIT_FOR_ADDON_REMOVAL);
+    List<String> wouldCall(Action action, ActionDetail.AddonRemovalWait d) {
+      return List.of("CS GET /clusters/" + d.clusterId() + "/addon_instances/" + d.name() + " (polled)");
     }
 
     @Override
-    public StepResult execute(Action action, ActionDetail.AddonRemovalWait d, ExecutionContext context) {
-      if (context.dryRun()) {
-        return StepResult.dryRun("client", "would wait until " + d.name() + " is gone",
-            List.of("CS GET /clusters/" + d.clusterId() + "/addon_instances/" + d.name() + " (polled)"));
-      }
+    StepResult apply(Action action, ActionDetail.AddonRemovalWait d, ExecutionContext context) {
       AddonPoller.Goal gone = new AddonPoller.Goal(poll -> poll.instance().isPresent() ? Optional.empty()
           : Optional.of(StepResult.applied(d.name() + " is gone after " + poll.polls() + " poll(s), "
               + poll.elapsed().toSeconds() + " s")),

@@ -1,6 +1,5 @@
 package io.hybridcni.aliyun;
 
-import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.error.HybridCniException;
@@ -13,7 +12,6 @@ import io.hybridcni.port.SecretStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,44 +26,31 @@ final class RamDeletionExecutors {
 
   private RamDeletionExecutors() {}
 
-  private static boolean gone(AliyunCallException e) {
-    return e.code() != null && e.code().startsWith("EntityNotExist");
-  }
-
   /** {@code DETACH_RAM_POLICY}: DetachPolicyFromUser; a policy that is no longer attached is success. */
-  static final class DetachRamPolicy implements ActionExecutor<ActionDetail.PolicyDetachment> {
+  static final class DetachRamPolicy extends RamExecutor<ActionDetail.PolicyDetachment> {
     private final RamApi ram;
 
     DetachRamPolicy(RamApi ram) {
+      super(ActionDetail.PolicyDetachment.class, ActionKind.DETACH_RAM_POLICY);
       this.ram = ram;
     }
 
     @Override
-    public Class<ActionDetail.PolicyDetachment> detailType() {
-      return ActionDetail.PolicyDetachment.class;
+    String wouldDo(Action action, ActionDetail.PolicyDetachment d) {
+      return "would detach " + d.policyName() + " from " + d.userName();
     }
 
     @Override
-    public Set<ActionKind> kinds() {
-      return Set.of(ActionKind.DETACH_RAM_POLICY);
+    List<String> wouldCall(Action action, ActionDetail.PolicyDetachment d) {
+      return List.of("RAM DetachPolicyFromUser UserName=" + d.userName() + " PolicyName=" + d.policyName()
+          + " PolicyType=" + d.policyType());
     }
 
     @Override
-    public StepResult execute(Action action, ActionDetail.PolicyDetachment d, ExecutionContext context) {
-      if (context.dryRun()) {
-        return StepResult.dryRun("client", "would detach " + d.policyName() + " from " + d.userName(),
-            List.of("RAM DetachPolicyFromUser UserName=" + d.userName() + " PolicyName=" + d.policyName()
-                + " PolicyType=" + d.policyType()));
-      }
-      try {
-        ram.detachPolicyFromUser(d.userName(), d.policyName(), d.policyType());
-        return StepResult.applied("detached " + d.policyName() + " from " + d.userName());
-      } catch (AliyunCallException e) {
-        if (gone(e)) {
-          return StepResult.alreadySatisfied(d.policyName() + " is not attached to " + d.userName());
-        }
-        throw e;
-      }
+    StepResult apply(Action action, ActionDetail.PolicyDetachment d, ExecutionContext context) {
+      return delete(() -> ram.detachPolicyFromUser(d.userName(), d.policyName(), d.policyType()),
+          d.policyName() + " is not attached to " + d.userName(),
+          "detached " + d.policyName() + " from " + d.userName());
     }
   }
 
@@ -73,42 +58,34 @@ final class RamDeletionExecutors {
    * {@code DELETE_ACCESS_KEY}: reads the Secret (a key it names now, say a Secret written again since the plan, is
    * kept, as a failure), then DeleteAccessKey; a key that is already gone is success.
    */
-  static final class DeleteAccessKey implements ActionExecutor<ActionDetail.AccessKeyDeletion> {
+  static final class DeleteAccessKey extends RamExecutor<ActionDetail.AccessKeyDeletion> {
     private final RamApi ram;
     private final SecretStore secrets;
 
     DeleteAccessKey(RamApi ram, SecretStore secrets) {
+      super(ActionDetail.AccessKeyDeletion.class, ActionKind.DELETE_ACCESS_KEY);
       this.ram = ram;
       this.secrets = secrets;
     }
 
     @Override
-    public Class<ActionDetail.AccessKeyDeletion> detailType() {
-      return ActionDetail.AccessKeyDeletion.class;
+    String wouldDo(Action action, ActionDetail.AccessKeyDeletion d) {
+      return "would delete AccessKey " + d.accessKeyId() + " of " + d.userName();
     }
 
     @Override
-    public Set<ActionKind> kinds() {
-      return Set.of(ActionKind.DELETE_ACCESS_KEY);
+    List<String> wouldCall(Action action, ActionDetail.AccessKeyDeletion d) {
+      return List.of("RAM DeleteAccessKey UserName=" + d.userName() + " UserAccessKeyId=" + d.accessKeyId());
     }
 
     @Override
-    public StepResult execute(Action action, ActionDetail.AccessKeyDeletion d, ExecutionContext context) {
-      if (context.dryRun()) {
-        return StepResult.dryRun("client", "would delete AccessKey " + d.accessKeyId() + " of " + d.userName(),
-            List.of("RAM DeleteAccessKey UserName=" + d.userName() + " UserAccessKeyId=" + d.accessKeyId()));
-      }
+    StepResult apply(Action action, ActionDetail.AccessKeyDeletion d, ExecutionContext context) {
       SecretNamedKey.requireNotNamed(secrets, d.secretNamespace(), d.secretName(), d.userName(), d.accessKeyId());
-      try {
+      return delete(() -> {
         ram.deleteAccessKey(d.userName(), d.accessKeyId());
         LOG.info("Deleted AccessKey {} of {}", d.accessKeyId(), d.userName());
-        return StepResult.applied("deleted AccessKey " + d.accessKeyId() + " of " + d.userName());
-      } catch (AliyunCallException e) {
-        if (gone(e)) {
-          return StepResult.alreadySatisfied("AccessKey " + d.accessKeyId() + " is already gone");
-        }
-        throw e;
-      }
+      }, "AccessKey " + d.accessKeyId() + " is already gone",
+          "deleted AccessKey " + d.accessKeyId() + " of " + d.userName());
     }
   }
 
@@ -117,31 +94,28 @@ final class RamDeletionExecutors {
    * deletes its non-default versions, as RAM requires, then the policy. A version added meanwhile is deleted and
    * the deletion tried once more.
    */
-  static final class DeleteRamPolicy implements ActionExecutor<ActionDetail.RamPolicyDeletion> {
+  static final class DeleteRamPolicy extends RamExecutor<ActionDetail.RamPolicyDeletion> {
     private final RamApi ram;
 
     DeleteRamPolicy(RamApi ram) {
+      super(ActionDetail.RamPolicyDeletion.class, ActionKind.DELETE_RAM_POLICY);
       this.ram = ram;
     }
 
     @Override
-    public Class<ActionDetail.RamPolicyDeletion> detailType() {
-      return ActionDetail.RamPolicyDeletion.class;
+    String wouldDo(Action action, ActionDetail.RamPolicyDeletion d) {
+      return "would delete policy " + d.policyName() + " and its non-default versions";
     }
 
     @Override
-    public Set<ActionKind> kinds() {
-      return Set.of(ActionKind.DELETE_RAM_POLICY);
+    List<String> wouldCall(Action action, ActionDetail.RamPolicyDeletion d) {
+      return List.of("RAM DeletePolicyVersion PolicyName=" + d.policyName() + " VersionId=<each non-default version>",
+          "RAM DeletePolicy PolicyName=" + d.policyName());
     }
 
     @Override
-    public StepResult execute(Action action, ActionDetail.RamPolicyDeletion d, ExecutionContext context) {
+    StepResult apply(Action action, ActionDetail.RamPolicyDeletion d, ExecutionContext context) {
       String name = d.policyName();
-      if (context.dryRun()) {
-        return StepResult.dryRun("client", "would delete policy " + name + " and its non-default versions",
-            List.of("RAM DeletePolicyVersion PolicyName=" + name + " VersionId=<each non-default version>",
-                "RAM DeletePolicy PolicyName=" + name));
-      }
       Optional<RamApi.PolicySummary> policy = ram.getPolicy(name, "Custom");
       if (policy.isEmpty()) {
         return StepResult.alreadySatisfied("policy " + name + " is already gone");
@@ -153,12 +127,7 @@ final class RamDeletionExecutors {
       }
       List<String> deleted = deleteNonDefaultVersions(name, context);
       context.requireLockHeld("deleting policy " + name);
-      try {
-        ram.deletePolicy(name);
-      } catch (AliyunCallException e) {
-        if (gone(e)) {
-          return StepResult.alreadySatisfied("policy " + name + " is already gone");
-        }
+      return delete(() -> ram.deletePolicy(name), "policy " + name + " is already gone", e -> {
         if (e.hasCode("DeleteConflict.Policy.Version")) {
           deleted.addAll(deleteNonDefaultVersions(name, context));
           context.requireLockHeld("deleting policy " + name);
@@ -169,10 +138,11 @@ final class RamDeletionExecutors {
         } else {
           throw e;
         }
-      }
-      LOG.info("Deleted policy {} (and its non-default versions {})", name, deleted);
-      return StepResult.applied("deleted policy " + name
-          + (deleted.isEmpty() ? "" : " after its non-default versions " + deleted));
+      }, () -> {
+        LOG.info("Deleted policy {} (and its non-default versions {})", name, deleted);
+        return StepResult.applied("deleted policy " + name
+            + (deleted.isEmpty() ? "" : " after its non-default versions " + deleted));
+      });
     }
 
     private List<String> deleteNonDefaultVersions(String name, ExecutionContext context) {
@@ -201,30 +171,27 @@ final class RamDeletionExecutors {
    * (something was added since the plan); any other conflict (a login profile, MFA device or group) is named so
    * that a person can remove it.
    */
-  static final class DeleteRamUser implements ActionExecutor<ActionDetail.RamUserDeletion> {
+  static final class DeleteRamUser extends RamExecutor<ActionDetail.RamUserDeletion> {
     private final RamApi ram;
 
     DeleteRamUser(RamApi ram) {
+      super(ActionDetail.RamUserDeletion.class, ActionKind.DELETE_RAM_USER);
       this.ram = ram;
     }
 
     @Override
-    public Class<ActionDetail.RamUserDeletion> detailType() {
-      return ActionDetail.RamUserDeletion.class;
+    String wouldDo(Action action, ActionDetail.RamUserDeletion d) {
+      return "would delete RAM user " + d.userName();
     }
 
     @Override
-    public Set<ActionKind> kinds() {
-      return Set.of(ActionKind.DELETE_RAM_USER);
+    List<String> wouldCall(Action action, ActionDetail.RamUserDeletion d) {
+      return List.of("RAM DeleteUser UserName=" + d.userName());
     }
 
     @Override
-    public StepResult execute(Action action, ActionDetail.RamUserDeletion d, ExecutionContext context) {
+    StepResult apply(Action action, ActionDetail.RamUserDeletion d, ExecutionContext context) {
       String name = d.userName();
-      if (context.dryRun()) {
-        return StepResult.dryRun("client", "would delete RAM user " + name,
-            List.of("RAM DeleteUser UserName=" + name));
-      }
       Optional<RamFacts.User> user = ram.getUser(name);
       if (user.isEmpty()) {
         return StepResult.alreadySatisfied("RAM user " + name + " is already gone");
@@ -233,12 +200,7 @@ final class RamDeletionExecutors {
         throw new StaleActionException(action.id(), List.of("ram.user_comments/" + name + ": the comments of "
             + name + " no longer say hybridcni created it (now \"" + user.get().comments() + "\"); it is kept"));
       }
-      try {
-        ram.deleteUser(name);
-      } catch (AliyunCallException e) {
-        if (gone(e)) {
-          return StepResult.alreadySatisfied("RAM user " + name + " is already gone");
-        }
+      return delete(() -> ram.deleteUser(name), "RAM user " + name + " is already gone", e -> {
         if (e.hasCode("DeleteConflict.User.AccessKey") || e.hasCode("DeleteConflict.User.Policy")) {
           throw new StaleActionException(action.id(), List.of("ram.user/" + name + ": RAM refused to delete "
               + name + " (" + e.code() + "): it holds AccessKeys or policies added since the plan"));
@@ -249,9 +211,10 @@ final class RamDeletionExecutors {
               + e.getMessage(), e);
         }
         throw e;
-      }
-      LOG.info("Deleted RAM user {}", name);
-      return StepResult.applied("deleted RAM user " + name);
+      }, () -> {
+        LOG.info("Deleted RAM user {}", name);
+        return StepResult.applied("deleted RAM user " + name);
+      });
     }
   }
 }

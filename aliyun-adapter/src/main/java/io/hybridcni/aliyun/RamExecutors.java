@@ -1,6 +1,5 @@
 package io.hybridcni.aliyun;
 
-import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.error.StaleActionException;
@@ -13,7 +12,6 @@ import io.hybridcni.spec.PolicyDocument;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,40 +23,31 @@ final class RamExecutors {
   private RamExecutors() {}
 
   /** {@code ENSURE_RAM_USER}: CreateUser; an existing user of that name is success. */
-  static final class EnsureRamUser implements ActionExecutor<ActionDetail.RamUser> {
+  static final class EnsureRamUser extends RamExecutor<ActionDetail.RamUser> {
     private final RamApi ram;
 
     EnsureRamUser(RamApi ram) {
+      super(ActionDetail.RamUser.class, ActionKind.ENSURE_RAM_USER);
       this.ram = ram;
     }
 
     @Override
-    public Class<ActionDetail.RamUser> detailType() {
-      return ActionDetail.RamUser.class;
+    String wouldDo(Action action, ActionDetail.RamUser d) {
+      return "would create RAM user " + d.userName();
     }
 
     @Override
-    public Set<ActionKind> kinds() {
-      return Set.of(ActionKind.ENSURE_RAM_USER);
+    List<String> wouldCall(Action action, ActionDetail.RamUser d) {
+      return List.of("RAM CreateUser UserName=" + d.userName());
     }
 
     @Override
-    public StepResult execute(Action action, ActionDetail.RamUser d, ExecutionContext context) {
-      if (context.dryRun()) {
-        return StepResult.dryRun("client", "would create RAM user " + d.userName(),
-            List.of("RAM CreateUser UserName=" + d.userName()));
-      }
-      try {
+    StepResult apply(Action action, ActionDetail.RamUser d, ExecutionContext context) {
+      return create(() -> {
         ram.createUser(d.userName(), RamFacts.User.HYBRIDCNI_COMMENTS);
         LOG.info("Created RAM user {}", d.userName());
-        return StepResult.applied("created RAM user " + d.userName());
-      } catch (AliyunCallException e) {
-        if (e.hasCode("EntityAlreadyExists.User")) {
-          return StepResult.alreadySatisfied("RAM user " + d.userName() + " already exists");
-        }
-        return LostAnswers.settle(e, () -> ram.getUser(d.userName()).isPresent(),
-            () -> StepResult.applied("created RAM user " + d.userName() + " (its answer was lost; read back)"));
-      }
+      }, "created RAM user " + d.userName(), "EntityAlreadyExists.User",
+          "RAM user " + d.userName() + " already exists", () -> ram.getUser(d.userName()).isPresent());
     }
   }
 
@@ -67,55 +56,48 @@ final class RamExecutors {
    * non-default version. If RAM still reports the version limit (someone added a version since planning), the
    * oldest non-default version at that moment is deleted and the call made once more.
    */
-  static final class EnsureRamPolicy implements ActionExecutor<ActionDetail.RamPolicy> {
+  static final class EnsureRamPolicy extends RamExecutor<ActionDetail.RamPolicy> {
     private final RamApi ram;
     private final Retrier retrier;
 
     EnsureRamPolicy(RamApi ram, Retrier retrier) {
+      super(ActionDetail.RamPolicy.class, ActionKind.ENSURE_RAM_POLICY);
       this.ram = ram;
       this.retrier = retrier;
     }
 
     @Override
-    public Class<ActionDetail.RamPolicy> detailType() {
-      return ActionDetail.RamPolicy.class;
+    String wouldDo(Action action, ActionDetail.RamPolicy d) {
+      return d.newVersion()
+          ? "would add a new default version to policy " + d.policyName()
+          : "would create policy " + d.policyName();
     }
 
     @Override
-    public Set<ActionKind> kinds() {
-      return Set.of(ActionKind.ENSURE_RAM_POLICY);
-    }
-
-    @Override
-    public StepResult execute(Action action, ActionDetail.RamPolicy d, ExecutionContext context) {
-      if (context.dryRun()) {
-        return StepResult.dryRun("client", d.newVersion()
-                ? "would add a new default version to policy " + d.policyName()
-                : "would create policy " + d.policyName(),
-            d.newVersion()
-                ? (d.deleteVersionFirst() == null
-                    ? List.of("RAM CreatePolicyVersion PolicyName=" + d.policyName() + " SetAsDefault=true")
-                    : List.of("RAM DeletePolicyVersion PolicyName=" + d.policyName() + " VersionId="
-                        + d.deleteVersionFirst(),
-                        "RAM CreatePolicyVersion PolicyName=" + d.policyName() + " SetAsDefault=true"))
-                : List.of("RAM CreatePolicy PolicyName=" + d.policyName()));
-      }
+    List<String> wouldCall(Action action, ActionDetail.RamPolicy d) {
       if (!d.newVersion()) {
-        try {
-          ram.createPolicy(d.policyName(), d.document(),
-              "Terway ENI permissions for ACK One registered clusters (managed by hybridcni)");
-          return StepResult.applied("created policy " + d.policyName());
-        } catch (AliyunCallException e) {
-          if (!e.hasCode("EntityAlreadyExists.Policy")) {
-            return LostAnswers.settle(e, () -> hasDocument(d),
-                () -> StepResult.applied("created policy " + d.policyName() + " (its answer was lost; read back)"));
-          }
-          if (hasDocument(d)) {
-            return StepResult.alreadySatisfied("policy " + d.policyName() + " already exists with this document");
-          }
-          throw new StaleActionException(action.id(), List.of("ram.policy/" + d.policyName()
-              + ": was absent, now exists with another document"));
-        }
+        return List.of("RAM CreatePolicy PolicyName=" + d.policyName());
+      }
+      String create = "RAM CreatePolicyVersion PolicyName=" + d.policyName() + " SetAsDefault=true";
+      return d.deleteVersionFirst() == null
+          ? List.of(create)
+          : List.of("RAM DeletePolicyVersion PolicyName=" + d.policyName() + " VersionId=" + d.deleteVersionFirst(),
+              create);
+    }
+
+    @Override
+    StepResult apply(Action action, ActionDetail.RamPolicy d, ExecutionContext context) {
+      if (!d.newVersion()) {
+        return create(() -> ram.createPolicy(d.policyName(), d.document(),
+                "Terway ENI permissions for ACK One registered clusters (managed by hybridcni)"),
+            "created policy " + d.policyName(), "EntityAlreadyExists.Policy", e -> {
+              if (hasDocument(d)) {
+                return StepResult.alreadySatisfied("policy " + d.policyName()
+                    + " already exists with this document");
+              }
+              throw new StaleActionException(action.id(), List.of("ram.policy/" + d.policyName()
+                  + ": was absent, now exists with another document"));
+            }, () -> hasDocument(d));
       }
       if (d.deleteVersionFirst() != null) {
         deleteVersion(d.policyName(), d.deleteVersionFirst());
@@ -187,42 +169,32 @@ final class RamExecutors {
   }
 
   /** {@code ATTACH_RAM_POLICY}: AttachPolicyToUser; an existing attachment is success. */
-  static final class AttachRamPolicy implements ActionExecutor<ActionDetail.PolicyAttachment> {
+  static final class AttachRamPolicy extends RamExecutor<ActionDetail.PolicyAttachment> {
     private final RamApi ram;
 
     AttachRamPolicy(RamApi ram) {
+      super(ActionDetail.PolicyAttachment.class, ActionKind.ATTACH_RAM_POLICY);
       this.ram = ram;
     }
 
     @Override
-    public Class<ActionDetail.PolicyAttachment> detailType() {
-      return ActionDetail.PolicyAttachment.class;
+    String wouldDo(Action action, ActionDetail.PolicyAttachment d) {
+      return "would attach " + d.policyName() + " to " + d.userName();
     }
 
     @Override
-    public Set<ActionKind> kinds() {
-      return Set.of(ActionKind.ATTACH_RAM_POLICY);
+    List<String> wouldCall(Action action, ActionDetail.PolicyAttachment d) {
+      return List.of("RAM AttachPolicyToUser UserName=" + d.userName() + " PolicyName=" + d.policyName()
+          + " PolicyType=" + d.policyType());
     }
 
     @Override
-    public StepResult execute(Action action, ActionDetail.PolicyAttachment d, ExecutionContext context) {
-      if (context.dryRun()) {
-        return StepResult.dryRun("client", "would attach " + d.policyName() + " to " + d.userName(),
-            List.of("RAM AttachPolicyToUser UserName=" + d.userName() + " PolicyName=" + d.policyName()
-                + " PolicyType=" + d.policyType()));
-      }
-      try {
-        ram.attachPolicyToUser(d.userName(), d.policyName(), d.policyType());
-        return StepResult.applied("attached " + d.policyName() + " to " + d.userName());
-      } catch (AliyunCallException e) {
-        if (e.hasCode("EntityAlreadyExists.User.Policy")) {
-          return StepResult.alreadySatisfied(d.policyName() + " is already attached to " + d.userName());
-        }
-        return LostAnswers.settle(e, () -> ram.listPoliciesForUser(d.userName()).stream()
-                .anyMatch(p -> p.name().equals(d.policyName()) && p.type().equalsIgnoreCase(d.policyType())),
-            () -> StepResult.applied("attached " + d.policyName() + " to " + d.userName()
-                + " (its answer was lost; read back)"));
-      }
+    StepResult apply(Action action, ActionDetail.PolicyAttachment d, ExecutionContext context) {
+      return create(() -> ram.attachPolicyToUser(d.userName(), d.policyName(), d.policyType()),
+          "attached " + d.policyName() + " to " + d.userName(), "EntityAlreadyExists.User.Policy",
+          d.policyName() + " is already attached to " + d.userName(),
+          () -> ram.listPoliciesForUser(d.userName()).stream()
+              .anyMatch(p -> p.name().equals(d.policyName()) && p.type().equalsIgnoreCase(d.policyType())));
     }
   }
 
@@ -230,41 +202,31 @@ final class RamExecutors {
    * {@code DELETE_ORPHAN_ACCESS_KEY}: reads the Secret (a key it names now is kept, as a failure), then
    * DeleteAccessKey; a key that is already gone is success.
    */
-  static final class DeleteOrphanAccessKey implements ActionExecutor<ActionDetail.OrphanAccessKey> {
+  static final class DeleteOrphanAccessKey extends RamExecutor<ActionDetail.OrphanAccessKey> {
     private final RamApi ram;
     private final SecretStore secrets;
 
     DeleteOrphanAccessKey(RamApi ram, SecretStore secrets) {
+      super(ActionDetail.OrphanAccessKey.class, ActionKind.DELETE_ORPHAN_ACCESS_KEY);
       this.ram = ram;
       this.secrets = secrets;
     }
 
     @Override
-    public Class<ActionDetail.OrphanAccessKey> detailType() {
-      return ActionDetail.OrphanAccessKey.class;
+    String wouldDo(Action action, ActionDetail.OrphanAccessKey d) {
+      return "would delete AccessKey " + d.accessKeyId();
     }
 
     @Override
-    public Set<ActionKind> kinds() {
-      return Set.of(ActionKind.DELETE_ORPHAN_ACCESS_KEY);
+    List<String> wouldCall(Action action, ActionDetail.OrphanAccessKey d) {
+      return List.of("RAM DeleteAccessKey UserName=" + d.userName() + " UserAccessKeyId=" + d.accessKeyId());
     }
 
     @Override
-    public StepResult execute(Action action, ActionDetail.OrphanAccessKey d, ExecutionContext context) {
-      if (context.dryRun()) {
-        return StepResult.dryRun("client", "would delete AccessKey " + d.accessKeyId(),
-            List.of("RAM DeleteAccessKey UserName=" + d.userName() + " UserAccessKeyId=" + d.accessKeyId()));
-      }
+    StepResult apply(Action action, ActionDetail.OrphanAccessKey d, ExecutionContext context) {
       SecretNamedKey.requireNotNamed(secrets, d.secretNamespace(), d.secretName(), d.userName(), d.accessKeyId());
-      try {
-        ram.deleteAccessKey(d.userName(), d.accessKeyId());
-        return StepResult.applied("deleted orphan AccessKey " + d.accessKeyId());
-      } catch (AliyunCallException e) {
-        if (e.code() != null && e.code().startsWith("EntityNotExist")) {
-          return StepResult.alreadySatisfied("AccessKey " + d.accessKeyId() + " is already gone");
-        }
-        throw e;
-      }
+      return delete(() -> ram.deleteAccessKey(d.userName(), d.accessKeyId()),
+          "AccessKey " + d.accessKeyId() + " is already gone", "deleted orphan AccessKey " + d.accessKeyId());
     }
   }
 }
