@@ -243,42 +243,50 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
         : track(started, () -> new SecretReader(client).read(spec.secretNamespace(), spec.secretName()));
     Future<DaemonSet> terwayFuture = !readTerway ? null
         : track(started, () -> new TerwayReader(new DaemonSets(client)).read());
-    // Calico's candidate objects (its manifest's, the operator's and Canal's, and the one the spec names) start at
-    // once, as in a whole observation; Flannel's and Cilium's are not read.
-    Future<CalicoReader.Observation> calicoFuture = !readCalico ? null : track(started, () -> {
-      Set<KubeObject> objects = new LinkedHashSet<>();
-      CniDetectors.ALL.stream().filter(d -> CALICO_DETECTORS.contains(d.name())).forEach(d -> objects.addAll(
-          d.reads()));
-      WorkloadRef named = spec.onPremisesCni();
-      if (named != null) {
-        objects.add(named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION
-            ? KubeObject.tigeraInstallation(named.name()) : KubeObject.daemonSet(named.namespace(), named.name()));
-      }
-      SpeculativeReads reads = SpeculativeReads.start(client, executor, objects);
-      try {
-        return new CalicoReader(reads).read(named);
-      } finally {
-        reads.settle();
-      }
-    });
     try {
-      return refreshed(spec, previous, scope, secretFuture, terwayFuture, calicoFuture, started);
+      // Read on this thread: its candidate reads go to the pool, which a task of the pool must not wait on (with
+      // parallelism 1 it would wait for itself).
+      CalicoReader.Observation calicoSeen = readCalico ? calico(spec) : null;
+      return refreshed(spec, previous, scope, secretFuture, terwayFuture, calicoSeen, started);
     } catch (RuntimeException e) {
       started.forEach(f -> f.cancel(false));
       throw e;
     }
   }
 
+  /**
+   * Calico's reading alone: its candidate objects (its manifest's, the operator's and Canal's, and the one the spec
+   * names) start at once, as in a whole observation; Flannel's and Cilium's are not read.
+   */
+  private CalicoReader.Observation calico(HybridNetworkSpec spec) {
+    Set<KubeObject> objects = new LinkedHashSet<>();
+    CniDetectors.ALL.stream().filter(d -> CALICO_DETECTORS.contains(d.name()))
+        .forEach(d -> objects.addAll(d.reads()));
+    WorkloadRef named = spec.onPremisesCni();
+    if (named != null) {
+      objects.add(named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION
+          ? KubeObject.tigeraInstallation(named.name()) : KubeObject.daemonSet(named.namespace(), named.name()));
+    }
+    SpeculativeReads reads = SpeculativeReads.start(client, executor, objects);
+    try {
+      CalicoReader.Observation seen = new CalicoReader(reads).read(named);
+      reads.settle();
+      return seen;
+    } catch (RuntimeException e) {
+      reads.cancelPending();
+      throw e;
+    }
+  }
+
   private KubernetesFacts refreshed(HybridNetworkSpec spec, KubernetesFacts previous, FactScope scope,
-      Future<SecretFacts> secretFuture, Future<DaemonSet> terwayFuture,
-      Future<CalicoReader.Observation> calicoFuture, List<Future<?>> started) {
+      Future<SecretFacts> secretFuture, Future<DaemonSet> terwayFuture, CalicoReader.Observation calicoSeen,
+      List<Future<?>> started) {
     SecretFacts secret = secretFuture == null ? previous.secret() : await(secretFuture);
     TerwayFacts terway = terwayFuture == null ? previous.terway() : TerwayReader.facts(await(terwayFuture));
-    if (calicoFuture == null) {
+    if (calicoSeen == null) {
       return new KubernetesFacts(previous.nodes(), previous.cni(), terway, secret, previous.identity(),
           previous.secretNamespace());
     }
-    CalicoReader.Observation calicoSeen = await(calicoFuture);
     CniFacts cni = previous.cni().withCalico(calicoSeen.facts());
     List<NodeInfo> nodeInfos = previous.nodes();
     if (scope.nodes()) {

@@ -14,8 +14,10 @@ import io.hybridcni.testkit.kube.EnableKubeApiMock;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockRequests;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Apply's re-read before the Calico exclusion, on the mock API server with the upstream Calico BGP manifest:
@@ -61,6 +63,22 @@ class KubeCalicoRefreshTest {
       }
       assertThat(read(facts.get(0), refreshed)).isNotEqualTo(read(facts.get(0), before));
       assertThat(read(facts.get(1), refreshed)).isNotEqualTo(read(facts.get(1), before));
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void withOneReadInFlightAtATimeTheCalicoReCheckStillAnswers() {
+    HybridNetworkSpec bgp = Specs.bgp();
+    List<String> facts = List.of("workload/DAEMON_SET/kube-system/calico-node", "nodes.running/calico");
+    try (KubernetesObserver observer = KubernetesObserver.builder(client).parallelism(1).build()) {
+      KubernetesFacts before = observer.observe(bgp);
+
+      KubernetesFacts refreshed = observer.refresh(bgp, before, Facts.scope(facts));
+
+      for (String fact : facts) {
+        assertThat(read(fact, refreshed)).as(fact).isEqualTo(read(fact, before));
+      }
     }
   }
 
