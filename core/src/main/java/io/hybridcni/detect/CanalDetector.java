@@ -29,6 +29,11 @@ final class CanalDetector implements CniDetector {
   }
 
   @Override
+  public Optional<CniFactsKind<?>> facts() {
+    return Optional.of(FlannelDetector.FACTS);
+  }
+
+  @Override
   public Optional<CniReading> read(CniFacts cni, List<String> evidence) {
     if (cni.flannel() == null || !cni.flannel().canal()) {
       return Optional.empty();

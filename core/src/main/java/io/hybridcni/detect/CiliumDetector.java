@@ -16,6 +16,12 @@ import java.util.Optional;
  */
 final class CiliumDetector implements CniDetector {
 
+  static final String NAMESPACE = "kube-system";
+
+  /** Cilium's facts: all of {@code cilium-config}'s data (the routing keys differ between versions) and the version. */
+  static final CniFactsKind<CiliumFacts> FACTS =
+      new CniFactsKind<>(CniFacts.CILIUM, CiliumFacts.class, CiliumDetector::readFacts);
+
   @Override
   public String name() {
     return "cilium";
@@ -23,12 +29,40 @@ final class CiliumDetector implements CniDetector {
 
   @Override
   public List<KubeObject> reads() {
-    return List.of(KubeObject.configMap("kube-system", "cilium-config"), KubeObject.daemonSet("kube-system", "cilium"));
+    return List.of(KubeObject.configMap(NAMESPACE, "cilium-config"), KubeObject.daemonSet(NAMESPACE, "cilium"));
   }
 
   @Override
   public List<OwnedWorkload> workloads() {
-    return List.of(new OwnedWorkload(KubeObject.daemonSet("kube-system", "cilium"), "k8s-app=cilium", false));
+    return List.of(new OwnedWorkload(KubeObject.daemonSet(NAMESPACE, "cilium"), "k8s-app=cilium", false));
+  }
+
+  @Override
+  public Optional<CniFactsKind<?>> facts() {
+    return Optional.of(FACTS);
+  }
+
+  /** Cilium's facts, or {@code null} when neither the ConfigMap nor the DaemonSet exists. */
+  static CiliumFacts readFacts(ObservedObjects objects) {
+    Map<String, String> config = objects.configMapData(NAMESPACE, "cilium-config");
+    ObservedDaemonSet ds = objects.daemonSet(NAMESPACE, "cilium");
+    if (config == null && ds == null) {
+      return null;
+    }
+    ObservedDaemonSet.Container agent = ds == null ? null : ds.container("cilium-agent");
+    return new CiliumFacts(agent == null ? null : imageTag(agent.image()), config,
+        ds == null ? null : ds.workload());
+  }
+
+  /** The tag of an image reference ({@code quay.io/cilium/cilium:v1.15.6@sha256:...} gives {@code v1.15.6}). */
+  static String imageTag(String image) {
+    if (image == null) {
+      return null;
+    }
+    int digest = image.indexOf('@');
+    String ref = digest < 0 ? image : image.substring(0, digest);
+    int colon = ref.lastIndexOf(':');
+    return colon > ref.lastIndexOf('/') && colon < ref.length() - 1 ? ref.substring(colon + 1) : null;
   }
 
   @Override

@@ -1,11 +1,13 @@
 package io.hybridcni.detect;
 
+import io.hybridcni.observe.CniFacts;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.plan.Finding;
 import io.hybridcni.plan.Scenario;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Decides the runbook scenario from the on-premises CNI signals of an {@link ObservedState}: the walk of
@@ -28,11 +30,9 @@ public final class ScenarioDetector {
       detector.read(state.cni(), evidence).ifPresent(readings::add);
     }
     if (readings.isEmpty()) {
-      String why = state.cni().calico() == null
-          ? "No on-premises CNI was found (no Calico, Flannel or Cilium configuration)."
-          : "No on-premises CNI carries pod traffic (Calico runs policy-only and no Flannel or Cilium was found).";
       return undecided(null, "no CNI found",
-          why + " If on-premises pods use the host network, set network.mode: HOST_NETWORK.", evidence, null);
+          noCni(state.cni()) + " If on-premises pods use the host network, set network.mode: HOST_NETWORK.", evidence,
+          null);
     }
     if (readings.size() > 1) {
       List<String> names = readings.stream().map(r -> r.cni() + " (" + r.summary() + ")").toList();
@@ -47,6 +47,42 @@ public final class ScenarioDetector {
     }
     return new Detection(r.scenario(), r.cni(), r.summary(), evidence, r.workload(),
         r.note() == null ? List.of() : List.of(r.note()));
+  }
+
+  /**
+   * Why no CNI decides, naming the CNIs of the registry (by their facts: Canal's are Flannel's): none left a trace,
+   * or those that did carry no pod traffic (Calico policy-only; a CNI whose reading said so in the evidence).
+   */
+  static String noCni(CniFacts cni) {
+    List<String> present = new ArrayList<>();
+    List<String> absent = new ArrayList<>();
+    if (cni.calico() != null) {
+      present.add("Calico runs policy-only");
+    } else {
+      absent.add(display(CniFacts.CALICO));
+    }
+    for (CniFactsKind<?> kind : CniDetectors.factsKinds()) {
+      if (cni.parts().containsKey(kind.key())) {
+        present.add(display(kind.key()) + " carries no pod traffic");
+      } else {
+        absent.add(display(kind.key()));
+      }
+    }
+    if (present.isEmpty()) {
+      return "No on-premises CNI was found (no " + or(absent) + " configuration).";
+    }
+    return "No on-premises CNI carries pod traffic (" + String.join(", ", present)
+        + (absent.isEmpty() ? "" : " and no " + or(absent) + " was found") + ").";
+  }
+
+  private static String display(String key) {
+    return key.substring(0, 1).toUpperCase(Locale.ROOT) + key.substring(1);
+  }
+
+  /** {@code a}, {@code a or b}, {@code a, b or c}. */
+  private static String or(List<String> names) {
+    return names.size() == 1 ? names.get(0)
+        : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
   }
 
   private static Detection undecided(String cni, String what, String message, List<String> evidence,

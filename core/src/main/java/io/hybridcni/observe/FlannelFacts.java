@@ -1,6 +1,7 @@
 package io.hybridcni.observe;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,8 @@ import java.util.Objects;
  * in one DaemonSet), where it was found and its {@code net-conf.json} as read ({@code null} when the key is
  * missing), plus the DaemonSet that runs flanneld when one was found ({@code canal} for Canal).
  */
-public record FlannelFacts(String namespace, String configMap, String netConfJson, Workload daemonSet) {
+public record FlannelFacts(String namespace, String configMap, String netConfJson, Workload daemonSet)
+    implements CniPart {
 
   /** Flannel's own ConfigMap. */
   public static final String FLANNEL_CONFIG_MAP = "kube-flannel-cfg";
@@ -30,5 +32,11 @@ public record FlannelFacts(String namespace, String configMap, String netConfJso
   @JsonIgnore
   public boolean canal() {
     return CANAL_CONFIG_MAP.equals(configMap);
+  }
+
+  @Override
+  @JsonIgnore
+  public List<Workload> workloads() {
+    return daemonSet == null ? List.of() : List.of(daemonSet);
   }
 }

@@ -94,17 +94,21 @@ public record ObservedState(List<NodeInfo> nodes, CniFacts cni, TerwayFacts terw
     }
 
     public Builder calico(CalicoFacts value) {
-      this.cni = new CniFacts(value, cni.flannel(), cni.cilium());
+      this.cni = cni.withCalico(value);
       return this;
     }
 
     public Builder flannel(FlannelFacts value) {
-      this.cni = new CniFacts(cni.calico(), value, cni.cilium());
-      return this;
+      return part(CniFacts.FLANNEL, value);
     }
 
     public Builder cilium(CiliumFacts value) {
-      this.cni = new CniFacts(cni.calico(), cni.flannel(), value);
+      return part(CniFacts.CILIUM, value);
+    }
+
+    /** Another CNI's facts under the key its detector names ({@code null}: that CNI left no trace). */
+    public Builder part(String key, CniPart value) {
+      this.cni = cni.withPart(key, value);
       return this;
     }
 

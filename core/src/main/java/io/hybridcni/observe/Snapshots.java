@@ -543,6 +543,8 @@ public final class Snapshots {
 
   private static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B common(B builder) {
     return builder
+        // One field per CNI, as a record with a field per CNI wrote it, but from the registry (CniFactsJson).
+        .addModule(CniFactsJson.module())
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         // Only record components are properties: a computed accessor such as isEmpty() is never written.
         .enable(MapperFeature.INFER_RECORD_GETTERS_FROM_COMPONENTS_ONLY)

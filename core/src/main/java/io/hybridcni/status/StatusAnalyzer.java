@@ -93,8 +93,8 @@ public final class StatusAnalyzer {
       codes.add(problems.add("NODE_RUNS_TWO_CNIS", name, name + ": " + String.join(", ",
           pods.stream().map(p -> p.cni().label() + " " + p.name()).toList())));
     }
-    List<CniPod> terway = pods.stream().filter(p -> p.cni() == Cni.TERWAY).toList();
-    List<CniPod> onPremisesCni = pods.stream().filter(p -> p.cni() != Cni.TERWAY).toList();
+    List<CniPod> terway = pods.stream().filter(p -> p.cni().equals(Cni.TERWAY)).toList();
+    List<CniPod> onPremisesCni = pods.stream().filter(p -> !p.cni().equals(Cni.TERWAY)).toList();
     boolean terwayScenario = scenario == Scenario.BGP || scenario == Scenario.HOST_NETWORK;
     if (cloud && terwayScenario) {
       if (terway.isEmpty()) {

@@ -78,7 +78,7 @@ class StatusAnalyzerTest {
   @Test
   void aCloudNodeWithoutATerwayPodIsAProblem() {
     List<CniPod> pods = bgpPods();
-    pods.removeIf(p -> p.cni() == Cni.TERWAY);
+    pods.removeIf(p -> p.cni().equals(Cni.TERWAY));
 
     Finding f = only(bgp(BGP_NODES, pods), "CLOUD_NODE_WITHOUT_TERWAY");
 
@@ -88,7 +88,7 @@ class StatusAnalyzerTest {
   @Test
   void aTerwayPodThatIsNotReadyOnACloudNodeIsAProblem() {
     List<CniPod> pods = bgpPods();
-    pods.replaceAll(p -> p.cni() == Cni.TERWAY
+    pods.replaceAll(p -> p.cni().equals(Cni.TERWAY)
         ? new CniPod(p.name(), p.daemonSet(), p.cni(), p.node(), "Running", false, 7, "CrashLoopBackOff", "t:1")
         : p);
 
@@ -167,8 +167,8 @@ class StatusAnalyzerTest {
   void inTheOverlayScenarioACloudNodeWhoseOverlayPodIsNotReadyIsAProblem() {
     List<NodeInfo> nodes = List.of(onPrem("idc-1"), cloud("ecs-1"));
     NetworkStatus status = analyzer.analyze(Scenario.OVERLAY, new NetworkObservation(nodes,
-        List.of(done(FLANNEL_DS, Cni.FLANNEL, 2)), List.of(ready(Cni.FLANNEL, FLANNEL_DS, "idc-1"),
-            new CniPod("kube-flannel-ds-x", FLANNEL_DS, Cni.FLANNEL, "ecs-1", "Running", false, 3, null, null))));
+        List.of(done(FLANNEL_DS, Cni.of("flannel"), 2)), List.of(ready(Cni.of("flannel"), FLANNEL_DS, "idc-1"),
+            new CniPod("kube-flannel-ds-x", FLANNEL_DS, Cni.of("flannel"), "ecs-1", "Running", false, 3, null, null))));
 
     only(status, "OVERLAY_CNI_NOT_READY_ON_CLOUD_NODE");
   }
@@ -177,8 +177,8 @@ class StatusAnalyzerTest {
   void anOverlayPodThatCannotPullItsImageIsNamedAsSuchWithTheImage() {
     List<NodeInfo> nodes = List.of(onPrem("idc-1"), cloud("ecs-1"));
     NetworkStatus status = analyzer.analyze(Scenario.OVERLAY, new NetworkObservation(nodes,
-        List.of(done(FLANNEL_DS, Cni.FLANNEL, 2)), List.of(ready(Cni.FLANNEL, FLANNEL_DS, "idc-1"),
-            waiting(Cni.FLANNEL, FLANNEL_DS, "ecs-1", "ImagePullBackOff", "docker.io/flannel/flannel:v0.25.1"))));
+        List.of(done(FLANNEL_DS, Cni.of("flannel"), 2)), List.of(ready(Cni.of("flannel"), FLANNEL_DS, "idc-1"),
+            waiting(Cni.of("flannel"), FLANNEL_DS, "ecs-1", "ImagePullBackOff", "docker.io/flannel/flannel:v0.25.1"))));
 
     Finding f = only(status, "CNI_IMAGE_PULL_FAILED");
 
@@ -191,7 +191,7 @@ class StatusAnalyzerTest {
   void aCloudNodeWithoutAnyOverlayPodIsAProblem() {
     List<NodeInfo> nodes = List.of(onPrem("idc-1"), cloud("ecs-1"));
     NetworkStatus status = analyzer.analyze(Scenario.OVERLAY, new NetworkObservation(nodes,
-        List.of(done(FLANNEL_DS, Cni.FLANNEL, 1)), List.of(ready(Cni.FLANNEL, FLANNEL_DS, "idc-1"))));
+        List.of(done(FLANNEL_DS, Cni.of("flannel"), 1)), List.of(ready(Cni.of("flannel"), FLANNEL_DS, "idc-1"))));
 
     only(status, "CLOUD_NODE_WITHOUT_OVERLAY_CNI");
   }

@@ -29,6 +29,8 @@ final class CalicoReader {
   static final String OPERATOR_NAMESPACE = "calico-system";
   static final String CALICO_NODE = "calico-node";
   static final String DEFAULT_INSTALLATION = "default";
+  /** Canal's DaemonSet (Calico's {@code manifests/canal.yaml}), which runs calico-node next to flanneld. */
+  static final String CANAL_DAEMON_SET = "canal";
   /**
    * The calico-node variables read: the default pool's encapsulation, the networking backend, and the datastore
    * ({@code DATASTORE_TYPE}, {@code ETCD_ENDPOINTS}: projectcalico/calico manifests/calico.yaml sets
@@ -63,7 +65,7 @@ final class CalicoReader {
     TigeraInstallation installation = installation(installationName);
 
     // Canal's DaemonSet runs calico-node (with CALICO_NETWORKING_BACKEND=none) next to flanneld.
-    DaemonSet manifest = daemonSets.first(MANIFEST_NAMESPACE, CALICO_NODE, FlannelReader.CANAL_DAEMON_SET);
+    DaemonSet manifest = daemonSets.first(MANIFEST_NAMESPACE, CALICO_NODE, CANAL_DAEMON_SET);
     DaemonSet operator = daemonSets.get(OPERATOR_NAMESPACE, CALICO_NODE);
     DaemonSet namedDs = null;
     if (named != null && named.kind() == WorkloadRef.Kind.DAEMON_SET) {

@@ -8,11 +8,10 @@ import io.hybridcni.detect.KubeObject;
 import io.hybridcni.detect.OwnedWorkload;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.observe.CalicoFacts;
-import io.hybridcni.observe.CiliumFacts;
 import io.hybridcni.observe.ClusterIdentity;
 import io.hybridcni.observe.CniFacts;
+import io.hybridcni.observe.CniPart;
 import io.hybridcni.observe.FactScope;
-import io.hybridcni.observe.FlannelFacts;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.NamespaceFacts;
 import io.hybridcni.observe.NodeInfo;
@@ -44,8 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the Kubernetes half of the observed state through fabric8: nodes, the on-premises CNI (Calico, Flannel,
- * Cilium), Terway, the AccessKey Secret and its namespace, and which ACK cluster the cluster says it is (the
+ * Reads the Kubernetes half of the observed state through fabric8: nodes, the on-premises CNI (Calico, and every
+ * other CNI of {@link CniDetectors#ALL}, whose detector builds its facts from the objects read), Terway, the AccessKey Secret and its namespace, and which ACK cluster the cluster says it is (the
  * nodes' {@code ack.aliyun.com} label and ACK's cluster profile ConfigMap, see {@link ClusterIdentity}). Read-only.
  * Every independent read starts at once on a fixed executor the observer owns ({@link #close()} stops it): every
  * object a CNI detector names ({@link CniDetectors#reads()}), Terway's DaemonSets, the Secret, its namespace, the
@@ -72,9 +71,6 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
    * nodes) to be in flight together, so that a no-op reconcile costs about one round trip.
    */
   public static final int DEFAULT_PARALLELISM = 32;
-
-  /** The detectors of Calico's installs, whose objects the re-check of Calico's placement reads. */
-  private static final Set<String> CALICO_DETECTORS = Set.of("calico", "canal");
 
   private final KubernetesClient client;
   private final boolean ownsClient;
@@ -137,14 +133,14 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     try {
       DaemonSets daemonSets = new DaemonSets(reads);
       CalicoReader.Observation calicoSeen = new CalicoReader(reads).read(named);
-      FlannelFacts flannel = new FlannelReader(daemonSets).read();
-      CiliumFacts cilium = new CiliumReader(daemonSets).read();
+      // Every other CNI's facts, each built by its detector from the objects already in flight.
+      Map<String, CniPart> parts = CniDetectors.facts(new DetectorObjects(daemonSets));
       DaemonSet terwayDs = new TerwayReader(daemonSets).read();
       SecretFacts secret = await(secretFuture);
       NamespaceFacts secretNamespace = await(namespaceFuture);
       ConfigMap profile = await(profileFuture);
       Workload terway = DaemonSets.workload(terwayDs);
-      CniFacts cni = new CniFacts(calicoSeen.facts(), flannel, cilium);
+      CniFacts cni = new CniFacts(calicoSeen.facts(), parts);
       labelKeys.complete(labelKeys(spec, cni, terway));
 
       List<Future<Set<String>>> calicoPods = new ArrayList<>();
@@ -158,9 +154,9 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
       }
       Set<String> terwayNodes = terwayPods == null ? Set.of() : await(terwayPods);
       List<NodeInfo> nodeInfos = NodeReader.join(await(nodesFuture), calicoNodes, terwayNodes);
-      LOG.debug("observed {} node(s); Calico on {}, Terway on {}; CNI signals: calico={}, flannel={}, cilium={}; "
+      LOG.debug("observed {} node(s); Calico on {}, Terway on {}; CNI signals: calico={}, others={}; "
           + "{} read(s) not started speculatively", nodeInfos.size(), calicoNodes.size(), terwayNodes.size(),
-          cni.calico() != null, flannel != null, cilium != null, reads.misses());
+          cni.calico() != null, parts.keySet(), reads.misses());
       ClusterIdentity identity = ClusterIdentityReader.identity(profile, nodeInfos);
       lastMisses.set(reads.misses());
       reads.settle();
@@ -212,7 +208,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
    * Reads again only what {@code scope} names: the spec's Secret and Terway's DaemonSet with one GET each, and
    * Calico's workload and the nodes with Calico's own reads plus the node and calico-node pod lists, all in
    * parallel; that is what apply re-checks before the Secret, AccessKey, Terway restart and Calico exclusion
-   * actions. Which nodes run Terway and the Flannel and Cilium facts are kept from {@code previous}: no fact about
+   * actions. Which nodes run Terway and the other CNIs' facts are kept from {@code previous}: no fact about
    * Calico's placement or the nodes is computed from them. Anything else (another CNI's workload, a scope on a
    * cluster where {@code previous} saw no Calico) is read by a whole {@link #observe}.
    */
@@ -256,12 +252,10 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
 
   /**
    * Calico's reading alone: its candidate objects (its manifest's, the operator's and Canal's, and the one the spec
-   * names) start at once, as in a whole observation; Flannel's and Cilium's are not read.
+   * names) start at once, as in a whole observation; the other CNIs' are not read.
    */
   private CalicoReader.Observation calico(HybridNetworkSpec spec) {
-    Set<KubeObject> objects = new LinkedHashSet<>();
-    CniDetectors.ALL.stream().filter(d -> CALICO_DETECTORS.contains(d.name()))
-        .forEach(d -> objects.addAll(d.reads()));
+    Set<KubeObject> objects = new LinkedHashSet<>(CniDetectors.calicoNodeReads());
     WorkloadRef named = spec.onPremisesCni();
     if (named != null) {
       objects.add(named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION
@@ -314,19 +308,9 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     keys.add(Planner.TERWAY_ADDON_NODE_SELECTOR.key());
     keys.add(ClusterIdentity.NODE_LABEL);
     List<Placement> placements = new ArrayList<>();
-    if (cni.calico() != null) {
-      if (cni.calico().daemonSet() != null) {
-        placements.add(cni.calico().daemonSet().placement());
-      }
-      if (cni.calico().installation() != null) {
-        placements.add(cni.calico().installation().calicoNodePlacement());
-      }
-    }
-    if (cni.flannel() != null && cni.flannel().daemonSet() != null) {
-      placements.add(cni.flannel().daemonSet().placement());
-    }
-    if (cni.cilium() != null && cni.cilium().daemonSet() != null) {
-      placements.add(cni.cilium().daemonSet().placement());
+    cni.workloads().forEach(w -> placements.add(w.placement()));
+    if (cni.calico() != null && cni.calico().installation() != null) {
+      placements.add(cni.calico().installation().calicoNodePlacement());
     }
     if (terway != null) {
       placements.add(terway.placement());

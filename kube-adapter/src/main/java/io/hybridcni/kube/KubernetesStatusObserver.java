@@ -6,9 +6,7 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.hybridcni.observe.CalicoFacts;
 import io.hybridcni.observe.KubernetesFacts;
-import io.hybridcni.observe.Workload;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.port.NetworkStatusObserver;
 import io.hybridcni.spec.HybridNetworkSpec;
@@ -24,7 +22,7 @@ import java.util.Objects;
 
 /**
  * Reads the running network through fabric8: for each CNI DaemonSet the cluster observation found (calico-node,
- * Canal, Flannel, Cilium, Terway), one GET of the DaemonSet for its status and one paged list of its pods by its
+ * every other CNI's that its detector owns, Terway), one GET of the DaemonSet for its status and one paged list of its pods by its
  * selector. Of a pod only its node, phase, Ready condition, restart count and the reason (and image) of a waiting
  * container are kept. Read-only.
  */
@@ -69,20 +67,12 @@ public final class KubernetesStatusObserver implements NetworkStatusObserver {
     return new NetworkObservation(facts.nodes(), rollouts, pods);
   }
 
-  /** The CNI DaemonSets the observation found, each once (Canal's runs both Calico and Flannel). */
+  /**
+   * The CNI DaemonSets the observation found, each once: the on-premises CNIs' as core names them
+   * ({@link Cni#daemonSets}, from the CNI registry; Canal's runs both Calico and Flannel), then Terway's.
+   */
   static Map<WorkloadRef, Cni> cniDaemonSets(KubernetesFacts facts) {
-    Map<WorkloadRef, Cni> found = new LinkedHashMap<>();
-    if (facts.cni().flannel() != null && facts.cni().flannel().daemonSet() != null) {
-      found.put(facts.cni().flannel().daemonSet().ref(), facts.cni().flannel().canal() ? Cni.CANAL : Cni.FLANNEL);
-    }
-    CalicoFacts calico = facts.cni().calico();
-    if (calico != null && calico.daemonSet() != null) {
-      found.putIfAbsent(calico.daemonSet().ref(), Cni.CALICO);
-    }
-    Workload cilium = facts.cni().cilium() == null ? null : facts.cni().cilium().daemonSet();
-    if (cilium != null) {
-      found.putIfAbsent(cilium.ref(), Cni.CILIUM);
-    }
+    Map<WorkloadRef, Cni> found = new LinkedHashMap<>(Cni.daemonSets(facts.cni()));
     if (facts.terway() != null && facts.terway().daemonSet() != null) {
       found.putIfAbsent(facts.terway().daemonSet().ref(), Cni.TERWAY);
     }
