@@ -396,6 +396,29 @@ class SnapshotReadingTest {
   }
 
   @Test
+  void aCniKeyNoDetectorRegistersIsAnUnknownFieldNamingTheRegisteredOnes() {
+    Problem p = yamlProblem(yaml("""
+        cni:
+          weave:
+            namespace: kube-system
+        """));
+
+    assertThat(p.field()).isEqualTo("observed.cni.weave");
+    assertThat(p.expected()).startsWith("no such field; allowed here: calico, cilium, flannel");
+  }
+
+  @Test
+  void aProblemInsideAnotherCnisFactsNamesItsKey() {
+    Problem p = yamlProblem(yaml("""
+        cni:
+          flannel:
+            net_conf_json: "{}"
+        """));
+
+    assertThat(p.field()).isEqualTo("observed.cni.flannel.namespace");
+  }
+
+  @Test
   void nullMapValueFails() {
     Problem p = yamlProblem(yaml("""
         cni:
