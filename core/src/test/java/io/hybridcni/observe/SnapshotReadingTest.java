@@ -404,7 +404,7 @@ class SnapshotReadingTest {
         """));
 
     assertThat(p.field()).isEqualTo("observed.cni.weave");
-    assertThat(p.expected()).startsWith("no such field; allowed here: calico, cilium, flannel");
+    assertThat(p.expected()).startsWith("no such field; allowed here: ").contains("calico", "cilium", "flannel");
   }
 
   @Test
