@@ -12,7 +12,7 @@ public record NodeInfo(String name, Map<String, String> labels, String providerI
 
   public NodeInfo {
     Objects.requireNonNull(name, "name");
-    labels = Frozen.map(labels);
+    labels = NodeLabels.of(labels);
   }
 
   public boolean hasLabel(String key, String value) {

@@ -179,28 +179,35 @@ final class CniExclusionUnit implements ResourceUnit {
         return null;
       }
       Placement newPlacement = placement.withRequiredTerms(after);
+      // One pass over the nodes: where Calico runs, the new placement either keeps it (a restart under
+      // RollingUpdate) or takes it off (a cloud node, or an on-premises one that blocks).
       List<String> leaving = new ArrayList<>();
-      List<String> onPremLeaving = new ArrayList<>();
-      for (NodeInfo node : s.nodes()) {
-        if (node.runsCalico() && !newPlacement.allows(node)) {
-          if (nodes.cloud(node)) {
-            leaving.add(node.name());
-          } else {
-            onPremLeaving.add("Calico would leave " + nodes.describe(node));
-          }
+      List<NodeInfo> onPremLeaving = new ArrayList<>();
+      NodeNames.FirstSorted staying = new NodeNames.FirstSorted();
+      List<NodeInfo> all = s.nodes();
+      for (int i = 0, size = all.size(); i < size; i++) {
+        NodeInfo node = all.get(i);
+        if (!node.runsCalico()) {
+          continue;
+        }
+        if (newPlacement.allows(node)) {
+          staying.add(node.name());
+        } else if (nodes.cloud(node)) {
+          leaving.add(node.name());
+        } else {
+          onPremLeaving.add(node);
         }
       }
       if (!onPremLeaving.isEmpty()) {
         findings.add(Finding.blocker("CALICO_WOULD_LEAVE_ON_PREMISES_NODE", "The exclusion would take Calico off "
             + "node(s) that look on-premises: they carry " + label + " but are not Alibaba Cloud ECS instances. "
-            + "Fix their labels before applying.", onPremLeaving));
+            + "Fix their labels before applying.", NodeNames.evidence(onPremLeaving,
+            n -> "Calico would leave " + nodes.describe(n))));
       }
       if (!leaving.isEmpty()) {
         findings.add(Finding.note("CALICO_LEAVES_CLOUD_NODES", "Calico will be removed from cloud node(s) "
-            + leaving + "; their pods lose networking until Terway runs there.", List.of()));
+            + NodeNames.listed(leaving) + "; their pods lose networking until Terway runs there.", List.of()));
       }
-      List<String> staying = s.nodes().stream().filter(n -> n.runsCalico() && newPlacement.allows(n))
-          .map(NodeInfo::name).sorted().toList();
       List<String> deletePodsOnNodes = List.of();
       String restarts;
       if (strategy.onDeleteOnly()) {
@@ -230,7 +237,7 @@ final class CniExclusionUnit implements ResourceUnit {
      * placement excludes (kubernetes {@code pkg/controller/daemon/update.go}, rollingUpdate). The runbook's warning:
      * while a node's calico-node restarts, pod networking there can be cut.
      */
-    private String restartsRolling(WorkloadRef rolledOut, UpdateStrategy strategy, List<String> staying,
+    private String restartsRolling(WorkloadRef rolledOut, UpdateStrategy strategy, NodeNames.FirstSorted staying,
         List<String> leaving) {
       if (!staying.isEmpty()) {
         findings.add(Finding.warning("CALICO_RESTARTS_ON_EVERY_NODE", "The exclusion changes the pod template of "
@@ -238,11 +245,11 @@ final class CniExclusionUnit implements ResourceUnit {
             + "DaemonSet controller restarts calico-node on every node, " + strategy.maxUnavailable() + " at a time, "
             + "and on-premises pod networking can be cut while a node's calico-node restarts. apply follows the "
             + "rollout and stops before the addon install if on-premises calico pods do not come back Ready.",
-            staying.stream().map(n -> "calico-node restarts on " + n).toList()));
+            staying.evidence("calico-node restarts on ")));
       }
       return "This restarts calico-node on every node, " + strategy.maxUnavailable() + " at a time (" + strategy.type()
           + ", maxUnavailable " + strategy.maxUnavailable() + ")" + (leaving.isEmpty() ? "" : ", and removes it from "
-          + leaving) + "; apply follows the "
+          + NodeNames.listed(leaving)) + "; apply follows the "
           + "rollout and stops before the addon install if on-premises calico pods do not come back Ready.";
     }
 
@@ -260,7 +267,8 @@ final class CniExclusionUnit implements ResourceUnit {
         return "DaemonSet " + nsName(rolledOut) + " is OnDelete: the template change restarts no pod, and no "
             + "cloud node runs Calico.";
       }
-      String controller = "the DaemonSet controller removes the calico pods from cloud node(s) " + leaving
+      String controller = "the DaemonSet controller removes the calico pods from cloud node(s) "
+          + NodeNames.listed(leaving)
           + ", which the new placement no longer allows";
       if (spec.deleteCloudNodePods()) {
         return "DaemonSet " + nsName(rolledOut) + " is OnDelete: the template change restarts no on-premises pod; "
@@ -271,8 +279,8 @@ final class CniExclusionUnit implements ResourceUnit {
       findings.add(Finding.note("CNI_ON_DELETE_PODS_LEFT", "DaemonSet " + nsName(rolledOut) + " is OnDelete and "
           + "network.deleteCloudNodePods is false: apply deletes no pod; " + controller + ", and apply waits for "
           + "that (its rollout wait stops if they stay). To delete one yourself, run the command below.",
-          leaving.stream().map(n -> "kubectl -n " + rolledOut.namespace() + " delete pod -l "
-              + Planner.shellQuoted(selector) + " --field-selector spec.nodeName=" + n).toList()));
+          NodeNames.evidence("kubectl -n " + rolledOut.namespace() + " delete pod -l " + Planner.shellQuoted(selector)
+              + " --field-selector spec.nodeName=", leaving)));
       return "DaemonSet " + nsName(rolledOut) + " is OnDelete: the template change restarts no on-premises pod; "
           + controller + ", and apply waits for that without deleting any (network.deleteCloudNodePods is false).";
     }
@@ -353,7 +361,7 @@ final class CniExclusionUnit implements ResourceUnit {
         findings.add(Finding.blocker("EXCLUSION_REMOVAL_WOULD_NARROW", "A required term of " + target.address()
             + " holds nothing but " + label.key() + " NotIn [" + label.value() + "] beside other terms, so it is not "
             + "the term hybridcni creates, and dropping it would keep Calico off nodes it may run on now. Remove the "
-            + "exclusion by hand.", narrowed));
+            + "exclusion by hand.", NodeNames.evidence(narrowed)));
         return null;
       }
       List<String> returning = new ArrayList<>();
@@ -363,7 +371,8 @@ final class CniExclusionUnit implements ResourceUnit {
         }
       }
       if (!returning.isEmpty()) {
-        findings.add(Finding.note("CALICO_RETURNS_TO_CLOUD_NODES", "Calico may schedule onto node(s) " + returning
+        findings.add(Finding.note("CALICO_RETURNS_TO_CLOUD_NODES", "Calico may schedule onto node(s) "
+            + NodeNames.listed(returning)
             + " again once the exclusion is gone; with Terway uninstalled first, Calico is their only CNI.",
             List.of()));
       }

@@ -12,7 +12,15 @@ import io.hybridcni.observe.UpdateStrategy;
 import io.hybridcni.observe.ValueHash;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.observe.WorkloadRef;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -197,35 +205,138 @@ public final class Facts {
   }
 
   /**
-   * The sorted names of the nodes that pass, as {@code [a,b,c]}. The one fact that grows with the cluster, so it is
-   * built in one pass into an array that is sorted only when the nodes were not listed in name order already (the
-   * API server lists them so), and joined into a string allocated once.
+   * A node-set fact names its nodes in full up to this many; beyond, it is {@code count=<n>;names.sha256=<hex>}.
+   * A fact is compared, not read by people, so a digest keeps it exactly as strict: any node added, gone or renamed
+   * changes the digest, and the count says by how much the set grew or shrank in the stale message. 100 names is a
+   * few kilobytes; the 5,000 names of a large cluster were 80,000 characters in every plan and its fingerprint
+   * hash. Every golden plan (at most a handful of nodes) keeps the full form.
+   */
+  static final int NODE_NAMES_IN_FULL_UP_TO = 100;
+
+  /** Chars gathered before they are encoded and hashed: room for a few names of the longest kind (253). */
+  private static final int BUFFER = 1024;
+
+  /**
+   * The sorted names of the nodes that pass, as {@code [a,b,c]}, or for more than {@value #NODE_NAMES_IN_FULL_UP_TO}
+   * nodes, as {@code count=<n>;names.sha256=<hex>}: the SHA-256 of that same {@code [a,b,c]} text in UTF-8, fed
+   * name by name so that the text of a large cluster is never built. Nodes come from the API server in name order;
+   * they are sorted only when they were not.
    */
   private static String nodeNames(List<NodeInfo> nodes, Predicate<NodeInfo> passes) {
-    String[] names = new String[nodes.size()];
     int count = 0;
     boolean sorted = true;
+    String last = null;
     for (int i = 0, size = nodes.size(); i < size; i++) {
       NodeInfo node = nodes.get(i);
       if (passes.test(node)) {
         String name = node.name();
-        if (sorted && count > 0 && names[count - 1].compareTo(name) > 0) {
+        if (sorted && last != null && last.compareTo(name) > 0) {
           sorted = false;
         }
-        names[count++] = name;
+        last = name;
+        count++;
       }
-    }
-    if (!sorted) {
-      Arrays.sort(names, 0, count);
     }
     if (count == 0) {
       return "[]";
     }
+    if (sorted && count > NODE_NAMES_IN_FULL_UP_TO) {
+      NameDigest digest = new NameDigest();
+      for (int i = 0, size = nodes.size(); i < size; i++) {
+        NodeInfo node = nodes.get(i);
+        if (passes.test(node)) {
+          digest.add(node.name());
+        }
+      }
+      return digest.fact();
+    }
+    String[] names = new String[count];
+    int at = 0;
+    for (int i = 0, size = nodes.size(); i < size; i++) {
+      NodeInfo node = nodes.get(i);
+      if (passes.test(node)) {
+        names[at++] = node.name();
+      }
+    }
+    if (!sorted) {
+      Arrays.sort(names);
+    }
+    if (count > NODE_NAMES_IN_FULL_UP_TO) {
+      NameDigest digest = new NameDigest();
+      for (String name : names) {
+        digest.add(name);
+      }
+      return digest.fact();
+    }
     // The brackets go onto the first and last name, so that String.join builds the whole text in one allocation.
-    String[] parts = count == names.length ? names : Arrays.copyOf(names, count);
-    parts[0] = "[" + parts[0];
-    parts[count - 1] = parts[count - 1] + "]";
-    return String.join(",", parts);
+    names[0] = "[" + names[0];
+    names[count - 1] = names[count - 1] + "]";
+    return String.join(",", names);
+  }
+
+  /**
+   * The SHA-256 of the text {@code [a,b,c]} of the names added in order, in UTF-8 as {@link String#getBytes} writes
+   * it, through small buffers: the text itself is never built. Names are gathered into a char buffer (a batch ends
+   * only between names, so no surrogate pair is cut) and each batch is encoded at once, which keeps to the
+   * encoder's fast path for ASCII, as node names are (DNS subdomains).
+   */
+  private static final class NameDigest {
+    private final MessageDigest digest;
+    private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
+        .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+    private final char[] chars = new char[BUFFER];
+    private final CharBuffer in = CharBuffer.wrap(chars);
+    // UTF-8 writes at most 3 bytes per char (a surrogate pair is 4 bytes for 2 chars).
+    private final ByteBuffer out = ByteBuffer.allocate(3 * BUFFER);
+    private int at;
+    private int count;
+
+    NameDigest() {
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java runtime provides SHA-256", e);
+      }
+      chars[at++] = '[';
+    }
+
+    void add(String name) {
+      int length = name.length();
+      // Room for the comma before it and the bracket after the last.
+      if (at + length + 2 > BUFFER) {
+        flush();
+        if (length + 2 > BUFFER) {
+          // Longer than a node name can be (253 characters): on its own, where no pair can be cut either.
+          if (count++ > 0) {
+            digest.update((byte) ',');
+          }
+          digest.update(name.getBytes(StandardCharsets.UTF_8));
+          return;
+        }
+      }
+      if (count++ > 0) {
+        chars[at++] = ',';
+      }
+      name.getChars(0, length, chars, at);
+      at += length;
+    }
+
+    private void flush() {
+      in.limit(at).position(0);
+      out.clear();
+      encoder.reset();
+      encoder.encode(in, out, true);
+      encoder.flush(out);
+      digest.update(out.array(), 0, out.position());
+      at = 0;
+    }
+
+    /** {@code count=<n>;names.sha256=<hex>}. */
+    String fact() {
+      chars[at++] = ']';
+      flush();
+      return "count=" + count + ";names.sha256=" + HexFormat.of().formatHex(digest.digest());
+    }
   }
 
   private static String policy(RamFacts.Policy policy, String name) {

@@ -194,21 +194,18 @@ public final class Planner {
             TERWAY_ADDON_NODE_SELECTOR.value()));
         origin = "the " + spec.addonName() + " addon's nodeSelector " + TERWAY_ADDON_NODE_SELECTOR;
       }
-      List<String> evidence = new ArrayList<>();
+      Placement allowed = placement;
+      List<NodeInfo> onPremises = new ArrayList<>();
       for (NodeInfo node : s.nodes()) {
-        if (nodes.cloud(node)) {
-          continue;
-        }
-        if (placement.allows(node)) {
-          evidence.add("Terway may schedule onto " + nodes.describe(node));
-        } else if (node.runsTerway()) {
-          evidence.add("Terway runs on " + nodes.describe(node));
+        if (!nodes.cloud(node) && (node.runsTerway() || placement.allows(node))) {
+          onPremises.add(node);
         }
       }
-      if (!evidence.isEmpty()) {
+      if (!onPremises.isEmpty()) {
         findings.add(Finding.blocker("TERWAY_ON_PREMISES", "Terway would run on on-premises nodes (placement of "
             + origin + "); Terway must run on cloud nodes only. Fix the node labels or Terway's placement.",
-            evidence));
+            NodeNames.evidence(onPremises, n -> (allowed.allows(n) ? "Terway may schedule onto " : "Terway runs on ")
+                + nodes.describe(n))));
       }
     }
 

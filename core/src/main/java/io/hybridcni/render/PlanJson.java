@@ -18,6 +18,11 @@ import tools.jackson.databind.node.ObjectNode;
  * spec it was made from), the findings, the actions with their changes, typed details and fingerprints, a summary
  * and the outcome. It can be read back ({@link #read}) to apply a saved plan; {@code PlanCheck} then decides
  * whether it may run.
+ *
+ * <p>A fingerprint's fact values are opaque strings, compared whole: a node-set fact ({@code nodes.running/calico},
+ * {@code nodes.labelled/<key>=<value>}) is {@code [a,b,c]} up to 100 nodes and {@code count=<n>;names.sha256=<hex>}
+ * (the SHA-256 of that {@code [a,b,c]} text) beyond. Findings' evidence and messages are for people: past 20 nodes
+ * they name the first 10 and {@code and <n> more}. Neither changed the layout, so the version stayed 2.
  */
 public final class PlanJson {
 

@@ -29,6 +29,8 @@ class GoldenPlansTest {
   static Stream<Arguments> cases() {
     return Stream.of(
         Arguments.of("fresh-bgp", Specs.auto(), SampleClusters.freshBgp()),
+        // Large enough for the summarised forms: evidence naming ten nodes and a count, node sets as digests.
+        Arguments.of("fresh-bgp-150-nodes", Specs.auto(), SampleClusters.freshBgpWithNodes(120, 30)),
         Arguments.of("fresh-host-network", Specs.hostNetwork(), SampleClusters.freshHostNetwork()),
         Arguments.of("overlay-flannel-vxlan", Specs.auto(), SampleClusters.overlayFlannel()),
         Arguments.of("overlay-calico-ipip", Specs.auto(), SampleClusters.overlayCalicoIpip()),
