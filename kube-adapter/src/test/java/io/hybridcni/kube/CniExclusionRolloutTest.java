@@ -200,6 +200,33 @@ class CniExclusionRolloutTest {
   }
 
   @Test
+  void whileTheStatusShowsTheRollingUpdateUnderWayEachPollIsOneGetOfTheDaemonSetAndThePodsAreReadOnceAtTheEnd() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    Action action = plannedExclusion();
+    String ds = "/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node";
+
+    StepResult result = run(executor(client).build(), action);
+    sent.addAll(MockRequests.drain(server));
+
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    List<String> calls = sent.stream().map(r -> r.method() + " " + r.pathOnly())
+        .filter(c -> !c.contains("/events")).toList();
+    int put = calls.indexOf("PUT " + ds);
+    assertThat(put).as("calls: " + calls).isPositive();
+    // Before the write: the DaemonSet once (its selector comes with it), the calico-node pods and the nodes.
+    assertThat(calls.subList(0, put)).containsExactlyInAnyOrder("GET " + ds,
+        "GET /api/v1/namespaces/kube-system/pods", "GET /api/v1/nodes");
+    // After it: no read of what the update answered; one GET per poll (each reported poll waited one interval,
+    // the last found it done), then the pods and the cloud nodes once, to prove calico-node left the cloud node.
+    List<String> after = calls.subList(put + 1, calls.size());
+    assertThat(progress).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(after.stream().filter(("GET " + ds)::equals)).hasSize(progress.size() + 1);
+    assertThat(after.subList(0, progress.size() + 1)).containsOnly("GET " + ds);
+    assertThat(after.subList(progress.size() + 1, after.size()))
+        .containsExactlyInAnyOrder("GET /api/v1/nodes", "GET /api/v1/namespaces/kube-system/pods");
+  }
+
+  @Test
   void anExclusionFoundInPlaceAfterACrashStillHasItsRolloutFollowed() {
     KubeSampleCluster.CALICO_BGP.seed(client);
     Action action = plannedExclusion();
