@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * <p>What a poll costs: the DaemonSet's GET alone while its status shows the rollout under way within
  * {@code maxUnavailable}; the pods and the cloud nodes are listed too only when the status says done (they prove it)
  * or counts more unavailable than {@code maxUnavailable} (the gate), and once more when the wait fails, to name the
- * pods. The rollout starts from the DaemonSet the update answered, not from another GET.
+ * pods. The rollout starts from the DaemonSet the update answered (or, when nothing was written, the one just
+ * read): its first poll is that object, not another GET.
  *
  * <p>{@code updateStrategy: OnDelete}: a template change restarts nothing (update.go runs no rolling update for it).
  * The calico pods on the cloud nodes the plan names ({@code deletePodsOnNodes}: none when the spec's
@@ -166,13 +167,16 @@ final class CalicoRollout {
       ds = wait.read(action, ref);
     }
     long generation = RolloutWait.generation(ds);
+    // The DaemonSet just read (or answered by the update) is the first poll, unless pods were deleted since.
+    DaemonSet first = ds;
     if (RolloutWait.onDelete(ds)) {
       waited = deleteCloudPods(action, context, ds, label, detail.deletePodsOnNodes(), waited, limit);
+      first = null;
     }
     Observed[] last = {null};
     DaemonSet[] latest = {ds};
     int[] overGate = {0};
-    waited = wait.await(action, context, ref, waited, limit, stallPeriod, d -> {
+    waited = wait.await(action, context, ref, first, waited, limit, stallPeriod, d -> {
       latest[0] = d;
       Observed seen = observe(d, generation, label, false);
       last[0] = seen;

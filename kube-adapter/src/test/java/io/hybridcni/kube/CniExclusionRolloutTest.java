@@ -216,13 +216,15 @@ class CniExclusionRolloutTest {
     // Before the write: the DaemonSet once (its selector comes with it), the calico-node pods and the nodes.
     assertThat(calls.subList(0, put)).containsExactlyInAnyOrder("GET " + ds,
         "GET /api/v1/namespaces/kube-system/pods", "GET /api/v1/nodes");
-    // After it: no read of what the update answered; one GET per poll (each reported poll waited one interval,
-    // the last found it done), then the pods and the cloud nodes once, to prove calico-node left the cloud node.
+    // After it: the update's answer is the first poll (not yet observed); then one GET after each pause (each
+    // reported poll is followed by one), the last finding it done, then the pods and the cloud nodes once, to
+    // prove calico-node left the cloud node.
     List<String> after = calls.subList(put + 1, calls.size());
     assertThat(progress).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(after.stream().filter(("GET " + ds)::equals)).hasSize(progress.size() + 1);
-    assertThat(after.subList(0, progress.size() + 1)).containsOnly("GET " + ds);
-    assertThat(after.subList(progress.size() + 1, after.size()))
+    assertThat(progress.get(0)).contains("not yet observed");
+    assertThat(after.stream().filter(("GET " + ds)::equals)).hasSize(progress.size());
+    assertThat(after.subList(0, progress.size())).containsOnly("GET " + ds);
+    assertThat(after.subList(progress.size(), after.size()))
         .containsExactlyInAnyOrder("GET /api/v1/nodes", "GET /api/v1/namespaces/kube-system/pods");
   }
 
