@@ -127,7 +127,8 @@ public final class FreshApplyBench {
    * The calls of one action: from the end of the action before it (for the first, from its start) to its own end,
    * so the re-read of its facts, the Lease renewal before it and its own reads and writes; Events excluded.
    */
-  record ActionCalls(String actionId, String kind, long reads, long recheckReads, long writes, long leaseWrites) {}
+  record ActionCalls(String actionId, String kind, long reads, long recheckReads, long writes, long leaseWrites,
+      List<String> calls) {}
 
   /** Marks where each action's calls begin and end in the two call logs. */
   private static final class PerAction implements io.hybridcni.apply.ApplyListener {
@@ -180,11 +181,13 @@ public final class FreshApplyBench {
         long recheck = 0;
         long writes = 0;
         long lease = 0;
+        List<String> calls = new ArrayList<>();
         for (int i = (int) m[2]; i < (int) m[3]; i++) {
           CallLog.Call c = kubernetes.get(i);
           if (c.side() != CallLog.Side.KUBERNETES || c.operation().contains("/events")) {
             continue;
           }
+          calls.add((i < (int) m[6] ? "re-check " : "") + c.operation());
           if (!c.write()) {
             reads++;
             recheck += i < (int) m[6] ? 1 : 0;
@@ -195,6 +198,7 @@ public final class FreshApplyBench {
           }
         }
         for (int i = (int) m[4]; i < (int) m[5]; i++) {
+          calls.add((i < (int) m[7] ? "re-check " : "") + journal.get(i).operation());
           if (CallGate.isWrite(journal.get(i).operation())) {
             writes++;
           } else {
@@ -202,7 +206,7 @@ public final class FreshApplyBench {
             recheck += i < (int) m[7] ? 1 : 0;
           }
         }
-        result.add(new ActionCalls((String) m[0], (String) m[1], reads, recheck, writes, lease));
+        result.add(new ActionCalls((String) m[0], (String) m[1], reads, recheck, writes, lease, calls));
       }
       return result;
     }
@@ -272,6 +276,9 @@ public final class FreshApplyBench {
         result.metric(key + ".callsPerWrite", perWrite, "ratio", a.kind() + ": (reads + writes) / writes");
         if (perWrite > CALLS_PER_WRITE_TARGET) {
           missed.add(a.actionId() + " " + String.format(java.util.Locale.ROOT, "%.2f", perWrite) + " > " + CALLS_PER_WRITE_TARGET);
+          // Which calls, so that a miss says what to cut without another run under a debugger.
+          result.note("Calls of " + a.actionId() + " (first run, Lease and Events excluded, in order): "
+              + String.join(", ", a.calls()));
         }
       }
     }

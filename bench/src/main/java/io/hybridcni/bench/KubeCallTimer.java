@@ -42,7 +42,10 @@ final class KubeCallTimer implements Interceptor {
     Long start = id == null ? null : started.remove(id);
     if (start != null) {
       String method = request.method();
-      log.record(CallLog.Side.KUBERNETES, method + " " + request.uri().getPath(), !"GET".equals(method),
+      // A watch is one call however long it lasts; it is marked so that a trace tells it from a GET.
+      String watch = request.uri().getRawQuery() != null && request.uri().getRawQuery().contains("watch=true")
+          ? " (watch)" : "";
+      log.record(CallLog.Side.KUBERNETES, method + " " + request.uri().getPath() + watch, !"GET".equals(method),
           System.nanoTime() - start);
     }
   }

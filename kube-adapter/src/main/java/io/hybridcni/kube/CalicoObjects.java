@@ -60,6 +60,11 @@ final class CalicoObjects {
     return dryRun ? resource.dryRun().update() : resource.update();
   }
 
+  /** A DaemonSet read or written as an untyped tree, as the typed object. */
+  DaemonSet asDaemonSet(GenericKubernetesResource object) {
+    return client.getKubernetesSerialization().convertValue(object, DaemonSet.class);
+  }
+
   static ClientRequest request(WorkloadRef target, GenericKubernetesResource object, boolean dryRun) {
     return new ClientRequest("PUT", Resources.path(context(target), target.namespace(), target.name())
         + (dryRun ? "?dryRun=All" : ""), Serialization.asJson(object));
@@ -70,10 +75,19 @@ final class CalicoObjects {
    * runs on each (from the pods of the calico-node DaemonSet the target places).
    */
   List<NodeInfo> freshNodes(WorkloadRef target, Placement placement, NodeLabel label) {
+    return freshNodes(target, null, placement, label);
+  }
+
+  /**
+   * As {@link #freshNodes(WorkloadRef, Placement, NodeLabel)}; {@code read} is the target as just read, or
+   * {@code null}: a DaemonSet target read a moment ago gives its pod selector without a second GET.
+   */
+  List<NodeInfo> freshNodes(WorkloadRef target, GenericKubernetesResource read, Placement placement,
+      NodeLabel label) {
     Set<String> keys = new TreeSet<>(Placements.labelKeys(placement));
     keys.add(label.key());
     DaemonSet calicoNode = target.kind() == WorkloadRef.Kind.DAEMON_SET
-        ? daemonSets.get(target.namespace(), target.name())
+        ? (read != null ? asDaemonSet(read) : daemonSets.get(target.namespace(), target.name()))
         : daemonSets.get(CalicoReader.OPERATOR_NAMESPACE, CalicoReader.CALICO_NODE);
     Set<String> calico = calicoNode == null ? Set.of() : nodes.nodesRunning(NodeReader.PodSource.of(calicoNode));
     return NodeReader.join(nodes.nodes(keys), calico, Set.of());

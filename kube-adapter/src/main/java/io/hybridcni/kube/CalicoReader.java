@@ -64,6 +64,35 @@ final class CalicoReader {
         ? named.name() : DEFAULT_INSTALLATION;
     TigeraInstallation installation = installation(installationName);
 
+    CalicoNodes nodes = calicoNodes(named, installation != null);
+    DaemonSet chosen = nodes.chosen();
+    if (pools.isEmpty() && config == null && chosen == null && installation == null) {
+      return Observation.NONE;
+    }
+    Map<String, String> env = chosen == null ? Map.of()
+        : daemonSets.env(chosen, DaemonSets.container(chosen, CALICO_NODE), ENV);
+    return new Observation(new CalicoFacts(pools, backend, env, DaemonSets.workload(chosen), installation),
+        nodes.found());
+  }
+
+  /**
+   * Only what Calico's placement and the nodes it runs on are computed from: its candidate DaemonSets (the
+   * manifest's, Canal's, the operator's and the one {@code named}), chosen as {@link #read} chooses them. The rest
+   * of {@code previous} (IPPools, {@code calico-config}'s backend, calico-node's environment, the Installation) is
+   * kept: no fact of a placement or a node fingerprint is computed from it, and it is what decides the mode, which
+   * an apply does not re-decide between two actions. {@code previous}'s Installation still decides whether the
+   * operator's DaemonSet is the one Calico runs as; a re-check that names the Installation reads it with
+   * {@link #read}.
+   */
+  Observation readPlacement(WorkloadRef named, CalicoFacts previous) {
+    CalicoNodes nodes = calicoNodes(named, previous.installation() != null);
+    return new Observation(previous.withDaemonSet(DaemonSets.workload(nodes.chosen())), nodes.found());
+  }
+
+  /** The calico-node DaemonSet Calico's facts describe, and every one found (their pods tell where Calico runs). */
+  private record CalicoNodes(DaemonSet chosen, List<DaemonSet> found) {}
+
+  private CalicoNodes calicoNodes(WorkloadRef named, boolean installed) {
     // Canal's DaemonSet runs calico-node (with CALICO_NETWORKING_BACKEND=none) next to flanneld.
     DaemonSet manifest = daemonSets.first(MANIFEST_NAMESPACE, CALICO_NODE, CANAL_DAEMON_SET);
     DaemonSet operator = daemonSets.get(OPERATOR_NAMESPACE, CALICO_NODE);
@@ -75,23 +104,18 @@ final class CalicoReader {
     DaemonSet chosen;
     if (namedDs != null) {
       chosen = namedDs;
-    } else if (installation != null && operator != null) {
+    } else if (installed && operator != null) {
       chosen = operator;
     } else {
       chosen = manifest != null ? manifest : operator;
     }
-    if (pools.isEmpty() && config == null && chosen == null && installation == null) {
-      return Observation.NONE;
-    }
-    Map<String, String> env = chosen == null ? Map.of()
-        : daemonSets.env(chosen, DaemonSets.container(chosen, CALICO_NODE), ENV);
     List<DaemonSet> found = new ArrayList<>();
     for (DaemonSet ds : new DaemonSet[] {manifest, operator, namedDs}) {
       if (ds != null && found.stream().noneMatch(f -> sameObject(f, ds))) {
         found.add(ds);
       }
     }
-    return new Observation(new CalicoFacts(pools, backend, env, DaemonSets.workload(chosen), installation), found);
+    return new CalicoNodes(chosen, found);
   }
 
   private static boolean same(DaemonSet ds, WorkloadRef ref) {

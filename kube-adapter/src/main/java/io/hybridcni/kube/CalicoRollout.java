@@ -47,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * become Ready hold a rolling update at {@code maxUnavailable} for good), or at the timeout. Its message names each
  * on-premises node whose pod is not Ready and why (the waiting reason, the restarts).
  *
+ * <p>What a poll costs: the DaemonSet's GET alone while its status shows the rollout under way within
+ * {@code maxUnavailable}; the pods and the cloud nodes are listed too only when the status says done (they prove it)
+ * or counts more unavailable than {@code maxUnavailable} (the gate), and once more when the wait fails, to name the
+ * pods. The rollout starts from the DaemonSet the update answered (or, when nothing was written, the one just
+ * read): its first poll is that object, not another GET.
+ *
  * <p>{@code updateStrategy: OnDelete}: a template change restarts nothing (update.go runs no rolling update for it).
  * The calico pods on the cloud nodes the plan names ({@code deletePodsOnNodes}: none when the spec's
  * {@code network.deleteCloudNodePods} is false) that carry the cloud label now are deleted here, one at a time,
@@ -139,9 +145,21 @@ final class CalicoRollout {
 
   /** Follows the rollout after {@code written}; answers it with what the rollout came to, or fails. */
   StepResult follow(Action action, ActionDetail.CniExclusion detail, ExecutionContext context, StepResult written) {
+    return follow(action, detail, context, written, null);
+  }
+
+  /**
+   * As {@link #follow(Action, ActionDetail.CniExclusion, ExecutionContext, StepResult)}; {@code afterWrite} is the
+   * DaemonSet as the API server answered its update ({@code null} when nothing was written, or the object written
+   * was the Installation): its generation and status are those a GET right after would show, so it is not read
+   * again.
+   */
+  StepResult follow(Action action, ActionDetail.CniExclusion detail, ExecutionContext context, StepResult written,
+      DaemonSet afterWrite) {
     NodeLabel label = label(detail);
     WorkloadRef ref = calicoNode(detail.target());
-    DaemonSet ds = wait.read(action, ref);
+    DaemonSet ds = afterWrite != null && detail.target().kind() == WorkloadRef.Kind.DAEMON_SET ? afterWrite
+        : wait.read(action, ref);
     Duration limit = timeout != null ? timeout : defaultTimeout(ds);
     Duration waited = Duration.ZERO;
     if (detail.target().kind() == WorkloadRef.Kind.TIGERA_INSTALLATION) {
@@ -149,13 +167,18 @@ final class CalicoRollout {
       ds = wait.read(action, ref);
     }
     long generation = RolloutWait.generation(ds);
+    // The DaemonSet just read (or answered by the update) is the first poll, unless pods were deleted since.
+    DaemonSet first = ds;
     if (RolloutWait.onDelete(ds)) {
       waited = deleteCloudPods(action, context, ds, label, detail.deletePodsOnNodes(), waited, limit);
+      first = null;
     }
     Observed[] last = {null};
+    DaemonSet[] latest = {ds};
     int[] overGate = {0};
-    waited = wait.await(action, context, ref, waited, limit, stallPeriod, d -> {
-      Observed seen = observe(d, generation, label);
+    waited = wait.await(action, context, ref, first, waited, limit, stallPeriod, d -> {
+      latest[0] = d;
+      Observed seen = observe(d, generation, label, false);
       last[0] = seen;
       String progress = seen.progress();
       if (seen.done()) {
@@ -171,7 +194,9 @@ final class CalicoRollout {
         overGate[0] = 0;
       }
       return RolloutWait.Poll.waiting(progress, seen.progressKey());
-    }, (ending, poll, w, unchangedFor) -> failure(action, ref, ending, poll, last[0], limit, unchangedFor));
+    }, (ending, poll, w, unchangedFor) -> failure(action, ref, ending, poll,
+        last[0] != null && last[0].podsRead() ? last[0] : observe(latest[0], generation, label, true), limit,
+        unchangedFor));
     Observed done = last[0];
     String message = written.message() + "; the rollout of " + ref.address() + " is done: "
         + done.rollout().ready() + " pod(s) Ready on on-premises nodes, none on cloud nodes ("
@@ -196,17 +221,25 @@ final class CalicoRollout {
         + "'kubectl get tigerastatus'. " + consequence()));
   }
 
-  /** What one poll saw of the DaemonSet and its pods. */
+  /**
+   * What one poll saw of the DaemonSet and, when {@code podsRead}, of its pods and the cloud nodes (without them
+   * {@code onCloud} and {@code notReady} are empty and say nothing).
+   */
   record Observed(RolloutWait.Rollout rollout, boolean onDelete, int maxUnavailable, List<CniPod> onCloud,
-      List<CniPod> notReady) {
+      List<CniPod> notReady, boolean podsRead) {
+
+    /** What the DaemonSet's status alone says: the controller observed the generation and reports it all rolled out. */
+    static boolean statusDone(RolloutWait.Rollout rollout, boolean onDelete) {
+      return rollout.observed() && rollout.unavailable() == 0 && (onDelete || rollout.updated() == rollout.desired());
+    }
 
     boolean done() {
-      return rollout.observed() && rollout.unavailable() == 0 && (onDelete || rollout.updated() == rollout.desired())
-          && onCloud.isEmpty() && notReady.isEmpty();
+      return podsRead && statusDone(rollout, onDelete) && onCloud.isEmpty() && notReady.isEmpty();
     }
 
     Object progressKey() {
-      return List.of(rollout.observed(), rollout.updated(), rollout.ready(), rollout.unavailable(), onCloud.size());
+      return List.of(rollout.observed(), rollout.updated(), rollout.ready(), rollout.unavailable(),
+          podsRead ? onCloud.size() : -1);
     }
 
     String progress() {
@@ -226,8 +259,21 @@ final class CalicoRollout {
     }
   }
 
-  private Observed observe(DaemonSet ds, long generation, NodeLabel label) {
+  /**
+   * One poll's view. The pods and the cloud nodes are read ({@code always}, or) only when the status cannot decide
+   * alone: when it says the rollout is done (the pods then prove calico-node left the cloud nodes and runs Ready on
+   * every on-premises one), or when it counts more pods unavailable than {@code maxUnavailable} (the gate is then
+   * judged on the pods themselves; a pod not Ready on a node that should run one always counts as unavailable in
+   * the status, kubernetes {@code pkg/controller/daemon/daemon_controller.go} updateDaemonSetStatus, so the gate
+   * cannot be passed over). Otherwise the status is the whole poll: one GET instead of three while pods restart.
+   */
+  private Observed observe(DaemonSet ds, long generation, NodeLabel label, boolean always) {
     RolloutWait.Rollout rollout = RolloutWait.Rollout.of(ds, generation);
+    boolean onDelete = RolloutWait.onDelete(ds);
+    int maxUnavailable = RolloutWait.maxUnavailable(ds, rollout.desired());
+    if (!always && !Observed.statusDone(rollout, onDelete) && rollout.unavailable() <= maxUnavailable) {
+      return new Observed(rollout, onDelete, maxUnavailable, List.of(), List.of(), false);
+    }
     Map<String, Boolean> cloud = cloudNodes(label);
     WorkloadRef ref = WorkloadRef.daemonSet(ds.getMetadata().getNamespace(), ds.getMetadata().getName());
     List<CniPod> onCloud = new ArrayList<>();
@@ -245,8 +291,7 @@ final class CalicoRollout {
     }
     notReady.sort(Comparator.comparing(CniPod::node));
     onCloud.sort(Comparator.comparing(CniPod::node));
-    return new Observed(rollout, RolloutWait.onDelete(ds), RolloutWait.maxUnavailable(ds, rollout.desired()),
-        onCloud, notReady);
+    return new Observed(rollout, onDelete, maxUnavailable, onCloud, notReady, true);
   }
 
   private RuntimeException failure(Action action, WorkloadRef ref, RolloutWait.Ending ending, RolloutWait.Poll poll,
@@ -258,7 +303,8 @@ final class CalicoRollout {
       case TIMED_OUT -> "because it did not finish within " + limit;
     };
     StringBuilder s = new StringBuilder(action.id()).append(": stopped following the rollout of ")
-        .append(ref.address()).append(' ').append(why).append(": ").append(poll.progress()).append('.');
+        .append(ref.address()).append(' ').append(why).append(": ")
+        .append(seen != null ? seen.progress() : poll.progress()).append('.');
     if (seen != null && !seen.notReady().isEmpty()) {
       s.append(" Calico pods not Ready on on-premises nodes: ").append(seen.notReady().stream()
           .map(CalicoRollout::describe).collect(Collectors.joining("; "))).append('.');

@@ -1,5 +1,7 @@
 package io.hybridcni.kube;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
@@ -84,14 +86,19 @@ public final class CniExclusionExecutor implements ActionExecutor<ActionDetail.C
 
   @Override
   public StepResult execute(Action action, ActionDetail.CniExclusion detail, ExecutionContext context) {
-    StepResult written = write(action, detail, context);
+    GenericKubernetesResource[] answered = {null};
+    StepResult written = write(action, detail, context, answered);
     if (context.dryRun()) {
       return rollout.describeDeletions(action, detail, written);
     }
-    return rollout.follow(action, detail, context, written);
+    // The update's answer is the DaemonSet as stored, its new generation included: the rollout starts from it.
+    DaemonSet afterWrite = answered[0] == null || detail.target().kind() != WorkloadRef.Kind.DAEMON_SET ? null
+        : loop.calico().asDaemonSet(answered[0]);
+    return rollout.follow(action, detail, context, written, afterWrite);
   }
 
-  private StepResult write(Action action, ActionDetail.CniExclusion detail, ExecutionContext context) {
+  private StepResult write(Action action, ActionDetail.CniExclusion detail, ExecutionContext context,
+      GenericKubernetesResource[] answered) {
     WorkloadRef target = detail.target();
     NodeLabel label = new NodeLabel(detail.labelKey(), detail.labelValue());
     boolean[] replanned = {false};
@@ -103,7 +110,7 @@ public final class CniExclusionExecutor implements ActionExecutor<ActionDetail.C
       // The safety check runs again on every attempt, against the nodes as they are now: a node relabelled since
       // the plan must not lose Calico even when the object itself did not change.
       CniExclusion.Replanned again = CniExclusion.replan(current, label,
-          loop.calico().freshNodes(target, current, label));
+          loop.calico().freshNodes(target, object, current, label));
       replanned[0] |= !(attempt == 1 && current.requiredTerms().equals(detail.before()));
       if (!again.unsafeReasons().isEmpty()) {
         List<String> changed = new ArrayList<>();
@@ -123,11 +130,14 @@ public final class CniExclusionExecutor implements ActionExecutor<ActionDetail.C
       Placements.writeTerms(Placements.podSpec(object.getAdditionalProperties(), target.kind(), true),
           current.requiredTerms(), after);
       String touched = describeTerms(current.requiredTerms(), after);
-      return KubeWriteLoop.Prepared.write(object, "Add " + label.key() + " NotIn [" + label.value() + "] to "
-          + touched + " of " + target.address()
-          + (replanned[0] ? " (planned again against the object as it is now)" : ""),
+      String summary = "Add " + label.key() + " NotIn [" + label.value() + "] to " + touched + " of "
+          + target.address() + (replanned[0] ? " (planned again against the object as it is now)" : "");
+      return new KubeWriteLoop.Prepared.Write<>(object, summary,
           "hybridcni added " + label.key() + " NotIn [" + label.value() + "] to " + touched + " at "
-          + target.termsFieldPath() + " so that the on-premises CNI stays off cloud nodes");
+          + target.termsFieldPath() + " so that the on-premises CNI stays off cloud nodes", stored -> {
+            answered[0] = stored;
+            return StepResult.applied(summary + ": done");
+          });
     });
   }
 

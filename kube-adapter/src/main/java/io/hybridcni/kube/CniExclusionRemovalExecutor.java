@@ -78,7 +78,7 @@ public final class CniExclusionRemovalExecutor implements ActionExecutor<ActionD
       }
       Placement current = Placements.of(Placements.podSpec(object.getAdditionalProperties(), target.kind(), false));
       CniExclusion.Replanned again = CniExclusion.replanRemoval(current, label,
-          loop.calico().freshNodes(target, current, label));
+          loop.calico().freshNodes(target, object, current, label));
       replanned[0] |= !(attempt == 1 && current.requiredTerms().equals(detail.before()));
       if (!again.unsafeReasons().isEmpty()) {
         List<String> changed = new ArrayList<>();

@@ -206,9 +206,10 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
 
   /**
    * Reads again only what {@code scope} names: the spec's Secret and Terway's DaemonSet with one GET each, and
-   * Calico's workload and the nodes with Calico's own reads plus the node and calico-node pod lists, all in
-   * parallel; that is what apply re-checks before the Secret, AccessKey, Terway restart and Calico exclusion
-   * actions. Which nodes run Terway and the other CNIs' facts are kept from {@code previous}: no fact about
+   * Calico's workload and the nodes with Calico's candidate DaemonSets (and, when the scope names the Tigera
+   * Installation, the rest of Calico's own reads) plus the node and calico-node pod lists, all in parallel; that is
+   * what apply re-checks before the Secret, AccessKey, Terway restart and Calico exclusion actions. Which nodes run
+   * Terway and the other CNIs' facts are kept from {@code previous}: no fact about
    * Calico's placement or the nodes is computed from them. Anything else (another CNI's workload, a scope on a
    * cluster where {@code previous} saw no Calico) is read by a whole {@link #observe}.
    */
@@ -242,7 +243,10 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     try {
       // Read on this thread: its candidate reads go to the pool, which a task of the pool must not wait on (with
       // parallelism 1 it would wait for itself).
-      CalicoReader.Observation calicoSeen = readCalico ? calico(spec) : null;
+      // A scope that names no Installation needs only Calico's DaemonSets (placement, where its pods run).
+      boolean placementOnly = scope.workloads().stream()
+          .noneMatch(w -> w.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION);
+      CalicoReader.Observation calicoSeen = !readCalico ? null : calico(spec, placementOnly ? calicoBefore : null);
       return refreshed(spec, previous, scope, secretFuture, terwayFuture, calicoSeen, started);
     } catch (RuntimeException e) {
       started.forEach(f -> f.cancel(false));
@@ -252,18 +256,25 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
 
   /**
    * Calico's reading alone: its candidate objects (its manifest's, the operator's and Canal's, and the one the spec
-   * names) start at once, as in a whole observation; the other CNIs' are not read.
+   * names) start at once, as in a whole observation; the other CNIs' are not read. Given {@code placementOnly} (the
+   * Calico facts of the previous observation), only the candidate DaemonSets are read and the rest is kept from it
+   * ({@link CalicoReader#readPlacement}): no IPPool, ConfigMap or Installation.
    */
-  private CalicoReader.Observation calico(HybridNetworkSpec spec) {
-    Set<KubeObject> objects = new LinkedHashSet<>(CniDetectors.calicoNodeReads());
+  private CalicoReader.Observation calico(HybridNetworkSpec spec, CalicoFacts placementOnly) {
+    Set<KubeObject> objects = new LinkedHashSet<>();
+    CniDetectors.calicoNodeReads().stream()
+        .filter(o -> placementOnly == null || o.kind() == KubeObject.Kind.DAEMON_SET).forEach(objects::add);
     WorkloadRef named = spec.onPremisesCni();
-    if (named != null) {
-      objects.add(named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION
-          ? KubeObject.tigeraInstallation(named.name()) : KubeObject.daemonSet(named.namespace(), named.name()));
+    if (named != null && named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION && placementOnly == null) {
+      objects.add(KubeObject.tigeraInstallation(named.name()));
+    } else if (named != null && named.kind() == WorkloadRef.Kind.DAEMON_SET) {
+      objects.add(KubeObject.daemonSet(named.namespace(), named.name()));
     }
     SpeculativeReads reads = SpeculativeReads.start(client, executor, objects);
     try {
-      CalicoReader.Observation seen = new CalicoReader(reads).read(named);
+      CalicoReader reader = new CalicoReader(reads);
+      CalicoReader.Observation seen = placementOnly != null ? reader.readPlacement(named, placementOnly)
+          : reader.read(named);
       reads.settle();
       return seen;
     } catch (RuntimeException e) {

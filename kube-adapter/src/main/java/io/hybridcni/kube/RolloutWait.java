@@ -135,11 +135,22 @@ final class RolloutWait {
    */
   Duration await(Action action, ExecutionContext context, WorkloadRef ref, Duration alreadyWaited, Duration timeout,
       Duration stallPeriod, Judge judge, Failure failure) {
+    return await(action, context, ref, null, alreadyWaited, timeout, stallPeriod, judge, failure);
+  }
+
+  /**
+   * As the other {@code await}; {@code first}, when not {@code null}, is the DaemonSet as the caller read it (or as
+   * its update answered) a moment ago, judged as the first poll instead of a GET.
+   */
+  Duration await(Action action, ExecutionContext context, WorkloadRef ref, DaemonSet first, Duration alreadyWaited,
+      Duration timeout, Duration stallPeriod, Judge judge, Failure failure) {
     Duration waited = alreadyWaited;
     Object lastKey = null;
     Duration changedAt = waited;
+    DaemonSet next = first;
     while (true) {
-      Poll poll = judge.judge(read(action, ref));
+      Poll poll = judge.judge(next != null ? next : read(action, ref));
+      next = null;
       if (poll.done()) {
         LOG.info("{}: {}: {} ({} waited)", action.id(), ref.address(), poll.progress(), waited);
         return waited;

@@ -200,6 +200,35 @@ class CniExclusionRolloutTest {
   }
 
   @Test
+  void whileTheStatusShowsTheRollingUpdateUnderWayEachPollIsOneGetOfTheDaemonSetAndThePodsAreReadOnceAtTheEnd() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    Action action = plannedExclusion();
+    String ds = "/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node";
+
+    StepResult result = run(executor(client).build(), action);
+    sent.addAll(MockRequests.drain(server));
+
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    List<String> calls = sent.stream().map(r -> r.method() + " " + r.pathOnly())
+        .filter(c -> !c.contains("/events")).toList();
+    int put = calls.indexOf("PUT " + ds);
+    assertThat(put).as("calls: " + calls).isPositive();
+    // Before the write: the DaemonSet once (its selector comes with it), the calico-node pods and the nodes.
+    assertThat(calls.subList(0, put)).containsExactlyInAnyOrder("GET " + ds,
+        "GET /api/v1/namespaces/kube-system/pods", "GET /api/v1/nodes");
+    // After it: the update's answer is the first poll (not yet observed); then one GET after each pause (each
+    // reported poll is followed by one), the last finding it done, then the pods and the cloud nodes once, to
+    // prove calico-node left the cloud node.
+    List<String> after = calls.subList(put + 1, calls.size());
+    assertThat(progress).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(progress.get(0)).contains("not yet observed");
+    assertThat(after.stream().filter(("GET " + ds)::equals)).hasSize(progress.size());
+    assertThat(after.subList(0, progress.size())).containsOnly("GET " + ds);
+    assertThat(after.subList(progress.size(), after.size()))
+        .containsExactlyInAnyOrder("GET /api/v1/nodes", "GET /api/v1/namespaces/kube-system/pods");
+  }
+
+  @Test
   void anExclusionFoundInPlaceAfterACrashStillHasItsRolloutFollowed() {
     KubeSampleCluster.CALICO_BGP.seed(client);
     Action action = plannedExclusion();

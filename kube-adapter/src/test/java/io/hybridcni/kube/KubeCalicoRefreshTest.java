@@ -15,13 +15,13 @@ import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockRequests;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Apply's re-read before the Calico exclusion, on the mock API server with the upstream Calico BGP manifest:
- * Calico's own reads and the node and calico-node pod lists, and nothing of the Secret, Terway, Flannel or Cilium.
+ * Calico's DaemonSets (and its other reads only when the Installation is re-checked) and the node and calico-node
+ * pod lists, and nothing of the Secret, Terway, Flannel or Cilium.
  */
 @EnableKubeApiMock
 class KubeCalicoRefreshTest {
@@ -29,13 +29,9 @@ class KubeCalicoRefreshTest {
   KubernetesMockServer server;
   KubernetesClient client;
 
-  @BeforeEach
-  void seed() {
-    KubeSampleCluster.CALICO_BGP.seed(client);
-  }
-
   @Test
   void calicosPlacementAndTheNodesAreReadWithCalicosOwnReadsAndTheNodeAndPodListsOnly() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
     HybridNetworkSpec bgp = Specs.bgp();
     List<String> facts = List.of("workload/DAEMON_SET/kube-system/calico-node",
         "nodes.labelled/alibabacloud.com/external=true", "nodes.running/calico");
@@ -67,8 +63,56 @@ class KubeCalicoRefreshTest {
   }
 
   @Test
+  void theReCheckOfADaemonSetsPlacementReadsCalicosDaemonSetsAndTheNodeAndPodListsAndNoPoolConfigOrInstallation() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    HybridNetworkSpec bgp = Specs.bgp();
+    List<String> facts = List.of("workload/DAEMON_SET/kube-system/calico-node",
+        "nodes.labelled/alibabacloud.com/external=true", "nodes.running/calico");
+    try (KubernetesObserver observer = KubernetesObserver.builder(client).build()) {
+      KubernetesFacts before = observer.observe(bgp);
+      MockRequests.drain(server);
+
+      KubernetesFacts refreshed = observer.refresh(bgp, before, Facts.scope(facts));
+      List<String> sent = MockRequests.drain(server).stream().map(MockRequests.Recorded::pathOnly).toList();
+
+      // The candidates of the calico and canal detectors that are DaemonSets (absent ones answer 404), the nodes
+      // and calico-node's pods: the IPPools, calico-config and the Installation decide the mode, not these facts.
+      assertThat(sent).containsExactlyInAnyOrder(
+          "/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node",
+          "/apis/apps/v1/namespaces/kube-system/daemonsets/canal",
+          "/apis/apps/v1/namespaces/calico-system/daemonsets/calico-node",
+          "/api/v1/nodes", "/api/v1/namespaces/kube-system/pods");
+      assertThat(refreshed.cni().calico().ipPools()).isEqualTo(before.cni().calico().ipPools());
+      for (String fact : facts) {
+        assertThat(read(fact, refreshed)).as(fact).isEqualTo(read(fact, before));
+      }
+    }
+  }
+
+  @Test
+  void theReCheckOfAnInstallationsPlacementReadsTheInstallation() {
+    KubeSampleCluster.CALICO_OPERATOR.seed(client);
+    HybridNetworkSpec bgp = Specs.bgp();
+    List<String> facts = List.of("workload/TIGERA_INSTALLATION//default", "nodes.running/calico");
+    try (KubernetesObserver observer = KubernetesObserver.builder(client).build()) {
+      KubernetesFacts before = observer.observe(bgp);
+      assertThat(before.cni().calico().installation()).isNotNull();
+      MockRequests.drain(server);
+
+      KubernetesFacts refreshed = observer.refresh(bgp, before, Facts.scope(facts));
+
+      assertThat(MockRequests.drain(server)).extracting(MockRequests.Recorded::pathOnly)
+          .contains("/apis/operator.tigera.io/v1/installations/default");
+      for (String fact : facts) {
+        assertThat(read(fact, refreshed)).as(fact).isEqualTo(read(fact, before));
+      }
+    }
+  }
+
+  @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void withOneReadInFlightAtATimeTheCalicoReCheckStillAnswers() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
     HybridNetworkSpec bgp = Specs.bgp();
     List<String> facts = List.of("workload/DAEMON_SET/kube-system/calico-node", "nodes.running/calico");
     try (KubernetesObserver observer = KubernetesObserver.builder(client).parallelism(1).build()) {
