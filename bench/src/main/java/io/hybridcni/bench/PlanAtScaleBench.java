@@ -116,7 +116,7 @@ public final class PlanAtScaleBench {
 
   /** What one child run did. */
   record Outcome(double wallSeconds, boolean finished, int exitCode, String lastErrorLine, long peakRssKiB,
-      double seedSeconds, double loadAverage) {
+      double seedSeconds, double loadAverage, double cpuSeconds) {
     boolean succeeded() {
       return finished && (exitCode == 0 || exitCode == 2);
     }
@@ -145,6 +145,8 @@ public final class PlanAtScaleBench {
           .metric(key + ".exitCode", outcome.finished() ? outcome.exitCode() : -1, "code",
               "-1: did not finish within " + run.timeout().toSeconds() + " s and was killed")
           .metric(key + ".peakRss", outcome.peakRssKiB() / 1024.0, "MiB", "the child's VmHWM, sampled every 50 ms")
+          .metric(key + ".cpuTime", outcome.cpuSeconds(), "s", "the child's user + system CPU time (/proc stat), "
+              + "last sampled up to 50 ms before it exited: unlike wall time, hardly moved by other processes' load")
           .metric(key + ".seedTime", outcome.seedSeconds(), "s", "seeding the mock (not part of the plan)")
           .metric(key + ".loadAverage1m", outcome.loadAverage(), "load", "one-minute load average when the plan ran");
       result.note(key + ": " + (outcome.succeeded() ? "plan succeeded" : outcome.finished()
@@ -156,8 +158,9 @@ public final class PlanAtScaleBench {
       boolean held = outcome.succeeded() && (run.targetSeconds() == 0 || measured <= run.targetSeconds());
       result.check(key + ".succeeded" + (run.targetSeconds() > 0 ? "Within" + (int) run.targetSeconds() + "s" : ""),
           held);
-      System.out.printf(Locale.ROOT, "plan-at-scale %s: %s in %.1f s, peak RSS %d MiB, load %.1f%s%n", key,
-          outcome.succeeded() ? "ok" : "FAILED", outcome.wallSeconds(), outcome.peakRssKiB() / 1024,
+      System.out.printf(Locale.ROOT, "plan-at-scale %s: %s in %.1f s (CPU %.1f s), peak RSS %d MiB, load %.1f%s%n",
+          key, outcome.succeeded() ? "ok" : "FAILED", outcome.wallSeconds(), outcome.cpuSeconds(),
+          outcome.peakRssKiB() / 1024,
           outcome.loadAverage(), held ? "" : " -- target: succeed" + (run.targetSeconds() > 0
               ? " within " + run.targetSeconds() + " s" : "") + "; " + outcome.lastErrorLine());
       allHeld &= held;
@@ -262,11 +265,13 @@ public final class PlanAtScaleBench {
     long started = System.nanoTime();
     Process process = builder.start();
     long peak = 0;
+    double cpu = 0;
     boolean finished = false;
     long deadline = started + run.timeout().toNanos();
     try {
       while (System.nanoTime() < deadline) {
         peak = Math.max(peak, highWaterMarkKiB(process.pid()));
+        cpu = Math.max(cpu, cpuSeconds(process.pid()));
         if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
           finished = true;
           break;
@@ -295,7 +300,22 @@ public final class PlanAtScaleBench {
     List<String> errLines = Files.readAllLines(err, StandardCharsets.UTF_8).stream()
         .filter(l -> !l.isBlank()).toList();
     String last = errLines.isEmpty() ? "" : errLines.get(errLines.size() - 1);
-    return new Outcome(wall, finished, finished ? process.exitValue() : -1, last, peak, seedSeconds, load);
+    return new Outcome(wall, finished, finished ? process.exitValue() : -1, last, peak, seedSeconds, load, cpu);
+  }
+
+  /**
+   * The process's user + system CPU time so far, in seconds: fields 14 and 15 of {@code /proc/<pid>/stat}, in clock
+   * ticks of 1/100 s (USER_HZ, 100 on Linux x86 and arm); 0 where /proc is not there or the process is gone.
+   */
+  private static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return 0; // gone, or not Linux
+    }
   }
 
   /** The process's peak resident set (VmHWM), in KiB; 0 where /proc is not there or the process is gone. */

@@ -2,11 +2,11 @@ package io.hybridcni.kube;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.detect.OwnedWorkload;
+import io.hybridcni.kube.ListedObjects.ListedNode;
+import io.hybridcni.kube.ListedObjects.ListedPod;
 import io.hybridcni.observe.NodeInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,8 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 /**
- * Reads nodes and where a DaemonSet's pods run, both paged. Of each node only its name, {@code spec.providerID}
- * and the labels in a given set of keys are kept.
+ * Reads nodes and where a DaemonSet's pods run, both paged, into {@link ListedObjects}' lean types (the JSON
+ * parser skips what is never read). Of each node only its name, {@code spec.providerID} and the labels in a given
+ * set of keys are kept.
  */
 final class NodeReader {
 
@@ -71,8 +72,9 @@ final class NodeReader {
     Set<String> keep = new HashSet<>(ALWAYS_KEPT);
     boolean[] known = {false};
     List<SeenNode> nodes = new ArrayList<>();
-    Pager.forEach(KubeOperation.list("", "nodes", null), pageSize, options -> client.nodes().list(options),
-        (Node node) -> {
+    Pager.forEach(KubeOperation.list("", "nodes", null), pageSize,
+        options -> client.resources(ListedNode.class).list(options),
+        (ListedNode node) -> {
           if (!known[0]) {
             keep.addAll(SpeculativeReads.await(labelKeys));
             known[0] = true;
@@ -83,7 +85,7 @@ final class NodeReader {
     return nodes;
   }
 
-  private static SeenNode seen(Node node, Set<String> keep) {
+  private static SeenNode seen(ListedNode node, Set<String> keep) {
     Map<String, String> labels = new HashMap<>();
     Map<String, String> all = node.getMetadata().getLabels();
     if (all != null) {
@@ -93,7 +95,7 @@ final class NodeReader {
         }
       });
     }
-    String providerId = node.getSpec() == null ? null : node.getSpec().getProviderID();
+    String providerId = node.providerId();
     return new SeenNode(node.getMetadata().getName(), labels,
         providerId == null || providerId.isEmpty() ? null : providerId);
   }
@@ -105,11 +107,11 @@ final class NodeReader {
       return names;
     }
     Pager.forEach(KubeOperation.list("", "pods", source.namespace()), pageSize,
-        options -> client.pods().inNamespace(source.namespace()).withLabelSelector(source.selector())
-            .list(options),
-        (Pod pod) -> {
-          String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-          String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        options -> client.resources(ListedPod.class).inNamespace(source.namespace())
+            .withLabelSelector(source.selector()).list(options),
+        (ListedPod pod) -> {
+          String node = pod.nodeName();
+          String phase = pod.phase();
           if (node != null && !node.isEmpty() && !"Succeeded".equals(phase) && !"Failed".equals(phase)) {
             names.add(node);
           }
