@@ -31,6 +31,15 @@ import org.slf4j.LoggerFactory;
  * (the {@code resourceVersion} read is not the object's any more) reads again and re-plans; Kubernetes' API
  * conventions make 409 the answer to a stale {@code resourceVersion} on update. All of it a bounded number of times.
  *
+ * <p>The object may also be created (the target writes with {@code create()} an object it read as absent; a 409
+ * AlreadyExists reads again, like a stale update) or deleted (the target deletes with the read
+ * {@code resourceVersion} as a precondition and answers {@code null} when the object was already gone; the loop then
+ * reads again and the executor decides from that). A loop built with a {@link Backoff} for server errors
+ * ({@link #withServerErrorBackoff}) also retries a read that failed with a 5xx, 429 or no answer, and waits before
+ * reading back after a write whose outcome is unknown; when it runs out of attempts on such errors it says
+ * "Gave up after N attempts" in a {@link RemoteCallException} whose {@code outcomeUnknown()} tells whether an
+ * earlier write may have been stored. The executors whose reads carry fabric8's own retries do without it.
+ *
  * @param <T> the object written
  */
 final class KubeWriteLoop<T extends HasMetadata> {
@@ -48,10 +57,23 @@ final class KubeWriteLoop<T extends HasMetadata> {
     /** The update, for the failure message ({@link KubeOperation#failure}). */
     KubeOperation update();
 
+    /** The write {@link #write} makes of {@code object}: {@link #update()} unless the target creates or deletes. */
+    default KubeOperation operation(T object) {
+      return update();
+    }
+
+    /** What a failure message about {@code object} (absent when the read failed) must not show. */
+    default Redaction redaction(T object) {
+      return Redaction.NONE;
+    }
+
     /** Reads the object now; throws {@link StaleActionException} when it is gone and that makes the step stale. */
     T read();
 
-    /** Writes {@code object} with {@code update()} (its {@code resourceVersion} is the one read), as a server dry run. */
+    /**
+     * Writes {@code object} with {@link #operation} (its {@code resourceVersion} is the one read), as a server dry run
+     * when asked; answers the object written, or {@code null} when a deletion found it already gone.
+     */
     T write(T object, boolean serverDryRun);
 
     /** The request {@link #write} sends, for a dry run's description. */
@@ -108,18 +130,35 @@ final class KubeWriteLoop<T extends HasMetadata> {
   private final Sleeper sleeper;
   private final String eventReason;
   private final UnaryOperator<T> forEvent;
+  /** The wait after a server error or a lost answer, and after a 429; {@code null}: re-plan at once, 429 THROTTLED. */
+  private final Backoff serverErrors;
 
   /**
    * @param forEvent the object as an Event or a described Event may show it (a Secret masked); identity otherwise
    */
   KubeWriteLoop(KubeEvents events, DryRunResolver dryRun, int maxAttempts, Sleeper sleeper, String eventReason,
       UnaryOperator<T> forEvent) {
+    this(events, dryRun, maxAttempts, sleeper, eventReason, forEvent, null);
+  }
+
+  private KubeWriteLoop(KubeEvents events, DryRunResolver dryRun, int maxAttempts, Sleeper sleeper,
+      String eventReason, UnaryOperator<T> forEvent, Backoff serverErrors) {
     this.events = Objects.requireNonNull(events, "events");
     this.dryRun = Objects.requireNonNull(dryRun, "dryRun");
     this.maxAttempts = maxAttempts;
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.eventReason = Objects.requireNonNull(eventReason, "eventReason");
     this.forEvent = Objects.requireNonNull(forEvent, "forEvent");
+    this.serverErrors = serverErrors;
+  }
+
+  /**
+   * This loop for a target read without fabric8's retries (the Secret's): a read failing with a 5xx, 429 or no
+   * answer is retried, and every retry after such an error or a 429 waits {@code backoff}.
+   */
+  KubeWriteLoop<T> withServerErrorBackoff(Backoff backoff) {
+    return new KubeWriteLoop<>(events, dryRun, maxAttempts, sleeper, eventReason, forEvent,
+        Objects.requireNonNull(backoff, "backoff"));
   }
 
   StepResult run(Action action, Target<T> target, ExecutionContext context, Attempt<T> step) {
@@ -127,7 +166,24 @@ final class KubeWriteLoop<T extends HasMetadata> {
     // Set once a write failed with its outcome unknown (no answer, a 5xx): the object read next may show it done.
     String lostWrite = null;
     for (int attempt = 1; ; attempt++) {
-      T read = target.read();
+      T read;
+      try {
+        read = target.read();
+      } catch (KubernetesClientException e) {
+        if (serverErrors == null) {
+          throw e;
+        }
+        KubeOperation get = target.update().asGet();
+        if (!KubeOperation.transientFailure(e) || attempt >= maxAttempts) {
+          throw gaveUp(get, e, target.redaction(null), attempt, lostWrite, target.address());
+        }
+        Duration delay = serverErrors.delay(attempt);
+        LOG.info("{}: get {} answered {} (attempt {} of {}); reading it again in {} ms", action.id(),
+            target.address(), answer(e), attempt, maxAttempts, delay.toMillis());
+        context.listener().retrying(action, "get " + target.address(), attempt, delay, answer(e));
+        Backoff.pause(sleeper, delay);
+        continue;
+      }
       Prepared<T> prepared = step.prepare(attempt, read);
       if (prepared instanceof Prepared.Done<T> done) {
         return done.result();
@@ -146,6 +202,8 @@ final class KubeWriteLoop<T extends HasMetadata> {
       }
       Prepared.Write<T> p = (Prepared.Write<T>) prepared;
       T object = p.object();
+      KubeOperation op = target.operation(object);
+      String call = op.verb() + " " + target.address();
       if (DryRunResolver.CLIENT.equals(mode)) {
         return StepResult.dryRun(DryRunResolver.CLIENT, p.summary() + ": described, not sent", List.of(
             target.request(object, false).render(),
@@ -156,6 +214,11 @@ final class KubeWriteLoop<T extends HasMetadata> {
         if (mode != null) {
           return StepResult.dryRun(DryRunResolver.SERVER, p.summary() + ": validated by the API server "
               + "(dryRun=All)", List.of(target.request(object, true).render()));
+        }
+        if (written == null) {
+          // A deletion found the object gone already: read again, and let the executor say what that means.
+          LOG.info("{}: {} found {} gone; reading it again", action.id(), op.verb(), target.address());
+          continue;
         }
         events.emit(forEvent.apply(written), eventReason, p.eventMessage());
         LOG.info("{}: {}: written (resourceVersion {})", action.id(), p.summary(),
@@ -170,16 +233,22 @@ final class KubeWriteLoop<T extends HasMetadata> {
         }
         if (e.getCode() == 429 && attempt < maxAttempts) {
           // Throttled, so not stored: wait as fabric8 would have (its retries are off for this write), then again.
-          LOG.info("{}: update of {} answered 429 (attempt {} of {}); retrying", action.id(), target.address(),
-              attempt, maxAttempts);
-          context.listener().retrying(action, "update " + target.address(), attempt, THROTTLED.delay(attempt),
-              "429 Too Many Requests");
-          Backoff.pause(sleeper, THROTTLED.delay(attempt));
+          Duration delay = serverErrors == null ? THROTTLED.delay(attempt) : serverErrors.delay(attempt);
+          LOG.info("{}: {} answered 429 (attempt {} of {}); retrying", action.id(), call, attempt, maxAttempts);
+          context.listener().retrying(action, call, attempt, delay, "429 Too Many Requests");
+          Backoff.pause(sleeper, delay);
           continue;
         }
         if (!KubeOperation.conflict(e)) {
           if (mode != null || !KubeOperation.outcomeUnknown(e) || attempt >= maxAttempts) {
-            RemoteCallException failure = target.update().failure(e, Redaction.NONE);
+            Redaction redaction = target.redaction(object);
+            if (serverErrors != null && (KubeOperation.transientFailure(e) || lostWrite != null)) {
+              if (mode == null && KubeOperation.outcomeUnknown(e)) {
+                lostWrite = p.eventMessage();
+              }
+              throw gaveUp(op, e, redaction, attempt, lostWrite, target.address());
+            }
+            RemoteCallException failure = op.failure(e, redaction);
             if (lostWrite != null) {
               // An earlier attempt lost its answer, and the object read since does not show it done: say both.
               throw new HybridCniException(action.id() + ": an earlier update of " + target.address()
@@ -191,11 +260,11 @@ final class KubeWriteLoop<T extends HasMetadata> {
           // The API server may have stored the object although its answer was lost: read it again (and re-plan)
           // rather than assume the write failed.
           lostWrite = p.eventMessage();
-          LOG.info("{}: update of {} answered {} (attempt {} of {}): its outcome is unknown; reading it again",
-              action.id(), target.address(), e.getCode() <= 0 ? "nothing" : "HTTP " + e.getCode(), attempt,
-              maxAttempts);
-          context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
-              (e.getCode() <= 0 ? "no answer" : "HTTP " + e.getCode()) + ": the write may have been stored");
+          Duration delay = serverErrors == null ? Duration.ZERO : serverErrors.delay(attempt);
+          LOG.info("{}: {} answered {} (attempt {} of {}): its outcome is unknown; reading it again", action.id(),
+              call, answer(e), attempt, maxAttempts);
+          context.listener().retrying(action, call, attempt, delay, answer(e) + ": the write may have been stored");
+          Backoff.pause(sleeper, delay);
           continue;
         }
         if (attempt >= maxAttempts) {
@@ -204,9 +273,28 @@ final class KubeWriteLoop<T extends HasMetadata> {
         }
         LOG.info("{}: {} answered 409 Conflict (attempt {} of {}); reading it again and re-planning", action.id(),
             target.address(), attempt, maxAttempts);
-        context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
+        context.listener().retrying(action, call, attempt, Duration.ZERO,
             "409 Conflict: the " + target.noun() + " changed since it was read");
       }
     }
+  }
+
+  private static String answer(KubernetesClientException e) {
+    return e.getCode() <= 0 ? "no answer" : "HTTP " + e.getCode();
+  }
+
+  /**
+   * The failure after the last attempt ran into a server error, a 429 or a lost answer: how many attempts were
+   * made, and whether an earlier write may have been stored (then {@code outcomeUnknown()} is true, so that nobody
+   * compensates for a write that may have happened without reading first).
+   */
+  private static RemoteCallException gaveUp(KubeOperation op, KubernetesClientException e, Redaction redaction,
+      int attempt, String lostWrite, String address) {
+    RemoteCallException failure = op.failure(e, redaction);
+    boolean mayHaveStored = lostWrite != null;
+    return RemoteCallException.of(op.verb(), op.address(), failure.code(), null, "Gave up after " + attempt
+        + " attempts" + (mayHaveStored ? "; an earlier write's answer was lost, so " + address + " may show it "
+        + "done: read it before assuming the write failed" : "") + ". Last: " + failure.getMessage(), null,
+        mayHaveStored);
   }
 }
