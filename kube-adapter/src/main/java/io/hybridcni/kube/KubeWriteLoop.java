@@ -161,8 +161,25 @@ final class KubeWriteLoop<T extends HasMetadata> {
         Objects.requireNonNull(backoff, "backoff"));
   }
 
+  /** Where a retry is reported: an executor's {@link io.hybridcni.apply.ApplyListener}, or nowhere. */
+  @FunctionalInterface
+  interface Retries {
+    Retries NONE = (call, attempt, delay, reason) -> { };
+
+    void retrying(String call, int attempt, Duration delay, String reason);
+  }
+
   StepResult run(Action action, Target<T> target, ExecutionContext context, Attempt<T> step) {
-    String mode = context.dryRun() ? dryRun.resolve() : null;
+    return run(action.id(), target, context.dryRun(),
+        (call, attempt, delay, reason) -> context.listener().retrying(action, call, attempt, delay, reason), step);
+  }
+
+  /**
+   * The loop for a write that is not an action of its own (the Secret store's, which the AccessKey action calls):
+   * {@code id} names it in logs and messages, {@code retries} hears of each retry.
+   */
+  StepResult run(String id, Target<T> target, boolean dryRunRequested, Retries retries, Attempt<T> step) {
+    String mode = dryRunRequested ? dryRun.resolve() : null;
     // Set once a write failed with its outcome unknown (no answer, a 5xx): the object read next may show it done.
     String lostWrite = null;
     for (int attempt = 1; ; attempt++) {
@@ -178,9 +195,9 @@ final class KubeWriteLoop<T extends HasMetadata> {
           throw gaveUp(get, e, target.redaction(null), attempt, lostWrite, target.address());
         }
         Duration delay = serverErrors.delay(attempt);
-        LOG.info("{}: get {} answered {} (attempt {} of {}); reading it again in {} ms", action.id(),
+        LOG.info("{}: get {} answered {} (attempt {} of {}); reading it again in {} ms", id,
             target.address(), answer(e), attempt, maxAttempts, delay.toMillis());
-        context.listener().retrying(action, "get " + target.address(), attempt, delay, answer(e));
+        retries.retrying("get " + target.address(), attempt, delay, answer(e));
         Backoff.pause(sleeper, delay);
         continue;
       }
@@ -193,11 +210,11 @@ final class KubeWriteLoop<T extends HasMetadata> {
         if (lostWrite != null) {
           // This run's own write went through; its answer was lost, and so was its Event: record it once now.
           events.emit(forEvent.apply(unchanged.object()), eventReason, lostWrite);
-          LOG.info("{}: {}: the write whose answer was lost went through", action.id(), unchanged.message());
+          LOG.info("{}: {}: the write whose answer was lost went through", id, unchanged.message());
           return StepResult.applied(unchanged.message()
               + " (the write's answer was lost; reading it back shows it done)");
         }
-        LOG.info("{}: {}", action.id(), unchanged.alreadyMessage());
+        LOG.info("{}: {}", id, unchanged.alreadyMessage());
         return StepResult.alreadySatisfied(unchanged.alreadyMessage());
       }
       Prepared.Write<T> p = (Prepared.Write<T>) prepared;
@@ -217,16 +234,16 @@ final class KubeWriteLoop<T extends HasMetadata> {
         }
         if (written == null) {
           // A deletion found the object gone already: read again, and let the executor say what that means.
-          LOG.info("{}: {} found {} gone; reading it again", action.id(), op.verb(), target.address());
+          LOG.info("{}: {} found {} gone; reading it again", id, op.verb(), target.address());
           continue;
         }
         events.emit(forEvent.apply(written), eventReason, p.eventMessage());
-        LOG.info("{}: {}: written (resourceVersion {})", action.id(), p.summary(),
+        LOG.info("{}: {}: written (resourceVersion {})", id, p.summary(),
             written.getMetadata().getResourceVersion());
         return p.afterWrite().apply(written);
       } catch (KubernetesClientException e) {
         if (dryRun.mode() == DryRunMode.AUTO && mode != null && DryRunResolver.dryRunUnsupported(e)) {
-          LOG.info("{}: the API server refused the dry run; describing the request instead", action.id());
+          LOG.info("{}: the API server refused the dry run; describing the request instead", id);
           mode = DryRunResolver.CLIENT;
           attempt--;
           continue;
@@ -234,8 +251,8 @@ final class KubeWriteLoop<T extends HasMetadata> {
         if (e.getCode() == 429 && attempt < maxAttempts) {
           // Throttled, so not stored: wait as fabric8 would have (its retries are off for this write), then again.
           Duration delay = serverErrors == null ? THROTTLED.delay(attempt) : serverErrors.delay(attempt);
-          LOG.info("{}: {} answered 429 (attempt {} of {}); retrying", action.id(), call, attempt, maxAttempts);
-          context.listener().retrying(action, call, attempt, delay, "429 Too Many Requests");
+          LOG.info("{}: {} answered 429 (attempt {} of {}); retrying", id, call, attempt, maxAttempts);
+          retries.retrying(call, attempt, delay, "429 Too Many Requests");
           Backoff.pause(sleeper, delay);
           continue;
         }
@@ -251,7 +268,7 @@ final class KubeWriteLoop<T extends HasMetadata> {
             RemoteCallException failure = op.failure(e, redaction);
             if (lostWrite != null) {
               // An earlier attempt lost its answer, and the object read since does not show it done: say both.
-              throw new HybridCniException(action.id() + ": an earlier update of " + target.address()
+              throw new HybridCniException(id + ": an earlier update of " + target.address()
                   + " lost its answer and reading it back shows it not done; the next attempt failed: "
                   + failure.getMessage(), failure);
             }
@@ -261,19 +278,19 @@ final class KubeWriteLoop<T extends HasMetadata> {
           // rather than assume the write failed.
           lostWrite = p.eventMessage();
           Duration delay = serverErrors == null ? Duration.ZERO : serverErrors.delay(attempt);
-          LOG.info("{}: {} answered {} (attempt {} of {}): its outcome is unknown; reading it again", action.id(),
+          LOG.info("{}: {} answered {} (attempt {} of {}): its outcome is unknown; reading it again", id,
               call, answer(e), attempt, maxAttempts);
-          context.listener().retrying(action, call, attempt, delay, answer(e) + ": the write may have been stored");
+          retries.retrying(call, attempt, delay, answer(e) + ": the write may have been stored");
           Backoff.pause(sleeper, delay);
           continue;
         }
         if (attempt >= maxAttempts) {
-          throw new StaleActionException(action.id(), List.of(target.address() + " kept changing: " + attempt
+          throw new StaleActionException(id, List.of(target.address() + " kept changing: " + attempt
               + " writes in a row answered 409 Conflict"));
         }
-        LOG.info("{}: {} answered 409 Conflict (attempt {} of {}); reading it again and re-planning", action.id(),
+        LOG.info("{}: {} answered 409 Conflict (attempt {} of {}); reading it again and re-planning", id,
             target.address(), attempt, maxAttempts);
-        context.listener().retrying(action, call, attempt, Duration.ZERO,
+        retries.retrying(call, attempt, Duration.ZERO,
             "409 Conflict: the " + target.noun() + " changed since it was read");
       }
     }
