@@ -36,6 +36,11 @@ record KubeOperation(String verb, String group, String resource, String namespac
     return new KubeOperation("delete", group, resource, namespace, name);
   }
 
+  /** The read of the same object, for a failure of the read before this write. */
+  KubeOperation asGet() {
+    return new KubeOperation("get", group, resource, namespace, name);
+  }
+
   /** {@code daemonsets.apps}, {@code secrets}: the resource as kubectl and RBAC error messages spell it. */
   String qualifiedResource() {
     return group.isEmpty() ? resource : resource + "." + group;

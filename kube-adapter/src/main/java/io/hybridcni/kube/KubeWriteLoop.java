@@ -31,6 +31,15 @@ import org.slf4j.LoggerFactory;
  * (the {@code resourceVersion} read is not the object's any more) reads again and re-plans; Kubernetes' API
  * conventions make 409 the answer to a stale {@code resourceVersion} on update. All of it a bounded number of times.
  *
+ * <p>The object may also be created (the target writes with {@code create()} an object it read as absent; a 409
+ * AlreadyExists reads again, like a stale update) or deleted (the target deletes with the read
+ * {@code resourceVersion} as a precondition and answers {@code null} when the object was already gone; the loop then
+ * reads again and the executor decides from that). A loop built with a {@link Backoff} for server errors
+ * ({@link #withServerErrorBackoff}) also retries a read that failed with a 5xx, 429 or no answer, and waits before
+ * reading back after a write whose outcome is unknown; when it runs out of attempts on such errors it says
+ * "Gave up after N attempts" in a {@link RemoteCallException} whose {@code outcomeUnknown()} tells whether an
+ * earlier write may have been stored. The executors whose reads carry fabric8's own retries do without it.
+ *
  * @param <T> the object written
  */
 final class KubeWriteLoop<T extends HasMetadata> {
@@ -48,10 +57,23 @@ final class KubeWriteLoop<T extends HasMetadata> {
     /** The update, for the failure message ({@link KubeOperation#failure}). */
     KubeOperation update();
 
+    /** The write {@link #write} makes of {@code object}: {@link #update()} unless the target creates or deletes. */
+    default KubeOperation operation(T object) {
+      return update();
+    }
+
+    /** What a failure message about {@code object} (absent when the read failed) must not show. */
+    default Redaction redaction(T object) {
+      return Redaction.NONE;
+    }
+
     /** Reads the object now; throws {@link StaleActionException} when it is gone and that makes the step stale. */
     T read();
 
-    /** Writes {@code object} with {@code update()} (its {@code resourceVersion} is the one read), as a server dry run. */
+    /**
+     * Writes {@code object} with {@link #operation} (its {@code resourceVersion} is the one read), as a server dry run
+     * when asked; answers the object written, or {@code null} when a deletion found it already gone.
+     */
     T write(T object, boolean serverDryRun);
 
     /** The request {@link #write} sends, for a dry run's description. */
@@ -108,26 +130,77 @@ final class KubeWriteLoop<T extends HasMetadata> {
   private final Sleeper sleeper;
   private final String eventReason;
   private final UnaryOperator<T> forEvent;
+  /** The wait after a server error or a lost answer, and after a 429; {@code null}: re-plan at once, 429 THROTTLED. */
+  private final Backoff serverErrors;
 
   /**
    * @param forEvent the object as an Event or a described Event may show it (a Secret masked); identity otherwise
    */
   KubeWriteLoop(KubeEvents events, DryRunResolver dryRun, int maxAttempts, Sleeper sleeper, String eventReason,
       UnaryOperator<T> forEvent) {
+    this(events, dryRun, maxAttempts, sleeper, eventReason, forEvent, null);
+  }
+
+  private KubeWriteLoop(KubeEvents events, DryRunResolver dryRun, int maxAttempts, Sleeper sleeper,
+      String eventReason, UnaryOperator<T> forEvent, Backoff serverErrors) {
     this.events = Objects.requireNonNull(events, "events");
     this.dryRun = Objects.requireNonNull(dryRun, "dryRun");
     this.maxAttempts = maxAttempts;
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.eventReason = Objects.requireNonNull(eventReason, "eventReason");
     this.forEvent = Objects.requireNonNull(forEvent, "forEvent");
+    this.serverErrors = serverErrors;
+  }
+
+  /**
+   * This loop for a target read without fabric8's retries (the Secret's): a read failing with a 5xx, 429 or no
+   * answer is retried, and every retry after such an error or a 429 waits {@code backoff}.
+   */
+  KubeWriteLoop<T> withServerErrorBackoff(Backoff backoff) {
+    return new KubeWriteLoop<>(events, dryRun, maxAttempts, sleeper, eventReason, forEvent,
+        Objects.requireNonNull(backoff, "backoff"));
+  }
+
+  /** Where a retry is reported: an executor's {@link io.hybridcni.apply.ApplyListener}, or nowhere. */
+  @FunctionalInterface
+  interface Retries {
+    Retries NONE = (call, attempt, delay, reason) -> { };
+
+    void retrying(String call, int attempt, Duration delay, String reason);
   }
 
   StepResult run(Action action, Target<T> target, ExecutionContext context, Attempt<T> step) {
-    String mode = context.dryRun() ? dryRun.resolve() : null;
+    return run(action.id(), target, context.dryRun(),
+        (call, attempt, delay, reason) -> context.listener().retrying(action, call, attempt, delay, reason), step);
+  }
+
+  /**
+   * The loop for a write that is not an action of its own (the Secret store's, which the AccessKey action calls):
+   * {@code id} names it in logs and messages, {@code retries} hears of each retry.
+   */
+  StepResult run(String id, Target<T> target, boolean dryRunRequested, Retries retries, Attempt<T> step) {
+    String mode = dryRunRequested ? dryRun.resolve() : null;
     // Set once a write failed with its outcome unknown (no answer, a 5xx): the object read next may show it done.
     String lostWrite = null;
     for (int attempt = 1; ; attempt++) {
-      T read = target.read();
+      T read;
+      try {
+        read = target.read();
+      } catch (KubernetesClientException e) {
+        if (serverErrors == null) {
+          throw e;
+        }
+        KubeOperation get = target.update().asGet();
+        if (!KubeOperation.transientFailure(e) || attempt >= maxAttempts) {
+          throw gaveUp(get, e, target.redaction(null), attempt, lostWrite, target.address());
+        }
+        Duration delay = serverErrors.delay(attempt);
+        LOG.info("{}: get {} answered {} (attempt {} of {}); reading it again in {} ms", id,
+            target.address(), answer(e), attempt, maxAttempts, delay.toMillis());
+        retries.retrying("get " + target.address(), attempt, delay, answer(e));
+        Backoff.pause(sleeper, delay);
+        continue;
+      }
       Prepared<T> prepared = step.prepare(attempt, read);
       if (prepared instanceof Prepared.Done<T> done) {
         return done.result();
@@ -137,15 +210,17 @@ final class KubeWriteLoop<T extends HasMetadata> {
         if (lostWrite != null) {
           // This run's own write went through; its answer was lost, and so was its Event: record it once now.
           events.emit(forEvent.apply(unchanged.object()), eventReason, lostWrite);
-          LOG.info("{}: {}: the write whose answer was lost went through", action.id(), unchanged.message());
+          LOG.info("{}: {}: the write whose answer was lost went through", id, unchanged.message());
           return StepResult.applied(unchanged.message()
               + " (the write's answer was lost; reading it back shows it done)");
         }
-        LOG.info("{}: {}", action.id(), unchanged.alreadyMessage());
+        LOG.info("{}: {}", id, unchanged.alreadyMessage());
         return StepResult.alreadySatisfied(unchanged.alreadyMessage());
       }
       Prepared.Write<T> p = (Prepared.Write<T>) prepared;
       T object = p.object();
+      KubeOperation op = target.operation(object);
+      String call = op.verb() + " " + target.address();
       if (DryRunResolver.CLIENT.equals(mode)) {
         return StepResult.dryRun(DryRunResolver.CLIENT, p.summary() + ": described, not sent", List.of(
             target.request(object, false).render(),
@@ -157,32 +232,43 @@ final class KubeWriteLoop<T extends HasMetadata> {
           return StepResult.dryRun(DryRunResolver.SERVER, p.summary() + ": validated by the API server "
               + "(dryRun=All)", List.of(target.request(object, true).render()));
         }
+        if (written == null) {
+          // A deletion found the object gone already: read again, and let the executor say what that means.
+          LOG.info("{}: {} found {} gone; reading it again", id, op.verb(), target.address());
+          continue;
+        }
         events.emit(forEvent.apply(written), eventReason, p.eventMessage());
-        LOG.info("{}: {}: written (resourceVersion {})", action.id(), p.summary(),
+        LOG.info("{}: {}: written (resourceVersion {})", id, p.summary(),
             written.getMetadata().getResourceVersion());
         return p.afterWrite().apply(written);
       } catch (KubernetesClientException e) {
         if (dryRun.mode() == DryRunMode.AUTO && mode != null && DryRunResolver.dryRunUnsupported(e)) {
-          LOG.info("{}: the API server refused the dry run; describing the request instead", action.id());
+          LOG.info("{}: the API server refused the dry run; describing the request instead", id);
           mode = DryRunResolver.CLIENT;
           attempt--;
           continue;
         }
         if (e.getCode() == 429 && attempt < maxAttempts) {
           // Throttled, so not stored: wait as fabric8 would have (its retries are off for this write), then again.
-          LOG.info("{}: update of {} answered 429 (attempt {} of {}); retrying", action.id(), target.address(),
-              attempt, maxAttempts);
-          context.listener().retrying(action, "update " + target.address(), attempt, THROTTLED.delay(attempt),
-              "429 Too Many Requests");
-          Backoff.pause(sleeper, THROTTLED.delay(attempt));
+          Duration delay = serverErrors == null ? THROTTLED.delay(attempt) : serverErrors.delay(attempt);
+          LOG.info("{}: {} answered 429 (attempt {} of {}); retrying", id, call, attempt, maxAttempts);
+          retries.retrying(call, attempt, delay, "429 Too Many Requests");
+          Backoff.pause(sleeper, delay);
           continue;
         }
         if (!KubeOperation.conflict(e)) {
           if (mode != null || !KubeOperation.outcomeUnknown(e) || attempt >= maxAttempts) {
-            RemoteCallException failure = target.update().failure(e, Redaction.NONE);
+            Redaction redaction = target.redaction(object);
+            if (serverErrors != null && (KubeOperation.transientFailure(e) || lostWrite != null)) {
+              if (mode == null && KubeOperation.outcomeUnknown(e)) {
+                lostWrite = p.eventMessage();
+              }
+              throw gaveUp(op, e, redaction, attempt, lostWrite, target.address());
+            }
+            RemoteCallException failure = op.failure(e, redaction);
             if (lostWrite != null) {
               // An earlier attempt lost its answer, and the object read since does not show it done: say both.
-              throw new HybridCniException(action.id() + ": an earlier update of " + target.address()
+              throw new HybridCniException(id + ": an earlier update of " + target.address()
                   + " lost its answer and reading it back shows it not done; the next attempt failed: "
                   + failure.getMessage(), failure);
             }
@@ -191,22 +277,41 @@ final class KubeWriteLoop<T extends HasMetadata> {
           // The API server may have stored the object although its answer was lost: read it again (and re-plan)
           // rather than assume the write failed.
           lostWrite = p.eventMessage();
-          LOG.info("{}: update of {} answered {} (attempt {} of {}): its outcome is unknown; reading it again",
-              action.id(), target.address(), e.getCode() <= 0 ? "nothing" : "HTTP " + e.getCode(), attempt,
-              maxAttempts);
-          context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
-              (e.getCode() <= 0 ? "no answer" : "HTTP " + e.getCode()) + ": the write may have been stored");
+          Duration delay = serverErrors == null ? Duration.ZERO : serverErrors.delay(attempt);
+          LOG.info("{}: {} answered {} (attempt {} of {}): its outcome is unknown; reading it again", id,
+              call, answer(e), attempt, maxAttempts);
+          retries.retrying(call, attempt, delay, answer(e) + ": the write may have been stored");
+          Backoff.pause(sleeper, delay);
           continue;
         }
         if (attempt >= maxAttempts) {
-          throw new StaleActionException(action.id(), List.of(target.address() + " kept changing: " + attempt
+          throw new StaleActionException(id, List.of(target.address() + " kept changing: " + attempt
               + " writes in a row answered 409 Conflict"));
         }
-        LOG.info("{}: {} answered 409 Conflict (attempt {} of {}); reading it again and re-planning", action.id(),
+        LOG.info("{}: {} answered 409 Conflict (attempt {} of {}); reading it again and re-planning", id,
             target.address(), attempt, maxAttempts);
-        context.listener().retrying(action, "update " + target.address(), attempt, Duration.ZERO,
+        retries.retrying(call, attempt, Duration.ZERO,
             "409 Conflict: the " + target.noun() + " changed since it was read");
       }
     }
+  }
+
+  private static String answer(KubernetesClientException e) {
+    return e.getCode() <= 0 ? "no answer" : "HTTP " + e.getCode();
+  }
+
+  /**
+   * The failure after the last attempt ran into a server error, a 429 or a lost answer: how many attempts were
+   * made, and whether an earlier write may have been stored (then {@code outcomeUnknown()} is true, so that nobody
+   * compensates for a write that may have happened without reading first).
+   */
+  private static RemoteCallException gaveUp(KubeOperation op, KubernetesClientException e, Redaction redaction,
+      int attempt, String lostWrite, String address) {
+    RemoteCallException failure = op.failure(e, redaction);
+    boolean mayHaveStored = lostWrite != null;
+    return RemoteCallException.of(op.verb(), op.address(), failure.code(), null, "Gave up after " + attempt
+        + " attempts" + (mayHaveStored ? "; an earlier write's answer was lost, so " + address + " may show it "
+        + "done: read it before assuming the write failed" : "") + ". Last: " + failure.getMessage(), null,
+        mayHaveStored);
   }
 }

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.error.HybridCniException;
-import io.hybridcni.error.RemoteCallException;
 import io.hybridcni.observe.SecretFacts;
 import io.hybridcni.port.AccessKeyCredential;
 import io.hybridcni.port.SecretStore;
@@ -18,7 +17,6 @@ import io.hybridcni.port.SecretValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +30,12 @@ import org.slf4j.LoggerFactory;
  * Writes an AccessKey into a Kubernetes Secret: keys {@value #ACCESS_KEY_ID} and {@value #ACCESS_KEY_SECRET} in
  * {@code data} (base64; {@code stringData} is not used), type {@code Opaque}, label
  * {@code app.kubernetes.io/managed-by=hybridcni}. An existing Secret keeps its other keys and labels and is
- * written with {@code update()} carrying the {@code resourceVersion} just read. Conflicts (409), throttling (429),
- * server errors (5xx) and lost connections are retried with capped exponential backoff, a bounded number of
- * times (fabric8's own retries are switched off for the store's requests). Every write records an Event
- * ({@value #EVENT_REASON}) on the Secret.
+ * written with {@code update()} carrying the {@code resourceVersion} just read. The write runs on the one write
+ * skeleton ({@link KubeWriteLoop}): a conflict (409) reads again at once; throttling (429), server errors (5xx) and
+ * lost connections are retried with capped exponential backoff, a bounded number of times (fabric8's own retries
+ * are switched off for the store's requests); after a write whose answer was lost the Secret is read back, and one
+ * holding the key counts as written. Every write records one Event ({@value #EVENT_REASON}) on the Secret, a lost
+ * answer's included; a failure after a lost answer says the Secret may hold the key ({@code outcomeUnknown()}).
  *
  * <p>The secret value is sent in the write and nowhere else: not in logs, Events, results or exception messages
  * (server answers are scrubbed of it), and a client-side dry run masks every value of the Secret.
@@ -53,11 +53,10 @@ public final class KubernetesSecretStore implements SecretStore {
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
   private final KubernetesClient client;
-  private final DryRunResolver dryRun;
   private final int maxAttempts;
   private final Sleeper sleeper;
   private final Backoff backoff;
-  private final KubeEvents events;
+  private final KubeWriteLoop<Secret> loop;
 
   private KubernetesSecretStore(Builder b) {
     // fabric8 retries 429 and 5xx itself (ten times by default); this store's retries are the only ones, so that
@@ -66,11 +65,11 @@ public final class KubernetesSecretStore implements SecretStore {
     RequestConfig noRetries = new RequestConfigBuilder(b.client.getConfiguration().getRequestConfig())
         .withRequestRetryBackoffLimit(0).build();
     this.client = b.client.newClient(noRetries).adapt(KubernetesClient.class);
-    this.dryRun = new DryRunResolver(b.client, b.dryRunMode);
     this.maxAttempts = b.maxAttempts;
     this.sleeper = b.sleeper;
     this.backoff = new Backoff(b.initialBackoff, b.maxBackoff);
-    this.events = new KubeEvents(b.client, b.clock);
+    this.loop = new KubeWriteLoop<>(new KubeEvents(b.client, b.clock), new DryRunResolver(b.client, b.dryRunMode),
+        b.maxAttempts, b.sleeper, EVENT_REASON, KubernetesSecretStore::masked).withServerErrorBackoff(backoff);
   }
 
   /** A store writing through {@code client}; the caller keeps ownership of the client. */
@@ -93,74 +92,78 @@ public final class KubernetesSecretStore implements SecretStore {
   public StepResult write(String namespace, String name, AccessKeyCredential credential, boolean dryRun) {
     Objects.requireNonNull(credential, "credential");
     String secretText = credential.accessKeySecret().reveal();
-    Redaction redaction = Redaction.of(secretText);
-    String mode = dryRun ? this.dryRun.resolve() : null;
     String address = namespace + "/" + name;
+    String keys = ACCESS_KEY_ID + " and " + ACCESS_KEY_SECRET + " of AccessKey " + credential.accessKeyId();
     String eventMessage = "hybridcni wrote AccessKey " + credential.accessKeyId() + " to keys " + ACCESS_KEY_ID
         + " and " + ACCESS_KEY_SECRET;
-    // Set once a write failed in a way that leaves its outcome unknown (no answer, a 5xx): the Secret may hold the
-    // new key already, so each later attempt reads first and counts that as done rather than writing again.
-    boolean mayHaveCommitted = false;
-    for (int attempt = 1; ; attempt++) {
-      // The read is retried like the write: a 5xx on either starts the attempt again.
-      KubeOperation op = KubeOperation.get("", "secrets", namespace, name);
-      try {
-        Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
-        if (mayHaveCommitted && mode == null && holds(existing, credential.accessKeyId(), secretText)) {
-          String summary = "Secret " + address + " holds " + ACCESS_KEY_ID + " and " + ACCESS_KEY_SECRET
-              + " of AccessKey " + credential.accessKeyId();
-          // The write whose answer was lost recorded no Event: record the one Event of this write now.
-          events.emit(existing, EVENT_REASON, eventMessage);
-          LOG.info("{}: an earlier attempt went through although its answer was lost (resourceVersion {})",
-              summary, existing.getMetadata().getResourceVersion());
-          return StepResult.applied(summary + ": done (an earlier attempt's answer was lost)");
-        }
-        check(existing, address);
-        Secret desired = desired(existing, namespace, name, credential.accessKeyId(), secretText);
-        // Every value the write carries, not only the new key: a webhook echoing the object echoes them all.
-        redaction = Redaction.ofSecret(desired, secretText);
-        boolean create = existing == null;
-        op = create ? KubeOperation.create("", "secrets", namespace, name)
-            : KubeOperation.update("", "secrets", namespace, name);
-        String summary = (create ? "Create" : "Update") + " Secret " + address + " with " + ACCESS_KEY_ID
-            + " and " + ACCESS_KEY_SECRET + " of AccessKey " + credential.accessKeyId();
-        if (DryRunResolver.CLIENT.equals(mode)) {
-          return clientDryRun(desired, create, summary, eventMessage);
-        }
-        Secret written = send(desired, create, mode != null);
-        if (mode != null) {
-          return StepResult.dryRun(DryRunResolver.SERVER, summary + ": validated by the API server (dryRun=All)",
-              List.of(request(masked(desired), create, true).render()));
-        }
-        events.emit(written, EVENT_REASON, eventMessage);
-        LOG.info("{}: done (resourceVersion {})", summary, written.getMetadata().getResourceVersion());
-        return StepResult.applied(summary + ": done");
-      } catch (KubernetesClientException e) {
-        if (this.dryRun.mode() == DryRunMode.AUTO && mode != null && DryRunResolver.dryRunUnsupported(e)) {
-          LOG.info("{} {}: the API server refused the dry run ({}); describing the request instead", op.verb(),
-              op.address(), e.getCode());
-          mode = DryRunResolver.CLIENT;
-          attempt--;
-          continue;
-        }
-        mayHaveCommitted |= op.write() && mode == null && KubeOperation.outcomeUnknown(e);
-        boolean retry = KubeOperation.conflict(e) || KubeOperation.transientFailure(e);
-        if (!retry || attempt >= maxAttempts) {
-          RemoteCallException failure = op.failure(e, redaction);
-          if (!retry && !mayHaveCommitted) {
-            throw failure;
+    return loop.run("write Secret " + address, target(namespace, name, secretText), dryRun, KubeWriteLoop.Retries.NONE,
+        (attempt, existing) -> {
+          if (attempt > 1 && holds(existing, credential.accessKeyId(), secretText)) {
+            // After a write whose answer was lost (or another writer's), the Secret holds the key: that is done, and
+            // the loop records the Event the lost answer did not.
+            String held = "Secret " + address + " holds " + keys;
+            return new KubeWriteLoop.Prepared.Unchanged<>(existing, held, held, () -> { });
           }
-          throw RemoteCallException.of(op.verb(), op.address(), failure.code(), null, "Gave up after " + attempt
-              + " attempts" + (mayHaveCommitted ? "; an earlier write's answer was lost, so the Secret may hold "
-              + "the new key: read it before assuming the write failed" : "") + ". Last: " + failure.getMessage(),
-              null, mayHaveCommitted);
-        }
-        Duration delay = backoff.delay(attempt);
-        LOG.info("{} {}: HTTP {}, attempt {} of {}; retrying in {} ms", op.verb(), op.address(), e.getCode(),
-            attempt, maxAttempts, delay.toMillis());
-        Backoff.pause(sleeper, delay);
+          check(existing, address);
+          Secret desired = desired(existing, namespace, name, credential.accessKeyId(), secretText);
+          String summary = (existing == null ? "Create" : "Update") + " Secret " + address + " with " + keys;
+          return KubeWriteLoop.Prepared.write(desired, summary, eventMessage);
+        });
+  }
+
+  /**
+   * The Secret read and written without fabric8's retries: created when it was read as absent, else updated with
+   * the {@code resourceVersion} read. Every value the write carries is scrubbed from failures (a webhook echoing
+   * the object echoes them all), and the secret from a failed read too.
+   */
+  private KubeWriteLoop.Target<Secret> target(String namespace, String name, String secretText) {
+    return new KubeWriteLoop.Target<>() {
+      @Override
+      public String address() {
+        return namespace + "/" + name;
       }
-    }
+
+      @Override
+      public KubeOperation update() {
+        return KubeOperation.update("", "secrets", namespace, name);
+      }
+
+      @Override
+      public KubeOperation operation(Secret object) {
+        return creates(object) ? KubeOperation.create("", "secrets", namespace, name) : update();
+      }
+
+      @Override
+      public Redaction redaction(Secret object) {
+        return object == null ? Redaction.of(secretText) : Redaction.ofSecret(object, secretText);
+      }
+
+      @Override
+      public Secret read() {
+        return client.secrets().inNamespace(namespace).withName(name).get();
+      }
+
+      @Override
+      public Secret write(Secret object, boolean serverDryRun) {
+        return send(object, creates(object), serverDryRun);
+      }
+
+      @Override
+      public ClientRequest request(Secret object, boolean serverDryRun) {
+        return KubernetesSecretStore.request(masked(object), creates(object), serverDryRun);
+      }
+
+      @Override
+      public String noun() {
+        return "Secret";
+      }
+    };
+  }
+
+  /** A Secret built from nothing (read as absent) carries no {@code resourceVersion}: it is created. */
+  private static boolean creates(Secret object) {
+    String version = object.getMetadata().getResourceVersion();
+    return version == null || version.isEmpty();
   }
 
   /**
@@ -261,13 +264,6 @@ public final class KubernetesSecretStore implements SecretStore {
       return create ? resource.dryRun().create() : resource.dryRun().update();
     }
     return create ? resource.create() : resource.update();
-  }
-
-  private StepResult clientDryRun(Secret desired, boolean create, String summary, String eventMessage) {
-    List<String> requests = new ArrayList<>();
-    requests.add(request(masked(desired), create, false).render());
-    requests.add(KubeEvents.describe(events.event(masked(desired), EVENT_REASON, eventMessage)).render());
-    return StepResult.dryRun(DryRunResolver.CLIENT, summary + ": described, not sent", requests);
   }
 
   private static ClientRequest request(Secret body, boolean create, boolean serverDryRun) {

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
-import io.hybridcni.error.HybridCniException;
 import io.hybridcni.error.StaleActionException;
 import io.hybridcni.observe.SecretFacts;
 import io.hybridcni.plan.Action;
@@ -24,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link ActionKind#DELETE_SECRET}: deletes the AccessKey Secret, but only while it still carries
@@ -34,12 +31,12 @@ import org.slf4j.LoggerFactory;
  * {@link StaleActionException} and is kept. The delete carries the read {@code resourceVersion} as a precondition,
  * so a Secret changed between the read and the delete is not deleted unseen: the API server answers 409 and the
  * Secret is read and checked again. Conflicts, throttling (429), server errors (5xx) and lost connections are
- * retried with capped exponential backoff, a bounded number of times. A deletion records a
- * {@value #EVENT_REASON} Event. The Secret's values appear nowhere: the executor never reads them out.
+ * retried with capped exponential backoff, a bounded number of times, on the one write skeleton
+ * ({@link KubeWriteLoop}): after a delete whose answer was lost the Secret is read back, and one found gone then
+ * is this run's deletion, with its Event. A deletion records a {@value #EVENT_REASON} Event. The Secret's values
+ * appear nowhere: the executor never reads them out.
  */
 public final class SecretDeletionExecutor implements ActionExecutor<ActionDetail.SecretDeletion> {
-
-  private static final Logger LOG = LoggerFactory.getLogger(SecretDeletionExecutor.class);
 
   /** The reason of the Event recorded when the Secret is deleted. */
   public static final String EVENT_REASON = "AccessKeySecretDeleted";
@@ -47,22 +44,16 @@ public final class SecretDeletionExecutor implements ActionExecutor<ActionDetail
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
   private final KubernetesClient client;
-  private final DryRunResolver dryRun;
-  private final int maxAttempts;
-  private final Sleeper sleeper;
-  private final Backoff backoff;
-  private final KubeEvents events;
+  private final KubeWriteLoop<Secret> loop;
 
   private SecretDeletionExecutor(Builder b) {
     // As in KubernetesSecretStore: fabric8's own retries are off, so that the attempts are the ones set here.
     RequestConfig noRetries = new RequestConfigBuilder(b.client.getConfiguration().getRequestConfig())
         .withRequestRetryBackoffLimit(0).build();
     this.client = b.client.newClient(noRetries).adapt(KubernetesClient.class);
-    this.dryRun = new DryRunResolver(b.client, b.dryRunMode);
-    this.maxAttempts = b.maxAttempts;
-    this.sleeper = b.sleeper;
-    this.backoff = new Backoff(b.initialBackoff, b.maxBackoff);
-    this.events = new KubeEvents(b.client, b.clock);
+    this.loop = new KubeWriteLoop<>(new KubeEvents(b.client, b.clock), new DryRunResolver(b.client, b.dryRunMode),
+        b.maxAttempts, b.sleeper, EVENT_REASON, KubernetesSecretStore::masked)
+        .withServerErrorBackoff(new Backoff(b.initialBackoff, b.maxBackoff));
   }
 
   /** An executor deleting through {@code client}; the caller keeps ownership of the client. */
@@ -85,74 +76,87 @@ public final class SecretDeletionExecutor implements ActionExecutor<ActionDetail
     String namespace = detail.namespace();
     String name = detail.name();
     String address = namespace + "/" + name;
-    String mode = context.dryRun() ? dryRun.resolve() : null;
-    // What the Secret holds, once read: a server or webhook refusing the delete may echo the object it refused.
-    Redaction redaction = Redaction.NONE;
-    for (int attempt = 1; ; attempt++) {
-      KubeOperation op = KubeOperation.get("", "secrets", namespace, name);
-      try {
-        Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
-        redaction = Redaction.ofSecret(existing);
-        if (existing == null) {
-          return StepResult.alreadySatisfied("Secret " + address + " is already gone");
-        }
-        Map<String, String> labels = existing.getMetadata().getLabels();
-        if (labels == null || !SecretFacts.MANAGED_BY_VALUE.equals(labels.get(SecretFacts.MANAGED_BY_LABEL))) {
-          throw new StaleActionException(action.id(), List.of("secret/" + address + ": Secret " + address
-              + " no longer carries " + SecretFacts.MANAGED_BY_LABEL + "=" + SecretFacts.MANAGED_BY_VALUE
-              + " (labels now " + (labels == null ? "{}" : labels) + "); it is kept"));
-        }
-        String resourceVersion = existing.getMetadata().getResourceVersion();
-        String summary = "Delete Secret " + address + " (" + SecretFacts.MANAGED_BY_LABEL + "="
-            + SecretFacts.MANAGED_BY_VALUE + ", resourceVersion " + resourceVersion + ")";
-        String eventMessage = "hybridcni deleted Secret " + address + ", which held the AccessKey it wrote for "
-            + "Terway";
-        if (DryRunResolver.CLIENT.equals(mode)) {
-          return StepResult.dryRun(DryRunResolver.CLIENT, summary + ": described, not sent", List.of(
-              request(namespace, name, resourceVersion, false).render(),
-              KubeEvents.describe(events.event(KubernetesSecretStore.masked(existing), EVENT_REASON, eventMessage))
-                  .render()));
-        }
-        op = KubeOperation.delete("", "secrets", namespace, name);
-        if (mode != null) {
-          // A server-side dry run validates the request only, so it goes without the precondition.
-          client.secrets().inNamespace(namespace).withName(name).dryRun().delete();
-          return StepResult.dryRun(DryRunResolver.SERVER, summary + ": validated by the API server (dryRun=All)",
-              List.of(request(namespace, name, resourceVersion, true).render()));
-        }
-        List<StatusDetails> deleted = client.secrets().inNamespace(namespace).withName(name)
-            .lockResourceVersion(resourceVersion).delete();
-        if (deleted.isEmpty()) {
-          return StepResult.alreadySatisfied("Secret " + address + " is already gone");
-        }
-        events.emit(existing, EVENT_REASON, eventMessage);
-        LOG.info("{}: done", summary);
-        return StepResult.applied(summary + ": done");
-      } catch (KubernetesClientException e) {
-        if (dryRun.mode() == DryRunMode.AUTO && mode != null && DryRunResolver.dryRunUnsupported(e)) {
-          LOG.info("delete Secret {}: the API server refused the dry run ({}); describing the request instead",
-              address, e.getCode());
-          mode = DryRunResolver.CLIENT;
-          attempt--;
-          continue;
-        }
-        if (KubeOperation.notFound(e) && op.verb().equals("delete")) {
-          return StepResult.alreadySatisfied("Secret " + address + " is already gone");
-        }
-        boolean retry = KubeOperation.conflict(e) || KubeOperation.transientFailure(e);
-        if (!retry || attempt >= maxAttempts) {
-          HybridCniException failure = op.failure(e, redaction);
-          throw retry ? new HybridCniException("Gave up after " + attempt + " attempts: " + failure.getMessage())
-              : failure;
-        }
-        Duration delay = KubeOperation.conflict(e) ? Duration.ZERO : backoff.delay(attempt);
-        LOG.info("{} {}: HTTP {}, attempt {} of {}; reading it again in {} ms", op.verb(), op.address(),
-            e.getCode(), attempt, maxAttempts, delay.toMillis());
-        context.listener().retrying(action, op.verb() + " Secret " + address, attempt, delay,
-            KubeOperation.conflict(e) ? "409 Conflict: the Secret changed since it was read" : "HTTP " + e.getCode());
-        Backoff.pause(sleeper, delay);
+    // The Secret as last read: once it was seen, a read that finds it gone is this run's deletion (its answer lost)
+    // or somebody else's, and the loop tells which.
+    Secret[] seen = new Secret[1];
+    return loop.run(action, target(namespace, name, seen), context, (attempt, existing) -> {
+      if (existing == null) {
+        String gone = "Secret " + address + " is already gone";
+        return seen[0] == null ? KubeWriteLoop.Prepared.done(StepResult.alreadySatisfied(gone))
+            : new KubeWriteLoop.Prepared.Unchanged<>(seen[0], "Secret " + address + " deleted", gone, () -> { });
       }
-    }
+      seen[0] = existing;
+      Map<String, String> labels = existing.getMetadata().getLabels();
+      if (labels == null || !SecretFacts.MANAGED_BY_VALUE.equals(labels.get(SecretFacts.MANAGED_BY_LABEL))) {
+        throw new StaleActionException(action.id(), List.of("secret/" + address + ": Secret " + address
+            + " no longer carries " + SecretFacts.MANAGED_BY_LABEL + "=" + SecretFacts.MANAGED_BY_VALUE
+            + " (labels now " + (labels == null ? "{}" : labels) + "); it is kept"));
+      }
+      String summary = "Delete Secret " + address + " (" + SecretFacts.MANAGED_BY_LABEL + "="
+          + SecretFacts.MANAGED_BY_VALUE + ", resourceVersion " + existing.getMetadata().getResourceVersion() + ")";
+      return KubeWriteLoop.Prepared.write(existing, summary, "hybridcni deleted Secret " + address
+          + ", which held the AccessKey it wrote for Terway");
+    });
+  }
+
+  /**
+   * The Secret read and deleted without fabric8's retries; the delete carries the read {@code resourceVersion} as a
+   * precondition (a server-side dry run validates the request only, so it goes without one), and a Secret already
+   * gone (404, or fabric8's empty answer) is answered {@code null}.
+   */
+  private KubeWriteLoop.Target<Secret> target(String namespace, String name, Secret[] seen) {
+    return new KubeWriteLoop.Target<>() {
+      @Override
+      public String address() {
+        return namespace + "/" + name;
+      }
+
+      @Override
+      public KubeOperation update() {
+        return KubeOperation.delete("", "secrets", namespace, name);
+      }
+
+      @Override
+      public Redaction redaction(Secret object) {
+        // A server or webhook refusing the delete may echo the object it refused: what it holds is scrubbed.
+        return Redaction.ofSecret(object == null ? seen[0] : object);
+      }
+
+      @Override
+      public Secret read() {
+        return client.secrets().inNamespace(namespace).withName(name).get();
+      }
+
+      @Override
+      public Secret write(Secret object, boolean serverDryRun) {
+        var resource = client.secrets().inNamespace(namespace).withName(name);
+        if (serverDryRun) {
+          resource.dryRun().delete();
+          return object;
+        }
+        try {
+          List<StatusDetails> deleted = resource.lockResourceVersion(object.getMetadata().getResourceVersion())
+              .delete();
+          return deleted.isEmpty() ? null : object;
+        } catch (KubernetesClientException e) {
+          if (KubeOperation.notFound(e)) {
+            return null;
+          }
+          throw e;
+        }
+      }
+
+      @Override
+      public ClientRequest request(Secret object, boolean serverDryRun) {
+        return SecretDeletionExecutor.request(namespace, name, object.getMetadata().getResourceVersion(),
+            serverDryRun);
+      }
+
+      @Override
+      public String noun() {
+        return "Secret";
+      }
+    };
   }
 
   private static ClientRequest request(String namespace, String name, String resourceVersion, boolean serverDryRun) {

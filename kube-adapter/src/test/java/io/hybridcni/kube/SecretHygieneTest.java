@@ -66,8 +66,8 @@ class SecretHygieneTest {
   private void assertNoSecretAnywhere() {
     String logText = logs.toString(StandardCharsets.UTF_8);
     assertThat(logText).as("captured log lines")
-        .contains("KubernetesSecretStore - Create Secret kube-system/alibaba-addon-secret")
-        .contains("HTTP 500, attempt 1 of 2")
+        .contains("KubeWriteLoop - write Secret kube-system/alibaba-addon-secret: Create Secret kube-system/alibaba-addon-secret")
+        .contains("answered HTTP 500 (attempt 1 of 2)")
         .contains("KubernetesObserver - observed 3 node(s)")
         .doesNotContain(SECRET).doesNotContain(SECRET_BASE64);
     String events = Serialization.asJson(client.v1().events().inAnyNamespace().list());
