@@ -53,6 +53,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * The duration is measured on the registry's clock between {@link #planned} and {@link #reconciled}, as the loop
  * calls them in that order within one round; a repair not preceded by a plan records no duration.
+ *
+ * <p>One per registry: Micrometer hands a second registration of the same gauge the first one's value, so two
+ * instances on one registry would show only the first's gauges (a fleet needs a {@code cluster} label instead).
  */
 public final class ControllerMetrics implements ControllerListener, AutoCloseable {
 

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,8 +66,9 @@ public final class HealthServer implements AutoCloseable {
     server.setExecutor(command -> {
       try {
         executor.execute(command);
-      } catch (java.util.concurrent.RejectedExecutionException full) {
-        // The JDK server closes the connection when its executor refuses; the client sees a reset, which a
+      } catch (RejectedExecutionException full) {
+        // The JDK server closes the connection when its executor refuses (OpenJDK's test
+        // com/sun/net/httpserver/TaskRejectedTest pins that); the client sees the connection closed, which a
         // scraper or the kubelet counts as one failed probe, and the pool is not grown.
         LOG.warn("health server busy: a request was refused ({} queued)", executor.getQueue().size());
         throw full;
@@ -83,6 +85,11 @@ public final class HealthServer implements AutoCloseable {
   /** The port it listens on (the one the system chose when it was asked for port 0). */
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** How many requests wait for a thread of the pool (for tests of the bound). */
+  int queued() {
+    return executor.getQueue().size();
   }
 
   /** The address it listens on. */

@@ -15,6 +15,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,9 +76,9 @@ class HealthServerTest {
     AtomicBoolean ready = new AtomicBoolean(false);
     try (HealthServer yesOrNo = HealthServer.builder(registry)
         .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).ready(ready::get).start()) {
-      HttpResponse<String> before = send(yesOrNo, HttpRequest.newBuilder(uri(yesOrNo, "/readyz")).GET());
+      HttpResponse<String> before = send(HttpRequest.newBuilder(uri(yesOrNo, "/readyz")).GET());
       ready.set(true);
-      HttpResponse<String> after = send(yesOrNo, HttpRequest.newBuilder(uri(yesOrNo, "/readyz")).GET());
+      HttpResponse<String> after = send(HttpRequest.newBuilder(uri(yesOrNo, "/readyz")).GET());
 
       assertThat(before.statusCode()).isEqualTo(503);
       assertThat(before.body()).isEqualTo("not ready: the caches are not synced or no first plan is made yet\n");
@@ -96,7 +102,7 @@ class HealthServerTest {
   void metricsServeOpenMetricsWhenTheScraperAsksForIt() throws Exception {
     metrics.planned(Rounds.drifted(), null);
 
-    HttpResponse<String> scrape = send(server, HttpRequest.newBuilder(uri(server, "/metrics"))
+    HttpResponse<String> scrape = send(HttpRequest.newBuilder(uri(server, "/metrics"))
         .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5").GET());
 
     assertThat(scrape.statusCode()).isEqualTo(200);
@@ -118,7 +124,7 @@ class HealthServerTest {
   @Test
   void anyMethodButGetAndHeadIs405WithTheAllowedOnes() throws Exception {
     for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
-      HttpResponse<String> answer = send(server, HttpRequest.newBuilder(uri(server, "/metrics"))
+      HttpResponse<String> answer = send(HttpRequest.newBuilder(uri(server, "/metrics"))
           .method(method, HttpRequest.BodyPublishers.ofString("x")));
 
       assertThat(answer.statusCode()).as(method).isEqualTo(405);
@@ -128,7 +134,7 @@ class HealthServerTest {
 
   @Test
   void headAnswersTheStatusWithoutABody() throws Exception {
-    HttpResponse<String> answer = send(server, HttpRequest.newBuilder(uri(server, "/readyz"))
+    HttpResponse<String> answer = send(HttpRequest.newBuilder(uri(server, "/readyz"))
         .method("HEAD", HttpRequest.BodyPublishers.noBody()));
 
     assertThat(answer.statusCode()).isEqualTo(503);
@@ -142,11 +148,11 @@ class HealthServerTest {
     int port = other.port();
 
     assertThat(port).isPositive().isNotEqualTo(server.port());
-    assertThat(send(other, HttpRequest.newBuilder(uri(other, "/healthz")).GET()).statusCode()).isEqualTo(200);
+    assertThat(send(HttpRequest.newBuilder(uri(other, "/healthz")).GET()).statusCode()).isEqualTo(200);
 
     other.close();
 
-    assertThatThrownBy(() -> send(other, HttpRequest.newBuilder(uri(other, "/healthz")).GET()))
+    assertThatThrownBy(() -> send(HttpRequest.newBuilder(uri(other, "/healthz")).GET()))
         .isInstanceOf(IOException.class);
   }
 
@@ -164,6 +170,62 @@ class HealthServerTest {
   }
 
   @Test
+  void manyScrapesAtOnceAreServedByTheSmallPoolAndItStaysUsable() throws Exception {
+    metrics.planned(Rounds.drifted(), Rounds.status(1, 1, 2));
+    List<CompletableFuture<HttpResponse<String>>> scrapes = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      scrapes.add(http.sendAsync(HttpRequest.newBuilder(uri(server, "/metrics")).timeout(Duration.ofSeconds(10))
+          .GET().build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    for (var scrape : scrapes) {
+      assertThat(scrape.get().statusCode()).isEqualTo(200);
+    }
+
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    assertThat(Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("hybridcni-health-")).count()).isLessThanOrEqualTo(2 * 2);
+  }
+
+  @Test
+  void aRequestBeyondTwoRunningAndSixteenQueuedIsRefusedAndTheServerServesOnAfterwards() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Semaphore entered = new Semaphore(0);
+    try (HealthServer slow = HealthServer.builder(registry)
+        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).live(() -> {
+          entered.release();
+          try {
+            return release.await(20, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          }
+        }).start()) {
+      List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        held.add(sendAsync(slow, "/healthz"));
+      }
+      assertThat(entered.tryAcquire(2, 10, TimeUnit.SECONDS)).as("both threads busy").isTrue();
+      for (int i = 0; i < 16; i++) {
+        held.add(sendAsync(slow, "/healthz"));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (slow.queued() < 16 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(slow.queued()).isEqualTo(16);
+
+      assertThatThrownBy(() -> send(HttpRequest.newBuilder(uri(slow, "/healthz")).GET()))
+          .isInstanceOf(IOException.class);
+
+      release.countDown();
+      for (CompletableFuture<HttpResponse<String>> answer : held) {
+        assertThat(answer.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      }
+      assertThat(send(HttpRequest.newBuilder(uri(slow, "/healthz")).GET()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void nothingServedAfterARoundHoldsAFixtureSecret() throws Exception {
     readiness.synced();
     metrics.leadership(true);
@@ -178,7 +240,7 @@ class HealthServerTest {
     for (String path : new String[] {"/healthz", "/readyz", "/metrics", "/nope"}) {
       served.append(get(path).body());
     }
-    served.append(send(server, HttpRequest.newBuilder(uri(server, "/metrics"))
+    served.append(send(HttpRequest.newBuilder(uri(server, "/metrics"))
         .header("Accept", "application/openmetrics-text").GET()).body());
 
     assertThat(served).contains("hybridcni_held_total{reason=\"blocked\"} 1.0");
@@ -187,11 +249,16 @@ class HealthServerTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return send(server, HttpRequest.newBuilder(uri(server, path)).GET());
+    return send(HttpRequest.newBuilder(uri(server, path)).GET());
   }
 
-  private HttpResponse<String> send(HealthServer target, HttpRequest.Builder request) throws Exception {
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
     return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private CompletableFuture<HttpResponse<String>> sendAsync(HealthServer target, String path) {
+    return http.sendAsync(HttpRequest.newBuilder(uri(target, path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static URI uri(HealthServer target, String path) {
