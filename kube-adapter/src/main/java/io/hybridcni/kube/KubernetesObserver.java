@@ -101,12 +101,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
   @Override
   public KubernetesFacts observe(HybridNetworkSpec spec) {
     WorkloadRef named = spec.onPremisesCni();
-    Set<KubeObject> objects = new LinkedHashSet<>(CniDetectors.reads());
-    TerwayReader.WORKLOADS.forEach(w -> objects.add(w.object()));
-    if (named != null) {
-      objects.add(named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION ? KubeObject.tigeraInstallation(named.name())
-          : KubeObject.daemonSet(named.namespace(), named.name()));
-    }
+    Set<KubeObject> objects = candidates(named);
     // Every independent read starts now, before any is decided on: the candidate CNI and Terway objects, the
     // Secret, its namespace, ACK's profile, the pods of every workload where its manifests put it, and the nodes
     // (which wait for the label keys only once their first page is in).
@@ -170,6 +165,20 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
       started.forEach(f -> f.cancel(false));
       throw e;
     }
+  }
+
+  /**
+   * The objects an observation reads before deciding anything: every CNI detector's, Terway's and the workload the
+   * spec names ({@code named}, may be {@code null}). {@link ClusterCache} watches the same ones.
+   */
+  static Set<KubeObject> candidates(WorkloadRef named) {
+    Set<KubeObject> objects = new LinkedHashSet<>(CniDetectors.reads());
+    TerwayReader.WORKLOADS.forEach(w -> objects.add(w.object()));
+    if (named != null) {
+      objects.add(named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION ? KubeObject.tigeraInstallation(named.name())
+          : KubeObject.daemonSet(named.namespace(), named.name()));
+    }
+    return objects;
   }
 
   /** How many objects the last observation read that were not among those it started at once (for tests). */
