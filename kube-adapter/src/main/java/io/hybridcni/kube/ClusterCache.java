@@ -371,9 +371,7 @@ public final class ClusterCache implements AutoCloseable {
      * read as an object at all.
      */
     private boolean failed(boolean isStarted, Throwable t) {
-      KubernetesClientException e = t instanceof KubernetesClientException k ? k
-          : t instanceof WatcherException w ? w.asClientException()
-          : new KubernetesClientException(String.valueOf(t.getMessage()), t);
+      KubernetesClientException e = answer(t);
       error.set(e);
       if (!(absentWhenNotFound && KubeOperation.notFound(e))) {
         String message = list.failure(e, Redaction.NONE).getMessage();
@@ -383,6 +381,25 @@ public final class ClusterCache implements AutoCloseable {
       }
       // A closed cache retries nothing: its informers were told to stop while a list or watch was in flight.
       return !closed.get() && !ExceptionHandler.isDeserializationException(t);
+    }
+
+    /**
+     * The server's answer inside what the informer reports: fabric8 wraps the failed list's exception (which carries
+     * the HTTP code) in a CompletionException and that again in a KubernetesClientException without a code.
+     */
+    private static KubernetesClientException answer(Throwable t) {
+      KubernetesClientException first = null;
+      for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        KubernetesClientException k = c instanceof KubernetesClientException e ? e
+            : c instanceof WatcherException w ? w.asClientException() : null;
+        if (k != null && k.getCode() > 0) {
+          return k;
+        }
+        if (first == null && k != null) {
+          first = k;
+        }
+      }
+      return first != null ? first : new KubernetesClientException(String.valueOf(t.getMessage()), t);
     }
 
     void start() {
