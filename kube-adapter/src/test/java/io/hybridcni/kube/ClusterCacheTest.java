@@ -206,6 +206,54 @@ class ClusterCacheTest {
   }
 
   @Test
+  void aConfigMapThatCalicoNodesEnvironmentPointsToIsWatchedFromItsFirstReadOn() throws InterruptedException {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    client.configMaps().inNamespace("kube-system").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata().withNamespace("kube-system").withName("pool-settings").endMetadata()
+        .withData(Map.of("ipip", "Always")).build()).create();
+    client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").edit(ds -> {
+      io.fabric8.kubernetes.api.model.Container node = ds.getSpec().getTemplate().getSpec().getContainers().stream()
+          .filter(c -> c.getName().equals("calico-node")).findFirst().orElseThrow();
+      node.getEnv().removeIf(e -> e.getName().equals("CALICO_IPV4POOL_IPIP"));
+      node.getEnv().add(new io.fabric8.kubernetes.api.model.EnvVarBuilder().withName("CALICO_IPV4POOL_IPIP")
+          .withNewValueFrom().withNewConfigMapKeyRef("ipip", "pool-settings", false).endValueFrom().build());
+      return ds;
+    });
+    startedCache(Specs.auto());
+    int watchesBefore = cache.watchCount();
+
+    KubernetesFacts first = cache.observer().observe(Specs.auto());
+    MockRequests.drain(server);
+    KubernetesFacts second = cache.observer().observe(Specs.auto());
+
+    assertThat(cache.watchCount()).isEqualTo(watchesBefore + 1);
+    assertThat(MockRequests.drain(server)).as("the second observation's requests").isEmpty();
+    assertThat(first.cni().calico().nodeEnv()).containsEntry("CALICO_IPV4POOL_IPIP", "Always");
+    assertThat(second).isEqualTo(first).isEqualTo(liveFacts(Specs.auto()));
+
+    Semaphore changes = new Semaphore(0);
+    cache.onChange(changes::release);
+    client.configMaps().inNamespace("kube-system").withName("pool-settings").edit(cm -> {
+      cm.getData().put("ipip", "Never");
+      return cm;
+    });
+    assertThat(changes.tryAcquire(10, TimeUnit.SECONDS)).as("a change was heard").isTrue();
+    assertThat(cache.observer().observe(Specs.auto()).cni().calico().nodeEnv())
+        .containsEntry("CALICO_IPV4POOL_IPIP", "Never");
+  }
+
+  @Test
+  void aSpecNamingTheTigeraInstallationReadsTheSameFactsFromTheCache() {
+    KubeSampleCluster.CALICO_OPERATOR.seed(client);
+    HybridNetworkSpec spec = Specs.builder()
+        .onPremisesCni(io.hybridcni.observe.WorkloadRef.tigeraInstallation("default")).build();
+
+    startedCache(spec);
+
+    assertThat(cache.observer().observe(spec)).isEqualTo(liveFacts(spec));
+  }
+
+  @Test
   void aCachedObserverRefusesASpecThatNamesOtherObjects() {
     KubeSampleCluster.HOST_NETWORK.seed(client);
     startedCache(Specs.auto());
