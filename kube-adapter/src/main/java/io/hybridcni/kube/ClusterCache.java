@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.hybridcni.detect.CniDetectors;
 import io.hybridcni.detect.KubeObject;
@@ -325,14 +326,12 @@ public final class ClusterCache implements AutoCloseable {
     private final AtomicReference<String> lastLogged = new AtomicReference<>();
 
     Watch(KubeOperation list, boolean absentWhenNotFound, Informable<T> source,
-        ReducedStateItemStore<?> store, BiPredicate<T, T> changed) {
+        ItemStore<T> store, BiPredicate<T, T> changed) {
       this.list = list;
       this.absentWhenNotFound = absentWhenNotFound;
       this.informer = source.runnableInformer(0);
       if (store != null) {
-        @SuppressWarnings("unchecked")
-        ReducedStateItemStore<T> typed = (ReducedStateItemStore<T>) (ReducedStateItemStore<? extends HasMetadata>) store;
-        informer.itemStore(typed);
+        informer.itemStore(store);
       }
       informer.exceptionHandler(this::failed);
       informer.addEventHandler(new ResourceEventHandler<T>() {
