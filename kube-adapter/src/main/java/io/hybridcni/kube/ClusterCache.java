@@ -272,7 +272,11 @@ public final class ClusterCache implements AutoCloseable {
         client.namespaces().withName(name), null, Watch::newVersion));
   }
 
-  /** Every node as a small record: name, labels, {@code spec.providerID}; a heartbeat changes none of them. */
+  /**
+   * Every node as a small record: name, labels, {@code spec.providerID}; a heartbeat changes none of them. Any label
+   * counts (the labels an observation keeps depend on the placements it reads, so the cache cannot know them
+   * beforehand); a label change is rare next to the heartbeats.
+   */
   private Watch<ListedNode> nodeWatch() {
     return watch("nodes", () -> new Watch<>(KubeOperation.list("", "nodes", null), false,
         client.resources(ListedNode.class).withLimit(pageSize),
@@ -282,14 +286,19 @@ public final class ClusterCache implements AutoCloseable {
             || !Objects.equals(a.providerId(), b.providerId())));
   }
 
-  /** The pods of {@code namespace} as small records: labels, node, phase; their status churn changes none. */
+  /**
+   * The pods of {@code namespace} as small records: labels, node, phase. Only a change of the labels, the node or
+   * whether the pod still counts as running there ({@link NodeReader#running}: Pending to Running does not, Running
+   * to Failed does) is a change: readiness and container status churn are not even held.
+   */
   private Watch<ListedPod> podWatch(String namespace) {
     return watch("pods/" + namespace, () -> new Watch<>(KubeOperation.list("", "pods", namespace), false,
         client.resources(ListedPod.class).inNamespace(namespace).withLimit(pageSize),
         new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ListedPod.class,
             client.getKubernetesSerialization(), "metadata.labels", "spec.nodeName", "status.phase"),
         (a, b) -> !Objects.equals(a.getMetadata().getLabels(), b.getMetadata().getLabels())
-            || !Objects.equals(a.nodeName(), b.nodeName()) || !Objects.equals(a.phase(), b.phase())));
+            || !Objects.equals(a.nodeName(), b.nodeName())
+            || NodeReader.running(a.nodeName(), a.phase()) != NodeReader.running(b.nodeName(), b.phase())));
   }
 
   private void changed(String what) {
@@ -324,6 +333,7 @@ public final class ClusterCache implements AutoCloseable {
     private final SharedIndexInformer<T> informer;
     private final AtomicReference<KubernetesClientException> error = new AtomicReference<>();
     private final AtomicReference<String> lastLogged = new AtomicReference<>();
+    private final AtomicBoolean watched = new AtomicBoolean();
 
     Watch(KubeOperation list, boolean absentWhenNotFound, Informable<T> source,
         ItemStore<T> store, BiPredicate<T, T> changed) {
@@ -409,9 +419,17 @@ public final class ClusterCache implements AutoCloseable {
       informer.stop();
     }
 
-    /** Listed and watching (so that a change from now on is heard), or absent with its CRD. */
+    /**
+     * Listed and watching (so that a change from now on is heard), or absent with its CRD. Once it watched, a
+     * reconnect (a real server ends each watch after its {@code timeoutSeconds}) does not make it unsynced again:
+     * readiness must not flap every few minutes, and the store still holds what it last saw.
+     */
     boolean synced() {
-      return (informer.hasSynced() && informer.isWatching()) || (absentWhenNotFound && notFound());
+      if (informer.hasSynced() && (watched.get() || informer.isWatching())) {
+        watched.set(true);
+        return true;
+      }
+      return absentWhenNotFound && notFound();
     }
 
     private boolean notFound() {

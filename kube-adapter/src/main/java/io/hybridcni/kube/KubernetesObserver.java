@@ -58,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * key that an observed CNI or Terway placement refers to. A missing CRD or namespace reads as absent; a refused
  * permission (403) is a {@link HybridCniException} naming the verb, resource and namespace. Secret values are
  * hashed ({@link io.hybridcni.observe.ValueHash}) inside the observer and never leave it.
+ *
+ * <p>Every read goes through one {@link ClusterReads}: the API server by default, or {@link ClusterCache}'s
+ * informer stores, so that the facts a cached observation gives are built by this same code.
  */
 public final class KubernetesObserver implements ClusterObserver, AutoCloseable {
 

@@ -19,6 +19,7 @@ import io.hybridcni.testkit.kube.EnableKubeApiMock;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockRequests;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -251,6 +252,39 @@ class ClusterCacheTest {
     startedCache(spec);
 
     assertThat(cache.observer().observe(spec)).isEqualTo(liveFacts(spec));
+  }
+
+  @Test
+  void aCalicoPodsStatusChurnFiresNoChangeButItsFailureDoes() throws InterruptedException {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    startedCache(Specs.auto());
+    AtomicInteger changes = new AtomicInteger();
+    Semaphore heard = new Semaphore(0);
+    cache.onChange(() -> {
+      changes.incrementAndGet();
+      heard.release();
+    });
+    io.fabric8.kubernetes.api.model.Pod pod = client.pods().inNamespace("kube-system")
+        .withLabel("k8s-app", "calico-node").list().getItems().get(0);
+    String name = pod.getMetadata().getName();
+
+    for (String phase : List.of("Pending", "Running")) {
+      client.pods().inNamespace("kube-system").withName(name).edit(p -> {
+        p.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase(phase)
+            .addNewCondition().withType("Ready").withStatus(phase.equals("Running") ? "True" : "False").endCondition()
+            .build());
+        return p;
+      });
+    }
+    client.pods().inNamespace("kube-system").withName(name).edit(p -> {
+      p.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Failed").build());
+      return p;
+    });
+
+    assertThat(heard.tryAcquire(10, TimeUnit.SECONDS)).as("the failure was heard").isTrue();
+    assertThat(heard.tryAcquire(300, TimeUnit.MILLISECONDS)).as("nothing else was heard").isFalse();
+    assertThat(changes).hasValue(1);
+    assertThat(cache.observer().observe(Specs.auto())).isEqualTo(liveFacts(Specs.auto()));
   }
 
   @Test
