@@ -10,6 +10,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.hybridcni.error.RemoteCallException;
 import io.hybridcni.fixtures.Specs;
+import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.testkit.kube.FaultDispatcher;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import java.net.InetAddress;
@@ -65,6 +66,22 @@ class ClusterCacheFaultsTest {
     assertThatThrownBy(() -> cache.observer().observe(Specs.auto())).isInstanceOf(RemoteCallException.class)
         .hasMessageContaining("403 Forbidden")
         .hasMessageContaining("hybridcni is not permitted to list nodes cluster-wide");
+  }
+
+  @Test
+  void aMissingIpPoolCrdCountsAsSyncedWithNoPoolsAsTheLiveObserverReadsIt() {
+    // A real API server answers 404 for the resource of a CRD that is not installed; the CRUD mock would list none.
+    FaultDispatcher.KubeFault missing = faults.on("GET", "/apis/crd.projectcalico.org/v1/ippools").reject(404, 1_000);
+    cache = ClusterCache.builder(client, Specs.auto()).build().start();
+
+    assertThat(cache.awaitSynced(Duration.ofSeconds(20))).isTrue();
+    KubernetesFacts cached = cache.observer().observe(Specs.auto());
+
+    assertThat(missing.fired()).isPositive();
+    assertThat(cached.cni().calico().ipPools()).isEmpty();
+    try (KubernetesObserver live = KubernetesObserver.builder(client).build()) {
+      assertThat(cached).isEqualTo(live.observe(Specs.auto()));
+    }
   }
 
   @Test
