@@ -70,12 +70,16 @@ import org.slf4j.LoggerFactory;
  * CRD (IPPools, the Installation) reads as no object, and keeps being retried, so that a CRD installed later is
  * seen. A refused list (403) does not block {@link #awaitSynced} beyond its timeout: the read that needs the object
  * throws the {@link io.hybridcni.error.RemoteCallException} the live read would have thrown, naming the verb,
- * resource and namespace. Informers need {@code list} and {@code watch} on each resource.
+ * resource and namespace. Informers need {@code list} and {@code watch} on each resource
+ * ({@code io/hybridcni/kube/hybridcni-cache-clusterrole.yaml}). A watch that fails after it synced (a permission
+ * revoked, a server away) keeps its last store while fabric8 retries it, and reads answer from that store: the
+ * cache does not tell a lagging watch from a current one, which is one more reason apply's re-checks read live.
  *
  * <p>A change of a watched object that its facts can show calls every {@link #onChange} listener: an add or delete,
  * an update with a new {@code resourceVersion}, and for nodes and pods only a change of the small record (a node's
- * status heartbeat every 10 to 40 s, kubelet {@code nodeStatusUpdateFrequency}, and a pod's status churn change
- * nothing the facts read, and call no one). The first listing's adds call the listeners too; the controller
+ * status heartbeat, which the kubelet writes every {@code nodeStatusUpdateFrequency} (10 s) when its status changed
+ * and at least every {@code nodeStatusReportFrequency} (5 min) with only a new {@code lastHeartbeatTime}, and a
+ * pod's status churn change nothing the facts read, and call no one). The first listing's adds call the listeners too; the controller
  * debounces. Informers are started without resync.
  *
  * <p>The objects watched follow from the spec (its Secret's namespace and name, the workload it names): a changed
