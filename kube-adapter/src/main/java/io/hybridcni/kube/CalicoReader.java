@@ -140,6 +140,11 @@ final class CalicoReader {
       }
       throw op.failure(e, Redaction.NONE);
     }
+    return ipPools(items);
+  }
+
+  /** The IPPools of {@code items} (as a list of {@code ippools.crd.projectcalico.org} gives them), sorted by name. */
+  static List<IpPool> ipPools(java.util.Collection<GenericKubernetesResource> items) {
     List<IpPool> pools = new ArrayList<>();
     for (GenericKubernetesResource item : items) {
       Map<String, Object> spec = map(item.getAdditionalProperties().get("spec"));

@@ -29,7 +29,7 @@ final class DaemonSets {
   private final SpeculativeReads reads;
 
   DaemonSets(KubernetesClient client) {
-    this(SpeculativeReads.none(client));
+    this(SpeculativeReads.none(ClusterReads.live(client, KubernetesObserver.DEFAULT_PAGE_SIZE)));
   }
 
   /** DaemonSets and ConfigMaps answered from {@code reads} where it already read them. */

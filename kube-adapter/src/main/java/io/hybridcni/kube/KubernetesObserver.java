@@ -58,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * key that an observed CNI or Terway placement refers to. A missing CRD or namespace reads as absent; a refused
  * permission (403) is a {@link HybridCniException} naming the verb, resource and namespace. Secret values are
  * hashed ({@link io.hybridcni.observe.ValueHash}) inside the observer and never leave it.
+ *
+ * <p>Every read goes through one {@link ClusterReads}: the API server by default, or {@link ClusterCache}'s
+ * informer stores, so that the facts a cached observation gives are built by this same code.
  */
 public final class KubernetesObserver implements ClusterObserver, AutoCloseable {
 
@@ -75,14 +78,14 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
   private final KubernetesClient client;
   private final boolean ownsClient;
   private final ExecutorService executor;
-  private final NodeReader nodes;
+  private final ClusterReads cluster;
   private final AtomicInteger lastMisses = new AtomicInteger();
 
   private KubernetesObserver(Builder b) {
     this.client = b.client;
     this.ownsClient = b.ownsClient;
     this.executor = Executors.newFixedThreadPool(b.parallelism, new ObserverThreads());
-    this.nodes = new NodeReader(client, b.pageSize);
+    this.cluster = b.reads != null ? b.reads : ClusterReads.live(client, b.pageSize);
   }
 
   /** An observer over {@code client}; the caller keeps ownership of the client. */
@@ -101,22 +104,17 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
   @Override
   public KubernetesFacts observe(HybridNetworkSpec spec) {
     WorkloadRef named = spec.onPremisesCni();
-    Set<KubeObject> objects = new LinkedHashSet<>(CniDetectors.reads());
-    TerwayReader.WORKLOADS.forEach(w -> objects.add(w.object()));
-    if (named != null) {
-      objects.add(named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION ? KubeObject.tigeraInstallation(named.name())
-          : KubeObject.daemonSet(named.namespace(), named.name()));
-    }
+    Set<KubeObject> objects = candidates(named);
     // Every independent read starts now, before any is decided on: the candidate CNI and Terway objects, the
     // Secret, its namespace, ACK's profile, the pods of every workload where its manifests put it, and the nodes
     // (which wait for the label keys only once their first page is in).
-    SpeculativeReads reads = SpeculativeReads.start(client, executor, objects);
+    SpeculativeReads reads = SpeculativeReads.start(cluster, executor, objects);
     List<Future<?>> started = new ArrayList<>();
-    Future<SecretFacts> secretFuture =
-        track(started, () -> new SecretReader(client).read(spec.secretNamespace(), spec.secretName()));
-    Future<NamespaceFacts> namespaceFuture =
-        track(started, () -> new NamespaceReader(client).read(spec.secretNamespace()));
-    Future<ConfigMap> profileFuture = track(started, () -> new ClusterIdentityReader(client).profile());
+    Future<SecretFacts> secretFuture = track(started, () -> secret(spec));
+    Future<NamespaceFacts> namespaceFuture = track(started,
+        () -> new NamespaceFacts(spec.secretNamespace(), cluster.namespaceExists(spec.secretNamespace())));
+    Future<ConfigMap> profileFuture = track(started,
+        () -> cluster.configMap(ClusterIdentity.PROFILE_NAMESPACE, ClusterIdentity.PROFILE_NAME));
     Map<String, SpeculativePods> pods = new LinkedHashMap<>();
     List<OwnedWorkload> podWorkloads = new ArrayList<>();
     CniDetectors.workloads().stream().filter(OwnedWorkload::runsCalicoNode).forEach(podWorkloads::add);
@@ -125,11 +123,11 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
       if (w.podSelector() != null && w.object().kind() == KubeObject.Kind.DAEMON_SET) {
         NodeReader.PodSource source = NodeReader.PodSource.expected(w);
         pods.put(key(source.namespace(), source.daemonSet()),
-            new SpeculativePods(source, track(started, () -> nodes.nodesRunning(source))));
+            new SpeculativePods(source, track(started, () -> cluster.nodesRunning(source))));
       }
     }
     CompletableFuture<Set<String>> labelKeys = new CompletableFuture<>();
-    Future<List<NodeReader.SeenNode>> nodesFuture = track(started, () -> nodes.nodes(labelKeys));
+    Future<List<NodeReader.SeenNode>> nodesFuture = track(started, () -> cluster.nodes(labelKeys));
     try {
       DaemonSets daemonSets = new DaemonSets(reads);
       CalicoReader.Observation calicoSeen = new CalicoReader(reads).read(named);
@@ -172,6 +170,20 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     }
   }
 
+  /**
+   * The objects an observation reads before deciding anything: every CNI detector's, Terway's and the workload the
+   * spec names ({@code named}, may be {@code null}). {@link ClusterCache} watches the same ones.
+   */
+  static Set<KubeObject> candidates(WorkloadRef named) {
+    Set<KubeObject> objects = new LinkedHashSet<>(CniDetectors.reads());
+    TerwayReader.WORKLOADS.forEach(w -> objects.add(w.object()));
+    if (named != null) {
+      objects.add(named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION ? KubeObject.tigeraInstallation(named.name())
+          : KubeObject.daemonSet(named.namespace(), named.name()));
+    }
+    return objects;
+  }
+
   /** How many objects the last observation read that were not among those it started at once (for tests). */
   int lastSpeculationMisses() {
     return lastMisses.get();
@@ -191,7 +203,13 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
         DaemonSets.selector(actual.selector()))) {
       return guess.nodes();
     }
-    return track(started, () -> nodes.nodesRunning(actual));
+    return track(started, () -> cluster.nodesRunning(actual));
+  }
+
+  /** The spec's Secret as facts: absent when there is none. */
+  private SecretFacts secret(HybridNetworkSpec spec) {
+    io.fabric8.kubernetes.api.model.Secret secret = cluster.secret(spec.secretNamespace(), spec.secretName());
+    return secret == null ? SecretFacts.absent(spec.secretNamespace(), spec.secretName()) : SecretReader.facts(secret);
   }
 
   private static String key(String namespace, String name) {
@@ -237,9 +255,9 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     }
     List<Future<?>> started = new ArrayList<>();
     Future<SecretFacts> secretFuture = scope.secrets().isEmpty() ? null
-        : track(started, () -> new SecretReader(client).read(spec.secretNamespace(), spec.secretName()));
+        : track(started, () -> secret(spec));
     Future<DaemonSet> terwayFuture = !readTerway ? null
-        : track(started, () -> new TerwayReader(new DaemonSets(client)).read());
+        : track(started, () -> new TerwayReader(new DaemonSets(SpeculativeReads.none(cluster))).read());
     try {
       // Read on this thread: its candidate reads go to the pool, which a task of the pool must not wait on (with
       // parallelism 1 it would wait for itself).
@@ -270,7 +288,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     } else if (named != null && named.kind() == WorkloadRef.Kind.DAEMON_SET) {
       objects.add(KubeObject.daemonSet(named.namespace(), named.name()));
     }
-    SpeculativeReads reads = SpeculativeReads.start(client, executor, objects);
+    SpeculativeReads reads = SpeculativeReads.start(cluster, executor, objects);
     try {
       CalicoReader reader = new CalicoReader(reads);
       CalicoReader.Observation seen = placementOnly != null ? reader.readPlacement(named, placementOnly)
@@ -296,10 +314,11 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     List<NodeInfo> nodeInfos = previous.nodes();
     if (scope.nodes()) {
       Set<String> labelKeys = labelKeys(spec, cni, terway == null ? null : terway.daemonSet());
-      Future<List<NodeReader.SeenNode>> nodesFuture = track(started, () -> nodes.nodes(labelKeys));
+      Future<List<NodeReader.SeenNode>> nodesFuture =
+          track(started, () -> cluster.nodes(CompletableFuture.completedFuture(labelKeys)));
       List<Future<Set<String>>> calicoPods = new ArrayList<>();
       for (DaemonSet ds : calicoSeen.daemonSets()) {
-        calicoPods.add(track(started, () -> nodes.nodesRunning(NodeReader.PodSource.of(ds))));
+        calicoPods.add(track(started, () -> cluster.nodesRunning(NodeReader.PodSource.of(ds))));
       }
       Set<String> calicoNodes = new TreeSet<>();
       for (Future<Set<String>> f : calicoPods) {
@@ -349,6 +368,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     private final boolean ownsClient;
     private int pageSize = DEFAULT_PAGE_SIZE;
     private int parallelism = DEFAULT_PARALLELISM;
+    private ClusterReads reads;
 
     private Builder(KubernetesClient client, boolean ownsClient) {
       this.client = client;
@@ -373,6 +393,15 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
         throw new IllegalArgumentException("parallelism must be at least 1, found " + value);
       }
       this.parallelism = value;
+      return this;
+    }
+
+    /**
+     * Where the observer reads the cluster; default the API server through the client ({@link ClusterReads#live}).
+     * {@link ClusterCache} gives its stores, so that a cached observation builds its facts with this same code.
+     */
+    Builder reads(ClusterReads value) {
+      this.reads = Objects.requireNonNull(value, "reads");
       return this;
     }
 

@@ -13,8 +13,10 @@ final class NamespaceReader {
   }
 
   NamespaceFacts read(String name) {
-    var namespace = KubeOperation.get("", "namespaces", null, name)
-        .run(() -> client.namespaces().withName(name).get());
-    return new NamespaceFacts(name, namespace != null);
+    return new NamespaceFacts(name, exists(client, name));
+  }
+
+  static boolean exists(KubernetesClient client, String name) {
+    return KubeOperation.get("", "namespaces", null, name).run(() -> client.namespaces().withName(name).get()) != null;
   }
 }

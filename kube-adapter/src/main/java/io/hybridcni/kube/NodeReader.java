@@ -86,8 +86,15 @@ final class NodeReader {
   }
 
   private static SeenNode seen(ListedNode node, Set<String> keep) {
+    return seen(node.getMetadata().getName(), node.getMetadata().getLabels(), node.providerId(), keep);
+  }
+
+  /**
+   * A node as the observer keeps it: its labels of {@code keep} only, and its provider id ({@code null} when empty).
+   * Shared with {@link ClusterCache}, whose records hold every label until an observation says which it reads.
+   */
+  static SeenNode seen(String name, Map<String, String> all, String providerId, Set<String> keep) {
     Map<String, String> labels = new HashMap<>();
-    Map<String, String> all = node.getMetadata().getLabels();
     if (all != null) {
       all.forEach((k, v) -> {
         if (keep.contains(k)) {
@@ -95,9 +102,21 @@ final class NodeReader {
         }
       });
     }
-    String providerId = node.providerId();
-    return new SeenNode(node.getMetadata().getName(), labels,
-        providerId == null || providerId.isEmpty() ? null : providerId);
+    return new SeenNode(name, labels, providerId == null || providerId.isEmpty() ? null : providerId);
+  }
+
+  /**
+   * The labels an observation keeps on every node: {@link #ALWAYS_KEPT} and {@code labelKeys}, which it waits for.
+   */
+  static Set<String> kept(Future<Set<String>> labelKeys) {
+    Set<String> keep = new HashSet<>(ALWAYS_KEPT);
+    keep.addAll(SpeculativeReads.await(labelKeys));
+    return keep;
+  }
+
+  /** Whether a pod bound to {@code node} in {@code phase} counts as running there: bound and not finished. */
+  static boolean running(String node, String phase) {
+    return node != null && !node.isEmpty() && !"Succeeded".equals(phase) && !"Failed".equals(phase);
   }
 
   /** The names of the nodes where a pod of {@code source} is bound and not finished. */
@@ -112,7 +131,7 @@ final class NodeReader {
         (ListedPod pod) -> {
           String node = pod.nodeName();
           String phase = pod.phase();
-          if (node != null && !node.isEmpty() && !"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+          if (running(node, phase)) {
             names.add(node);
           }
         }, names::clear);

@@ -3,7 +3,6 @@ package io.hybridcni.kube;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.detect.KubeObject;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.observe.IpPool;
@@ -31,27 +30,27 @@ final class SpeculativeReads {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpeculativeReads.class);
 
-  private final KubernetesClient client;
+  private final ClusterReads source;
   private final Map<KubeObject, Future<Object>> started;
   private final AtomicInteger misses = new AtomicInteger();
 
-  private SpeculativeReads(KubernetesClient client, Map<KubeObject, Future<Object>> started) {
-    this.client = client;
+  private SpeculativeReads(ClusterReads source, Map<KubeObject, Future<Object>> started) {
+    this.source = source;
     this.started = started;
   }
 
   /** Starts a read of each of {@code objects} on {@code executor}, in their order. */
-  static SpeculativeReads start(KubernetesClient client, ExecutorService executor, Collection<KubeObject> objects) {
+  static SpeculativeReads start(ClusterReads source, ExecutorService executor, Collection<KubeObject> objects) {
     Map<KubeObject, Future<Object>> started = new LinkedHashMap<>();
     for (KubeObject object : objects) {
-      started.computeIfAbsent(object, o -> executor.submit(() -> read(client, o)));
+      started.computeIfAbsent(object, o -> executor.submit(() -> source.object(o)));
     }
-    return new SpeculativeReads(client, started);
+    return new SpeculativeReads(source, started);
   }
 
   /** No object started: every read happens on the asking thread, as before speculation. */
-  static SpeculativeReads none(KubernetesClient client) {
-    return new SpeculativeReads(client, Map.of());
+  static SpeculativeReads none(ClusterReads source) {
+    return new SpeculativeReads(source, Map.of());
   }
 
   DaemonSet daemonSet(String namespace, String name) {
@@ -105,13 +104,13 @@ final class SpeculativeReads {
 
   private Object answer(KubeObject object) {
     if (started.isEmpty()) {
-      return read(client, object); // no speculation at all (executors, the status observer): nothing was missed
+      return source.object(object); // no speculation at all (executors, the status observer): nothing was missed
     }
     Future<Object> future = started.get(object);
     if (future == null) {
       misses.incrementAndGet();
       LOG.debug("{} was not read speculatively: reading it now", object);
-      return read(client, object);
+      return source.object(object);
     }
     return await(future);
   }
@@ -129,18 +128,5 @@ final class SpeculativeReads {
       }
       throw new HybridCniException("Observing the cluster failed: " + cause, cause);
     }
-  }
-
-  private static Object read(KubernetesClient client, KubeObject object) {
-    String namespace = object.namespace();
-    String name = object.name();
-    return switch (object.kind()) {
-      case CONFIG_MAP -> KubeOperation.get("", "configmaps", namespace, name)
-          .run(() -> client.configMaps().inNamespace(namespace).withName(name).get());
-      case DAEMON_SET -> KubeOperation.get("apps", "daemonsets", namespace, name)
-          .run(() -> client.apps().daemonSets().inNamespace(namespace).withName(name).get());
-      case TIGERA_INSTALLATION -> CalicoReader.readInstallation(client, name);
-      case IP_POOLS -> CalicoReader.ipPools(client);
-    };
   }
 }

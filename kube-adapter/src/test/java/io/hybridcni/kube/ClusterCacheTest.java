@@ -1,0 +1,305 @@
+package io.hybridcni.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.hybridcni.fixtures.Specs;
+import io.hybridcni.observe.KubernetesFacts;
+import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.testkit.kube.EnableKubeApiMock;
+import io.hybridcni.testkit.kube.KubeSampleCluster;
+import io.hybridcni.testkit.kube.MockRequests;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The informer cache on the fabric8 mock server in CRUD mode: its facts are the live observer's, a no-op observation
+ * costs no request, and a change of what the facts read (and only that) calls the listeners.
+ *
+ * <p>Where the mock is not a real API server, and what the code does for the real one:
+ * <ul>
+ *   <li>Field selectors: the mock matches {@code metadata.name} (and namespace) on lists and watches, as a real
+ *       server does; the code relies on nothing else.</li>
+ *   <li>{@code resourceVersion}: the mock's is a counter shared by all objects, and its watch replays from a
+ *       version loosely; a real server may answer 410 Gone for an old one, which fabric8's informer handles by
+ *       listing again (a relist's adds and updates with a new version call the listeners; the controller
+ *       debounces).</li>
+ *   <li>Bookmarks: the mock sends none; fabric8 asks for them ({@code allowWatchBookmarks}) and a real server's
+ *       bookmarks only move the version the informer resumes from, calling no handler.</li>
+ *   <li>Status: the mock stores a node's status with a plain update, where a real kubelet writes the
+ *       {@code status} subresource; either way the watch sees a MODIFIED node with a new version.</li>
+ *   <li>Set-based label selectors: the mock ignores them on a list; the cache matches the DaemonSet's selector in
+ *       memory with the API server's rules ({@link LabelSelectors}), so it is right on a real server whatever the
+ *       mock lists.</li>
+ * </ul>
+ */
+@EnableKubeApiMock
+class ClusterCacheTest {
+
+  private static final Duration SYNC = Duration.ofSeconds(20);
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+
+  private ClusterCache cache;
+  private KubernetesObserver live;
+
+  @AfterEach
+  void close() {
+    if (cache != null) {
+      cache.close();
+    }
+    if (live != null) {
+      live.close();
+    }
+  }
+
+  private ClusterCache startedCache(HybridNetworkSpec spec) {
+    cache = ClusterCache.builder(client, spec).build().start();
+    assertThat(cache.awaitSynced(SYNC)).as("synced").isTrue();
+    return cache;
+  }
+
+  private KubernetesFacts liveFacts(HybridNetworkSpec spec) {
+    if (live == null) {
+      live = KubernetesObserver.builder(client).build();
+    }
+    return live.observe(spec);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(KubeSampleCluster.class)
+  void eachSampleClusterReadsTheSameFactsFromTheCacheAsFromTheApiServer(KubeSampleCluster cluster) {
+    cluster.seed(client);
+
+    startedCache(Specs.auto());
+
+    assertThat(cache.observer().observe(Specs.auto())).isEqualTo(liveFacts(Specs.auto()));
+  }
+
+  @ParameterizedTest(name = "{0} with Terway and the shared Secret")
+  @EnumSource(value = KubeSampleCluster.class, names = {"CALICO_BGP", "CALICO_OPERATOR", "HOST_NETWORK"})
+  void aBrownfieldClusterWithTerwayAndTheSharedSecretReadsTheSameFactsFromTheCache(KubeSampleCluster cluster) {
+    cluster.seed(client);
+    KubeSampleCluster.installTerwayAddon(client);
+    KubeSampleCluster.seedSharedAddonSecret(client, "LTAI5tCacheKey000001", "CacheSecretZq1Wx2Ec3Rv4", Map.of());
+    HybridNetworkSpec spec = cluster == KubeSampleCluster.HOST_NETWORK ? Specs.hostNetwork() : Specs.auto();
+
+    startedCache(spec);
+    KubernetesFacts cached = cache.observer().observe(spec);
+
+    assertThat(cached.secret().present()).isTrue();
+    assertThat(cached.terway()).isNotNull();
+    assertThat(cached.nodes()).anyMatch(NodeInfo::runsTerway);
+    assertThat(cached).isEqualTo(liveFacts(spec));
+  }
+
+  @Test
+  void aNoOpObservationFromASyncedCacheSendsNoRequestAtAll() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    KubeSampleCluster.installTerwayAddon(client);
+    startedCache(Specs.auto());
+    cache.observer().observe(Specs.auto());
+    MockRequests.drain(server);
+    int before = server.getRequestCount();
+
+    KubernetesFacts facts = cache.observer().observe(Specs.auto());
+    cache.observer().observe(Specs.auto());
+
+    assertThat(facts.cni().calico()).isNotNull();
+    assertThat(MockRequests.drain(server)).isEmpty();
+    assertThat(server.getRequestCount()).isEqualTo(before);
+  }
+
+  @Test
+  void overwritingCalicoNodesAffinityAsAFreshCalicoYamlWouldFiresAChangeAndTheCachedFactsShowTheExclusionGone()
+      throws InterruptedException {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").edit(ds -> {
+      ds.getSpec().getTemplate().getSpec().setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder()
+          .withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+          .withNodeSelectorTerms(new NodeSelectorTermBuilder().withMatchExpressions(new NodeSelectorRequirementBuilder()
+              .withKey("alibabacloud.com/external").withOperator("NotIn").withValues("true").build()).build())
+          .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
+      return ds;
+    });
+    startedCache(Specs.auto());
+    assertThat(calicoAllowsCloudNode(cache.observer().observe(Specs.auto()))).as("excluded at first").isFalse();
+    Semaphore changes = new Semaphore(0);
+    cache.onChange(changes::release);
+
+    // kubectl apply of calico.yaml: the whole nodeSelectorTerms list replaced by the manifest's, which has none.
+    DaemonSet fresh = client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get();
+    fresh.getSpec().getTemplate().getSpec().setAffinity(null);
+    client.apps().daemonSets().inNamespace("kube-system").resource(fresh).update();
+
+    assertThat(changes.tryAcquire(10, TimeUnit.SECONDS)).as("a change was heard").isTrue();
+    KubernetesFacts cached = cache.observer().observe(Specs.auto());
+    assertThat(calicoAllowsCloudNode(cached)).as("the exclusion is gone").isTrue();
+    assertThat(cached).isEqualTo(liveFacts(Specs.auto()));
+  }
+
+  @Test
+  void deletingTheSecretFiresAChangeAndTheCachedFactsShowItAbsent() throws InterruptedException {
+    KubeSampleCluster.HOST_NETWORK.seed(client);
+    KubeSampleCluster.seedSharedAddonSecret(client, "LTAI5tCacheKey000002", "CacheSecretQq1Wx2Ec3Rv4", Map.of());
+    startedCache(Specs.hostNetwork());
+    assertThat(cache.observer().observe(Specs.hostNetwork()).secret().present()).isTrue();
+    Semaphore changes = new Semaphore(0);
+    cache.onChange(changes::release);
+
+    client.secrets().inNamespace(KubeSampleCluster.SHARED_SECRET_NAMESPACE)
+        .withName(KubeSampleCluster.SHARED_SECRET_NAME).delete();
+
+    assertThat(changes.tryAcquire(10, TimeUnit.SECONDS)).as("a change was heard").isTrue();
+    KubernetesFacts cached = cache.observer().observe(Specs.hostNetwork());
+    assertThat(cached.secret().present()).isFalse();
+    assertThat(cached).isEqualTo(liveFacts(Specs.hostNetwork()));
+  }
+
+  @Test
+  void aNodeHeartbeatOnlyStatusUpdateFiresNoChangeButALabelChangeDoes() throws InterruptedException {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    startedCache(Specs.auto());
+    AtomicInteger changes = new AtomicInteger();
+    Semaphore heard = new Semaphore(0);
+    cache.onChange(() -> {
+      changes.incrementAndGet();
+      heard.release();
+    });
+    String node = KubeSampleCluster.ON_PREMISES_NODES.get(0);
+
+    for (int beat = 1; beat <= 3; beat++) {
+      String time = "2026-12-03T06:00:0" + beat + "Z";
+      NodeCondition ready = new NodeConditionBuilder().withType("Ready").withStatus("True").withReason("KubeletReady")
+          .withLastHeartbeatTime(time).withLastTransitionTime("2026-12-03T05:00:00Z").build();
+      client.nodes().withName(node).edit(n -> {
+        n.setStatus(new NodeStatusBuilder().withConditions(ready).build());
+        return n;
+      });
+    }
+    // The watch delivers a node's events in order: once the label change is heard, the heartbeats were seen before.
+    client.nodes().withName(node).edit(n -> {
+      n.getMetadata().getLabels().put("hybridcni.io/cache-test", "relabelled");
+      return n;
+    });
+
+    assertThat(heard.tryAcquire(10, TimeUnit.SECONDS)).as("the label change was heard").isTrue();
+    assertThat(heard.tryAcquire(300, TimeUnit.MILLISECONDS)).as("nothing else was heard").isFalse();
+    assertThat(changes).hasValue(1);
+  }
+
+  @Test
+  void aConfigMapThatCalicoNodesEnvironmentPointsToIsWatchedFromItsFirstReadOn() throws InterruptedException {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    client.configMaps().inNamespace("kube-system").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata().withNamespace("kube-system").withName("pool-settings").endMetadata()
+        .withData(Map.of("ipip", "Always")).build()).create();
+    client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").edit(ds -> {
+      io.fabric8.kubernetes.api.model.Container node = ds.getSpec().getTemplate().getSpec().getContainers().stream()
+          .filter(c -> c.getName().equals("calico-node")).findFirst().orElseThrow();
+      node.getEnv().removeIf(e -> e.getName().equals("CALICO_IPV4POOL_IPIP"));
+      node.getEnv().add(new io.fabric8.kubernetes.api.model.EnvVarBuilder().withName("CALICO_IPV4POOL_IPIP")
+          .withNewValueFrom().withNewConfigMapKeyRef("ipip", "pool-settings", false).endValueFrom().build());
+      return ds;
+    });
+    startedCache(Specs.auto());
+    int watchesBefore = cache.watchCount();
+
+    KubernetesFacts first = cache.observer().observe(Specs.auto());
+    MockRequests.drain(server);
+    KubernetesFacts second = cache.observer().observe(Specs.auto());
+
+    assertThat(cache.watchCount()).isEqualTo(watchesBefore + 1);
+    assertThat(MockRequests.drain(server)).as("the second observation's requests").isEmpty();
+    assertThat(first.cni().calico().nodeEnv()).containsEntry("CALICO_IPV4POOL_IPIP", "Always");
+    assertThat(second).isEqualTo(first).isEqualTo(liveFacts(Specs.auto()));
+
+    Semaphore changes = new Semaphore(0);
+    cache.onChange(changes::release);
+    client.configMaps().inNamespace("kube-system").withName("pool-settings").edit(cm -> {
+      cm.getData().put("ipip", "Never");
+      return cm;
+    });
+    assertThat(changes.tryAcquire(10, TimeUnit.SECONDS)).as("a change was heard").isTrue();
+    assertThat(cache.observer().observe(Specs.auto()).cni().calico().nodeEnv())
+        .containsEntry("CALICO_IPV4POOL_IPIP", "Never");
+  }
+
+  @Test
+  void aSpecNamingTheTigeraInstallationReadsTheSameFactsFromTheCache() {
+    KubeSampleCluster.CALICO_OPERATOR.seed(client);
+    HybridNetworkSpec spec = Specs.builder()
+        .onPremisesCni(io.hybridcni.observe.WorkloadRef.tigeraInstallation("default")).build();
+
+    startedCache(spec);
+
+    assertThat(cache.observer().observe(spec)).isEqualTo(liveFacts(spec));
+  }
+
+  @Test
+  void aCalicoPodsStatusChurnFiresNoChangeButItsFailureDoes() throws InterruptedException {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    startedCache(Specs.auto());
+    AtomicInteger changes = new AtomicInteger();
+    Semaphore heard = new Semaphore(0);
+    cache.onChange(() -> {
+      changes.incrementAndGet();
+      heard.release();
+    });
+    io.fabric8.kubernetes.api.model.Pod pod = client.pods().inNamespace("kube-system")
+        .withLabel("k8s-app", "calico-node").list().getItems().get(0);
+    String name = pod.getMetadata().getName();
+
+    for (String phase : List.of("Pending", "Running")) {
+      client.pods().inNamespace("kube-system").withName(name).edit(p -> {
+        p.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase(phase)
+            .addNewCondition().withType("Ready").withStatus(phase.equals("Running") ? "True" : "False").endCondition()
+            .build());
+        return p;
+      });
+    }
+    client.pods().inNamespace("kube-system").withName(name).edit(p -> {
+      p.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Failed").build());
+      return p;
+    });
+
+    assertThat(heard.tryAcquire(10, TimeUnit.SECONDS)).as("the failure was heard").isTrue();
+    assertThat(heard.tryAcquire(300, TimeUnit.MILLISECONDS)).as("nothing else was heard").isFalse();
+    assertThat(changes).hasValue(1);
+    assertThat(cache.observer().observe(Specs.auto())).isEqualTo(liveFacts(Specs.auto()));
+  }
+
+  @Test
+  void aCachedObserverRefusesASpecThatNamesOtherObjects() {
+    KubeSampleCluster.HOST_NETWORK.seed(client);
+    startedCache(Specs.auto());
+    HybridNetworkSpec other = Specs.builder().secret("kube-system", "another-secret").build();
+
+    assertThatThrownBy(() -> cache.observer().observe(other)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("build a new ClusterCache");
+  }
+
+  private static boolean calicoAllowsCloudNode(KubernetesFacts facts) {
+    NodeInfo cloud = facts.nodes().stream().filter(n -> n.name().equals(KubeSampleCluster.CLOUD_NODE)).findFirst()
+        .orElseThrow();
+    return facts.cni().calico().daemonSet().placement().allows(cloud);
+  }
+}
