@@ -34,7 +34,9 @@ public record ControllerPolicy(Set<String> autoApply) {
    * becomes an orphan; its deletion ({@code DELETE_ORPHAN_ACCESS_KEY}, planned only with
    * {@code ram.deleteOrphanAccessKeys: true}) is a delete, so it is not in the default, and a plan holding it is held
    * for a person; without that field the orphan is a warning and the repair goes on. When the user already holds
-   * RAM's two keys the planner blocks the new key, and the controller holds that plan too.
+   * RAM's two keys the planner blocks the new key, and the controller holds that plan too. Naming
+   * {@code DELETE_ORPHAN_ACCESS_KEY} in {@code autoApply} (with {@code ram.deleteOrphanAccessKeys: true}) is the one
+   * way to let the controller delete by itself: a destructive action is held unless its kind is named explicitly.
    */
   public static final ControllerPolicy DEFAULT = new ControllerPolicy(Set.of("EXCLUDE_CLOUD_NODES_FROM_CNI",
       "ENSURE_ACCESS_KEY_SECRET", "RESTART_TERWAY"));
