@@ -120,6 +120,9 @@ public final class HybridNetworkController implements AutoCloseable {
         b.backoffMax, b.random, ticker.nanos());
     this.loop = new Thread(this::run, "hybridcni-controller");
     this.loop.setDaemon(true);
+    // An Error (out of memory, a broken classpath) ends the loop: said once here, and live() turns false, so the
+    // liveness probe restarts the process rather than leaving a controller that no longer looks.
+    this.loop.setUncaughtExceptionHandler((t, e) -> LOG.error("The controller's loop stopped", e));
   }
 
   public static Builder builder() {
