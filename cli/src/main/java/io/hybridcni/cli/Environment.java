@@ -8,6 +8,16 @@ interface Environment extends AutoCloseable {
   /** The reconciler wired to this environment's observers, executors and apply lock. */
   Reconciler reconciler();
 
+  /**
+   * The parts {@code hybridcni controller} is wired from: the same cluster, observers and executors as
+   * {@link #reconciler()}, with the writer's lock left to the controller (it guards the apply Lease with its lead).
+   *
+   * @throws io.hybridcni.error.HybridCniException when this environment cannot run a controller
+   */
+  default ControllerWiring controllerWiring() {
+    throw new io.hybridcni.error.HybridCniException("this environment (" + describe() + ") cannot run a controller");
+  }
+
   /** One line saying what this environment is, for the user. */
   String describe();
 

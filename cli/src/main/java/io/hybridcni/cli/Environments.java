@@ -22,6 +22,11 @@ final class Environments {
         }
 
         @Override
+        public ControllerWiring controllerWiring() {
+          return inner.controllerWiring();
+        }
+
+        @Override
         public String describe() {
           return inner.describe();
         }

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
     subcommands = {PlanCommand.class, ApplyCommand.class, DestroyCommand.class, StatusCommand.class,
         SnapshotCommand.class,
         DemoCommand.class,
+        ControllerCommand.class,
         PermissionsCommand.class})
 final class HybridCniCommand implements Runnable {
 

@@ -32,7 +32,12 @@ import java.util.function.UnaryOperator;
 final class LiveEnvironment implements Environment {
 
   private final KubernetesClient client;
+  private final KubernetesClient target;
   private final KubernetesObserver observer;
+  private final AliyunObserver cloud;
+  private final List<ActionExecutor<?>> executors;
+  private final KubernetesStatusObserver statusObserver;
+  private final Sleeper statusSleeper;
   private final Reconciler reconciler;
   private final String description;
 
@@ -50,6 +55,7 @@ final class LiveEnvironment implements Environment {
       Duration rolloutTimeout, Sleeper sleeper, String description, boolean closeClient,
       UnaryOperator<ActionExecutor<?>> decorate, Sleeper statusSleeper) {
     this.client = closeClient ? client : null;
+    this.target = client;
     this.observer = KubernetesObserver.builder(client).build();
     Retrier retrier = Retrier.defaults();
     RamApi ram = connection.ram(retrier);
@@ -59,15 +65,29 @@ final class LiveEnvironment implements Environment {
         new AddonWaitOptions(Duration.ofSeconds(2), Duration.ofSeconds(15), addonTimeout), Clock.systemUTC()));
     executors.addAll(KubeExecutors.create(client, DryRunMode.AUTO, Clock.systemUTC(), sleeper, rolloutTimeout));
     executors.replaceAll(decorate);
-    this.reconciler = Reconciler.builder()
+    this.executors = List.copyOf(executors);
+    this.cloud = new AliyunObserver(ram, ack).withSecretKeyOwners(secrets, connection.credentialOwners(retrier));
+    this.statusObserver = new KubernetesStatusObserver(client);
+    this.statusSleeper = statusSleeper;
+    this.reconciler = reconciler(LeaseApplyLock.builder(client).build());
+    this.description = description;
+  }
+
+  /** A reconciler wired as {@link #reconciler()}, writing under {@code lock}. */
+  private Reconciler reconciler(io.hybridcni.apply.ApplyLock lock) {
+    return Reconciler.builder()
         .cluster(observer)
-        .cloud(new AliyunObserver(ram, ack).withSecretKeyOwners(secrets, connection.credentialOwners(retrier)))
+        .cloud(cloud)
         .executors(executors)
-        .lock(LeaseApplyLock.builder(client).build())
-        .status(new KubernetesStatusObserver(client))
+        .lock(lock)
+        .status(statusObserver)
         .sleeper(statusSleeper)
         .build();
-    this.description = description;
+  }
+
+  @Override
+  public ControllerWiring controllerWiring() {
+    return new ControllerWiring(target, observer, cloud, statusObserver, this::reconciler);
   }
 
   /**

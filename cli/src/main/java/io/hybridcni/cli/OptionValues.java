@@ -34,6 +34,61 @@ final class OptionValues {
     }
   }
 
+  /** An ISO-8601 duration of more than zero, e.g. {@code PT1S}: an interval of zero would spin. */
+  static final class PositiveDuration implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      Duration duration = new NonNegativeDuration().convert(value);
+      if (duration.isZero()) {
+        throw new TypeConversionException("expected a duration of more than zero such as PT1S, found '"
+            + Printable.escape(value) + "'");
+      }
+      return duration;
+    }
+  }
+
+  /** A TCP port to listen on: 1 to 65535. */
+  static final class Port implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      int port;
+      try {
+        port = Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("expected a port number from 1 to 65535, found '" + Printable.escape(value)
+            + "'");
+      }
+      if (port < 1 || port > 65535) {
+        throw new TypeConversionException("expected a port number from 1 to 65535, found " + port);
+      }
+      return port;
+    }
+  }
+
+  /** A Kubernetes object name (a Lease's): a DNS subdomain of at most 253 characters. */
+  static final class ObjectName implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      String problem = io.hybridcni.spec.SpecRules.objectNameProblem(value);
+      if (problem != null) {
+        throw new TypeConversionException("expected " + problem);
+      }
+      return value;
+    }
+  }
+
+  /** A Kubernetes namespace. */
+  static final class Namespace implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      String problem = io.hybridcni.spec.SpecRules.namespaceProblem(value);
+      if (problem != null) {
+        throw new TypeConversionException("expected " + problem);
+      }
+      return value;
+    }
+  }
+
   /**
    * An endpoint as the Aliyun SDK takes it: {@code host[:port]}, no scheme and no path. The SDK puts the protocol in
    * front itself, so {@code https://ram.aliyuncs.com} would become {@code https://https://ram.aliyuncs.com}.

@@ -37,7 +37,8 @@ public record HybridNetworkSpec(
     String addonConfig,
     ClusterIdVerification clusterIdVerifiedBy,
     String secretReadBy,
-    boolean deleteCloudNodePods) {
+    boolean deleteCloudNodePods,
+    ControllerPolicy controller) {
 
   public static final String DEFAULT_ADDON = "terway-eniip";
   public static final String DEFAULT_SECRET_NAMESPACE = "kube-system";
@@ -62,6 +63,7 @@ public record HybridNetworkSpec(
     Objects.requireNonNull(secretName, "secretName");
     Objects.requireNonNull(addonName, "addonName");
     Objects.requireNonNull(clusterIdVerifiedBy, "clusterIdVerifiedBy");
+    Objects.requireNonNull(controller, "controller");
   }
 
   /** Whether the Secret is the one Terway mounts ({@code kube-system/alibaba-addon-secret}). */
@@ -104,7 +106,8 @@ public record HybridNetworkSpec(
         .addonConfig(addonConfig)
         .clusterIdVerifiedBy(clusterIdVerifiedBy)
         .secretReadBy(secretReadBy)
-        .deleteCloudNodePods(deleteCloudNodePods);
+        .deleteCloudNodePods(deleteCloudNodePods)
+        .controller(controller);
   }
 
   /** Fluent construction with the vendor's defaults; {@link #build()} validates every field. */
@@ -127,8 +130,18 @@ public record HybridNetworkSpec(
     private ClusterIdVerification clusterIdVerifiedBy = ClusterIdVerification.CLUSTER;
     private String secretReadBy;
     private boolean deleteCloudNodePods = true;
+    private ControllerPolicy controller = ControllerPolicy.DEFAULT;
 
     private Builder() {}
+
+    /**
+     * What {@code hybridcni controller} may apply by itself ({@code controller.autoApply}). Default
+     * {@link ControllerPolicy#DEFAULT}: the CNI exclusion and the Secret's repair. Not part of the spec's digest.
+     */
+    public Builder controller(ControllerPolicy value) {
+      this.controller = Objects.requireNonNull(value, "controller");
+      return this;
+    }
 
     /**
      * Whether the exclusion of cloud nodes may delete the on-premises CNI's pods that run on cloud nodes when its
@@ -294,7 +307,7 @@ public record HybridNetworkSpec(
           policyDocument != null ? policyDocument : PolicyDocument.terwayEniip(), deleteOrphanAccessKeys,
           secretNamespace, secretName, addonName, addonVersion,
           addonConfig == null ? null : AddonConfig.canonical(addonConfig), clusterIdVerifiedBy, secretReadBy,
-          deleteCloudNodePods);
+          deleteCloudNodePods, controller);
     }
 
     private void check(List<InvalidInputException.Problem> problems, String field, String value,

@@ -30,6 +30,13 @@ import java.util.function.Function;
  */
 public record SpecDigest(String digest, Map<String, String> fields) {
 
+  /**
+   * Record components that are not about what the plan does and so never enter a digest: the controller's policy
+   * ({@code controller.autoApply}) says who may apply a plan, not what it is, and a saved plan must still apply
+   * after it changes.
+   */
+  static final Set<String> NOT_DIGESTED = Set.of("controller");
+
   /** Spec fields by record component, with their YAML path and canonical text; {@code null} is "not set". */
   private static final Map<String, Field> KNOWN = known();
 
@@ -77,9 +84,12 @@ public record SpecDigest(String digest, Map<String, String> fields) {
   /** Every field of the spec by YAML path, with its canonical text ({@code null}: not set), in path order. */
   static Map<String, String> canonical(HybridNetworkSpec spec) {
     Map<String, String> result = new TreeMap<>();
-    // Every record component counts, even one added later without a YAML path here: it then goes under its Java
-    // name (and a test says so), rather than being left out of the digest.
+    // Every record component counts but those NOT_DIGESTED names on purpose, even one added later without a YAML
+    // path here: it then goes under its Java name (and a test says so), rather than being left out of the digest.
     for (RecordComponent component : HybridNetworkSpec.class.getRecordComponents()) {
+      if (NOT_DIGESTED.contains(component.getName())) {
+        continue;
+      }
       Object value;
       try {
         value = component.getAccessor().invoke(spec);

@@ -42,6 +42,8 @@ import tools.jackson.dataformat.yaml.YAMLParser;
  *   deleteOrphanAccessKeys: false
  * secret: {namespace: kube-system, name: alibaba-addon-secret}
  * addon: {name: terway-eniip, version: v1.9.0, config: '{"key":"value"}'}
+ * controller:                               # what `hybridcni controller` applies by itself (not in the digest)
+ *   autoApply: [EXCLUDE_CLOUD_NODES_FROM_CNI, ENSURE_ACCESS_KEY_SECRET, RESTART_TERWAY]   # the default; [] = report only
  * }</pre>
  */
 public final class SpecFiles {
@@ -54,7 +56,8 @@ public final class SpecFiles {
       .build();
 
   private static final Map<String, Set<String>> FIELDS = Map.of(
-      "", Set.of("apiVersion", "kind", "cluster", "network", "ram", "secret", "addon"),
+      "", Set.of("apiVersion", "kind", "cluster", "network", "ram", "secret", "addon", "controller"),
+      "controller", Set.of("autoApply"),
       "cluster", Set.of("id", "region", "idVerifiedBy"),
       "network", Set.of("mode", "cloudNodeLabel", "onPremisesCni", "deleteCloudNodePods"),
       "network.onPremisesCni", Set.of("kind", "namespace", "name"),
@@ -275,6 +278,13 @@ public final class SpecFiles {
           }
         }
       }
+      JsonNode controller = section(root, "controller", false);
+      if (controller != null) {
+        ControllerPolicy policy = controllerPolicy(controller);
+        if (policy != null) {
+          b.controller(policy);
+        }
+      }
       // Validate the values too, even when the shape already has problems, so that one run reports everything;
       // a field the shape check already reported is not reported a second time.
       HybridNetworkSpec spec = null;
@@ -287,6 +297,40 @@ public final class SpecFiles {
         throw new InvalidInputException(problems);
       }
       return spec;
+    }
+
+    /**
+     * {@code controller.autoApply}: a list of action kind names as plans print them; absent or null keeps the
+     * default, {@code []} is report only. Unknown names are one problem naming them and the accepted ones.
+     */
+    private ControllerPolicy controllerPolicy(JsonNode controller) {
+      String field = "controller.autoApply";
+      JsonNode list = controller.get("autoApply");
+      if (list == null || list.isNull()) {
+        return null;
+      }
+      if (!list.isArray()) {
+        problem(field, "a list of action kinds among " + String.join(", ", ControllerPolicy.ACCEPTED) + ", found "
+            + describe(list));
+        return null;
+      }
+      Set<String> names = new java.util.LinkedHashSet<>();
+      List<String> unknown = new ArrayList<>();
+      for (JsonNode item : list) {
+        if (!item.isString()) {
+          unknown.add(describe(item));
+        } else if (!ControllerPolicy.ACCEPTED.contains(item.asString())) {
+          unknown.add("\"" + Printable.escape(item.asString()) + "\"");
+        } else {
+          names.add(item.asString());
+        }
+      }
+      if (!unknown.isEmpty()) {
+        problem(field, "action kinds among " + String.join(", ", ControllerPolicy.ACCEPTED) + ", found "
+            + String.join(", ", unknown));
+        return null;
+      }
+      return new ControllerPolicy(names);
     }
 
     private boolean reported(String field) {

@@ -100,7 +100,11 @@ class SpecFilesTest {
 
   @ParameterizedTest(name = "{0}: {1} expects \"{2}\"")
   @CsvSource(delimiter = '|', textBlock = """
-      unknown-top-level-field        | extras                             | no such field; allowed here: addon, apiVersion, cluster, kind, network, ram, secret
+      unknown-top-level-field        | extras                             | no such field; allowed here: addon, apiVersion, cluster, controller, kind, network, ram, secret
+      auto-apply-unknown-kind        | controller.autoApply               | action kinds among ATTACH_RAM_POLICY, DELETE_ORPHAN_ACCESS_KEY, ENSURE_ACCESS_KEY_SECRET, ENSURE_RAM_POLICY, ENSURE_RAM_USER, EXCLUDE_CLOUD_NODES_FROM_CNI, INSTALL_ADDON, RESTART_TERWAY, UPGRADE_ADDON, WAIT_FOR_ADDON, found "RESTART_CALICO", a number (7)
+      auto-apply-not-a-list          | controller.autoApply               | a list of action kinds among ATTACH_RAM_POLICY
+      auto-apply-destroy-kind        | controller.autoApply               | found "DELETE_SECRET"
+      controller-unknown-field       | controller.autoapply               | no such field; allowed here: autoApply
       unknown-nested-field           | ram.usr                            | no such field; allowed here: deleteOrphanAccessKeys, policyDocument, policyName, userName
       addon-version-number           | addon.version                      | a string, found a number (1.9)
       cluster-id-as-number           | cluster.id                         | a string, found a number (12345678901234567)
@@ -158,6 +162,29 @@ class SpecFilesTest {
       assertThat(p.expected()).contains(expected);
     });
     assertThat(e).hasMessageContaining(file + ".yaml").hasMessageContaining(expected);
+  }
+
+  @Test
+  void controllerAutoApplyDefaultsToTheExclusionAndTheSecretRepairAndAnEmptyListReportsOnly() {
+    String base = "cluster: {id: c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b, region: cn-hangzhou}\n";
+
+    assertThat(SpecFiles.parse("a.yaml", base).controller().autoApply())
+        .containsExactly("ENSURE_ACCESS_KEY_SECRET", "EXCLUDE_CLOUD_NODES_FROM_CNI", "RESTART_TERWAY");
+    assertThat(SpecFiles.parse("b.yaml", base + "controller: {}\n").controller())
+        .isEqualTo(ControllerPolicy.DEFAULT);
+    assertThat(SpecFiles.parse("c.yaml", base + "controller: {autoApply: []}\n").controller())
+        .isEqualTo(ControllerPolicy.REPORT_ONLY);
+    assertThat(SpecFiles.parse("d.yaml", base + "controller:\n  autoApply: [INSTALL_ADDON, EXCLUDE_CLOUD_NODES_FROM_CNI]\n")
+        .controller().autoApply()).containsExactly("EXCLUDE_CLOUD_NODES_FROM_CNI", "INSTALL_ADDON");
+  }
+
+  @Test
+  void controllerAutoApplyAcceptsExactlyTheKindsAnApplyPlanMayHold() {
+    assertThat(ControllerPolicy.ACCEPTED).containsExactlyInAnyOrderElementsOf(
+        java.util.Arrays.stream(io.hybridcni.plan.ActionKind.values())
+            .filter(k -> k.belongsTo(io.hybridcni.plan.PlanKind.APPLY)).map(Enum::name).toList());
+    assertThat(ControllerPolicy.DEFAULT.autoApply()).allSatisfy(n -> assertThat(ControllerPolicy.ACCEPTED).contains(n))
+        .doesNotContain("DELETE_ORPHAN_ACCESS_KEY");
   }
 
   @Test

@@ -461,7 +461,8 @@ class BadInputCorpusTest {
     String spec = resource("spec.yaml").toString();
     return switch (kind) {
       case "spec" -> List.of(new String[] {"plan", "-f", bad.toString()},
-          new String[] {"apply", "-f", bad.toString(), "--auto-approve"});
+          new String[] {"apply", "-f", bad.toString(), "--auto-approve"},
+          new String[] {"controller", "-f", bad.toString(), "--identity", "corpus"});
       case "snapshot" -> List.<String[]>of(new String[] {"plan", "-f", spec, "--observed", bad.toString()});
       case "plan" -> List.<String[]>of(new String[] {"apply", "-f", spec, bad.toString(), "--auto-approve"});
       default -> throw new IllegalArgumentException(kind);

@@ -1,0 +1,193 @@
+package io.hybridcni.cli;
+
+import io.hybridcni.apply.ApplyOptions;
+import io.hybridcni.apply.ReconcileResult;
+import io.hybridcni.controller.ControllerListener;
+import io.hybridcni.controller.HybridNetworkController;
+import io.hybridcni.controller.LeaseLeadership;
+import io.hybridcni.files.SpecFile;
+import io.hybridcni.kube.LeaseApplyLock;
+import io.hybridcni.plan.Plan;
+import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.status.NetworkStatus;
+import io.hybridcni.text.Printable;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hybridcni controller}: keep the cluster at its spec until stopped (SIGTERM), repairing what the spec's
+ * {@code controller.autoApply} allows through the same plan, re-checks and verification as {@code apply}.
+ */
+@Command(name = "controller", mixinStandardHelpOptions = true,
+    description = {"Keep the cluster at its spec until stopped: re-plan when something changes, repair what the "
+        + "spec's controller.autoApply allows (default: the CNI exclusion and the Secret) through the same plan, "
+        + "re-checks and verification as 'apply', and report the rest.", "Replicas elect one writer on a Lease; a "
+        + "CLI 'apply' and the controller never write at once (both hold the apply Lease)."})
+final class ControllerCommand implements Callable<Integer> {
+
+  @ParentCommand
+  HybridCniCommand parent;
+
+  @Spec
+  CommandSpec command;
+
+  @Mixin
+  CommonOptions common;
+
+  @Mixin
+  TargetOptions target;
+
+  @Option(names = {"-f", "--file"}, required = true, paramLabel = "SPEC", description = "The spec YAML file.")
+  Path specFile;
+
+  @Option(names = "--health-port", paramLabel = "PORT", converter = OptionValues.Port.class,
+      description = "Serve /healthz, /readyz and /metrics on this port (1-65535). Default: no server.")
+  Integer healthPort;
+
+  @Option(names = "--debounce", paramLabel = "DURATION", defaultValue = "PT1S",
+      converter = OptionValues.PositiveDuration.class,
+      description = "Re-plan this long after the last change of a burst (ISO-8601). Default: PT1S.")
+  Duration debounce;
+
+  @Option(names = "--resync", paramLabel = "DURATION", defaultValue = "PT1M",
+      converter = OptionValues.PositiveDuration.class,
+      description = "Re-plan this often without any change (ISO-8601). Default: PT1M (the informer caches are not "
+          + "wired yet: resyncs are what notices a change).")
+  Duration resync;
+
+  @Option(names = "--cloud-poll", paramLabel = "DURATION", defaultValue = "PT5M",
+      converter = OptionValues.PositiveDuration.class,
+      description = "Read Alibaba Cloud again this often, ±20 % (ISO-8601). Default: PT5M.")
+  Duration cloudPoll;
+
+  @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = "hybridcni-controller",
+      converter = OptionValues.ObjectName.class,
+      description = "The Lease the replicas elect their writer on. Default: hybridcni-controller.")
+  String leaseName;
+
+  @Option(names = "--lease-namespace", paramLabel = "NAMESPACE", defaultValue = "kube-system",
+      converter = OptionValues.Namespace.class, description = "The namespace of that Lease. Default: kube-system.")
+  String leaseNamespace;
+
+  @Option(names = "--identity", paramLabel = "NAME",
+      description = "This replica's name on the Leases. Default: $HOSTNAME (the pod's name), else the host name.")
+  String identity;
+
+  /** How the command learns that it should stop; the default is the JVM's shutdown (SIGTERM, SIGINT). */
+  static Consumer<Runnable> onShutdown = hook -> Runtime.getRuntime().addShutdownHook(
+      new Thread(hook, "hybridcni-controller-shutdown"));
+
+  @Override
+  public Integer call() throws Exception {
+    Terminal term = common.apply(parent.terminal);
+    String me = identity();
+    HybridNetworkSpec spec = SpecFile.load(specFile);
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (Environment env = parent.environments.open(spec, target)) {
+      ControllerWiring wiring = env.controllerWiring();
+      LeaseLeadership leadership = new LeaseLeadership(
+          LeaseApplyLock.builder(wiring.client()).namespace(leaseNamespace).name(leaseName).build(), me,
+          "Lease " + leaseNamespace + "/" + leaseName, Duration.ofSeconds(1), Duration.ofSeconds(2));
+      HybridNetworkController controller = HybridNetworkController.builder()
+          .spec(spec)
+          .writer(LeaseApplyLock.builder(wiring.client()).build(), wiring.writer())
+          .planning(wiring.observer(), wiring.cloud())
+          .status(wiring.status())
+          .leadership(leadership)
+          .identity(me)
+          .applyOptions(ApplyOptions.defaults())
+          .debounce(debounce)
+          .resync(resync)
+          .cloudPoll(cloudPoll, 0.2)
+          .listener(new Narrator(term))
+          .build();
+      // Seam for the health server (/healthz /readyz /metrics): it is given healthPort, controller::live and
+      // controller::ready, and hangs on the controller as one more listener; until it is wired the port is only
+      // validated.
+      if (healthPort != null) {
+        term.info("--health-port " + healthPort + ": the health server is not part of this build yet");
+      }
+      onShutdown.accept(() -> {
+        controller.close();
+        stopped.countDown();
+      });
+      term.progress("Keeping " + env.describe() + " at " + specFile + " as " + me + " ...");
+      controller.start();
+      stopped.await();
+      term.info("Stopped; the lead was given up.");
+      return ExitCodes.OK;
+    }
+  }
+
+  private String identity() {
+    String value = identity;
+    if (value == null) {
+      value = System.getenv("HOSTNAME");
+    }
+    if (identity == null && (value == null || value.isBlank())) {
+      try {
+        value = InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        throw new ParameterException(command.commandLine(), "--identity: this host has no name to default to ("
+            + e.getMessage() + "); expected --identity NAME");
+      }
+    }
+    if (value.isBlank() || value.length() > 253 || Printable.hasControlCharacters(value)) {
+      throw new ParameterException(command.commandLine(), "Invalid value for option '--identity': expected a name of "
+          + "1 to 253 characters without control characters, found '" + Printable.escape(value) + "'");
+    }
+    return value;
+  }
+
+  /** One line per thing the controller did, for the log of its container. */
+  private static final class Narrator implements ControllerListener {
+    private final Terminal term;
+
+    Narrator(Terminal term) {
+      this.term = term;
+    }
+
+    @Override
+    public void synced() {
+      term.info("Caches synced.");
+    }
+
+    @Override
+    public void leadership(boolean leading) {
+      term.info(leading ? "Leading: this replica repairs." : "Not leading: this replica plans and reports only.");
+    }
+
+    @Override
+    public void planned(Plan plan, NetworkStatus status) {
+      if (!plan.isEmpty()) {
+        term.info("Plan: " + plan.actions().size() + " action(s), " + plan.blockers().size() + " blocker(s).");
+      }
+    }
+
+    @Override
+    public void held(Plan plan, String why) {
+      term.info("Held: " + why);
+    }
+
+    @Override
+    public void reconciled(ReconcileResult result) {
+      term.info("Repaired: " + result.why());
+    }
+
+    @Override
+    public void failed(Exception failure) {
+      term.info("Round failed: " + failure.getMessage());
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.hybridcni.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.testkit.kube.KubeSampleCluster;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code hybridcni controller} in process, on a simulated cluster: it repairs drift until stopped, and bad options are one line. */
+@org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+class ControllerCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private final Consumer<Runnable> realShutdown = ControllerCommand.onShutdown;
+
+  @AfterEach
+  void restoreShutdown() {
+    ControllerCommand.onShutdown = realShutdown;
+  }
+
+  @Test
+  void theControllerRepairsAnOverwrittenAffinityUntilStoppedAndThenGivesTheLeadUp() throws Exception {
+    try (SimulatedCli cli = SimulatedCli.start(KubeSampleCluster.CALICO_BGP, dir)) {
+      assertThat(cli.run("apply", "-f", cli.spec.toString(), "--auto-approve").exitCode()).isZero();
+      AtomicReference<Runnable> stop = new AtomicReference<>();
+      ControllerCommand.onShutdown = stop::set;
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> Main.run(new String[] {"controller", "-f",
+          cli.spec.toString(), "--debounce", "PT0.05S", "--resync", "PT0.2S", "--identity", "replica-a",
+          "--health-port", "8080"}, new ByteArrayInputStream(new byte[0]),
+          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8), false, cli.environments));
+      KubernetesClient client = cli.simulation.kubernetesClient();
+      await(() -> err.toString(StandardCharsets.UTF_8).contains("Leading: this replica repairs."), err);
+
+      client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").edit(ds -> {
+        ds.getSpec().getTemplate().getSpec().setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder()
+            .withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+            .withNodeSelectorTerms(new NodeSelectorTermBuilder().withMatchExpressions(
+                new NodeSelectorRequirementBuilder().withKey("kubernetes.io/os").withOperator("In")
+                    .withValues("linux").build()).build())
+            .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
+        return ds;
+      });
+      await(() -> err.toString(StandardCharsets.UTF_8).contains("Repaired: converged"), err);
+      assertThat(excludes(client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get()))
+          .isTrue();
+      assertThat(client.leases().inNamespace("kube-system").withName("hybridcni-controller").get().getSpec()
+          .getHolderIdentity()).isEqualTo("replica-a");
+
+      stop.get().run();
+
+      assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("Stopped; the lead was given up.");
+      assertThat(client.leases().inNamespace("kube-system").withName("hybridcni-controller").get()).isNull();
+    }
+  }
+
+  private static boolean excludes(DaemonSet ds) {
+    return ds.getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity()
+        .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().stream()
+        .allMatch(t -> t.getMatchExpressions().stream().anyMatch(e -> e.getKey().equals("alibabacloud.com/external")
+            && e.getOperator().equals("NotIn")));
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition, ByteArrayOutputStream err)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out; stderr so far:\n" + err.toString(StandardCharsets.UTF_8));
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      --health-port     | 0           | expected a port number from 1 to 65535, found 0
+      --health-port     | http        | expected a port number from 1 to 65535, found 'http'
+      --debounce        | PT0S        | expected a duration of more than zero such as PT1S, found 'PT0S'
+      --resync          | -PT1S       | expected a duration of zero or more
+      --cloud-poll      | 5m          | expected an ISO-8601 duration such as PT30S or PT15M, found '5m'
+      --lease-name      | Hybrid_CNI  | expected a Kubernetes object name
+      --lease-namespace | Kube-System | expected a Kubernetes namespace
+      --identity        | ' '         | expected a name of 1 to 253 characters without control characters
+      """)
+  void aBadOptionValueIsOneLineNamingTheOption(String option, String value, String expected) throws Exception {
+    try (SimulatedCli cli = SimulatedCli.start(KubeSampleCluster.CALICO_BGP, dir)) {
+      CliRun run = cli.run("controller", "-f", cli.spec.toString(), option, value);
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+      assertThat(run.err().strip().lines()).as(run.toString()).singleElement().satisfies(line ->
+          assertThat(line).contains(option).contains(expected));
+    }
+  }
+}

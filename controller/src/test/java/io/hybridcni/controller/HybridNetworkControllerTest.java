@@ -1,0 +1,176 @@
+package io.hybridcni.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.apply.ApplyOptions;
+import io.hybridcni.fixtures.Specs;
+import io.hybridcni.kube.CniExclusionExecutor;
+import io.hybridcni.plan.Action;
+import io.hybridcni.plan.ActionKind;
+import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.testkit.kube.MockRequests;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller on the fabric8 mock (CRUD mode, whose watches feed it) and the fake Aliyun through the real SDK:
+ * drift is repaired through apply's own path, and what the spec does not let it repair is held with nothing written.
+ */
+class HybridNetworkControllerTest {
+
+  private static final Duration DEBOUNCE = Duration.ofMillis(100);
+  private static final Duration WITHIN = Duration.ofSeconds(20);
+
+  private ControllerWorld world;
+  private HybridNetworkController controller;
+  private final List<String> writes = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void startWorld() {
+    world = ControllerWorld.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (controller != null) {
+      controller.close();
+    }
+    world.close();
+  }
+
+  private HybridNetworkController controller(HybridNetworkSpec spec, Recorder recorder) {
+    KubernetesClient own = world.newClient();
+    UnaryOperator<ActionExecutor<?>> record = e -> e.around((action, context, step) -> {
+      writes.add(action.kind().name());
+      return step.get();
+    });
+    controller = HybridNetworkController.builder()
+        .spec(spec)
+        .writer(world.applyLease(own).build(), lock -> world.reconciler(own, lock, record))
+        .planning(world.observer(own), world.cloud(own))
+        .changes(Watches.daemonSetsAndSecrets(own))
+        .debounce(DEBOUNCE)
+        .backoff(Duration.ofMillis(50), Duration.ofMillis(200))
+        .applyOptions(ApplyOptions.defaults().withStatusTimeout(Duration.ZERO))
+        .identity("controller-0")
+        .listener(recorder)
+        .build();
+    controller.start();
+    return controller;
+  }
+
+  @Test
+  void anOverwrittenCalicoAffinityIsRepairedWithinTheDebounceAndARoundAndTheRepairIsRecordedAsAnEvent()
+      throws Exception {
+    assertThat(world.converge().converged()).isTrue();
+    Recorder recorder = new Recorder();
+    controller(ControllerWorld.spec(), recorder);
+    recorder.await(0, WITHIN, c -> c.name().equals("planned") && c.plan().isEmpty());
+    assertThat(controller.ready()).isTrue();
+    long eventsBefore = exclusionEvents();
+
+    int mark = recorder.size();
+    long overwrittenAt = System.nanoTime();
+    world.overwriteCalicoAffinity();
+    assertThat(world.calicoExcludesCloudNodes()).isFalse();
+
+    Recorder.Call repaired = recorder.await(mark, WITHIN, c -> c.name().equals("reconciled"));
+    Duration latency = Duration.ofNanos(System.nanoTime() - overwrittenAt);
+    assertThat(repaired.result().converged()).as(repaired.result().why()).isTrue();
+    assertThat(repaired.result().plan().actions()).extracting(Action::kind)
+        .containsExactly(ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI);
+    assertThat(world.calicoExcludesCloudNodes()).isTrue();
+    assertThat(exclusionEvents()).isEqualTo(eventsBefore + 1);
+    assertThat(writes).containsExactly("EXCLUDE_CLOUD_NODES_FROM_CNI");
+    System.out.println("drift repaired " + latency.toMillis() + " ms after the overwrite (debounce "
+        + DEBOUNCE.toMillis() + " ms)");
+    assertThat(latency).isLessThan(DEBOUNCE.plus(Duration.ofSeconds(10)));
+  }
+
+  private long exclusionEvents() {
+    return world.client.v1().events().inNamespace(ControllerWorld.NAMESPACE).list().getItems().stream()
+        .filter(e -> CniExclusionExecutor.EVENT_REASON.equals(e.getReason())).count();
+  }
+
+  @Test
+  void aDeletedSecretIsWrittenAgainWithANewKeyAndTerwayIsRestartedToReadIt() throws Exception {
+    assertThat(world.converge().converged()).isTrue();
+    String user = ControllerWorld.spec().ramUserName();
+    String keyBefore = keyId(secret());
+    Recorder recorder = new Recorder();
+    controller(ControllerWorld.spec(), recorder);
+    recorder.await(0, WITHIN, c -> c.name().equals("planned") && c.plan().isEmpty());
+
+    int mark = recorder.size();
+    world.client.secrets().inNamespace(ControllerWorld.NAMESPACE).withName(HybridNetworkSpec.DEFAULT_SECRET_NAME)
+        .delete();
+
+    Recorder.Call repaired = recorder.await(mark, WITHIN, c -> c.name().equals("reconciled"));
+    assertThat(repaired.result().converged()).as(repaired.result().why()).isTrue();
+    List<ActionKind> kinds = repaired.result().plan().actions().stream().map(Action::kind).toList();
+    assertThat(kinds).contains(ActionKind.ENSURE_ACCESS_KEY_SECRET);
+    String keyAfter = keyId(secret());
+    assertThat(keyAfter).isNotEqualTo(keyBefore);
+    assertThat(world.aliyun.accessKeys(user)).extracting(k -> k.id()).contains(keyAfter);
+    // Terway reads its key once, at start: the planner pairs the new key with a restart of its pods.
+    assertThat(kinds).contains(ActionKind.RESTART_TERWAY);
+    assertThat(world.client.apps().daemonSets().inNamespace(ControllerWorld.NAMESPACE).withName("terway-eniip").get()
+        .getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("kubectl.kubernetes.io/restartedAt");
+    // The old key is an orphan: a delete, not in the default policy, and not even planned without the spec's leave.
+    assertThat(writes).doesNotContain("DELETE_ORPHAN_ACCESS_KEY");
+  }
+
+  private Secret secret() {
+    return world.client.secrets().inNamespace(ControllerWorld.NAMESPACE)
+        .withName(HybridNetworkSpec.DEFAULT_SECRET_NAME).get();
+  }
+
+  private static String keyId(Secret secret) {
+    return new String(Base64.getDecoder().decode(secret.getData().get("access-key-id")), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aPlanWithABlockerIsHeldWithItsReasonAndNothingIsWritten() throws Exception {
+    // A Secret Terway does not read, and nothing named that reads it: the planner blocks.
+    HybridNetworkSpec blocked = Specs.builder().secret("kube-system", "not-terways").build();
+    MockRequests.drain(world.server);
+    Recorder recorder = new Recorder();
+    controller(blocked, recorder);
+
+    Recorder.Call held = recorder.await(0, WITHIN, c -> c.name().equals("held"));
+    controller.changed();
+    recorder.await(recorder.calls().indexOf(held) + 1, WITHIN, c -> c.name().equals("held"));
+
+    assertThat(held.why()).startsWith("the plan has blockers: ").doesNotContain("\n");
+    assertThat(held.plan().hasBlockers()).isTrue();
+    assertThat(recorder.calls("reconciled")).isEmpty();
+    assertThat(writes).isEmpty();
+    assertThat(MockRequests.drain(world.server)).filteredOn(r -> !r.method().equals("GET")).isEmpty();
+  }
+
+  @Test
+  void aPlanWithAnActionOutsideAutoApplyIsHeldAndAnEmptyListReportsOnly() throws Exception {
+    // A fresh cluster: the plan creates the RAM user, the policy, the key, the addon: none of that is a repair.
+    MockRequests.drain(world.server);
+    Recorder recorder = new Recorder();
+    controller(ControllerWorld.spec().toBuilder().controller(io.hybridcni.spec.ControllerPolicy.REPORT_ONLY)
+        .build(), recorder);
+
+    Recorder.Call held = recorder.await(0, WITHIN, c -> c.name().equals("held"));
+
+    assertThat(held.why()).contains("outside controller.autoApply []").contains("ENSURE_RAM_USER")
+        .doesNotContain("\n");
+    assertThat(writes).isEmpty();
+    assertThat(MockRequests.drain(world.server)).filteredOn(r -> !r.method().equals("GET")).isEmpty();
+  }
+}
