@@ -249,7 +249,10 @@ public final class HybridNetworkStatusWriter implements ControllerListener {
     Long generation = specGeneration != null ? Long.valueOf(specGeneration.getAsLong())
         : live.getMetadata().getGeneration();
     Instant now = clock.instant();
-    status.setObservedGeneration(generation);
+    if (!wanted.isEmpty()) {
+      // Only a judgement observes a generation: a new leader that has not planned yet claims nothing.
+      status.setObservedGeneration(generation);
+    }
     for (Map.Entry<ConditionType, Wanted> w : wanted.entrySet()) {
       Condition condition = new Condition(null, w.getValue().message(), generation, w.getValue().reason(),
           w.getValue().status(), w.getKey().name());

@@ -296,6 +296,15 @@ class HybridNetworkStatusWriterTest {
   }
 
   @Test
+  void aNewLeaderNamesItselfButClaimsNoGenerationBeforeItHasPlanned() {
+    HybridNetworkResourceStatus status = ResourceFixtures.get(client).getStatus();
+
+    assertThat(status.getLeader()).isEqualTo("replica-a");
+    assertThat(status.getObservedGeneration()).isNull();
+    assertThat(status.getConditions()).isEmpty();
+  }
+
+  @Test
   void aReplicaThatDoesNotLeadWritesNothing() {
     writer.leadership(false);
     MockRequests.drain(server);
