@@ -32,6 +32,10 @@ public final class ResourceSpecs {
       throw new InvalidInputException(source, "spec", "a mapping with at least cluster.id and cluster.region");
     }
     String body = JSON.writeValueAsString(spec.sections());
+    if (body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > SpecFiles.MAX_BYTES) {
+      // The same limit as a file's: the API server would take up to its request limit (about 1.5 MiB).
+      throw new InvalidInputException(source, "spec", "a spec of at most " + SpecFiles.MAX_BYTES + " bytes");
+    }
     try {
       return SpecFiles.parse(source, body);
     } catch (InvalidInputException e) {

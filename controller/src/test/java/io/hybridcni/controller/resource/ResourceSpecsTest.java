@@ -114,6 +114,16 @@ class ResourceSpecsTest {
   }
 
   @Test
+  void aSpecLargerThanAFileMayBeIsRefusedAsAFileIs() {
+    HybridNetworkResourceSpec spec = ResourceFixtures.specOf("cluster: {id: c5f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b, "
+        + "region: cn-hangzhou}");
+    spec.setAddon(java.util.Map.of("config", "x".repeat(SpecFiles.MAX_BYTES)));
+
+    assertThatThrownBy(() -> ResourceSpecs.toSpec("hybridcni", "big", spec))
+        .hasMessage("HybridNetwork hybridcni/big: spec: a spec of at most " + SpecFiles.MAX_BYTES + " bytes");
+  }
+
+  @Test
   void aResourceWithoutASpecSaysWhatTheSpecNeeds() {
     HybridNetwork none = ResourceFixtures.resource("bad", null);
 
