@@ -14,6 +14,9 @@ import io.hybridcni.error.Sensitive;
 import io.hybridcni.testkit.SecretForms;
 import io.hybridcni.testkit.kube.EnableKubeApiMock;
 import io.hybridcni.testkit.kube.MockRequests;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -302,6 +305,40 @@ class HybridNetworkStatusWriterTest {
     assertThat(status.getLeader()).isEqualTo("replica-a");
     assertThat(status.getObservedGeneration()).isNull();
     assertThat(status.getConditions()).isEmpty();
+  }
+
+  @Test
+  void aRefusedWriteIsLoggedWithoutTheSecretTheServerEchoed() {
+    // An admission webhook or the API server's validation may quote what it refused, answering 422 Invalid (a 5xx
+    // would be retried by the fabric8 client itself and reach the CRUD store on the retry).
+    server.expect().put().withPath(STATUS_PATH).andReturn(422, new StatusBuilder().withStatus("Failure")
+        .withReason("Invalid").withCode(422).withMessage("webhook refused status with " + ACCESS_KEY_SECRET).build())
+        .once();
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
+    try {
+      assertThatCode(() -> writer.failed(new IllegalStateException("the API server did not answer")))
+          .doesNotThrowAnyException();
+    } finally {
+      System.setErr(originalErr);
+    }
+
+    String logged = logs.toString(StandardCharsets.UTF_8);
+    assertThat(logged).as(logged).contains("Could not write the status of HybridNetwork hybridcni/registered")
+        .contains("webhook refused status with " + Sensitive.MASK);
+    assertThat(SecretForms.hits(logged, ACCESS_KEY_SECRET)).isEmpty();
+    writer.failed(new IllegalStateException("the API server did not answer"));
+    assertCondition(ResourceFixtures.get(client).getStatus(), ConditionType.Degraded, "True", "RoundFailed");
+  }
+
+  @Test
+  void anEmptyPlanWithoutANetworkStatusIsReadyWithoutNodeCounts() {
+    writer.planned(ResourceFixtures.emptyPlan(), null);
+
+    HybridNetworkResourceStatus status = ResourceFixtures.get(client).getStatus();
+    assertCondition(status, ConditionType.Ready, "True", "Converged");
+    assertThat(status.getNodes()).isNull();
   }
 
   @Test
