@@ -151,7 +151,7 @@ public final class PagingDispatcher extends Dispatcher implements Resetable, Cus
     } else {
       String plain = listing.endsWith("?") ? listing.substring(0, listing.length() - 1) : listing;
       snapshot = delegate instanceof KubernetesCrudDispatcher crud
-          ? snapshotFromStore(revisions.incrementAndGet(), listing, plain, crud) : null;
+          ? snapshotFromStore(revisions.incrementAndGet(), listing, plain, crud, request) : null;
       if (snapshot != null) {
         return page(request, snapshot, "", limit);
       }
@@ -293,7 +293,7 @@ public final class PagingDispatcher extends Dispatcher implements Resetable, Cus
    * mock's single event loop longer than a client waits. {@code null} when the path names one object.
    */
   private static Snapshot snapshotFromStore(long revision, String listing, String path,
-      KubernetesCrudDispatcher crud) {
+      KubernetesCrudDispatcher crud, RecordedRequest request) {
     AttributeSet query = crud.getAttributeExtractor().fromPath(path);
     if (query.containsKey("name")) {
       return null;
@@ -308,7 +308,24 @@ public final class PagingDispatcher extends Dispatcher implements Resetable, Cus
       }
     }
     // As the CRUD store answers a list: apiVersion v1, kind List (a real server names the kind, e.g. NodeList).
-    return sorted(revision, listing, "v1", "List", null, items);
+    return sorted(revision, listing, "v1", "List", storeResourceVersion(crud, path, request), items);
+  }
+
+  /**
+   * The store's current resourceVersion, which a real API server puts in every list's {@code metadata} (ListMeta;
+   * etcd3 {@code store.go} {@code GetList} answers the revision it read at): an informer lists, then watches from
+   * that version, and fabric8's Reflector without one watches from nothing and never reports itself watching an
+   * empty namespace. The CRUD dispatcher answers its current counter on a list (KubernetesResponseComposer), so a
+   * list matching no object gives it without serialising the store and without bumping it.
+   */
+  private static String storeResourceVersion(KubernetesCrudDispatcher crud, String path, RecordedRequest request) {
+    MockResponse none = crud.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(),
+        path + "?labelSelector=hybridcni.io%2Fpaging-probe%3Dnone", request.getHeaders(), request.getBody()));
+    if (none == null || none.code() != 200 || none.getBody() == null) {
+      return null;
+    }
+    Snapshot empty = snapshot(0, path, none.getBody());
+    return empty == null ? null : empty.resourceVersion();
   }
 
   /** namespace/name of a stored object, read off its metadata without building a tree. */
