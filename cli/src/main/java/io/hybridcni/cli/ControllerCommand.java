@@ -5,12 +5,18 @@ import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.controller.ControllerListener;
 import io.hybridcni.controller.HybridNetworkController;
 import io.hybridcni.controller.LeaseLeadership;
+import io.hybridcni.controller.http.ControllerMetrics;
+import io.hybridcni.controller.http.HealthServer;
+import io.hybridcni.controller.http.ReadinessTracker;
 import io.hybridcni.files.SpecFile;
+import io.hybridcni.kube.ClusterCache;
 import io.hybridcni.kube.LeaseApplyLock;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.status.NetworkStatus;
 import io.hybridcni.text.Printable;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,11 +66,17 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Re-plan this long after the last change of a burst (ISO-8601). Default: PT1S.")
   Duration debounce;
 
-  @Option(names = "--resync", paramLabel = "DURATION", defaultValue = "PT1M",
+  @Option(names = "--resync", paramLabel = "DURATION", defaultValue = "PT10M",
       converter = OptionValues.PositiveDuration.class,
-      description = "Re-plan this often without any change (ISO-8601). Default: PT1M (the informer caches are not "
-          + "wired yet: resyncs are what notices a change).")
+      description = "Re-plan this often without any change (ISO-8601); the informer caches notice every change "
+          + "in between. Default: PT10M.")
   Duration resync;
+
+  @Option(names = "--sync-timeout", paramLabel = "DURATION", defaultValue = "PT2M",
+      converter = OptionValues.PositiveDuration.class,
+      description = "How long to wait for the informer caches' first listing before giving up (ISO-8601); a "
+          + "refused list (a missing permission) is named when it runs out. Default: PT2M.")
+  Duration syncTimeout;
 
   @Option(names = "--cloud-poll", paramLabel = "DURATION", defaultValue = "PT5M",
       converter = OptionValues.PositiveDuration.class,
@@ -96,13 +108,22 @@ final class ControllerCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     try (Environment env = parent.environments.open(spec, target)) {
       ControllerWiring wiring = env.controllerWiring();
+      // The rounds plan from the informer caches (zero API reads when nothing changed); the re-checks before a write
+      // and the verification after it read the API server through the writer, which must not trust a cache that
+      // may lag it.
+      ClusterCache cache = ClusterCache.builder(wiring.client(), spec).syncTimeout(syncTimeout).build().start();
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      ControllerMetrics metrics = new ControllerMetrics(registry);
+      ReadinessTracker readiness = new ReadinessTracker();
       LeaseLeadership leadership = new LeaseLeadership(
           LeaseApplyLock.builder(wiring.client()).namespace(leaseNamespace).name(leaseName).build(), me,
           "Lease " + leaseNamespace + "/" + leaseName, Duration.ofSeconds(1), Duration.ofSeconds(2));
       HybridNetworkController controller = HybridNetworkController.builder()
           .spec(spec)
           .writer(LeaseApplyLock.builder(wiring.client()).build(), wiring.writer())
-          .planning(wiring.observer(), wiring.cloud())
+          .planning(cache.observer(), wiring.cloud())
+          .changes(cache::onChange)
+          .synced(cache::synced)
           .status(wiring.status())
           .leadership(leadership)
           .identity(me)
@@ -110,23 +131,40 @@ final class ControllerCommand implements Callable<Integer> {
           .debounce(debounce)
           .resync(resync)
           .cloudPoll(cloudPoll, 0.2)
-          .listener(new Narrator(term))
+          .listener(new Narrator(term), metrics, readiness)
           .build();
-      // Seam for the health server (/healthz /readyz /metrics): it is given healthPort, controller::live and
-      // controller::ready, and hangs on the controller as one more listener; until it is wired the port is only
-      // validated.
-      if (healthPort != null) {
-        term.info("--health-port " + healthPort + ": the health server is not part of this build yet");
-      }
+      HealthServer health = healthPort == null ? null : HealthServer.builder(registry).port(healthPort)
+          .live(controller::live).ready(controller::ready).notReadyBecause(readiness::whyNotReady).start();
       onShutdown.accept(() -> {
         controller.close();
+        closeQuietly(health, term);
+        closeQuietly(metrics, term);
+        cache.close();
         stopped.countDown();
       });
       term.progress("Keeping " + env.describe() + " at " + specFile + " as " + me + " ...");
+      if (!cache.awaitSynced(syncTimeout)) {
+        term.info("The caches have not synced within " + syncTimeout + " (still waiting: "
+            + String.join(", ", cache.unsynced()) + ").");
+        // The first observe names a refused read (the informer's failure, worded as the live read words it) and
+        // fails the command; a list that is only slow lets the controller start and keep waiting for it.
+        cache.observer().observe(spec);
+      }
       controller.start();
       stopped.await();
       term.info("Stopped; the lead was given up.");
       return ExitCodes.OK;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable part, Terminal term) {
+    if (part == null) {
+      return;
+    }
+    try {
+      part.close();
+    } catch (Exception e) {
+      term.info("While stopping: " + e.getMessage());
     }
   }
 

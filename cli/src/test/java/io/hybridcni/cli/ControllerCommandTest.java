@@ -38,19 +38,26 @@ class ControllerCommandTest {
   }
 
   @Test
-  void theControllerRepairsAnOverwrittenAffinityUntilStoppedAndThenGivesTheLeadUp() throws Exception {
+  void theControllerRepairsAnOverwrittenAffinityItsWatchesSawServesItsProbesAndGivesTheLeadUpWhenStopped()
+      throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
     try (SimulatedCli cli = SimulatedCli.start(KubeSampleCluster.CALICO_BGP, dir)) {
       assertThat(cli.run("apply", "-f", cli.spec.toString(), "--auto-approve").exitCode()).isZero();
       AtomicReference<Runnable> stop = new AtomicReference<>();
       ControllerCommand.onShutdown = stop::set;
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> Main.run(new String[] {"controller", "-f",
-          cli.spec.toString(), "--debounce", "PT0.05S", "--resync", "PT0.2S", "--identity", "replica-a",
-          "--health-port", "8080"}, new ByteArrayInputStream(new byte[0]),
+          cli.spec.toString(), "--debounce", "PT0.05S", "--resync", "PT1H", "--sync-timeout", "PT5S", "--identity", "replica-a",
+          "--health-port", String.valueOf(port)}, new ByteArrayInputStream(new byte[0]),
           new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
           new PrintStream(err, true, StandardCharsets.UTF_8), false, cli.environments));
       KubernetesClient client = cli.simulation.kubernetesClient();
       await(() -> err.toString(StandardCharsets.UTF_8).contains("Leading: this replica repairs."), err);
+      await(() -> get(port, "/readyz").statusCode() == 200, err);
+      assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
 
       client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").edit(ds -> {
         ds.getSpec().getTemplate().getSpec().setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder()
@@ -61,7 +68,10 @@ class ControllerCommandTest {
             .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
         return ds;
       });
+      // The resync is an hour away: only the informer cache's watch can have started this round.
       await(() -> err.toString(StandardCharsets.UTF_8).contains("Repaired: converged"), err);
+      assertThat(get(port, "/metrics").body()).contains("hybridcni_leader 1.0")
+          .containsPattern("hybridcni_repairs_total\\{result=\"converged\"} [1-9]");
       assertThat(excludes(client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get()))
           .isTrue();
       assertThat(client.leases().inNamespace("kube-system").withName("hybridcni-controller").get().getSpec()
@@ -72,6 +82,19 @@ class ControllerCommandTest {
       assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
       assertThat(err.toString(StandardCharsets.UTF_8)).contains("Stopped; the lead was given up.");
       assertThat(client.leases().inNamespace("kube-system").withName("hybridcni-controller").get()).isNull();
+    }
+  }
+
+  private static java.net.http.HttpResponse<String> get(int port, String path) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -147,6 +147,12 @@ public final class ClusterCache implements AutoCloseable {
     return started.get() && watches.values().stream().allMatch(Watch::synced);
   }
 
+  /** What has not listed its objects yet, each as the live read names it (e.g. {@code list nodes}); empty once synced. */
+  public List<String> unsynced() {
+    return watches.values().stream().filter(w -> !started.get() || !w.synced()).map(w -> w.list.address()).sorted()
+        .toList();
+  }
+
   /**
    * Waits until {@link #synced()}, at most {@code timeout}; {@code false} when it did not get there (a watch whose
    * list is refused keeps being retried, and {@link #observer()}'s reads that need it say why).
