@@ -146,6 +146,7 @@ public final class FleetBench {
       int journaled = journal.size();
       int peakAtFake = fake.peakRequestsInFlight();
       int busiestSecond = journal.mostReceivedWithin(Duration.ofSeconds(1));
+      long notOk = journal.stream().filter(entry -> !entry.succeeded()).count();
       journal = null;
       AliyunCallLimiter.Stats stats = limiter.stats();
       int drifted = check(results, p);
@@ -161,7 +162,7 @@ public final class FleetBench {
 
       fake.clearJournal();
       long heapWithResults = Memory.usedHeapAfterGc();
-      BenchResult result = result(p, start, wallSeconds, journaled, peakAtFake, stats, busiestSecond, drifted,
+      BenchResult result = result(p, start, wallSeconds, journaled, notOk, peakAtFake, stats, busiestSecond, drifted,
           heapSeeded - heapEmpty, heapWithResults - heapSeeded, allocated);
       // Keep the results reachable until the heap was measured with them.
       NoOpReconcileBench.require(results.size() == p.clusters(), "lost results");
@@ -252,7 +253,7 @@ public final class FleetBench {
   }
 
   private static BenchResult result(Params p, BenchResult.Started started, double wallSeconds, int calls,
-      int peakAtFake, AliyunCallLimiter.Stats stats, int busiestSecond, int drifted, long seededBytes, long resultBytes, long allocatedBytes) {
+      long notOk, int peakAtFake, AliyunCallLimiter.Stats stats, int busiestSecond, int drifted, long seededBytes, long resultBytes, long allocatedBytes) {
     double rateFloor = Math.max(0, calls - p.burst()) / p.qps();
     BenchResult result = new BenchResult("fleet", "Reconcile of a fleet of simulated registered clusters through "
         + "one reconciler, with bounded concurrency and the account's one Aliyun call limiter (rate and calls in "
@@ -268,6 +269,8 @@ public final class FleetBench {
         .metric("wallTime", wallSeconds, "s", "time to reconcile the whole fleet")
         .metric("clustersPerSecond", p.clusters() / wallSeconds, "clusters/s", "fleet throughput")
         .metric("aliyunCalls", calls, "calls", "Aliyun calls the fake received (equal to the limiter's count)")
+        .metric("aliyunAnswers.notOk", notOk, "calls", "answers other than 2xx the fake sent (a throttled or "
+            + "failed call the retrier repeated is counted in aliyunCalls each time)")
         .metric("aliyunCallsPerCluster", (double) calls / p.clusters(), "calls", "per cluster, drifted included")
         .metric("aliyunCallsPerSecond", calls / wallSeconds, "calls/s", "achieved Aliyun rate")
         .metric("rateLimitFloor", rateFloor, "s", "(calls - burst) / qps: the least time the rate limit allows")
