@@ -28,6 +28,7 @@ public final class AliyunConnection {
   private final String accessKeyId;
   private final SecretValue accessKeySecret;
   private final SecretValue securityToken;
+  private final AliyunCallLimiter callLimiter;
   private com.aliyun.credentials.Client credentials;
 
   private AliyunConnection(Builder b) {
@@ -41,6 +42,7 @@ public final class AliyunConnection {
     this.accessKeyId = b.accessKeyId;
     this.accessKeySecret = b.accessKeySecret;
     this.securityToken = b.securityToken;
+    this.callLimiter = b.callLimiter;
   }
 
   public static Builder forRegion(String regionId) {
@@ -63,7 +65,8 @@ public final class AliyunConnection {
 
   public RamApi ram(Retrier retrier) {
     try {
-      return new SdkRamApi(new com.aliyun.ram20150501.Client(config(ramEndpoint)), retrier, sensitive());
+      return new SdkRamApi(new com.aliyun.ram20150501.Client(config(ramEndpoint)), retrier, sensitive(),
+          callLimiter);
     } catch (HybridCniException e) {
       throw e;
     } catch (Exception e) {
@@ -75,7 +78,7 @@ public final class AliyunConnection {
     try {
       Config config = config(csEndpoint);
       return new SdkAckApi(new com.aliyun.cs20151215.Client(config), new com.aliyun.teaopenapi.Client(config),
-          retrier, sensitive());
+          retrier, sensitive(), callLimiter);
     } catch (HybridCniException e) {
       throw e;
     } catch (Exception e) {
@@ -174,6 +177,7 @@ public final class AliyunConnection {
     private SecretValue accessKeySecret;
     private SecretValue securityToken;
     private AliyunNetwork network = AliyunNetwork.PUBLIC;
+    private AliyunCallLimiter callLimiter;
 
     private Builder(String regionId) {
       this.regionId = Objects.requireNonNull(regionId, "regionId");
@@ -251,6 +255,17 @@ public final class AliyunConnection {
     public Builder stsAccessKey(String id, SecretValue secret, SecretValue token) {
       accessKey(id, secret);
       this.securityToken = Objects.requireNonNull(token, "token");
+      return this;
+    }
+
+    /**
+     * The call budget of the account these credentials belong to, shared with every other connection of that
+     * account: every attempt of the {@link #ram RAM} and {@link #ack ACK} clients (each retry included) takes a
+     * permit and a slot of it. Default none: calls are limited only by the {@link Retrier}'s backoff when the cloud
+     * throttles. STS {@code GetCallerIdentity} lookups are signed with other keys and are not metered.
+     */
+    public Builder callLimiter(AliyunCallLimiter value) {
+      this.callLimiter = Objects.requireNonNull(value, "callLimiter");
       return this;
     }
 

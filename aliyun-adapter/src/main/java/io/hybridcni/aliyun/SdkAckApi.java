@@ -29,6 +29,8 @@ public final class SdkAckApi implements AckApi {
   private final Client typed;
   private final com.aliyun.teaopenapi.Client generic;
   private final Retrier retrier;
+  /** The account's shared call budget, taken by every attempt; null: no limit. */
+  private final AliyunCallLimiter limiter;
   private final io.hybridcni.error.Sensitive sensitive;
 
   public SdkAckApi(Client typed, com.aliyun.teaopenapi.Client generic, Retrier retrier) {
@@ -38,9 +40,19 @@ public final class SdkAckApi implements AckApi {
   /** As {@link #SdkAckApi(Client, com.aliyun.teaopenapi.Client, Retrier)}, masking {@code sensitive} in errors. */
   public SdkAckApi(Client typed, com.aliyun.teaopenapi.Client generic, Retrier retrier,
       io.hybridcni.error.Sensitive sensitive) {
+    this(typed, generic, retrier, sensitive, null);
+  }
+
+  /**
+   * As {@link #SdkAckApi(Client, com.aliyun.teaopenapi.Client, Retrier, io.hybridcni.error.Sensitive)}, with every
+   * attempt (the first and each retry) taking a permit and a slot of {@code limiter}, or with no limit when it is null.
+   */
+  public SdkAckApi(Client typed, com.aliyun.teaopenapi.Client generic, Retrier retrier,
+      io.hybridcni.error.Sensitive sensitive, AliyunCallLimiter limiter) {
     this.typed = typed;
     this.generic = generic;
     this.retrier = retrier;
+    this.limiter = limiter;
     this.sensitive = java.util.Objects.requireNonNull(sensitive, "sensitive");
   }
 
@@ -50,13 +62,7 @@ public final class SdkAckApi implements AckApi {
   }
 
   private <T> T retried(String operation, String resource, SdkCall<T> call) {
-    return retrier.call(operation, () -> {
-      try {
-        return call.run();
-      } catch (Exception e) {
-        throw SdkErrors.translate(operation, resource, e, sensitive);
-      }
-    });
+    return retrier.call(operation, () -> once(operation, resource, call));
   }
 
   /** The code ACK answers for an addon that is not installed, whatever HTTP status carries it. */
@@ -74,13 +80,19 @@ public final class SdkAckApi implements AckApi {
     return code.equals(e.code());
   }
 
-  /** A write, sent once: after a lost answer only a read-back can say whether ACK acted on it. */
+  /**
+   * One attempt, through the account's limiter when there is one, so that no attempt reaches the cloud unmetered.
+   * Writes call it directly and are sent once: after a lost answer only a read-back can say whether ACK acted on it.
+   */
   private <T> T once(String operation, String resource, SdkCall<T> call) {
-    try {
-      return call.run();
-    } catch (Exception e) {
-      throw SdkErrors.translate(operation, resource, e, sensitive);
-    }
+    Retrier.Call<T> attempt = () -> {
+      try {
+        return call.run();
+      } catch (Exception e) {
+        throw SdkErrors.translate(operation, resource, e, sensitive);
+      }
+    };
+    return limiter == null ? attempt.run() : limiter.call(operation, resource, attempt);
   }
 
   @Override

@@ -37,6 +37,8 @@ public final class SdkRamApi implements RamApi {
 
   private final Client client;
   private final Retrier retrier;
+  /** The account's shared call budget, taken by every attempt; null: no limit. */
+  private final AliyunCallLimiter limiter;
   /** The caller's secrets and every AccessKey secret this instance handed out: masked in every error. */
   private volatile Sensitive sensitive;
 
@@ -46,8 +48,17 @@ public final class SdkRamApi implements RamApi {
 
   /** As {@link #SdkRamApi(Client, Retrier)}, masking {@code sensitive} (the caller's credential) in every error. */
   public SdkRamApi(Client client, Retrier retrier, Sensitive sensitive) {
+    this(client, retrier, sensitive, null);
+  }
+
+  /**
+   * As {@link #SdkRamApi(Client, Retrier, Sensitive)}, with every attempt (the first and each retry) taking a permit
+   * and a slot of {@code limiter}, or with no limit when it is null.
+   */
+  public SdkRamApi(Client client, Retrier retrier, Sensitive sensitive, AliyunCallLimiter limiter) {
     this.client = client;
     this.retrier = retrier;
+    this.limiter = limiter;
     this.sensitive = java.util.Objects.requireNonNull(sensitive, "sensitive");
   }
 
@@ -57,12 +68,16 @@ public final class SdkRamApi implements RamApi {
     T run() throws Exception;
   }
 
+  /** One attempt: through the account's limiter when there is one, so that no attempt reaches the cloud unmetered. */
   private <T> T once(String operation, String resource, SdkCall<T> call) {
-    try {
-      return call.run();
-    } catch (Exception e) {
-      throw SdkErrors.translate(operation, resource, e, sensitive);
-    }
+    Retrier.Call<T> attempt = () -> {
+      try {
+        return call.run();
+      } catch (Exception e) {
+        throw SdkErrors.translate(operation, resource, e, sensitive);
+      }
+    };
+    return limiter == null ? attempt.run() : limiter.call(operation, resource, attempt);
   }
 
   private <T> T retried(String operation, String resource, SdkCall<T> call) {

@@ -2,7 +2,10 @@ package io.hybridcni.bench;
 
 import java.util.function.Supplier;
 
-/** What every Aliyun call of a {@link GatedRamApi} or {@link GatedAckApi} passes through: a timer, a limiter. */
+/**
+ * What every Aliyun call of a {@link GatedRamApi} or {@link GatedAckApi} passes through: a timer. (The call limit
+ * is no gate: it is {@link io.hybridcni.aliyun.AliyunCallLimiter}, under the retrier, given to the connection.)
+ */
 interface CallGate {
 
   /** Runs {@code call}, the Aliyun operation {@code operation}, and answers its result. */

@@ -98,10 +98,11 @@ final class FakeHttpHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    long received = System.nanoTime();
     IN_FLIGHT.set(new java.util.concurrent.atomic.AtomicBoolean(true));
     peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     try {
-      serve(exchange);
+      serve(exchange, received);
     } catch (RuntimeException | Error e) {
       // A bug in the fake must show up as a clear answer, not a hung client.
       try {
@@ -135,7 +136,7 @@ final class FakeHttpHandler implements HttpHandler {
     peakInFlight.set(inFlight.get());
   }
 
-  private void serve(HttpExchange exchange) throws IOException {
+  private void serve(HttpExchange exchange, long received) throws IOException {
     byte[] body = exchange.getRequestBody().readAllBytes();
     long seq = sequence.incrementAndGet();
     String requestId = ids.requestId();
@@ -166,19 +167,19 @@ final class FakeHttpHandler implements HttpHandler {
         throw new ApiError(outcome.status(), outcome.code(), outcome.message());
       }
       if (decision.outcome().kind() == Faults.Kind.DROP_AFTER_COMMIT) {
-        record(seq, call, request, accessKeyId, 0, requestId, null, result);
+        record(seq, received, call, request, accessKeyId, 0, requestId, null, result);
         // The close is this request's only answer: the client may retry once it sees it.
         answered();
         exchange.close();
         return;
       }
-      record(seq, call, request, accessKeyId, 200, requestId, null, result);
+      record(seq, received, call, request, accessKeyId, 200, requestId, null, result);
       respond(exchange, 200, requestId, result);
     } catch (ApiError error) {
       JsonNode answer = gatewayPhase || call.product() != Product.CS
           ? popError(call.product(), error, requestId)
           : csError(error, requestId);
-      record(seq, call, request, accessKeyId, error.status(), requestId, error.code(), answer);
+      record(seq, received, call, request, accessKeyId, error.status(), requestId, error.code(), answer);
       respond(exchange, error.status(), requestId, answer);
     }
   }
@@ -372,7 +373,7 @@ final class FakeHttpHandler implements HttpHandler {
 
   // ---------------------------------------------------------------------------------------------- journal
 
-  private void record(long seq, Call call, IncomingRequest request, String accessKeyId, int status,
+  private void record(long seq, long received, Call call, IncomingRequest request, String accessKeyId, int status,
       String requestId, String errorCode, JsonNode answer) {
     StringBuilder line = new StringBuilder();
     line.append('#').append(seq).append(' ').append(call.operation()).append(' ')
@@ -391,7 +392,7 @@ final class FakeHttpHandler implements HttpHandler {
         .append(' ').append(Json.write(Redactor.redact(answer)));
     String rendering = Redactor.scrub(line.toString(), ram.issuedSecrets());
     JournalEntry entry = new JournalEntry(seq, call.operation(), request.method(), request.rawPath(), accessKeyId,
-        status, requestId, errorCode, rendering);
+        status, requestId, errorCode, rendering, received);
     synchronized (journal) {
       journal.add(entry);
     }

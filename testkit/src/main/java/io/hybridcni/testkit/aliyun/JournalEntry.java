@@ -17,6 +17,9 @@ import java.util.Optional;
  * @param requestId the request id sent in the response (and kept for a dropped call)
  * @param errorCode the error code sent, or {@code null} on success
  * @param rendering a one-line, redacted rendering of the request and response
+ * @param receivedNanos the {@link System#nanoTime()} at which the fake's HTTP server handed the request over
+ *     (before the injected latency): the server's own clock, so that a client-side limit can be checked by when
+ *     calls arrived rather than by when the client says it sent them
  */
 public record JournalEntry(
     long sequence,
@@ -27,7 +30,8 @@ public record JournalEntry(
     int status,
     String requestId,
     String errorCode,
-    String rendering) {
+    String rendering,
+    long receivedNanos) {
 
   /** Checks that every text component is present ({@code errorCode} may be null). */
   public JournalEntry {
