@@ -20,9 +20,23 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.controller.resource.HybridNetwork;
+import io.hybridcni.controller.resource.HybridNetworkSource;
+import io.hybridcni.controller.resource.HybridNetworkStatusWriter;
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.InvalidInputException;
+import io.hybridcni.error.Sensitive;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,8 +68,22 @@ final class ControllerCommand implements Callable<Integer> {
   @Mixin
   TargetOptions target;
 
-  @Option(names = {"-f", "--file"}, required = true, paramLabel = "SPEC", description = "The spec YAML file.")
-  Path specFile;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  SpecSource source;
+
+  /** Where the spec lives: a file, or a HybridNetwork resource whose status the controller then keeps. */
+  static final class SpecSource {
+    @Option(names = {"-f", "--file"}, required = true, paramLabel = "SPEC", description = "The spec YAML file.")
+    Path specFile;
+
+    @Option(names = "--resource", required = true, paramLabel = "[NAMESPACE/]NAME",
+        converter = OptionValues.ResourceName.class,
+        description = "Read the spec from this HybridNetwork (hybridcni.io/v1alpha1) and keep its status: "
+            + "conditions Ready, Drifted, Blocked, Degraded, the last plan and the node health. A changed spec "
+            + "(a new metadata.generation) starts the controller again with it. NAMESPACE defaults to the "
+            + "client's namespace (the pod's own in a cluster).")
+    OptionValues.ResourceName.Value resource;
+  }
 
   @Option(names = "--health-port", paramLabel = "PORT", converter = OptionValues.Port.class,
       description = "Serve /healthz, /readyz and /metrics on this port (1-65535). Default: no server.")
@@ -104,8 +132,108 @@ final class ControllerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
     String me = identity();
-    HybridNetworkSpec spec = SpecFile.load(specFile);
-    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicReference<Runnable> stopCurrent = new AtomicReference<>();
+    CountDownLatch stopping = new CountDownLatch(1);
+    onShutdown.accept(() -> {
+      stopping.countDown();
+      Runnable stop = stopCurrent.get();
+      if (stop != null) {
+        stop.run();
+      }
+    });
+    if (source.specFile != null) {
+      HybridNetworkSpec spec = SpecFile.load(source.specFile);
+      run(term, me, spec, source.specFile.toString(), null, stopCurrent, stopping);
+      return ExitCodes.OK;
+    }
+    try (KubernetesClient reader = parent.environments.cluster(target)) {
+      String namespace = source.resource.namespace() != null ? source.resource.namespace()
+          : reader.getNamespace() != null ? reader.getNamespace() : "default";
+      String name = source.resource.name();
+      String described = HybridNetwork.describe(namespace, name);
+      try (HybridNetworkSource resource = HybridNetworkSource.start(reader, namespace, name)) {
+        try {
+          resource.synced().toCompletableFuture().get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          throw new HybridCniException("--resource " + namespace + "/" + name + ": the " + HybridNetwork.KIND
+              + " could not be listed within " + syncTimeout + " (is the CRD installed and may hybridcni list "
+              + "hybridnetworks.hybridcni.io in namespace " + namespace + "?)");
+        }
+        boolean first = true;
+        while (stopping.getCount() > 0) {
+          HybridNetworkSpec spec;
+          try {
+            spec = resource.spec();
+          } catch (InvalidInputException e) {
+            if (first) {
+              throw e; // bad input at start: one line, nothing written
+            }
+            // A running controller whose spec was edited wrong keeps nothing and waits for the next edit; it does
+            // not exit, which would only restart the pod into the same error.
+            term.info(e.getMessage() + "; waiting for the next change of " + described + ".");
+            awaitNextGeneration(Resource.now(resource, namespace, name), stopCurrent, stopping);
+            continue;
+          }
+          first = false;
+          Resource kept = Resource.now(resource, namespace, name);
+          run(term, me, spec, described + " (generation " + kept.generation() + ")", kept, stopCurrent, stopping);
+          if (stopping.getCount() > 0) {
+            term.info("The spec of " + described + " changed: keeping the cluster at the new one.");
+          }
+        }
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void awaitNextGeneration(Resource at, AtomicReference<Runnable> stopCurrent,
+      CountDownLatch stopping) throws Exception {
+    CountDownLatch next = new CountDownLatch(1);
+    stopCurrent.set(next::countDown);
+    try (AutoCloseable watch = at.source().subscribe(() -> {
+      if (at.replaced()) {
+        next.countDown();
+      }
+    })) {
+      if (stopping.getCount() > 0 && !at.replaced()) {
+        next.await();
+      }
+    } finally {
+      stopCurrent.set(null);
+    }
+  }
+
+  /**
+   * The HybridNetwork the spec was read from, as this run keeps it: its uid (a deleted and re-created resource is
+   * another) and generation.
+   */
+  private record Resource(HybridNetworkSource source, String namespace, String name, String uid, long generation) {
+
+    static Resource now(HybridNetworkSource source, String namespace, String name) {
+      var meta = source.resource().map(r -> r.getMetadata()).orElse(null);
+      return new Resource(source, namespace, name, meta == null ? null : meta.getUid(), source.generation());
+    }
+
+    /** Deleted, re-created or edited since. */
+    boolean changed() {
+      return source.resource().map(r -> !java.util.Objects.equals(r.getMetadata().getUid(), uid)
+          || !java.util.Objects.equals(r.getMetadata().getGeneration() == null ? 0L : r.getMetadata().getGeneration(),
+              generation)).orElse(true);
+    }
+
+    /** There again and not as it was: what a wait after a spec that could not be kept looks for. */
+    boolean replaced() {
+      return source.resource().isPresent() && changed();
+    }
+  }
+
+  /**
+   * Runs one controller for {@code spec} until the process is told to stop or, with a resource, its spec changes;
+   * everything it started is closed when it returns.
+   */
+  private void run(Terminal term, String me, HybridNetworkSpec spec, String from, Resource resource,
+      AtomicReference<Runnable> stopCurrent, CountDownLatch stopping) throws Exception {
+    CountDownLatch ended = new CountDownLatch(1);
     try (Environment env = parent.environments.open(spec, target)) {
       ControllerWiring wiring = env.controllerWiring();
       // The rounds plan from the informer caches (zero API reads when nothing changed); the re-checks before a write
@@ -115,6 +243,13 @@ final class ControllerCommand implements Callable<Integer> {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ControllerMetrics metrics = new ControllerMetrics(registry);
       ReadinessTracker readiness = new ReadinessTracker();
+      List<ControllerListener> listeners = new ArrayList<>(List.of(new Narrator(term), metrics, readiness));
+      if (resource != null) {
+        // Status messages are already free of secrets (every exception the loop reports is); the writer masks
+        // again what it is given here, which is nothing the command itself holds.
+        listeners.add(new HybridNetworkStatusWriter(wiring.client(), resource.namespace(), resource.name(), me,
+            Clock.systemUTC(), () -> Sensitive.NONE, resource::generation));
+      }
       LeaseLeadership leadership = new LeaseLeadership(
           LeaseApplyLock.builder(wiring.client()).namespace(leaseNamespace).name(leaseName).build(), me,
           "Lease " + leaseNamespace + "/" + leaseName, Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -131,29 +266,45 @@ final class ControllerCommand implements Callable<Integer> {
           .debounce(debounce)
           .resync(resync)
           .cloudPoll(cloudPoll, 0.2)
-          .listener(new Narrator(term), metrics, readiness)
+          .listener(listeners.toArray(ControllerListener[]::new))
           .build();
-      HealthServer health = healthPort == null ? null : HealthServer.builder(registry).port(healthPort)
-          .live(controller::live).ready(controller::ready).notReadyBecause(readiness::whyNotReady).start();
-      onShutdown.accept(() -> {
+      HealthServer health = null;
+      AutoCloseable specWatch = null;
+      try {
+        health = healthPort == null ? null : HealthServer.builder(registry).port(healthPort)
+            .live(controller::live).ready(controller::ready).notReadyBecause(readiness::whyNotReady).start();
+        stopCurrent.set(ended::countDown);
+        if (stopping.getCount() == 0) {
+          return;
+        }
+        if (resource != null) {
+          specWatch = resource.source().subscribe(() -> {
+            if (resource.changed()) {
+              ended.countDown();
+            }
+          });
+        }
+        term.progress("Keeping " + env.describe() + " at " + from + " as " + me + " ...");
+        if (!cache.awaitSynced(syncTimeout)) {
+          term.info("The caches have not synced within " + syncTimeout + " (still waiting: "
+              + String.join(", ", cache.unsynced()) + ").");
+          // The first observe names a refused read (the informer's failure, worded as the live read words it) and
+          // fails the command; a list that is only slow lets the controller start and keep waiting for it.
+          cache.observer().observe(spec);
+        }
+        controller.start();
+        ended.await();
+      } finally {
+        stopCurrent.set(null);
+        closeQuietly(specWatch, term);
         controller.close();
         closeQuietly(health, term);
         closeQuietly(metrics, term);
         cache.close();
-        stopped.countDown();
-      });
-      term.progress("Keeping " + env.describe() + " at " + specFile + " as " + me + " ...");
-      if (!cache.awaitSynced(syncTimeout)) {
-        term.info("The caches have not synced within " + syncTimeout + " (still waiting: "
-            + String.join(", ", cache.unsynced()) + ").");
-        // The first observe names a refused read (the informer's failure, worded as the live read words it) and
-        // fails the command; a list that is only slow lets the controller start and keep waiting for it.
-        cache.observer().observe(spec);
       }
-      controller.start();
-      stopped.await();
-      term.info("Stopped; the lead was given up.");
-      return ExitCodes.OK;
+      if (stopping.getCount() == 0) {
+        term.info("Stopped; the lead was given up.");
+      }
     }
   }
 

@@ -28,5 +28,18 @@ interface Environment extends AutoCloseable {
   @FunctionalInterface
   interface Factory {
     Environment open(io.hybridcni.spec.HybridNetworkSpec spec, TargetOptions target);
+
+    /**
+     * A client of the target cluster alone, for what must be read before there is a spec (the HybridNetwork a
+     * controller keeps); the caller closes it.
+     */
+    default io.fabric8.kubernetes.client.KubernetesClient cluster(TargetOptions target) {
+      target.validate();
+      if (target.simulate != null) {
+        throw new io.hybridcni.error.HybridCniException("--simulate starts its cluster from a spec file: use -f "
+            + "SPEC with it, not --resource");
+      }
+      return io.hybridcni.kube.KubeconfigClients.create(target.kubeconfig, target.context);
+    }
   }
 }

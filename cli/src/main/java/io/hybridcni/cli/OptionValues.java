@@ -77,6 +77,31 @@ final class OptionValues {
     }
   }
 
+  /** {@code [NAMESPACE/]NAME} of a namespaced object, each part checked as the API server checks it. */
+  static final class ResourceName implements ITypeConverter<ResourceName.Value> {
+
+    /** The parts; {@code namespace} is {@code null} when not given. */
+    record Value(String namespace, String name) {}
+
+    @Override
+    public Value convert(String value) {
+      int slash = value.indexOf('/');
+      String namespace = slash < 0 ? null : value.substring(0, slash);
+      String name = slash < 0 ? value : value.substring(slash + 1);
+      if (namespace != null) {
+        String problem = io.hybridcni.spec.SpecRules.namespaceProblem(namespace);
+        if (problem != null) {
+          throw new TypeConversionException("expected [NAMESPACE/]NAME with NAMESPACE " + problem);
+        }
+      }
+      String problem = io.hybridcni.spec.SpecRules.objectNameProblem(name);
+      if (problem != null) {
+        throw new TypeConversionException("expected [NAMESPACE/]NAME with NAME " + problem);
+      }
+      return new Value(namespace, name);
+    }
+  }
+
   /** A Kubernetes namespace. */
   static final class Namespace implements ITypeConverter<String> {
     @Override

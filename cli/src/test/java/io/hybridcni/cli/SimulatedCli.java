@@ -18,7 +18,17 @@ final class SimulatedCli implements AutoCloseable {
 
   private SimulatedCli(Simulation simulation, Path spec) {
     this.simulation = simulation;
-    this.environments = (s, target) -> simulation.environment(Duration.ofSeconds(30));
+    this.environments = new Environment.Factory() {
+      @Override
+      public Environment open(io.hybridcni.spec.HybridNetworkSpec s, TargetOptions target) {
+        return simulation.environment(Duration.ofSeconds(30));
+      }
+
+      @Override
+      public io.fabric8.kubernetes.client.KubernetesClient cluster(TargetOptions target) {
+        return simulation.kubernetesServer().createClient();
+      }
+    };
     this.spec = spec;
   }
 
