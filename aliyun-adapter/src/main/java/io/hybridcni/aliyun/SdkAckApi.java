@@ -56,12 +56,7 @@ public final class SdkAckApi implements AckApi {
     this.sensitive = java.util.Objects.requireNonNull(sensitive, "sensitive");
   }
 
-  @FunctionalInterface
-  private interface SdkCall<T> {
-    T run() throws Exception;
-  }
-
-  private <T> T retried(String operation, String resource, SdkCall<T> call) {
+  private <T> T retried(String operation, String resource, SdkErrors.SdkCall<T> call) {
     return retrier.call(operation, () -> once(operation, resource, call));
   }
 
@@ -84,15 +79,8 @@ public final class SdkAckApi implements AckApi {
    * One attempt, through the account's limiter when there is one, so that no attempt reaches the cloud unmetered.
    * Writes call it directly and are sent once: after a lost answer only a read-back can say whether ACK acted on it.
    */
-  private <T> T once(String operation, String resource, SdkCall<T> call) {
-    Retrier.Call<T> attempt = () -> {
-      try {
-        return call.run();
-      } catch (Exception e) {
-        throw SdkErrors.translate(operation, resource, e, sensitive);
-      }
-    };
-    return limiter == null ? attempt.run() : limiter.call(operation, resource, attempt);
+  private <T> T once(String operation, String resource, SdkErrors.SdkCall<T> call) {
+    return SdkErrors.attempt(limiter, sensitive, operation, resource, call);
   }
 
   @Override

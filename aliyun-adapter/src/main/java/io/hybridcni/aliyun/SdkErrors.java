@@ -13,6 +13,28 @@ final class SdkErrors {
 
   private SdkErrors() {}
 
+  /** A call through the SDK: its checked exceptions become {@link AliyunCallException}. */
+  @FunctionalInterface
+  interface SdkCall<T> {
+    T run() throws Exception;
+  }
+
+  /**
+   * One attempt of {@code call}, its failure translated with {@code sensitive} masked, through the account's
+   * {@code limiter} when there is one (else {@code null}), so that no attempt reaches the cloud unmetered.
+   */
+  static <T> T attempt(AliyunCallLimiter limiter, Sensitive sensitive, String operation, String resource,
+      SdkCall<T> call) {
+    Retrier.Call<T> attempt = () -> {
+      try {
+        return call.run();
+      } catch (Exception e) {
+        throw translate(operation, resource, e, sensitive);
+      }
+    };
+    return limiter == null ? attempt.run() : limiter.call(operation, resource, attempt);
+  }
+
   static AliyunCallException translate(String operation, String resource, Exception e) {
     return translate(operation, resource, e, Sensitive.NONE);
   }

@@ -62,25 +62,12 @@ public final class SdkRamApi implements RamApi {
     this.sensitive = java.util.Objects.requireNonNull(sensitive, "sensitive");
   }
 
-  /** A call through the SDK: its checked exceptions become {@link AliyunCallException}. */
-  @FunctionalInterface
-  private interface SdkCall<T> {
-    T run() throws Exception;
-  }
-
   /** One attempt: through the account's limiter when there is one, so that no attempt reaches the cloud unmetered. */
-  private <T> T once(String operation, String resource, SdkCall<T> call) {
-    Retrier.Call<T> attempt = () -> {
-      try {
-        return call.run();
-      } catch (Exception e) {
-        throw SdkErrors.translate(operation, resource, e, sensitive);
-      }
-    };
-    return limiter == null ? attempt.run() : limiter.call(operation, resource, attempt);
+  private <T> T once(String operation, String resource, SdkErrors.SdkCall<T> call) {
+    return SdkErrors.attempt(limiter, sensitive, operation, resource, call);
   }
 
-  private <T> T retried(String operation, String resource, SdkCall<T> call) {
+  private <T> T retried(String operation, String resource, SdkErrors.SdkCall<T> call) {
     return retrier.call(operation, () -> once(operation, resource, call));
   }
 
