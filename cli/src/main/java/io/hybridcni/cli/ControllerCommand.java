@@ -154,10 +154,12 @@ final class ControllerCommand implements Callable<Integer> {
       try (HybridNetworkSource resource = HybridNetworkSource.start(reader, namespace, name)) {
         try {
           resource.synced().toCompletableFuture().get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-          throw new HybridCniException("--resource " + namespace + "/" + name + ": the " + HybridNetwork.KIND
-              + " could not be listed within " + syncTimeout + " (is the CRD installed and may hybridcni list "
-              + "hybridnetworks.hybridcni.io in namespace " + namespace + "?)");
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+          String why = e instanceof TimeoutException ? "could not be listed within " + syncTimeout
+              : "could not be listed: " + (e.getCause() == null ? e : e.getCause()).getMessage();
+          throw new HybridCniException("--resource " + namespace + "/" + name + ": the " + HybridNetwork.KIND + " "
+              + why + " (is the CRD installed and may hybridcni list hybridnetworks.hybridcni.io in namespace "
+              + namespace + "?)");
         }
         boolean first = true;
         while (stopping.getCount() > 0) {

@@ -135,6 +135,24 @@ class ControllerCommandTest {
     }
   }
 
+  @Test
+  void aResourceThatDoesNotExistIsOneLineNamingItAndNothingIsWritten() throws Exception {
+    try (SimulatedCli cli = SimulatedCli.start(KubeSampleCluster.CALICO_BGP, dir)) {
+      ControllerCommand.onShutdown = hook -> { };
+      int before = cli.simulation.kubernetesServer().getRequestCount();
+
+      // No CRD and no resource. A real API server answers the list with 404 without the CRD (the command then says
+      // it could not list the resource); the fabric8 mock serves any custom resource and lists none.
+      CliRun run = cli.run("controller", "--resource", "hybridcni-system/network", "--sync-timeout", "PT5S");
+
+      assertThat(run.exitCode()).isNotZero();
+      assertThat(run.err()).as(run.toString()).isEqualTo("Error: HybridNetwork hybridcni-system/network: metadata.name: an "
+          + "existing HybridNetwork named network in namespace hybridcni-system, found none\n");
+      assertThat(cli.simulation.kubernetesClient().leases().inAnyNamespace().list().getItems()).isEmpty();
+      assertThat(cli.simulation.kubernetesServer().getRequestCount()).isGreaterThan(before);
+    }
+  }
+
   private static HybridNetwork network(KubernetesClient client, String specBody) {
     return client.getKubernetesSerialization().unmarshal("apiVersion: hybridcni.io/v1alpha1\nkind: HybridNetwork\n"
         + "metadata:\n  name: network\n  namespace: hybridcni-system\nspec:\n  " + specBody.strip() + "\n",
