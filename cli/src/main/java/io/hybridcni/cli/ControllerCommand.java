@@ -108,7 +108,7 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Option(names = "--cloud-poll", paramLabel = "DURATION", defaultValue = "PT5M",
       converter = OptionValues.PositiveDuration.class,
-      description = "Read Alibaba Cloud again this often, ±20 % (ISO-8601). Default: PT5M.")
+      description = "Read Alibaba Cloud again this often, ±20 %% (ISO-8601). Default: PT5M.")
   Duration cloudPoll;
 
   @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = "hybridcni-controller",
