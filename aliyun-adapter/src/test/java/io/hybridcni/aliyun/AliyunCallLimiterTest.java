@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import io.hybridcni.testkit.aliyun.Journal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -77,8 +77,8 @@ class AliyunCallLimiterTest {
       starts.add(limiter.call("GetUser", "ram/user/u", now::get));
     }
 
-    assertThat(mostWithin(starts, SECOND)).isLessThanOrEqualTo(50 + 5);
-    assertThat(mostWithin(starts, 100 * MS)).isLessThanOrEqualTo(5 + 5);
+    assertThat(Journal.mostWithin(starts, SECOND)).isLessThanOrEqualTo(50 + 5);
+    assertThat(Journal.mostWithin(starts, 100 * MS)).isLessThanOrEqualTo(5 + 5);
     // And the limiter is not stingier than its rate: 400 calls in about (400 - 5) / 50 s.
     assertThat(starts.get(starts.size() - 1)).isLessThanOrEqualTo(8 * SECOND);
   }
@@ -182,20 +182,5 @@ class AliyunCallLimiterTest {
     assertThat(limiter.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()).isEqualTo(8);
     assertThat(limiter).hasToString("AliyunCallLimiter{call limit of account acct (200 calls/s, burst 20, 8 in flight)"
         + ", permitWait=30000 ms, slotWait=30000 ms}");
-  }
-
-  /** The most of {@code times} within any half-open window of {@code windowNanos}. */
-  static int mostWithin(List<Long> times, long windowNanos) {
-    List<Long> sorted = new ArrayList<>(times);
-    Collections.sort(sorted);
-    int best = 0;
-    int first = 0;
-    for (int last = 0; last < sorted.size(); last++) {
-      while (sorted.get(last) - sorted.get(first) >= windowNanos) {
-        first++;
-      }
-      best = Math.max(best, last - first + 1);
-    }
-    return best;
   }
 }

@@ -55,7 +55,7 @@ public final class Journal extends AbstractList<JournalEntry> implements RandomA
   }
 
   /** The most of {@code times} (nanoseconds, any order) that fall within any half-open window of that length. */
-  static int mostWithin(List<Long> times, long windowNanos) {
+  public static int mostWithin(List<Long> times, long windowNanos) {
     List<Long> sorted = new ArrayList<>(times);
     Collections.sort(sorted);
     int best = 0;
