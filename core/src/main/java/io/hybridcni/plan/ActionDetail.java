@@ -35,6 +35,15 @@ import java.util.Objects;
 })
 public sealed interface ActionDetail {
 
+  /**
+   * A detail that acts on one ACK cluster, named by its id: a saved plan's check refuses one whose id is not the
+   * plan's own cluster, so a plan made for one cluster can never install or remove an addon on another.
+   */
+  interface OnCluster {
+    /** The ACK cluster the action acts on. */
+    String clusterId();
+  }
+
   /** Create the RAM user. */
   record RamUser(String userName) implements ActionDetail {
     public RamUser {
@@ -144,7 +153,7 @@ public sealed interface ActionDetail {
    * {@code toVersion} means ACK's default version. {@code config} is a JSON object string or {@code null}.
    */
   record Addon(String clusterId, String name, String fromVersion, String toVersion, String config)
-      implements ActionDetail {
+      implements ActionDetail, OnCluster {
     public Addon {
       Objects.requireNonNull(clusterId, "clusterId");
       Objects.requireNonNull(name, "name");
@@ -152,7 +161,7 @@ public sealed interface ActionDetail {
   }
 
   /** Wait until the addon instance is {@code active} (at {@code version} when one is set). */
-  record AddonWait(String clusterId, String name, String version) implements ActionDetail {
+  record AddonWait(String clusterId, String name, String version) implements ActionDetail, OnCluster {
     public AddonWait {
       Objects.requireNonNull(clusterId, "clusterId");
       Objects.requireNonNull(name, "name");
@@ -162,7 +171,7 @@ public sealed interface ActionDetail {
   // ---- destroy ------------------------------------------------------------------------------------------------
 
   /** Uninstall the addon, which is at {@code version} ({@code null} when unknown). */
-  record AddonUninstall(String clusterId, String name, String version) implements ActionDetail {
+  record AddonUninstall(String clusterId, String name, String version) implements ActionDetail, OnCluster {
     public AddonUninstall {
       Objects.requireNonNull(clusterId, "clusterId");
       Objects.requireNonNull(name, "name");
@@ -170,7 +179,7 @@ public sealed interface ActionDetail {
   }
 
   /** Wait until the addon instance is gone from the cluster. */
-  record AddonRemovalWait(String clusterId, String name) implements ActionDetail {
+  record AddonRemovalWait(String clusterId, String name) implements ActionDetail, OnCluster {
     public AddonRemovalWait {
       Objects.requireNonNull(clusterId, "clusterId");
       Objects.requireNonNull(name, "name");

@@ -225,16 +225,7 @@ public final class PlanCheck {
   }
 
   private static String detailClusterId(ActionDetail detail) {
-    if (detail instanceof ActionDetail.Addon d) {
-      return d.clusterId();
-    } else if (detail instanceof ActionDetail.AddonWait d) {
-      return d.clusterId();
-    } else if (detail instanceof ActionDetail.AddonUninstall d) {
-      return d.clusterId();
-    } else if (detail instanceof ActionDetail.AddonRemovalWait d) {
-      return d.clusterId();
-    }
-    return null;
+    return detail instanceof ActionDetail.OnCluster onCluster ? onCluster.clusterId() : null;
   }
 
   private static String article(PlanKind kind) {

@@ -116,6 +116,22 @@ class PlanCheckTest {
   }
 
   @Test
+  void everyDetailThatNamesAClusterIsCheckedAgainstThePlansCluster() {
+    // The check reads a detail's cluster through ActionDetail.OnCluster: a new detail with a clusterId that did not
+    // implement it would pass a plan made for one cluster onto another.
+    List<String> unchecked = Arrays.stream(io.hybridcni.plan.ActionDetail.class.getPermittedSubclasses())
+        .filter(type -> type.isRecord() && Arrays.stream(type.getRecordComponents())
+            .anyMatch(component -> component.getName().equals("clusterId")))
+        .filter(type -> !io.hybridcni.plan.ActionDetail.OnCluster.class.isAssignableFrom(type))
+        .map(Class::getSimpleName).toList();
+    List<String> checked = Arrays.stream(io.hybridcni.plan.ActionDetail.class.getPermittedSubclasses())
+        .filter(io.hybridcni.plan.ActionDetail.OnCluster.class::isAssignableFrom).map(Class::getSimpleName).toList();
+
+    assertThat(unchecked).isEmpty();
+    assertThat(checked).containsExactlyInAnyOrder("Addon", "AddonWait", "AddonUninstall", "AddonRemovalWait");
+  }
+
+  @Test
   void aPlanFromAnotherSpecIsRefusedNamingTheFieldsThatDifferAndNoValue() {
     Plan plan = new Planner().plan(Specs.auto(), SampleClusters.freshBgp());
     HybridNetworkSpec changed = Specs.builder().mode(NetworkMode.HOST_NETWORK).addonVersion("v1.10.0").build();
