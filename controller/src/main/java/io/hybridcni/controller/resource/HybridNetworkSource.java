@@ -61,9 +61,27 @@ public final class HybridNetworkSource implements ChangeSource, AutoCloseable {
    * resource need not exist yet: {@link #spec()} says so until it does.
    */
   public static HybridNetworkSource start(KubernetesClient client, String namespace, String name) {
-    HybridNetworkSource source = new HybridNetworkSource(client, namespace, name);
-    source.synced = source.informer.start();
+    HybridNetworkSource source = unstarted(client, namespace, name);
+    source.startWatching();
     return source;
+  }
+
+  /**
+   * A source whose informer has not started, so a subscriber added now hears the first add too: once the informer
+   * runs, its events reach the handlers on the informer's own thread, and one added after {@link #start} may or may
+   * not hear the add of a resource that already exists (client-go's rule alike: register handlers before Run).
+   */
+  static HybridNetworkSource unstarted(KubernetesClient client, String namespace, String name) {
+    return new HybridNetworkSource(client, namespace, name);
+  }
+
+  /** Starts the informer of a source made by {@link #unstarted}; returns {@link #synced()}. */
+  CompletionStage<Void> startWatching() {
+    if (synced != null) {
+      throw new IllegalStateException(HybridNetwork.describe(namespace, name) + ": the source was already started");
+    }
+    synced = informer.start();
+    return synced;
   }
 
   /** Completes when the informer holds its first full view (the resource, or that there is none). */
