@@ -25,6 +25,8 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -63,10 +65,12 @@ import org.slf4j.LoggerFactory;
  * alone takes every shard and gives the surplus up as the others appear. Member Leases left by replicas that died are
  * deleted (with their resourceVersion as a precondition) once they have expired.
  *
- * <p>One daemon thread does a round every {@code retryPeriod}, as client-go's renew loop does: one list of the
- * fleet's Leases (by label), a renewal of the membership Lease and of every held shard, then releases and takes.
- * {@link #close()} releases every held shard and deletes the membership Lease, so the others take over at once; a
- * replica that dies without it loses its shards to the others after the lease duration (plus up to two rounds).
+ * <p>One daemon thread does a round every {@code retryPeriod}, as client-go's renew loop does (and sooner when a
+ * watched Lease is about to expire): one list of the fleet's Leases (by label), a renewal of the membership Lease and
+ * of every held shard, then releases and takes. The listener hears changes on a thread of its own, so a slow listener
+ * cannot delay a renewal. {@link #close()} releases every held shard and deletes the membership Lease, so the others
+ * take over at once; a replica that dies without it loses its shards to the others after the lease duration, plus
+ * the round it may take them to first see its last renewal.
  */
 public final class LeaseShards implements ShardOwnership {
 
@@ -103,6 +107,8 @@ public final class LeaseShards implements ShardOwnership {
   private Set<Integer> announced = Set.of();
   private Runnable onChange = () -> { };
   private Thread loop;
+  /** Runs the listener, so that a slow one never delays a renewal past the renew deadline. */
+  private ExecutorService listener;
   private int rounds;
 
   private LeaseShards(Builder b) {
@@ -175,6 +181,11 @@ public final class LeaseShards implements ShardOwnership {
       throw new IllegalStateException("the shards of " + identity + " were closed");
     }
     this.onChange = Objects.requireNonNull(onChange, "onChange");
+    listener = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "hybridcni-shards-" + identity + "-changes");
+      t.setDaemon(true);
+      return t;
+    });
     loop = new Thread(this::run, "hybridcni-shards-" + identity);
     loop.setDaemon(true);
     loop.start();
@@ -191,7 +202,7 @@ public final class LeaseShards implements ShardOwnership {
       }
       announce();
       try {
-        sleeper.sleep(retryPeriod);
+        sleeper.sleep(untilNextRound());
       } catch (InterruptedException e) {
         // Only close() interrupts: it releases on its own thread once this one has ended.
         return;
@@ -199,19 +210,44 @@ public final class LeaseShards implements ShardOwnership {
     }
   }
 
-  /** Tells the listener when {@link #held()} changed since it last heard. */
+  /**
+   * The retry period, or less when a Lease another replica holds will have been watched unchanged for its duration
+   * sooner: the round then comes right at its expiry, so a dead replica's shards move within the lease duration plus
+   * the one round it may take to first see its last renewal, instead of plus two. Leases renewed every round never
+   * come that close to expiry, so a fleet at rest does no extra rounds.
+   */
+  Duration untilNextRound() {
+    long now = ticker.nanos();
+    long next = retryPeriod.toNanos();
+    for (Observed seen : observed.values()) {
+      if (seen.record().free() || identity.equals(seen.record().holder())) {
+        continue;
+      }
+      Integer seconds = seen.record().leaseDurationSeconds();
+      Duration duration = seconds == null || seconds <= 0 ? leaseDuration : Duration.ofSeconds(seconds);
+      long left = seen.since() + duration.toNanos() - now;
+      if (left >= 0 && left < next) {
+        next = left;
+      }
+    }
+    return Duration.ofNanos(next).plusMillis(1);
+  }
+
+  /** Tells the listener, on its own thread, when {@link #held()} changed since it last heard. */
   private void announce() {
     Set<Integer> now = held();
     synchronized (this) {
-      if (now.equals(announced)) {
+      if (now.equals(announced) || listener == null) {
         return;
       }
       announced = now;
-    }
-    try {
-      onChange.run();
-    } catch (RuntimeException e) {
-      LOG.warn("The listener of the shards of {} failed on a change to {}", identity, now, e);
+      listener.execute(() -> {
+        try {
+          onChange.run();
+        } catch (RuntimeException e) {
+          LOG.warn("The listener of the shards of {} failed on a change to {}", identity, now, e);
+        }
+      });
     }
   }
 
@@ -549,6 +585,7 @@ public final class LeaseShards implements ShardOwnership {
     renewedAt.clear();
     if (t != null) {
       announce();
+      listener.shutdown();
     }
     Map<String, Lease> leases = list();
     if (leases != null) {
