@@ -517,7 +517,8 @@ public final class LeaseShards implements ShardOwnership {
         continue;
       }
       try {
-        // The precondition keeps the delete from removing a Lease its replica renewed since the read.
+        // The precondition keeps the delete from removing a Lease its replica renewed since the read (a real API
+        // server answers 409; the fabric8 mock ignores DELETE preconditions, so the tests cannot show it).
         client.leases().inNamespace(namespace).withName(name)
             .lockResourceVersion(e.getValue().getMetadata().getResourceVersion()).delete();
         LOG.info("{} deleted the expired member Lease {}", identity, name);

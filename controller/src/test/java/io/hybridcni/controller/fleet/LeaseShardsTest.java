@@ -253,6 +253,31 @@ class LeaseShardsTest {
   }
 
   @Test
+  void aListenerSlowerThanTheRenewDeadlineCostsTheReplicaNoShard() throws InterruptedException {
+    KubernetesClient own = newClient();
+    LeaseShards shards = LeaseShards.builder(own, "replica-a").namespace(NAMESPACE).shards(SHARDS)
+        .leaseDuration(LEASE).renewDeadline(RENEW_DEADLINE).retryPeriod(RETRY).build();
+    Replica slow = new Replica("replica-a", own, shards);
+    replicas.add(slow);
+    List<Set<Integer>> heard = new CopyOnWriteArrayList<>();
+    shards.start(() -> {
+      heard.add(shards.held());
+      try {
+        // The fleet loop may start or stop informers of many clusters on a change: longer than the renew deadline.
+        Thread.sleep(RENEW_DEADLINE.plus(RETRY.multipliedBy(2)).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    await(Duration.ofSeconds(10), "one replica holds all 12", () -> split(List.of(slow), SHARDS, SHARDS),
+        List.of(slow));
+    Thread.sleep(RENEW_DEADLINE.plus(RETRY.multipliedBy(4)).toMillis());
+
+    assertThat(shards.held()).hasSize(SHARDS);
+    assertThat(heard).isNotEmpty();
+  }
+
+  @Test
   void aRenewDeadlineNotShorterThanTheLeaseAndAnIdentityThatCannotNameALeaseAreRefused() {
     assertThatThrownBy(() -> LeaseShards.builder(client, "replica-a").leaseDuration(Duration.ofSeconds(10))
         .renewDeadline(Duration.ofSeconds(10)).build())
