@@ -287,7 +287,7 @@ public final class LeaseShards implements ShardOwnership {
     renewShards(leases);
     if (leases != null && rounds++ > 0) {
       int fair = fairShare(leases);
-      releaseAbove(fair, leases);
+      releaseAbove(fair);
       takeUpTo(fair, leases);
       deleteDeadMembers(leases);
     }
@@ -433,7 +433,7 @@ public final class LeaseShards implements ShardOwnership {
     return now - seen.since() >= duration.toNanos();
   }
 
-  private void releaseAbove(int fair, Map<String, Lease> leases) {
+  private void releaseAbove(int fair) {
     List<Integer> held = new ArrayList<>(new TreeSet<>(renewedAt.keySet()));
     while (held.size() > fair) {
       int shard = held.remove(held.size() - 1);
