@@ -77,6 +77,23 @@ class ClusterRoleTest {
   }
 
   @Test
+  void theFleetMayListItsShardAndMemberLeasesAndCreateRenewReleaseAndDeleteEachOfThem() {
+    List<Map<String, Object>> deployed = rules(deployedRole());
+    // As LeaseShards calls the API: one list by label per round, then writes of single Leases by name.
+    List<Request> fleet = new ArrayList<>(List.of(new Request("coordination.k8s.io", "leases", "list", null),
+        new Request("coordination.k8s.io", "leases", "create", null)));
+    for (String name : List.of("hybridcni-fleet-shard-0", "hybridcni-fleet-member-hybridcni-controller-7d9f-x2k")) {
+      for (String verb : List.of("get", "update", "delete")) {
+        fleet.add(new Request("coordination.k8s.io", "leases", verb, name));
+      }
+    }
+
+    for (Request request : fleet) {
+      assertThat(allows(deployed, request)).as(request.toString()).isTrue();
+    }
+  }
+
+  @Test
   void theControllerMayNotListEverySecretNorWriteItsResourcesSpec() {
     List<Map<String, Object>> deployed = rules(deployedRole());
 

@@ -1,0 +1,748 @@
+package io.hybridcni.controller.fleet;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.hybridcni.apply.Sleeper;
+import io.hybridcni.error.HybridCniException;
+import io.hybridcni.kube.Ticker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet's shards as {@code coordination.k8s.io/v1} Leases, one per shard ({@code <prefix>-shard-<i>} in one
+ * namespace, holder the replica's identity), judged the way client-go's {@code tools/leaderelection}
+ * ({@code leaderelection.go}: {@code tryAcquireOrRenew}, {@code observedRecord}, {@code observedTime},
+ * {@code release}) judges its one Lease, so that no clock skew between replicas matters:
+ *
+ * <ul>
+ *   <li>A replica takes a shard another replica holds only once it has itself watched that Lease's record (holder,
+ *       renewTime, leaseTransitions, leaseDurationSeconds, resourceVersion) stay unchanged for the record's
+ *       {@code leaseDurationSeconds}, on its own monotonic {@link Ticker}. The {@code renewTime} written is for people
+ *       and other tools and is never compared with the local wall clock (fabric8's {@code LeaderElector} does compare
+ *       them, which is why it is not used: {@code Fabric8LeaderElectorSkewTest}).</li>
+ *   <li>Every write carries the resourceVersion it was based on: a 409 means another replica moved first, and the
+ *       next round's read shows who. A write whose answer was lost (5xx, timeout) counts only once a later read shows
+ *       this replica as holder with the very renewTime that write carried.</li>
+ *   <li>A held shard counts in {@link #held()} only while this replica renewed it within the renew deadline (shorter
+ *       than the lease duration), measured from the moment the renewal was <em>sent</em>: a replica whose renewals
+ *       fail drops the shard by its own clock before any other replica, which starts counting only once it
+ *       <em>read</em> that renewal, can see the lease expire. {@link #held()} judges this on every call, so a stuck
+ *       round cannot keep a shard alive.</li>
+ * </ul>
+ *
+ * <p>Balance. client-go elects one leader among all candidates; a fleet wants the shards spread. Each replica also
+ * renews a membership Lease ({@code <prefix>-member-<identity>}) and counts the live members: itself, and every member
+ * Lease it has watched change within that Lease's duration by its own ticker (a Lease first seen counts as just
+ * changed, as client-go's {@code observedTime} is set when a record is first seen). The fair share is
+ * {@code ceil(shards / liveMembers)}; a replica takes free or expired shards only while it holds fewer, and releases
+ * the shards above it (holder cleared and {@code leaseDurationSeconds} 1, as client-go's {@code release} under
+ * {@code ReleaseOnCancel}), so a joining replica gets free shards to take within a round or two. A replica takes no
+ * shard in its first round, so replicas started together see each other before anyone takes a share; one started
+ * alone takes every shard and gives the surplus up as the others appear. Member Leases left by replicas that died are
+ * deleted (with their resourceVersion as a precondition) once they have expired.
+ *
+ * <p>One daemon thread does a round every {@code retryPeriod}, as client-go's renew loop does (and sooner when a
+ * watched Lease is about to expire): one list of the fleet's Leases (by label), a renewal of the membership Lease and
+ * of every held shard, then releases and takes. The listener hears changes on a thread of its own, so a slow listener
+ * cannot delay a renewal. {@link #close()} releases every held shard and deletes the membership Lease, so the others
+ * take over at once; a replica that dies without it loses its shards to the others after the lease duration, plus
+ * the round it may take them to first see its last renewal.
+ */
+public final class LeaseShards implements ShardOwnership {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseShards.class);
+  /** Labels every Lease of the fleet, so one list by label reads them all. */
+  static final String FLEET_LABEL = "hybridcni.io/fleet";
+  /** {@code shard} or {@code member}. */
+  static final String ROLE_LABEL = "hybridcni.io/fleet-role";
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String prefix;
+  private final String identity;
+  private final int shards;
+  private final Duration leaseDuration;
+  private final Duration renewDeadline;
+  private final Duration retryPeriod;
+  private final Clock clock;
+  private final Ticker ticker;
+  private final Sleeper sleeper;
+
+  /** Shard to the ticker reading when its last successful renewal (or take) by this replica was sent. */
+  private final Map<Integer, Long> renewedAt = new ConcurrentHashMap<>();
+  /** Shard to the Lease as this replica last wrote it: the base of the next renewal when a round's read failed. */
+  private final Map<Integer, Lease> written = new ConcurrentHashMap<>();
+  /** Shard to a take or renewal whose answer was lost: it counts once a read shows it happened. */
+  private final Map<Integer, Pending> pending = new HashMap<>();
+  /** Lease name to its record as last seen, and since when (ticker) this replica has seen it unchanged. */
+  private final Map<String, Observed> observed = new HashMap<>();
+  private Lease member;
+  private volatile boolean closed;
+  private Set<Integer> announced = Set.of();
+  private Runnable onChange = () -> { };
+  private Thread loop;
+  /** Runs the listener, so that a slow one never delays a renewal past the renew deadline. */
+  private ExecutorService listener;
+  private int rounds;
+
+  private LeaseShards(Builder b) {
+    this.client = b.client;
+    this.namespace = b.namespace;
+    this.prefix = b.prefix;
+    this.identity = b.identity;
+    this.shards = b.shards;
+    this.leaseDuration = b.leaseDuration;
+    this.renewDeadline = b.renewDeadline != null ? b.renewDeadline : b.leaseDuration.multipliedBy(2).dividedBy(3);
+    this.retryPeriod = b.retryPeriod != null ? b.retryPeriod : b.leaseDuration.dividedBy(7);
+    this.clock = b.clock;
+    this.ticker = b.ticker;
+    this.sleeper = b.sleeper;
+    if (renewDeadline.compareTo(leaseDuration) >= 0) {
+      throw new IllegalArgumentException("the renew deadline (" + renewDeadline + ") must be shorter than the lease "
+          + "duration (" + leaseDuration + "), or a replica could still write after another took its shard over");
+    }
+    if (retryPeriod.isZero() || retryPeriod.isNegative() || retryPeriod.compareTo(renewDeadline) >= 0) {
+      throw new IllegalArgumentException("the retry period (" + retryPeriod + ") must be positive and shorter than "
+          + "the renew deadline (" + renewDeadline + ")");
+    }
+    for (String name : List.of(shardLease(shards - 1), memberLease())) {
+      if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
+        throw new IllegalArgumentException("the Lease name " + name + " (from prefix " + prefix + " and identity "
+            + identity + ") must be a DNS subdomain: lower-case letters, digits, '-' and '.', at most 253 characters");
+      }
+    }
+  }
+
+  /** A builder for the shards of replica {@code identity} (e.g. its pod name) on {@code client}'s cluster. */
+  public static Builder builder(KubernetesClient client, String identity) {
+    return new Builder(client, identity);
+  }
+
+  String shardLease(int shard) {
+    return prefix + "-shard-" + shard;
+  }
+
+  String memberLease() {
+    return prefix + "-member-" + identity;
+  }
+
+  @Override
+  public int shards() {
+    return shards;
+  }
+
+  @Override
+  public Set<Integer> held() {
+    if (closed) {
+      return Set.of();
+    }
+    long now = ticker.nanos();
+    SortedSet<Integer> held = new TreeSet<>();
+    renewedAt.forEach((shard, at) -> {
+      if (now - at < renewDeadline.toNanos()) {
+        held.add(shard);
+      }
+    });
+    return Collections.unmodifiableSortedSet(held);
+  }
+
+  @Override
+  public synchronized void start(Runnable onChange) {
+    if (loop != null) {
+      throw new IllegalStateException("the shards of " + identity + " were started already");
+    }
+    if (closed) {
+      throw new IllegalStateException("the shards of " + identity + " were closed");
+    }
+    this.onChange = Objects.requireNonNull(onChange, "onChange");
+    listener = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "hybridcni-shards-" + identity + "-changes");
+      t.setDaemon(true);
+      return t;
+    });
+    loop = new Thread(this::run, "hybridcni-shards-" + identity);
+    loop.setDaemon(true);
+    loop.start();
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        round();
+      } catch (RuntimeException e) {
+        // A failure of the round's bookkeeping, not of the API (those are handled per call): the next round starts
+        // afresh from a new read, and held() keeps judging the renew deadline meanwhile.
+        LOG.warn("A round of the shard Leases of {} failed; trying again in {}", identity, retryPeriod, e);
+      }
+      announce();
+      try {
+        sleeper.sleep(untilNextRound());
+      } catch (InterruptedException e) {
+        // Only close() interrupts: it releases on its own thread once this one has ended.
+        return;
+      }
+    }
+  }
+
+  /**
+   * The retry period, or less when a Lease another replica holds will have been watched unchanged for its duration
+   * sooner: the round then comes right at its expiry, so a dead replica's shards move within the lease duration plus
+   * the one round it may take to first see its last renewal, instead of plus two. Leases renewed every round never
+   * come that close to expiry, so a fleet at rest does no extra rounds.
+   */
+  Duration untilNextRound() {
+    long now = ticker.nanos();
+    long next = retryPeriod.toNanos();
+    for (Observed seen : observed.values()) {
+      if (seen.record().free() || identity.equals(seen.record().holder())) {
+        continue;
+      }
+      Integer seconds = seen.record().leaseDurationSeconds();
+      Duration duration = seconds == null || seconds <= 0 ? leaseDuration : Duration.ofSeconds(seconds);
+      long left = seen.since() + duration.toNanos() - now;
+      if (left >= 0 && left < next) {
+        next = left;
+      }
+    }
+    return Duration.ofNanos(next).plusMillis(1);
+  }
+
+  /** Tells the listener, on its own thread, when {@link #held()} changed since it last heard. */
+  private void announce() {
+    Set<Integer> now = held();
+    synchronized (this) {
+      if (now.equals(announced) || listener == null) {
+        return;
+      }
+      announced = now;
+      listener.execute(() -> {
+        try {
+          onChange.run();
+        } catch (RuntimeException e) {
+          LOG.warn("The listener of the shards of {} failed on a change to {}", identity, now, e);
+        }
+      });
+    }
+  }
+
+  /** The parts of a Lease whose change shows that its holder is alive (client-go compares the whole record). */
+  private record Record(String holder, Instant renewTime, Integer leaseTransitions, Integer leaseDurationSeconds,
+      String resourceVersion) {
+
+    static Record of(Lease lease) {
+      LeaseSpec spec = lease.getSpec() == null ? new LeaseSpec() : lease.getSpec();
+      return new Record(spec.getHolderIdentity(), spec.getRenewTime() == null ? null : spec.getRenewTime().toInstant(),
+          spec.getLeaseTransitions(), spec.getLeaseDurationSeconds(), lease.getMetadata().getResourceVersion());
+    }
+
+    boolean free() {
+      return holder == null || holder.isEmpty();
+    }
+  }
+
+  private record Observed(Record record, long since) {}
+
+  /** A write whose answer was lost: it happened if a read shows this holder with {@code renewTime}. */
+  private record Pending(Instant renewTime, long sentAt) {}
+
+  private enum Outcome { WRITTEN, CONFLICT, UNKNOWN }
+
+  private record Write(Outcome outcome, Lease lease) {}
+
+  void round() {
+    long now = ticker.nanos();
+    Map<String, Lease> leases = list();
+    if (leases != null) {
+      observe(leases, now);
+      settle(leases);
+    }
+    dropExpired();
+    renewMember(leases);
+    renewShards(leases);
+    if (leases != null && rounds++ > 0) {
+      int fair = fairShare(leases);
+      releaseAbove(fair);
+      takeUpTo(fair, leases);
+      deleteDeadMembers(leases);
+    }
+  }
+
+  /** The fleet's Leases by name, or {@code null} when they could not be read (the round then only renews). */
+  private Map<String, Lease> list() {
+    try {
+      Map<String, Lease> byName = new HashMap<>();
+      for (Lease lease : client.leases().inNamespace(namespace).withLabel(FLEET_LABEL, prefix).list().getItems()) {
+        byName.put(lease.getMetadata().getName(), lease);
+      }
+      return byName;
+    } catch (RuntimeException e) {
+      LOG.warn("Could not list the shard Leases in {} for {} ({}); renewing from what it last wrote", namespace,
+          identity, describe(e));
+      return null;
+    }
+  }
+
+  private void observe(Map<String, Lease> leases, long now) {
+    observed.keySet().retainAll(leases.keySet());
+    leases.forEach((name, lease) -> {
+      Record record = Record.of(lease);
+      Observed seen = observed.get(name);
+      if (seen == null || !seen.record().equals(record)) {
+        observed.put(name, new Observed(record, now));
+      }
+    });
+  }
+
+  /**
+   * Brings this replica's view of its shards in line with what was read: a shard another replica now holds (or whose
+   * Lease is gone) is dropped at once; a write whose answer was lost counts if the read shows it.
+   */
+  private void settle(Map<String, Lease> leases) {
+    for (int shard = 0; shard < shards; shard++) {
+      Lease lease = leases.get(shardLease(shard));
+      Pending lost = pending.remove(shard);
+      if (lost != null && lease != null && ours(lease) && lost.renewTime().equals(Record.of(lease).renewTime())) {
+        LOG.info("The answer to a write of {} was lost, but a read shows that it happened", shardLease(shard));
+        renewedAt.put(shard, lost.sentAt());
+      }
+      if (renewedAt.containsKey(shard)) {
+        if (lease == null || !ours(lease)) {
+          drop(shard, lease == null ? "its Lease was deleted"
+              : "it is now held by " + holderOf(lease));
+        } else {
+          written.put(shard, lease);
+        }
+      }
+    }
+  }
+
+  private boolean ours(Lease lease) {
+    return identity.equals(holderOf(lease));
+  }
+
+  private static String holderOf(Lease lease) {
+    return lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  /** Drops every shard not renewed within the renew deadline: past it, this replica never writes that shard again. */
+  private void dropExpired() {
+    long now = ticker.nanos();
+    for (Map.Entry<Integer, Long> e : Map.copyOf(renewedAt).entrySet()) {
+      long since = now - e.getValue();
+      if (since >= renewDeadline.toNanos()) {
+        drop(e.getKey(), "it was not renewed within the renew deadline of " + renewDeadline.toMillis() + " ms (last "
+            + "renewed " + Duration.ofNanos(since).toMillis() + " ms ago by this replica's clock)");
+      }
+    }
+  }
+
+  private void drop(int shard, String why) {
+    if (renewedAt.remove(shard) != null) {
+      LOG.warn("{} no longer holds shard {}: {}", identity, shard, why);
+    }
+    written.remove(shard);
+  }
+
+  private void renewMember(Map<String, Lease> leases) {
+    Lease base = leases != null ? leases.get(memberLease()) : member;
+    Instant at = wallNow();
+    if (base == null) {
+      Write w = write("create", memberLease(),
+          () -> client.leases().inNamespace(namespace).resource(fresh(memberLease(), "member", at)).create());
+      member = w.lease();
+      return;
+    }
+    Lease next = new LeaseBuilder(base).editOrNewSpec().withHolderIdentity(identity)
+        .withLeaseDurationSeconds(leaseSeconds()).withRenewTime(micro(at)).endSpec().build();
+    Write w = write("renew", memberLease(), () -> client.leases().inNamespace(namespace).resource(next).update());
+    member = w.lease();
+  }
+
+  private void renewShards(Map<String, Lease> leases) {
+    for (int shard : new TreeSet<>(renewedAt.keySet())) {
+      Lease base = leases != null ? leases.get(shardLease(shard)) : written.get(shard);
+      if (base == null) {
+        continue;
+      }
+      long sentAt = ticker.nanos();
+      Instant at = wallNow();
+      Lease next = new LeaseBuilder(base).editOrNewSpec().withRenewTime(micro(at))
+          .withLeaseDurationSeconds(leaseSeconds()).endSpec().build();
+      Write w = write("renew", shardLease(shard), () -> client.leases().inNamespace(namespace).resource(next).update());
+      switch (w.outcome()) {
+        case WRITTEN -> {
+          renewedAt.put(shard, sentAt);
+          written.put(shard, w.lease());
+        }
+        // Someone else wrote it since the read: the next read shows whether it is still ours.
+        case CONFLICT -> written.remove(shard);
+        case UNKNOWN -> pending.put(shard, new Pending(at, sentAt));
+        default -> throw new IllegalStateException(w.outcome().name());
+      }
+    }
+  }
+
+  /** {@code ceil(shards / live members)}, this replica counted as live whatever its member Lease shows. */
+  private int fairShare(Map<String, Lease> leases) {
+    long now = ticker.nanos();
+    int live = 1;
+    String members = prefix + "-member-";
+    for (Map.Entry<String, Lease> e : leases.entrySet()) {
+      if (e.getKey().startsWith(members) && !e.getKey().equals(memberLease()) && !expired(e.getKey(), now)
+          && !Record.of(e.getValue()).free()) {
+        live++;
+      }
+    }
+    return (shards + live - 1) / live;
+  }
+
+  /** Whether this replica has watched the Lease unchanged for its {@code leaseDurationSeconds}. */
+  private boolean expired(String name, long now) {
+    Observed seen = observed.get(name);
+    if (seen == null) {
+      return false;
+    }
+    Integer seconds = seen.record().leaseDurationSeconds();
+    Duration duration = seconds == null || seconds <= 0 ? leaseDuration : Duration.ofSeconds(seconds);
+    return now - seen.since() >= duration.toNanos();
+  }
+
+  private void releaseAbove(int fair) {
+    List<Integer> held = new ArrayList<>(new TreeSet<>(renewedAt.keySet()));
+    while (held.size() > fair) {
+      int shard = held.remove(held.size() - 1);
+      Lease base = written.get(shard);
+      // Out of held() before the write, so this replica never acts on the shard after another may have taken it.
+      drop(shard, "it holds more than its fair share of " + fair + " shards");
+      if (base != null) {
+        release(shard, base);
+      }
+    }
+  }
+
+  /** Clears the holder as client-go's {@code release} does, so another replica takes the shard without waiting. */
+  private void release(int shard, Lease base) {
+    Instant at = wallNow();
+    Lease next = new LeaseBuilder(base).editOrNewSpec().withHolderIdentity("").withLeaseDurationSeconds(1)
+        .withAcquireTime(micro(at)).withRenewTime(micro(at)).endSpec().build();
+    Write w = write("release", shardLease(shard), () -> client.leases().inNamespace(namespace).resource(next).update());
+    if (w.outcome() == Outcome.WRITTEN) {
+      LOG.info("{} released shard {}", identity, shard);
+    } else {
+      LOG.warn("{} could not release shard {}; the others take it once its lease of {} s runs out", identity, shard,
+          leaseSeconds());
+    }
+  }
+
+  private void takeUpTo(int fair, Map<String, Lease> leases) {
+    long now = ticker.nanos();
+    // Each replica looks at the shards from its own starting point, so replicas taking at once seldom meet.
+    int start = ShardOwnership.shardOf(namespace, identity, shards);
+    for (int i = 0; i < shards && renewedAt.size() < fair && !closed; i++) {
+      int shard = (start + i) % shards;
+      if (renewedAt.containsKey(shard) || pending.containsKey(shard)) {
+        continue;
+      }
+      String name = shardLease(shard);
+      Lease lease = leases.get(name);
+      long sentAt = ticker.nanos();
+      Instant at = wallNow();
+      Write w;
+      if (lease == null) {
+        w = write("create", name, () -> client.leases().inNamespace(namespace).resource(fresh(name, "shard", at))
+            .create());
+      } else {
+        Record record = Record.of(lease);
+        boolean same = identity.equals(record.holder());
+        if (!record.free() && !same && !expired(name, now)) {
+          continue;
+        }
+        if (!record.free() && !same) {
+          LOG.warn("{} takes shard {} over from {}: it watched the Lease unchanged for its lease duration", identity,
+              shard, record.holder());
+        }
+        LeaseSpec spec = lease.getSpec();
+        int transitions = spec == null || spec.getLeaseTransitions() == null ? 0 : spec.getLeaseTransitions();
+        Lease next = new LeaseBuilder(lease).editOrNewSpec().withHolderIdentity(identity)
+            .withLeaseDurationSeconds(leaseSeconds()).withAcquireTime(micro(at)).withRenewTime(micro(at))
+            .withLeaseTransitions(same ? transitions : transitions + 1).endSpec().build();
+        w = write("take", name, () -> client.leases().inNamespace(namespace).resource(next).update());
+      }
+      switch (w.outcome()) {
+        case WRITTEN -> {
+          written.put(shard, w.lease());
+          renewedAt.put(shard, sentAt);
+          LOG.info("{} holds shard {}", identity, shard);
+        }
+        case CONFLICT -> LOG.debug("{} was taken by another replica first", name);
+        case UNKNOWN -> pending.put(shard, new Pending(at, sentAt));
+        default -> throw new IllegalStateException(w.outcome().name());
+      }
+    }
+  }
+
+  /** Deletes member Leases that expired, so replicas that died leave nothing behind. */
+  private void deleteDeadMembers(Map<String, Lease> leases) {
+    long now = ticker.nanos();
+    String members = prefix + "-member-";
+    for (Map.Entry<String, Lease> e : leases.entrySet()) {
+      String name = e.getKey();
+      if (!name.startsWith(members) || name.equals(memberLease()) || !expired(name, now)) {
+        continue;
+      }
+      try {
+        // The precondition keeps the delete from removing a Lease its replica renewed since the read (a real API
+        // server answers 409; the fabric8 mock ignores DELETE preconditions, so the tests cannot show it).
+        client.leases().inNamespace(namespace).withName(name)
+            .lockResourceVersion(e.getValue().getMetadata().getResourceVersion()).delete();
+        LOG.info("{} deleted the expired member Lease {}", identity, name);
+      } catch (RuntimeException ex) {
+        LOG.debug("Could not delete the expired member Lease {} ({}); another replica may have", name, describe(ex));
+      }
+    }
+  }
+
+  private Lease fresh(String name, String role, Instant at) {
+    return new LeaseBuilder()
+        .withNewMetadata().withNamespace(namespace).withName(name)
+        .addToLabels("app.kubernetes.io/managed-by", "hybridcni").addToLabels(FLEET_LABEL, prefix)
+        .addToLabels(ROLE_LABEL, role).endMetadata()
+        .withNewSpec().withHolderIdentity(identity).withLeaseDurationSeconds(leaseSeconds())
+        .withAcquireTime(micro(at)).withRenewTime(micro(at)).withLeaseTransitions(0).endSpec()
+        .build();
+  }
+
+  /**
+   * One write: written, a conflict (409, or 404 on an update: another replica moved first or deleted it), or
+   * unknown (any other failure: it may have committed, so only a later read can tell).
+   */
+  private Write write(String verb, String name, Supplier<Lease> request) {
+    try {
+      return new Write(Outcome.WRITTEN, request.get());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409 || (e.getCode() == 404 && !verb.equals("create"))) {
+        return new Write(Outcome.CONFLICT, null);
+      }
+      if (e.getCode() == 403) {
+        LOG.warn("{} is not permitted to {} Lease {}/{}: the ClusterRole needs verbs get, list, create, update and "
+            + "delete on leases.coordination.k8s.io", identity, verb, namespace, name);
+      } else {
+        LOG.warn("{} could not {} Lease {}/{}: {}", identity, verb, namespace, name, describe(e));
+      }
+      return new Write(Outcome.UNKNOWN, null);
+    } catch (RuntimeException e) {
+      LOG.warn("{} could not {} Lease {}/{}: {}", identity, verb, namespace, name, describe(e));
+      return new Write(Outcome.UNKNOWN, null);
+    }
+  }
+
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      t = loop;
+    }
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(Duration.ofSeconds(10).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new HybridCniException("interrupted while giving up the shards of " + identity, e);
+      }
+    }
+    Map<Integer, Lease> bases = new HashMap<>(written);
+    Set<Integer> released = new HashSet<>(renewedAt.keySet());
+    renewedAt.clear();
+    if (t != null) {
+      announce();
+      listener.shutdown();
+    }
+    Map<String, Lease> leases = list();
+    if (leases != null) {
+      for (int shard = 0; shard < shards; shard++) {
+        Lease lease = leases.get(shardLease(shard));
+        // Also a shard whose take's answer was lost: the read shows it is ours.
+        if (lease != null && ours(lease)) {
+          bases.put(shard, lease);
+          released.add(shard);
+        } else {
+          bases.remove(shard);
+        }
+      }
+    }
+    for (int shard : new TreeSet<>(released)) {
+      Lease base = bases.get(shard);
+      if (base != null) {
+        release(shard, base);
+      }
+    }
+    Lease own = leases != null ? leases.get(memberLease()) : member;
+    if (own != null) {
+      try {
+        client.leases().inNamespace(namespace).withName(memberLease())
+            .lockResourceVersion(own.getMetadata().getResourceVersion()).delete();
+      } catch (RuntimeException e) {
+        LOG.warn("{} could not delete its member Lease {} ({}); the others count it out once it expires", identity,
+            memberLease(), describe(e));
+      }
+    }
+    LOG.info("{} gave up shards {}", identity, released);
+  }
+
+  private int leaseSeconds() {
+    return (int) leaseDuration.toSeconds();
+  }
+
+  private Instant wallNow() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** Lease times are MicroTime on the wire: microsecond precision, UTC. */
+  private static ZonedDateTime micro(Instant instant) {
+    return ZonedDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+  }
+
+  private static String describe(RuntimeException e) {
+    if (e instanceof KubernetesClientException k && k.getCode() > 0) {
+      return "HTTP " + k.getCode() + " " + k.getMessage();
+    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+
+  /** Builder; every setter documents its default. */
+  public static final class Builder {
+    private final KubernetesClient client;
+    private final String identity;
+    private String namespace = "kube-system";
+    private String prefix = "hybridcni-fleet";
+    private int shards = 12;
+    private Duration leaseDuration = Duration.ofSeconds(15);
+    private Duration renewDeadline;
+    private Duration retryPeriod;
+    private Clock clock = Clock.systemUTC();
+    private Ticker ticker = Ticker.SYSTEM;
+    private Sleeper sleeper = Sleeper.REAL;
+
+    private Builder(KubernetesClient client, String identity) {
+      this.client = Objects.requireNonNull(client, "client");
+      this.identity = Objects.requireNonNull(identity, "identity");
+      if (identity.isEmpty()) {
+        throw new IllegalArgumentException("the identity of a replica must not be empty (use its pod name)");
+      }
+    }
+
+    /** The namespace of the fleet's Leases, usually the controller's own. Default {@code kube-system}. */
+    public Builder namespace(String value) {
+      this.namespace = Objects.requireNonNull(value, "namespace");
+      return this;
+    }
+
+    /** Names the Leases {@code <prefix>-shard-<i>} and {@code <prefix>-member-<identity>}. Default
+     * {@code hybridcni-fleet}. */
+    public Builder prefix(String value) {
+      this.prefix = Objects.requireNonNull(value, "prefix");
+      return this;
+    }
+
+    /** How many shards the fleet is split into; must be the same on every replica. Default 12. */
+    public Builder shards(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("shards must be at least 1, was " + value);
+      }
+      this.shards = value;
+      return this;
+    }
+
+    /**
+     * How long a replica must watch a shard's Lease unchanged before it takes the shard over (written to the Lease
+     * as {@code leaseDurationSeconds}, whole seconds). Default 15 s, client-go's usual {@code LeaseDuration}.
+     */
+    public Builder leaseDuration(Duration value) {
+      if (value.toSeconds() < 1) {
+        throw new IllegalArgumentException("a lease lasts at least 1 s, was " + value);
+      }
+      this.leaseDuration = Duration.ofSeconds(value.toSeconds());
+      return this;
+    }
+
+    /**
+     * How long a replica may go without renewing a shard before it drops it; shorter than the lease duration, so it
+     * stops before another can take the shard. Default two thirds of the lease duration (10 s).
+     */
+    public Builder renewDeadline(Duration value) {
+      this.renewDeadline = Objects.requireNonNull(value, "renewDeadline");
+      return this;
+    }
+
+    /**
+     * How often a replica reads the Leases, renews what it holds and takes or releases shards (client-go's
+     * {@code RetryPeriod}). Default a seventh of the lease duration (about 2 s).
+     */
+    public Builder retryPeriod(Duration value) {
+      this.retryPeriod = Objects.requireNonNull(value, "retryPeriod");
+      return this;
+    }
+
+    /**
+     * The wall clock the Leases' {@code acquireTime} and {@code renewTime} are written from; never used to judge
+     * expiry. Default the system UTC clock.
+     */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** The monotonic clock expiry and the renew deadline are judged by. Default {@link Ticker#SYSTEM}. */
+    public Builder ticker(Ticker value) {
+      this.ticker = Objects.requireNonNull(value, "ticker");
+      return this;
+    }
+
+    /** How the replica waits between rounds. Default real sleeping (interrupted by {@link LeaseShards#close()}). */
+    public Builder sleeper(Sleeper value) {
+      this.sleeper = Objects.requireNonNull(value, "sleeper");
+      return this;
+    }
+
+    /**
+     * The shards.
+     *
+     * @throws IllegalArgumentException when the renew deadline is not shorter than the lease duration, the retry
+     *     period not shorter than the renew deadline, or a Lease name would not be a DNS subdomain
+     */
+    public LeaseShards build() {
+      return new LeaseShards(this);
+    }
+  }
+}
