@@ -2,14 +2,13 @@ package io.hybridcni.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
-import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.controller.resource.HybridNetwork;
 import io.hybridcni.controller.resource.HybridNetworkResourceStatus;
 import java.nio.file.Files;
+import io.hybridcni.testkit.kube.CalicoManifest;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -63,15 +62,7 @@ class ControllerCommandTest {
       await(() -> get(port, "/readyz").statusCode() == 200, err);
       assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
 
-      client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").edit(ds -> {
-        ds.getSpec().getTemplate().getSpec().setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder()
-            .withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
-            .withNodeSelectorTerms(new NodeSelectorTermBuilder().withMatchExpressions(
-                new NodeSelectorRequirementBuilder().withKey("kubernetes.io/os").withOperator("In")
-                    .withValues("linux").build()).build())
-            .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
-        return ds;
-      });
+      CalicoManifest.reapply(client);
       // The resync is an hour away: only the informer cache's watch can have started this round.
       await(() -> err.toString(StandardCharsets.UTF_8).contains("Repaired: converged"), err);
       assertThat(get(port, "/metrics").body()).contains("hybridcni_leader 1.0")
