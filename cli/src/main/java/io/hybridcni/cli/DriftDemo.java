@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  */
 final class DriftDemo {
 
-  /** How long the controller gets for each step: its first quiet round, then the repair. */
+  /** How long the controller gets for each step by default: its first quiet round, then the repair. */
   static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
   /** The replica name the demo's controller holds its Leases as. */
   static final String IDENTITY = "hybridcni-demo-controller";
@@ -38,23 +38,30 @@ final class DriftDemo {
   private final HybridNetworkSpec spec;
   private final Terminal term;
   private final KubernetesClient client;
+  private final Duration stepTimeout;
 
   DriftDemo(Simulation simulation, HybridNetworkSpec spec, Terminal term) {
+    this(simulation, spec, term, STEP_TIMEOUT);
+  }
+
+  /** With {@code stepTimeout} for each step instead of {@link #STEP_TIMEOUT}. */
+  DriftDemo(Simulation simulation, HybridNetworkSpec spec, Terminal term, Duration stepTimeout) {
     this.simulation = simulation;
     this.spec = spec;
     this.term = term;
     this.client = simulation.kubernetesClient();
+    this.stepTimeout = stepTimeout;
   }
 
   int run() throws InterruptedException {
     Rounds rounds = new Rounds();
     say("== hybridcni controller (in this process, as " + IDENTITY + ") ==");
     try (ControllerRuntime kept = ControllerRuntime.builder(spec).simulation(simulation).identity(IDENTITY)
-        .debounce(Duration.ofSeconds(1)).resync(Duration.ofHours(1)).syncTimeout(STEP_TIMEOUT)
+        .debounce(Duration.ofSeconds(1)).resync(Duration.ofHours(1)).syncTimeout(stepTimeout)
         .listener(rounds).notes(this::say).build()) {
       kept.start();
-      if (!rounds.await(Rounds::quiet, STEP_TIMEOUT)) {
-        return fail("the controller did not lead and find the cluster converged within " + STEP_TIMEOUT, rounds);
+      if (!rounds.await(Rounds::quiet, stepTimeout)) {
+        return fail("the controller did not lead and find the cluster converged within " + stepTimeout, rounds);
       }
       say("The controller keeps the cluster: its plan is empty, and it watches calico-node through its caches.");
 
@@ -72,8 +79,8 @@ final class DriftDemo {
 
       say("");
       say("== the controller notices and repairs ==");
-      if (!rounds.await(r -> r.repaired() && r.quiet(), STEP_TIMEOUT)) {
-        return fail("the drift was not repaired within " + STEP_TIMEOUT, rounds);
+      if (!rounds.await(r -> r.repaired() && r.quiet(), stepTimeout)) {
+        return fail("the drift was not repaired within " + stepTimeout, rounds);
       }
       Duration took = Duration.ofNanos(System.nanoTime() - driftedAt);
       for (Event event : events()) {
