@@ -184,6 +184,7 @@ public final class ControllerRuntime implements AutoCloseable {
     private final HybridNetworkSpec spec;
     private ControllerWiring wiring;
     private Simulation simulation;
+    private io.fabric8.kubernetes.client.KubernetesClient simulationClient;
     private Duration addonTimeout = Duration.ofMinutes(1);
     private String identity = "hybridcni-controller";
     private String leaseNamespace = "kube-system";
@@ -220,7 +221,20 @@ public final class ControllerRuntime implements AutoCloseable {
      */
     public Builder simulation(Simulation value) {
       this.simulation = Objects.requireNonNull(value, "simulation");
+      this.simulationClient = null;
       this.wiring = null;
+      return this;
+    }
+
+    /**
+     * As {@link #simulation(Simulation)}, but the controller reaches the mock API server through {@code client}
+     * (e.g. one of {@code simulation.kubernetesServer().createClient()}), so that what the server sees from that client
+     * is the controller's alone: the controllers the simulation plays keep using its own. The caller keeps ownership
+     * of {@code client}.
+     */
+    public Builder simulation(Simulation value, io.fabric8.kubernetes.client.KubernetesClient client) {
+      simulation(value);
+      this.simulationClient = Objects.requireNonNull(client, "client");
       return this;
     }
 
@@ -328,7 +342,8 @@ public final class ControllerRuntime implements AutoCloseable {
         throw new IllegalStateException("a controller runtime needs a cluster: expected simulation(...) or the "
             + "command's environment");
       }
-      Environment environment = simulation.environment(addonTimeout);
+      Environment environment = simulationClient == null ? simulation.environment(addonTimeout)
+          : simulation.environment(addonTimeout, simulationClient);
       try {
         return new ControllerRuntime(this, environment.controllerWiring(), environment);
       } catch (RuntimeException e) {

@@ -12,7 +12,8 @@ import java.util.List;
  * What re-applying Calico's manifest does to a manifest-installed {@code kube-system/calico-node}: a {@code helm
  * upgrade}, an Argo CD or Flux sync, or {@code kubectl apply -f calico.yaml} of a manifest that carries its own node
  * affinity. {@code nodeSelectorTerms} is an atomic list (k8s.io/api core/v1 {@code NodeSelector}, {@code
- * +listType=atomic}; no patch merge key), so a strategic merge, a three-way merge or a server-side apply all write the
+ * +structType=atomic}, its terms {@code +listType=atomic}; no patch merge key), so the strategic merge patch of
+ * {@code kubectl apply} and {@code helm upgrade}, and a server-side apply that forces its conflicts, write the
  * manifest's list in place of the live one, and the exclusion hybridcni added to every term is gone. The mock server
  * runs no such merge, so this writes the result: the whole affinity replaced by the manifest's.
  *
