@@ -3,33 +3,19 @@ package io.hybridcni.cli;
 import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.controller.ControllerListener;
-import io.hybridcni.controller.HybridNetworkController;
-import io.hybridcni.controller.LeaseLeadership;
-import io.hybridcni.controller.http.ControllerMetrics;
-import io.hybridcni.controller.http.HealthServer;
-import io.hybridcni.controller.http.ReadinessTracker;
 import io.hybridcni.files.SpecFile;
-import io.hybridcni.kube.ClusterCache;
-import io.hybridcni.kube.LeaseApplyLock;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.status.NetworkStatus;
 import io.hybridcni.text.Printable;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.controller.resource.HybridNetwork;
 import io.hybridcni.controller.resource.HybridNetworkSource;
-import io.hybridcni.controller.resource.HybridNetworkStatusWriter;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.error.InvalidInputException;
-import io.hybridcni.error.Sensitive;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -237,44 +223,24 @@ final class ControllerCommand implements Callable<Integer> {
       AtomicReference<Runnable> stopCurrent, CountDownLatch stopping) throws Exception {
     CountDownLatch ended = new CountDownLatch(1);
     try (Environment env = parent.environments.open(spec, target)) {
-      ControllerWiring wiring = env.controllerWiring();
-      // The rounds plan from the informer caches (zero API reads when nothing changed); the re-checks before a write
-      // and the verification after it read the API server through the writer, which must not trust a cache that
-      // may lag it.
-      ClusterCache cache = ClusterCache.builder(wiring.client(), spec).syncTimeout(syncTimeout).build().start();
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      ControllerMetrics metrics = new ControllerMetrics(registry);
-      ReadinessTracker readiness = new ReadinessTracker();
-      List<ControllerListener> listeners = new ArrayList<>(List.of(new Narrator(term), metrics, readiness));
-      if (resource != null) {
-        // Status messages are already free of secrets (every exception the loop reports is); the writer masks
-        // again what it is given here, which is nothing the command itself holds.
-        listeners.add(new HybridNetworkStatusWriter(wiring.client(), resource.namespace(), resource.name(), me,
-            Clock.systemUTC(), () -> Sensitive.NONE, resource::generation));
-      }
-      LeaseLeadership leadership = new LeaseLeadership(
-          LeaseApplyLock.builder(wiring.client()).namespace(leaseNamespace).name(leaseName).build(), me,
-          "Lease " + leaseNamespace + "/" + leaseName, Duration.ofSeconds(1), Duration.ofSeconds(2));
-      HybridNetworkController controller = HybridNetworkController.builder()
-          .spec(spec)
-          .writer(LeaseApplyLock.builder(wiring.client()).build(), wiring.writer())
-          .planning(cache.observer(), wiring.cloud())
-          .changes(cache::onChange)
-          .synced(cache::synced)
-          .status(wiring.status())
-          .leadership(leadership)
+      ControllerRuntime.Builder built = ControllerRuntime.builder(spec)
+          .wiring(env.controllerWiring())
           .identity(me)
-          .applyOptions(ApplyOptions.defaults())
+          .lease(leaseNamespace, leaseName)
           .debounce(debounce)
           .resync(resync)
-          .cloudPoll(cloudPoll, 0.2)
-          .listener(listeners.toArray(ControllerListener[]::new))
-          .build();
-      HealthServer health = null;
+          .syncTimeout(syncTimeout)
+          .cloudPoll(cloudPoll)
+          .applyOptions(ApplyOptions.defaults())
+          .listener(new Narrator(term))
+          .healthPort(healthPort)
+          .notes(term::info);
+      if (resource != null) {
+        built.resource(resource.namespace(), resource.name(), resource::generation);
+      }
+      ControllerRuntime runtime = built.build();
       AutoCloseable specWatch = null;
       try {
-        health = healthPort == null ? null : HealthServer.builder(registry).port(healthPort)
-            .live(controller::live).ready(controller::ready).notReadyBecause(readiness::whyNotReady).start();
         stopCurrent.set(ended::countDown);
         if (stopping.getCount() == 0) {
           return;
@@ -287,22 +253,14 @@ final class ControllerCommand implements Callable<Integer> {
           });
         }
         term.progress("Keeping " + env.describe() + " at " + from + " as " + me + " ...");
-        if (!cache.awaitSynced(syncTimeout)) {
-          term.info("The caches have not synced within " + syncTimeout + " (still waiting: "
-              + String.join(", ", cache.unsynced()) + ").");
-          // The first observe names a refused read (the informer's failure, worded as the live read words it) and
-          // fails the command; a list that is only slow lets the controller start and keep waiting for it.
-          cache.observer().observe(spec);
-        }
-        controller.start();
+        // A list that is only slow lets the controller start and keep waiting for it; a refused read fails the
+        // command, named as the live read names it.
+        runtime.start();
         ended.await();
       } finally {
         stopCurrent.set(null);
         closeQuietly(specWatch, term);
-        controller.close();
-        closeQuietly(health, term);
-        closeQuietly(metrics, term);
-        cache.close();
+        closeQuietly(runtime, term);
       }
       if (stopping.getCount() == 0) {
         term.info("Stopped; the lead was given up.");

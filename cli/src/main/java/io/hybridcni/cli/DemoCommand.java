@@ -27,14 +27,41 @@ final class DemoCommand implements Callable<Integer> {
   CommonOptions common;
 
   @Option(names = "--scenario", defaultValue = "bgp",
-      description = "The sample cluster: ${COMPLETION-CANDIDATES}. Default: bgp.")
-  TargetOptions.Scenario scenario;
+      description = "The sample cluster: ${COMPLETION-CANDIDATES}. drift starts from bgp, then runs the controller "
+          + "and re-applies Calico's manifest without the exclusion: the controller repairs it while you watch. "
+          + "Default: bgp.")
+  Scenario scenario;
+
+  /**
+   * What the demo shows: each sample cluster of {@code --simulate}, by the same name, and {@code drift}, which is
+   * the BGP sample kept by the controller. A demo-only value, so that {@code --simulate} offers only clusters.
+   */
+  enum Scenario {
+    bgp(TargetOptions.Scenario.bgp),
+    operator_bgp(TargetOptions.Scenario.operator_bgp),
+    host_network(TargetOptions.Scenario.host_network),
+    overlay_flannel(TargetOptions.Scenario.overlay_flannel),
+    overlay_calico_ipip(TargetOptions.Scenario.overlay_calico_ipip),
+    overlay_cilium(TargetOptions.Scenario.overlay_cilium),
+    cilium_native(TargetOptions.Scenario.cilium_native),
+    brownfield(TargetOptions.Scenario.brownfield),
+    drift(TargetOptions.Scenario.bgp);
+
+    final TargetOptions.Scenario sample;
+
+    Scenario(TargetOptions.Scenario sample) {
+      this.sample = sample;
+    }
+  }
+
+  /** Starts the simulation of a sample; a test replaces it to look into the simulation the demo ran on. */
+  static java.util.function.Function<TargetOptions.Scenario, Simulation> simulations = Simulation::start;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     Terminal term = common.apply(parent.terminal);
     term.info("Starting a simulated cluster (" + scenario + ") and a simulated Alibaba Cloud on loopback ...");
-    try (Simulation simulation = Simulation.start(scenario);
+    try (Simulation simulation = simulations.apply(scenario.sample);
         Environment env = simulation.environment(Duration.ofMinutes(1))) {
       HybridNetworkSpec spec = simulation.demoSpec();
       term.out().println("== hybridcni plan ==");
@@ -70,6 +97,10 @@ final class DemoCommand implements Callable<Integer> {
       term.out().println(converged
           ? "Converged: the simulated cluster and cloud now match the spec, and every node runs its CNI."
           : "Not converged: see the plan and the status above.");
+      if (converged && scenario == Scenario.drift) {
+        term.out().println();
+        return new DriftDemo(simulation, spec, term).run();
+      }
       return converged ? ExitCodes.OK : ExitCodes.ERROR;
     }
   }

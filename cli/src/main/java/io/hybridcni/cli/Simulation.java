@@ -202,7 +202,8 @@ public final class Simulation implements AutoCloseable {
     return environment(addonTimeout, rolloutTimeout, client);
   }
 
-  private Environment environment(Duration addonTimeout, KubernetesClient client) {
+  /** As {@link #environment(Duration)}, reaching the mock API server through {@code client} (the caller's). */
+  Environment environment(Duration addonTimeout, KubernetesClient client) {
     return environment(addonTimeout, null, client);
   }
 

@@ -2,15 +2,15 @@ package io.hybridcni.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
-import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.controller.resource.HybridNetwork;
 import io.hybridcni.controller.resource.HybridNetworkResourceStatus;
 import java.nio.file.Files;
+import io.hybridcni.testkit.kube.CalicoManifest;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
+import io.hybridcni.testkit.kube.MockRequests;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -63,15 +63,7 @@ class ControllerCommandTest {
       await(() -> get(port, "/readyz").statusCode() == 200, err);
       assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
 
-      client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").edit(ds -> {
-        ds.getSpec().getTemplate().getSpec().setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder()
-            .withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
-            .withNodeSelectorTerms(new NodeSelectorTermBuilder().withMatchExpressions(
-                new NodeSelectorRequirementBuilder().withKey("kubernetes.io/os").withOperator("In")
-                    .withValues("linux").build()).build())
-            .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
-        return ds;
-      });
+      CalicoManifest.reapply(client);
       // The resync is an hour away: only the informer cache's watch can have started this round.
       await(() -> err.toString(StandardCharsets.UTF_8).contains("Repaired: converged"), err);
       assertThat(get(port, "/metrics").body()).contains("hybridcni_leader 1.0")
@@ -132,6 +124,65 @@ class ControllerCommandTest {
 
       stop.get().run();
       assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  @Test
+  void aBlockedPlanSetsTheBlockedConditionWithTheBlockersReasonAndWritesNothing() throws Exception {
+    try (SimulatedCli cli = SimulatedCli.start(KubeSampleCluster.CALICO_BGP, dir)) {
+      // Terway's RAM user already holds RAM's two AccessKeys and the Secret holds neither: the planner blocks the new
+      // key (ACCESS_KEY_LIMIT) while the plan still has the exclusion, the policy and the addon to do.
+      String user = io.hybridcni.spec.HybridNetworkSpec.defaultRamUserName(Simulation.CLUSTER_ID);
+      cli.simulation.aliyun().seedUserWithKey(user, "Active");
+      cli.simulation.aliyun().seedAccessKey(user);
+      KubernetesClient client = cli.simulation.kubernetesClient();
+      client.apiextensions().v1().customResourceDefinitions().resource(client.getKubernetesSerialization().unmarshal(
+          Files.readString(Path.of("..", "deploy", "crds", "hybridnetworks.hybridcni.io.yaml")),
+          CustomResourceDefinition.class)).create();
+      client.resource(network(client, "cluster:\n    id: " + Simulation.CLUSTER_ID + "\n    region: "
+          + Simulation.REGION + "\n")).create();
+      String calicoVersion = client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get()
+          .getMetadata().getResourceVersion();
+      MockRequests.drain(cli.simulation.kubernetesServer());
+      cli.simulation.aliyun().clearJournal();
+      AtomicReference<Runnable> stop = new AtomicReference<>();
+      ControllerCommand.onShutdown = stop::set;
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> Main.run(new String[] {"controller",
+          "--resource", "hybridcni-system/network", "--debounce", "PT0.05S", "--resync", "PT1H",
+          "--identity", "replica-a"}, new ByteArrayInputStream(new byte[0]),
+          new PrintStream(err, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8), false, cli.environments));
+
+      await(() -> condition(client, "Blocked").filter("True"::equals).isPresent(), err);
+      io.fabric8.kubernetes.api.model.Condition blocked = status(client).getConditions().stream()
+          .filter(c -> c.getType().equals("Blocked")).findFirst().orElseThrow();
+      assertThat(blocked.getReason()).isEqualTo("PlanBlocked");
+      assertThat(blocked.getMessage()).startsWith("ACCESS_KEY_LIMIT: User " + user + " already holds 2 AccessKeys");
+      assertThat(condition(client, "Ready")).contains("False");
+      assertThat(condition(client, "Drifted")).as("the held plan has actions").contains("True");
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("Held: ");
+
+      stop.get().run();
+      assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+      // Its own leader Lease and the HybridNetwork's status are the controller's bookkeeping; anything else is a write
+      // of the held plan.
+      String statusPath = "/apis/hybridcni.io/v1alpha1/namespaces/hybridcni-system/hybridnetworks/network/status";
+      java.util.List<MockRequests.Recorded> requests = MockRequests.drain(cli.simulation.kubernetesServer());
+      assertThat(requests).as("the mock recorded the status writes").anyMatch(r -> !r.method().equals("GET")
+          && r.pathOnly().equals(statusPath));
+      assertThat(requests.stream()
+          .filter(r -> !r.method().equals("GET"))
+          .filter(r -> !r.pathOnly().startsWith("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases")
+              || r.pathOnly().contains("hybridcni-apply"))
+          .filter(r -> !r.pathOnly().equals(statusPath))
+          .map(Object::toString)).as("writes to the cluster").isEmpty();
+      assertThat(client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get().getMetadata()
+          .getResourceVersion()).isEqualTo(calicoVersion);
+      assertThat(client.leases().inNamespace("kube-system").withName("hybridcni-apply").get()).isNull();
+      assertThat(cli.simulation.aliyun().journal().operations()).as("calls to Alibaba Cloud")
+          .isNotEmpty().noneMatch(op -> op.matches("(Create|Attach|Delete|Detach|Install|Upgrade|Set|Update).*"));
+      assertThat(cli.simulation.aliyun().accessKeys(user)).hasSize(2);
     }
   }
 

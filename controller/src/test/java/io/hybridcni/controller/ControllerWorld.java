@@ -1,7 +1,5 @@
 package io.hybridcni.controller;
 
-import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
-import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,6 +35,7 @@ import io.hybridcni.port.SecretValue;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.testkit.aliyun.FakeAliyun;
 import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
+import io.hybridcni.testkit.kube.CalicoManifest;
 import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.TigeraOperator;
@@ -191,15 +190,7 @@ final class ControllerWorld implements AutoCloseable {
    * {@code nodeSelectorTerms} list replaced by the chart's, without the exclusion.
    */
   void overwriteCalicoAffinity() {
-    client.apps().daemonSets().inNamespace(NAMESPACE).withName(CALICO).edit(ds -> {
-      ds.getSpec().getTemplate().getSpec().setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder()
-          .withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
-          .withNodeSelectorTerms(new NodeSelectorTermBuilder().withMatchExpressions(
-              new NodeSelectorRequirementBuilder().withKey("kubernetes.io/os").withOperator("In")
-                  .withValues("linux").build()).build())
-          .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
-      return ds;
-    });
+    CalicoManifest.reapply(client);
     DaemonSetController.reconcile(client);
   }
 

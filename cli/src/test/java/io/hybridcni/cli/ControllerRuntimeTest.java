@@ -1,0 +1,94 @@
+package io.hybridcni.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.testkit.kube.CalicoManifest;
+import io.hybridcni.testkit.kube.KubeSampleCluster;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The controller as a benchmark or a demo builds it on a simulation, without the command: it leads, repairs a
+ * re-applied Calico manifest through the client it is given, and gives the lead up when closed.
+ */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ControllerRuntimeTest {
+
+  @Test
+  void aRuntimeOnASimulationRepairsThroughItsOwnClientAndGivesTheLeadUpWhenClosed() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger viaOwn = new java.util.concurrent.atomic.AtomicInteger();
+    try (Simulation simulation = Simulation.start(KubeSampleCluster.CALICO_BGP, Duration.ZERO);
+        KubernetesClient own = countingClient(simulation, viaOwn)) {
+      assertThat(simulation.reconciler(Duration.ofSeconds(30)).reconcile(simulation.demoSpec(),
+          io.hybridcni.apply.ApplyOptions.defaults().withHolder("test-setup")).converged()).isTrue();
+      KubernetesClient client = simulation.kubernetesClient();
+      ControllerRuntime kept = ControllerRuntime.builder(simulation.demoSpec()).simulation(simulation, own)
+          .identity("bench-replica").debounce(Duration.ofMillis(100)).resync(Duration.ofHours(1)).build();
+      try {
+        kept.start();
+        await(() -> kept.controller().leading() && kept.controller().ready());
+        assertThat(client.leases().inNamespace("kube-system").withName("hybridcni-controller").get().getSpec()
+            .getHolderIdentity()).isEqualTo("bench-replica");
+        assertThat(kept.healthPort()).isEmpty();
+
+        int beforeDrift = viaOwn.get();
+        assertThat(beforeDrift).as("the caches listed and watched through the client given").isPositive();
+        CalicoManifest.reapply(client);
+        io.hybridcni.testkit.kube.DaemonSetController.reconcile(client);
+        await(() -> excludesCloudNodes(client));
+        assertThat(viaOwn.get()).as("the repair wrote through the client given").isGreaterThan(beforeDrift);
+        await(() -> kept.registry().scrape().matches("(?s).*hybridcni_repairs_total\\{result=\"converged\"} [1-9].*"));
+      } finally {
+        kept.close();
+      }
+      assertThat(client.leases().inNamespace("kube-system").withName("hybridcni-controller").get()).isNull();
+    }
+  }
+
+  @Test
+  void aRuntimeWithoutAClusterIsRefusedNamingWhatIsMissing() {
+    assertThatThrownBy(() -> ControllerRuntime.builder(io.hybridcni.spec.HybridNetworkSpec.builder()
+        .clusterId(Simulation.CLUSTER_ID).regionId(Simulation.REGION).build()).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("expected simulation(...)");
+  }
+
+  /** A client of the simulation's mock API server of its own, counting every request it sends in {@code sent}. */
+  private static KubernetesClient countingClient(Simulation simulation,
+      java.util.concurrent.atomic.AtomicInteger sent) {
+    io.fabric8.kubernetes.client.Config config;
+    try (KubernetesClient base = simulation.kubernetesServer().createClient()) {
+      config = base.getConfiguration();
+    }
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config)
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count",
+            new io.fabric8.kubernetes.client.http.Interceptor() {
+              @Override
+              public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder,
+                  io.fabric8.kubernetes.client.http.HttpRequest request,
+                  io.fabric8.kubernetes.client.http.Interceptor.RequestTags tags) {
+                sent.incrementAndGet();
+              }
+            }))
+        .build();
+  }
+
+  private static boolean excludesCloudNodes(KubernetesClient client) {
+    var affinity = client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get().getSpec()
+        .getTemplate().getSpec().getAffinity();
+    return affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms()
+        .stream().allMatch(t -> t.getMatchExpressions().stream().anyMatch(e -> e.getKey()
+            .equals("alibabacloud.com/external") && e.getOperator().equals("NotIn")));
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("timed out").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+}
