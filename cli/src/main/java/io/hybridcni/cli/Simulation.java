@@ -18,6 +18,7 @@ import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
 import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.LatencyDispatcher;
+import io.hybridcni.testkit.kube.MockWatches;
 import io.hybridcni.testkit.kube.PagingDispatcher;
 import io.hybridcni.testkit.kube.TigeraOperator;
 import java.net.InetAddress;
@@ -41,6 +42,7 @@ public final class Simulation implements AutoCloseable {
   private static final String CALLER_SECRET = "SimulatedCallerSecret0123456789";
 
   final KubernetesMockServer server;
+  private final MockWatches watches;
   final KubernetesClient client;
   final FakeAliyun aliyun;
   final KubeSampleCluster sample;
@@ -55,9 +57,10 @@ public final class Simulation implements AutoCloseable {
   private Simulation(KubeSampleCluster sample, FakeAliyunOptions aliyunOptions, Duration kubernetesLatency,
       String kubernetesClusterId) {
     this.sample = sample;
+    KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
+    this.watches = MockWatches.of(crud);
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        LatencyDispatcher.wrap(PagingDispatcher.wrap(new KubernetesCrudDispatcher(List.of())), kubernetesLatency),
-        false);
+        LatencyDispatcher.wrap(PagingDispatcher.wrap(crud), kubernetesLatency), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     // Built like every hybridcni client, so that at TRACE the simulation logs no Secret either.
     this.client = server.createClient(io.hybridcni.kube.SafeHttpLogging.factory());
@@ -295,6 +298,11 @@ public final class Simulation implements AutoCloseable {
   public void close() {
     opened.forEach(Environment::close);
     client.close();
+    try {
+      watches.awaitEnded(); // see MockWatches: destroy() while a watch is ending can fail after 10 s
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // stop without the wait; destroy() says if the mock could not stop
+    }
     server.destroy();
     aliyun.close();
   }

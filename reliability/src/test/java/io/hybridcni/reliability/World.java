@@ -57,6 +57,7 @@ import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.FaultDispatcher;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockRequests;
+import io.hybridcni.testkit.kube.MockWatches;
 import io.hybridcni.testkit.kube.TigeraOperator;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -122,6 +123,7 @@ public final class World implements AutoCloseable {
   private final Map<ServerRequest, Queue<ServerResponse>> responses = new ConcurrentHashMap<>();
   private final FaultDispatcher kubeFaults;
   private final KubernetesMockServer server;
+  private final MockWatches watches;
   private final KubernetesClient client;
   private final ManualClock clock = new ManualClock();
   private final List<KubernetesObserver> observers = new CopyOnWriteArrayList<>();
@@ -132,7 +134,9 @@ public final class World implements AutoCloseable {
   private World() {
     // Faults of a real API server (a write committed and its answer lost, refusals) sit in front of the mock's own
     // dispatcher: expectations answer first, then the CRUD store.
-    kubeFaults = FaultDispatcher.wrap(new KubernetesMixedDispatcher(responses));
+    KubernetesMixedDispatcher mixed = new KubernetesMixedDispatcher(responses);
+    watches = MockWatches.of(mixed);
+    kubeFaults = FaultDispatcher.wrap(mixed);
     server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, kubeFaults, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     // fabric8 retries 5xx and lost connections itself (10 times, backing off from 100 ms): keep 3, without the wait.
@@ -460,6 +464,11 @@ public final class World implements AutoCloseable {
     observers.forEach(KubernetesObserver::close);
     ownClients.forEach(KubernetesClient::close);
     client.close();
+    try {
+      watches.awaitEnded(); // see MockWatches: destroy() while a watch is ending can fail after 10 s
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // stop without the wait; destroy() says if the mock could not stop
+    }
     server.destroy();
     if (aliyun != null) {
       aliyun.close();
