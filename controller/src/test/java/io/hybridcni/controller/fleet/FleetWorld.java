@@ -357,7 +357,7 @@ final class FleetWorld implements AutoCloseable {
         .identity("hub-0")
         .secretPoll(Duration.ofMillis(500))
         .retry(Duration.ofMillis(200))
-        .memberTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), 0)
+        .memberTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), 0)
         .probeEvery(Duration.ofMillis(300))
         .syncTimeout(Duration.ofSeconds(3))
         .applyOptions(ApplyOptions.defaults().withStatusTimeout(Duration.ZERO))
