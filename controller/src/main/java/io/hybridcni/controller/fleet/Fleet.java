@@ -78,6 +78,8 @@ public final class Fleet implements AutoCloseable {
 
   /** Reason of the Degraded condition written when the kubeconfig Secret cannot give a usable kubeconfig. */
   public static final String KUBECONFIG_UNAVAILABLE = "KubeconfigUnavailable";
+  /** Reason of the Degraded condition written when a member could not be built (its wiring failed). */
+  public static final String MEMBER_NOT_STARTED = "MemberNotStarted";
   /** Reason of the Degraded condition written when the HybridNetwork's spec does not parse. */
   public static final String INVALID_SPEC = "InvalidSpec";
 
@@ -291,6 +293,11 @@ public final class Fleet implements AutoCloseable {
     try {
       kubeconfig = MemberKubeconfig.read(hub, ns, ref);
     } catch (MemberKubeconfig.Unavailable e) {
+      if (running != null && same && e.readFailed()) {
+        LOG.warn("Could not read the kubeconfig of {} again; it keeps running on the one it has: {}", key,
+            e.getMessage());
+        return;
+      }
       if (running != null) {
         stop(running, "its kubeconfig is unavailable");
       }
@@ -311,7 +318,13 @@ public final class Fleet implements AutoCloseable {
       return;
     }
     int shard = ShardOwnership.shardOf(ns, name, ownership.shards());
-    members.put(key, build(resource, spec, kubeconfig, uid, generation, ref, shard));
+    try {
+      members.put(key, build(resource, spec, kubeconfig, uid, generation, ref, shard));
+    } catch (RuntimeException e) {
+      // One member that cannot be built must not keep the fleet from the others.
+      problem(resource, uid, generation, ref, MEMBER_NOT_STARTED, String.valueOf(e.getMessage()));
+      return;
+    }
     problems.remove(key);
     LOG.info("Keeping {} (shard {}) at {}", HybridNetwork.describe(ns, name), shard, kubeconfig.server());
   }

@@ -53,9 +53,23 @@ final class MemberKubeconfig {
   /** A Secret that cannot give the member's kubeconfig: the message names the Secret and key, never the content. */
   static final class Unavailable extends HybridCniException {
     private static final long serialVersionUID = 1L;
+    private final boolean readFailed;
 
     Unavailable(String message) {
+      this(message, false);
+    }
+
+    Unavailable(String message, boolean readFailed) {
       super(message);
+      this.readFailed = readFailed;
+    }
+
+    /**
+     * The hub did not answer the read (a timeout, a 5xx, a refusal): says nothing about the Secret itself, so a
+     * member that runs keeps running.
+     */
+    boolean readFailed() {
+      return readFailed;
     }
   }
 
@@ -85,7 +99,7 @@ final class MemberKubeconfig {
     } catch (KubernetesClientException e) {
       throw new Unavailable(where + ": could not be read (HTTP " + e.getCode() + (e.getStatus() != null
           && e.getStatus().getReason() != null ? " " + e.getStatus().getReason() : "") + "); expected a Secret "
-          + "hybridcni may get in namespace " + namespace);
+          + "hybridcni may get in namespace " + namespace, true);
     }
     if (secret == null) {
       throw new Unavailable(where + ": expected a Secret " + ref.getName() + " in namespace " + namespace
