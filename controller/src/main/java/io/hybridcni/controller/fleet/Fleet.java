@@ -268,6 +268,9 @@ public final class Fleet implements AutoCloseable {
     }
     problems.keySet().removeIf(k -> !wanted.containsKey(k));
     for (HybridNetwork resource : wanted.values()) {
+      if (closed) {
+        return; // close() interrupted the loop: a read it broke says nothing about the Secret
+      }
       keep(resource, pollSecrets);
     }
   }
@@ -293,9 +296,13 @@ public final class Fleet implements AutoCloseable {
     try {
       kubeconfig = MemberKubeconfig.read(hub, ns, ref);
     } catch (MemberKubeconfig.Unavailable e) {
-      if (running != null && same && e.readFailed()) {
-        LOG.warn("Could not read the kubeconfig of {} again; it keeps running on the one it has: {}", key,
-            e.getMessage());
+      if (closed) {
+        return;
+      }
+      if (e.readFailed() && (running != null && same || known != null && known.uid().equals(uid)
+          && known.generation() == generation && known.ref().equals(ref))) {
+        // The hub failed the read: what was known (a running member, or why there is none) still stands.
+        LOG.warn("Could not read the kubeconfig of {} again; keeping what was known: {}", key, e.getMessage());
         return;
       }
       if (running != null) {

@@ -97,9 +97,11 @@ final class MemberKubeconfig {
     try {
       secret = hub.secrets().inNamespace(namespace).withName(ref.getName()).get();
     } catch (KubernetesClientException e) {
-      throw new Unavailable(where + ": could not be read (HTTP " + e.getCode() + (e.getStatus() != null
-          && e.getStatus().getReason() != null ? " " + e.getStatus().getReason() : "") + "); expected a Secret "
-          + "hybridcni may get in namespace " + namespace, true);
+      String why = e.getCode() > 0 ? "HTTP " + e.getCode() + (e.getStatus() != null
+          && e.getStatus().getReason() != null ? " " + e.getStatus().getReason() : "")
+          : "no answer from the hub: " + rootCauseName(e);
+      throw new Unavailable(where + ": could not be read (" + why + "); expected a Secret hybridcni may get in "
+          + "namespace " + namespace, true);
     }
     if (secret == null) {
       throw new Unavailable(where + ": expected a Secret " + ref.getName() + " in namespace " + namespace
@@ -140,6 +142,14 @@ final class MemberKubeconfig {
       throw notKubeconfig(where, "no server URL in its current context");
     }
     return new MemberKubeconfig(where, sha256(bytes), config);
+  }
+
+  private static String rootCauseName(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName();
   }
 
   private static Unavailable notKubeconfig(String where, String found) {
