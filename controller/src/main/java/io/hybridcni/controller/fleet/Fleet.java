@@ -357,7 +357,10 @@ public final class Fleet implements AutoCloseable {
       }
       ShardLeadership leadership = new ShardLeadership(ownership, shard);
       List<ControllerListener> listeners = new ArrayList<>();
-      listeners.add(new HybridNetworkStatusWriter(hub, ns, name, identity, settings.clock, () -> Sensitive.NONE,
+      // Messages reaching the status are already free of secrets; the kubeconfig's own credentials are masked again
+      // in case a library echoed one.
+      Sensitive credentials = kubeconfig.sensitive();
+      listeners.add(new HybridNetworkStatusWriter(hub, ns, name, identity, settings.clock, () -> credentials,
           () -> generation));
       listeners.addAll(settings.memberListeners.apply(key(ns, name)));
       long startedAt = settings.ticker.nanos();

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.hybridcni.controller.resource.KubeconfigSecretRef;
 import io.hybridcni.error.HybridCniException;
+import io.hybridcni.error.Sensitive;
 import io.hybridcni.kube.SafeHttpLogging;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,11 +44,13 @@ final class MemberKubeconfig {
   private final String source;
   private final String digest;
   private final Config config;
+  private final Sensitive sensitive;
 
-  private MemberKubeconfig(String source, String digest, Config config) {
+  private MemberKubeconfig(String source, String digest, Config config, Sensitive sensitive) {
     this.source = source;
     this.digest = digest;
     this.config = config;
+    this.sensitive = sensitive;
   }
 
   /** A Secret that cannot give the member's kubeconfig: the message names the Secret and key, never the content. */
@@ -141,7 +144,7 @@ final class MemberKubeconfig {
     if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
       throw notKubeconfig(where, "no server URL in its current context");
     }
-    return new MemberKubeconfig(where, sha256(bytes), config);
+    return new MemberKubeconfig(where, sha256(bytes), config, credentials(parsed));
   }
 
   private static String rootCauseName(Throwable e) {
@@ -194,6 +197,22 @@ final class MemberKubeconfig {
     }
   }
 
+  /** Every credential the kubeconfig holds, for masking whatever a member writes into its status. */
+  private static Sensitive credentials(io.fabric8.kubernetes.api.model.Config parsed) {
+    List<String> values = new ArrayList<>();
+    for (NamedAuthInfo named : parsed.getUsers() == null ? List.<NamedAuthInfo>of() : parsed.getUsers()) {
+      AuthInfo user = named.getUser();
+      if (user != null) {
+        for (String value : java.util.Arrays.asList(user.getToken(), user.getPassword(), user.getClientKeyData())) {
+          if (value != null && !value.isBlank()) {
+            values.add(value);
+          }
+        }
+      }
+    }
+    return Sensitive.of(values);
+  }
+
   private static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
@@ -210,6 +229,11 @@ final class MemberKubeconfig {
   /** The API server's URL (no credential in it). */
   String server() {
     return config.getMasterUrl();
+  }
+
+  /** The kubeconfig's credentials (token, password, client key), to mask in what the member writes. */
+  Sensitive sensitive() {
+    return sensitive;
   }
 
   /** Where the kubeconfig came from, for messages. */
