@@ -107,6 +107,38 @@ class FleetKubeconfigTest {
     assertThat(world.resource("hub-itself").getStatus()).isNull();
   }
 
+  @Test
+  void aChangedKubeconfigOrANewSpecGenerationBuildsTheMemberAgainAndAnUnchangedPollDoesNot() throws Exception {
+    world = new FleetWorld("east", "west");
+    world.register("east");
+    world.register("west");
+    Map<String, java.util.concurrent.atomic.AtomicInteger> builds = new java.util.concurrent.ConcurrentHashMap<>();
+    fleet = world.fleet(FixedShards.all(1), world.account(FleetWorld.generousLimiter()))
+        .memberListeners(key -> {
+          builds.computeIfAbsent(key, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+          return java.util.List.of();
+        }).build();
+    fleet.start();
+    Await.until(WITHIN, "both kept", () -> fleet.members().size() == 2, () -> fleet.members().toString());
+    // Several polls of the unchanged Secrets (every 500 ms here) build nothing again.
+    Thread.sleep(1500);
+    assertThat(builds).extractingByKeys("fleet/east", "fleet/west").allSatisfy(n -> assertThat(n.get()).isOne());
+
+    // A rotated credential: the same server, another token.
+    world.putKubeconfig("east", world.cluster("east").kubeconfig().replace("member-token-east", "rotated-token"));
+    Await.until(WITHIN, "east built again", () -> builds.get("fleet/east").get() == 2, builds::toString);
+
+    HybridNetwork edited = world.resource("west");
+    edited.getSpec().setNetwork(Map.of("mode", "BGP"));
+    world.hub.resource(edited).update();
+    Await.until(WITHIN, "west built again", () -> builds.get("fleet/west").get() == 2, builds::toString);
+    Await.until(WITHIN, "west's new generation judged", () -> world.resource("west").getStatus() != null
+        && Long.valueOf(2).equals(world.resource("west").getStatus().getObservedGeneration()),
+        () -> String.valueOf(world.resource("west").getStatus()));
+    assertThat(builds.get("fleet/east").get()).isEqualTo(2);
+    assertThat(fleet.members()).containsOnlyKeys("fleet/east", "fleet/west");
+  }
+
   private void putSecret(String name, Map<String, String> data) {
     Base64.Encoder base64 = Base64.getEncoder();
     Map<String, String> encoded = new java.util.HashMap<>();
