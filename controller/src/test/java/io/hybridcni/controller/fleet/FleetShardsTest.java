@@ -117,6 +117,22 @@ class FleetShardsTest {
         () -> fleet.members() + " (shards " + shardOf + ")");
   }
 
+  @Test
+  void aDeletedHybridNetworkStopsItsMemberAndTheOthersStay() throws Exception {
+    world = new FleetWorld("east", "west");
+    world.register("east");
+    world.register("west");
+    fleet = world.fleet(FixedShards.all(SHARDS), world.account(FleetWorld.generousLimiter())).build();
+    fleet.start();
+    Await.until(WITHIN, "both kept", () -> fleet.members().size() == 2, () -> fleet.members().toString());
+
+    world.hub.resource(world.resource("east")).delete();
+
+    Await.until(WITHIN, "east stopped", () -> !fleet.members().containsKey("fleet/east"),
+        () -> fleet.members().toString());
+    assertThat(fleet.members()).containsOnlyKeys("fleet/west");
+  }
+
   private boolean secretPresent() {
     return world.cluster("east").client.secrets().inNamespace(FleetWorld.KUBE_SYSTEM)
         .withName(HybridNetworkSpec.DEFAULT_SECRET_NAME).get() != null;
