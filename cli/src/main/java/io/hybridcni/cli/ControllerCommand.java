@@ -69,7 +69,17 @@ final class ControllerCommand implements Callable<Integer> {
             + "(a new metadata.generation) starts the controller again with it. NAMESPACE defaults to the "
             + "client's namespace (the pod's own in a cluster).")
     OptionValues.ResourceName.Value resource;
+
+    @Option(names = "--fleet", required = true,
+        description = "Run as a hub's fleet controller: keep every registered cluster whose HybridNetwork (in "
+            + "--fleet-namespace) names a kubeconfig Secret in spec.kubeconfigSecretRef, each on its own, writing "
+            + "its status in the hub; all of them share one Alibaba Cloud call limit (--aliyun-rate, "
+            + "--aliyun-burst, --aliyun-in-flight).")
+    boolean fleet;
   }
+
+  @Mixin
+  FleetCommand.Options fleetOptions;
 
   @Option(names = "--health-port", paramLabel = "PORT", converter = OptionValues.Port.class,
       description = "Serve /healthz, /readyz and /metrics on this port (1-65535). Default: no server.")
@@ -117,6 +127,7 @@ final class ControllerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Terminal term = common.apply(parent.terminal);
+    fleetOptions.validate(command.commandLine(), source.fleet);
     String me = identity();
     AtomicReference<Runnable> stopCurrent = new AtomicReference<>();
     CountDownLatch stopping = new CountDownLatch(1);
@@ -127,6 +138,10 @@ final class ControllerCommand implements Callable<Integer> {
         stop.run();
       }
     });
+    if (source.fleet) {
+      FleetCommand.run(this, term, me, stopping, stopCurrent);
+      return ExitCodes.OK;
+    }
     if (source.specFile != null) {
       HybridNetworkSpec spec = SpecFile.load(source.specFile);
       run(term, me, spec, source.specFile.toString(), null, stopCurrent, stopping);

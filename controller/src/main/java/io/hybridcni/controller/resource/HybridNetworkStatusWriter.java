@@ -181,6 +181,16 @@ public final class HybridNetworkStatusWriter implements ControllerListener {
     flush();
   }
 
+  /**
+   * The cluster cannot be kept at all, before any round could run (the fleet mode: its kubeconfig Secret is missing
+   * or unusable): Degraded and not Ready, both with {@code reason} (CamelCase) and {@code message}, written at once.
+   */
+  public synchronized void unavailable(String reason, String message) {
+    want(ConditionType.Ready, false, reason, message);
+    want(ConditionType.Degraded, true, reason, message);
+    flush();
+  }
+
   private void want(ConditionType type, boolean status, String reason, String message) {
     wanted.put(type, new Wanted(status ? "True" : "False", reason, clean(message)));
   }
