@@ -40,6 +40,8 @@ public final class BenchHarness {
     // idle waits); its own main with --smoke proves it runs in seconds.
     if (!smoke) {
       step(args, results, "controller", () -> ControllerBench.run(ControllerBench.Params.defaults()));
+      step(args, results, "controller-memory",
+          () -> ControllerMemoryBench.run(ControllerMemoryBench.Params.defaults()));
     }
     step(args, results, "fleet", () -> FleetBench.run(
         smoke ? FleetBench.Params.smoke() : FleetBench.Params.defaults()));
@@ -95,6 +97,9 @@ public final class BenchHarness {
             r.value("drift.repairLatency.p99"), r.value("drift.repairTarget"), r.value("replan.planningReads.max"),
             r.value("replan.statusReads.median"),
             ControllerBench.targetsHeld(r) ? "held" : "MISSED:" + ControllerBench.targetLines(r)));
+        case "controller-memory" -> s.append(String.format(Locale.ROOT,
+            "controller-memory: %.0f KiB retained heap and %.1f threads per cluster (target 2048 KiB)%n",
+            r.value("retainedHeapPerCluster"), r.value("threadsPerCluster")));
         case "fleet" -> s.append(String.format(Locale.ROOT,
             "fleet:          %.1f clusters/s, %.0f Aliyun calls/s, peak %.0f in flight at the fake, busiest "
                 + "second %.0f calls%n", r.value("clustersPerSecond"), r.value("aliyunCallsPerSecond"),

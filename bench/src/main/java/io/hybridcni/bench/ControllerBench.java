@@ -402,7 +402,8 @@ public final class ControllerBench {
         .metric("drift.writesPerRepair.median", repairs.writes().median(), "requests",
             "of those, writes (Leases excluded)")
         .metric("replan.planningReads.max", replans.planningReads.max(), "requests",
-            "Kubernetes reads per no-op re-plan not sent by the node health status nor for the Leases; most over rounds")
+            "Kubernetes reads per no-op re-plan not sent by the node health status nor for the Leases; most over "
+                + "rounds")
         .metric("replan.statusReads.median", replans.statusReads.median(), "requests",
             "reads per no-op re-plan sent by the node health status (CNI DaemonSets and their pods, read live: a "
                 + "known gap), median")
