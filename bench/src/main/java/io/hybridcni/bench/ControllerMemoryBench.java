@@ -47,6 +47,19 @@ public final class ControllerMemoryBench {
   static final long TARGET_BYTES_PER_CLUSTER = 2L * 1024 * 1024;
   static final String CHECK_MEMORY = "retainedHeapPerClusterAtMost2MiB";
   private static final Duration WAIT = Duration.ofSeconds(120);
+  /**
+   * With {@code -Dhybridcni.bench.histogram=true}, the JVM's class histogram (a full GC each) is taken at both
+   * readings and the largest growths are noted: what drives the memory per cluster.
+   */
+  private static final boolean HISTOGRAM = Boolean.getBoolean("hybridcni.bench.histogram");
+  /**
+   * With {@code -Dhybridcni.bench.sharedClientParts=true}, every runtime's client is built on one
+   * {@code KubernetesSerialization} (fabric8 8 gives each client its own Jackson mapper and so its own introspection
+   * caches) and one Vert.x HTTP client factory on one {@code Vertx} (each client otherwise starts its own Vert.x and
+   * its event loops), both as fabric8's {@code KubernetesClientBuilder} takes them; the result is
+   * {@code controller-memory-shared}. What a fleet of 1,000 clusters in one process would do.
+   */
+  private static final boolean SHARED = Boolean.getBoolean("hybridcni.bench.sharedClientParts");
 
   private ControllerMemoryBench() {}
 
@@ -66,6 +79,9 @@ public final class ControllerMemoryBench {
     List<Simulation> simulations = new ArrayList<>();
     List<KubernetesClient> clients = new ArrayList<>();
     List<ControllerRuntime> runtimes = new ArrayList<>();
+    io.vertx.core.Vertx vertx = SHARED ? io.vertx.core.Vertx.vertx() : null;
+    SharedParts shared = SHARED ? new SharedParts(new io.fabric8.kubernetes.client.utils.KubernetesSerialization(),
+        new io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory(vertx)) : null;
     try {
       int sampleNodes = 0;
       // One more cluster than measured: its runtime starts before the first reading, so that what the first runtime
@@ -82,21 +98,23 @@ public final class ControllerMemoryBench {
         seedOnPremNodes(cluster, params.nodes() - sampleNodes);
         DaemonSetController.reconcile(cluster); // calico-node on every new node, as the DaemonSet controller does
       }
-      startRuntime(simulations.get(0), clients, runtimes);
+      startRuntime(simulations.get(0), shared, clients, runtimes);
       awaitReady(runtimes.get(0));
       sleep(Duration.ofSeconds(2));
       long heapBefore = Memory.usedHeapAfterGc();
+      Map<String, Long> histogramBefore = HISTOGRAM ? classHistogram() : Map.of();
       Map<String, Long> threadsBefore = threadsByKind();
       long threadCountBefore = threadsBefore.values().stream().mapToLong(Long::longValue).sum();
 
       for (Simulation simulation : simulations.subList(1, simulations.size())) {
-        startRuntime(simulation, clients, runtimes);
+        startRuntime(simulation, shared, clients, runtimes);
       }
       runtimes.subList(1, runtimes.size()).forEach(ControllerRuntime::start);
       runtimes.forEach(ControllerMemoryBench::awaitReady);
       // Idle: the first rounds (one per cluster after its caches listed) are done well within this.
       sleep(Duration.ofSeconds(3));
       long heapAfter = Memory.usedHeapAfterGc();
+      Map<String, Long> histogramAfter = HISTOGRAM ? classHistogram() : Map.of();
       Map<String, Long> threadsAfter = threadsByKind();
       Map<String, String> examples = threadExamples();
       long threadCountAfter = threadsAfter.values().stream().mapToLong(Long::longValue).sum();
@@ -110,12 +128,14 @@ public final class ControllerMemoryBench {
       });
       double perClusterKiB = (heapAfter - heapBefore) / 1024.0 / params.clusters();
       double threadsPerCluster = (double) (threadCountAfter - threadCountBefore) / params.clusters();
-      BenchResult result = new BenchResult("controller-memory", "Retained heap and threads per cluster of the "
+      BenchResult result = new BenchResult(SHARED ? "controller-memory-shared" : "controller-memory", "Retained heap and threads per cluster of the "
           + "single-cluster controller (ControllerRuntime: its own fabric8 client, the informer caches, the "
           + "controller, Lease leadership, metrics), K clusters in one JVM, each on its own simulated API server "
           + "and cloud, converged and idle.", started)
           .parameter("clusters", params.clusters())
           .parameter("nodesPerCluster", params.nodes())
+          .parameter("clientParts", SHARED ? "one KubernetesSerialization and one Vert.x HTTP client factory on one "
+              + "Vertx for every client" : "fabric8's defaults: each client its own serialization and Vert.x")
           .parameter("warmUpClusters", "1, its runtime started before the first reading and not counted")
           .parameter("podsPerCluster", "calico-node on every node (DaemonSetController), plus the sample's own pods")
           .parameter("target", "retained heap <= 2 MiB per 100-node cluster (issue 13)")
@@ -141,6 +161,11 @@ public final class ControllerMemoryBench {
       result.note("Threads added, by kind (the name with its numbers replaced by #): " + added + "; a name of each: "
           + examples.entrySet().stream().filter(e -> added.containsKey(e.getKey())).map(Map.Entry::getValue)
               .toList() + ". The warm-up cluster's runtime is in neither reading's difference.");
+      if (HISTOGRAM) {
+        result.note("Retained bytes per cluster by class, the largest growths (GC.class_histogram after minus "
+            + "before, divided by the clusters): " + histogramGrowth(histogramBefore, histogramAfter,
+            params.clusters()) + ".");
+      }
       System.out.printf(Locale.ROOT, "controller-memory: %.0f KiB and %.1f threads per cluster; threads added %s%n",
           perClusterKiB, threadsPerCluster, added);
       return result;
@@ -148,13 +173,22 @@ public final class ControllerMemoryBench {
       runtimes.forEach(ControllerRuntime::close);
       clients.forEach(KubernetesClient::close);
       simulations.forEach(Simulation::close);
+      if (vertx != null) {
+        vertx.close().await();
+      }
     }
   }
 
+  /** What every runtime's client is built on with {@link #SHARED}. */
+  private record SharedParts(io.fabric8.kubernetes.client.utils.KubernetesSerialization serialization,
+      io.fabric8.kubernetes.client.http.HttpClient.Factory http) {}
+
   /** Builds a runtime on its own client of {@code simulation}'s server; the first is started here, the rest later. */
-  private static void startRuntime(Simulation simulation, List<KubernetesClient> clients,
+  private static void startRuntime(Simulation simulation, SharedParts shared, List<KubernetesClient> clients,
       List<ControllerRuntime> runtimes) {
-    KubernetesClient own = simulation.kubernetesServer().createClient();
+    KubernetesClient own = shared == null ? simulation.kubernetesServer().createClient()
+        : simulation.kubernetesServer().createClient(b -> b.withKubernetesSerialization(shared.serialization())
+            .withHttpClientFactory(shared.http()));
     clients.add(own);
     ControllerRuntime runtime = ControllerRuntime.builder(simulation.demoSpec()).simulation(simulation, own)
         .identity("bench-controller").debounce(Duration.ofMillis(200)).resync(Duration.ofHours(1)).build();
@@ -188,6 +222,35 @@ public final class ControllerMemoryBench {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
         .collect(Collectors.groupingBy(t -> t.getName().replaceAll("[0-9]+", "#"), TreeMap::new,
             Collectors.counting()));
+  }
+
+  /** Bytes per class name of the live heap, as {@code jcmd <pid> GC.class_histogram} prints it. */
+  private static Map<String, Long> classHistogram() {
+    try {
+      Object text = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+          new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+          new Object[] {new String[0]}, new String[] {String[].class.getName()});
+      Map<String, Long> bytes = new TreeMap<>();
+      for (String line : text.toString().split("\n")) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length >= 4 && f[0].endsWith(":")) {
+          bytes.merge(f[3], Long.parseLong(f[2]), Long::sum);
+        }
+      }
+      return bytes;
+    } catch (javax.management.JMException e) {
+      throw new IllegalStateException("the class histogram could not be taken: " + e.getMessage(), e);
+    }
+  }
+
+  private static String histogramGrowth(Map<String, Long> before, Map<String, Long> after, int clusters) {
+    return after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / clusters))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(15)
+        .map(e -> e.getKey() + " " + e.getValue() / 1024 + " KiB")
+        .collect(Collectors.joining(", "));
   }
 
   /** One live thread's full name per kind, to say which pool a kind is. */
