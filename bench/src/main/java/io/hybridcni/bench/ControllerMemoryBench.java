@@ -79,9 +79,7 @@ public final class ControllerMemoryBench {
     List<Simulation> simulations = new ArrayList<>();
     List<KubernetesClient> clients = new ArrayList<>();
     List<ControllerRuntime> runtimes = new ArrayList<>();
-    io.vertx.core.Vertx vertx = SHARED ? io.vertx.core.Vertx.vertx() : null;
-    SharedParts shared = SHARED ? new SharedParts(new io.fabric8.kubernetes.client.utils.KubernetesSerialization(),
-        new io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory(vertx)) : null;
+    SharedClientParts shared = SHARED ? new SharedClientParts() : null;
     try {
       int sampleNodes = 0;
       // One more cluster than measured: its runtime starts before the first reading, so that what the first runtime
@@ -128,7 +126,8 @@ public final class ControllerMemoryBench {
       });
       double perClusterKiB = (heapAfter - heapBefore) / 1024.0 / params.clusters();
       double threadsPerCluster = (double) (threadCountAfter - threadCountBefore) / params.clusters();
-      BenchResult result = new BenchResult(SHARED ? "controller-memory-shared" : "controller-memory", "Retained heap and threads per cluster of the "
+      BenchResult result = new BenchResult(SHARED ? "controller-memory-shared" : "controller-memory", "Retained heap "
+          + "and threads per cluster of the "
           + "single-cluster controller (ControllerRuntime: its own fabric8 client, the informer caches, the "
           + "controller, Lease leadership, metrics), K clusters in one JVM, each on its own simulated API server "
           + "and cloud, converged and idle.", started)
@@ -173,22 +172,17 @@ public final class ControllerMemoryBench {
       runtimes.forEach(ControllerRuntime::close);
       clients.forEach(KubernetesClient::close);
       simulations.forEach(Simulation::close);
-      if (vertx != null) {
-        vertx.close().await();
+      if (shared != null) {
+        shared.close();
       }
     }
   }
 
-  /** What every runtime's client is built on with {@link #SHARED}. */
-  private record SharedParts(io.fabric8.kubernetes.client.utils.KubernetesSerialization serialization,
-      io.fabric8.kubernetes.client.http.HttpClient.Factory http) {}
-
   /** Builds a runtime on its own client of {@code simulation}'s server; the first is started here, the rest later. */
-  private static void startRuntime(Simulation simulation, SharedParts shared, List<KubernetesClient> clients,
+  private static void startRuntime(Simulation simulation, SharedClientParts shared, List<KubernetesClient> clients,
       List<ControllerRuntime> runtimes) {
     KubernetesClient own = shared == null ? simulation.kubernetesServer().createClient()
-        : simulation.kubernetesServer().createClient(b -> b.withKubernetesSerialization(shared.serialization())
-            .withHttpClientFactory(shared.http()));
+        : shared.client(simulation.kubernetesServer());
     clients.add(own);
     ControllerRuntime runtime = ControllerRuntime.builder(simulation.demoSpec()).simulation(simulation, own)
         .identity("bench-controller").debounce(Duration.ofMillis(200)).resync(Duration.ofHours(1)).build();
