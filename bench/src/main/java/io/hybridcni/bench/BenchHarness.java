@@ -36,6 +36,13 @@ public final class BenchHarness {
         smoke ? NoOpReconcileBench.Params.smoke() : NoOpReconcileBench.Params.defaults()));
     step(args, results, "fresh-apply", () -> FreshApplyBench.run(
         smoke ? FreshApplyBench.Params.smoke() : FreshApplyBench.Params.defaults()));
+    // Not in the smoke run: it would add about 8 s to verify (a simulation, a converge, a controller's start and its
+    // idle waits); its own main with --smoke proves it runs in seconds.
+    if (!smoke) {
+      step(args, results, "controller", () -> ControllerBench.run(ControllerBench.Params.defaults()));
+      step(args, results, "controller-memory",
+          () -> ControllerMemoryBench.run(ControllerMemoryBench.Params.defaults()));
+    }
     step(args, results, "fleet", () -> FleetBench.run(
         smoke ? FleetBench.Params.smoke() : FleetBench.Params.defaults()));
     // The 50,000-node run takes minutes on two cores (seeding the mock dominates): only with -Dhybridcni.bench.large.
@@ -84,6 +91,15 @@ public final class BenchHarness {
             "fresh-apply:    %.0f ms, %.0f calls for %.0f minimal writes (%.1f calls per write)%n",
             r.value("wallTime.median"), r.value("calls.total"), r.value("writes.minimal"),
             r.value("callsPerMinimalWrite")));
+        case "controller" -> s.append(String.format(Locale.ROOT,
+            "controller:     drift repaired in %.0f ms p50, %.0f ms p99 (target %.0f); no-op re-plan: %.0f planning "
+                + "reads, %.0f status reads; targets %s%n", r.value("drift.repairLatency.p50"),
+            r.value("drift.repairLatency.p99"), r.value("drift.repairTarget"), r.value("replan.planningReads.max"),
+            r.value("replan.statusReads.median"),
+            ControllerBench.targetsHeld(r) ? "held" : "MISSED:" + ControllerBench.targetLines(r)));
+        case "controller-memory" -> s.append(String.format(Locale.ROOT,
+            "controller-memory: %.0f KiB retained heap and %.1f threads per cluster (target 2048 KiB)%n",
+            r.value("retainedHeapPerCluster"), r.value("threadsPerCluster")));
         case "fleet" -> s.append(String.format(Locale.ROOT,
             "fleet:          %.1f clusters/s, %.0f Aliyun calls/s, peak %.0f in flight at the fake, busiest "
                 + "second %.0f calls%n", r.value("clustersPerSecond"), r.value("aliyunCallsPerSecond"),

@@ -52,8 +52,13 @@ final class SimulatedWiring implements AutoCloseable {
 
   /** A client of the simulation's mock API server that times its requests into {@code log}. */
   static KubernetesClient timedClient(Simulation simulation, CallLog log) {
+    return timedClient(simulation, new KubeCallTimer(log));
+  }
+
+  /** A client of the simulation's mock API server with {@code timer} installed. */
+  static KubernetesClient timedClient(Simulation simulation, KubeCallTimer timer) {
     return simulation.kubernetesServer().createClient(builder -> builder.withHttpClientBuilderConsumer(
-        http -> http.addOrReplaceInterceptor(KubeCallTimer.NAME, new KubeCallTimer(log))));
+        http -> http.addOrReplaceInterceptor(KubeCallTimer.NAME, timer)));
   }
 
   Reconciler reconciler() {
