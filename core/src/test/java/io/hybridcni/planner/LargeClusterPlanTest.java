@@ -90,6 +90,23 @@ class LargeClusterPlanTest {
   }
 
   @Test
+  void aNameOutOfOrderAfterTheDigestBegunStillGivesTheDigestOfTheSortedList() throws Exception {
+    // The digest starts at the 101st name of a list in name order; the 300th sorts first of all, so the names
+    // digested so far must be dropped and the whole list sorted.
+    List<String> names = new ArrayList<>(IntStream.range(0, 300).mapToObj(i -> String.format("n-%03d", i)).toList());
+    names.set(299, "a-first");
+
+    assertThat(runningCalico(calicoNodes(names))).isEqualTo(referenceDigest(names));
+  }
+
+  @Test
+  void aShortListOutOfOrderIsListedSorted() {
+    List<String> names = List.of("n-2", "n-3", "n-1");
+
+    assertThat(runningCalico(calicoNodes(names))).isEqualTo("[n-1,n-2,n-3]");
+  }
+
+  @Test
   void oneRenamedNodeOfFiveThousandChangesTheFact() {
     List<String> names = new ArrayList<>(IntStream.range(0, 5000).mapToObj(i -> String.format("n-%05d", i)).toList());
     String before = runningCalico(calicoNodes(names));
