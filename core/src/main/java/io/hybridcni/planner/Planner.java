@@ -198,7 +198,9 @@ public final class Planner {
       NodeMatcher allowed = placement.matcher();
       List<NodeInfo> onPremises = new ArrayList<>();
       for (NodeInfo node : s.nodes()) {
-        if (!nodes.cloud(node) && (node.runsTerway() || allowed.allows(node))) {
+        // Where Terway may or does run first: on most on-premises nodes that is one label lookup, and a node it
+        // does not reach needs no classification.
+        if ((node.runsTerway() || allowed.allows(node)) && !nodes.cloud(node)) {
           onPremises.add(node);
         }
       }

@@ -158,6 +158,15 @@ class LargeClusterPlanTest {
   }
 
   @Test
+  void theCountOfTheRestIsGroupedByThousandsAsTheRootLocaleFormatsIt() {
+    for (int count : new int[] {0, 1, 12, 999, 1000, 3990, 12345, 999_999, 1_000_000, 49_990, Integer.MAX_VALUE,
+        -1, -1000, -123_456, Integer.MIN_VALUE}) {
+      assertThat(NodeNames.more(count)).as("%d", count)
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%,d more", count));
+    }
+  }
+
+  @Test
   void aListOfTwentyNamesIsGivenInFullAndOfTwentyOneAsTenAndACount() {
     List<String> twenty = IntStream.range(0, 20).mapToObj(i -> "n" + i).toList();
     List<String> twentyOne = IntStream.range(0, 21).mapToObj(i -> "n" + i).toList();
