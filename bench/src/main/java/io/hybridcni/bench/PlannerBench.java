@@ -1,8 +1,12 @@
 package io.hybridcni.bench;
 
 import io.hybridcni.fixtures.Specs;
+import io.hybridcni.observe.ObservedState;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.planner.Planner;
+import io.hybridcni.spec.HybridNetworkSpec;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Locale;
@@ -23,7 +27,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * linearly. The run checks its targets (issue 12): a fresh 5,000-node plan in at most {@value #TARGET_FRESH_US} µs and
  * {@value #TARGET_FRESH_BYTES} bytes allocated, and ten times the nodes costing at most {@value #LINEAR_SLACK} times
  * ten times as much. A missed target is written as a false check and printed with its figure; the result is still
- * written, so that a run on a loaded machine keeps its figures.
+ * written, so that a run on a loaded machine keeps its figures. Beside JMH's wall time, the run measures each state's
+ * CPU time per plan in its own JVM ({@code cpuTimePerPlan}, checked against the same target): on 2 cores shared by
+ * several builds, most of the wall time is waiting for a core, and the CPU time says what the planner itself costs.
  */
 public final class PlannerBench {
 
@@ -131,6 +137,16 @@ public final class PlannerBench {
               / result.value(k + "allocationPerPlan"), "x", "bytes per plan at " + p.largeNodes() + " nodes over "
               + "those at " + p.nodes());
     }
+    for (ScaledStates.Kind kind : ScaledStates.Kind.values()) {
+      for (int nodes : new int[] {p.nodes(), p.largeNodes()}) {
+        String k = kind.name().toLowerCase(Locale.ROOT) + "." + (nodes == p.nodes() ? "" : "nodes" + nodes + ".");
+        CpuTime cpu = cpuTime(ScaledStates.of(kind, nodes), p.warmupTime().multipliedBy(3),
+            p.iterationTime().multipliedBy(2));
+        result.metric(k + "cpuTimePerPlan", cpu.meanMicros(), "us/op", "CPU time of the planning thread per "
+                + "plan, in this JVM after JMH: what a plan costs, whatever share of the cores the machine gives it")
+            .metric(k + "cpuTimePerPlan.fastest", cpu.fastestMicros(), "us/op", "the least CPU time one plan took");
+      }
+    }
     result.check("convergedPlanIsEmpty", true)
         .note("Each plan classifies every node and checks where Calico and Terway may and do run on each: that is "
             + "the part that grows with the node count.")
@@ -142,6 +158,9 @@ public final class PlannerBench {
     }
     double scale = (double) p.largeNodes() / p.nodes();
     target(result, "freshPlanTimeWithinTarget", "fresh.timePerPlan", TARGET_FRESH_US, "us/op");
+    // Beside the target itself, not instead of it: on a loaded machine the wall time above is mostly waiting for a
+    // core, which this figure leaves out.
+    target(result, "freshPlanCpuTimeWithinTarget", "fresh.cpuTimePerPlan", TARGET_FRESH_US, "us/op");
     target(result, "freshPlanAllocationWithinTarget", "fresh.allocationPerPlan", TARGET_FRESH_BYTES, "B/op");
     for (String kind : new String[] {"converged", "fresh"}) {
       target(result, kind + "TimeGrowsLinearly", kind + ".growth.time", scale * LINEAR_SLACK, "x");
@@ -163,6 +182,41 @@ public final class PlannerBench {
       System.err.println(line);
       result.note(line);
     }
+  }
+
+  /** The planning thread's CPU time per plan: its mean over {@code measure}, and the least one plan took. */
+  record CpuTime(double meanMicros, double fastestMicros) {}
+
+  /**
+   * Plans {@code state} for {@code warmup}, then for {@code measure}, reading the thread's CPU time around each plan
+   * ({@code ThreadMXBean}, {@code CLOCK_THREAD_CPUTIME_ID} on Linux, microsecond resolution): the time the thread
+   * ran, without the time it waited for a core.
+   */
+  static CpuTime cpuTime(ObservedState state, Duration warmup, Duration measure) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    NoOpReconcileBench.require(threads.isCurrentThreadCpuTimeSupported(), "this JVM cannot read a thread's CPU time");
+    Planner planner = new Planner();
+    HybridNetworkSpec spec = Specs.auto();
+    long warmEnd = System.nanoTime() + warmup.toNanos();
+    int actions = 0;
+    while (System.nanoTime() < warmEnd) {
+      actions += planner.plan(spec, state).actions().size();
+    }
+    long end = System.nanoTime() + measure.toNanos();
+    long total = 0;
+    long fastest = Long.MAX_VALUE;
+    int plans = 0;
+    do {
+      long before = threads.getCurrentThreadCpuTime();
+      actions += planner.plan(spec, state).actions().size();
+      long took = threads.getCurrentThreadCpuTime() - before;
+      total += took;
+      fastest = Math.min(fastest, took);
+      plans++;
+    } while (System.nanoTime() < end);
+    // The plans' actions are used, so that no plan can be left out as dead code.
+    NoOpReconcileBench.require(actions >= 0, "a negative count of actions");
+    return new CpuTime(total / 1000.0 / plans, fastest / 1000.0);
   }
 
   private static double errorOrZero(Result<?> result) {

@@ -4,12 +4,14 @@ import io.hybridcni.fixtures.SampleClusters;
 import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.ObservedState;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The sample Calico BGP states of {@link SampleClusters} with many nodes: four in five on premises, one in five an
- * ECS instance carrying the cloud label.
+ * ECS instance carrying the cloud label. The nodes are in name order, as the cluster observer hands them to the
+ * planner (kube-adapter's {@code NodeReader} sorts them by name), so the cloud ones ({@code cn-hangzhou.*}) come first.
  */
 final class ScaledStates {
 
@@ -34,6 +36,7 @@ final class ScaledStates {
       list.add(SampleClusters.cloudNode(String.format(Locale.ROOT, "cn-hangzhou.i-bp1cloud%05d", i), !converged,
           converged));
     }
+    list.sort(Comparator.comparing(NodeInfo::name));
     ObservedState sample = converged ? SampleClusters.convergedBgp() : SampleClusters.freshBgp();
     return sample.toBuilder().nodes(list).build();
   }

@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -89,11 +90,7 @@ public final class Reconciler {
 
   /** Observes the cluster and the cloud in parallel. */
   public ObservedState observe(HybridNetworkSpec spec) {
-    CompletableFuture<KubernetesFacts> k8s = CompletableFuture.supplyAsync(() -> cluster.observe(spec),
-        observeExecutor);
-    CompletableFuture<CloudFacts> cloudFacts = CompletableFuture.supplyAsync(() -> cloud.observe(spec),
-        observeExecutor);
-    return ObservedState.of(join(k8s), join(cloudFacts));
+    return inParallel(() -> cluster.observe(spec), () -> cloud.observe(spec), null);
   }
 
   /**
@@ -103,13 +100,25 @@ public final class Reconciler {
    * from instead of a whole observation of the cluster and the cloud.
    */
   public ObservedState refresh(HybridNetworkSpec spec, ObservedState previous, FactScope scope) {
-    CompletableFuture<KubernetesFacts> k8s = scope.touchesKubernetes()
-        ? CompletableFuture.supplyAsync(() -> cluster.refresh(spec, previous.kubernetes(), scope), observeExecutor)
+    return inParallel(
+        scope.touchesKubernetes() ? () -> cluster.refresh(spec, previous.kubernetes(), scope) : null,
+        scope.touchesCloud() ? () -> cloud.refresh(spec, previous.cloud(), scope) : null,
+        previous);
+  }
+
+  /**
+   * The halves read at once on the observe executor and joined into one state; a {@code null} reader keeps that
+   * half of {@code previous} unread (an observation has no previous and reads both). One join for observe and
+   * refresh, so that both surface a failed read alike.
+   */
+  private ObservedState inParallel(Supplier<KubernetesFacts> k8s, Supplier<CloudFacts> cloudFacts,
+      ObservedState previous) {
+    CompletableFuture<KubernetesFacts> k8sFacts = k8s != null ? CompletableFuture.supplyAsync(k8s, observeExecutor)
         : CompletableFuture.completedFuture(previous.kubernetes());
-    CompletableFuture<CloudFacts> cloudFacts = scope.touchesCloud()
-        ? CompletableFuture.supplyAsync(() -> cloud.refresh(spec, previous.cloud(), scope), observeExecutor)
+    CompletableFuture<CloudFacts> cloudRead = cloudFacts != null
+        ? CompletableFuture.supplyAsync(cloudFacts, observeExecutor)
         : CompletableFuture.completedFuture(previous.cloud());
-    return ObservedState.of(join(k8s), join(cloudFacts));
+    return ObservedState.of(join(k8sFacts), join(cloudRead));
   }
 
   private static <T> T join(CompletableFuture<T> future) {

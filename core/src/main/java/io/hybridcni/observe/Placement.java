@@ -55,6 +55,11 @@ public record Placement(Map<String, String> nodeSelector, List<NodeSelectorTerm>
     return false;
   }
 
+  /** This placement's {@link #allows} made ready for a pass over many nodes: build it once per pass. */
+  public NodeMatcher matcher() {
+    return new NodeMatcher(this);
+  }
+
   public Placement withRequiredTerms(List<NodeSelectorTerm> terms) {
     return new Placement(nodeSelector, terms);
   }

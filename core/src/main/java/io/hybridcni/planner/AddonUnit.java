@@ -3,6 +3,7 @@ package io.hybridcni.planner;
 import io.hybridcni.observe.AddonInstance;
 import io.hybridcni.observe.ClusterFacts;
 import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.NodeMatcher;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.TerwayFacts;
@@ -91,10 +92,10 @@ final class AddonUnit implements ResourceUnit {
           Placement.nodeSelector(Map.of(Planner.TERWAY_ADDON_NODE_SELECTOR.key(),
               Planner.TERWAY_ADDON_NODE_SELECTOR.value())), List.of()), List.of("alibaba-addon-secret"), null);
     }
-    Workload terway = facts.daemonSet();
+    NodeMatcher terway = facts.daemonSet().placement().matcher();
     List<NodeInfo> nodes = new ArrayList<>();
     for (NodeInfo n : state.nodes()) {
-      nodes.add(n.withRunsTerway(terway.placement().allows(n)));
+      nodes.add(n.withRunsTerway(terway.allows(n)));
     }
     return state.toBuilder().terway(facts).nodes(nodes).build();
   }

@@ -1,6 +1,7 @@
 package io.hybridcni.planner;
 
 import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.NodeMatcher;
 import io.hybridcni.observe.NodeSelectorRequirement;
 import io.hybridcni.observe.NodeSelectorTerm;
 import io.hybridcni.observe.Placement;
@@ -59,7 +60,7 @@ public final class CniExclusion {
   /** Re-plans the exclusion for {@code current} (re-read after a 409) and checks it against {@code nodes}. */
   public static Replanned replan(Placement current, NodeLabel label, List<NodeInfo> nodes) {
     List<NodeSelectorTerm> after = exclude(current.requiredTerms(), label);
-    Placement next = current.withRequiredTerms(after);
+    NodeMatcher next = current.withRequiredTerms(after).matcher();
     NodeClassifier classifier = new NodeClassifier(label);
     List<String> unsafe = new ArrayList<>();
     for (NodeInfo node : nodes) {
@@ -104,9 +105,11 @@ public final class CniExclusion {
    */
   public static List<String> narrowedBy(Placement before, Placement after, List<NodeInfo> nodes, NodeLabel label) {
     NodeClassifier classifier = new NodeClassifier(label);
+    NodeMatcher was = before.matcher();
+    NodeMatcher now = after.matcher();
     List<String> lost = new ArrayList<>();
     for (NodeInfo node : nodes) {
-      if (before.allows(node) && !after.allows(node)) {
+      if (was.allows(node) && !now.allows(node)) {
         lost.add((node.runsCalico() ? "Calico would leave " : "Calico could no longer schedule onto ")
             + classifier.describe(node));
       }

@@ -3,6 +3,7 @@ package io.hybridcni.planner;
 import io.hybridcni.detect.Detection;
 import io.hybridcni.observe.CalicoFacts;
 import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.NodeMatcher;
 import io.hybridcni.observe.NodeSelectorTerm;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.Placement;
@@ -100,11 +101,13 @@ final class CniExclusionUnit implements ResourceUnit {
     if (placement == null) {
       return state;
     }
+    NodeMatcher now = placement.matcher();
+    NodeMatcher was = before.matcher();
     List<NodeInfo> nodes = new ArrayList<>();
     for (NodeInfo n : state.nodes()) {
-      if (n.runsCalico() && !placement.allows(n)) {
+      if (n.runsCalico() && !now.allows(n)) {
         nodes.add(n.withRunsCalico(false));
-      } else if (!n.runsCalico() && placement.allows(n) && !before.allows(n)) {
+      } else if (!n.runsCalico() && now.allows(n) && !was.allows(n)) {
         nodes.add(n.withRunsCalico(true));
       } else {
         nodes.add(n);
@@ -184,13 +187,14 @@ final class CniExclusionUnit implements ResourceUnit {
       List<String> leaving = new ArrayList<>();
       List<NodeInfo> onPremLeaving = new ArrayList<>();
       NodeNames.FirstSorted staying = new NodeNames.FirstSorted();
+      NodeMatcher allowed = newPlacement.matcher();
       List<NodeInfo> all = s.nodes();
       for (int i = 0, size = all.size(); i < size; i++) {
         NodeInfo node = all.get(i);
         if (!node.runsCalico()) {
           continue;
         }
-        if (newPlacement.allows(node)) {
+        if (allowed.allows(node)) {
           staying.add(node.name());
         } else if (nodes.cloud(node)) {
           leaving.add(node.name());
@@ -365,8 +369,10 @@ final class CniExclusionUnit implements ResourceUnit {
         return null;
       }
       List<String> returning = new ArrayList<>();
+      NodeMatcher was = placement.matcher();
+      NodeMatcher now = widened.matcher();
       for (NodeInfo node : s.nodes()) {
-        if (!placement.allows(node) && widened.allows(node)) {
+        if (!was.allows(node) && now.allows(node)) {
           returning.add(node.name());
         }
       }

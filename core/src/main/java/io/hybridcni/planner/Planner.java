@@ -4,6 +4,7 @@ import io.hybridcni.detect.Detection;
 import io.hybridcni.detect.ScenarioDetector;
 import io.hybridcni.observe.ClusterFacts;
 import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.NodeMatcher;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.Workload;
@@ -194,10 +195,12 @@ public final class Planner {
             TERWAY_ADDON_NODE_SELECTOR.value()));
         origin = "the " + spec.addonName() + " addon's nodeSelector " + TERWAY_ADDON_NODE_SELECTOR;
       }
-      Placement allowed = placement;
+      NodeMatcher allowed = placement.matcher();
       List<NodeInfo> onPremises = new ArrayList<>();
       for (NodeInfo node : s.nodes()) {
-        if (!nodes.cloud(node) && (node.runsTerway() || placement.allows(node))) {
+        // Where Terway may or does run first: on most on-premises nodes that is one label lookup, and a node it
+        // does not reach needs no classification.
+        if ((node.runsTerway() || allowed.allows(node)) && !nodes.cloud(node)) {
           onPremises.add(node);
         }
       }

@@ -90,6 +90,23 @@ class LargeClusterPlanTest {
   }
 
   @Test
+  void aNameOutOfOrderAfterTheDigestBegunStillGivesTheDigestOfTheSortedList() throws Exception {
+    // The digest starts at the 101st name of a list in name order; the 300th sorts first of all, so the names
+    // digested so far must be dropped and the whole list sorted.
+    List<String> names = new ArrayList<>(IntStream.range(0, 300).mapToObj(i -> String.format("n-%03d", i)).toList());
+    names.set(299, "a-first");
+
+    assertThat(runningCalico(calicoNodes(names))).isEqualTo(referenceDigest(names));
+  }
+
+  @Test
+  void aShortListOutOfOrderIsListedSorted() {
+    List<String> names = List.of("n-2", "n-3", "n-1");
+
+    assertThat(runningCalico(calicoNodes(names))).isEqualTo("[n-1,n-2,n-3]");
+  }
+
+  @Test
   void oneRenamedNodeOfFiveThousandChangesTheFact() {
     List<String> names = new ArrayList<>(IntStream.range(0, 5000).mapToObj(i -> String.format("n-%05d", i)).toList());
     String before = runningCalico(calicoNodes(names));
@@ -138,6 +155,15 @@ class LargeClusterPlanTest {
     assertThat(result.outcome("cni-exclusion").changedFacts()).singleElement().asString()
         .startsWith("nodes.running/calico: was count=5000;names.sha256=").contains("now count=5000;names.sha256=");
     assertThat(world.executed()).isEmpty();
+  }
+
+  @Test
+  void theCountOfTheRestIsGroupedByThousandsAsTheRootLocaleFormatsIt() {
+    for (int count : new int[] {0, 1, 12, 999, 1000, 3990, 12345, 999_999, 1_000_000, 49_990, Integer.MAX_VALUE,
+        -1, -1000, -123_456, Integer.MIN_VALUE}) {
+      assertThat(NodeNames.more(count)).as("%d", count)
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%,d more", count));
+    }
   }
 
   @Test

@@ -1,0 +1,50 @@
+package io.hybridcni.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** A placement's matcher allows exactly the nodes the placement allows, whatever its selector, terms and the node. */
+class NodeMatcherProperties {
+
+  private static final List<String> KEYS = List.of("kubernetes.io/os", "alibabacloud.com/external", "cpus");
+  private static final List<String> VALUES = List.of("linux", "true", "false", "4", "16", "");
+  private static final List<String> OPERATORS = List.of(NodeSelectorRequirement.IN, NodeSelectorRequirement.NOT_IN,
+      NodeSelectorRequirement.EXISTS, NodeSelectorRequirement.DOES_NOT_EXIST, NodeSelectorRequirement.GT,
+      NodeSelectorRequirement.LT, "in");
+
+  private static Arbitrary<Map<String, String>> labels() {
+    return Arbitraries.maps(Arbitraries.of(KEYS), Arbitraries.of(VALUES)).ofMaxSize(3);
+  }
+
+  private static Arbitrary<NodeSelectorRequirement> requirement(List<String> keys) {
+    return Combinators.combine(Arbitraries.of(keys), Arbitraries.of(OPERATORS),
+        Arbitraries.of(VALUES).list().ofMaxSize(2)).as(NodeSelectorRequirement::new);
+  }
+
+  @Provide
+  Arbitrary<Placement> placements() {
+    Arbitrary<NodeSelectorTerm> term = Combinators.combine(requirement(KEYS).list().ofMaxSize(3),
+        requirement(List.of("metadata.name", "metadata.uid")).list().ofMaxSize(1)).as(NodeSelectorTerm::new);
+    return Combinators.combine(labels(), term.list().ofMaxSize(3)).as(Placement::new);
+  }
+
+  @Provide
+  Arbitrary<NodeInfo> nodes() {
+    return Combinators.combine(Arbitraries.of("node-a", "true", "linux"), labels())
+        .as((name, labels) -> new NodeInfo(name, labels, null, false, false));
+  }
+
+  @Property(tries = 1000)
+  void theMatcherAllowsExactlyWhatThePlacementAllows(@ForAll("placements") Placement placement,
+      @ForAll("nodes") NodeInfo node) {
+    assertThat(placement.matcher().allows(node)).isEqualTo(placement.allows(node));
+  }
+}
