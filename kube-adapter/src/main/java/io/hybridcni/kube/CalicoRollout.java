@@ -47,11 +47,13 @@ import org.slf4j.LoggerFactory;
  * become Ready hold a rolling update at {@code maxUnavailable} for good), or at the timeout. Its message names each
  * on-premises node whose pod is not Ready and why (the waiting reason, the restarts).
  *
- * <p>What a poll costs: the DaemonSet's GET alone while its status shows the rollout under way within
- * {@code maxUnavailable}; the pods and the cloud nodes are listed too only when the status says done (they prove it)
- * or counts more unavailable than {@code maxUnavailable} (the gate), and once more when the wait fails, to name the
- * pods. The rollout starts from the DaemonSet the update answered (or, when nothing was written, the one just
- * read): its first poll is that object, not another GET.
+ * <p>What following it costs: the rollout starts from the DaemonSet the update answered (or, when nothing was
+ * written, the one just read), and the DaemonSet is then followed by one watch from that object's
+ * {@code resourceVersion} ({@link DaemonSetWatch}: a 410 Gone or a watch ended by the server reads it again and
+ * watches from there; a server refusing the watch is polled with a GET after every pause instead), so the calls do
+ * not grow with the rollout's length. The pods and the cloud nodes are listed only when the status says done (they
+ * prove it) or counts more unavailable than {@code maxUnavailable} (the gate), and once more when the wait fails,
+ * to name the pods.
  *
  * <p>{@code updateStrategy: OnDelete}: a template change restarts nothing (update.go runs no rolling update for it).
  * The calico pods on the cloud nodes the plan names ({@code deletePodsOnNodes}: none when the spec's

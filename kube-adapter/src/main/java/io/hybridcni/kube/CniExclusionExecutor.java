@@ -66,7 +66,7 @@ public final class CniExclusionExecutor implements ActionExecutor<ActionDetail.C
     this.loop = new CalicoWriteLoop(b.client, b.pageSize, events,
         new DryRunResolver(b.client, b.dryRunMode), b.maxAttempts, b.sleeper, EVENT_REASON);
     this.rollout = new CalicoRollout(b.client, b.pageSize, events,
-        new RolloutWait(b.client, b.sleeper, b.pollInterval), b.rolloutTimeout, b.stallPeriod, b.maxAttempts);
+        new RolloutWait(b.client, b.sleeper, b.pollInterval, true), b.rolloutTimeout, b.stallPeriod, b.maxAttempts);
   }
 
   /** An executor writing through {@code client}; the caller keeps ownership of the client. */
