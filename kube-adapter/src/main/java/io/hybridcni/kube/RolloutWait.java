@@ -174,32 +174,64 @@ final class RolloutWait {
    */
   Duration await(Action action, ExecutionContext context, WorkloadRef ref, DaemonSet first, Duration alreadyWaited,
       Duration timeout, Duration stallPeriod, Judge judge, Failure failure) {
-    if (!watching) {
-      return poll(action, context, ref, first, alreadyWaited, timeout, stallPeriod, judge, failure);
-    }
     DaemonSet start = first != null ? first : read(action, ref);
-    DaemonSetWatch watch = DaemonSetWatch.open(client, action, ref, start, () -> read(action, ref));
-    if (watch == null) {
-      return poll(action, context, ref, start, alreadyWaited, timeout, stallPeriod, judge, failure);
-    }
-    try {
-      return loop(action, context, ref, watch.current(), alreadyWaited, timeout, stallPeriod, judge, failure,
-          () -> watch.next(EVENT_GRACE, () -> read(action, ref)));
-    } finally {
-      watch.close();
+    try (Source source = watching ? new Watching(action, ref, start) : () -> read(action, ref)) {
+      return loop(action, context, ref, start, alreadyWaited, timeout, stallPeriod, judge, failure, source);
     }
   }
 
-  private Duration poll(Action action, ExecutionContext context, WorkloadRef ref, DaemonSet first,
-      Duration alreadyWaited, Duration timeout, Duration stallPeriod, Judge judge, Failure failure) {
-    return loop(action, context, ref, first != null ? first : read(action, ref), alreadyWaited, timeout,
-        stallPeriod, judge, failure, () -> read(action, ref));
+  /** Where the DaemonSet's state after a pause comes from. */
+  private interface Source extends AutoCloseable {
+    /** Called before every pause (the first judgement said the wait goes on). */
+    default void beforePause() {}
+
+    DaemonSet next();
+
+    @Override
+    default void close() {}
+  }
+
+  /**
+   * A watch from the version of the DaemonSet judged first, opened before the first pause (a rollout already done at
+   * the first look opens none); polling with GETs when the server refuses it.
+   */
+  private final class Watching implements Source {
+    private final Action action;
+    private final WorkloadRef ref;
+    private final DaemonSet start;
+    private DaemonSetWatch watch;
+    private boolean polling;
+
+    Watching(Action action, WorkloadRef ref, DaemonSet start) {
+      this.action = action;
+      this.ref = ref;
+      this.start = start;
+    }
+
+    @Override
+    public void beforePause() {
+      if (watch == null && !polling) {
+        watch = DaemonSetWatch.open(client, action, ref, start, () -> read(action, ref));
+        polling = watch == null;
+      }
+    }
+
+    @Override
+    public DaemonSet next() {
+      return polling ? read(action, ref) : watch.next(EVENT_GRACE, () -> read(action, ref));
+    }
+
+    @Override
+    public void close() {
+      if (watch != null) {
+        watch.close();
+      }
+    }
   }
 
   /** Judges {@code start}, then after every pause what {@code next} answers, until the judge or a limit ends it. */
   private Duration loop(Action action, ExecutionContext context, WorkloadRef ref, DaemonSet start,
-      Duration alreadyWaited, Duration timeout, Duration stallPeriod, Judge judge, Failure failure,
-      java.util.function.Supplier<DaemonSet> next) {
+      Duration alreadyWaited, Duration timeout, Duration stallPeriod, Judge judge, Failure failure, Source next) {
     Duration waited = alreadyWaited;
     Object lastKey = null;
     Duration changedAt = waited;
@@ -225,9 +257,10 @@ final class RolloutWait {
       }
       context.listener().waitingForRollout(action, poll.progress(), waited);
       LOG.info("{}: waiting for {}: {} ({} waited)", action.id(), ref.address(), poll.progress(), waited);
+      next.beforePause();
       pause(pollInterval);
       waited = waited.plus(pollInterval);
-      current = next.get();
+      current = next.next();
     }
   }
 

@@ -384,6 +384,81 @@ class CniExclusionRolloutTest {
     assertThat(after.subList(0, 2)).allSatisfy(r -> assertThat(isWatch(r)).isTrue());
   }
 
+  // ---- destroy: the removal's rollout ----------------------------------------------------------------------------
+
+  private Action plannedRemoval() {
+    return new Planner().planDestroy(Specs.auto(), observe()).actions().stream()
+        .filter(a -> a.kind() == ActionKind.REMOVE_CNI_EXCLUSION).findFirst()
+        .orElseThrow(() -> new AssertionError("the destroy plan has no exclusion removal"));
+  }
+
+  private CniExclusionRemovalExecutor.Builder removal() {
+    return CniExclusionRemovalExecutor.builder(client).dryRunMode(DryRunMode.CLIENT).clock(CLOCK)
+        .sleeper(this::controllersRun).pollInterval(POLL);
+  }
+
+  /** The exclusion in place and rolled out, then the removal planned; progress and time start from zero. */
+  private Action excludedThenRemovalPlanned() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    assertThat(run(executor(client).build(), plannedExclusion()).status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(podOn("kube-system", CLOUD)).isNull();
+    Action removal = plannedRemoval();
+    progress.clear();
+    slept = Duration.ZERO;
+    MockRequests.drain(server);
+    sent.clear();
+    return removal;
+  }
+
+  @Test
+  void theRemovalFollowsASlowRolloutUntilKubectlWouldCallItDoneAndCalicoRunsOnTheCloudNodeAgain() {
+    Action removal = excludedThenRemovalPlanned();
+    // Every new pod reports Ready only three syncs after it was created: the rollout takes several looks.
+    controller = DaemonSetController.create().readyAfterSyncs(3, CLOUD, "onprem-1", "onprem-2");
+
+    StepResult result = removal().build().run(removal, ExecutionContext.forReal(listener));
+    List<MockRequests.Recorded> after = afterThePut();
+
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(result.message()).contains("the rollout of kube-system/DaemonSet/calico-node is done: 3 of 3 pod(s) "
+        + "available");
+    assertThat(progress.size()).as("progress: " + progress).isGreaterThanOrEqualTo(3);
+    assertThat(progress.get(0)).startsWith("0s: ").contains("not yet observed");
+    DaemonSet ds = calico("kube-system");
+    assertThat(ds.getStatus().getObservedGeneration()).isEqualTo(ds.getMetadata().getGeneration());
+    assertThat(ds.getStatus().getUpdatedNumberScheduled()).isEqualTo(3);
+    assertThat(ds.getStatus().getNumberAvailable()).isEqualTo(3);
+    Pod onCloud = podOn("kube-system", CLOUD);
+    assertThat(onCloud).isNotNull();
+    assertThat(KubernetesStatusObserver.pod(onCloud, WorkloadRef.daemonSet("kube-system", "calico-node"),
+        Cni.CALICO).ready()).isTrue();
+    assertThat(slept).isEqualTo(POLL.multipliedBy(progress.size()));
+    // Followed with one watch: no GET of the DaemonSet after the update, however many looks the rollout took.
+    assertThat(after).as("calls: " + after).singleElement().satisfies(r -> assertThat(isWatch(r)).isTrue());
+  }
+
+  @Test
+  void aRemovalWhoseRolloutOutlastsTheTimeoutFailsNamingItsCountsAndHowToCheckIt() {
+    Action removal = excludedThenRemovalPlanned();
+    // The cloud node's new calico-node never becomes Ready within the test.
+    controller = DaemonSetController.create().readyAfterSyncs(1000, CLOUD);
+
+    assertThatThrownBy(() -> removal().rolloutTimeout(Duration.ofSeconds(15)).build()
+        .run(removal, ExecutionContext.forReal(listener)))
+        .isInstanceOf(HybridCniException.class)
+        .hasMessageStartingWith("cni-exclusion-removal: stopped following the rollout of "
+            + "kube-system/DaemonSet/calico-node because it did not finish within PT15S: ")
+        .hasMessageContaining("2 available")
+        .hasMessageContaining("The exclusion is removed")
+        .hasMessageContaining("kubectl -n kube-system rollout status daemonset/calico-node");
+    assertThat(slept).isEqualTo(Duration.ofSeconds(15));
+    // The fault fired: the cloud node has its pod, not Ready.
+    Pod onCloud = podOn("kube-system", CLOUD);
+    assertThat(onCloud).isNotNull();
+    assertThat(KubernetesStatusObserver.pod(onCloud, WorkloadRef.daemonSet("kube-system", "calico-node"),
+        Cni.CALICO).ready()).isFalse();
+  }
+
   @Test
   void aRolloutSlowerThanTheTimeoutStopsAtTheTimeout() {
     KubeSampleCluster.CALICO_BGP.seed(client);
