@@ -148,7 +148,8 @@ final class DaemonSetWatch implements AutoCloseable {
     last = reread.get();
     String version = last.getMetadata().getResourceVersion();
     LOG.info("{}: the watch of {} ended ({}); read it again and watching from resourceVersion {}", action.id(),
-        ref.address(), cause.isHttpGone() ? "410 Gone: its resourceVersion is too old" : cause.getMessage(),
+        ref.address(), cause == null ? "closed" : cause.isHttpGone() ? "410 Gone: its resourceVersion is too old"
+            : cause.getMessage(),
         version);
     try {
       start(version);

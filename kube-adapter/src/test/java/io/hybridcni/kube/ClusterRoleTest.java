@@ -158,7 +158,9 @@ class ClusterRoleTest {
   private void destroy() {
     ObservedState state = observe();
     for (Action action : new Planner().planDestroy(Specs.auto(), state).actions()) {
-      for (var executor : KubeExecutors.create(client)) {
+      // The removal follows its rollout: the controllers play it between two looks, as in excludeCalico.
+      for (var executor : KubeExecutors.create(client, DryRunMode.AUTO, java.time.Clock.systemUTC(),
+          this::controllersRun, null)) {
         if (executor.handles(action.kind())) {
           executor.run(action, ExecutionContext.dryRun(ApplyListener.NONE));
           executor.run(action, ExecutionContext.forReal(ApplyListener.NONE));
