@@ -132,7 +132,7 @@ class ClusterRoleTest {
   private void excludeCalico(ObservedState state, DryRunMode mode, boolean dryRun) {
     Action action = new Planner().plan(Specs.auto(), state).actions().stream()
         .filter(a -> a.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI).findFirst().orElseThrow();
-    CniExclusionExecutor.builder(client).dryRunMode(mode).sleeper(this::controllersRun).build()
+    CniExclusionExecutor.builder(client).dryRunMode(mode).sleeper(this::controllersRun).watchRollout(true).build()
         .run(action, dryRun ? ExecutionContext.dryRun(ApplyListener.NONE) : ExecutionContext.forReal(ApplyListener.NONE));
   }
 

@@ -113,7 +113,7 @@ class CniExclusionRolloutTest {
 
   private CniExclusionExecutor.Builder executor(KubernetesClient through) {
     return CniExclusionExecutor.builder(through).dryRunMode(DryRunMode.CLIENT).clock(CLOCK)
-        .sleeper(this::controllersRun).pollInterval(POLL);
+        .sleeper(this::controllersRun).pollInterval(POLL).watchRollout(true);
   }
 
   private StepResult run(CniExclusionExecutor executor, Action action) {
@@ -396,7 +396,7 @@ class CniExclusionRolloutTest {
 
   private CniExclusionRemovalExecutor.Builder removal() {
     return CniExclusionRemovalExecutor.builder(client).dryRunMode(DryRunMode.CLIENT).clock(CLOCK)
-        .sleeper(this::controllersRun).pollInterval(POLL);
+        .sleeper(this::controllersRun).pollInterval(POLL).watchRollout(true);
   }
 
   /** The exclusion in place and rolled out, then the removal planned; progress and time start from zero. */
