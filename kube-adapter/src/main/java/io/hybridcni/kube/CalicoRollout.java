@@ -12,6 +12,7 @@ import io.hybridcni.apply.ExecutionContext;
 import io.hybridcni.apply.StepResult;
 import io.hybridcni.apply.StepStatus;
 import io.hybridcni.error.HybridCniException;
+import io.hybridcni.observe.NodeSelectorRequirement;
 import io.hybridcni.observe.NodeSelectorTerm;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.plan.Action;
@@ -47,11 +48,13 @@ import org.slf4j.LoggerFactory;
  * become Ready hold a rolling update at {@code maxUnavailable} for good), or at the timeout. Its message names each
  * on-premises node whose pod is not Ready and why (the waiting reason, the restarts).
  *
- * <p>What a poll costs: the DaemonSet's GET alone while its status shows the rollout under way within
- * {@code maxUnavailable}; the pods and the cloud nodes are listed too only when the status says done (they prove it)
- * or counts more unavailable than {@code maxUnavailable} (the gate), and once more when the wait fails, to name the
- * pods. The rollout starts from the DaemonSet the update answered (or, when nothing was written, the one just
- * read): its first poll is that object, not another GET.
+ * <p>What following it costs: the rollout starts from the DaemonSet the update answered (or, when nothing was
+ * written, the one just read), and the DaemonSet is then followed by one watch from that object's
+ * {@code resourceVersion} ({@link DaemonSetWatch}: a 410 Gone or a watch ended by the server reads it again and
+ * watches from there; a server refusing the watch is polled with a GET after every pause instead), so the calls do
+ * not grow with the rollout's length. The pods and the cloud nodes are listed only when the status says done (they
+ * prove it) or counts more unavailable than {@code maxUnavailable} (the gate), and once more when the wait fails,
+ * to name the pods.
  *
  * <p>{@code updateStrategy: OnDelete}: a template change restarts nothing (update.go runs no rolling update for it).
  * The calico pods on the cloud nodes the plan names ({@code deletePodsOnNodes}: none when the spec's
@@ -207,18 +210,76 @@ final class CalicoRollout {
   /** Waits until the Tigera operator rendered the exclusion into the calico-node DaemonSet's template. */
   private Duration awaitRender(Action action, ExecutionContext context, WorkloadRef installation, WorkloadRef ref,
       NodeLabel label, Duration limit) {
+    return awaitRender(action, context, installation, ref, label, limit, false);
+  }
+
+  /**
+   * Waits until the Tigera operator rendered the Installation into the calico-node DaemonSet's template: with the
+   * exclusion in every term, or ({@code removed}) with it in none.
+   */
+  private Duration awaitRender(Action action, ExecutionContext context, WorkloadRef installation, WorkloadRef ref,
+      NodeLabel label, Duration limit, boolean removed) {
     String waiting = "waiting for the Tigera operator to render the new generation of " + installation.address()
         + " into " + ref.address();
+    NodeSelectorRequirement exclusion = CniExclusion.exclusion(label);
     return wait.await(action, context, ref, Duration.ZERO, limit, null, ds -> {
       List<NodeSelectorTerm> terms = Placements.of(DaemonSets.podSpec(ds)).requiredTerms();
-      boolean rendered = !terms.isEmpty() && CniExclusion.exclude(terms, label).equals(terms);
-      return rendered ? RolloutWait.Poll.done("the Tigera operator rendered the exclusion into " + ref.address()
-          + " (generation " + RolloutWait.generation(ds) + ")") : RolloutWait.Poll.waiting(waiting, "render");
+      boolean rendered = removed ? terms.stream().noneMatch(t -> t.matchExpressions().contains(exclusion))
+          : !terms.isEmpty() && CniExclusion.exclude(terms, label).equals(terms);
+      return rendered ? RolloutWait.Poll.done("the Tigera operator rendered " + (removed ? "the removal of the "
+          + "exclusion" : "the exclusion") + " into " + ref.address() + " (generation "
+          + RolloutWait.generation(ds) + ")") : RolloutWait.Poll.waiting(waiting, "render");
     }, (ending, poll, waited, unchangedFor) -> new HybridCniException(action.id() + ": the Tigera operator did "
         + "not render " + installation.address() + " into " + ref.address() + " within " + limit + " (its pod "
-        + "template still lacks " + label.key() + " NotIn [" + label.value() + "]); see the operator's logs "
-        + "(kubectl -n tigera-operator logs deployment/tigera-operator) and "
-        + "'kubectl get tigerastatus'. " + consequence()));
+        + "template still " + (removed ? "has " : "lacks ") + label.key() + " NotIn [" + label.value()
+        + "]); see the operator's logs (kubectl -n tigera-operator logs deployment/tigera-operator) and "
+        + "'kubectl get tigerastatus'. " + (removed ? removalConsequence(ref) : consequence())));
+  }
+
+  // ------------------------------------------------------------------------------------------------ removal
+
+  /**
+   * Follows the rollout the removal of the exclusion causes (destroy's {@code REMOVE_CNI_EXCLUSION}): for the Tigera
+   * operator, first until it rendered the removal into {@code calico-system/calico-node}; then until the DaemonSet's
+   * rollout is done exactly as {@code kubectl rollout status} judges it
+   * ({@link RolloutWait.Rollout#doneAsKubectlJudges}: the generation observed, every desired pod updated and
+   * available), so that calico-node runs again on the cloud nodes the template allows now before destroy goes on.
+   * {@code afterWrite} is the DaemonSet the update answered ({@code null}: nothing written, or the Installation was):
+   * the first look and the version the watch starts from. Fails at the timeout, naming the counts.
+   */
+  StepResult followRemoval(Action action, WorkloadRef target, NodeLabel label, ExecutionContext context,
+      StepResult written, DaemonSet afterWrite) {
+    WorkloadRef ref = calicoNode(target);
+    DaemonSet ds = afterWrite != null && target.kind() == WorkloadRef.Kind.DAEMON_SET ? afterWrite
+        : wait.read(action, ref);
+    Duration limit = timeout != null ? timeout : defaultTimeout(ds);
+    Duration waited = Duration.ZERO;
+    if (target.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION) {
+      waited = awaitRender(action, context, target, ref, label, limit, true);
+      ds = wait.read(action, ref);
+    }
+    long generation = RolloutWait.generation(ds);
+    RolloutWait.Rollout[] last = {null};
+    waited = wait.await(action, context, ref, ds, waited, limit, stallPeriod, d -> {
+      RolloutWait.Rollout rollout = RolloutWait.Rollout.of(d, generation);
+      last[0] = rollout;
+      return rollout.doneAsKubectlJudges(RolloutWait.onDelete(d)) ? RolloutWait.Poll.done("rollout done: " + rollout)
+          : RolloutWait.Poll.waiting(rollout.toString(), rollout);
+    }, (ending, poll, w, unchangedFor) -> new HybridCniException(action.id() + ": stopped following the rollout of "
+        + ref.address() + " " + switch (ending) {
+          case STOPPED -> poll.stop();
+          case STALLED -> "because it made no progress for " + unchangedFor.toSeconds() + " s";
+          case TIMED_OUT -> "because it did not finish within " + limit;
+        } + ": " + poll.progress() + ". " + removalConsequence(ref)));
+    return new StepResult(written.status(), written.message() + "; the rollout of " + ref.address() + " is done: "
+        + last[0].available() + " of " + last[0].desired() + " pod(s) available (" + waited.toSeconds()
+        + " s waited)", null, List.of());
+  }
+
+  /** What a removal whose rollout did not finish leaves behind. */
+  private static String removalConsequence(WorkloadRef ref) {
+    return "The exclusion is removed; calico-node may not run on every node its template allows until the rollout "
+        + "finishes: see 'kubectl -n " + ref.namespace() + " rollout status daemonset/" + ref.name() + "'.";
   }
 
   /**

@@ -35,8 +35,8 @@ public final class KubeExecutors {
 
   /**
    * As {@link #create(KubernetesClient, DryRunMode, Clock)}, with {@code sleeper} for every wait (the rollouts'
-   * polls, the pauses after a 429) and {@code rolloutTimeout} for the rollouts the exclusion and Terway's restart
-   * follow: {@code null} keeps each executor's default ({@link CniExclusionExecutor.Builder#rolloutTimeout}, scaled
+   * polls, the pauses after a 429) and {@code rolloutTimeout} for the rollouts the exclusion, its removal and
+   * Terway's restart follow: {@code null} keeps each executor's default ({@link CniExclusionExecutor.Builder#rolloutTimeout}, scaled
    * by the DaemonSet's size; {@link TerwayRestartExecutor#DEFAULT_TIMEOUT}).
    */
   public static List<ActionExecutor<?>> create(KubernetesClient client, DryRunMode dryRunMode, Clock clock,
@@ -50,7 +50,8 @@ public final class KubeExecutors {
     return List.of(
         CniExclusionExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).sleeper(sleeper)
             .rolloutTimeout(rolloutTimeout).build(),
-        CniExclusionRemovalExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).sleeper(sleeper).build(),
+        CniExclusionRemovalExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).sleeper(sleeper)
+            .rolloutTimeout(rolloutTimeout).build(),
         terway.build(),
         SecretDeletionExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).sleeper(sleeper).build());
   }

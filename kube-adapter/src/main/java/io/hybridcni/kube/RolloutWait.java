@@ -29,14 +29,32 @@ final class RolloutWait {
 
   private static final Logger LOG = LoggerFactory.getLogger(RolloutWait.class);
 
+  /**
+   * How long, after a pause that brought no event, the wait gives the watch to deliver one already on its way (an
+   * event of a change made during the pause is sent while the change is answered, and reaches the client a moment
+   * later).
+   */
+  static final Duration EVENT_GRACE = Duration.ofMillis(250);
+
   private final KubernetesClient client;
   private final Sleeper sleeper;
   private final Duration pollInterval;
+  private final boolean watching;
 
+  /** A wait that reads the DaemonSet with a GET after every pause. */
   RolloutWait(KubernetesClient client, Sleeper sleeper, Duration pollInterval) {
+    this(client, sleeper, pollInterval, false);
+  }
+
+  /**
+   * @param watching follow the DaemonSet with a watch from the resourceVersion of its first read instead of a GET
+   *     after every pause ({@link DaemonSetWatch}): a bounded number of calls however long the rollout takes
+   */
+  RolloutWait(KubernetesClient client, Sleeper sleeper, Duration pollInterval, boolean watching) {
     this.client = client;
     this.sleeper = sleeper;
     this.pollInterval = pollInterval;
+    this.watching = watching;
   }
 
   /** How far a DaemonSet's rollout of {@code generation} is, from its status. */
@@ -61,6 +79,18 @@ final class RolloutWait {
      */
     boolean done() {
       return observed() && updated == desired && unavailable == 0;
+    }
+
+    /**
+     * Done exactly as {@code kubectl rollout status} judges a DaemonSet (kubernetes/kubectl
+     * {@code pkg/polymorphichelpers/rollout_status.go} DaemonSetStatusViewer.Status): the controller observed the
+     * generation ({@code generation <= observedGeneration}), and neither {@code updatedNumberScheduled} nor
+     * {@code numberAvailable} is below {@code desiredNumberScheduled}. With {@code onDelete} the updated count is
+     * not asked for (kubectl refuses OnDelete; nothing replaces its old pods, so only the pods the controller
+     * creates on nodes the template newly allows can be waited for).
+     */
+    boolean doneAsKubectlJudges(boolean onDelete) {
+      return observed() && (onDelete || updated >= desired) && available >= desired;
     }
 
     @Override
@@ -144,13 +174,70 @@ final class RolloutWait {
    */
   Duration await(Action action, ExecutionContext context, WorkloadRef ref, DaemonSet first, Duration alreadyWaited,
       Duration timeout, Duration stallPeriod, Judge judge, Failure failure) {
+    DaemonSet start = first != null ? first : read(action, ref);
+    try (Source source = watching ? new Watching(action, ref, start) : () -> read(action, ref)) {
+      return loop(action, context, ref, start, alreadyWaited, timeout, stallPeriod, judge, failure, source);
+    }
+  }
+
+  /** Where the DaemonSet's state after a pause comes from. */
+  private interface Source extends AutoCloseable {
+    /** Called before every pause (the first judgement said the wait goes on). */
+    default void beforePause() {}
+
+    DaemonSet next();
+
+    @Override
+    default void close() {}
+  }
+
+  /**
+   * A watch from the version of the DaemonSet judged first, opened before the first pause (a rollout already done at
+   * the first look opens none); polling with GETs when the server refuses it.
+   */
+  private final class Watching implements Source {
+    private final Action action;
+    private final WorkloadRef ref;
+    private final DaemonSet start;
+    private DaemonSetWatch watch;
+    private boolean polling;
+
+    Watching(Action action, WorkloadRef ref, DaemonSet start) {
+      this.action = action;
+      this.ref = ref;
+      this.start = start;
+    }
+
+    @Override
+    public void beforePause() {
+      if (watch == null && !polling) {
+        watch = DaemonSetWatch.open(client, action, ref, start, () -> read(action, ref));
+        polling = watch == null;
+      }
+    }
+
+    @Override
+    public DaemonSet next() {
+      return polling ? read(action, ref) : watch.next(EVENT_GRACE, () -> read(action, ref));
+    }
+
+    @Override
+    public void close() {
+      if (watch != null) {
+        watch.close();
+      }
+    }
+  }
+
+  /** Judges {@code start}, then after every pause what {@code next} answers, until the judge or a limit ends it. */
+  private Duration loop(Action action, ExecutionContext context, WorkloadRef ref, DaemonSet start,
+      Duration alreadyWaited, Duration timeout, Duration stallPeriod, Judge judge, Failure failure, Source next) {
     Duration waited = alreadyWaited;
     Object lastKey = null;
     Duration changedAt = waited;
-    DaemonSet next = first;
+    DaemonSet current = start;
     while (true) {
-      Poll poll = judge.judge(next != null ? next : read(action, ref));
-      next = null;
+      Poll poll = judge.judge(current);
       if (poll.done()) {
         LOG.info("{}: {}: {} ({} waited)", action.id(), ref.address(), poll.progress(), waited);
         return waited;
@@ -170,8 +257,10 @@ final class RolloutWait {
       }
       context.listener().waitingForRollout(action, poll.progress(), waited);
       LOG.info("{}: waiting for {}: {} ({} waited)", action.id(), ref.address(), poll.progress(), waited);
+      next.beforePause();
       pause(pollInterval);
       waited = waited.plus(pollInterval);
+      current = next.next();
     }
   }
 

@@ -132,7 +132,7 @@ class ClusterRoleTest {
   private void excludeCalico(ObservedState state, DryRunMode mode, boolean dryRun) {
     Action action = new Planner().plan(Specs.auto(), state).actions().stream()
         .filter(a -> a.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI).findFirst().orElseThrow();
-    CniExclusionExecutor.builder(client).dryRunMode(mode).sleeper(this::controllersRun).build()
+    CniExclusionExecutor.builder(client).dryRunMode(mode).sleeper(this::controllersRun).watchRollout(true).build()
         .run(action, dryRun ? ExecutionContext.dryRun(ApplyListener.NONE) : ExecutionContext.forReal(ApplyListener.NONE));
   }
 
@@ -158,7 +158,9 @@ class ClusterRoleTest {
   private void destroy() {
     ObservedState state = observe();
     for (Action action : new Planner().planDestroy(Specs.auto(), state).actions()) {
-      for (var executor : KubeExecutors.create(client)) {
+      // The removal follows its rollout: the controllers play it between two looks, as in excludeCalico.
+      for (var executor : KubeExecutors.create(client, DryRunMode.AUTO, java.time.Clock.systemUTC(),
+          this::controllersRun, null)) {
         if (executor.handles(action.kind())) {
           executor.run(action, ExecutionContext.dryRun(ApplyListener.NONE));
           executor.run(action, ExecutionContext.forReal(ApplyListener.NONE));

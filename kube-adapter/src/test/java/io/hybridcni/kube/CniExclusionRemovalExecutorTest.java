@@ -87,7 +87,14 @@ class CniExclusionRemovalExecutorTest {
   static final Clock LATER = Clock.offset(CniExclusionExecutorTest.CLOCK, Duration.ofHours(1));
 
   private CniExclusionRemovalExecutor executor(KubernetesClient through) {
-    return CniExclusionRemovalExecutor.builder(through).dryRunMode(DryRunMode.CLIENT).clock(LATER).build();
+    return CniExclusionRemovalExecutor.builder(through).dryRunMode(DryRunMode.CLIENT).clock(LATER)
+        .sleeper(this::controllersRun).build();
+  }
+
+  /** Between two looks at the removal's rollout: the operator renders, the DaemonSet controller syncs once. */
+  private void controllersRun(Duration pause) {
+    io.hybridcni.testkit.kube.TigeraOperator.render(client);
+    DaemonSetController.step(client, 1);
   }
 
   private StepResult remove(Action action) {
@@ -219,8 +226,14 @@ class CniExclusionRemovalExecutorTest {
         .isEqualTo(io.hybridcni.observe.WorkloadRef.Kind.TIGERA_INSTALLATION);
     assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
     assertThat(content(installation())).isEqualTo(content(original));
-    assertThat(client.apps().daemonSets().inNamespace("calico-system").withName("calico-node").get())
-        .isEqualTo(daemonSet);
+    // hybridcni writes only the Installation; the operator renders it into calico-system/calico-node, and the
+    // removal follows that rollout until calico-node runs on the cloud node again.
+    DaemonSet rendered = client.apps().daemonSets().inNamespace("calico-system").withName("calico-node").get();
+    assertThat(rendered.getSpec().getTemplate().getSpec().getAffinity()).isNull();
+    assertThat(daemonSet.getSpec().getTemplate().getSpec().getAffinity()).isNotNull();
+    assertThat(result.message()).contains("the rollout of calico-system/DaemonSet/calico-node is done: 3 of 3 "
+        + "pod(s) available");
+    assertThat(rendered.getStatus().getNumberAvailable()).isEqualTo(3);
   }
 
   // ---- already done, and concurrent writers ----------------------------------------------------------------------
@@ -323,13 +336,17 @@ class CniExclusionRemovalExecutorTest {
     List<Duration> sleeps = new ArrayList<>();
 
     StepResult result = CniExclusionRemovalExecutor.builder(client).dryRunMode(DryRunMode.CLIENT).clock(LATER)
-        .sleeper(sleeps::add).build().run(removal, ExecutionContext.forReal(ApplyListener.NONE));
+        .sleeper(d -> {
+          sleeps.add(d);
+          controllersRun(d);
+        }).build().run(removal, ExecutionContext.forReal(ApplyListener.NONE));
 
     assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
     // The 429 fired (one wait, from the shared Backoff, spent in the injected Sleeper, not in fabric8's retries) and
-    // the update went out once more: two PUTs, the second one stored.
-    assertThat(sleeps).containsExactly(Duration.ofMillis(200));
-    assertThat(writes()).filteredOn(r -> r.method().equals("PUT")).hasSize(2);
+    // the update went out once more: two PUTs, the second one stored. The waits after it are the rollout's.
+    assertThat(sleeps.get(0)).isEqualTo(Duration.ofMillis(200));
+    assertThat(sleeps.subList(1, sleeps.size())).containsOnly(CniExclusionRemovalExecutor.DEFAULT_POLL_INTERVAL);
+    assertThat(writes()).filteredOn(r -> r.method().equals("PUT") && !r.path().endsWith("/status")).hasSize(2);
     assertThat(calicoTermsNow()).isEmpty();
   }
 

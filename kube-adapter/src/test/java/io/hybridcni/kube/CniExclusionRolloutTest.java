@@ -113,7 +113,7 @@ class CniExclusionRolloutTest {
 
   private CniExclusionExecutor.Builder executor(KubernetesClient through) {
     return CniExclusionExecutor.builder(through).dryRunMode(DryRunMode.CLIENT).clock(CLOCK)
-        .sleeper(this::controllersRun).pollInterval(POLL);
+        .sleeper(this::controllersRun).pollInterval(POLL).watchRollout(true);
   }
 
   private StepResult run(CniExclusionExecutor executor, Action action) {
@@ -188,7 +188,9 @@ class CniExclusionRolloutTest {
         + "on on-premises nodes, none on cloud nodes");
     assertThat(progress).isNotEmpty();
     assertThat(progress.get(0)).startsWith("0s: ").contains("not yet observed");
-    assertThat(progress).anySatisfy(p -> assertThat(p).contains("1 of 2 updated"));
+    // The watch's events arrive a moment after the sync that caused them: a look may show an earlier sync's state,
+    // so the intermediate counts are not asserted here, only that each look was reported.
+    assertThat(progress).allSatisfy(p -> assertThat(p).matches("[0-9]+s: [0-9] of [0-9] updated, .*"));
     assertThat(podOn("kube-system", CLOUD)).isNull();
     String revision = DaemonSetController.revision(calico("kube-system"));
     assertThat(calicoPods("kube-system")).hasSize(2).allSatisfy(p -> {
@@ -200,7 +202,7 @@ class CniExclusionRolloutTest {
   }
 
   @Test
-  void whileTheStatusShowsTheRollingUpdateUnderWayEachPollIsOneGetOfTheDaemonSetAndThePodsAreReadOnceAtTheEnd() {
+  void theRolloutIsFollowedWithOneWatchFromTheWrittenVersionAndThePodsAndCloudNodesAreReadOnceAtTheEnd() {
     KubeSampleCluster.CALICO_BGP.seed(client);
     Action action = plannedExclusion();
     String ds = "/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node";
@@ -209,22 +211,26 @@ class CniExclusionRolloutTest {
     sent.addAll(MockRequests.drain(server));
 
     assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
-    List<String> calls = sent.stream().map(r -> r.method() + " " + r.pathOnly())
-        .filter(c -> !c.contains("/events")).toList();
+    List<MockRequests.Recorded> recorded = sent.stream().filter(r -> !r.path().contains("/events")).toList();
+    List<String> calls = recorded.stream().map(r -> r.method() + " " + r.pathOnly()).toList();
     int put = calls.indexOf("PUT " + ds);
-    assertThat(put).as("calls: " + calls).isPositive();
+    assertThat(put).as("calls: " + recorded).isPositive();
     // Before the write: the DaemonSet once (its selector comes with it), the calico-node pods and the nodes.
     assertThat(calls.subList(0, put)).containsExactlyInAnyOrder("GET " + ds,
         "GET /api/v1/namespaces/kube-system/pods", "GET /api/v1/nodes");
-    // After it: the update's answer is the first poll (not yet observed); then one GET after each pause (each
-    // reported poll is followed by one), the last finding it done, then the pods and the cloud nodes once, to
-    // prove calico-node left the cloud node.
-    List<String> after = calls.subList(put + 1, calls.size());
+    // After it: the update's answer is the first poll (not yet observed); the rollout is followed by one watch from
+    // the version the update answered, however many polls it takes; then the pods and the cloud nodes once, to
+    // prove calico-node left the cloud node. No GET of the DaemonSet at all.
+    List<MockRequests.Recorded> after = recorded.subList(put + 1, recorded.size());
     assertThat(progress).hasSizeGreaterThanOrEqualTo(2);
     assertThat(progress.get(0)).contains("not yet observed");
-    assertThat(after.stream().filter(("GET " + ds)::equals)).hasSize(progress.size());
-    assertThat(after.subList(0, progress.size())).containsOnly("GET " + ds);
-    assertThat(after.subList(progress.size(), after.size()))
+    assertThat(after).as("calls: " + after).hasSize(3);
+    MockRequests.Recorded watch = after.get(0);
+    assertThat(watch.method() + " " + watch.pathOnly()).isEqualTo("GET /apis/apps/v1/namespaces/kube-system/daemonsets");
+    assertThat(watch.query("watch")).isEqualTo("true");
+    assertThat(watch.query("fieldSelector")).isEqualTo("metadata.name%3Dcalico-node");
+    assertThat(watch.query("resourceVersion")).isNotBlank();
+    assertThat(after.subList(1, 3).stream().map(r -> r.method() + " " + r.pathOnly()))
         .containsExactlyInAnyOrder("GET /api/v1/nodes", "GET /api/v1/namespaces/kube-system/pods");
   }
 
@@ -290,6 +296,169 @@ class CniExclusionRolloutTest {
     assertThat(podOn("kube-system", "onprem-2").getMetadata().getLabels().get(DaemonSetController.REVISION_LABEL))
         .isNotEqualTo(DaemonSetController.revision(calico("kube-system")));
     assertThat(slept).isGreaterThanOrEqualTo(Duration.ofSeconds(30)).isLessThan(Duration.ofSeconds(60));
+  }
+
+  // ---- the watch -------------------------------------------------------------------------------------------------
+
+  private static final String DAEMON_SETS = "/apis/apps/v1/namespaces/kube-system/daemonsets";
+
+  private List<MockRequests.Recorded> afterThePut() {
+    sent.addAll(MockRequests.drain(server));
+    List<MockRequests.Recorded> recorded = sent.stream().filter(r -> !r.path().contains("/events")).toList();
+    int put = recorded.stream().map(r -> r.method() + " " + r.pathOnly()).toList()
+        .indexOf("PUT " + DAEMON_SETS + "/calico-node");
+    assertThat(put).as("calls: " + recorded).isPositive();
+    return recorded.subList(put + 1, recorded.size());
+  }
+
+  private static boolean isWatch(MockRequests.Recorded r) {
+    return r.pathOnly().equals(DAEMON_SETS) && "true".equals(r.query("watch"));
+  }
+
+  @Test
+  void aWatchAnswered410GoneIsFollowedByAFreshReadAndAWatchFromItsVersionAndTheRolloutEndsDone() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    Action action = plannedExclusion();
+    FaultDispatcher.KubeFault gone = faults.on("GET", DAEMON_SETS).reject(410, 1);
+
+    StepResult result = run(executor(client).build(), action);
+
+    assertThat(gone.fired()).isEqualTo(1);
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(result.message()).contains("is done");
+    // The watch from the written version, refused; the DaemonSet read again, and watched from that read's version.
+    List<MockRequests.Recorded> after = afterThePut();
+    assertThat(after).as("calls: " + after).hasSize(5);
+    assertThat(isWatch(after.get(0))).isTrue();
+    assertThat(after.get(1).path()).isEqualTo(DAEMON_SETS + "/calico-node");
+    assertThat(isWatch(after.get(2))).isTrue();
+  }
+
+  @Test
+  void aWatchTheServerEndsWith410ExpiredIsFollowedByAFreshReadAndANewWatchAndTheRolloutEndsDone() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    Action action = plannedExclusion();
+    FaultDispatcher.KubeFault expired = faults.on("GET", DAEMON_SETS).expireWatch(1);
+
+    StepResult result = run(executor(client).build(), action);
+
+    assertThat(expired.fired()).isEqualTo(1);
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(result.message()).contains("is done");
+    // The watch opens and the server ends it (ERROR 410 Expired): one GET and a new watch from its version.
+    List<MockRequests.Recorded> after = afterThePut();
+    assertThat(after.stream().filter(CniExclusionRolloutTest::isWatch)).as("calls: " + after).hasSize(2);
+    assertThat(after.stream().filter(r -> r.path().equals(DAEMON_SETS + "/calico-node"))).hasSize(1);
+    assertThat(after).hasSize(5);
+  }
+
+  @Test
+  void aWatchRefusedWith403IsFollowedWithAGetAfterEveryPauseAndTheRolloutEndsDone() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    Action action = plannedExclusion();
+    FaultDispatcher.KubeFault forbidden = faults.on("GET", DAEMON_SETS).reject(403, 1);
+
+    StepResult result = run(executor(client).build(), action);
+
+    assertThat(forbidden.fired()).isEqualTo(1);
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    // A server whose RBAC grants no watch: the wait polls with GETs, as before there was a watch.
+    List<MockRequests.Recorded> after = afterThePut();
+    assertThat(isWatch(after.get(0))).as("calls: " + after).isTrue();
+    assertThat(after.stream().filter(r -> r.path().equals(DAEMON_SETS + "/calico-node")))
+        .hasSize(progress.size());
+    assertThat(after.stream().filter(CniExclusionRolloutTest::isWatch)).hasSize(1);
+  }
+
+  @Test
+  void aWatchAnswered503IsOpenedAgainFromTheSameVersionAndTheRolloutEndsDone() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    Action action = plannedExclusion();
+    FaultDispatcher.KubeFault unavailable = faults.on("GET", DAEMON_SETS).reject(503, 1);
+
+    StepResult result = run(executor(client).build(), action);
+
+    assertThat(unavailable.fired()).isEqualTo(1);
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    // fabric8 opens the watch again itself (from the same version); no GET of the DaemonSet is needed.
+    List<MockRequests.Recorded> after = afterThePut();
+    assertThat(after).as("calls: " + after).hasSize(4);
+    assertThat(after.subList(0, 2)).allSatisfy(r -> assertThat(isWatch(r)).isTrue());
+  }
+
+  // ---- destroy: the removal's rollout ----------------------------------------------------------------------------
+
+  private Action plannedRemoval() {
+    return new Planner().planDestroy(Specs.auto(), observe()).actions().stream()
+        .filter(a -> a.kind() == ActionKind.REMOVE_CNI_EXCLUSION).findFirst()
+        .orElseThrow(() -> new AssertionError("the destroy plan has no exclusion removal"));
+  }
+
+  private CniExclusionRemovalExecutor.Builder removal() {
+    return CniExclusionRemovalExecutor.builder(client).dryRunMode(DryRunMode.CLIENT).clock(CLOCK)
+        .sleeper(this::controllersRun).pollInterval(POLL).watchRollout(true);
+  }
+
+  /** The exclusion in place and rolled out, then the removal planned; progress and time start from zero. */
+  private Action excludedThenRemovalPlanned() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    assertThat(run(executor(client).build(), plannedExclusion()).status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(podOn("kube-system", CLOUD)).isNull();
+    Action removal = plannedRemoval();
+    progress.clear();
+    slept = Duration.ZERO;
+    MockRequests.drain(server);
+    sent.clear();
+    return removal;
+  }
+
+  @Test
+  void theRemovalFollowsASlowRolloutUntilKubectlWouldCallItDoneAndCalicoRunsOnTheCloudNodeAgain() {
+    Action removal = excludedThenRemovalPlanned();
+    // Every new pod reports Ready only three syncs after it was created: the rollout takes several looks.
+    controller = DaemonSetController.create().readyAfterSyncs(3, CLOUD, "onprem-1", "onprem-2");
+
+    StepResult result = removal().build().run(removal, ExecutionContext.forReal(listener));
+    List<MockRequests.Recorded> after = afterThePut();
+
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(result.message()).contains("the rollout of kube-system/DaemonSet/calico-node is done: 3 of 3 pod(s) "
+        + "available");
+    assertThat(progress.size()).as("progress: " + progress).isGreaterThanOrEqualTo(3);
+    assertThat(progress.get(0)).startsWith("0s: ").contains("not yet observed");
+    DaemonSet ds = calico("kube-system");
+    assertThat(ds.getStatus().getObservedGeneration()).isEqualTo(ds.getMetadata().getGeneration());
+    assertThat(ds.getStatus().getUpdatedNumberScheduled()).isEqualTo(3);
+    assertThat(ds.getStatus().getNumberAvailable()).isEqualTo(3);
+    Pod onCloud = podOn("kube-system", CLOUD);
+    assertThat(onCloud).isNotNull();
+    assertThat(KubernetesStatusObserver.pod(onCloud, WorkloadRef.daemonSet("kube-system", "calico-node"),
+        Cni.CALICO).ready()).isTrue();
+    assertThat(slept).isEqualTo(POLL.multipliedBy(progress.size()));
+    // Followed with one watch: no GET of the DaemonSet after the update, however many looks the rollout took.
+    assertThat(after).as("calls: " + after).singleElement().satisfies(r -> assertThat(isWatch(r)).isTrue());
+  }
+
+  @Test
+  void aRemovalWhoseRolloutOutlastsTheTimeoutFailsNamingItsCountsAndHowToCheckIt() {
+    Action removal = excludedThenRemovalPlanned();
+    // The cloud node's new calico-node never becomes Ready within the test.
+    controller = DaemonSetController.create().readyAfterSyncs(1000, CLOUD);
+
+    assertThatThrownBy(() -> removal().rolloutTimeout(Duration.ofSeconds(15)).build()
+        .run(removal, ExecutionContext.forReal(listener)))
+        .isInstanceOf(HybridCniException.class)
+        .hasMessageStartingWith("cni-exclusion-removal: stopped following the rollout of "
+            + "kube-system/DaemonSet/calico-node because it did not finish within PT15S: ")
+        .hasMessageContaining("2 available")
+        .hasMessageContaining("The exclusion is removed")
+        .hasMessageContaining("kubectl -n kube-system rollout status daemonset/calico-node");
+    assertThat(slept).isEqualTo(Duration.ofSeconds(15));
+    // The fault fired: the cloud node has its pod, not Ready.
+    Pod onCloud = podOn("kube-system", CLOUD);
+    assertThat(onCloud).isNotNull();
+    assertThat(KubernetesStatusObserver.pod(onCloud, WorkloadRef.daemonSet("kube-system", "calico-node"),
+        Cni.CALICO).ready()).isFalse();
   }
 
   @Test

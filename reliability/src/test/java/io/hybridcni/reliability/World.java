@@ -225,7 +225,12 @@ public final class World implements AutoCloseable {
       renderCalicoFromTheInstallation();
       DaemonSetController.reconcile(client);
     }).build());
-    executors.add(CniExclusionRemovalExecutor.builder(client).build());
+    // Destroy's removal follows its rollout too: the same controllers play it, and no time passes for real.
+    executors.add(CniExclusionRemovalExecutor.builder(client).sleeper(d -> {
+      sleeper.sleep(d);
+      renderCalicoFromTheInstallation();
+      DaemonSetController.reconcile(client);
+    }).build());
     executors.add(SecretDeletionExecutor.builder(client).sleeper(sleeper).build());
     // While the restart waits for Terway's rollout, the DaemonSet controller goes on replacing pods.
     executors.add(TerwayRestartExecutor.builder(client).clock(clock).sleeper(d -> {

@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.client.server.mock.Resetable;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -26,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * assertThat(fault.fired()).isEqualTo(1);
  * }</pre>
  *
- * <p>Three kinds of fault, each for the next {@code times} matching requests, after which requests pass again:
+ * <p>Three kinds of fault (and an expired watch, {@link Target#expireWatch}), each for the next {@code times}
+ * matching requests, after which requests pass again:
  * <ul>
  *   <li>{@link Target#commitThenAnswer commit, then a 5xx}: the wrapped dispatcher handles the request (the CRUD
  *   store changes) and the client gets a {@code Status} failure instead of its answer. A real API server does this:
@@ -56,7 +60,9 @@ public final class FaultDispatcher extends Dispatcher implements Resetable, Cust
     /** The store handles the request; the answer comes too late for the client. */
     COMMIT_THEN_NO_ANSWER,
     /** The client gets an error status; the store never sees the request. */
-    REJECT
+    REJECT,
+    /** A watch opens, and the server ends it at once with an {@code ERROR} event carrying 410 Expired. */
+    WATCH_EXPIRED
   }
 
   /**
@@ -123,6 +129,7 @@ public final class FaultDispatcher extends Dispatcher implements Resetable, Cust
         case COMMIT_THEN_ANSWER -> "committed, then answered " + status;
         case COMMIT_THEN_NO_ANSWER -> "committed, then no answer for " + silence.toMillis() + " ms";
         case REJECT -> "rejected " + status + " before the store";
+        case WATCH_EXPIRED -> "watch opened, then ended with ERROR 410 Expired";
       } + " (fired " + fired() + ")";
     }
   }
@@ -155,6 +162,18 @@ public final class FaultDispatcher extends Dispatcher implements Resetable, Cust
     public KubeFault commitThenNoAnswer(Duration silence, int times) {
       Objects.requireNonNull(silence, "silence");
       return add(new KubeFault(method, path, Kind.COMMIT_THEN_NO_ANSWER, 0, silence, times));
+    }
+
+    /**
+     * The next {@code times} matching watch requests are accepted (the WebSocket opens) and then ended by the server
+     * with one {@code ERROR} event whose object is a 410 {@code Expired} Status, and a normal close. A real API server
+     * ends a watch so when the version it watches from is older than its watch cache keeps, also on a watch already
+     * running (kubernetes {@code staging/src/k8s.io/apiserver/pkg/storage/cacher/watch_cache.go}: "too old resource
+     * version", {@code errors.NewResourceExpired}; the watch handler {@code endpoints/handlers/watch.go} sends it as
+     * an ERROR event). The store never sees the request.
+     */
+    public KubeFault expireWatch(int times) {
+      return add(new KubeFault(method, path, Kind.WATCH_EXPIRED, 410, Duration.ZERO, times));
     }
 
     /** The next {@code times} matching requests are answered {@code status} and never reach the store. */
@@ -227,6 +246,9 @@ public final class FaultDispatcher extends Dispatcher implements Resetable, Cust
     if (fault.kind == Kind.REJECT) {
       return failure(fault.status);
     }
+    if (fault.kind == Kind.WATCH_EXPIRED) {
+      return expired();
+    }
     MockResponse committed = delegate.dispatch(request);
     if (fault.kind == Kind.COMMIT_THEN_ANSWER) {
       return failure(fault.status);
@@ -234,6 +256,20 @@ public final class FaultDispatcher extends Dispatcher implements Resetable, Cust
     // The mock delays the whole answer (status line included) by the body delay, on a timer: nothing blocks.
     MockResponse late = committed == null ? failure(504) : committed;
     return late.setBodyDelay(fault.silence);
+  }
+
+  /** A watch that opens and is ended by the server with ERROR 410 Expired (see {@link Target#expireWatch}). */
+  private static MockResponse expired() {
+    String event = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+        + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"too old resource version: 1 (2)\","
+        + "\"reason\":\"Expired\",\"code\":410}}";
+    return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+      @Override
+      public void onOpen(WebSocket webSocket, Response response) {
+        webSocket.send(event);
+        webSocket.close(1000, "");
+      }
+    });
   }
 
   /** A Kubernetes {@code Status} answer, worded as the API server (or a proxy in front of it) words it. */
