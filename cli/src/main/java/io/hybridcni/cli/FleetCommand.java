@@ -4,12 +4,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.aliyun.AddonWaitOptions;
 import io.hybridcni.aliyun.AliyunCallLimiter;
 import io.hybridcni.controller.fleet.AliyunAccount;
-import io.hybridcni.controller.fleet.AllShards;
 import io.hybridcni.controller.fleet.Fleet;
+import io.hybridcni.controller.fleet.LeaseShards;
 import io.hybridcni.controller.fleet.ShardOwnership;
 import io.hybridcni.controller.fleet.StandardMemberWiring;
 import io.hybridcni.controller.http.HealthServer;
 import io.hybridcni.kube.KubeconfigClients;
+import io.hybridcni.text.Printable;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -41,7 +42,8 @@ final class FleetCommand {
 
     @Option(names = "--shards", paramLabel = "N",
         description = "With --fleet: how many shards the registered clusters are split into (the same on every "
-            + "replica), at least 1. Default: 1.")
+            + "replica), at least 1; each shard is a Lease (<lease-namespace>/hybridcni-fleet-shard-<i>) that one replica "
+            + "holds at a time. Default: 12.")
     Integer shards;
 
     @Option(names = "--aliyun-rate", paramLabel = "CALLS_PER_SECOND",
@@ -104,13 +106,24 @@ final class FleetCommand {
 
   private FleetCommand() {}
 
+  /** The shards a fleet replica splits the clusters into when {@code --shards} is not given. */
+  static final int DEFAULT_SHARDS = 12;
+
   /**
-   * Which shards this replica holds. The hook for shard Leases: until they exist in this build, a fleet replica holds
-   * every shard ({@link AllShards}), so run one replica (two would both keep every cluster; each member's apply
-   * Lease still keeps their writes apart).
+   * Which shards this replica holds: one Lease per shard in {@code namespace} of the hub, split fairly between the
+   * live replicas ({@link LeaseShards}); a replica that dies loses its shards to the others within the lease duration.
    */
-  static ShardOwnership shardOwnership(KubernetesClient hub, int shards, String identity) {
-    return new AllShards(shards);
+  static ShardOwnership shardOwnership(KubernetesClient hub, String namespace, int shards, String identity) {
+    return LeaseShards.builder(hub, identity).namespace(namespace).shards(shards).build();
+  }
+
+  /** Refuses, before anything connects, an identity that cannot name this replica's member Lease. */
+  static void requireLeaseIdentity(ControllerCommand command, String identity) {
+    if (!LeaseShards.isIdentity(identity)) {
+      throw new ParameterException(command.command.commandLine(), "Invalid value for option '--identity': with "
+          + "--fleet it names this replica's Lease, so expected a DNS subdomain (lower-case letters, digits, '-' and "
+          + "'.', at most 230 characters), found '" + Printable.escape(identity) + "'");
+    }
   }
 
   /** Keeps the fleet until the process is told to stop. */
@@ -119,6 +132,7 @@ final class FleetCommand {
     TargetOptions target = command.target;
     Options options = command.fleetOptions;
     target.validate();
+    requireLeaseIdentity(command, me);
     if (target.simulate != null) {
       throw new ParameterException(command.command.commandLine(), "--fleet keeps the registered clusters of a hub "
           + "cluster's HybridNetworks: expected --kubeconfig/--context for the hub, not --simulate");
@@ -136,7 +150,7 @@ final class FleetCommand {
       limit.maxConcurrentCalls(options.inFlight);
     }
     AliyunCallLimiter limiter = limit.build();
-    int shards = options.shards == null ? 1 : options.shards;
+    int shards = options.shards == null ? DEFAULT_SHARDS : options.shards;
     try (KubernetesClient hub = command.parent.environments.cluster(target)) {
       KubeconfigClients.requireReachable(hub, KubeconfigClients.describe(target.kubeconfig));
       String namespace = options.namespace == null
@@ -144,7 +158,7 @@ final class FleetCommand {
           : "*".equals(options.namespace) ? null : options.namespace;
       Fleet fleet = Fleet.builder(hub)
           .namespace(namespace)
-          .ownership(shardOwnership(hub, shards, me))
+          .ownership(shardOwnership(hub, command.leaseNamespace, shards, me))
           .account(AliyunAccount.of(limiter, target::aliyunConnection))
           .wiring(StandardMemberWiring.builder()
               .addonWait(new AddonWaitOptions(Duration.ofSeconds(2), Duration.ofSeconds(15), target.addonTimeout))

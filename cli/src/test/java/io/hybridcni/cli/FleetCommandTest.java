@@ -66,4 +66,17 @@ class FleetCommandTest {
           assertThat(line).contains("--fleet").contains("not --simulate"));
     }
   }
+
+  @Test
+  void aFleetIdentityThatCannotNameALeaseIsOneLineBeforeAnythingConnects() throws Exception {
+    try (SimulatedCli cli = SimulatedCli.start(KubeSampleCluster.CALICO_BGP, dir)) {
+      int before = cli.simulation.kubernetesServer().getRequestCount();
+      CliRun run = cli.run("controller", "--fleet", "--identity", "Replica_1");
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.ERROR);
+      assertThat(run.err().strip().lines()).as(run.toString()).singleElement().satisfies(line ->
+          assertThat(line).contains("--identity").contains("expected a DNS subdomain").contains("'Replica_1'"));
+      assertThat(cli.simulation.kubernetesServer().getRequestCount()).as("requests at the hub").isEqualTo(before);
+    }
+  }
 }

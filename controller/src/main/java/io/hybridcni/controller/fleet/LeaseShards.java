@@ -139,6 +139,15 @@ public final class LeaseShards implements ShardOwnership {
     }
   }
 
+  /**
+   * Whether {@code identity} can name this replica's member Lease with the default prefix: a DNS subdomain short
+   * enough for {@code hybridcni-fleet-member-<identity>}. Lets a command refuse a bad identity before it connects.
+   */
+  public static boolean isIdentity(String identity) {
+    String name = "hybridcni-fleet-member-" + identity;
+    return identity != null && !identity.isEmpty() && name.length() <= 253 && DNS_SUBDOMAIN.matcher(name).matches();
+  }
+
   /** A builder for the shards of replica {@code identity} (e.g. its pod name) on {@code client}'s cluster. */
   public static Builder builder(KubernetesClient client, String identity) {
     return new Builder(client, identity);
