@@ -14,6 +14,10 @@ import java.util.Set;
  * {@code TreeMap} behind an unmodifiable view each lookup walked four objects per entry compared, which made the
  * lookups of a 5,000-node plan a fifth of its time. A node has a few dozen labels at most, so a scan of the keys'
  * hashes (held beside them, so that a miss reads no key) is as fast as a hash table and keeps the order for free.
+ * The keys are interned, as are the keys the planner looks up ({@link NodeSelectorRequirement}, {@link NodeMatcher},
+ * the planner's cloud label): a key read from JSON and one read from the spec are then one object, and a hit is
+ * {@code ==} inside {@link String#equals} instead of a compare of their characters. The key names are few (a
+ * cluster's label keys), so the JVM's string table stays small.
  */
 final class NodeLabels extends AbstractMap<String, String> {
 
@@ -47,7 +51,7 @@ final class NodeLabels extends AbstractMap<String, String> {
     String[] values = new String[sorted.size()];
     int i = 0;
     for (Map.Entry<String, String> e : sorted.entrySet()) {
-      keys[i] = e.getKey();
+      keys[i] = e.getKey().intern();
       values[i] = e.getValue();
       i++;
     }

@@ -22,7 +22,7 @@ public final class NodeMatcher {
     selectorValues = new String[selector.size()];
     int i = 0;
     for (Map.Entry<String, String> e : selector.entrySet()) {
-      selectorKeys[i] = e.getKey();
+      selectorKeys[i] = e.getKey().intern(); // as NodeLabels' keys: the lookup then compares no characters
       selectorValues[i] = e.getValue();
       i++;
     }

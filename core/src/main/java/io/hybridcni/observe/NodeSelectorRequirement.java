@@ -18,8 +18,10 @@ public record NodeSelectorRequirement(String key, String operator, List<String> 
   public static final String LT = "Lt";
 
   public NodeSelectorRequirement {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(operator, "operator");
+    // Interned, so that looking the key up among a node's labels (interned by NodeLabels) and switching on the
+    // operator find the same object and compare no characters: this runs for every node and term of a plan.
+    key = Objects.requireNonNull(key, "key").intern();
+    operator = Objects.requireNonNull(operator, "operator").intern();
     values = Frozen.list(values);
   }
 

@@ -185,7 +185,7 @@ public final class Facts {
         return workload(state, arg);
       case "nodes.labelled": {
         int eq = arg.indexOf('=');
-        String labelKey = arg.substring(0, eq);
+        String labelKey = arg.substring(0, eq).intern(); // as a node's label keys are: see NodeLabels
         String labelValue = arg.substring(eq + 1);
         return nodeNames(state.nodes(), n -> n.hasLabel(labelKey, labelValue));
       }

@@ -20,15 +20,18 @@ public final class NodeClassifier {
   private static final String ALICLOUD_PREFIX = "alicloud://";
 
   private final NodeLabel cloudLabel;
+  /** The label's key interned, as a node's label keys are: the lookup then compares no characters. */
+  private final String cloudKey;
 
   /** Classifies by {@code cloudLabel}, the spec's {@code network.cloudNodeLabel}. */
   public NodeClassifier(NodeLabel cloudLabel) {
     this.cloudLabel = cloudLabel;
+    this.cloudKey = cloudLabel.key().intern();
   }
 
   /** Whether the node carries the cloud label. */
   public boolean labelledCloud(NodeInfo node) {
-    return node.hasLabel(cloudLabel.key(), cloudLabel.value());
+    return node.hasLabel(cloudKey, cloudLabel.value());
   }
 
   /** Whether {@code providerId} is an Alibaba Cloud ECS instance's ({@code <region>.i-<id>}). */
