@@ -61,8 +61,9 @@ public final class ControllerRuntime implements AutoCloseable {
     this.ownEnvironment = ownEnvironment;
     this.syncTimeout = b.syncTimeout;
     this.notes = b.notes;
-    // The rounds plan from the informer caches (zero API reads when nothing changed); the re-checks before a write and
-    // the verification after it read the API server through the writer, which must not trust a cache that may lag it.
+    // The rounds plan and read the network's status from the informer caches (zero API reads when nothing changed);
+    // the re-checks before a write and the verification after it read the API server through the writer, which must
+    // not trust a cache that may lag it.
     this.cache = ClusterCache.builder(wiring.client(), spec).syncTimeout(b.syncTimeout).build().start();
     HybridNetworkController built = null;
     ControllerMetrics madeMetrics = null;
@@ -88,7 +89,7 @@ public final class ControllerRuntime implements AutoCloseable {
           .planning(cache.observer(), wiring.cloud())
           .changes(cache::onChange)
           .synced(cache::synced)
-          .status(wiring.status())
+          .status(cache.statusObserver())
           .leadership(leadership)
           .identity(b.identity)
           .applyOptions(b.applyOptions)
