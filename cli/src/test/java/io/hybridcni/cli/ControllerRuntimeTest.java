@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.controller.ControllerListener;
+import io.hybridcni.controller.resource.HybridNetwork;
+import io.hybridcni.error.Sensitive;
 import io.hybridcni.plan.Plan;
 import io.hybridcni.status.CniPod;
 import io.hybridcni.status.NetworkStatus;
@@ -104,6 +106,50 @@ class ControllerRuntimeTest {
     }
   }
 
+  @Test
+  void aStatusMessageHoldingTheClientsTokenIsWrittenToTheHybridNetworkMasked() throws Exception {
+    String token = "k8s-token-Zx81Qw27Ep46Rt93Yu05";
+    try (Simulation simulation = Simulation.start(KubeSampleCluster.CALICO_BGP, Duration.ZERO);
+        KubernetesClient own = client(simulation, path -> { }, token)) {
+      assertThat(simulation.reconciler(Duration.ofSeconds(30)).reconcile(simulation.demoSpec(),
+          io.hybridcni.apply.ApplyOptions.defaults().withHolder("test-setup")).converged()).isTrue();
+      KubernetesClient client = simulation.kubernetesClient();
+      client.apiextensions().v1().customResourceDefinitions().resource(client.getKubernetesSerialization().unmarshal(
+          java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "crds",
+              "hybridnetworks.hybridcni.io.yaml")),
+          io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class)).create();
+      client.resource(client.getKubernetesSerialization().unmarshal("apiVersion: hybridcni.io/v1alpha1\n"
+          + "kind: HybridNetwork\nmetadata:\n  name: network\n  namespace: hybridcni-system\nspec:\n  cluster:\n"
+          + "    id: " + Simulation.CLUSTER_ID + "\n    region: " + Simulation.REGION + "\n", HybridNetwork.class))
+          .create();
+      // A service that echoes what it was sent in its error, as a misbehaving proxy or webhook may: every round's
+      // cloud read fails with the controller's Kubernetes token in the message.
+      String echo = "request refused by the audit proxy (caller presented token " + token + ")";
+      for (int i = 0; i < 100; i++) {
+        simulation.aliyun().faults().on("GetUser").failWith("InvalidParameter", 400, echo);
+      }
+      try (ControllerRuntime kept = ControllerRuntime.builder(simulation.demoSpec()).simulation(simulation, own)
+          .identity("masking-replica").debounce(Duration.ofMillis(50)).resync(Duration.ofHours(1))
+          .resource("hybridcni-system", "network", () -> 1L).build()) {
+        kept.start();
+
+        await(() -> messages(client).stream().anyMatch(m -> m.contains("audit proxy")));
+        assertThat(simulation.aliyun().faults().taken("GetUser")).as("the echo was sent").isPositive();
+        assertThat(messages(client)).as("the conditions' messages")
+            .anyMatch(m -> m.contains("caller presented token " + Sensitive.MASK))
+            .noneMatch(m -> m.contains(token.substring(0, Sensitive.WINDOW)));
+      }
+    }
+  }
+
+  /** The messages of the HybridNetwork's conditions. */
+  private static List<String> messages(KubernetesClient client) {
+    HybridNetwork network = client.resources(HybridNetwork.class).inNamespace("hybridcni-system").withName("network")
+        .get();
+    return network == null || network.getStatus() == null ? List.of() : network.getStatus().getConditions().stream()
+        .map(io.fabric8.kubernetes.api.model.Condition::getMessage).toList();
+  }
+
   /** One round's plan and the running network it reported. */
   private record Round(Plan plan, NetworkStatus status) {}
 
@@ -126,9 +172,17 @@ class ControllerRuntimeTest {
   }
 
   private static KubernetesClient client(Simulation simulation, Consumer<String> sent) {
+    return client(simulation, sent, null);
+  }
+
+  /** As {@link #client(Simulation, Consumer)}, sending {@code token} as its bearer token when not {@code null}. */
+  private static KubernetesClient client(Simulation simulation, Consumer<String> sent, String token) {
     io.fabric8.kubernetes.client.Config config;
     try (KubernetesClient base = simulation.kubernetesServer().createClient()) {
       config = base.getConfiguration();
+    }
+    if (token != null) {
+      config = new io.fabric8.kubernetes.client.ConfigBuilder(config).withOauthToken(token).build();
     }
     return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config)
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count",
