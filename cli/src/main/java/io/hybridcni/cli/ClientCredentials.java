@@ -16,9 +16,11 @@ import java.util.function.Supplier;
  * into a HybridNetwork's status: the bearer token (given, or the one fabric8 read from a service account token file
  * or got from an auth provider), the basic-auth password, the client key (its base64 {@code client-key-data} and
  * the PEM it decodes to), and the proxy password. Not the key's passphrase: fabric8 gives every client one,
- * {@code changeit}, a word, not a secret. Asked again at each write, since an in-cluster
- * client's token is rotated ({@code Config#getAutoOAuthToken} follows the projected token file); the masking is
- * built again only when the values changed.
+ * {@code changeit}, a word, not a secret.
+ *
+ * <p>Read again at each write, since the token can change under a running client: fabric8's
+ * {@code TokenRefreshInterceptor} writes a refreshed one (a rotated service-account token, a renewed OIDC token) to
+ * the configuration's {@code autoOAuthToken}. The masking is built again only when the values changed.
  */
 final class ClientCredentials implements Supplier<Sensitive> {
 
