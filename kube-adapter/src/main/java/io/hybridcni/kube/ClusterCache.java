@@ -65,9 +65,10 @@ import org.slf4j.LoggerFactory;
  * {@code spec.providerID}: {@link ReducedStateItemStore}); and the pods of each namespace where a CNI DaemonSet of
  * the registry ({@link CniDetectors#workloads()}), Terway's or the one the spec names may run, as small records
  * (labels, {@code spec.nodeName}, {@code status.phase} and the health {@code status} judges: {@link HealthStatus}),
- * matched against the DaemonSet's own selector in memory ({@link LabelSelectors}). The pods are watched per namespace rather than by
- * a label selector because the selector that counts is the DaemonSet's, known only once it is read and free to
- * change; a field selector on one name takes one value only, so each named object is a watch of its own. An object
+ * matched against the DaemonSet's own selector in memory ({@link LabelSelectors}). The pods are watched per
+ * namespace rather than by a label selector because the selector that counts is the DaemonSet's, known only once it
+ * is read and free to change; a field selector on one name takes one value only, so each named object is a watch of
+ * its own. An object
  * a read names that nothing watches yet (a ConfigMap an environment variable of calico-node points to) gets its
  * watch on first read, which lists it once; from then on it is watched like the others.
  *
@@ -89,8 +90,8 @@ import org.slf4j.LoggerFactory;
  * and at least every {@code nodeStatusReportFrequency} (5 min) with only a new {@code lastHeartbeatTime}, and a
  * pod's status churn change nothing the facts read, and call no one: a pod's health is held for the status, but
  * only its readiness changes rounds, through its DaemonSet's {@code numberReady}, which the DaemonSet controller
- * writes and the DaemonSet's watch hears; a restart count or waiting reason alone shows at the next round). The first listing's adds call the listeners too; the controller
- * debounces. Informers are started without resync.
+ * writes and the DaemonSet's watch hears; a restart count or waiting reason alone shows at the next round). The
+ * first listing's adds call the listeners too; the controller debounces. Informers are started without resync.
  *
  * <p>The objects watched follow from the spec (its Secret's namespace and name, the workload it names): a changed
  * spec needs a new cache; {@link #observer()} refuses a spec that names other objects. The cache holds the Secret

@@ -341,6 +341,18 @@ class ClusterCacheTest {
   }
 
   @Test
+  void thePodsOfEveryCniDaemonSetOfTheRegistryAndOfTerwayAreWatched() {
+    java.util.Set<String> namespaces = new java.util.TreeSet<>();
+    io.hybridcni.detect.CniDetectors.workloads().stream()
+        .filter(w -> w.object().kind() == io.hybridcni.detect.KubeObject.Kind.DAEMON_SET)
+        .forEach(w -> namespaces.add(w.object().namespace()));
+    TerwayReader.WORKLOADS.forEach(w -> namespaces.add(w.object().namespace()));
+
+    assertThat(ClusterCache.podNamespaces(null)).containsAll(namespaces)
+        .contains("kube-system", "calico-system", "kube-flannel");
+  }
+
+  @Test
   void aCrashLoopingCalicoPodShowsInTheCachedStatus() throws InterruptedException {
     KubeSampleCluster.CALICO_BGP.seed(client);
     startedCache(Specs.auto());
