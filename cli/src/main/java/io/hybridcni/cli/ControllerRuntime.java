@@ -8,7 +8,6 @@ import io.hybridcni.controller.http.ControllerMetrics;
 import io.hybridcni.controller.http.HealthServer;
 import io.hybridcni.controller.http.ReadinessTracker;
 import io.hybridcni.controller.resource.HybridNetworkStatusWriter;
-import io.hybridcni.error.Sensitive;
 import io.hybridcni.kube.ClusterCache;
 import io.hybridcni.kube.LeaseApplyLock;
 import io.hybridcni.spec.HybridNetworkSpec;
@@ -61,8 +60,9 @@ public final class ControllerRuntime implements AutoCloseable {
     this.ownEnvironment = ownEnvironment;
     this.syncTimeout = b.syncTimeout;
     this.notes = b.notes;
-    // The rounds plan from the informer caches (zero API reads when nothing changed); the re-checks before a write and
-    // the verification after it read the API server through the writer, which must not trust a cache that may lag it.
+    // The rounds plan and read the network's status from the informer caches (zero API reads when nothing changed);
+    // the re-checks before a write and the verification after it read the API server through the writer, which must
+    // not trust a cache that may lag it.
     this.cache = ClusterCache.builder(wiring.client(), spec).syncTimeout(b.syncTimeout).build().start();
     HybridNetworkController built = null;
     ControllerMetrics madeMetrics = null;
@@ -74,10 +74,10 @@ public final class ControllerRuntime implements AutoCloseable {
       listeners.add(madeMetrics);
       listeners.add(readiness);
       if (b.resourceName != null) {
-        // Status messages are already free of secrets (every exception the loop reports is); the writer masks again
-        // what it is given here, which is nothing the runtime itself holds.
+        // Status messages are already free of secrets (every exception the loop reports is); the client's own
+        // credentials are masked again in case a library or a webhook echoed one.
         listeners.add(new HybridNetworkStatusWriter(wiring.client(), b.resourceNamespace, b.resourceName, b.identity,
-            Clock.systemUTC(), () -> Sensitive.NONE, b.resourceGeneration));
+            Clock.systemUTC(), new ClientCredentials(wiring.client()), b.resourceGeneration));
       }
       LeaseLeadership leadership = new LeaseLeadership(
           LeaseApplyLock.builder(wiring.client()).namespace(b.leaseNamespace).name(b.leaseName).build(), b.identity,
@@ -88,7 +88,7 @@ public final class ControllerRuntime implements AutoCloseable {
           .planning(cache.observer(), wiring.cloud())
           .changes(cache::onChange)
           .synced(cache::synced)
-          .status(wiring.status())
+          .status(cache.statusObserver())
           .leadership(leadership)
           .identity(b.identity)
           .applyOptions(b.applyOptions)

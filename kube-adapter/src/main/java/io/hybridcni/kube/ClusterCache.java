@@ -3,6 +3,7 @@ package io.hybridcni.kube;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -27,7 +28,10 @@ import io.hybridcni.observe.IpPool;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.port.ClusterObserver;
+import io.hybridcni.port.NetworkStatusObserver;
 import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.status.Cni;
+import io.hybridcni.status.CniPod;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,11 +62,13 @@ import org.slf4j.LoggerFactory;
  * detector names, Terway's DaemonSets, the DaemonSet or Installation the spec names and ACK's cluster profile, each
  * by {@code metadata.name} field selector in its namespace; the spec's Secret and its Namespace the same way; every
  * IPPool (the observer reads them all); every node, each held as a small record (name, labels,
- * {@code spec.providerID}: {@link ReducedStateItemStore}); and the pods of each namespace where a calico-node or
- * Terway DaemonSet may run, as small records (labels, {@code spec.nodeName}, {@code status.phase}), matched against
- * the DaemonSet's own selector in memory ({@link LabelSelectors}). The pods are watched per namespace rather than by
- * a label selector because the selector that counts is the DaemonSet's, known only once it is read and free to
- * change; a field selector on one name takes one value only, so each named object is a watch of its own. An object
+ * {@code spec.providerID}: {@link ReducedStateItemStore}); and the pods of each namespace where a CNI DaemonSet of
+ * the registry ({@link CniDetectors#workloads()}), Terway's or the one the spec names may run, as small records
+ * (labels, {@code spec.nodeName}, {@code status.phase} and the health {@code status} judges: {@link HealthStatus}),
+ * matched against the DaemonSet's own selector in memory ({@link LabelSelectors}). The pods are watched per
+ * namespace rather than by a label selector because the selector that counts is the DaemonSet's, known only once it
+ * is read and free to change; a field selector on one name takes one value only, so each named object is a watch of
+ * its own. An object
  * a read names that nothing watches yet (a ConfigMap an environment variable of calico-node points to) gets its
  * watch on first read, which lists it once; from then on it is watched like the others.
  *
@@ -75,12 +81,17 @@ import org.slf4j.LoggerFactory;
  * revoked, a server away) keeps its last store while fabric8 retries it, and reads answer from that store: the
  * cache does not tell a lagging watch from a current one, which is one more reason apply's re-checks read live.
  *
+ * <p>{@link #statusObserver()} reads the running network ({@code status}: the CNI DaemonSets and the health of
+ * their pods) from the same stores, and makes no API call once synced either.
+ *
  * <p>A change of a watched object that its facts can show calls every {@link #onChange} listener: an add or delete,
  * an update with a new {@code resourceVersion}, and for nodes and pods only a change of the small record (a node's
  * status heartbeat, which the kubelet writes every {@code nodeStatusUpdateFrequency} (10 s) when its status changed
  * and at least every {@code nodeStatusReportFrequency} (5 min) with only a new {@code lastHeartbeatTime}, and a
- * pod's status churn change nothing the facts read, and call no one). The first listing's adds call the listeners too; the controller
- * debounces. Informers are started without resync.
+ * pod's status churn change nothing the facts read, and call no one: a pod's health is held for the status, but
+ * only its readiness changes rounds, through its DaemonSet's {@code numberReady}, which the DaemonSet controller
+ * writes and the DaemonSet's watch hears; a restart count or waiting reason alone shows at the next round). The
+ * first listing's adds call the listeners too; the controller debounces. Informers are started without resync.
  *
  * <p>The objects watched follow from the spec (its Secret's namespace and name, the workload it names): a changed
  * spec needs a new cache; {@link #observer()} refuses a spec that names other objects. The cache holds the Secret
@@ -104,6 +115,7 @@ public final class ClusterCache implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final KubernetesObserver observer;
   private final ClusterObserver cachedObserver;
+  private final KubernetesStatusObserver cachedStatus;
 
   private ClusterCache(Builder b) {
     this.client = b.client;
@@ -121,6 +133,7 @@ public final class ClusterCache implements AutoCloseable {
     // an order one thread could not serve (the nodes wait for the label keys, which the calling thread gives).
     this.observer = KubernetesObserver.builder(client).parallelism(1).reads(new CachedReads()).build();
     this.cachedObserver = new CachedObserver();
+    this.cachedStatus = new KubernetesStatusObserver(new CachedStatusReads());
   }
 
   /** A cache of what observing {@code spec} reads through {@code client}; the caller keeps the client. */
@@ -191,6 +204,16 @@ public final class ClusterCache implements AutoCloseable {
     return cachedObserver;
   }
 
+  /**
+   * The running network as the stores hold it, for the status of each round: the same judgement as a
+   * {@link KubernetesStatusObserver} on the client, read from memory (zero API calls once synced). Give it the facts
+   * of {@link #observer()}: the DaemonSets and pods it reads are those the cache watches. What verifies a repair
+   * must read live instead: a cache may not have seen the rollout the repair just started.
+   */
+  public NetworkStatusObserver statusObserver() {
+    return cachedStatus;
+  }
+
   /** Stops every informer. */
   @Override
   public void close() {
@@ -205,18 +228,26 @@ public final class ClusterCache implements AutoCloseable {
     return watches.size();
   }
 
-  /** Every object the observation reads before deciding, plus ACK's cluster profile. */
+  /**
+   * Every object the observation reads before deciding, every CNI DaemonSet whose status and pods {@code status}
+   * reads (each detector's reads name them already; listed again so that the status never depends on that), plus
+   * ACK's cluster profile.
+   */
   private static Set<KubeObject> objectsOf(HybridNetworkSpec spec) {
     Set<KubeObject> objects = new LinkedHashSet<>(KubernetesObserver.candidates(spec.onPremisesCni()));
+    CniDetectors.workloads().stream().map(OwnedWorkload::object)
+        .filter(o -> o.kind() == KubeObject.Kind.DAEMON_SET).forEach(objects::add);
     objects.add(KubeObject.configMap(ClusterIdentity.PROFILE_NAMESPACE, ClusterIdentity.PROFILE_NAME));
     return objects;
   }
 
-  /** The namespaces of the DaemonSets whose pods the observation lists: calico-node's, Terway's, the named one. */
-  private static Set<String> podNamespaces(WorkloadRef named) {
+  /**
+   * The namespaces of the DaemonSets whose pods the observation lists (calico-node's, Terway's, the named one) and
+   * whose pods {@code status} reads: every CNI DaemonSet of the registry (Flannel's {@code kube-flannel} among them).
+   */
+  static Set<String> podNamespaces(WorkloadRef named) {
     Set<String> namespaces = new TreeSet<>();
-    CniDetectors.workloads().stream().filter(OwnedWorkload::runsCalicoNode)
-        .filter(w -> w.object().kind() == KubeObject.Kind.DAEMON_SET)
+    CniDetectors.workloads().stream().filter(w -> w.object().kind() == KubeObject.Kind.DAEMON_SET)
         .forEach(w -> namespaces.add(w.object().namespace()));
     TerwayReader.WORKLOADS.forEach(w -> namespaces.add(w.object().namespace()));
     if (named != null && named.kind() == WorkloadRef.Kind.DAEMON_SET) {
@@ -297,15 +328,19 @@ public final class ClusterCache implements AutoCloseable {
   }
 
   /**
-   * The pods of {@code namespace} as small records: labels, node, phase. Only a change of the labels, the node or
-   * whether the pod still counts as running there ({@link NodeReader#running}: Pending to Running does not, Running
-   * to Failed does) is a change: readiness and container status churn are not even held.
+   * The pods of {@code namespace} as small records: labels, node, phase, and the health {@code status} judges
+   * ({@link HealthStatus}, each of its fields a value of the record: no conditions or container statuses are held).
+   * Only a change of the labels, the node or whether the pod still counts as running there
+   * ({@link NodeReader#running}: Pending to Running does not, Running to Failed does) is a change: readiness and
+   * container status churn are held for the status, but call no one (see the class comment).
    */
   private Watch<ListedPod> podWatch(String namespace) {
     return watch("pods/" + namespace, () -> new Watch<>(KubeOperation.list("", "pods", namespace), false,
         client.resources(ListedPod.class).inNamespace(namespace).withLimit(pageSize),
         new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, ListedPod.class,
-            client.getKubernetesSerialization(), "metadata.labels", "spec.nodeName", "status.phase"),
+            client.getKubernetesSerialization(), "metadata.labels", "spec.nodeName", "status.phase",
+            "status.health.ready", "status.health.restarts", "status.health.waitingReason",
+            "status.health.waitingImage"),
         (a, b) -> !Objects.equals(a.getMetadata().getLabels(), b.getMetadata().getLabels())
             || !Objects.equals(a.nodeName(), b.nodeName())
             || NodeReader.running(a.nodeName(), a.phase()) != NodeReader.running(b.nodeName(), b.phase())));
@@ -541,6 +576,29 @@ public final class ClusterCache implements AutoCloseable {
         }
       }
       return names;
+    }
+  }
+
+  /** {@link #statusObserver()}'s reads: the DaemonSets and the pods' small records from the stores. */
+  private final class CachedStatusReads implements KubernetesStatusObserver.Reads {
+
+    @Override
+    public DaemonSet daemonSet(String namespace, String name) {
+      return daemonSetWatch(namespace, name).one(namespace, name);
+    }
+
+    /** In name order, as the API server lists a namespace's pods (by their key in its storage). */
+    @Override
+    public List<CniPod> pods(String namespace, LabelSelector selector, WorkloadRef ds, Cni cni) {
+      List<CniPod> pods = new ArrayList<>();
+      for (ListedPod pod : podWatch(namespace).items()) {
+        if (LabelSelectors.matches(selector, pod.getMetadata().getLabels())) {
+          pods.add(KubernetesStatusObserver.pod(pod.getMetadata().getName(), pod.nodeName(), pod.phase(),
+              pod.health(), ds, cni));
+        }
+      }
+      pods.sort(Comparator.comparing(CniPod::name));
+      return pods;
     }
   }
 

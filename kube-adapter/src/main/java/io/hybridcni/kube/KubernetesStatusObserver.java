@@ -1,8 +1,7 @@
 package io.hybridcni.kube;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,28 +20,68 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads the running network through fabric8: for each CNI DaemonSet the cluster observation found (calico-node,
- * every other CNI's that its detector owns, Terway), one GET of the DaemonSet for its status and one paged list of its pods by its
- * selector. Of a pod only its node, phase, Ready condition, restart count and the reason (and image) of a waiting
- * container are kept. Read-only.
+ * Reads the running network: for each CNI DaemonSet the cluster observation found (calico-node, every other CNI's
+ * that its detector owns, Terway), the DaemonSet for its status and its pods by its selector. Of a pod only its node,
+ * phase and health ({@link HealthStatus}: Ready condition, restart count, the reason and image of a waiting
+ * container) are kept. Read-only.
+ *
+ * <p>One judgement over two ways of reading ({@link Reads}): built on a client, it reads the API server, one GET of
+ * each DaemonSet and one paged list of its pods; {@link ClusterCache#statusObserver()} reads the cache's stores
+ * instead, and makes no request once synced.
  */
 public final class KubernetesStatusObserver implements NetworkStatusObserver {
 
-  private final KubernetesClient client;
-  private final DaemonSets daemonSets;
-  private final int pageSize;
+  /**
+   * Where the status reads a DaemonSet and its pods from: the API server ({@link #live}) or a cache's stores.
+   */
+  interface Reads {
 
+    /** The DaemonSet, or {@code null} when it (or its namespace) does not exist. */
+    DaemonSet daemonSet(String namespace, String name);
+
+    /** The pods of {@code namespace} that {@code selector} selects, each judged as {@link #pod} judges it. */
+    List<CniPod> pods(String namespace, LabelSelector selector, WorkloadRef ds, Cni cni);
+
+    /** Reads through {@code client}, pods in pages of {@code pageSize}. */
+    static Reads live(KubernetesClient client, int pageSize) {
+      DaemonSets daemonSets = new DaemonSets(client);
+      return new Reads() {
+        @Override
+        public DaemonSet daemonSet(String namespace, String name) {
+          return daemonSets.get(namespace, name);
+        }
+
+        @Override
+        public List<CniPod> pods(String namespace, LabelSelector selector, WorkloadRef ds, Cni cni) {
+          List<CniPod> pods = new ArrayList<>();
+          Pager.forEach(KubeOperation.list("", "pods", namespace), pageSize,
+              options -> client.pods().inNamespace(namespace).withLabelSelector(selector).list(options),
+              (Pod pod) -> pods.add(pod(pod, ds, cni)), pods::clear);
+          return pods;
+        }
+      };
+    }
+  }
+
+  private final Reads reads;
+
+  /** Reads the API server through {@code client}, pods in pages of {@value KubernetesObserver#DEFAULT_PAGE_SIZE}. */
   public KubernetesStatusObserver(KubernetesClient client) {
     this(client, KubernetesObserver.DEFAULT_PAGE_SIZE);
   }
 
+  /** Reads the API server through {@code client}, pods in pages of {@code pageSize} (at least 1). */
   public KubernetesStatusObserver(KubernetesClient client, int pageSize) {
-    this.client = Objects.requireNonNull(client, "client");
-    this.daemonSets = new DaemonSets(client);
+    Objects.requireNonNull(client, "client");
     if (pageSize < 1) {
       throw new IllegalArgumentException("pageSize must be at least 1, found " + pageSize);
     }
-    this.pageSize = pageSize;
+    this.reads = Reads.live(client, pageSize);
+  }
+
+  /** A status observer over {@code reads} (a cache's stores). */
+  KubernetesStatusObserver(Reads reads) {
+    this.reads = Objects.requireNonNull(reads, "reads");
   }
 
   @Override
@@ -51,7 +90,7 @@ public final class KubernetesStatusObserver implements NetworkStatusObserver {
     List<DaemonSetRollout> rollouts = new ArrayList<>();
     List<CniPod> pods = new ArrayList<>();
     cnis.forEach((ref, cni) -> {
-      DaemonSet ds = daemonSets.get(ref.namespace(), ref.name());
+      DaemonSet ds = reads.daemonSet(ref.namespace(), ref.name());
       if (ds == null) {
         return; // gone since the observation: nothing runs from it
       }
@@ -59,10 +98,7 @@ public final class KubernetesStatusObserver implements NetworkStatusObserver {
       if (ds.getSpec() == null || ds.getSpec().getSelector() == null) {
         return;
       }
-      Pager.forEach(KubeOperation.list("", "pods", ref.namespace()), pageSize,
-          options -> client.pods().inNamespace(ref.namespace()).withLabelSelector(ds.getSpec().getSelector())
-              .list(options),
-          (Pod pod) -> pods.add(pod(pod, ref, cni)), () -> pods.removeIf(p -> p.daemonSet().equals(ref)));
+      pods.addAll(reads.pods(ref.namespace(), ds.getSpec().getSelector(), ref, cni));
     });
     return new NetworkObservation(facts.nodes(), rollouts, pods);
   }
@@ -103,33 +139,13 @@ public final class KubernetesStatusObserver implements NetworkStatusObserver {
   }
 
   static CniPod pod(Pod pod, WorkloadRef ds, Cni cni) {
-    String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    boolean ready = false;
-    int restarts = 0;
-    String waiting = null;
-    String waitingImage = null;
-    if (pod.getStatus() != null) {
-      List<PodCondition> conditions = pod.getStatus().getConditions() == null ? List.of()
-          : pod.getStatus().getConditions();
-      ready = conditions.stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-      List<ContainerStatus> statuses = new ArrayList<>();
-      if (pod.getStatus().getInitContainerStatuses() != null) {
-        statuses.addAll(pod.getStatus().getInitContainerStatuses());
-      }
-      if (pod.getStatus().getContainerStatuses() != null) {
-        statuses.addAll(pod.getStatus().getContainerStatuses());
-      }
-      for (ContainerStatus c : statuses) {
-        restarts += c.getRestartCount() == null ? 0 : c.getRestartCount();
-        if (waiting == null && c.getState() != null && c.getState().getWaiting() != null
-            && c.getState().getWaiting().getReason() != null) {
-          waiting = c.getState().getWaiting().getReason();
-          waitingImage = c.getImage();
-        }
-      }
-    }
-    return new CniPod(pod.getMetadata().getName(), ds, cni, node == null || node.isEmpty() ? null : node, phase,
-        ready, restarts, waiting, waitingImage);
+    return pod(pod.getMetadata().getName(), pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
+        pod.getStatus() == null ? null : pod.getStatus().getPhase(), HealthStatus.of(pod), ds, cni);
+  }
+
+  /** A pod of {@code ds} by its name, node ({@code null} or empty while unbound), phase and health. */
+  static CniPod pod(String name, String node, String phase, HealthStatus health, WorkloadRef ds, Cni cni) {
+    return new CniPod(name, ds, cni, node == null || node.isEmpty() ? null : node, phase, health.ready(),
+        health.restarts(), health.waitingReason(), health.waitingImage());
   }
 }

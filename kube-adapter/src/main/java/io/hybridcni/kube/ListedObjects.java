@@ -2,6 +2,7 @@ package io.hybridcni.kube;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonProperty.Access;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.Version;
 import tools.jackson.databind.ValueDeserializer;
+import java.util.List;
 import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -79,7 +81,15 @@ final class ListedObjects {
     private String providerId;
   }
 
-  /** A pod: its metadata, {@code spec.nodeName} and {@code status.phase}. */
+  /**
+   * A pod: its metadata, {@code spec.nodeName}, {@code status.phase} and the pod's health as {@code status} judges
+   * it ({@link HealthStatus}: Ready, restarts, the first waiting reason and its image). The conditions and container
+   * statuses are read from the API server's JSON only to judge the health, and are not kept: serialized (as the
+   * informer's {@link io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore} turns it into its
+   * fields), a pod writes its judged health under {@code status.health} instead, which reads back the same. A
+   * Kubernetes {@code PodStatus} has no field {@code health} (k8s.io/api {@code core/v1/types.go}), so the two never
+   * meet.
+   */
   @Group("")
   @Version("v1")
   @Kind("Pod")
@@ -125,6 +135,11 @@ final class ListedObjects {
     String phase() {
       return status == null ? null : status.phase;
     }
+
+    /** The pod's health, {@link HealthStatus#NONE} when it has no status yet. */
+    HealthStatus health() {
+      return status == null ? HealthStatus.NONE : status.health();
+    }
   }
 
   /** The one field of a pod's spec the observer reads. */
@@ -134,10 +149,74 @@ final class ListedObjects {
     private String nodeName;
   }
 
-  /** The one field of a pod's status the observer reads. */
+  /**
+   * The fields of a pod's status the observers read: the phase, and what the health is judged from (read, never
+   * written), or the judged health (written, and read back from the store).
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   static final class PodStatus {
     @JsonProperty("phase")
     private String phase;
+    @JsonProperty("health")
+    private HealthStatus health;
+    @JsonProperty(value = "conditions", access = Access.WRITE_ONLY)
+    private List<Condition> conditions;
+    @JsonProperty(value = "initContainerStatuses", access = Access.WRITE_ONLY)
+    private List<ContainerHealth> initContainerStatuses;
+    @JsonProperty(value = "containerStatuses", access = Access.WRITE_ONLY)
+    private List<ContainerHealth> containerStatuses;
+
+    /** The health as held, or judged from the conditions and container statuses the API server sent. */
+    @JsonProperty("health")
+    HealthStatus health() {
+      if (health != null) {
+        return health;
+      }
+      HealthStatus.Judgement judgement = new HealthStatus.Judgement();
+      if (conditions != null) {
+        conditions.forEach(c -> judgement.condition(c.type, c.status));
+      }
+      for (List<ContainerHealth> statuses : java.util.Arrays.asList(initContainerStatuses, containerStatuses)) {
+        if (statuses != null) {
+          statuses.forEach(c -> judgement.container(c.restartCount, c.state == null || c.state.waiting == null
+              ? null : c.state.waiting.reason, c.image));
+        }
+      }
+      return judgement.health();
+    }
+  }
+
+  /** A pod condition: its type and status. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  static final class Condition {
+    @JsonProperty("type")
+    private String type;
+    @JsonProperty("status")
+    private String status;
+  }
+
+  /** What the health reads of a container status: its restart count, image and waiting reason. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  static final class ContainerHealth {
+    @JsonProperty("restartCount")
+    private Integer restartCount;
+    @JsonProperty("image")
+    private String image;
+    @JsonProperty("state")
+    private ContainerState state;
+  }
+
+  /** A container's state, of which only {@code waiting} is read. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  static final class ContainerState {
+    @JsonProperty("waiting")
+    private Waiting waiting;
+  }
+
+  /** A waiting container's reason. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  static final class Waiting {
+    @JsonProperty("reason")
+    private String reason;
   }
 }

@@ -8,13 +8,21 @@ import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
 import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hybridcni.fixtures.Specs;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.plan.Scenario;
 import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.status.Cni;
+import io.hybridcni.status.CniPod;
+import io.hybridcni.status.NetworkObservation;
+import io.hybridcni.status.NetworkStatus;
+import io.hybridcni.status.StatusAnalyzer;
+import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.EnableKubeApiMock;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockRequests;
@@ -24,14 +32,16 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The informer cache on the fabric8 mock server in CRUD mode: its facts are the live observer's, a no-op observation
- * costs no request, and a change of what the facts read (and only that) calls the listeners.
+ * The informer cache on the fabric8 mock server in CRUD mode: its facts and its status are the live observers', a
+ * no-op observation or status read costs no request, and a change of what the facts read (and only that) calls the
+ * listeners.
  *
  * <p>Where the mock is not a real API server, and what the code does for the real one:
  * <ul>
@@ -287,6 +297,87 @@ class ClusterCacheTest {
     assertThat(cache.observer().observe(Specs.auto())).isEqualTo(liveFacts(Specs.auto()));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(KubeSampleCluster.class)
+  void eachSampleClusterReadsTheSameStatusFromTheCacheAsFromTheApiServer(KubeSampleCluster cluster)
+      throws InterruptedException {
+    cluster.seed(client);
+    KubeSampleCluster.installTerwayAddon(client);
+    // Pods with more to judge than Ready: on one node crash-looping ones (restarts, a waiting reason, its image).
+    DaemonSetController kubelets = DaemonSetController.create().crashLoopingOn(TROUBLED_NODE);
+    deletePodsOn(TROUBLED_NODE);
+    for (int sync = 0; sync < 3; sync++) {
+      kubelets.sync(client);
+    }
+    startedCache(Specs.auto());
+    KubernetesFacts facts = cache.observer().observe(Specs.auto());
+    NetworkObservation live = new KubernetesStatusObserver(client).observe(Specs.auto(), facts);
+
+    NetworkObservation cached = awaitCachedStatus(facts, o -> o.pods().size() == live.pods().size());
+
+    assertThat(cached.nodes()).isEqualTo(live.nodes());
+    assertThat(cached.daemonSets()).isEqualTo(live.daemonSets());
+    assertThat(cached.pods()).containsExactlyInAnyOrderElementsOf(live.pods());
+    assertThat(analyzed(cached)).isEqualTo(analyzed(live));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = KubeSampleCluster.class, names = {"CALICO_BGP", "CALICO_OPERATOR", "FLANNEL_VXLAN", "CANAL",
+      "CILIUM_1_13_VXLAN"})
+  void aStatusReadFromASyncedCacheSendsNoRequestAtAll(KubeSampleCluster cluster) {
+    cluster.seed(client);
+    KubeSampleCluster.installTerwayAddon(client);
+    startedCache(Specs.auto());
+    KubernetesFacts facts = cache.observer().observe(Specs.auto());
+    MockRequests.drain(server);
+    int before = server.getRequestCount();
+
+    NetworkObservation status = cache.statusObserver().observe(Specs.auto(), facts);
+
+    assertThat(status.daemonSets()).as("the CNI's DaemonSet and Terway's").hasSize(2);
+    assertThat(status.pods()).isNotEmpty();
+    assertThat(MockRequests.drain(server)).isEmpty();
+    assertThat(server.getRequestCount()).isEqualTo(before);
+  }
+
+  @Test
+  void thePodsOfEveryCniDaemonSetOfTheRegistryAndOfTerwayAreWatched() {
+    java.util.Set<String> namespaces = new java.util.TreeSet<>();
+    io.hybridcni.detect.CniDetectors.workloads().stream()
+        .filter(w -> w.object().kind() == io.hybridcni.detect.KubeObject.Kind.DAEMON_SET)
+        .forEach(w -> namespaces.add(w.object().namespace()));
+    TerwayReader.WORKLOADS.forEach(w -> namespaces.add(w.object().namespace()));
+
+    assertThat(ClusterCache.podNamespaces(null)).containsAll(namespaces)
+        .contains("kube-system", "calico-system", "kube-flannel");
+  }
+
+  @Test
+  void aCrashLoopingCalicoPodShowsInTheCachedStatus() throws InterruptedException {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    startedCache(Specs.auto());
+    KubernetesFacts facts = cache.observer().observe(Specs.auto());
+    assertThat(cache.statusObserver().observe(Specs.auto(), facts).pods()).allMatch(CniPod::healthy);
+
+    DaemonSetController kubelets = DaemonSetController.create().crashLoopingOn(TROUBLED_NODE);
+    deletePodsOn(TROUBLED_NODE);
+    for (int sync = 0; sync < 3; sync++) {
+      kubelets.sync(client);
+    }
+
+    NetworkObservation cached = awaitCachedStatus(facts, o -> o.pods().stream()
+        .anyMatch(p -> TROUBLED_NODE.equals(p.node()) && p.restarts() >= 2));
+    CniPod looping = cached.pods().stream().filter(p -> TROUBLED_NODE.equals(p.node())).findFirst().orElseThrow();
+    assertThat(looping.cni()).isEqualTo(Cni.CALICO);
+    assertThat(looping.ready()).isFalse();
+    assertThat(looping.waitingReason()).isEqualTo("CrashLoopBackOff");
+    assertThat(looping.waitingImage()).isNotNull();
+    assertThat(looping.restarts()).isEqualTo(2);
+    assertThat(analyzed(cached).healthy()).isFalse();
+    assertThat(cached.pods()).containsExactlyInAnyOrderElementsOf(
+        new KubernetesStatusObserver(client).observe(Specs.auto(), facts).pods());
+  }
+
   @Test
   void aCachedObserverRefusesASpecThatNamesOtherObjects() {
     KubeSampleCluster.HOST_NETWORK.seed(client);
@@ -295,6 +386,33 @@ class ClusterCacheTest {
 
     assertThatThrownBy(() -> cache.observer().observe(other)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("build a new ClusterCache");
+  }
+
+  private static final String TROUBLED_NODE = KubeSampleCluster.ON_PREMISES_NODES.get(1);
+
+  /** Deletes every pod bound to {@code node}, so that the next sync of a DaemonSet controller makes them anew. */
+  private void deletePodsOn(String node) {
+    for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
+      if (node.equals(pod.getSpec().getNodeName())) {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+      }
+    }
+  }
+
+  /** The cached status once its watches delivered what {@code done} waits for (they follow the writes shortly). */
+  private NetworkObservation awaitCachedStatus(KubernetesFacts facts, Predicate<NetworkObservation> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + SYNC.toNanos();
+    NetworkObservation cached = cache.statusObserver().observe(Specs.auto(), facts);
+    while (!done.test(cached) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      cached = cache.statusObserver().observe(Specs.auto(), facts);
+    }
+    return cached;
+  }
+
+  private static NetworkStatus analyzed(NetworkObservation observation) {
+    return new StatusAnalyzer(Specs.auto().cloudNodeLabel()).analyze(Scenario.BGP, observation);
   }
 
   private static boolean calicoAllowsCloudNode(KubernetesFacts facts) {

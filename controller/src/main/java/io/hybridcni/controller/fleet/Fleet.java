@@ -370,7 +370,7 @@ public final class Fleet implements AutoCloseable {
           .spec(spec)
           .writer(parts.applyLock(), parts.writer())
           .planning(probe.guard(cache.observer()), parts.cloud())
-          .status(parts.status())
+          .status(cache.statusObserver()) // the repair's verification reads live, through the writer
           .changes(cache::onChange, probe)
           .synced(() -> cache.synced()
               || settings.ticker.nanos() - startedAt > settings.syncTimeout.toNanos())
