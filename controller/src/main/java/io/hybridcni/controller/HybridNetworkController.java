@@ -3,6 +3,7 @@ package io.hybridcni.controller;
 import io.hybridcni.apply.ApplyLock;
 import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.ApplyResult;
+import io.hybridcni.apply.OutcomeStatus;
 import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.apply.Reconciler;
 import io.hybridcni.error.HybridCniException;
@@ -68,8 +69,11 @@ import org.slf4j.LoggerFactory;
  *       again, status verification), then tells {@link ControllerListener#reconciled}.</li>
  * </ol>
  *
- * <p>A round that fails tells {@link ControllerListener#failed} and the next one backs off; see {@link RoundSchedule}
- * for debounce, resync, cloud poll and backoff. The writer's apply lock is wrapped so that it is taken only while
+ * <p>A round that fails tells {@link ControllerListener#failed} and the next one backs off; a repair refused as stale
+ * (nothing written) tells {@link ControllerListener#superseded} and the next round comes at once, a few times in a row
+ * before it too backs off; see {@link RoundSchedule} for debounce, resync, cloud poll, backoff and that bound. A round
+ * that goes on to repair reads no network status before it (its {@code planned} carries {@code null}): the
+ * verification after the write judges the running network. The writer's apply lock is wrapped so that it is taken only while
  * this replica leads and counts as lost as soon as the lead is: the Reconciler asks before every action, so a
  * replica that lost its lead stops before its next write.
  */
@@ -226,7 +230,10 @@ public final class HybridNetworkController implements AutoCloseable {
       }
       ObservedState state = ObservedState.of(facts, cloudFacts);
       Plan plan = planner.plan(spec, state);
-      NetworkStatus status = statusObserver == null ? null
+      boolean repairs = !plan.isEmpty() && whyHeld(plan, spec.controller()) == null && leadership.leading();
+      // A round about to repair reads no status: the repair's own verification judges the running network, and every
+      // read before the write adds to the time the drift stays unrepaired.
+      NetworkStatus status = statusObserver == null || repairs ? null
           : new StatusAnalyzer(spec.cloudNodeLabel()).analyze(Planner.scenario(spec, state),
               statusObserver.observe(spec, facts));
       planMade = true;
@@ -243,10 +250,29 @@ public final class HybridNetworkController implements AutoCloseable {
       }
       LOG.info("Repairing: {}", live.actions().stream().map(Action::id).toList());
       ApplyResult applied = writer.apply(spec, live, applyOptions);
-      synchronized (monitor) {
-        schedule.wrote();
+      if (applied.refused() == null) {
+        synchronized (monitor) {
+          schedule.wrote();
+        }
+        cloudFacts = null;
       }
-      cloudFacts = null;
+      if (applied.refused() != null && !applied.withStatus(OutcomeStatus.STALE).isEmpty()) {
+        // Refused as stale, nothing written: what the plan relied on moved (a rollout still under way). Plan again at
+        // once from the world as it is now rather than wait a backoff; the schedule bounds how often in a row.
+        boolean atOnce;
+        synchronized (monitor) {
+          atOnce = schedule.superseded(ticker.nanos());
+        }
+        if (atOnce) {
+          LOG.info("The repair was refused as stale; planning again at once: {}", applied.refused());
+          tell(l -> l.superseded(live, applied.refused()));
+          return;
+        }
+        HybridCniException refusal = new HybridCniException("The repair was refused: " + applied.refused());
+        LOG.warn("A round failed: {}", refusal.getMessage());
+        tell(l -> l.failed(refusal));
+        return;
+      }
       if (applied.refused() != null) {
         throw new HybridCniException("The repair was refused: " + applied.refused());
       }
