@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.hybridcni.apply.DaemonThreads;
 import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.WorkloadRef;
@@ -15,8 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 
 /**
  * Reads and writes the object that holds calico-node's placement (the calico-node DaemonSet, or the Tigera
@@ -24,9 +21,6 @@ import java.util.concurrent.Executor;
  * again, as they are now, for the safety checks before a write.
  */
 final class CalicoObjects {
-
-  /** Where the nodes are read while calico-node's pods are: a daemon thread per read, for one read per check. */
-  private static final Executor NODE_READS = DaemonThreads.perTask("hybridcni-fresh-nodes");
 
   private final KubernetesClient client;
   private final KubernetesClient writer;
@@ -95,27 +89,11 @@ final class CalicoObjects {
     keys.add(label.key());
     // The nodes do not depend on calico-node's pods: both are read at once, so the check before a write costs one
     // round trip instead of two.
-    CompletableFuture<List<NodeReader.SeenNode>> seen = CompletableFuture.supplyAsync(() -> nodes.nodes(keys),
-        NODE_READS);
+    CompletableFuture<List<NodeReader.SeenNode>> seen = ReadAtOnce.start(() -> nodes.nodes(keys));
     DaemonSet calicoNode = target.kind() == WorkloadRef.Kind.DAEMON_SET
         ? (read != null ? asDaemonSet(read) : daemonSets.get(target.namespace(), target.name()))
         : daemonSets.get(CalicoReader.OPERATOR_NAMESPACE, CalicoReader.CALICO_NODE);
     Set<String> calico = calicoNode == null ? Set.of() : nodes.nodesRunning(NodeReader.PodSource.of(calicoNode));
-    return NodeReader.join(joined(seen), calico, Set.of());
-  }
-
-  /** The answer of a read started on another thread, its failure thrown as this thread's own read would throw it. */
-  private static <T> T joined(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
+    return NodeReader.join(ReadAtOnce.join(seen), calico, Set.of());
   }
 }
