@@ -52,7 +52,8 @@ public final class ControllerBench {
   record Params(Duration latency, Duration debounce, int drifts, int replans, Duration quiet, boolean checkTargets) {
 
     static Params defaults() {
-      return new Params(Duration.ofMillis(50), Duration.ofMillis(200), 20, 20, Duration.ofMillis(800), true);
+      return new Params(Duration.ofMillis(50), Duration.ofMillis(200), Integer.getInteger(DRIFTS_PROPERTY, 20),
+          20, Duration.ofMillis(800), true);
     }
 
     static Params smoke() {
@@ -64,6 +65,10 @@ public final class ControllerBench {
   static final Duration TARGET_REPAIR_P99 = Duration.ofSeconds(3);
   static final String CHECK_REPAIR = "driftRepairP99Within3sPlusDebounce";
   static final String CHECK_PLANNING_READS = "zeroPlanningReadsPerNoOpReplan";
+  /** {@code -Dhybridcni.bench.timeline=N}: print drift N's timeline (marks and requests, ms after the overwrite). */
+  static final String TIMELINE_PROPERTY = "hybridcni.bench.timeline";
+  /** {@code -Dhybridcni.bench.drifts=N}: N drifts instead of 20 (a look at the timeline; not for results). */
+  static final String DRIFTS_PROPERTY = "hybridcni.bench.drifts";
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String EXTERNAL_LABEL = "alibabacloud.com/external";
 
@@ -246,7 +251,7 @@ public final class ControllerBench {
    * converged) and at the answers of its apply Lease requests and of its write of calico-node.
    */
   static final List<String> PHASES = List.of("debounce", "staleRounds", "livePlan", "leaseAcquire", "recheck",
-      "write", "rollout", "leaseRelease", "verification");
+      "write", "rollout", "simulatedControllers", "leaseRelease", "verification");
 
   /** What each phase is, for the result file. */
   private static final Map<String, String> PHASE_MEANING = Map.of(
@@ -260,7 +265,11 @@ public final class ControllerBench {
       "recheck", "apply's re-check of the plan's fingerprints (one observation of the cluster and the cloud) until the "
           + "action starts",
       "write", "the executor until calico-node's update answered (its reads of the object and of the nodes first)",
-      "rollout", "the rollout the write causes followed until the action finished",
+      "rollout", "the rollout the write causes, followed until the executor's last read answered (the simulation's "
+          + "DaemonSet controller replaces the pods during the executor's pauses, through the simulation's client)",
+      "simulatedControllers", "from that answer until the action finished: the simulation's Tigera operator and "
+          + "DaemonSet controller, which it plays after every action before the action returns (a real cluster runs "
+          + "them on their own; no request of the controller's)",
       "leaseRelease", "the apply Lease released: its requests until the last answer",
       "verification", "the closing check (plan again from one observation, node health status) until the repair "
           + "was reported converged");
@@ -289,10 +298,12 @@ public final class ControllerBench {
     long written = calls.stream().filter(c -> c.write() && c.operation().contains("/daemonsets/calico-node")
         && !c.operation().contains("/events")).mapToLong(CallLog.Call::endedAt)
         .filter(t -> t >= started && t <= finished).min().orElse(started);
+    long followed = calls.stream().filter(c -> !isLease(c)).mapToLong(CallLog.Call::endedAt)
+        .filter(t -> t >= written && t <= finished).max().orElse(written);
     long released = lease.stream().mapToLong(CallLog.Call::endedAt).filter(t -> t >= finished && t <= converged)
         .max().orElse(finished);
-    long[] cuts = {overwritten, firstPlan, repairPlan, leaseSent, leaseTaken, started, written, finished, released,
-        converged};
+    long[] cuts = {overwritten, firstPlan, repairPlan, leaseSent, leaseTaken, started, written, followed, finished,
+        released, converged};
     Map<String, Phase> out = new LinkedHashMap<>();
     for (int i = 0; i < PHASES.size(); i++) {
       long from = cuts[i];
@@ -349,10 +360,10 @@ public final class ControllerBench {
       for (String name : PHASES) {
         double median = millis.get(name).median();
         sum += median;
-        b.append(String.format(Locale.ROOT, "%n    %-13s %7.0f ms  (%2.0f requests)", name, median,
+        b.append(String.format(Locale.ROOT, "%n    %-20s %7.0f ms  (%2.0f requests)", name, median,
             requests.get(name).median()));
       }
-      b.append(String.format(Locale.ROOT, "%n    %-13s %7.0f ms  (medians over %d drifts; the sum of medians is "
+      b.append(String.format(Locale.ROOT, "%n    %-20s %7.0f ms  (medians over %d drifts; the sum of medians is "
           + "not the median of sums)", "sum", sum, drifts));
       return b.toString();
     }
@@ -432,6 +443,14 @@ public final class ControllerBench {
           repairRounds.add(rounds.planned() - plannedBefore);
           List<CallLog.Call> calls = log.drain();
           phases.add(phases(overwritten, rounds.marks(), calls));
+          if (i == Integer.getInteger(TIMELINE_PROPERTY, -1)) {
+            List<Object[]> rows = new ArrayList<>();
+            rounds.marks().forEach(m -> rows.add(new Object[] {m.at(), "MARK " + m.what()}));
+            calls.forEach(c -> rows.add(new Object[] {c.startedAt(), String.format(Locale.ROOT, "  %s (%.0f ms)",
+                c.operation(), c.nanos() / 1e6)}));
+            rows.sort(java.util.Comparator.comparingLong(r -> (Long) r[0]));
+            rows.forEach(r -> System.out.printf(Locale.ROOT, "%8.1f %s%n", ((Long) r[0] - overwritten) / 1e6, r[1]));
+          }
           supersededPerDrift.add(rounds.supersededRounds() - supersededBefore);
           repairCalls.add(calls.stream().filter(c -> !isLease(c)).count());
           repairWrites.add(calls.stream().filter(c -> !isLease(c) && c.write()).count());
