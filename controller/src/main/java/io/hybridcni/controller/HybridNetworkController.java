@@ -75,13 +75,16 @@ import org.slf4j.LoggerFactory;
  * that goes on to repair reads no network status before it (its {@code planned} carries {@code null}): the
  * verification after the write judges the running network. The writer's apply lock is wrapped so that it is taken only while
  * this replica leads and counts as lost as soon as the lead is: the Reconciler asks before every action, so a
- * replica that lost its lead stops before its next write.
+ * replica that lost its lead stops before its next write. The round, not the apply, ends the Lease's hold: it is
+ * released when the round ends (after the verification), or kept for the next round when that one retries a repair
+ * refused as stale at once, so that the retry neither releases nor takes it again.
  */
 public final class HybridNetworkController implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HybridNetworkController.class);
 
   private final HybridNetworkSpec spec;
+  private final LeaderGuardedLock writeLock;
   private final Reconciler writer;
   private final ClusterObserver planningCluster;
   private final CloudObserver planningCloud;
@@ -110,8 +113,8 @@ public final class HybridNetworkController implements AutoCloseable {
     this.spec = Objects.requireNonNull(b.spec, "spec");
     this.leadership = b.leadership;
     Objects.requireNonNull(b.writerWiring, "writer");
-    this.writer = Objects.requireNonNull(b.writerWiring.apply(new LeaderGuardedLock(b.applyLock, leadership)),
-        "the writer wiring returned no Reconciler");
+    this.writeLock = new LeaderGuardedLock(b.applyLock, leadership);
+    this.writer = Objects.requireNonNull(b.writerWiring.apply(writeLock), "the writer wiring returned no Reconciler");
     this.planningCluster = Objects.requireNonNull(b.planningCluster, "planning cluster observer");
     this.planningCloud = Objects.requireNonNull(b.planningCloud, "planning cloud observer");
     this.statusObserver = b.statusObserver;
@@ -210,8 +213,23 @@ public final class HybridNetworkController implements AutoCloseable {
     }
   }
 
-  /** One round; never throws. */
+  /** One round; never throws. Ends the apply Lease's hold unless the next round retries the repair at once. */
   private void round(boolean readCloud) {
+    boolean retryingAtOnce = false;
+    try {
+      retryingAtOnce = attempt(readCloud);
+    } finally {
+      try {
+        writeLock.roundEnded(retryingAtOnce);
+      } catch (RuntimeException e) {
+        // The Lease expires by itself; the next round takes it again.
+        LOG.warn("Releasing the apply Lease failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** The round's work; answers whether the next round comes at once to retry a repair refused as stale. */
+  private boolean attempt(boolean readCloud) {
     try {
       if (!syncedOnce) {
         if (!synced.getAsBoolean()) {
@@ -219,7 +237,7 @@ public final class HybridNetworkController implements AutoCloseable {
           synchronized (monitor) {
             schedule.changed(ticker.nanos());
           }
-          return;
+          return false;
         }
         syncedOnce = true;
         tell(ControllerListener::synced);
@@ -240,13 +258,13 @@ public final class HybridNetworkController implements AutoCloseable {
       tell(l -> l.planned(plan, status));
       if (plan.isEmpty() || held(plan) || !leadership.leading()) {
         succeeded();
-        return;
+        return false;
       }
       // The write path reads the API server itself: a cache may lag behind what the repair writes over.
       Plan live = writer.plan(spec);
       if (live.isEmpty() || held(live)) {
         succeeded();
-        return;
+        return false;
       }
       LOG.info("Repairing: {}", live.actions().stream().map(Action::id).toList());
       ApplyResult applied = writer.apply(spec, live, applyOptions);
@@ -266,12 +284,12 @@ public final class HybridNetworkController implements AutoCloseable {
         if (atOnce) {
           LOG.info("The repair was refused as stale; planning again at once: {}", applied.refused());
           tell(l -> l.superseded(live, applied.refused()));
-          return;
+          return true;
         }
         HybridCniException refusal = new HybridCniException("The repair was refused: " + applied.refused());
         LOG.warn("A round failed: {}", refusal.getMessage());
         tell(l -> l.failed(refusal));
-        return;
+        return false;
       }
       if (applied.refused() != null) {
         throw new HybridCniException("The repair was refused: " + applied.refused());
@@ -293,6 +311,7 @@ public final class HybridNetworkController implements AutoCloseable {
       }
       tell(l -> l.failed(e));
     }
+    return false;
   }
 
   private void succeeded() {
@@ -381,6 +400,10 @@ public final class HybridNetworkController implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new HybridCniException("interrupted while stopping the controller", e);
       }
+    }
+    if (!loop.isAlive()) {
+      // A round that ended in a retry at once kept the apply Lease for it: no retry comes now.
+      writeLock.roundEnded(false);
     }
   }
 
