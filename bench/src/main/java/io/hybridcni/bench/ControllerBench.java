@@ -346,12 +346,18 @@ public final class ControllerBench {
     final Map<String, Samples> millis = new LinkedHashMap<>();
     final Map<String, Samples> requests = new LinkedHashMap<>();
     int drifts;
+    double slowestLatency = -1;
+    Map<String, Phase> slowest;
 
-    void add(Map<String, Phase> phases) {
+    void add(Map<String, Phase> phases, double latency) {
       if (phases == null) {
         return;
       }
       drifts++;
+      if (latency > slowestLatency) {
+        slowestLatency = latency;
+        slowest = phases;
+      }
       phases.forEach((name, phase) -> {
         millis.computeIfAbsent(name, n -> new Samples()).add(phase.millis());
         requests.computeIfAbsent(name, n -> new Samples()).add(phase.requests());
@@ -372,6 +378,17 @@ public final class ControllerBench {
       }
       b.append(String.format(Locale.ROOT, "%n    %-20s %7.0f ms  (medians over %d drifts; the sum of medians is "
           + "not the median of sums)", "sum", sum, drifts));
+      b.append(String.format(Locale.ROOT, "%n  the slowest drift (%.0f ms): %s", slowestLatency, slowestLine()));
+      return b.toString();
+    }
+
+    String slowestLine() {
+      if (slowest == null) {
+        return "none";
+      }
+      StringBuilder b = new StringBuilder();
+      slowest.forEach((name, phase) -> b.append(b.length() == 0 ? "" : ", ").append(name).append(' ')
+          .append(String.format(Locale.ROOT, "%.0f", phase.millis())).append(" ms"));
       return b.toString();
     }
   }
@@ -449,7 +466,7 @@ public final class ControllerBench {
           repairFailed.add(rounds.failed() - failedBefore);
           repairRounds.add(rounds.planned() - plannedBefore);
           List<CallLog.Call> calls = log.drain();
-          phases.add(phases(overwritten, rounds.marks(), calls));
+          phases.add(phases(overwritten, rounds.marks(), calls), (convergedAt - overwritten) / 1e6);
           if (i == Integer.getInteger(TIMELINE_PROPERTY, -1)) {
             List<Object[]> rows = new ArrayList<>();
             rounds.marks().forEach(m -> rows.add(new Object[] {m.at(), "MARK " + m.what()}));
@@ -662,7 +679,8 @@ public final class ControllerBench {
     result.note("Drift phases: each drift's timeline is cut at the controller's marks (first plan, the repairing "
         + "round's plan, the action's start and end, the repair converged; ApplyListener and ControllerListener) and at "
         + "the answers of its apply Lease requests and of its write of calico-node, so the phases add up to the "
-        + "drift's latency; " + phases.drifts + " of " + repair.size() + " drifts had every mark.");
+        + "drift's latency; " + phases.drifts + " of " + repair.size() + " drifts had every mark. The slowest drift ("
+        + String.format(Locale.ROOT, "%.0f", phases.slowestLatency) + " ms): " + phases.slowestLine() + ".");
     System.out.println("drift repair breakdown:" + phases.line());
     System.out.println("controller targets:" + targetLines(result));
     return result;
