@@ -9,13 +9,22 @@ final class CallLog {
   /** Which remote side a call went to. */
   enum Side { KUBERNETES, ALIYUN }
 
-  /** One finished call; {@code operation} is the Aliyun operation, or the Kubernetes method and path. */
-  record Call(Side side, String operation, boolean write, long nanos) {}
+  /**
+   * One finished call; {@code operation} is the Aliyun operation, or the Kubernetes method and path; {@code endedAt}
+   * the {@link System#nanoTime()} at which it was recorded (its answer's arrival), so that a timeline can be drawn.
+   */
+  record Call(Side side, String operation, boolean write, long nanos, long endedAt) {
+
+    /** When the call was sent, by the same clock as {@link #endedAt}. */
+    long startedAt() {
+      return endedAt - nanos;
+    }
+  }
 
   private final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
 
   void record(Side side, String operation, boolean write, long nanos) {
-    calls.add(new Call(side, operation, write, nanos));
+    calls.add(new Call(side, operation, write, nanos, System.nanoTime()));
   }
 
   /** How many calls are recorded now (since the last drain), without forgetting them. */

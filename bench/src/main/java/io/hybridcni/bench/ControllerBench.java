@@ -2,7 +2,10 @@ package io.hybridcni.bench;
 
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.apply.ApplyListener;
 import io.hybridcni.apply.ApplyOptions;
+import io.hybridcni.apply.StepResult;
+import io.hybridcni.plan.Action;
 import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.cli.ControllerRuntime;
 import io.hybridcni.cli.Simulation;
@@ -14,6 +17,8 @@ import io.hybridcni.testkit.kube.CalicoManifest;
 import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +52,8 @@ public final class ControllerBench {
   record Params(Duration latency, Duration debounce, int drifts, int replans, Duration quiet, boolean checkTargets) {
 
     static Params defaults() {
-      return new Params(Duration.ofMillis(50), Duration.ofMillis(200), 20, 20, Duration.ofMillis(800), true);
+      return new Params(Duration.ofMillis(50), Duration.ofMillis(200), Integer.getInteger(DRIFTS_PROPERTY, 20),
+          20, Duration.ofMillis(800), true);
     }
 
     static Params smoke() {
@@ -60,6 +66,10 @@ public final class ControllerBench {
   static final String CHECK_REPAIR = "driftRepairP99Within3sPlusDebounce";
   static final String CHECK_PLANNING_READS = "zeroPlanningReadsPerNoOpReplan";
   static final String CHECK_STATUS_READS = "zeroStatusReadsPerNoOpReplan";
+  /** {@code -Dhybridcni.bench.timeline=N}: print drift N's timeline (marks and requests, ms after the overwrite). */
+  static final String TIMELINE_PROPERTY = "hybridcni.bench.timeline";
+  /** {@code -Dhybridcni.bench.drifts=N}: N drifts instead of 20 (a look at the timeline; not for results). */
+  static final String DRIFTS_PROPERTY = "hybridcni.bench.drifts";
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String EXTERNAL_LABEL = "alibabacloud.com/external";
 
@@ -96,6 +106,7 @@ public final class ControllerBench {
     private int planned;
     private int converged;
     private int failed;
+    private int supersededRounds;
     private long lastEvent = System.nanoTime();
     private long lastConvergedAt;
     private String lastFailure = "";
@@ -104,11 +115,13 @@ public final class ControllerBench {
     private long firstPlannedAfterMark;
     private long firstFailedAfterMark;
     private long mark;
+    private final List<Mark> marks = new ArrayList<>();
 
     @Override
     public synchronized void planned(Plan plan, NetworkStatus status) {
       planned++;
       lastEvent = System.nanoTime();
+      marks.add(new Mark(Mark.PLANNED, lastEvent));
       lastPlannedAt = lastEvent;
       if (firstPlannedAfterMark == 0 && mark != 0) {
         firstPlannedAfterMark = lastEvent;
@@ -116,8 +129,16 @@ public final class ControllerBench {
     }
 
     @Override
+    public synchronized void superseded(Plan plan, String why) {
+      lastEvent = System.nanoTime();
+      marks.add(new Mark(Mark.SUPERSEDED, lastEvent));
+      supersededRounds++;
+    }
+
+    @Override
     public synchronized void reconciled(ReconcileResult result) {
       lastEvent = System.nanoTime();
+      marks.add(new Mark(result.converged() ? Mark.CONVERGED : Mark.NOT_CONVERGED, lastEvent));
       if (result.converged()) {
         converged++;
         lastConvergedAt = lastEvent;
@@ -131,10 +152,39 @@ public final class ControllerBench {
       if (firstFailedAfterMark == 0 && mark != 0) {
         firstFailedAfterMark = lastEvent;
       }
+      marks.add(new Mark(Mark.FAILED, lastEvent));
       lastFailure = failure.getMessage();
       // The kind of failure without the parenthesized details, e.g. "The repair was refused: the plan is stale: x".
       String kind = lastFailure == null ? failure.getClass().getSimpleName() : lastFailure.split(" \\(")[0];
       failures.merge(kind, 1, Integer::sum);
+    }
+
+    /** Apply's progress, into the same timeline: the action's start and end within a repair. */
+    ApplyListener applyMarks() {
+      return new ApplyListener() {
+        @Override
+        public void actionStarted(Action action) {
+          mark(Mark.ACTION_STARTED);
+        }
+
+        @Override
+        public void actionFinished(Action action, StepResult result) {
+          mark(Mark.ACTION_FINISHED);
+        }
+      };
+    }
+
+    private synchronized void mark(String what) {
+      marks.add(new Mark(what, System.nanoTime()));
+    }
+
+    /** The timeline since the last {@link #mark(long)}. */
+    synchronized List<Mark> marks() {
+      return List.copyOf(marks);
+    }
+
+    synchronized int supersededRounds() {
+      return supersededRounds;
     }
 
     synchronized Map<String, Integer> failures() {
@@ -144,6 +194,7 @@ public final class ControllerBench {
     /** From {@code at} on, the first plan and the first failure are remembered (a drift's overwrite). */
     synchronized void mark(long at) {
       mark = at;
+      marks.clear();
       firstPlannedAfterMark = 0;
       firstFailedAfterMark = 0;
     }
@@ -186,6 +237,165 @@ public final class ControllerBench {
     }
   }
 
+  /** One point of a drift's timeline: what the loop or apply told, and when ({@link System#nanoTime()}). */
+  record Mark(String what, long at) {
+    static final String PLANNED = "planned";
+    static final String SUPERSEDED = "superseded";
+    static final String CONVERGED = "converged";
+    static final String NOT_CONVERGED = "notConverged";
+    static final String FAILED = "failed";
+    static final String ACTION_STARTED = "actionStarted";
+    static final String ACTION_FINISHED = "actionFinished";
+  }
+
+  /**
+   * The phases of one drift's repair, in order, each from the end of the one before: they add up to the latency. The
+   * repair round's parts are cut at the controller's own marks (its plan, the action's start and end, the repair
+   * converged) and at the answers of its apply Lease requests and of its write of calico-node.
+   */
+  static final List<String> PHASES = List.of("debounce", "staleRounds", "livePlan", "leaseAcquire", "recheck",
+      "write", "rollout", "simulatedControllers", "leaseRelease", "verification");
+
+  /** What each phase is, for the result file. */
+  private static final Map<String, String> PHASE_MEANING = Map.of(
+      "debounce", "from the overwrite's answer to the first plan after it (the watch event, the debounce, the plan "
+          + "from the caches)",
+      "staleRounds", "from the first plan to the plan of the round that repaired: the rounds refused as stale, 0 when "
+          + "the first round repaired",
+      "livePlan", "the repair round's plan from the API server (the writer reads live: a cache may lag), to the "
+          + "first apply Lease request",
+      "leaseAcquire", "the apply Lease taken: its requests until the last answer before the action started (none when "
+          + "it was kept from a stale round's retry)",
+      "recheck", "apply's re-check of the plan's fingerprints (one observation of the cluster and the cloud) until the "
+          + "action starts",
+      "write", "the executor until calico-node's update answered (its reads of the object and of the nodes first)",
+      "rollout", "the rollout the write causes, followed until the executor's last read answered (the simulation's "
+          + "DaemonSet controller replaces the pods during the executor's pauses, through the simulation's client)",
+      "simulatedControllers", "from that answer until the action finished: the simulation's Tigera operator and "
+          + "DaemonSet controller, which it plays after every action before the action returns (a real cluster runs "
+          + "them on their own; no request of the controller's)",
+      "leaseRelease", "the apply Lease released between the action and the verification, if it is (the controller "
+          + "releases it when the round ends, after the repair is reported)",
+      "verification", "the closing check (plan again from one observation, node health status) until the repair "
+          + "was reported converged");
+
+  /** A window of the timeline: how long, and the controller's requests sent in it (Leases of the leadership aside). */
+  record Phase(double millis, int requests) {}
+
+  /**
+   * Cuts one drift's timeline into {@link #PHASES}, or answers {@code null} when a mark it needs is missing (then the
+   * drift is left out of the breakdown, not of the latency).
+   */
+  static Map<String, Phase> phases(long overwritten, List<Mark> marks, List<CallLog.Call> calls) {
+    long converged = last(marks, Mark.CONVERGED, Long.MAX_VALUE);
+    long firstPlan = first(marks, Mark.PLANNED, Long.MIN_VALUE);
+    long repairPlan = last(marks, Mark.PLANNED, converged);
+    long started = last(marks, Mark.ACTION_STARTED, converged);
+    long finished = last(marks, Mark.ACTION_FINISHED, converged);
+    if (converged == 0 || firstPlan == 0 || repairPlan == 0 || started < repairPlan || finished < started) {
+      return null;
+    }
+    List<CallLog.Call> lease = calls.stream().filter(ControllerBench::isApplyLease).toList();
+    // Each observation reads calico-node once: the second in the window is the re-check's, where it starts when the
+    // Lease was kept from a stale round before (no Lease request then).
+    long recheckRead = calls.stream().filter(c -> !c.write() && c.operation().equals(
+        "GET /apis/apps/v1/namespaces/kube-system/daemonsets/calico-node")).mapToLong(CallLog.Call::startedAt)
+        .filter(t -> t >= repairPlan && t < started).sorted().skip(1).findFirst().orElse(started);
+    long leaseSent = lease.stream().mapToLong(CallLog.Call::startedAt).filter(t -> t >= repairPlan && t < started)
+        .min().orElse(recheckRead);
+    long leaseTaken = lease.stream().mapToLong(CallLog.Call::endedAt).filter(t -> t >= leaseSent && t <= started)
+        .max().orElse(leaseSent);
+    long written = calls.stream().filter(c -> c.write() && c.operation().contains("/daemonsets/calico-node")
+        && !c.operation().contains("/events")).mapToLong(CallLog.Call::endedAt)
+        .filter(t -> t >= started && t <= finished).min().orElse(started);
+    long followed = calls.stream().filter(c -> !isLease(c)).mapToLong(CallLog.Call::endedAt)
+        .filter(t -> t >= written && t <= finished).max().orElse(written);
+    long released = lease.stream().mapToLong(CallLog.Call::endedAt).filter(t -> t >= finished && t <= converged)
+        .max().orElse(finished);
+    long[] cuts = {overwritten, firstPlan, repairPlan, leaseSent, leaseTaken, started, written, followed, finished,
+        released, converged};
+    Map<String, Phase> out = new LinkedHashMap<>();
+    for (int i = 0; i < PHASES.size(); i++) {
+      long from = cuts[i];
+      long to = cuts[i + 1];
+      int requests = (int) calls.stream().filter(c -> !isLeadershipLease(c) && c.startedAt() >= from
+          && c.startedAt() < to).count();
+      out.put(PHASES.get(i), new Phase((to - from) / 1e6, requests));
+    }
+    return out;
+  }
+
+  private static long first(List<Mark> marks, String what, long after) {
+    return marks.stream().filter(m -> m.what().equals(what) && m.at() > after).mapToLong(Mark::at).min().orElse(0);
+  }
+
+  private static long last(List<Mark> marks, String what, long atOrBefore) {
+    return marks.stream().filter(m -> m.what().equals(what) && m.at() <= atOrBefore).mapToLong(Mark::at).max()
+        .orElse(0);
+  }
+
+  /** The apply Lease (kube-system/hybridcni-apply): taken and released around each repair. */
+  private static boolean isApplyLease(CallLog.Call c) {
+    return c.operation().contains("/leases/hybridcni-apply")
+        || (c.operation().startsWith("POST ") && c.operation().endsWith("/leases"));
+  }
+
+  private static boolean isLeadershipLease(CallLog.Call c) {
+    return isLease(c) && !isApplyLease(c);
+  }
+
+  /** The drifts' phases, median per phase over the drifts that have all their marks. */
+  private static final class PhaseSamples {
+    final Map<String, Samples> millis = new LinkedHashMap<>();
+    final Map<String, Samples> requests = new LinkedHashMap<>();
+    int drifts;
+    double slowestLatency = -1;
+    Map<String, Phase> slowest;
+
+    void add(Map<String, Phase> phases, double latency) {
+      if (phases == null) {
+        return;
+      }
+      drifts++;
+      if (latency > slowestLatency) {
+        slowestLatency = latency;
+        slowest = phases;
+      }
+      phases.forEach((name, phase) -> {
+        millis.computeIfAbsent(name, n -> new Samples()).add(phase.millis());
+        requests.computeIfAbsent(name, n -> new Samples()).add(phase.requests());
+      });
+    }
+
+    String line() {
+      if (drifts == 0) {
+        return "no drift had every mark";
+      }
+      StringBuilder b = new StringBuilder();
+      double sum = 0;
+      for (String name : PHASES) {
+        double median = millis.get(name).median();
+        sum += median;
+        b.append(String.format(Locale.ROOT, "%n    %-20s %7.0f ms  (%2.0f requests)", name, median,
+            requests.get(name).median()));
+      }
+      b.append(String.format(Locale.ROOT, "%n    %-20s %7.0f ms  (medians over %d drifts; the sum of medians is "
+          + "not the median of sums)", "sum", sum, drifts));
+      b.append(String.format(Locale.ROOT, "%n  the slowest drift (%.0f ms): %s", slowestLatency, slowestLine()));
+      return b.toString();
+    }
+
+    String slowestLine() {
+      if (slowest == null) {
+        return "none";
+      }
+      StringBuilder b = new StringBuilder();
+      slowest.forEach((name, phase) -> b.append(b.length() == 0 ? "" : ", ").append(name).append(' ')
+          .append(String.format(Locale.ROOT, "%.0f", phase.millis())).append(" ms"));
+      return b.toString();
+    }
+  }
+
   /** What one no-op re-plan sent to the API server, by kind. */
   private static final class ReplanSamples {
     final Samples planningReads = new Samples();
@@ -213,6 +423,8 @@ public final class ControllerBench {
     Samples repairRound = new Samples();
     Map<String, Integer> driftFailures;
     String lastDriftFailure;
+    PhaseSamples phases = new PhaseSamples();
+    Samples supersededPerDrift = new Samples();
     ReplanSamples replans = new ReplanSamples();
     CallLog log = new CallLog();
     Rounds rounds = new Rounds();
@@ -224,6 +436,7 @@ public final class ControllerBench {
       NoOpReconcileBench.require(setup.converged(), "the setup apply did not converge: " + setup.why());
       try (ControllerRuntime kept = ControllerRuntime.builder(simulation.demoSpec()).simulation(simulation, own)
           .identity("bench-controller").debounce(params.debounce()).resync(Duration.ofHours(1))
+          .applyOptions(ApplyOptions.defaults().withListener(rounds.applyMarks()))
           .listener(rounds).build()) {
         kept.start();
         await(() -> kept.controller().leading() && kept.controller().ready(), "the controller to lead and be ready");
@@ -233,6 +446,7 @@ public final class ControllerBench {
           int before = rounds.converged();
           int failedBefore = rounds.failed();
           int plannedBefore = rounds.planned();
+          int supersededBefore = rounds.supersededRounds();
           log.drain();
           CalicoManifest.reapply(cluster);
           long overwritten = System.nanoTime();
@@ -255,6 +469,16 @@ public final class ControllerBench {
           repairFailed.add(rounds.failed() - failedBefore);
           repairRounds.add(rounds.planned() - plannedBefore);
           List<CallLog.Call> calls = log.drain();
+          phases.add(phases(overwritten, rounds.marks(), calls), (convergedAt - overwritten) / 1e6);
+          if (i == Integer.getInteger(TIMELINE_PROPERTY, -1)) {
+            List<Object[]> rows = new ArrayList<>();
+            rounds.marks().forEach(m -> rows.add(new Object[] {m.at(), "MARK " + m.what()}));
+            calls.forEach(c -> rows.add(new Object[] {c.startedAt(), String.format(Locale.ROOT, "  %s (%.0f ms)",
+                c.operation(), c.nanos() / 1e6)}));
+            rows.sort(java.util.Comparator.comparingLong(r -> (Long) r[0]));
+            rows.forEach(r -> System.out.printf(Locale.ROOT, "%8.1f %s%n", ((Long) r[0] - overwritten) / 1e6, r[1]));
+          }
+          supersededPerDrift.add(rounds.supersededRounds() - supersededBefore);
           repairCalls.add(calls.stream().filter(c -> !isLease(c)).count());
           repairWrites.add(calls.stream().filter(c -> !isLease(c) && c.write()).count());
         }
@@ -290,7 +514,7 @@ public final class ControllerBench {
       }
     }
     return result(params, new Repairs(repair, repairCalls, repairWrites, repairFailed, repairRounds, firstPlan,
-        firstFailure, repairRound, driftFailures, lastDriftFailure), replans, started);
+        firstFailure, repairRound, driftFailures, lastDriftFailure, phases, supersededPerDrift), replans, started);
   }
 
   private static void count(List<CallLog.Call> calls, ReplanSamples into) {
@@ -361,7 +585,7 @@ public final class ControllerBench {
   /** What the drifts measured. */
   private record Repairs(Samples latency, Samples calls, Samples writes, Samples failedRounds, Samples rounds,
       Samples firstPlan, Samples firstFailure, Samples repairRound, Map<String, Integer> failures,
-      String lastFailure) {}
+      String lastFailure, PhaseSamples phases, Samples superseded) {}
 
   private static BenchResult result(Params params, Repairs repairs, ReplanSamples replans,
       BenchResult.Started started) {
@@ -399,6 +623,10 @@ public final class ControllerBench {
         .metric("drift.failedRoundsPerDrift.median", repairs.failedRounds().median(), "rounds",
             "rounds per drift that failed (e.g. a repair refused by its re-check as stale) before one converged")
         .metric("drift.failedRoundsPerDrift.max", repairs.failedRounds().max(), "rounds", "the same, most over drifts")
+        .metric("drift.supersededRoundsPerDrift.median", repairs.superseded().median(), "rounds",
+            "rounds per drift whose repair was refused as stale and planned again at once (no backoff), median")
+        .metric("drift.supersededRoundsPerDrift.max", repairs.superseded().max(), "rounds",
+            "the same, most over drifts")
         .metric("drift.requestsPerRepair.median", repairs.calls().median(), "requests",
             "the controller's Kubernetes requests per drift, Leases excluded (re-checks, the patch, rollout polls, "
                 + "verification, status reads)")
@@ -420,6 +648,15 @@ public final class ControllerBench {
             "Aliyun requests per no-op re-plan (the cloud is polled on its own timer), most over rounds")
         .metric("replan.changeToPlan.median", replans.wall.median(), "ms",
             "from the non-fact change's answer to the empty plan reported (the debounce included), median");
+    PhaseSamples phases = repairs.phases();
+    if (phases.drifts > 0) {
+      for (String name : PHASES) {
+        result.metric("drift.phase." + name + ".median", phases.millis.get(name).median(), "ms",
+            PHASE_MEANING.get(name) + "; median over drifts");
+        result.metric("drift.phase." + name + ".requests.median", phases.requests.get(name).median(), "requests",
+            "the controller's requests sent in that phase (the leadership's Lease aside), median");
+      }
+    }
     result.check("everyDriftRepairedAndExcludingCloudNodes", true).check("noNoOpReplanFailed", true)
         .check(CHECK_PLANNING_READS, replans.planningReads.max() == 0)
         .check(CHECK_STATUS_READS, replans.statusReads.max() == 0);
@@ -444,6 +681,12 @@ public final class ControllerBench {
     result.note("A read is the node health status's when KubernetesStatusObserver is on the stack of the thread that "
         + "sends it (fabric8 runs an interceptor's before() on the calling thread); every other read of a round is "
         + "counted as planning, so a planning read that escaped the cache would show there.");
+    result.note("Drift phases: each drift's timeline is cut at the controller's marks (first plan, the repairing "
+        + "round's plan, the action's start and end, the repair converged; ApplyListener and ControllerListener) and at "
+        + "the answers of its apply Lease requests and of its write of calico-node, so the phases add up to the "
+        + "drift's latency; " + phases.drifts + " of " + repair.size() + " drifts had every mark. The slowest drift ("
+        + String.format(Locale.ROOT, "%.0f", phases.slowestLatency) + " ms): " + phases.slowestLine() + ".");
+    System.out.println("drift repair breakdown:" + phases.line());
     System.out.println("controller targets:" + targetLines(result));
     return result;
   }

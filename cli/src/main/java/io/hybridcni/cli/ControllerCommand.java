@@ -345,6 +345,11 @@ final class ControllerCommand implements Callable<Integer> {
     }
 
     @Override
+    public void superseded(Plan plan, String why) {
+      term.info("Repair refused, planning again at once: " + why);
+    }
+
+    @Override
     public void reconciled(ReconcileResult result) {
       term.info("Repaired: " + result.why());
     }

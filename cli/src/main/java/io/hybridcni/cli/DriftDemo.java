@@ -183,6 +183,13 @@ final class DriftDemo {
     }
 
     @Override
+    public synchronized void superseded(Plan plan, String why) {
+      lastWord = "repair refused as stale, planning again: " + why;
+      say("controller: the world moved under the repair (" + why + "): planning again at once.");
+      notifyAll();
+    }
+
+    @Override
     public synchronized void reconciled(ReconcileResult result) {
       repaired = repaired || result.converged();
       quiet = false;

@@ -20,7 +20,8 @@ public interface ControllerListener {
 
   /**
    * A plan was made after a change (or a resync). {@code status} is the node health of {@code hybridcni status}
-   * read from the same observation, or {@code null} when the spec's scenario reads none.
+   * read from the same observation, or {@code null} when the spec's scenario reads none or when this round goes on to
+   * repair (no read delays the write; {@link #reconciled}'s result carries the status its verification read).
    */
   default void planned(Plan plan, NetworkStatus status) {}
 
@@ -29,6 +30,15 @@ public interface ControllerListener {
    * {@code controller.autoApply} does not let the controller take by itself. {@code why} is one line for people.
    */
   default void held(Plan plan, String why) {}
+
+  /**
+   * The repair of {@code plan} was refused as stale before anything was written: the facts it relied on moved between
+   * the plan and the re-check (e.g. the DaemonSet controller still rolling pods after an overwrite). {@code why} is
+   * the refusal, free of secrets. The round ends here without {@link #held}, {@link #reconciled} or {@link #failed};
+   * the next round comes at once and plans again from the world as it is now (up to a few times in a row: past that
+   * the refusal is {@link #failed} and the next round backs off).
+   */
+  default void superseded(Plan plan, String why) {}
 
   /** The controller applied a plan (a repair) and verified it; {@code result} says whether it converged. */
   default void reconciled(ReconcileResult result) {}

@@ -3,6 +3,7 @@ package io.hybridcni.controller;
 import io.hybridcni.apply.ApplyLock;
 import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.ApplyResult;
+import io.hybridcni.apply.OutcomeStatus;
 import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.apply.Reconciler;
 import io.hybridcni.error.HybridCniException;
@@ -68,16 +69,22 @@ import org.slf4j.LoggerFactory;
  *       again, status verification), then tells {@link ControllerListener#reconciled}.</li>
  * </ol>
  *
- * <p>A round that fails tells {@link ControllerListener#failed} and the next one backs off; see {@link RoundSchedule}
- * for debounce, resync, cloud poll and backoff. The writer's apply lock is wrapped so that it is taken only while
+ * <p>A round that fails tells {@link ControllerListener#failed} and the next one backs off; a repair refused as stale
+ * (nothing written) tells {@link ControllerListener#superseded} and the next round comes at once, a few times in a row
+ * before it too backs off; see {@link RoundSchedule} for debounce, resync, cloud poll, backoff and that bound. A round
+ * that goes on to repair reads no network status before it (its {@code planned} carries {@code null}): the
+ * verification after the write judges the running network. The writer's apply lock is wrapped so that it is taken only while
  * this replica leads and counts as lost as soon as the lead is: the Reconciler asks before every action, so a
- * replica that lost its lead stops before its next write.
+ * replica that lost its lead stops before its next write. The round, not the apply, ends the Lease's hold: it is
+ * released when the round ends (after the verification), or kept for the next round when that one retries a repair
+ * refused as stale at once, so that the retry neither releases nor takes it again.
  */
 public final class HybridNetworkController implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HybridNetworkController.class);
 
   private final HybridNetworkSpec spec;
+  private final LeaderGuardedLock writeLock;
   private final Reconciler writer;
   private final ClusterObserver planningCluster;
   private final CloudObserver planningCloud;
@@ -106,8 +113,8 @@ public final class HybridNetworkController implements AutoCloseable {
     this.spec = Objects.requireNonNull(b.spec, "spec");
     this.leadership = b.leadership;
     Objects.requireNonNull(b.writerWiring, "writer");
-    this.writer = Objects.requireNonNull(b.writerWiring.apply(new LeaderGuardedLock(b.applyLock, leadership)),
-        "the writer wiring returned no Reconciler");
+    this.writeLock = new LeaderGuardedLock(b.applyLock, leadership);
+    this.writer = Objects.requireNonNull(b.writerWiring.apply(writeLock), "the writer wiring returned no Reconciler");
     this.planningCluster = Objects.requireNonNull(b.planningCluster, "planning cluster observer");
     this.planningCloud = Objects.requireNonNull(b.planningCloud, "planning cloud observer");
     this.statusObserver = b.statusObserver;
@@ -206,8 +213,23 @@ public final class HybridNetworkController implements AutoCloseable {
     }
   }
 
-  /** One round; never throws. */
+  /** One round; never throws. Ends the apply Lease's hold unless the next round retries the repair at once. */
   private void round(boolean readCloud) {
+    boolean retryingAtOnce = false;
+    try {
+      retryingAtOnce = attempt(readCloud);
+    } finally {
+      try {
+        writeLock.roundEnded(retryingAtOnce);
+      } catch (RuntimeException e) {
+        // The Lease expires by itself; the next round takes it again.
+        LOG.warn("Releasing the apply Lease failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** The round's work; answers whether the next round comes at once to retry a repair refused as stale. */
+  private boolean attempt(boolean readCloud) {
     try {
       if (!syncedOnce) {
         if (!synced.getAsBoolean()) {
@@ -215,7 +237,7 @@ public final class HybridNetworkController implements AutoCloseable {
           synchronized (monitor) {
             schedule.changed(ticker.nanos());
           }
-          return;
+          return false;
         }
         syncedOnce = true;
         tell(ControllerListener::synced);
@@ -226,27 +248,49 @@ public final class HybridNetworkController implements AutoCloseable {
       }
       ObservedState state = ObservedState.of(facts, cloudFacts);
       Plan plan = planner.plan(spec, state);
-      NetworkStatus status = statusObserver == null ? null
+      boolean repairs = !plan.isEmpty() && whyHeld(plan, spec.controller()) == null && leadership.leading();
+      // A round about to repair reads no status: the repair's own verification judges the running network, and every
+      // read before the write adds to the time the drift stays unrepaired.
+      NetworkStatus status = statusObserver == null || repairs ? null
           : new StatusAnalyzer(spec.cloudNodeLabel()).analyze(Planner.scenario(spec, state),
               statusObserver.observe(spec, facts));
       planMade = true;
       tell(l -> l.planned(plan, status));
       if (plan.isEmpty() || held(plan) || !leadership.leading()) {
         succeeded();
-        return;
+        return false;
       }
       // The write path reads the API server itself: a cache may lag behind what the repair writes over.
       Plan live = writer.plan(spec);
       if (live.isEmpty() || held(live)) {
         succeeded();
-        return;
+        return false;
       }
       LOG.info("Repairing: {}", live.actions().stream().map(Action::id).toList());
       ApplyResult applied = writer.apply(spec, live, applyOptions);
-      synchronized (monitor) {
-        schedule.wrote();
+      if (applied.refused() == null) {
+        synchronized (monitor) {
+          schedule.wrote();
+        }
+        cloudFacts = null;
       }
-      cloudFacts = null;
+      if (applied.refused() != null && !applied.withStatus(OutcomeStatus.STALE).isEmpty()) {
+        // Refused as stale, nothing written: what the plan relied on moved (a rollout still under way). Plan again at
+        // once from the world as it is now rather than wait a backoff; the schedule bounds how often in a row.
+        boolean atOnce;
+        synchronized (monitor) {
+          atOnce = schedule.superseded(ticker.nanos());
+        }
+        if (atOnce) {
+          LOG.info("The repair was refused as stale; planning again at once: {}", applied.refused());
+          tell(l -> l.superseded(live, applied.refused()));
+          return true;
+        }
+        HybridCniException refusal = new HybridCniException("The repair was refused: " + applied.refused());
+        LOG.warn("A round failed: {}", refusal.getMessage());
+        tell(l -> l.failed(refusal));
+        return false;
+      }
       if (applied.refused() != null) {
         throw new HybridCniException("The repair was refused: " + applied.refused());
       }
@@ -267,6 +311,7 @@ public final class HybridNetworkController implements AutoCloseable {
       }
       tell(l -> l.failed(e));
     }
+    return false;
   }
 
   private void succeeded() {
@@ -355,6 +400,10 @@ public final class HybridNetworkController implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new HybridCniException("interrupted while stopping the controller", e);
       }
+    }
+    if (!loop.isAlive()) {
+      // A round that ended in a retry at once kept the apply Lease for it: no retry comes now.
+      writeLock.roundEnded(false);
     }
   }
 

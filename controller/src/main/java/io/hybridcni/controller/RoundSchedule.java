@@ -18,11 +18,18 @@ import java.util.function.DoubleSupplier;
  *       cloud facts last read.</li>
  *   <li>After a failed round the next one waits a capped exponential backoff (resilience4j's
  *       {@link IntervalFunction}); changes meanwhile coalesce into that retry, which reads the cloud again.</li>
+ *   <li>A round whose repair was refused as stale (the facts its plan relied on moved before the write, e.g. while
+ *       the DaemonSet controller still rolls pods after an overwrite) is superseded: the next round comes at once,
+ *       planning from what the world is now, up to {@value #MAX_IMMEDIATE_REPLANS} times in a row; past that a stale
+ *       refusal counts as a failure and backs off, so a world that never holds still is not hammered. Nothing was
+ *       written, so the cloud facts are kept. A round that goes through resets the count.</li>
  * </ul>
  */
 final class RoundSchedule {
 
   static final long NEVER = Long.MAX_VALUE;
+  /** How many stale refusals in a row are re-planned at once before the backoff applies. */
+  static final int MAX_IMMEDIATE_REPLANS = 3;
 
   private final long debounce;
   private final long maxDelay;
@@ -39,6 +46,7 @@ final class RoundSchedule {
   private long nextCloudPoll;
   private boolean cloudStale = true;
   private int failures;
+  private int superseded;
   private long retryAt = NEVER;
 
   /**
@@ -100,6 +108,7 @@ final class RoundSchedule {
   /** The round went through (planned, held, or repaired and converged). */
   void succeeded() {
     failures = 0;
+    superseded = 0;
     retryAt = NEVER;
   }
 
@@ -113,6 +122,26 @@ final class RoundSchedule {
     failures++;
     cloudStale = true;
     retryAt = saturated(now, Duration.ofMillis(backoff.apply(failures)).toNanos());
+  }
+
+  /**
+   * The round's repair was refused at {@code now} as stale, writing nothing: answers {@code true} when the next round
+   * comes at once (fewer than {@value #MAX_IMMEDIATE_REPLANS} such refusals in a row before this one), {@code false}
+   * when this refusal counts as a failure and the next round backs off ({@link #failed}).
+   */
+  boolean superseded(long now) {
+    if (superseded < MAX_IMMEDIATE_REPLANS) {
+      superseded++;
+      retryAt = now;
+      return true;
+    }
+    failed(now);
+    return false;
+  }
+
+  /** How many stale refusals in a row were re-planned at once since the last round that went through. */
+  int superseded() {
+    return superseded;
   }
 
   /** How many rounds in a row failed. */

@@ -5,18 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.apply.ActionExecutor;
+import io.hybridcni.apply.ApplyLock;
 import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.fixtures.Specs;
 import io.hybridcni.kube.CniExclusionExecutor;
+import io.hybridcni.kube.KubernetesStatusObserver;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.ActionKind;
 import io.hybridcni.spec.HybridNetworkSpec;
+import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockRequests;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,6 +99,77 @@ class HybridNetworkControllerTest {
     System.out.println("drift repaired " + latency.toMillis() + " ms after the overwrite (debounce "
         + DEBOUNCE.toMillis() + " ms)");
     assertThat(latency).isLessThan(DEBOUNCE.plus(Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void aRepairRefusedAsStaleIsPlannedAgainAtOnceAndConvergesWithoutWaitingTheBackoff() throws Exception {
+    assertThat(world.converge().converged()).isTrue();
+    KubernetesClient own = world.newClient();
+    ApplyLock lease = world.applyLease(own).build();
+    AtomicInteger acquired = new AtomicInteger();
+    // Between the live plan and its re-check, the first repair's world moves as it does while the DaemonSet controller
+    // still rolls pods after an overwrite: calico-node's pod on the cloud node goes (nodes.running/calico changes).
+    ApplyLock moving = (holder, wait) -> {
+      ApplyLock.Held held = lease.acquire(holder, wait);
+      if (acquired.incrementAndGet() == 1) {
+        world.client.pods().inNamespace(ControllerWorld.NAMESPACE).withLabel("k8s-app", ControllerWorld.CALICO)
+            .list().getItems().stream()
+            .filter(p -> KubeSampleCluster.CLOUD_NODE.equals(p.getSpec().getNodeName()))
+            .forEach(p -> world.client.pods().resource(p).withGracePeriod(0).delete());
+      }
+      return held;
+    };
+    Duration backoff = Duration.ofMinutes(5);
+    Recorder recorder = new Recorder();
+    List<String> statusesBeforeRepairs = new CopyOnWriteArrayList<>();
+    ControllerListener statuses = new ControllerListener() {
+      @Override
+      public void planned(io.hybridcni.plan.Plan plan, io.hybridcni.status.NetworkStatus status) {
+        if (!plan.isEmpty()) {
+          statusesBeforeRepairs.add(status == null ? "none" : "read");
+        }
+      }
+    };
+    controller = HybridNetworkController.builder()
+        .spec(ControllerWorld.spec())
+        .writer(moving, lock -> world.reconciler(own, lock, UnaryOperator.identity()))
+        .planning(world.observer(own), world.cloud(own))
+        .changes(Watches.daemonSetsAndSecrets(own))
+        .debounce(DEBOUNCE)
+        .backoff(backoff, backoff)
+        .applyOptions(ApplyOptions.defaults().withStatusTimeout(Duration.ZERO))
+        .status(new KubernetesStatusObserver(own))
+        .identity("controller-0")
+        .listener(recorder, statuses)
+        .build();
+    controller.start();
+    recorder.await(0, WITHIN, c -> c.name().equals("planned") && c.plan().isEmpty());
+
+    int mark = recorder.size();
+    world.overwriteCalicoAffinity();
+
+    Recorder.Call superseded = recorder.await(mark, WITHIN, c -> c.name().equals("superseded"));
+    assertThat(superseded.why()).startsWith("the plan is stale: ").contains("nodes.running/calico");
+    long refusedAt = System.nanoTime();
+    Recorder.Call repaired = recorder.await(recorder.calls().indexOf(superseded) + 1, WITHIN,
+        c -> c.name().equals("reconciled") || c.name().equals("failed"));
+    assertThat(repaired.name()).isEqualTo("reconciled");
+    assertThat(repaired.result().converged()).as(repaired.result().why()).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - refusedAt)).as("no backoff was waited").isLessThan(backoff);
+    assertThat(world.calicoExcludesCloudNodes()).isTrue();
+    assertThat(acquired).as("the apply Lease was kept for the retry at once, not released and taken again")
+        .hasValue(1);
+    // Released once the round that repaired ends, right after it reported the repair.
+    long deadline = System.nanoTime() + WITHIN.toNanos();
+    while (world.client.leases().inNamespace(ControllerWorld.NAMESPACE).withName("hybridcni-apply").get() != null
+        && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(world.client.leases().inNamespace(ControllerWorld.NAMESPACE).withName("hybridcni-apply").get())
+        .as("released once the round that repaired ended").isNull();
+    assertThat(recorder.calls("failed")).isEmpty();
+    assertThat(statusesBeforeRepairs).as("the rounds that went on to repair read no status first")
+        .hasSizeGreaterThanOrEqualTo(2).containsOnly("none");
   }
 
   private long exclusionEvents() {

@@ -37,6 +37,11 @@ final class Recorder implements ControllerListener {
   }
 
   @Override
+  public synchronized void superseded(Plan plan, String why) {
+    add(new Call("superseded", plan, null, why, null, null));
+  }
+
+  @Override
   public synchronized void reconciled(ReconcileResult result) {
     add(new Call("reconciled", null, result, null, null, null));
   }

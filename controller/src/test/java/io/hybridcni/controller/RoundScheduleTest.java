@@ -97,6 +97,51 @@ class RoundScheduleTest {
   }
 
   @Test
+  void aStaleRefusalIsPlannedAgainAtOnceThreeTimesInARowThenBacksOff() {
+    RoundSchedule s = schedule(0.5, 0);
+    s.start(0);
+    s.succeeded();
+    s.changed(1000 * MS);
+    assertThat(s.start(1100 * MS)).as("the first round read the cloud; this one reuses its facts").isFalse();
+
+    for (int i = 1; i <= RoundSchedule.MAX_IMMEDIATE_REPLANS; i++) {
+      long now = (1100 + 100 * i) * MS;
+      assertThat(s.superseded(now)).as("stale refusal %d is planned again at once", i).isTrue();
+      assertThat(s.dueAt()).isEqualTo(now);
+      assertThat(s.start(now)).as("nothing was written: the cloud facts are kept").isFalse();
+    }
+    assertThat(s.failures()).isZero();
+
+    assertThat(s.superseded(1500 * MS)).as("the fourth in a row waits").isFalse();
+    assertThat(s.failures()).isEqualTo(1);
+    assertThat(s.dueAt()).as("the normal backoff, 1 s").isEqualTo(2500 * MS);
+    s.changed(1600 * MS);
+    assertThat(s.dueAt()).as("a change does not jump the backoff").isEqualTo(2500 * MS);
+    assertThat(s.start(2500 * MS)).as("a retry after the backoff reads the cloud again").isTrue();
+    assertThat(s.superseded(2600 * MS)).as("still in a row: backs off again").isFalse();
+    assertThat(s.dueAt()).as("doubled").isEqualTo(4600 * MS);
+  }
+
+  @Test
+  void aRoundThatGoesThroughResetsTheStaleCountAndTheBackoff() {
+    RoundSchedule s = schedule(0.5, 0);
+    s.start(0);
+    for (int i = 0; i <= RoundSchedule.MAX_IMMEDIATE_REPLANS; i++) {
+      s.superseded(i * MS);
+    }
+    assertThat(s.failures()).isEqualTo(1);
+    s.start(2000 * MS);
+    s.succeeded();
+    assertThat(s.superseded()).isZero();
+
+    assertThat(s.superseded(3000 * MS)).as("a new drift's first stale refusal is planned again at once").isTrue();
+    assertThat(s.dueAt()).isEqualTo(3000 * MS);
+    s.start(3000 * MS);
+    s.failed(3100 * MS);
+    assertThat(s.dueAt()).as("the failure count started again from zero").isEqualTo(4100 * MS);
+  }
+
+  @Test
   void aNegativeTickerOriginDoesNotOverflow() {
     long origin = Long.MIN_VALUE / 2;
     RoundSchedule s = schedule(0.5, origin);

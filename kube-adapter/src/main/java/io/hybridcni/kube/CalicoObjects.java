@@ -13,6 +13,7 @@ import io.hybridcni.spec.NodeLabel;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads and writes the object that holds calico-node's placement (the calico-node DaemonSet, or the Tigera
@@ -86,10 +87,13 @@ final class CalicoObjects {
       NodeLabel label) {
     Set<String> keys = new TreeSet<>(Placements.labelKeys(placement));
     keys.add(label.key());
+    // The nodes do not depend on calico-node's pods: both are read at once, so the check before a write costs one
+    // round trip instead of two.
+    CompletableFuture<List<NodeReader.SeenNode>> seen = ReadAtOnce.start(() -> nodes.nodes(keys));
     DaemonSet calicoNode = target.kind() == WorkloadRef.Kind.DAEMON_SET
         ? (read != null ? asDaemonSet(read) : daemonSets.get(target.namespace(), target.name()))
         : daemonSets.get(CalicoReader.OPERATOR_NAMESPACE, CalicoReader.CALICO_NODE);
     Set<String> calico = calicoNode == null ? Set.of() : nodes.nodesRunning(NodeReader.PodSource.of(calicoNode));
-    return NodeReader.join(nodes.nodes(keys), calico, Set.of());
+    return NodeReader.join(ReadAtOnce.join(seen), calico, Set.of());
   }
 }

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -335,11 +336,14 @@ final class CalicoRollout {
     if (!always && !Observed.statusDone(rollout, onDelete) && rollout.unavailable() <= maxUnavailable) {
       return new Observed(rollout, onDelete, maxUnavailable, List.of(), List.of(), false);
     }
-    Map<String, Boolean> cloud = cloudNodes(label);
+    // The cloud nodes and the pods do not depend on each other: both are read at once.
+    CompletableFuture<Map<String, Boolean>> cloudRead = ReadAtOnce.start(() -> cloudNodes(label));
+    List<Pod> pods = pods(ds);
+    Map<String, Boolean> cloud = ReadAtOnce.join(cloudRead);
     WorkloadRef ref = WorkloadRef.daemonSet(ds.getMetadata().getNamespace(), ds.getMetadata().getName());
     List<CniPod> onCloud = new ArrayList<>();
     List<CniPod> notReady = new ArrayList<>();
-    for (Pod pod : pods(ds)) {
+    for (Pod pod : pods) {
       CniPod p = KubernetesStatusObserver.pod(pod, ref, Cni.CALICO);
       if (p.node() == null) {
         continue; // not scheduled yet: counted by the controller as unavailable

@@ -42,8 +42,13 @@ import org.slf4j.LoggerFactory;
  *   <li>Every write carries the resourceVersion it was based on; a 409 means someone else wrote first. A write whose
  *       answer was lost (a 5xx, a timeout, or a 409 because the client retried a write that had committed) is
  *       followed by a read of the Lease: if it names this holder with the renewTime just written, it happened.</li>
- *   <li>Closing deletes the Lease with the resourceVersion read just before as a precondition, so a Lease another
- *       holder took over is never deleted.</li>
+ *   <li>Closing deletes the Lease with a resourceVersion precondition, so a Lease another holder took over is never
+ *       deleted: first the version this holder last wrote (one request when nobody touched it since), and after a 409
+ *       the version of a fresh read that still names this holder.</li>
+ *   <li>A lock whose last release deleted the Lease tries to create it first on its next acquire, without the read
+ *       before (one request instead of two for a process that takes and releases it round after round, as the
+ *       controller does); a create is atomic, so when someone else made the Lease meanwhile the create answers 409 and
+ *       the acquire reads it and goes on as always.</li>
  * </ul>
  */
 public final class LeaseApplyLock implements ApplyLock {
@@ -61,6 +66,8 @@ public final class LeaseApplyLock implements ApplyLock {
   private final Ticker ticker;
   private final Sleeper sleeper;
   private final boolean backgroundRenewal;
+  /** This lock's last release deleted the Lease: the next acquire tries a create before any read. */
+  private volatile boolean releasedByDelete;
 
   private LeaseApplyLock(Builder b) {
     this.client = b.client;
@@ -114,8 +121,12 @@ public final class LeaseApplyLock implements ApplyLock {
     long waitUntil = ticker.nanos() + Math.min(wait.toNanos(), Long.MAX_VALUE / 4);
     Record watched = null;
     long watchedSince = 0;
+    // Gone when this lock deleted it last; if not, the create answers 409 and the loop reads it.
+    boolean assumeAbsent = releasedByDelete;
+    releasedByDelete = false;
     while (true) {
-      Lease current = get();
+      Lease current = assumeAbsent ? null : get();
+      assumeAbsent = false;
       long now = ticker.nanos();
       if (current == null) {
         Instant at = wallNow();
@@ -358,6 +369,25 @@ public final class LeaseApplyLock implements ApplyLock {
     }
 
     private void release() {
+      Lease known = last;
+      String knownVersion = known == null || known.getMetadata() == null ? null
+          : known.getMetadata().getResourceVersion();
+      // A holder that knows it lost the Lease never deletes by its own version: it reads whose the Lease is first.
+      if (knownVersion != null && lost.get() == null) {
+        try {
+          // The version this holder last wrote: nobody can have taken it over without changing it.
+          client.leases().inNamespace(namespace).withName(name).lockResourceVersion(knownVersion).delete();
+          releasedByDelete = true;
+          LOG.info("Released {}", address());
+          return;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            afterFailedDelete(e);
+            return;
+          }
+          // Changed since this holder wrote it (taken over, or a label added): look before deleting anything.
+        }
+      }
       Lease current;
       try {
         current = get();
@@ -377,24 +407,31 @@ public final class LeaseApplyLock implements ApplyLock {
         // The precondition keeps the delete from removing a Lease another holder took over since the read.
         client.leases().inNamespace(namespace).withName(name)
             .lockResourceVersion(current.getMetadata().getResourceVersion()).delete();
+        releasedByDelete = true;
         LOG.info("Released {}", address());
       } catch (KubernetesClientException e) {
-        Lease after;
-        try {
-          after = get();
-        } catch (HybridCniException readFailed) {
-          LOG.warn("Releasing {} failed ({}), and so did reading it afterwards; it expires by itself", address(),
-              describe(e));
-          return;
-        }
-        if (after == null) {
-          LOG.info("Released {} (the answer to the delete was lost; a read shows it is gone)", address());
-        } else if (!holder.equals(after.getSpec() == null ? null : after.getSpec().getHolderIdentity())) {
-          LOG.info("Not releasing {}: it is now held by {}", address(), after.getSpec().getHolderIdentity());
-        } else {
-          LOG.warn("Releasing {} failed ({}); it expires by itself {} s after its last renewal", address(),
-              describe(e), seconds(leaseDuration));
-        }
+        afterFailedDelete(e);
+      }
+    }
+
+    /** A delete that did not answer success: a read tells whether it happened, and the log says what is left. */
+    private void afterFailedDelete(KubernetesClientException e) {
+      Lease after;
+      try {
+        after = get();
+      } catch (HybridCniException readFailed) {
+        LOG.warn("Releasing {} failed ({}), and so did reading it afterwards; it expires by itself", address(),
+            describe(e));
+        return;
+      }
+      if (after == null) {
+        releasedByDelete = true;
+        LOG.info("Released {} (the answer to the delete was lost; a read shows it is gone)", address());
+      } else if (!holder.equals(after.getSpec() == null ? null : after.getSpec().getHolderIdentity())) {
+        LOG.info("Not releasing {}: it is now held by {}", address(), after.getSpec().getHolderIdentity());
+      } else {
+        LOG.warn("Releasing {} failed ({}); it expires by itself {} s after its last renewal", address(),
+            describe(e), seconds(leaseDuration));
       }
     }
   }

@@ -161,6 +161,45 @@ class LeaseApplyLockTest {
   }
 
   @Test
+  void aLockThatTakesAndReleasesRoundAfterRoundSpendsOneRequestOnEachAfterTheFirst() {
+    LeaseApplyLock lock = new Applier(Duration.ZERO, 0).lock();
+    lock.acquire("controller-0", Duration.ZERO).close();
+    MockRequests.drain(server);
+    faults.deleteBodies().clear();
+
+    ApplyLock.Held held = lock.acquire("controller-0", Duration.ZERO);
+    assertThat(MockRequests.drain(server)).as("no read before the create: this lock deleted the Lease last")
+        .extracting(MockRequests.Recorded::method).containsExactly("POST");
+    String written = lease().getMetadata().getResourceVersion();
+    MockRequests.drain(server);
+    held.close();
+
+    List<MockRequests.Recorded> released = MockRequests.drain(server);
+    assertThat(lease()).isNull();
+    assertThat(released).as("no read before the delete: it carries the version this holder wrote")
+        .extracting(MockRequests.Recorded::method).containsExactly("DELETE");
+    assertThat(faults.deleteBodies()).singleElement().asString().contains("\"preconditions\"")
+        .contains("\"resourceVersion\":\"" + written + "\"");
+  }
+
+  @Test
+  void aLockThatReleasedLastStillWaitsForAnotherWhoTookTheLeaseMeanwhile() {
+    LeaseApplyLock controller = new Applier(Duration.ZERO, 0).lock();
+    controller.acquire("controller-0", Duration.ZERO).close();
+    Applier alice = new Applier(Duration.ZERO, 5);
+    try (ApplyLock.Held held = alice.acquire("alice@laptop", Duration.ZERO)) {
+      MockRequests.drain(server);
+      assertThatThrownBy(() -> controller.acquire("controller-0", Duration.ZERO))
+          .isInstanceOf(LockUnavailableException.class)
+          .hasMessageContaining("alice@laptop");
+      assertThat(MockRequests.drain(server)).as("the create is refused (409), then the Lease is read")
+          .extracting(MockRequests.Recorded::method).startsWith("POST").contains("GET")
+          .doesNotContain("PUT", "DELETE");
+      assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("alice@laptop");
+    }
+  }
+
+  @Test
   void aSecondApplyFailsFastNamingTheHolderAndHowLongUntilItWouldTakeTheLeaseAsExpired() {
     Applier alice = new Applier(Duration.ZERO, 0);
     Applier ci = new Applier(Duration.ZERO, 777);

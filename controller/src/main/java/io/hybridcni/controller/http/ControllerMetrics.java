@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code blocked}; and rounds that {@code failed} before or while applying;</li>
  *   <li>{@code hybridcni_repairs_total{result}}: applies the controller made by itself, by {@code converged},
  *       {@code not_converged}, {@code failed} (an action failed), {@code refused} (nothing ran: a stale or blocked
- *       plan), {@code stopped} (the apply Lease was lost part-way);</li>
+ *       plan), {@code stopped} (the apply Lease was lost part-way), {@code superseded} (refused as stale and planned
+ *       again at once, see {@link ControllerListener#superseded});</li>
  *   <li>{@code hybridcni_held_total{reason}}: plans not applied, by {@code blocked}, {@code destructive},
  *       {@code not_allowed} (an action outside {@code controller.autoApply});</li>
  *   <li>{@code hybridcni_failures_total}: rounds that failed;</li>
@@ -81,7 +82,8 @@ public final class ControllerMetrics implements ControllerListener, AutoCloseabl
       rounds.put(outcome, Counter.builder("hybridcni.rounds").tag("outcome", outcome)
           .description("Controller rounds, by how they ended").register(registry));
     }
-    for (String result : new String[] {"converged", "not_converged", "failed", "refused", "stopped"}) {
+    for (String result : new String[] {"converged", "not_converged", "failed", "refused", "stopped",
+        "superseded"}) {
       repairs.put(result, Counter.builder("hybridcni.repairs").tag("result", result)
           .description("Plans the controller applied by itself, by result").register(registry));
     }
@@ -151,6 +153,11 @@ public final class ControllerMetrics implements ControllerListener, AutoCloseabl
     // The reason comes from the plan, not from {@code why}: a label holds no free text.
     held.get(plan.hasBlockers() ? "blocked" : destructive(plan) ? "destructive" : "not_allowed").increment();
     plannedAt = -1;
+  }
+
+  @Override
+  public void superseded(Plan plan, String why) {
+    repairs.get("superseded").increment();
   }
 
   @Override
