@@ -104,6 +104,8 @@ public final class LeaseShards implements ShardOwnership {
   private final Map<String, Observed> observed = new HashMap<>();
   private Lease member;
   private volatile boolean closed;
+  /** Set by {@link #crash()}: nothing is sent any more, not even the rest of a round under way. */
+  private volatile boolean crashed;
   private Set<Integer> announced = Set.of();
   private Runnable onChange = () -> { };
   private Thread loop;
@@ -513,7 +515,7 @@ public final class LeaseShards implements ShardOwnership {
     String members = prefix + "-member-";
     for (Map.Entry<String, Lease> e : leases.entrySet()) {
       String name = e.getKey();
-      if (!name.startsWith(members) || name.equals(memberLease()) || !expired(name, now)) {
+      if (crashed || !name.startsWith(members) || name.equals(memberLease()) || !expired(name, now)) {
         continue;
       }
       try {
@@ -543,6 +545,9 @@ public final class LeaseShards implements ShardOwnership {
    * unknown (any other failure: it may have committed, so only a later read can tell).
    */
   private Write write(String verb, String name, Supplier<Lease> request) {
+    if (crashed) {
+      return new Write(Outcome.UNKNOWN, null);
+    }
     try {
       return new Write(Outcome.WRITTEN, request.get());
     } catch (KubernetesClientException e) {
@@ -618,6 +623,35 @@ public final class LeaseShards implements ShardOwnership {
       }
     }
     LOG.info("{} gave up shards {}", identity, released);
+  }
+
+  /**
+   * A stand-in for the process dying, for tests and benchmarks: from now on this replica sends nothing, neither a
+   * renewal (not even the rest of a round under way) nor a release, and its member Lease is left behind, so the
+   * others take its shards only once they have watched its Leases unchanged for the lease duration, as they would
+   * after a crash. {@link #held()} answers nothing from now on, as a dead process writes nothing. {@link #close()}
+   * afterwards does nothing.
+   */
+  void crash() {
+    Thread t;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      crashed = true;
+      closed = true;
+      t = loop;
+    }
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(Duration.ofSeconds(10).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      listener.shutdownNow();
+    }
+    LOG.info("{} crashed (a stand-in): its shard Leases stay until they expire", identity);
   }
 
   private int leaseSeconds() {
