@@ -77,9 +77,14 @@ public final class FleetKill implements AutoCloseable {
     }
   }
 
-  /** What one kill showed, its times from the kill. */
+  /**
+   * What one kill showed, its times from the kill: who took the drifted cluster's shard and when, when the taker's
+   * member of the cluster was built, had its cache synced and first planned, and when the repair's write reached
+   * the member; {@code everyShardTaken} when each shard the victim held was taken by a survivor, in shard order.
+   */
   public record Kill(String victim, String cluster, int shard, String taker, Duration taken, String repairer,
-      Duration repaired, Duration memberBuilt, Duration memberSynced, Duration memberPlanned) {}
+      Duration repaired, Duration memberBuilt, Duration memberSynced, Duration memberPlanned,
+      List<Duration> everyShardTaken) {}
 
   /** One replica: its identity, its own hub client, its shards and its fleet. */
   static final class Replica {
@@ -356,11 +361,23 @@ public final class FleetKill implements AutoCloseable {
             && w.body().contains("alibabacloud.com/external")).stream().findFirst()
         .orElseThrow(() -> new IllegalStateException("no replica's write restored " + cluster + "'s calico-node"));
     String taker = holderIn(take);
+    List<Duration> every = new ArrayList<>();
+    for (int s : new java.util.TreeSet<>(itsShards)) {
+      await(within, "a survivor takes shard " + s, () -> takenAfter(s, killedAt, victim.identity) > 0);
+      every.add(since(killedAt, takenAfter(s, killedAt, victim.identity)));
+    }
     MemberTimes t = times.get(taker + " " + cluster);
     return new Kill(victim.identity, cluster, shard, taker, since(killedAt, take.nanos()),
         repair.agent().substring(AGENT_PREFIX.length()), since(killedAt, repair.nanos()),
         t == null ? null : since(killedAt, t.built), t == null || t.synced == 0 ? null : since(killedAt, t.synced),
-        t == null || t.planned == 0 ? null : since(killedAt, t.planned));
+        t == null || t.planned == 0 ? null : since(killedAt, t.planned), List.copyOf(every));
+  }
+
+  /** When the hub's store took the first write of shard {@code shard}'s Lease after {@code from} naming a holder
+   * other than {@code victim}; 0 for none yet. */
+  private long takenAfter(int shard, long from, String victim) {
+    return hubShardWrites(shard).stream().filter(w -> w.nanos() > from && holderIn(w) != null
+        && !holderIn(w).equals(victim)).mapToLong(ServerWrites.Write::nanos).findFirst().orElse(0);
   }
 
   /** Starts a new replica in place of the dead ones and waits until the replicas are steady again. */
