@@ -43,6 +43,7 @@ public final class KillBench {
 
   static final String CHECK_TAKEN = "everyShardTakenWithinLeasePlusCheckPeriod";
   static final String CHECK_DOUBLE_WRITES = "zeroDoubleWrites";
+  static final String CHECK_EVERY_KILL = "everyKillRepairedAndReplaced";
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private KillBench() {}
@@ -60,7 +61,7 @@ public final class KillBench {
 
   /** The double writes always count; the take time only where the run checks it. */
   static boolean targetsHeld(BenchResult result, boolean timed) {
-    return result.value("doubleWrites") == 0
+    return result.value("doubleWrites") == 0 && result.value("kills.completed") == result.value("kills")
         && (!timed || result.value("taken.max") <= result.value("taken.target"));
   }
 
@@ -68,9 +69,12 @@ public final class KillBench {
     double max = result.value("taken.max");
     double target = result.value("taken.target");
     double doubles = result.value("doubleWrites");
+    double completed = result.value("kills.completed");
+    double kills = result.value("kills");
     return String.format(Locale.ROOT, "%n  %s: slowest take %.0f ms (p99 %.0f ms), target <= %.0f ms: %s%n  %s: %.0f,"
-            + " target 0: %s", CHECK_TAKEN, max, result.value("taken.p99"), target, max <= target ? "held" : "MISSED",
-        CHECK_DOUBLE_WRITES, doubles, doubles == 0 ? "held" : "MISSED");
+            + " target 0: %s%n  %s: %.0f of %.0f: %s", CHECK_TAKEN, max, result.value("taken.p99"), target,
+        max <= target ? "held" : "MISSED", CHECK_DOUBLE_WRITES, doubles, doubles == 0 ? "held" : "MISSED",
+        CHECK_EVERY_KILL, completed, kills, completed == kills ? "held" : "MISSED");
   }
 
   static String summary(BenchResult r) {
@@ -92,6 +96,8 @@ public final class KillBench {
     Samples planned = new Samples();
     Samples replaced = new Samples();
     List<String> lines = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    int completed = 0;
     int doubleWrites;
     int replicaWrites;
     List<String> violations;
@@ -99,7 +105,18 @@ public final class KillBench {
     try (FleetKill fleet = FleetKill.start(w)) {
       double setUpSeconds = (System.nanoTime() - setUp) / 1e9;
       for (int i = 0; i < p.kills(); i++) {
-        FleetKill.Kill k = fleet.killAndRepair(WAIT);
+        FleetKill.Kill k;
+        try {
+          k = fleet.killAndRepair(WAIT);
+        } catch (AssertionError | IllegalStateException e) {
+          // On record with what the kills before it measured; the run then fails its check.
+          if (i == 0) {
+            throw e;
+          }
+          failures.add("kill " + (i + 1) + " did not end: " + e.getMessage());
+          System.out.println(failures.get(failures.size() - 1));
+          break;
+        }
         k.everyShardTaken().forEach(d -> taken.add(d.toMillis()));
         driftTaken.add(k.taken().toMillis());
         repaired.add(k.repaired().toMillis());
@@ -114,7 +131,16 @@ public final class KillBench {
             millis(k.memberPlanned()), k.repairer(), k.repaired().toMillis());
         System.out.println(line);
         lines.add(line);
-        replaced.add(fleet.replace(WAIT).toMillis());
+        if (i + 1 < p.kills()) {
+          try {
+            replaced.add(fleet.replace(WAIT).toMillis());
+          } catch (AssertionError e) {
+            failures.add("after kill " + (i + 1) + " the replicas were not steady again: " + e.getMessage());
+            System.out.println(failures.get(failures.size() - 1));
+            break;
+          }
+        }
+        completed++;
       }
       violations = fleet.violations();
       doubleWrites = violations.size();
@@ -131,6 +157,7 @@ public final class KillBench {
           .parameter("checkPeriodMs", w.retry().toMillis())
           .parameter("kubeLatencyMs", w.kubeLatency().toMillis())
           .parameter("aliyunLatencyMs", w.aliyunLatency().toMillis())
+          .metric("kills", p.kills(), "kills", "kills asked for")
           .metric("setUp", setUpSeconds, "s", "the clusters converged and registered, the replicas steady")
           .metric("taken.p50", taken.median(), "ms", "kill to a survivor's Lease write of a shard the dead "
               + "replica held, taken by the hub's store; every shard of every kill")
@@ -149,12 +176,17 @@ public final class KillBench {
               + "of the drifted cluster (its listener made)")
           .metric("newOwner.cacheSynced.p50", synced.median(), "ms", "kill to that member's informer cache synced")
           .metric("newOwner.firstPlan.p50", planned.median(), "ms", "kill to that member's first plan")
-          .metric("replaced.p50", replaced.median(), "ms", "a new replica started to the three steady again")
+          .metric("replaced.p50", replaced.size() == 0 ? 0 : replaced.median(), "ms", "a new replica started to the "
+              + "three steady again")
+          .metric("kills.completed", completed, "kills", "kills whose drift was repaired (and, but for the last, "
+              + "whose replicas were steady again after a new one started)")
           .metric("doubleWrites", doubleWrites, "writes", "member writes by a replica that was not then the holder "
               + "its shard's Lease in the hub named, or from an unknown client; target 0")
           .metric("replicaWrites", replicaWrites, "writes", "member writes the replicas sent in all (the checked "
               + "ones)")
-          .check(CHECK_DOUBLE_WRITES, doubleWrites == 0);
+          .check(CHECK_DOUBLE_WRITES, doubleWrites == 0)
+          .check(CHECK_EVERY_KILL, failures.isEmpty());
+      failures.forEach(f -> result.note("FAILED: " + f));
       if (p.checkTargets()) {
         result.check(CHECK_TAKEN, taken.max() <= target.toMillis());
       }
