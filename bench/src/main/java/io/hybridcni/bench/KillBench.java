@@ -90,6 +90,7 @@ public final class KillBench {
     Duration target = w.lease().plus(w.retry());
     Samples taken = new Samples();
     Samples driftTaken = new Samples();
+    Samples afterRenewal = new Samples();
     Samples repaired = new Samples();
     Samples built = new Samples();
     Samples synced = new Samples();
@@ -118,15 +119,18 @@ public final class KillBench {
           break;
         }
         k.everyShardTaken().forEach(d -> taken.add(d.toMillis()));
+        k.sinceLastRenewal().forEach(d -> afterRenewal.add(d.toMillis()));
         driftTaken.add(k.taken().toMillis());
         repaired.add(k.repaired().toMillis());
         built.add(millis(k.memberBuilt()));
         synced.add(millis(k.memberSynced()));
         planned.add(millis(k.memberPlanned()));
-        String line = String.format(Locale.ROOT, "kill %d: %s died; its shards taken after %s ms; %s (shard %d) "
+        String line = String.format(Locale.ROOT, "kill %d: %s died; its shards taken after %s ms (%s ms after its "
+                + "last renewal of each); %s (shard %d) "
                 + "taken by %s after %d ms, its member built %.0f ms, cache synced %.0f ms, first plan %.0f ms, "
                 + "repaired by %s %d ms after the kill", i + 1, k.victim(),
-            k.everyShardTaken().stream().map(d -> String.valueOf(d.toMillis())).toList(), k.cluster(), k.shard(),
+            k.everyShardTaken().stream().map(d -> String.valueOf(d.toMillis())).toList(),
+            k.sinceLastRenewal().stream().map(d -> String.valueOf(d.toMillis())).toList(), k.cluster(), k.shard(),
             k.taker(), k.taken().toMillis(), millis(k.memberBuilt()), millis(k.memberSynced()),
             millis(k.memberPlanned()), k.repairer(), k.repaired().toMillis());
         System.out.println(line);
@@ -167,6 +171,10 @@ public final class KillBench {
               + "read the last renewal up to a round after it was written")
           .metric("taken.samples", taken.size(), "shards", "shards taken over all kills")
           .metric("taken.target", target.toMillis(), "ms", "the lease duration plus one check period")
+          .metric("takenAfterLastRenewal.p50", afterRenewal.median(), "ms", "the dead replica's last renewal of a "
+              + "shard (taken by the hub's store) to a survivor's take of it: the lease, the up to one round until a "
+              + "survivor first reads the renewal, and the survivor's round up to its take")
+          .metric("takenAfterLastRenewal.max", afterRenewal.max(), "ms", "as takenAfterLastRenewal.p50")
           .metric("driftShardTaken.p50", driftTaken.median(), "ms", "kill to the take of the drifted cluster's shard")
           .metric("repaired.p50", repaired.median(), "ms", "kill to the write restoring calico-node's affinity, "
               + "taken by the member's store (the drift was written right after the kill)")

@@ -80,11 +80,13 @@ public final class FleetKill implements AutoCloseable {
   /**
    * What one kill showed, its times from the kill: who took the drifted cluster's shard and when, when the taker's
    * member of the cluster was built, had its cache synced and first planned, and when the repair's write reached
-   * the member; {@code everyShardTaken} when each shard the victim held was taken by a survivor, in shard order.
+   * the member; {@code everyShardTaken} when each shard the victim held was taken by a survivor, in shard order, and
+   * {@code sinceLastRenewal} the same takes measured from the victim's last renewal of that shard (its last write
+   * the hub's store took), which the survivors' lease judgement actually starts from.
    */
   public record Kill(String victim, String cluster, int shard, String taker, Duration taken, String repairer,
       Duration repaired, Duration memberBuilt, Duration memberSynced, Duration memberPlanned,
-      List<Duration> everyShardTaken) {}
+      List<Duration> everyShardTaken, List<Duration> sinceLastRenewal) {}
 
   /** One replica: its identity, its own hub client, its shards and its fleet. */
   static final class Replica {
@@ -378,15 +380,21 @@ public final class FleetKill implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("no replica's write restored " + cluster + "'s calico-node"));
     String taker = holderIn(take);
     List<Duration> every = new ArrayList<>();
+    List<Duration> sinceRenewal = new ArrayList<>();
     for (int s : new java.util.TreeSet<>(itsShards)) {
       await(within, "a survivor takes shard " + s, () -> takenAfter(s, killedAt, victim.identity) > 0);
-      every.add(since(killedAt, takenAfter(s, killedAt, victim.identity)));
+      long tookAt = takenAfter(s, killedAt, victim.identity);
+      every.add(since(killedAt, tookAt));
+      long renewed = hubShardWrites(s).stream().filter(w -> w.nanos() <= killedAt
+          && victim.identity.equals(holderIn(w))).mapToLong(ServerWrites.Write::nanos).max().orElse(killedAt);
+      sinceRenewal.add(since(renewed, tookAt));
     }
     MemberTimes t = times.get(taker + " " + cluster);
     return new Kill(victim.identity, cluster, shard, taker, since(killedAt, take.nanos()),
         repair.agent().substring(AGENT_PREFIX.length()), since(killedAt, repair.nanos()),
         t == null ? null : since(killedAt, t.built), t == null || t.synced == 0 ? null : since(killedAt, t.synced),
-        t == null || t.planned == 0 ? null : since(killedAt, t.planned), List.copyOf(every));
+        t == null || t.planned == 0 ? null : since(killedAt, t.planned), List.copyOf(every),
+        List.copyOf(sinceRenewal));
   }
 
   /** When the hub's store took the first write of shard {@code shard}'s Lease after {@code from} naming a holder
