@@ -45,10 +45,13 @@ class FleetReplicaKillTest {
         + millis(k.memberPlanned()) + " ms, repaired by " + k.repairer() + " after " + k.repaired().toMillis()
         + " ms (lease " + PARAMS.lease().toMillis() + " ms, round " + PARAMS.retry().toMillis() + " ms)");
 
-    // Nothing was released: the survivor waited out the lease it watched, and took the shard within it and one round
-    // (plus what the writes take on this mock).
+    // Nothing was released: the survivors waited out the lease from the dead replica's last renewal of each shard
+    // (less the one list that may have been under way as it was written; measured from the kill it can be shorter, when
+    // a loaded machine delayed the last renewals), and took the drifted cluster's shard within the lease and one round
+    // of the kill (plus what the writes take on this mock).
     assertThat(k.taker()).isNotEqualTo(k.victim());
-    assertThat(k.taken()).isGreaterThan(PARAMS.lease().minus(PARAMS.retry()));
+    assertThat(k.sinceLastRenewal()).isNotEmpty()
+        .allSatisfy(d -> assertThat(d).isGreaterThan(PARAMS.lease().minus(PARAMS.retry())));
     assertThat(k.taken()).isLessThan(PARAMS.lease().plus(PARAMS.retry()).plusMillis(500));
     assertThat(k.repairer()).isEqualTo(k.taker());
     assertThat(k.repaired()).isGreaterThan(k.taken());
