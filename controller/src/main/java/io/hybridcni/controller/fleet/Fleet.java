@@ -430,6 +430,20 @@ public final class Fleet implements AutoCloseable {
    */
   @Override
   public void close() {
+    stopEverything(true);
+  }
+
+  /**
+   * A stand-in for the replica's process dying, for tests and benchmarks: the loop, the informer and every member
+   * stop as {@link #close()} stops them, but the shard ownership is not closed, so no shard is given up; the caller
+   * crashes the ownership as well ({@code LeaseShards.crash()}), and the other replicas take the shards only once
+   * their Leases have expired. A member writes nothing once its ownership crashed: every write asks it first.
+   */
+  void crash() {
+    stopEverything(false);
+  }
+
+  private void stopEverything(boolean giveUpShards) {
     closed = true;
     synchronized (monitor) {
       monitor.notifyAll();
@@ -454,7 +468,9 @@ public final class Fleet implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new HybridCniException("interrupted while stopping the fleet's members", e);
     } finally {
-      ownership.close();
+      if (giveUpShards) {
+        ownership.close();
+      }
     }
   }
 

@@ -66,8 +66,9 @@ import org.slf4j.LoggerFactory;
  * deleted (with their resourceVersion as a precondition) once they have expired.
  *
  * <p>One daemon thread does a round every {@code retryPeriod}, as client-go's renew loop does (and sooner when a
- * watched Lease is about to expire): one list of the fleet's Leases (by label), a renewal of the membership Lease and
- * of every held shard, then releases and takes. The listener hears changes on a thread of its own, so a slow listener
+ * watched Lease is about to expire): one list of the fleet's Leases (by label), releases and takes, then a renewal
+ * of the membership Lease and of every held shard (takes first, so that a dead replica's shards move as soon as they
+ * are seen expired rather than after one renewal write per held shard). The listener hears changes on a thread of its own, so a slow listener
  * cannot delay a renewal. {@link #close()} releases every held shard and deletes the membership Lease, so the others
  * take over at once; a replica that dies without it loses its shards to the others after the lease duration, plus
  * the round it may take them to first see its last renewal.
@@ -104,6 +105,8 @@ public final class LeaseShards implements ShardOwnership {
   private final Map<String, Observed> observed = new HashMap<>();
   private Lease member;
   private volatile boolean closed;
+  /** Set by {@link #crash()}: nothing is sent any more, not even the rest of a round under way. */
+  private volatile boolean crashed;
   private Set<Integer> announced = Set.of();
   private Runnable onChange = () -> { };
   private Thread loop;
@@ -292,12 +295,18 @@ public final class LeaseShards implements ShardOwnership {
       settle(leases);
     }
     dropExpired();
-    renewMember(leases);
-    renewShards(leases);
-    if (leases != null && rounds++ > 0) {
+    boolean acting = leases != null && rounds++ > 0;
+    Set<Integer> taken = Set.of();
+    if (acting) {
       int fair = fairShare(leases);
       releaseAbove(fair);
-      takeUpTo(fair, leases);
+      // Before the renewals: a dead replica's shard is taken as soon as the round that sees it expired starts, not
+      // one write per held shard later; what this replica holds was renewed a round ago, far inside the deadline.
+      taken = takeUpTo(fair, leases);
+    }
+    renewMember(leases);
+    renewShards(leases, taken);
+    if (acting) {
       deleteDeadMembers(leases);
     }
   }
@@ -393,8 +402,12 @@ public final class LeaseShards implements ShardOwnership {
     member = w.lease();
   }
 
-  private void renewShards(Map<String, Lease> leases) {
+  /** Renews every held shard but those {@code taken} in this round (their Lease was just written). */
+  private void renewShards(Map<String, Lease> leases, Set<Integer> taken) {
     for (int shard : new TreeSet<>(renewedAt.keySet())) {
+      if (taken.contains(shard)) {
+        continue;
+      }
       Lease base = leases != null ? leases.get(shardLease(shard)) : written.get(shard);
       if (base == null) {
         continue;
@@ -469,7 +482,9 @@ public final class LeaseShards implements ShardOwnership {
     }
   }
 
-  private void takeUpTo(int fair, Map<String, Lease> leases) {
+  /** Takes free or expired shards while this replica holds fewer than {@code fair}; the shards it took. */
+  private Set<Integer> takeUpTo(int fair, Map<String, Lease> leases) {
+    Set<Integer> taken = new HashSet<>();
     long now = ticker.nanos();
     // Each replica looks at the shards from its own starting point, so replicas taking at once seldom meet.
     int start = ShardOwnership.shardOf(namespace, identity, shards);
@@ -507,6 +522,7 @@ public final class LeaseShards implements ShardOwnership {
         case WRITTEN -> {
           written.put(shard, w.lease());
           renewedAt.put(shard, sentAt);
+          taken.add(shard);
           LOG.info("{} holds shard {}", identity, shard);
         }
         case CONFLICT -> LOG.debug("{} was taken by another replica first", name);
@@ -514,6 +530,7 @@ public final class LeaseShards implements ShardOwnership {
         default -> throw new IllegalStateException(w.outcome().name());
       }
     }
+    return taken;
   }
 
   /** Deletes member Leases that expired, so replicas that died leave nothing behind. */
@@ -522,7 +539,7 @@ public final class LeaseShards implements ShardOwnership {
     String members = prefix + "-member-";
     for (Map.Entry<String, Lease> e : leases.entrySet()) {
       String name = e.getKey();
-      if (!name.startsWith(members) || name.equals(memberLease()) || !expired(name, now)) {
+      if (crashed || !name.startsWith(members) || name.equals(memberLease()) || !expired(name, now)) {
         continue;
       }
       try {
@@ -552,6 +569,9 @@ public final class LeaseShards implements ShardOwnership {
    * unknown (any other failure: it may have committed, so only a later read can tell).
    */
   private Write write(String verb, String name, Supplier<Lease> request) {
+    if (crashed) {
+      return new Write(Outcome.UNKNOWN, null);
+    }
     try {
       return new Write(Outcome.WRITTEN, request.get());
     } catch (KubernetesClientException e) {
@@ -627,6 +647,35 @@ public final class LeaseShards implements ShardOwnership {
       }
     }
     LOG.info("{} gave up shards {}", identity, released);
+  }
+
+  /**
+   * A stand-in for the process dying, for tests and benchmarks: from now on this replica sends nothing, neither a
+   * renewal (not even the rest of a round under way) nor a release, and its member Lease is left behind, so the
+   * others take its shards only once they have watched its Leases unchanged for the lease duration, as they would
+   * after a crash. {@link #held()} answers nothing from now on, as a dead process writes nothing. {@link #close()}
+   * afterwards does nothing.
+   */
+  void crash() {
+    Thread t;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      crashed = true;
+      closed = true;
+      t = loop;
+    }
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(Duration.ofSeconds(10).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      listener.shutdownNow();
+    }
+    LOG.info("{} crashed (a stand-in): its shard Leases stay until they expire", identity);
   }
 
   private int leaseSeconds() {

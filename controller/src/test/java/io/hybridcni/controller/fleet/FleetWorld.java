@@ -37,6 +37,8 @@ import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
 import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.FaultDispatcher;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
+import io.hybridcni.testkit.kube.LatencyDispatcher;
+import io.hybridcni.testkit.kube.ServerWrites;
 import io.hybridcni.testkit.kube.TigeraOperator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,6 +55,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -70,6 +73,8 @@ final class FleetWorld implements AutoCloseable {
   static final String HUB_NAMESPACE = "fleet";
   static final String KUBE_SYSTEM = "kube-system";
   static final String CALICO = "calico-node";
+  /** The User-Agent of the test's own member clients, so that their writes are told apart from a replica's. */
+  static final String TEST_AGENT = "hybridcni-test";
   /** Where the CRD generator writes the CRD inside the module's classes (the plugin's default). */
   private static final String GENERATED_CRD = "META-INF/fabric8/" + HybridNetwork.CRD_NAME + "-v1.yml";
 
@@ -78,6 +83,8 @@ final class FleetWorld implements AutoCloseable {
   }
 
   final KubernetesMockServer hubServer;
+  /** Every write that reached the hub's store, with when and from which client. */
+  final ServerWrites hubWrites;
   final KubernetesClient hub;
   final FakeAliyun aliyun;
   final Map<String, MemberCluster> clusters = new LinkedHashMap<>();
@@ -93,15 +100,18 @@ final class FleetWorld implements AutoCloseable {
     final String clusterId;
     final KubernetesMockServer server;
     final FaultDispatcher faults;
+    /** Every write that reached this member's store (inside the faults), with when and from which client. */
+    final ServerWrites serverWrites;
     final KubernetesClient client;
 
-    MemberCluster(String name, String clusterId) {
+    MemberCluster(String name, String clusterId, Supplier<Duration> latency) {
       this.name = name;
       this.clusterId = clusterId;
-      this.faults = FaultDispatcher.wrap(new KubernetesCrudDispatcher(List.of()));
+      this.serverWrites = ServerWrites.wrap(LatencyDispatcher.wrap(new KubernetesCrudDispatcher(List.of()), latency));
+      this.faults = FaultDispatcher.wrap(serverWrites);
       this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), faults, false);
       server.init(InetAddress.getLoopbackAddress(), 0);
-      this.client = ownClient(server);
+      this.client = ownClient(server, TEST_AGENT);
       KubeSampleCluster.CALICO_BGP.seed(client, clusterId);
     }
 
@@ -179,8 +189,16 @@ final class FleetWorld implements AutoCloseable {
 
   /** The world with {@code aliyunLatency} added to every answer of the fake Aliyun. */
   FleetWorld(Duration aliyunLatency, String... names) {
-    hubServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+    this(aliyunLatency, () -> Duration.ZERO, names);
+  }
+
+  /**
+   * The world with {@code aliyunLatency} added to every answer of the fake Aliyun and what {@code kubeLatency} says
+   * at the time to every answer of the hub's and the members' API servers (so a bench sets up without it).
+   */
+  FleetWorld(Duration aliyunLatency, Supplier<Duration> kubeLatency, String... names) {
+    hubWrites = ServerWrites.wrap(LatencyDispatcher.wrap(new KubernetesCrudDispatcher(List.of()), kubeLatency));
+    hubServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), hubWrites, false);
     hubServer.init(InetAddress.getLoopbackAddress(), 0);
     hub = ownClient(hubServer);
     installCrd(hub);
@@ -193,17 +211,31 @@ final class FleetWorld implements AutoCloseable {
       // Each its own id, and so its own RAM user (the first ten characters of the id name it).
       String id = "c" + (i + 1) + "f0e4a3b2c1d0e9f8a7b6c5d4e3f2a1b";
       aliyun.addCluster(id, FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", REGION);
-      clusters.put(names[i], new MemberCluster(names[i], id));
+      clusters.put(names[i], new MemberCluster(names[i], id, kubeLatency));
       writes.put(names[i], new CopyOnWriteArrayList<>());
     }
   }
 
   private static KubernetesClient ownClient(KubernetesMockServer server) {
+    return ownClient(server, null);
+  }
+
+  /** A client of {@code server} of its own, sending {@code userAgent} (fabric8's own when {@code null}). */
+  private static KubernetesClient ownClient(KubernetesMockServer server, String userAgent) {
     KubernetesClient base = server.createClient();
-    KubernetesClient own = new KubernetesClientBuilder().withConfig(new ConfigBuilder(base.getConfiguration())
-        .withRequestRetryBackoffInterval(1).withRequestRetryBackoffLimit(1).withRequestTimeout(5000).build()).build();
+    ConfigBuilder config = new ConfigBuilder(base.getConfiguration())
+        .withRequestRetryBackoffInterval(1).withRequestRetryBackoffLimit(1).withRequestTimeout(5000);
+    if (userAgent != null) {
+      config.withUserAgent(userAgent);
+    }
+    KubernetesClient own = new KubernetesClientBuilder().withConfig(config.build()).build();
     base.close();
     return own;
+  }
+
+  /** A client of the hub of its own (a replica's, as a separate process has), sending {@code userAgent}. */
+  KubernetesClient hubClient(String userAgent) {
+    return ownClient(hubServer, userAgent);
   }
 
   private static void installCrd(KubernetesClient client) {
@@ -349,7 +381,12 @@ final class FleetWorld implements AutoCloseable {
 
   /** A fleet on this world's hub keeping namespace {@value #HUB_NAMESPACE}, quick to react, for tests. */
   Fleet.Builder fleet(ShardOwnership shards, AliyunAccount account) {
-    return Fleet.builder(hub)
+    return fleet(hub, shards, account);
+  }
+
+  /** {@link #fleet(ShardOwnership, AliyunAccount)} reading and writing the hub through {@code hubClient}. */
+  Fleet.Builder fleet(KubernetesClient hubClient, ShardOwnership shards, AliyunAccount account) {
+    return Fleet.builder(hubClient)
         .namespace(HUB_NAMESPACE)
         .ownership(shards)
         .account(account)

@@ -5,6 +5,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Makes the fabric8 mock server answer like an API server across a network: every answer with a body leaves a
@@ -25,9 +26,9 @@ import java.util.Objects;
 public final class LatencyDispatcher extends Dispatcher {
 
   private final Dispatcher delegate;
-  private final Duration latency;
+  private final Supplier<Duration> latency;
 
-  private LatencyDispatcher(Dispatcher delegate, Duration latency) {
+  private LatencyDispatcher(Dispatcher delegate, Supplier<Duration> latency) {
     this.delegate = delegate;
     this.latency = latency;
   }
@@ -43,20 +44,31 @@ public final class LatencyDispatcher extends Dispatcher {
     if (latency.isNegative()) {
       throw new IllegalArgumentException("Latency must be zero or positive, was " + latency);
     }
-    return latency.isZero() ? delegate : new LatencyDispatcher(delegate, latency);
+    return latency.isZero() ? delegate : new LatencyDispatcher(delegate, () -> latency);
+  }
+
+  /**
+   * {@code delegate} with every answer delayed by what {@code latency} says when the answer leaves, so that a world
+   * can be set up quickly and measured with the latency on; while it says zero, answers pass as {@code delegate}
+   * gives them.
+   */
+  public static Dispatcher wrap(Dispatcher delegate, Supplier<Duration> latency) {
+    return new LatencyDispatcher(Objects.requireNonNull(delegate, "delegate"), Objects.requireNonNull(latency,
+        "latency"));
   }
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     MockResponse response = delegate.dispatch(request);
-    if (response == null) {
-      return null;
+    Duration now = latency.get();
+    if (response == null || now.isZero() || now.isNegative()) {
+      return response;
     }
     if (response.code() >= 400 && (response.getBody() == null || response.getBody().size() == 0)) {
       response.setHeader("Content-Type", "application/json").setBody(status(response.code()));
     }
     if (response.getBodyDelay() == null) {
-      response.setBodyDelay(latency);
+      response.setBodyDelay(now);
     }
     return response;
   }
