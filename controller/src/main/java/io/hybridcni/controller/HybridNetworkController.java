@@ -262,7 +262,17 @@ public final class HybridNetworkController implements AutoCloseable {
       }
       // The write path reads the API server itself: a cache may lag behind what the repair writes over.
       Plan live = writer.plan(spec);
-      if (live.isEmpty() || held(live)) {
+      if (live.isEmpty()) {
+        // The caches showed work the API server no longer shows (they lagged it, or someone repaired it meanwhile):
+        // the round ends as an empty plan's does, so that the listeners (the status's Ready) hear it ended.
+        NetworkStatus now = statusObserver == null ? null
+            : new StatusAnalyzer(spec.cloudNodeLabel()).analyze(Planner.scenario(spec, state),
+                statusObserver.observe(spec, facts));
+        tell(l -> l.planned(live, now));
+        succeeded();
+        return false;
+      }
+      if (held(live)) {
         succeeded();
         return false;
       }

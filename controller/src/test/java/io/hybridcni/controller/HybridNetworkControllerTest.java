@@ -172,6 +172,46 @@ class HybridNetworkControllerTest {
         .hasSizeGreaterThanOrEqualTo(2).containsOnly("none");
   }
 
+  @Test
+  void aRoundWhoseCachesShowWorkTheApiServerNoLongerShowsEndsAsAnEmptyPlanWithNothingWritten() throws Exception {
+    assertThat(world.converge().converged()).isTrue();
+    // The planning side sees a cluster that still drifts (a second mock server standing in for caches that lag the
+    // API server); the writer's live plan reads the converged one. A real cache lags for a moment after a repair by
+    // someone else, or when it missed its sync timeout.
+    try (ControllerWorld lagging = ControllerWorld.start()) {
+      assertThat(lagging.converge().converged()).isTrue();
+      lagging.overwriteCalicoAffinity();
+      KubernetesClient own = world.newClient();
+      Recorder recorder = new Recorder();
+      controller = HybridNetworkController.builder()
+          .spec(ControllerWorld.spec())
+          .writer(world.applyLease(own).build(), lock -> world.reconciler(own, lock, e -> e.around(
+              (action, context, step) -> {
+                writes.add(action.kind().name());
+                return step.get();
+              })))
+          .planning(lagging.observer(lagging.newClient()), world.cloud(own))
+          .changes(Watches.daemonSetsAndSecrets(own))
+          .debounce(DEBOUNCE)
+          .backoff(Duration.ofMillis(50), Duration.ofMillis(200))
+          .applyOptions(ApplyOptions.defaults().withStatusTimeout(Duration.ZERO))
+          .status(new KubernetesStatusObserver(own))
+          .identity("controller-0")
+          .listener(recorder)
+          .build();
+      controller.start();
+
+      Recorder.Call cached = recorder.await(0, WITHIN, c -> c.name().equals("planned") && !c.plan().isEmpty());
+      assertThat(cached.plan().actions()).extracting(Action::kind)
+          .containsExactly(ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI);
+      Recorder.Call ended = recorder.await(recorder.calls().indexOf(cached) + 1, WITHIN, c -> true);
+      assertThat(ended.name()).as("the call that ends the round").isEqualTo("planned");
+      assertThat(ended.plan().isEmpty()).as("the live plan the round ended with").isTrue();
+      assertThat(writes).isEmpty();
+      assertThat(world.calicoExcludesCloudNodes()).isTrue();
+    }
+  }
+
   private long exclusionEvents() {
     return world.client.v1().events().inNamespace(ControllerWorld.NAMESPACE).list().getItems().stream()
         .filter(e -> CniExclusionExecutor.EVENT_REASON.equals(e.getReason())).count();
