@@ -44,6 +44,14 @@ public final class SafeHttpLogging {
     return factory(HttpClientUtils.getHttpClientFactory(), LoggerFactory.getLogger(HttpLoggingInterceptor.class));
   }
 
+  /**
+   * {@code delegate} (e.g. one HTTP client factory that many clients share), whose builders log safely as
+   * {@link #factory()}'s do.
+   */
+  public static HttpClient.Factory factory(HttpClient.Factory delegate) {
+    return factory(delegate, LoggerFactory.getLogger(HttpLoggingInterceptor.class));
+  }
+
   static HttpClient.Factory factory(HttpClient.Factory delegate, Logger logger) {
     return new SafeFactory(delegate, logger);
   }

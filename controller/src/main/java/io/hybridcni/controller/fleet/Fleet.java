@@ -93,6 +93,7 @@ public final class Fleet implements AutoCloseable {
   private final SharedIndexInformer<HybridNetwork> informer;
   private final Thread loop;
   private final ExecutorService stopper;
+  private final MemberClients clients;
 
   /** Only the loop's thread changes these; the maps are concurrent so that tests and probes may read them. */
   private final Map<String, Member> members = new ConcurrentHashMap<>();
@@ -141,6 +142,7 @@ public final class Fleet implements AutoCloseable {
     this.loop = new Thread(this::run, "hybridcni-fleet");
     this.loop.setDaemon(true);
     this.loop.setUncaughtExceptionHandler((t, e) -> LOG.error("The fleet's loop stopped", e));
+    this.clients = MemberClients.create();
     this.stopper = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "hybridcni-fleet-stop");
       t.setDaemon(true);
@@ -341,7 +343,7 @@ public final class Fleet implements AutoCloseable {
     String ns = resource.getMetadata().getNamespace();
     String name = resource.getMetadata().getName();
     String described = HybridNetwork.describe(ns, name);
-    KubernetesClient client = kubeconfig.client(settings.connectTimeout, settings.requestTimeout,
+    KubernetesClient client = kubeconfig.client(clients, settings.connectTimeout, settings.requestTimeout,
         settings.requestRetries);
     List<AutoCloseable> opened = new ArrayList<>();
     opened.add(client);
@@ -425,8 +427,9 @@ public final class Fleet implements AutoCloseable {
   }
 
   /**
-   * Stops the loop and the informer, stops every member (their writes at once, then their loops, in parallel) and
-   * closes the shard ownership, which gives the shards up.
+   * Stops the loop and the informer, stops every member (their writes at once, then their loops, in parallel),
+   * closes the shard ownership, which gives the shards up, and last the parts every member's client shared
+   * ({@link MemberClients}).
    */
   @Override
   public void close() {
@@ -468,10 +471,21 @@ public final class Fleet implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new HybridCniException("interrupted while stopping the fleet's members", e);
     } finally {
-      if (giveUpShards) {
-        ownership.close();
+      try {
+        if (giveUpShards) {
+          ownership.close();
+        }
+      } finally {
+        // Last: every member's client runs on these parts, and a client left on a closed Vert.x gets its tasks
+        // refused by netty. A member that did not stop in time is cut off here rather than kept for ever.
+        clients.close();
       }
     }
+  }
+
+  /** The parts every member's client shares (tests). */
+  MemberClients memberClients() {
+    return clients;
   }
 
   /** Builder; every setter documents its default. */

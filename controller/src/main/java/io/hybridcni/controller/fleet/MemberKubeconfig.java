@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.hybridcni.controller.resource.KubeconfigSecretRef;
 import io.hybridcni.error.HybridCniException;
@@ -242,18 +241,19 @@ final class MemberKubeconfig {
   }
 
   /**
-   * A client for the member with bounded timeouts, so that a server that hangs fails each request rather than the
-   * member's loop: {@code connect} to connect, {@code request} per request, and {@code retries} retries of a failed
-   * connection. fabric8's HTTP logging is never on (it would write the bearer token).
+   * A client for the member on the fleet's {@code shared} parts, with bounded timeouts, so that a server that hangs
+   * fails each request rather than the member's loop: {@code connect} to connect, {@code request} per request, and
+   * {@code retries} retries of a failed connection. Its HTTP logging is {@link SafeHttpLogging}'s (fabric8's would
+   * write the bearer token).
    */
-  KubernetesClient client(Duration connect, Duration request, int retries) {
+  KubernetesClient client(MemberClients shared, Duration connect, Duration request, int retries) {
     Config bounded = new ConfigBuilder(config)
         .withConnectionTimeout((int) connect.toMillis())
         .withRequestTimeout((int) request.toMillis())
         .withRequestRetryBackoffLimit(retries)
         .withRequestRetryBackoffInterval(100)
         .build();
-    return new KubernetesClientBuilder().withConfig(bounded).withHttpClientFactory(SafeHttpLogging.factory()).build();
+    return shared.client(bounded);
   }
 
   @Override
