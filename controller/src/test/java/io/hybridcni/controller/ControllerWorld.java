@@ -38,6 +38,7 @@ import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
 import io.hybridcni.testkit.kube.CalicoManifest;
 import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
+import io.hybridcni.testkit.kube.MockWatches;
 import io.hybridcni.testkit.kube.TigeraOperator;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -72,11 +73,13 @@ final class ControllerWorld implements AutoCloseable {
   final KubernetesMockServer server;
   final KubernetesClient client;
   final FakeAliyun aliyun;
+  private final MockWatches watches;
   private final List<AutoCloseable> opened = new CopyOnWriteArrayList<>();
 
   private ControllerWorld() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+    KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
+    watches = MockWatches.of(crud);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), crud, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = newClient();
     aliyun = FakeAliyun.start(FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(1))
@@ -218,6 +221,11 @@ final class ControllerWorld implements AutoCloseable {
       }
     }
     client.close();
+    try {
+      watches.awaitEnded(); // see MockWatches: destroy() while a watch is ending can fail after 10 s
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     server.destroy();
     aliyun.close();
   }

@@ -38,6 +38,7 @@ import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.FaultDispatcher;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.LatencyDispatcher;
+import io.hybridcni.testkit.kube.MockWatches;
 import io.hybridcni.testkit.kube.ServerWrites;
 import io.hybridcni.testkit.kube.TigeraOperator;
 import java.io.IOException;
@@ -83,6 +84,7 @@ final class FleetWorld implements AutoCloseable {
   }
 
   final KubernetesMockServer hubServer;
+  private final MockWatches hubWatches;
   /** Every write that reached the hub's store, with when and from which client. */
   final ServerWrites hubWrites;
   final KubernetesClient hub;
@@ -103,11 +105,14 @@ final class FleetWorld implements AutoCloseable {
     /** Every write that reached this member's store (inside the faults), with when and from which client. */
     final ServerWrites serverWrites;
     final KubernetesClient client;
+    private final MockWatches watches;
 
     MemberCluster(String name, String clusterId, Supplier<Duration> latency) {
       this.name = name;
       this.clusterId = clusterId;
-      this.serverWrites = ServerWrites.wrap(LatencyDispatcher.wrap(new KubernetesCrudDispatcher(List.of()), latency));
+      KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
+      this.watches = MockWatches.of(crud);
+      this.serverWrites = ServerWrites.wrap(LatencyDispatcher.wrap(crud, latency));
       this.faults = FaultDispatcher.wrap(serverWrites);
       this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), faults, false);
       server.init(InetAddress.getLoopbackAddress(), 0);
@@ -179,6 +184,7 @@ final class FleetWorld implements AutoCloseable {
 
     void close() {
       client.close();
+      awaitWatchesEnded(watches);
       server.destroy();
     }
   }
@@ -197,7 +203,9 @@ final class FleetWorld implements AutoCloseable {
    * at the time to every answer of the hub's and the members' API servers (so a bench sets up without it).
    */
   FleetWorld(Duration aliyunLatency, Supplier<Duration> kubeLatency, String... names) {
-    hubWrites = ServerWrites.wrap(LatencyDispatcher.wrap(new KubernetesCrudDispatcher(List.of()), kubeLatency));
+    KubernetesCrudDispatcher hubCrud = new KubernetesCrudDispatcher(List.of());
+    hubWatches = MockWatches.of(hubCrud);
+    hubWrites = ServerWrites.wrap(LatencyDispatcher.wrap(hubCrud, kubeLatency));
     hubServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), hubWrites, false);
     hubServer.init(InetAddress.getLoopbackAddress(), 0);
     hub = ownClient(hubServer);
@@ -417,7 +425,20 @@ final class FleetWorld implements AutoCloseable {
     }
     clusters.values().forEach(MemberCluster::close);
     hub.close();
+    awaitWatchesEnded(hubWatches);
     hubServer.destroy();
     aliyun.close();
+  }
+
+  /**
+   * Waits until the mock has seen every watch end (see {@link MockWatches}): a {@code destroy()} while one is ending
+   * fails after 10 s with "Unable to close MockWebServer", as a bench's teardown under load did.
+   */
+  private static void awaitWatchesEnded(MockWatches watches) {
+    try {
+      watches.awaitEnded();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
