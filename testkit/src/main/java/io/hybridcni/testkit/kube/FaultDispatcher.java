@@ -1,8 +1,5 @@
 package io.hybridcni.testkit.kube;
 
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.CustomResourceAware;
-import io.fabric8.kubernetes.client.server.mock.Resetable;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -51,7 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * Each {@link KubeFault} counts how often it fired, so a test can assert that it was reached.
  */
-public final class FaultDispatcher extends Dispatcher implements Resetable, CustomResourceAware {
+public final class FaultDispatcher extends DelegatingDispatcher {
 
   /** What a fault does to a matching request. */
   public enum Kind {
@@ -191,12 +188,11 @@ public final class FaultDispatcher extends Dispatcher implements Resetable, Cust
     void request(String method, String path, KubeFault fault);
   }
 
-  private final Dispatcher delegate;
   private final List<KubeFault> faults = new CopyOnWriteArrayList<>();
   private volatile Listener listener = (method, path, fault) -> { };
 
   private FaultDispatcher(Dispatcher delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** {@code delegate} behind an empty fault script. */
@@ -294,28 +290,4 @@ public final class FaultDispatcher extends Dispatcher implements Resetable, Cust
     return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
   }
 
-  /** Resets the wrapped dispatcher (the CRUD store), as {@code KubernetesMockServer.reset()} expects; faults stay. */
-  @Override
-  public void reset() {
-    if (delegate instanceof Resetable resetable) {
-      resetable.reset();
-    }
-  }
-
-  @Override
-  public void expectCustomResource(CustomResourceDefinitionContext context) {
-    if (delegate instanceof CustomResourceAware aware) {
-      aware.expectCustomResource(context);
-    }
-  }
-
-  @Override
-  public void shutdown() {
-    delegate.shutdown();
-  }
-
-  @Override
-  public void releaseResources() {
-    delegate.releaseResources();
-  }
 }

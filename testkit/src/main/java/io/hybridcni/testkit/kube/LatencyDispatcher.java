@@ -23,13 +23,12 @@ import java.util.function.Supplier;
  * bodiless error answer gets the {@code Status} object a real API server sends with it, which the client reads the
  * same way (a {@code get()} of a missing object is still {@code null}).
  */
-public final class LatencyDispatcher extends Dispatcher {
+public final class LatencyDispatcher extends DelegatingDispatcher {
 
-  private final Dispatcher delegate;
   private final Supplier<Duration> latency;
 
   private LatencyDispatcher(Dispatcher delegate, Supplier<Duration> latency) {
-    this.delegate = delegate;
+    super(delegate);
     this.latency = latency;
   }
 
@@ -85,15 +84,5 @@ public final class LatencyDispatcher extends Dispatcher {
     };
     return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"reason\":\""
         + reason + "\",\"code\":" + code + "}";
-  }
-
-  @Override
-  public void shutdown() {
-    delegate.shutdown();
-  }
-
-  @Override
-  public void releaseResources() {
-    delegate.releaseResources();
   }
 }

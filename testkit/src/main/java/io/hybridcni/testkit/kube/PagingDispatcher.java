@@ -1,9 +1,6 @@
 package io.hybridcni.testkit.kube;
 
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.CustomResourceAware;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.Resetable;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
@@ -61,7 +58,7 @@ import tools.jackson.databind.json.JsonMapper;
  * test can make a token expire. Lists without {@code limit}, watches, and every other request go to the wrapped
  * dispatcher unchanged.
  */
-public final class PagingDispatcher extends Dispatcher implements Resetable, CustomResourceAware {
+public final class PagingDispatcher extends DelegatingDispatcher {
 
   /** Listings kept open at once; the oldest beyond this expires. */
   public static final int SNAPSHOTS = 8;
@@ -73,7 +70,6 @@ public final class PagingDispatcher extends Dispatcher implements Resetable, Cus
   private static final ObjectMapper JSON = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
-  private final Dispatcher delegate;
   private final AtomicLong revisions = new AtomicLong();
   private final AtomicInteger pagesServed = new AtomicInteger();
   private final AtomicInteger expiredAnswers = new AtomicInteger();
@@ -82,7 +78,7 @@ public final class PagingDispatcher extends Dispatcher implements Resetable, Cus
   private final LinkedHashMap<Long, Snapshot> open = new LinkedHashMap<>();
 
   private PagingDispatcher(Dispatcher delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** {@code delegate} (usually a {@code KubernetesCrudDispatcher}) with its lists paged. */
@@ -482,25 +478,6 @@ public final class PagingDispatcher extends Dispatcher implements Resetable, Cus
   @Override
   public void reset() {
     expireContinueTokens();
-    if (delegate instanceof Resetable resetable) {
-      resetable.reset();
-    }
-  }
-
-  @Override
-  public void expectCustomResource(CustomResourceDefinitionContext context) {
-    if (delegate instanceof CustomResourceAware aware) {
-      aware.expectCustomResource(context);
-    }
-  }
-
-  @Override
-  public void shutdown() {
-    delegate.shutdown();
-  }
-
-  @Override
-  public void releaseResources() {
-    delegate.releaseResources();
+    super.reset();
   }
 }

@@ -1,8 +1,5 @@
 package io.hybridcni.testkit.kube;
 
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.CustomResourceAware;
-import io.fabric8.kubernetes.client.server.mock.Resetable;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -35,7 +32,7 @@ import java.util.function.Predicate;
  * ({@code ConfigBuilder.withUserAgent}). Wrap it inside a {@link FaultDispatcher}, so that a request the faults
  * reject, which never reaches the store, is not recorded.
  */
-public final class ServerWrites extends Dispatcher implements Resetable, CustomResourceAware {
+public final class ServerWrites extends DelegatingDispatcher {
 
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
@@ -62,11 +59,10 @@ public final class ServerWrites extends Dispatcher implements Resetable, CustomR
     }
   }
 
-  private final Dispatcher delegate;
   private final List<Write> writes = new CopyOnWriteArrayList<>();
 
   private ServerWrites(Dispatcher delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Records the writes {@code delegate} handles. */
@@ -107,28 +103,4 @@ public final class ServerWrites extends Dispatcher implements Resetable, CustomR
     writes.clear();
   }
 
-  /** Resets the wrapped dispatcher (the CRUD store), as {@code KubernetesMockServer.reset()} expects. */
-  @Override
-  public void reset() {
-    if (delegate instanceof Resetable resetable) {
-      resetable.reset();
-    }
-  }
-
-  @Override
-  public void expectCustomResource(CustomResourceDefinitionContext context) {
-    if (delegate instanceof CustomResourceAware aware) {
-      aware.expectCustomResource(context);
-    }
-  }
-
-  @Override
-  public void shutdown() {
-    delegate.shutdown();
-  }
-
-  @Override
-  public void releaseResources() {
-    delegate.releaseResources();
-  }
 }
