@@ -37,6 +37,12 @@ public final class PlannerBench {
   static final int TARGET_FRESH_BYTES = 300_000;
   /** How far above proportional a tenfold cluster may cost: caches hold 5,000 nodes' records, not 50,000. */
   static final double LINEAR_SLACK = 1.5;
+  /**
+   * Warmup of the CPU-time measurement, in warmup iterations' lengths of the planning thread's own CPU time (not of
+   * wall time): the JIT keeps improving the plan for about 8 s of a core, and on a loaded machine 3 s of wall time
+   * gave the planning thread well under that, so the figure was the JIT's progress rather than the plan's cost.
+   */
+  static final int CPU_WARMUP_ITERATIONS = 8;
 
   /**
    * @param nodes nodes in the observed state the targets are for
@@ -104,7 +110,8 @@ public final class PlannerBench {
         .parameter("warmupTimeMs", p.warmupTime().toMillis())
         .parameter("measurementIterations", p.iterations())
         .parameter("measurementTimeMs", p.iterationTime().toMillis())
-        .parameter("forkedJvmHeap", p.forks() == 0 ? "not forked" : "-Xms1g -Xmx1g");
+        .parameter("forkedJvmHeap", p.forks() == 0 ? "not forked" : "-Xms1g -Xmx1g")
+        .parameter("cpuTimeWarmupMsOfThreadCpu", p.warmupTime().multipliedBy(CPU_WARMUP_ITERATIONS).toMillis());
     for (RunResult run : runs) {
       String state = run.getParams().getParam("state");
       int nodes = Integer.parseInt(run.getParams().getParam("nodes"));
@@ -140,7 +147,7 @@ public final class PlannerBench {
     for (ScaledStates.Kind kind : ScaledStates.Kind.values()) {
       for (int nodes : new int[] {p.nodes(), p.largeNodes()}) {
         String k = kind.name().toLowerCase(Locale.ROOT) + "." + (nodes == p.nodes() ? "" : "nodes" + nodes + ".");
-        CpuTime cpu = cpuTime(ScaledStates.of(kind, nodes), p.warmupTime().multipliedBy(3),
+        CpuTime cpu = cpuTime(ScaledStates.of(kind, nodes), p.warmupTime().multipliedBy(CPU_WARMUP_ITERATIONS),
             p.iterationTime().multipliedBy(2));
         result.metric(k + "cpuTimePerPlan", cpu.meanMicros(), "us/op", "CPU time of the planning thread per "
                 + "plan, in this JVM after JMH: what a plan costs, whatever share of the cores the machine gives it")
@@ -188,18 +195,19 @@ public final class PlannerBench {
   record CpuTime(double meanMicros, double fastestMicros) {}
 
   /**
-   * Plans {@code state} for {@code warmup}, then for {@code measure}, reading the thread's CPU time around each plan
-   * ({@code ThreadMXBean}, {@code CLOCK_THREAD_CPUTIME_ID} on Linux, microsecond resolution): the time the thread
-   * ran, without the time it waited for a core.
+   * Plans {@code state} until the planning thread has run for {@code warmup} of CPU time, then for {@code measure} of
+   * wall time, reading the thread's CPU time around each plan ({@code ThreadMXBean}, {@code CLOCK_THREAD_CPUTIME_ID}
+   * on Linux, microsecond resolution): the time the thread ran, without the time it waited for a core. The warmup
+   * counts CPU time so that a loaded machine, which gives the thread less of a core, still warms the JIT as much.
    */
   static CpuTime cpuTime(ObservedState state, Duration warmup, Duration measure) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     NoOpReconcileBench.require(threads.isCurrentThreadCpuTimeSupported(), "this JVM cannot read a thread's CPU time");
     Planner planner = new Planner();
     HybridNetworkSpec spec = Specs.auto();
-    long warmEnd = System.nanoTime() + warmup.toNanos();
+    long warmEnd = threads.getCurrentThreadCpuTime() + warmup.toNanos();
     int actions = 0;
-    while (System.nanoTime() < warmEnd) {
+    while (threads.getCurrentThreadCpuTime() < warmEnd) {
       actions += planner.plan(spec, state).actions().size();
     }
     long end = System.nanoTime() + measure.toNanos();
