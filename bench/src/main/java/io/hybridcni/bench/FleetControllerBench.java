@@ -101,22 +101,25 @@ public final class FleetControllerBench {
    * @param driftEvery every n-th cluster has its calico-node affinity overwritten before the fleet starts
    * @param setupThreads clusters seeded and converged at once before the measurement
    * @param checkTargets whether issue 13's rate and memory targets are checks of this run (not for a smoke run)
+   * @param childServerXmx the {@code -Xmx} of the child JVMs serving the mocks ({@link ChildMockServers}), one per
+   *     {@code clustersPerServer} clusters; {@code null} serves them in this process (the smoke run)
    */
   record Params(int clusters, int clustersPerServer, int nodes, double qps, int burst, int maxInFlight,
       Duration latency, int driftEvery, int setupThreads, Duration cloudPoll, Duration sustained,
-      boolean checkTargets) {
+      boolean checkTargets, String childServerXmx) {
 
     static Params defaults(int clusters) {
       // A cloud poll short enough that the members together ask for about twice the account's rate (about 9 calls a
       // round): the sustained phase measures the fleet held at the limit, not the members' own pace.
       Duration poll = Duration.ofMillis(Math.max(2000, Math.round(clusters * 9 * 1000.0 / (2 * 100))));
       return new Params(clusters, 100, 100, 100, 10, 16, Duration.ofMillis(50), 20, 8, poll,
-          Duration.ofSeconds(Math.max(30, poll.toSeconds() * 2)), true);
+          Duration.ofSeconds(Math.max(30, poll.toSeconds() * 2)), true,
+          System.getProperty("hybridcni.bench.fleetServerXmx", "2g"));
     }
 
     static Params smoke() {
       return new Params(4, 2, 10, 100, 10, 4, Duration.ofMillis(5), 2, 2, Duration.ofSeconds(1),
-          Duration.ofSeconds(3), false);
+          Duration.ofSeconds(3), false, null);
     }
   }
 
@@ -170,13 +173,34 @@ public final class FleetControllerBench {
     FakeAliyunOptions options = FakeAliyunOptions.defaults().withLatency(p.latency()).withAddonPollsBeforeSettled(0)
         .withRejectReplayedNonces(false);
     Fleet fleet = null;
+    ChildMockServers children = null;
     try (FakeAliyun aliyun = FakeAliyun.start(options)) {
       aliyun.addAccessKey(CALLER_ID, CALLER_SECRET);
       installCrd(hub);
       hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(HUB_NAMESPACE).endMetadata()
           .build()).create();
       List<String> names = new ArrayList<>();
+      if (p.childServerXmx() != null) {
+        List<List<String>> groups = new ArrayList<>();
+        for (int i = 0; i < p.clusters(); i++) {
+          if (i % p.clustersPerServer() == 0) {
+            groups.add(new ArrayList<>());
+          }
+          groups.get(groups.size() - 1).add(clusterId(i));
+        }
+        java.nio.file.Path logDir = java.nio.file.Files.createTempDirectory("fleet-controller-servers");
+        children = ChildMockServers.start(groups, p.childServerXmx(), logDir);
+        System.out.println("fleet-controller: " + groups.size() + " child JVMs serve the clusters (pids "
+            + children.pids() + ", stderr in " + logDir + ")");
+      }
       for (int i = 0; i < p.clusters(); i++) {
+        if (children != null) {
+          String id = clusterId(i);
+          urls.put(name(i), children.baseUrl(i / p.clustersPerServer()) + ClusterPathRouter.PREFIX + id);
+          aliyun.addCluster(id, FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", REGION);
+          names.add(name(i));
+          continue;
+        }
         if (i % p.clustersPerServer() == 0) {
           ClusterPathRouter router = new ClusterPathRouter();
           routers.add(router);
@@ -345,6 +369,8 @@ public final class FleetControllerBench {
         heapAfter = Math.min(heapAfter, Memory.usedHeapAfterGc());
         Thread.sleep(1000);
       }
+      String[] fds = new java.io.File("/proc/self/fd").list();
+      int openFds = fds == null ? -1 : fds.length;
       NoOpReconcileBench.require(fleet.members().size() == p.clusters(), "the fleet keeps " + fleet.members().size()
           + " members, not " + p.clusters());
 
@@ -369,6 +395,7 @@ public final class FleetControllerBench {
           .parameter("aliyunLatencyMs", p.latency().toMillis())
           .parameter("driftedClusters", drifted)
           .parameter("cloudPollMs", p.cloudPoll().toMillis())
+          .parameter("mockServers", children != null ? "child JVMs, -Xmx" + p.childServerXmx() : "in process")
           .metric("wallTime", wall, "s", "from the fleet's start until every member finished its first round")
           .metric("membersBuilt", builtS, "s", "from the fleet's start until it kept every member")
           .metric("firstMemberSynced", firstSyncedS, "s", "until the first member's caches had listed")
@@ -397,11 +424,13 @@ public final class FleetControllerBench {
           .metric("limiter.refused", stats.refused(), "calls", "calls the limiter refused")
           .metric("failedRounds", failedRounds.get(), "rounds", "member rounds that failed")
           .metric("repairedClusters", repaired, "clusters", "drifted clusters whose first round repaired them")
-          .metric("heapBefore", heapBefore / 1024.0 / 1024.0, "MiB", "heap after GC with every server, store and "
-              + "the fake seeded, before the fleet")
+          .metric("heapBefore", heapBefore / 1024.0 / 1024.0, "MiB", "heap after GC of this process with every "
+              + "cluster seeded, before the fleet (the mock servers in it only when in process)")
           .metric("heapAfter", heapAfter / 1024.0 / 1024.0, "MiB", "the same after the sustained phase, the members "
               + "still polling (the least of three readings a second apart)")
-          .metric("retainedHeapPerCluster", perClusterKiB, "KiB", "(heapAfter - heapBefore) / clusters");
+          .metric("retainedHeapPerCluster", perClusterKiB, "KiB", "(heapAfter - heapBefore) / clusters")
+          .metric("openFileDescriptors", openFds, "descriptors", "this process's, after the sustained phase "
+              + "(/proc/self/fd; -1 where there is none)");
       result.check("inFlightWithinTheLimit", peakAtFake <= p.maxInFlight());
       result.check("busiestSecondWithinTheLimit", Math.max(busiest, sustainedBusiest) <= bound);
       result.check("noCallRefused", refusedAfter == 0);
@@ -410,11 +439,22 @@ public final class FleetControllerBench {
         result.check("rateAtLeast90PercentOfFloor", sustainedRatio >= TARGET_RATE_RATIO);
         result.check("retainedHeapPerClusterAtMost2MiB", perClusterKiB <= TARGET_KIB_PER_CLUSTER);
       }
-      result.note("Heap by MemoryMXBean after System.gc() repeated until it settles (Memory.usedHeapAfterGc); the "
-          + "mock API servers, their stores and the fake are in heapBefore; what the members' watches make the "
-          + "servers keep is counted per cluster.");
-      result.note("Simulated API servers: " + p.clustersPerServer() + " clusters per fabric8 mock behind a path "
-          + "router (ClusterPathRouter); a real fleet has one API server per cluster.");
+      if (children != null) {
+        result.note("Heap by MemoryMXBean after System.gc() repeated until it settles (Memory.usedHeapAfterGc), of "
+            + "the fleet's process alone: the mock API servers run in " + children.pids().size() + " child JVMs "
+            + "(ChildMockServers, -Xmx" + p.childServerXmx() + "), so neither their stores nor what the members' "
+            + "watches make them keep is in either reading; heapBefore holds the hub's mock, the fake Aliyun and the "
+            + "bench's own maps, and the difference is what the fleet keeps per member.");
+        result.note("Simulated API servers: " + p.clustersPerServer() + " clusters per fabric8 mock behind a path "
+            + "router (ClusterPathRouter), one mock per child JVM, so this process holds only the client ends of "
+            + "its members' connections; a real fleet has one API server per cluster.");
+      } else {
+        result.note("Heap by MemoryMXBean after System.gc() repeated until it settles (Memory.usedHeapAfterGc); the "
+            + "mock API servers, their stores and the fake are in heapBefore; what the members' watches make the "
+            + "servers keep is counted per cluster.");
+        result.note("Simulated API servers: " + p.clustersPerServer() + " clusters per fabric8 mock behind a path "
+            + "router (ClusterPathRouter) in this process; a real fleet has one API server per cluster.");
+      }
       result.note("First rounds: the members were all built within " + Math.round(builtS * 10) / 10.0 + " s (the "
           + "fleet's loop sends nothing to a member) and each member's round runs on its own thread, but the last "
           + "member's caches had listed only after " + Math.round(syncedS * 10) / 10.0 + " s: that phase is bound by "
@@ -433,6 +473,8 @@ public final class FleetControllerBench {
       throw new IllegalStateException("interrupted", e);
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("the setup failed: " + e.getCause(), e.getCause());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } finally {
       if (fleet != null) {
         fleet.close();
@@ -442,6 +484,9 @@ public final class FleetControllerBench {
       hub.close();
       hubServer.destroy();
       servers.forEach(KubernetesMockServer::destroy);
+      if (children != null) {
+        children.close();
+      }
     }
   }
 
