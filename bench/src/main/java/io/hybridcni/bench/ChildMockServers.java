@@ -113,6 +113,11 @@ final class ChildMockServers implements AutoCloseable {
     return children.stream().map(Process::pid).toList();
   }
 
+  /** Every child's exit value, once {@link #close()} returned. */
+  List<Integer> exitValues() {
+    return children.stream().map(Process::exitValue).toList();
+  }
+
   /** Closes every child's standard input, then waits for it (and kills it after a while). */
   @Override
   public void close() {
@@ -127,7 +132,7 @@ final class ChildMockServers implements AutoCloseable {
     for (Process child : children) {
       try {
         if (!child.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-          child.destroyForcibly();
+          child.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
