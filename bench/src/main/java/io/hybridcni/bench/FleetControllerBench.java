@@ -75,7 +75,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * limit, and the retained heap per cluster.
  *
  * <p>Clusters: {@code -Dhybridcni.bench.fleetClusters=N} (default 1000); the result is {@code fleet-controller} for
- * 1,000 and {@code fleet-controller-N} otherwise.
+ * 1,000 and {@code fleet-controller-N} otherwise. Outside the smoke run the mocks run in child JVMs
+ * ({@link ChildMockServers}, {@code -Dhybridcni.bench.fleetServerXmx}, default 2g), so the heap and the descriptors
+ * measured are the fleet's own; above 100 clusters the HybridNetworks are registered in waves once the fleet runs
+ * ({@code -Dhybridcni.bench.fleetRegisterWave}, default 100).
  */
 public final class FleetControllerBench {
 
