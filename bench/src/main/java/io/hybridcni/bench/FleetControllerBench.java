@@ -75,7 +75,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * limit, and the retained heap per cluster.
  *
  * <p>Clusters: {@code -Dhybridcni.bench.fleetClusters=N} (default 1000); the result is {@code fleet-controller} for
- * 1,000 and {@code fleet-controller-N} otherwise.
+ * 1,000 and {@code fleet-controller-N} otherwise. Outside the smoke run the mocks run in child JVMs
+ * ({@link ChildMockServers}, {@code -Dhybridcni.bench.fleetServerXmx}, default 2g), so the heap and the descriptors
+ * measured are the fleet's own; above 100 clusters the HybridNetworks are registered in waves once the fleet runs
+ * ({@code -Dhybridcni.bench.fleetRegisterWave}, default 100).
  */
 public final class FleetControllerBench {
 
@@ -89,6 +92,8 @@ public final class FleetControllerBench {
   static final double TARGET_RATE_RATIO = 0.9;
   /** Issue 13: retained heap per 100-node cluster. */
   static final double TARGET_KIB_PER_CLUSTER = 2 * 1024;
+  /** Measured at 20 and 300 clusters: about 49 descriptors per member while its informers start, 25 once settled. */
+  private static final int DESCRIPTORS_PER_STARTING_MEMBER = 55;
 
   /**
    * @param clusters registered clusters
@@ -101,22 +106,28 @@ public final class FleetControllerBench {
    * @param driftEvery every n-th cluster has its calico-node affinity overwritten before the fleet starts
    * @param setupThreads clusters seeded and converged at once before the measurement
    * @param checkTargets whether issue 13's rate and memory targets are checks of this run (not for a smoke run)
+   * @param childServerXmx the {@code -Xmx} of the child JVMs serving the mocks ({@link ChildMockServers}), one per
+   *     {@code clustersPerServer} clusters; {@code null} serves them in this process (the smoke run)
+   * @param registerWave HybridNetworks created on the hub after the fleet started, this many at a time, each wave once
+   *     the previous one's members had listed; 0 creates them all before the fleet starts
    */
   record Params(int clusters, int clustersPerServer, int nodes, double qps, int burst, int maxInFlight,
       Duration latency, int driftEvery, int setupThreads, Duration cloudPoll, Duration sustained,
-      boolean checkTargets) {
+      boolean checkTargets, String childServerXmx, int registerWave) {
 
     static Params defaults(int clusters) {
       // A cloud poll short enough that the members together ask for about twice the account's rate (about 9 calls a
       // round): the sustained phase measures the fleet held at the limit, not the members' own pace.
       Duration poll = Duration.ofMillis(Math.max(2000, Math.round(clusters * 9 * 1000.0 / (2 * 100))));
       return new Params(clusters, 100, 100, 100, 10, 16, Duration.ofMillis(50), 20, 8, poll,
-          Duration.ofSeconds(Math.max(30, poll.toSeconds() * 2)), true);
+          Duration.ofSeconds(Math.max(30, poll.toSeconds() * 2)), true,
+          System.getProperty("hybridcni.bench.fleetServerXmx", "2g"),
+          Integer.getInteger("hybridcni.bench.fleetRegisterWave", clusters > 100 ? 100 : 0));
     }
 
     static Params smoke() {
       return new Params(4, 2, 10, 100, 10, 4, Duration.ofMillis(5), 2, 2, Duration.ofSeconds(1),
-          Duration.ofSeconds(3), false);
+          Duration.ofSeconds(3), false, null, 0);
     }
   }
 
@@ -170,13 +181,34 @@ public final class FleetControllerBench {
     FakeAliyunOptions options = FakeAliyunOptions.defaults().withLatency(p.latency()).withAddonPollsBeforeSettled(0)
         .withRejectReplayedNonces(false);
     Fleet fleet = null;
+    ChildMockServers children = null;
     try (FakeAliyun aliyun = FakeAliyun.start(options)) {
       aliyun.addAccessKey(CALLER_ID, CALLER_SECRET);
       installCrd(hub);
       hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(HUB_NAMESPACE).endMetadata()
           .build()).create();
       List<String> names = new ArrayList<>();
+      if (p.childServerXmx() != null) {
+        List<List<String>> groups = new ArrayList<>();
+        for (int i = 0; i < p.clusters(); i++) {
+          if (i % p.clustersPerServer() == 0) {
+            groups.add(new ArrayList<>());
+          }
+          groups.get(groups.size() - 1).add(clusterId(i));
+        }
+        java.nio.file.Path logDir = java.nio.file.Files.createTempDirectory("fleet-controller-servers");
+        children = ChildMockServers.start(groups, p.childServerXmx(), logDir);
+        System.out.println("fleet-controller: " + groups.size() + " child JVMs serve the clusters (pids "
+            + children.pids() + ", stderr in " + logDir + ")");
+      }
       for (int i = 0; i < p.clusters(); i++) {
+        if (children != null) {
+          String id = clusterId(i);
+          urls.put(name(i), children.baseUrl(i / p.clustersPerServer()) + ClusterPathRouter.PREFIX + id);
+          aliyun.addCluster(id, FakeAliyun.REGISTERED_CLUSTER_TYPE, "running", REGION);
+          names.add(name(i));
+          continue;
+        }
         if (i % p.clustersPerServer() == 0) {
           ClusterPathRouter router = new ClusterPathRouter();
           routers.add(router);
@@ -195,13 +227,13 @@ public final class FleetControllerBench {
       StandardMemberWiring wiring = wiring();
       // The first alone: it creates the account's one RAM policy, which the others then attach.
       seedAndConverge(p, 0, urls.get(name(0)), seedClients, wiring, setupAccount);
-      register(hub, name(0), clusterId(0), urls.get(name(0)));
+      register(hub, name(0), clusterId(0), urls.get(name(0)), p.registerWave() == 0);
       List<Future<?>> seeded = new ArrayList<>();
       for (int i = 1; i < p.clusters(); i++) {
         int n = i;
         seeded.add(setup.submit(() -> {
           seedAndConverge(p, n, urls.get(name(n)), seedClients, wiring, setupAccount);
-          register(hub, name(n), clusterId(n), urls.get(name(n)));
+          register(hub, name(n), clusterId(n), urls.get(name(n)), p.registerWave() == 0);
           return null;
         }));
       }
@@ -284,7 +316,24 @@ public final class FleetControllerBench {
       long deadline = start + Duration.ofMinutes(20).toNanos();
       long lastReport = start;
       long allBuilt = 0;
+      int registered = p.registerWave() == 0 ? p.clusters() : 0;
+      long waveAt = 0;
       while (done.size() < p.clusters()) {
+        // A wave once the last one listed (or after two minutes): with every member starting at once, each opens its
+        // informers' lists and watches together and, on these loaded cores, holds them while the mocks lag, which
+        // took more descriptors than this machine's limit allows (bench/results/fleet-controller-attempts.md).
+        // And only while a wave's start fits the descriptors left: a member starting holds about two connections per
+        // informer (its list's, idle in the pool until Vert.x's keep-alive closes it, and its watch's), one settled.
+        if (registered < p.clusters() && (syncedAt.size() >= registered
+            || System.nanoTime() - waveAt > Duration.ofMinutes(2).toNanos())
+            && openDescriptors() + (long) p.registerWave() * DESCRIPTORS_PER_STARTING_MEMBER
+                < maxDescriptors() * 0.92) {
+          int upTo = Math.min(p.clusters(), registered + p.registerWave());
+          for (; registered < upTo; registered++) {
+            registerNetwork(hub, name(registered), clusterId(registered));
+          }
+          waveAt = System.nanoTime();
+        }
         if (allBuilt == 0 && fleet.members().size() == p.clusters()) {
           allBuilt = System.nanoTime();
         }
@@ -298,12 +347,14 @@ public final class FleetControllerBench {
           Map<String, Long> why = new java.util.TreeMap<>();
           last.forEach((k, v) -> {
             if (!done.containsKey(k)) {
-              why.merge(v.length() > 160 ? v.substring(0, 160) : v, 1L, Long::sum);
+              why.merge(v.length() > 60 ? v.substring(0, 60) : v, 1L, Long::sum);
             }
           });
-          System.out.printf(Locale.ROOT, "after %.0f s: %d members built, %d synced, %d planned, %d done of %d, %d "
-              + "Aliyun calls; not done: %s%n", (System.nanoTime() - start) / 1e9, fleet.members().size(),
-              syncedAt.size(), firstPlanAt.size(), done.size(), p.clusters(), limiter.stats().callsStarted(), why);
+          String[] open = new java.io.File("/proc/self/fd").list();
+          System.out.printf(Locale.ROOT, "after %.0f s: %d registered, %d members built, %d synced, %d planned, %d "
+              + "done of %d, %d Aliyun calls, %d descriptors open; not done: %s%n", (System.nanoTime() - start) / 1e9,
+              registered, fleet.members().size(), syncedAt.size(), firstPlanAt.size(), done.size(), p.clusters(),
+              limiter.stats().callsStarted(), open == null ? -1 : open.length, why);
         }
       }
       long end = System.nanoTime();
@@ -345,6 +396,8 @@ public final class FleetControllerBench {
         heapAfter = Math.min(heapAfter, Memory.usedHeapAfterGc());
         Thread.sleep(1000);
       }
+      String[] fds = new java.io.File("/proc/self/fd").list();
+      int openFds = fds == null ? -1 : fds.length;
       NoOpReconcileBench.require(fleet.members().size() == p.clusters(), "the fleet keeps " + fleet.members().size()
           + " members, not " + p.clusters());
 
@@ -369,6 +422,8 @@ public final class FleetControllerBench {
           .parameter("aliyunLatencyMs", p.latency().toMillis())
           .parameter("driftedClusters", drifted)
           .parameter("cloudPollMs", p.cloudPoll().toMillis())
+          .parameter("mockServers", children != null ? "child JVMs, -Xmx" + p.childServerXmx() : "in process")
+          .parameter("registerWave", p.registerWave())
           .metric("wallTime", wall, "s", "from the fleet's start until every member finished its first round")
           .metric("membersBuilt", builtS, "s", "from the fleet's start until it kept every member")
           .metric("firstMemberSynced", firstSyncedS, "s", "until the first member's caches had listed")
@@ -397,11 +452,13 @@ public final class FleetControllerBench {
           .metric("limiter.refused", stats.refused(), "calls", "calls the limiter refused")
           .metric("failedRounds", failedRounds.get(), "rounds", "member rounds that failed")
           .metric("repairedClusters", repaired, "clusters", "drifted clusters whose first round repaired them")
-          .metric("heapBefore", heapBefore / 1024.0 / 1024.0, "MiB", "heap after GC with every server, store and "
-              + "the fake seeded, before the fleet")
+          .metric("heapBefore", heapBefore / 1024.0 / 1024.0, "MiB", "heap after GC of this process with every "
+              + "cluster seeded, before the fleet (the mock servers in it only when in process)")
           .metric("heapAfter", heapAfter / 1024.0 / 1024.0, "MiB", "the same after the sustained phase, the members "
               + "still polling (the least of three readings a second apart)")
-          .metric("retainedHeapPerCluster", perClusterKiB, "KiB", "(heapAfter - heapBefore) / clusters");
+          .metric("retainedHeapPerCluster", perClusterKiB, "KiB", "(heapAfter - heapBefore) / clusters")
+          .metric("openFileDescriptors", openFds, "descriptors", "this process's, after the sustained phase "
+              + "(/proc/self/fd; -1 where there is none)");
       result.check("inFlightWithinTheLimit", peakAtFake <= p.maxInFlight());
       result.check("busiestSecondWithinTheLimit", Math.max(busiest, sustainedBusiest) <= bound);
       result.check("noCallRefused", refusedAfter == 0);
@@ -410,15 +467,32 @@ public final class FleetControllerBench {
         result.check("rateAtLeast90PercentOfFloor", sustainedRatio >= TARGET_RATE_RATIO);
         result.check("retainedHeapPerClusterAtMost2MiB", perClusterKiB <= TARGET_KIB_PER_CLUSTER);
       }
-      result.note("Heap by MemoryMXBean after System.gc() repeated until it settles (Memory.usedHeapAfterGc); the "
-          + "mock API servers, their stores and the fake are in heapBefore; what the members' watches make the "
-          + "servers keep is counted per cluster.");
-      result.note("Simulated API servers: " + p.clustersPerServer() + " clusters per fabric8 mock behind a path "
-          + "router (ClusterPathRouter); a real fleet has one API server per cluster.");
+      if (children != null) {
+        result.note("Heap by MemoryMXBean after System.gc() repeated until it settles (Memory.usedHeapAfterGc), of "
+            + "the fleet's process alone: the mock API servers run in " + children.pids().size() + " child JVMs "
+            + "(ChildMockServers, -Xmx" + p.childServerXmx() + "), so neither their stores nor what the members' "
+            + "watches make them keep is in either reading; heapBefore holds the hub's mock, the fake Aliyun and the "
+            + "bench's own maps, and the difference is what the fleet keeps per member.");
+        result.note("Simulated API servers: " + p.clustersPerServer() + " clusters per fabric8 mock behind a path "
+            + "router (ClusterPathRouter), one mock per child JVM, so this process holds only the client ends of "
+            + "its members' connections; a real fleet has one API server per cluster.");
+      } else {
+        result.note("Heap by MemoryMXBean after System.gc() repeated until it settles (Memory.usedHeapAfterGc); the "
+            + "mock API servers, their stores and the fake are in heapBefore; what the members' watches make the "
+            + "servers keep is counted per cluster.");
+        result.note("Simulated API servers: " + p.clustersPerServer() + " clusters per fabric8 mock behind a path "
+            + "router (ClusterPathRouter) in this process; a real fleet has one API server per cluster.");
+      }
       result.note("First rounds: the members were all built within " + Math.round(builtS * 10) / 10.0 + " s (the "
           + "fleet's loop sends nothing to a member) and each member's round runs on its own thread, but the last "
           + "member's caches had listed only after " + Math.round(syncedS * 10) / 10.0 + " s: that phase is bound by "
           + "listing " + p.nodes() + " nodes and their pods per cluster on this machine's cores, not by the limiter.");
+      if (p.registerWave() > 0) {
+        result.note("Registration in waves: the HybridNetworks were created on the hub after the fleet started, "
+            + p.registerWave() + " at a time, each wave once every member before it had listed (their kubeconfig "
+            + "Secrets were there from the start), so the first-round figures include waiting for the waves; the "
+            + "sustained phase, the limits at the fake and the heap are measured with every member running.");
+      }
       System.out.printf(Locale.ROOT, "fleet-controller: %d clusters; first rounds %d calls in %.1f s (%.0f %% of the "
           + "floor, every member synced after %.1f s); sustained %d calls in %.1f s = %.1f calls/s (%.0f %% of the "
           + "floor); busiest second %d (bound %d), peak in flight %d; %.0f KiB per cluster%n", p.clusters(), calls,
@@ -433,6 +507,8 @@ public final class FleetControllerBench {
       throw new IllegalStateException("interrupted", e);
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("the setup failed: " + e.getCause(), e.getCause());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } finally {
       if (fleet != null) {
         fleet.close();
@@ -442,6 +518,9 @@ public final class FleetControllerBench {
       hub.close();
       hubServer.destroy();
       servers.forEach(KubernetesMockServer::destroy);
+      if (children != null) {
+        children.close();
+      }
     }
   }
 
@@ -479,7 +558,8 @@ public final class FleetControllerBench {
     }
   }
 
-  private static void register(KubernetesClient hub, String name, String clusterId, String url) {
+  private static void register(KubernetesClient hub, String name, String clusterId, String url,
+      boolean withNetwork) {
     String kubeconfig = """
         apiVersion: v1
         kind: Config
@@ -502,6 +582,25 @@ public final class FleetControllerBench {
         .withNamespace(HUB_NAMESPACE).withName(name + "-kubeconfig").endMetadata().withType("Opaque")
         .withData(Map.of("kubeconfig", Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8))))
         .build()).create();
+    if (withNetwork) {
+      registerNetwork(hub, name, clusterId);
+    }
+  }
+
+  /** This process's open descriptors (/proc/self/fd), 0 where there is none. */
+  private static long openDescriptors() {
+    String[] open = new java.io.File("/proc/self/fd").list();
+    return open == null ? 0 : open.length;
+  }
+
+  /** This process's limit of open descriptors, or no limit where the JVM does not say. */
+  private static long maxDescriptors() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount()
+        : Long.MAX_VALUE / 2;
+  }
+
+  private static void registerNetwork(KubernetesClient hub, String name, String clusterId) {
     HybridNetwork resource = new HybridNetwork();
     resource.setMetadata(new ObjectMetaBuilder().withNamespace(HUB_NAMESPACE).withName(name).build());
     resource.setSpec(resourceSpec(clusterId, name));
