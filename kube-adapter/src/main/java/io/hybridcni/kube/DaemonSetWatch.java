@@ -14,8 +14,11 @@ import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,8 @@ import org.slf4j.LoggerFactory;
 final class DaemonSetWatch implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DaemonSetWatch.class);
+  /** How long opening a watch may take before the rollout is followed by polling instead. */
+  static final Duration OPEN_WITHIN = Duration.ofSeconds(10);
 
   /** What the watcher hands over: a DaemonSet seen, its deletion, or the end of the watch. */
   private sealed interface Signal {
@@ -100,9 +105,37 @@ final class DaemonSetWatch implements AutoCloseable {
     return last;
   }
 
+  /**
+   * Opens the watch, waiting at most {@link #OPEN_WITHIN}: fabric8's {@code watch()} waits without a bound for the
+   * WebSocket to be ready, and a server that ends the watch as it opens it (the 410 Expired of a version compacted
+   * away) was seen to leave that wait hanging for good. A watch that has not opened by then counts as not opened (the
+   * caller polls instead) and is closed if it opens later.
+   */
   private void start(String version) {
     Queue into = new Queue(signals);
-    watch = client.apps().daemonSets().inNamespace(ref.namespace()).withName(ref.name()).watch(version, into);
+    CompletableFuture<Watch> opening = CompletableFuture.supplyAsync(
+        () -> client.apps().daemonSets().inNamespace(ref.namespace()).withName(ref.name()).watch(version, into),
+        task -> {
+          Thread t = new Thread(task, "hybridcni-watch-open-" + ref.name());
+          t.setDaemon(true);
+          t.start();
+        });
+    try {
+      watch = opening.get(OPEN_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      opening.thenAccept(Watch::close);
+      throw new KubernetesClientException("the watch of " + ref.address() + " did not open within " + OPEN_WITHIN);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof KubernetesClientException k) {
+        throw k;
+      }
+      throw new KubernetesClientException("the watch of " + ref.address() + " failed to open: " + e.getCause(),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      opening.thenAccept(Watch::close);
+      throw new HybridCniException(action.id() + ": interrupted while watching " + ref.address(), e);
+    }
   }
 
   /**

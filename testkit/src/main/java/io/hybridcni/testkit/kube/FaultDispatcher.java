@@ -9,7 +9,9 @@ import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -263,7 +265,10 @@ public final class FaultDispatcher extends DelegatingDispatcher {
       @Override
       public void onOpen(WebSocket webSocket, Response response) {
         webSocket.send(event);
-        webSocket.close(1000, "");
+        // The server closes once the event is out, as the API server's watch handler returns after its ERROR event;
+        // a moment later rather than in the same instant as the upgrade, which fabric8's client could miss (its
+        // watch() then never saw the WebSocket ready).
+        CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS).execute(() -> webSocket.close(1000, ""));
       }
     });
   }
