@@ -593,23 +593,11 @@ public final class LeaseShards implements ShardOwnership {
 
   @Override
   public void close() {
-    Thread t;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      t = loop;
+    Stopped stopped = stopLoop(false);
+    if (!stopped.now()) {
+      return;
     }
-    if (t != null) {
-      t.interrupt();
-      try {
-        t.join(Duration.ofSeconds(10).toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new HybridCniException("interrupted while giving up the shards of " + identity, e);
-      }
-    }
+    Thread t = stopped.loop();
     Map<Integer, Lease> bases = new HashMap<>(written);
     Set<Integer> released = new HashSet<>(renewedAt.keySet());
     renewedAt.clear();
@@ -657,12 +645,31 @@ public final class LeaseShards implements ShardOwnership {
    * afterwards does nothing.
    */
   void crash() {
+    Stopped stopped = stopLoop(true);
+    if (!stopped.now()) {
+      return;
+    }
+    if (stopped.loop() != null) {
+      listener.shutdownNow();
+    }
+    LOG.info("{} crashed (a stand-in): its shard Leases stay until they expire", identity);
+  }
+
+  /** Whether {@link #stopLoop} closed this replica now (not before), and its loop's thread ({@code null}: none). */
+  private record Stopped(boolean now, Thread loop) {}
+
+  /**
+   * Marks this replica closed (and crashed, when {@code crash}) and stops its loop, waiting up to 10 s for it. A close
+   * interrupted while it waits fails, since it would give up shards its loop may still renew; a crash gives up nothing
+   * and just stops.
+   */
+  private Stopped stopLoop(boolean crash) {
     Thread t;
     synchronized (this) {
       if (closed) {
-        return;
+        return new Stopped(false, null);
       }
-      crashed = true;
+      crashed = crash;
       closed = true;
       t = loop;
     }
@@ -672,10 +679,12 @@ public final class LeaseShards implements ShardOwnership {
         t.join(Duration.ofSeconds(10).toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        if (!crash) {
+          throw new HybridCniException("interrupted while giving up the shards of " + identity, e);
+        }
       }
-      listener.shutdownNow();
     }
-    LOG.info("{} crashed (a stand-in): its shard Leases stay until they expire", identity);
+    return new Stopped(true, t);
   }
 
   private int leaseSeconds() {

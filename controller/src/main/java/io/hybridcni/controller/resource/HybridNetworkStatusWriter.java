@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * {@link ConditionType#Blocked Blocked} and {@link ConditionType#Degraded Degraded} with CamelCase reasons, the
  * generation of the spec they were judged from, the last plan's summary, the node health counts and the leader.
  *
- * <p>Every round of the loop ends with exactly one of {@code planned} (an empty plan), {@code held},
- * {@code reconciled} or {@code failed}; {@code planned} with work to do is always followed by one of the others. So the
+ * <p>Every round of the loop ends with exactly one of {@code planned} (an empty plan, also when the live re-plan of a
+ * round found nothing left to do), {@code held}, {@code reconciled} or {@code failed}; {@code planned} with work to do
+ * is always followed by one of the others, or by {@code superseded}, after which the next round comes at once and ends
+ * as these do (nothing is written for a superseded round: its work is still to do). So the
  * writer judges on every call but writes only when a round ends, and only when the status it would write differs from
  * the one it last read or wrote: a steady cluster costs no write at all, and a round never writes a half-judged
  * status. {@code lastTransitionTime} moves only when a condition's status changes ({@link StatusConditions}), and the

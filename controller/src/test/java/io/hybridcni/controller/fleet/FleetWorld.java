@@ -185,7 +185,7 @@ final class FleetWorld implements AutoCloseable {
     void close() {
       client.close();
       awaitWatchesEnded(watches);
-      server.destroy();
+      destroy(server, "member " + name);
     }
   }
 
@@ -426,8 +426,28 @@ final class FleetWorld implements AutoCloseable {
     clusters.values().forEach(MemberCluster::close);
     hub.close();
     awaitWatchesEnded(hubWatches);
-    hubServer.destroy();
+    destroy(hubServer, "hub");
     aliyun.close();
+  }
+
+  /**
+   * Stops a mock server after the test's assertions all ran. A replica crashed on purpose leaves watches whose ends
+   * the fabric8 8.0.0 mock handles on its one event loop, each send to the gone client waiting up to 30 s there
+   * ("VertxMockWebSocket write did not complete within 30s", see {@link MockWatches}); several of them, one after
+   * another, outlast any wait, and {@code destroy()} then reports "Unable to close MockWebServer". That is the mock's
+   * teardown, not the fleet's behaviour (a real API server drops a watch whose client is gone): it is reported here
+   * and the world goes on closing the rest. Anything else thrown propagates.
+   */
+  private static void destroy(KubernetesMockServer server, String which) {
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      if (!String.valueOf(e.getMessage()).contains("Unable to close MockWebServer")) {
+        throw e;
+      }
+      System.err.println("The " + which + " mock server did not stop within its 10 s (watches of a crashed replica "
+          + "still ending on its event loop): " + e.getMessage());
+    }
   }
 
   /**
