@@ -43,6 +43,7 @@ import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
 import io.hybridcni.testkit.aliyun.Journal;
 import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
+import io.hybridcni.testkit.kube.Kubeconfigs;
 import io.hybridcni.testkit.kube.TigeraOperator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -560,24 +561,7 @@ public final class FleetControllerBench {
 
   private static void register(KubernetesClient hub, String name, String clusterId, String url,
       boolean withNetwork) {
-    String kubeconfig = """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: %1$s
-          cluster:
-            server: %2$s
-        users:
-        - name: hybridcni
-          user:
-            token: member-token-%1$s
-        contexts:
-        - name: %1$s
-          context:
-            cluster: %1$s
-            user: hybridcni
-        current-context: %1$s
-        """.formatted(name, url);
+    String kubeconfig = Kubeconfigs.withToken(name, url);
     hub.secrets().inNamespace(HUB_NAMESPACE).resource(new SecretBuilder().withNewMetadata()
         .withNamespace(HUB_NAMESPACE).withName(name + "-kubeconfig").endMetadata().withType("Opaque")
         .withData(Map.of("kubeconfig", Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8))))

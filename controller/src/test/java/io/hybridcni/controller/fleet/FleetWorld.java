@@ -37,6 +37,7 @@ import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
 import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.FaultDispatcher;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
+import io.hybridcni.testkit.kube.Kubeconfigs;
 import io.hybridcni.testkit.kube.LatencyDispatcher;
 import io.hybridcni.testkit.kube.MockWatches;
 import io.hybridcni.testkit.kube.ServerWrites;
@@ -122,24 +123,7 @@ final class FleetWorld implements AutoCloseable {
 
     /** A kubeconfig pointing at this member with an inline token, as a hub's Secret holds it. */
     String kubeconfig() {
-      return """
-          apiVersion: v1
-          kind: Config
-          clusters:
-          - name: %1$s
-            cluster:
-              server: %2$s
-          users:
-          - name: hybridcni
-            user:
-              token: member-token-%1$s
-          contexts:
-          - name: %1$s
-            context:
-              cluster: %1$s
-              user: hybridcni
-          current-context: %1$s
-          """.formatted(name, client.getMasterUrl().toString().replaceAll("/$", ""));
+      return Kubeconfigs.withToken(name, client.getMasterUrl().toString().replaceAll("/$", ""));
     }
 
     DaemonSet calico() {
