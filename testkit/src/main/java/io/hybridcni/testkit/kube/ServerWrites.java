@@ -57,6 +57,16 @@ public final class ServerWrites extends DelegatingDispatcher {
     public String name() {
       return path.substring(path.lastIndexOf('/') + 1);
     }
+
+    /**
+     * Without the body: a write of a Secret carries its data (an AccessKey secret), and a record printed by a failed
+     * assertion or a log line must not show it.
+     */
+    @Override
+    public String toString() {
+      return "Write[" + method + " " + path + " by '" + agent + "' -> " + status + ", body of " + body.length()
+          + " characters]";
+    }
   }
 
   private final List<Write> writes = new CopyOnWriteArrayList<>();

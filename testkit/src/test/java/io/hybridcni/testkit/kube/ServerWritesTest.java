@@ -82,4 +82,17 @@ class ServerWritesTest {
     assertThat(writes.writes()).extracting(ServerWrites.Write::status).containsExactly(201, 409);
     assertThat(writes.writes(w -> !w.succeeded())).hasSize(1);
   }
+
+  @Test
+  void aRecordedWriteNeverPrintsItsBodyWhichMayHoldSecretData() {
+    start();
+    writer.secrets().inNamespace("kube-system").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("alibaba-addon-secret").endMetadata()
+        .addToStringData("access-key-secret", "FixtureSecretValue0123456789").build()).create();
+
+    ServerWrites.Write write = writes.writes().get(0);
+    assertThat(write.body()).contains("FixtureSecretValue0123456789");
+    assertThat(write.toString()).doesNotContain("FixtureSecretValue0123456789").contains("POST")
+        .contains("secrets");
+  }
 }
