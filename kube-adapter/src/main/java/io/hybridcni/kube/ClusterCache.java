@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.hybridcni.detect.CniDetectors;
@@ -58,19 +60,22 @@ import org.slf4j.LoggerFactory;
  * gives (it is that observer, reading the stores instead of the API server, {@link ClusterReads}) and, once
  * {@link #synced()}, makes no API call at all.
  *
- * <p>What is watched is what the live observer reads, each as narrowly as the API can filter it: every object a CNI
- * detector names, Terway's DaemonSets, the DaemonSet or Installation the spec names and ACK's cluster profile, each
- * by {@code metadata.name} field selector in its namespace; the spec's Secret and its Namespace the same way; every
+ * <p>What is watched is what the live observer reads: every object a CNI detector names, Terway's DaemonSets, the
+ * DaemonSet or Installation the spec names and ACK's cluster profile. Their DaemonSets and ConfigMaps are watched
+ * with one watch per namespace and kind, whose store keeps only the named ones ({@link NamedItemStore}) and whose
+ * other objects' changes call no one: a field selector takes one {@code metadata.name} only, so a watch per name
+ * would hold one connection per object (16 of a cluster's 24), and a fleet keeps one cache per member. The
+ * Installation, the spec's Secret (never a namespace's every Secret) and its Namespace are watched by
+ * {@code metadata.name} field selector; every
  * IPPool (the observer reads them all); every node, each held as a small record (name, labels,
  * {@code spec.providerID}: {@link ReducedStateItemStore}); and the pods of each namespace where a CNI DaemonSet of
  * the registry ({@link CniDetectors#workloads()}), Terway's or the one the spec names may run, as small records
  * (labels, {@code spec.nodeName}, {@code status.phase} and the health {@code status} judges: {@link HealthStatus}),
  * matched against the DaemonSet's own selector in memory ({@link LabelSelectors}). The pods are watched per
  * namespace rather than by a label selector because the selector that counts is the DaemonSet's, known only once it
- * is read and free to change; a field selector on one name takes one value only, so each named object is a watch of
- * its own. An object
- * a read names that nothing watches yet (a ConfigMap an environment variable of calico-node points to) gets its
- * watch on first read, which lists it once; from then on it is watched like the others.
+ * is read and free to change. An object a read names that nothing holds yet (a ConfigMap an environment variable of
+ * calico-node points to) gets a watch of its own, by name, on first read, which lists it once; from then on it is
+ * watched like the others.
  *
  * <p>A 404 of the live observer is "no such object in the store" here: the same fact. A list refused for a missing
  * CRD (IPPools, the Installation) reads as no object, and keeps being retried, so that a CRD installed later is
@@ -122,8 +127,13 @@ public final class ClusterCache implements AutoCloseable {
     this.spec = b.spec;
     this.pageSize = b.pageSize;
     this.syncTimeout = b.syncTimeout;
+    for (Map.Entry<String, Set<String>> group : namedByNamespace(objectsOf(spec)).entrySet()) {
+      namespaceWatch(group.getKey(), group.getValue());
+    }
     for (KubeObject object : objectsOf(spec)) {
-      watchOf(object);
+      if (!grouped(object)) {
+        watchOf(object);
+      }
     }
     secretWatch(spec.secretNamespace(), spec.secretName());
     namespaceWatch(spec.secretNamespace());
@@ -256,6 +266,61 @@ public final class ClusterCache implements AutoCloseable {
     return namespaces;
   }
 
+  /**
+   * The named DaemonSets and ConfigMaps of {@code objects} by {@code <resource>/<namespace>}: each group is one
+   * namespace-wide watch ({@link #namespaceWatch}) instead of one watch per name.
+   */
+  static Map<String, Set<String>> namedByNamespace(Set<KubeObject> objects) {
+    Map<String, Set<String>> groups = new LinkedHashMap<>();
+    for (KubeObject o : objects) {
+      if (o.kind() == KubeObject.Kind.DAEMON_SET || o.kind() == KubeObject.Kind.CONFIG_MAP) {
+        groups.computeIfAbsent(groupKey(o.kind(), o.namespace()), k -> new TreeSet<>()).add(o.name());
+      }
+    }
+    return groups;
+  }
+
+  private static String groupKey(KubeObject.Kind kind, String namespace) {
+    return (kind == KubeObject.Kind.DAEMON_SET ? "daemonsets/" : "configmaps/") + namespace;
+  }
+
+  private boolean grouped(KubeObject object) {
+    Watch<?> group = watches.get(groupKey(object.kind(), object.namespace()));
+    return group != null && group.holds(object.name());
+  }
+
+  /**
+   * One watch of every DaemonSet (key {@code daemonsets/<namespace>}) or ConfigMap ({@code configmaps/<namespace>})
+   * of a namespace, holding only {@code names} ({@link NamedItemStore}) and calling the listeners only for them.
+   */
+  private void namespaceWatch(String key, Set<String> names) {
+    String namespace = key.substring(key.indexOf('/') + 1);
+    Set<String> held = Set.copyOf(names);
+    if (key.startsWith("daemonsets/")) {
+      watch(key, () -> new Watch<>(KubeOperation.list("apps", "daemonsets", namespace), false,
+          client.apps().daemonSets().inNamespace(namespace).withLimit(pageSize), new NamedItemStore<>(held), held,
+          Watch::newVersion));
+    } else {
+      watch(key, () -> new Watch<>(KubeOperation.list("", "configmaps", namespace), false,
+          client.configMaps().inNamespace(namespace).withLimit(pageSize), new NamedItemStore<>(held), held,
+          Watch::newVersion));
+    }
+  }
+
+  /** The watch that holds DaemonSet {@code namespace/name}: its namespace's, or one of its own (started on demand). */
+  @SuppressWarnings("unchecked")
+  private Watch<DaemonSet> daemonSetHolder(String namespace, String name) {
+    Watch<?> group = watches.get(groupKey(KubeObject.Kind.DAEMON_SET, namespace));
+    return group != null && group.holds(name) ? (Watch<DaemonSet>) group : daemonSetWatch(namespace, name);
+  }
+
+  /** The watch that holds ConfigMap {@code namespace/name}: its namespace's, or one of its own (started on demand). */
+  @SuppressWarnings("unchecked")
+  private Watch<ConfigMap> configMapHolder(String namespace, String name) {
+    Watch<?> group = watches.get(groupKey(KubeObject.Kind.CONFIG_MAP, namespace));
+    return group != null && group.holds(name) ? (Watch<ConfigMap>) group : configMapWatch(namespace, name);
+  }
+
   @SuppressWarnings("unchecked")
   private <T extends HasMetadata> Watch<T> watch(String key, Supplier<Watch<T>> create) {
     Watch<?> w = watches.get(key);
@@ -380,33 +445,63 @@ public final class ClusterCache implements AutoCloseable {
     private final AtomicReference<String> lastLogged = new AtomicReference<>();
     private final AtomicBoolean watched = new AtomicBoolean();
 
+    /** The names of a namespace-wide watch's objects of interest; {@code null}: every object it lists. */
+    private final Set<String> names;
+
     Watch(KubeOperation list, boolean absentWhenNotFound, Informable<T> source,
         ItemStore<T> store, BiPredicate<T, T> changed) {
+      this(list, absentWhenNotFound, source, store, null, changed);
+    }
+
+    /**
+     * {@code names} non-null: a namespace-wide watch that holds, and hears changes of, only the objects so named
+     * (its {@code store} a {@link NamedItemStore} of them).
+     */
+    Watch(KubeOperation list, boolean absentWhenNotFound, Informable<T> source,
+        ItemStore<T> store, Set<String> names, BiPredicate<T, T> changed) {
       this.list = list;
       this.absentWhenNotFound = absentWhenNotFound;
+      this.names = names;
       this.informer = source.runnableInformer(0);
       if (store != null) {
         informer.itemStore(store);
+      }
+      if (names != null) {
+        // The namespace index would keep the key of every object the watch lists, held or not; nothing reads it.
+        informer.removeNamespaceIndex();
       }
       informer.exceptionHandler(this::failed);
       informer.addEventHandler(new ResourceEventHandler<T>() {
         @Override
         public void onAdd(T obj) {
-          changed(describe(obj));
+          if (holds(obj)) {
+            changed(describe(obj));
+          }
         }
 
         @Override
         public void onUpdate(T before, T after) {
-          if (changed.test(before, after)) {
+          if (holds(after) && changed.test(before, after)) {
             changed(describe(after));
           }
         }
 
         @Override
         public void onDelete(T obj, boolean finalStateUnknown) {
-          changed(describe(obj));
+          if (holds(obj)) {
+            changed(describe(obj));
+          }
         }
       });
+    }
+
+    /** Whether this watch holds the object named {@code name} (a by-name watch holds what it lists). */
+    boolean holds(String name) {
+      return names == null || names.contains(name);
+    }
+
+    private boolean holds(T obj) {
+      return holds(obj.getMetadata().getName());
     }
 
     /** An update that is not a resync: the object has a new {@code resourceVersion}. */
@@ -518,17 +613,37 @@ public final class ClusterCache implements AutoCloseable {
     }
   }
 
+  /**
+   * An informer's store that keeps only the objects named {@code names} of what its namespace-wide watch lists. To
+   * fabric8's informer ({@code ProcessorStore}) an object this store drops is one it never held: its every event reads
+   * as an add, which {@link Watch}'s handler does not pass on, and a relist's removal of objects no longer listed
+   * only looks at the keys held.
+   */
+  static final class NamedItemStore<T extends HasMetadata> extends BasicItemStore<T> {
+    private final Set<String> names;
+
+    NamedItemStore(Set<String> names) {
+      super(Cache::metaNamespaceKeyFunc);
+      this.names = Set.copyOf(names);
+    }
+
+    @Override
+    public T put(String key, T obj) {
+      return names.contains(obj.getMetadata().getName()) ? super.put(key, obj) : null;
+    }
+  }
+
   /** The observation's reads, answered from the stores. */
   private final class CachedReads implements ClusterReads {
 
     @Override
     public DaemonSet daemonSet(String namespace, String name) {
-      return daemonSetWatch(namespace, name).one(namespace, name);
+      return daemonSetHolder(namespace, name).one(namespace, name);
     }
 
     @Override
     public ConfigMap configMap(String namespace, String name) {
-      return configMapWatch(namespace, name).one(namespace, name);
+      return configMapHolder(namespace, name).one(namespace, name);
     }
 
     @Override
@@ -584,7 +699,7 @@ public final class ClusterCache implements AutoCloseable {
 
     @Override
     public DaemonSet daemonSet(String namespace, String name) {
-      return daemonSetWatch(namespace, name).one(namespace, name);
+      return daemonSetHolder(namespace, name).one(namespace, name);
     }
 
     /** In name order, as the API server lists a namespace's pods (by their key in its storage). */

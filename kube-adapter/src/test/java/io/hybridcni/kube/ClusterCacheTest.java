@@ -254,6 +254,82 @@ class ClusterCacheTest {
   }
 
   @Test
+  void theNamedDaemonSetsAndConfigMapsOfANamespaceShareOneWatchWithoutAFieldSelector() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    MockRequests.drain(server);
+
+    startedCache(Specs.auto());
+    List<MockRequests.Recorded> watches = MockRequests.drain(server).stream()
+        .filter(r -> "true".equals(r.query("watch"))).toList();
+
+    Map<String, Long> byPath = watches.stream().filter(r -> r.pathOnly().endsWith("/daemonsets")
+        || r.pathOnly().endsWith("/configmaps")).collect(java.util.stream.Collectors.groupingBy(
+            MockRequests.Recorded::pathOnly, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+    assertThat(byPath).containsOnlyKeys("/apis/apps/v1/namespaces/calico-system/daemonsets",
+        "/apis/apps/v1/namespaces/kube-flannel/daemonsets", "/apis/apps/v1/namespaces/kube-system/daemonsets",
+        "/api/v1/namespaces/kube-flannel/configmaps", "/api/v1/namespaces/kube-system/configmaps");
+    assertThat(byPath.values()).as("one watch each").containsOnly(1L);
+    assertThat(watches).filteredOn(r -> r.pathOnly().endsWith("/daemonsets") || r.pathOnly().endsWith("/configmaps"))
+        .allSatisfy(r -> assertThat(r.query("fieldSelector")).isNull());
+    // 10 named DaemonSets and 6 named ConfigMaps in 5 watches; the Installation, IPPools, the Secret, its Namespace,
+    // the nodes and the pods of 3 namespaces have one each.
+    assertThat(cache.watchCount()).isEqualTo(5 + 1 + 1 + 1 + 1 + 1 + 3);
+  }
+
+  @Test
+  void aDaemonSetOrConfigMapOfAWatchedNamespaceThatNoDetectorNamesIsNeitherHeldNorHeard()
+      throws InterruptedException {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    client.configMaps().inNamespace("kube-system").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata().withNamespace("kube-system").withName("coredns").endMetadata()
+        .withData(Map.of("Corefile", ".:53 {}")).build()).create();
+    startedCache(Specs.auto());
+    KubernetesFacts before = cache.observer().observe(Specs.auto());
+    Semaphore changes = new Semaphore(0);
+    cache.onChange(changes::release);
+
+    client.configMaps().inNamespace("kube-system").withName("coredns").edit(cm -> {
+      cm.getData().put("Corefile", ".:53 { forward . /etc/resolv.conf }");
+      return cm;
+    });
+    DaemonSet proxy = client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get();
+    proxy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("kube-system")
+        .withName("kube-proxy").build());
+    proxy.setStatus(null);
+    client.apps().daemonSets().inNamespace("kube-system").resource(proxy).create();
+    client.apps().daemonSets().inNamespace("kube-system").withName("kube-proxy").delete();
+    // A change of a named object after them: once it is heard, the others' events were delivered before it.
+    client.configMaps().inNamespace("kube-system").withName("calico-config").edit(cm -> {
+      cm.getData().put("hybridcni-cache-test", "touched");
+      return cm;
+    });
+
+    assertThat(changes.tryAcquire(10, TimeUnit.SECONDS)).as("the named ConfigMap's change was heard").isTrue();
+    assertThat(changes.tryAcquire(300, TimeUnit.MILLISECONDS)).as("nothing else was heard").isFalse();
+    assertThat(cache.observer().observe(Specs.auto())).isEqualTo(before).isEqualTo(liveFacts(Specs.auto()));
+  }
+
+  @Test
+  void aNamedItemStoreKeepsOnlyTheObjectsNamedAndAnswersADroppedOneAsNeverHeld() {
+    ClusterCache.NamedItemStore<io.fabric8.kubernetes.api.model.ConfigMap> store =
+        new ClusterCache.NamedItemStore<>(java.util.Set.of("calico-config"));
+    io.fabric8.kubernetes.api.model.ConfigMap named = new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata().withNamespace("kube-system").withName("calico-config").withResourceVersion("1")
+        .endMetadata().build();
+    io.fabric8.kubernetes.api.model.ConfigMap other = new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata().withNamespace("kube-system").withName("coredns").withResourceVersion("2").endMetadata()
+        .build();
+
+    assertThat(store.put(store.getKey(named), named)).isNull();
+    assertThat(store.put(store.getKey(other), other)).isNull();
+    assertThat(store.put(store.getKey(other), other)).as("still never held").isNull();
+
+    assertThat(store.keySet()).containsExactly("kube-system/calico-config");
+    assertThat(store.get("kube-system/coredns")).isNull();
+    assertThat(store.put(store.getKey(named), named)).isSameAs(named);
+  }
+
+  @Test
   void aSpecNamingTheTigeraInstallationReadsTheSameFactsFromTheCache() {
     KubeSampleCluster.CALICO_OPERATOR.seed(client);
     HybridNetworkSpec spec = Specs.builder()
