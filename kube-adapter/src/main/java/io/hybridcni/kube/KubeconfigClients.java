@@ -27,7 +27,8 @@ public final class KubeconfigClients {
   private KubeconfigClients() {}
 
   /**
-   * A client for {@code context} of the kubeconfig at {@code kubeconfig}. Every kubeconfig file is first read
+   * A client for {@code context} of the kubeconfig at {@code kubeconfig}, sending hybridcni's {@link UserAgent}.
+   * Every kubeconfig file is first read
    * through {@link InputFiles} (a directory, a device, a FIFO or a file over 4 MiB is refused before fabric8 reads
    * it); nothing is sent to the API server.
    *
@@ -69,6 +70,7 @@ public final class KubeconfigClients {
             + "; it has " + known);
       }
     }
+    config.setUserAgent(UserAgent.value());
     // Never fabric8's own HTTP logging: at TRACE it writes the bearer token and every Secret (see SafeHttpLogging).
     return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(SafeHttpLogging.factory()).build();
   }

@@ -84,6 +84,19 @@ class KubeconfigClientsTest {
   }
 
   @Test
+  void aClientFromAKubeconfigNamesHybridcniAsItsUserAgentAsClientGoNamesItsCommand() throws Exception {
+    while (server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+      // earlier tests' requests
+    }
+    try (KubernetesClient fromFile = KubeconfigClients.create(kubeconfig(server.url("/")), null)) {
+      fromFile.namespaces().withName("kube-system").get();
+    }
+
+    String agent = server.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS).getHeader("User-Agent");
+    assertThat(agent).isEqualTo(UserAgent.value()).matches("hybridcni/\\S+ \\([a-z0-9-]+/[a-z0-9_]+\\)");
+  }
+
+  @Test
   void anApiServerThatRefusesConnectionsFailsInSecondsNamingTheKubeconfigAndTheServer() throws Exception {
     int port;
     try (ServerSocket free = new ServerSocket(0)) {

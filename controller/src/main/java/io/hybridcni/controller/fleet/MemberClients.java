@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.hybridcni.kube.SafeHttpLogging;
+import io.hybridcni.kube.UserAgent;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -77,7 +78,8 @@ public final class MemberClients implements AutoCloseable {
   }
 
   /**
-   * A client for {@code config} on the shared parts; the caller closes it (which leaves the shared parts open).
+   * A client for {@code config} on the shared parts, sending hybridcni's {@link UserAgent} (set on {@code config});
+   * the caller closes it (which leaves the shared parts open).
    *
    * @throws IllegalStateException when these parts were closed
    */
@@ -87,6 +89,7 @@ public final class MemberClients implements AutoCloseable {
       throw new IllegalStateException("the fleet's shared client parts are closed");
     }
     built.incrementAndGet();
+    config.setUserAgent(UserAgent.value());
     return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(serialization)
         .withHttpClientFactory(http).withTaskExecutor(executor).build();
   }

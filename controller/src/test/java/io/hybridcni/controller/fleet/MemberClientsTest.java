@@ -3,6 +3,7 @@ package io.hybridcni.controller.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hybridcni.kube.UserAgent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -58,13 +59,15 @@ class MemberClientsTest {
   }
 
   @Test
-  void everyMembersClientUsesTheFleetsOneSerialization() throws Exception {
+  void everyMembersClientUsesTheFleetsOneSerializationAndHybridcnisUserAgent() throws Exception {
     startConverged("east", "west");
 
     MemberClients shared = fleet.memberClients();
     assertThat(memberClients).hasSize(2);
     assertThat(memberClients.values()).allSatisfy(c ->
         assertThat(c.getKubernetesSerialization()).isSameAs(shared.serialization()));
+    assertThat(memberClients.values()).as("an API server's audit log tells hybridcni's requests apart")
+        .allSatisfy(c -> assertThat(c.getConfiguration().getUserAgent()).isEqualTo(UserAgent.value()));
     assertThat(shared.clientsBuilt()).isEqualTo(2);
     assertThat(memberClients.get(world.cluster("east").clusterId).getMasterUrl())
         .isNotEqualTo(memberClients.get(world.cluster("west").clusterId).getMasterUrl());
