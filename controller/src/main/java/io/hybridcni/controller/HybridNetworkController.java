@@ -63,7 +63,10 @@ import org.slf4j.LoggerFactory;
  *       name, or any action outside {@code controller.autoApply} is {@link ControllerListener#held held} with one
  *       line, and nothing is written;</li>
  *   <li>otherwise, only while this replica leads, plans again from the writer, which reads the API server (a cache
- *       may lag, and what is written over must be what is there), checks that plan the same way, and applies it
+ *       may lag, and what is written over must be what is there) and takes the cloud facts of the round rather than
+ *       observing the cloud again ({@link Reconciler#plan(HybridNetworkSpec, io.hybridcni.observe.CloudFacts)}: in a
+ *       fleet that whole observation would queue behind every member's polls at the account's rate limit, and the
+ *       apply re-reads each action's own cloud facts anyway), checks that plan the same way, and applies it
  *       exactly as {@code hybridcni apply} does: {@link Reconciler#apply} (the plan's fingerprints re-checked before
  *       each action, the apply Lease held, the Events the executors record) and {@link Reconciler#verify} (plan
  *       again, status verification), then tells {@link ControllerListener#reconciled}.</li>
@@ -260,8 +263,9 @@ public final class HybridNetworkController implements AutoCloseable {
         succeeded();
         return false;
       }
-      // The write path reads the API server itself: a cache may lag behind what the repair writes over.
-      Plan live = writer.plan(spec);
+      // The write path reads the API server itself: a cache may lag behind what the repair writes over. The cloud
+      // facts are the round's: each action's re-check before it writes reads the cloud facts it relies on.
+      Plan live = writer.plan(spec, cloudFacts);
       if (live.isEmpty()) {
         // The caches showed work the API server no longer shows (they lagged it, or someone repaired it meanwhile):
         // the round ends as an empty plan's does, so that the listeners (the status's Ready) hear it ended.

@@ -74,6 +74,33 @@ class HybridNetworkControllerTest {
   }
 
   @Test
+  void aRepairOfTheCalicoAffinityPlansWithTheRoundsCloudFactsAndReadsTheCloudOnlyInApplysOwnChecks()
+      throws Exception {
+    assertThat(world.converge().converged()).isTrue();
+    try (KubernetesClient reader = world.newClient()) {
+      world.aliyun.clearJournal();
+      world.cloud(reader).observe(ControllerWorld.spec());
+    }
+    int oneObservation = world.aliyun.journal().size();
+    assertThat(oneObservation).as("calls of one cloud observation").isPositive();
+    Recorder recorder = new Recorder();
+    controller(ControllerWorld.spec(), recorder);
+    recorder.await(0, WITHIN, c -> c.name().equals("planned") && c.plan().isEmpty());
+    int mark = recorder.size();
+    world.aliyun.clearJournal();
+
+    world.overwriteCalicoAffinity();
+    Recorder.Call repaired = recorder.await(mark, WITHIN, c -> c.name().equals("reconciled"));
+
+    assertThat(repaired.result().converged()).as(repaired.result().why()).isTrue();
+    // The debounced round reads no cloud (the last poll's facts), and the write path's plan neither: only apply's
+    // own reads remain, its check of the plan's facts before the first action and its verification after the write,
+    // one observation each. Before, the write path's plan observed the cloud a third time.
+    assertThat(world.aliyun.journal().operations()).as("the Aliyun calls of the repair")
+        .hasSize(2 * oneObservation);
+  }
+
+  @Test
   void anOverwrittenCalicoAffinityIsRepairedWithinTheDebounceAndARoundAndTheRepairIsRecordedAsAnEvent()
       throws Exception {
     assertThat(world.converge().converged()).isTrue();

@@ -137,6 +137,19 @@ public final class Reconciler {
     return planner.plan(spec, observe(spec));
   }
 
+  /**
+   * Observes the cluster and plans with {@code cloud}, facts of the cloud its caller read earlier: for a caller that
+   * polls the cloud on a schedule of its own and re-plans when the cluster changes (the controller), so that a
+   * cluster-side repair does not wait for a whole cloud observation behind an account's rate limit. It can apply
+   * nothing on those facts alone: {@link #apply} re-reads the facts each action's fingerprint names (cloud facts
+   * included) before that action writes, and refuses the action as stale when they moved. An action the newer cloud
+   * facts would add is planned by the next observation of the cloud.
+   */
+  public Plan plan(HybridNetworkSpec spec, CloudFacts cloud) {
+    Objects.requireNonNull(cloud, "cloud");
+    return planner.plan(spec, ObservedState.of(cluster.observe(spec), cloud));
+  }
+
   /** Whether {@link #status} can read the running network (a {@link NetworkStatusObserver} is wired). */
   public boolean readsStatus() {
     return statusObserver != null;

@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
  * write from a client that is neither a replica's nor the test's (a write path that escaped the per-replica clients).
  * Real API servers record the same thing in their audit logs ({@code userAgent}, {@code requestReceivedTimestamp});
  * the production member clients send hybridcni's {@code UserAgent}, the same for every replica (an audit log tells
- * replicas apart by their ServiceAccount's pod), which is why the replicas here get tagged ones.
+ * replicas apart by {@code sourceIPs}), which is why the replicas here get tagged ones.
  *
  * <p><b>The kill.</b> {@link #killAndRepair} crashes a replica with {@link LeaseShards#crash()} and
  * {@link Fleet#crash()}, stand-ins for the process dying: nothing more is sent, and no Lease is released, so the
