@@ -83,10 +83,46 @@ class ClusterRoleTest {
     return new Permission(verb, group, resource);
   }
 
-  static Set<Permission> granted(ClusterRole role) {
-    Set<Permission> granted = new TreeSet<>();
+  /**
+   * The object a request names ({@code get}, {@code update}, {@code patch}, {@code delete} of one object), or
+   * {@code null}: what RBAC matches against a rule's {@code resourceNames}. A create names none (its object's name is
+   * in the body, which RBAC does not read), nor does a list or watch here (the adapter's carry no field selector).
+   */
+  static String nameOf(MockRequests.Recorded request) {
+    String path = request.pathOnly();
+    if (!path.startsWith("/api/") && !path.startsWith("/apis/") || request.method().equals("POST")) {
+      return null;
+    }
+    List<String> parts = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+    List<String> rest = parts.subList(parts.get(0).equals("api") ? 2 : 3, parts.size());
+    if (rest.size() >= 3 && rest.get(0).equals("namespaces")) {
+      rest = rest.subList(2, rest.size());
+    }
+    return rest.size() > 1 ? rest.get(1) : null;
+  }
+
+  /** Whether some rule of {@code role} allows {@code request}, its {@code resourceNames} included, as RBAC judges. */
+  static boolean allows(ClusterRole role, MockRequests.Recorded request) {
+    Permission needed = permissionOf(request);
+    String name = nameOf(request);
     for (PolicyRule rule : role.getRules()) {
-      assertThat(rule.getResourceNames()).as("the role names no objects").isNullOrEmpty();
+      Set<Permission> byRule = granted(List.of(rule));
+      List<String> names = rule.getResourceNames();
+      if (byRule.contains(needed) && (names == null || names.isEmpty() || names.contains(name))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static Set<Permission> granted(ClusterRole role) {
+    return granted(role.getRules());
+  }
+
+  /** The verbs on resources the rules grant, whatever objects they name. */
+  static Set<Permission> granted(List<PolicyRule> rules) {
+    Set<Permission> granted = new TreeSet<>();
+    for (PolicyRule rule : rules) {
       for (String verb : rule.getVerbs()) {
         assertThat(verb).as("no wildcard verbs").isNotEqualTo("*");
         if (rule.getNonResourceURLs() != null && !rule.getNonResourceURLs().isEmpty()) {
@@ -220,17 +256,37 @@ class ClusterRoleTest {
   void theClusterRoleAllowsEveryRequestTheAdapterSendsAndGrantsNothingElse() throws Exception {
     Set<Permission> used = new TreeSet<>();
     List<String> requests = new ArrayList<>();
+    List<MockRequests.Recorded> sentRequests = new ArrayList<>();
     for (KubeSampleCluster cluster : KubeSampleCluster.values()) {
       for (MockRequests.Recorded r : adapterRequestsOn(cluster)) {
         used.add(permissionOf(r));
         requests.add(r.toString());
+        sentRequests.add(r);
       }
     }
-    Set<Permission> granted = granted(clusterRole());
+    ClusterRole role = clusterRole();
+    Set<Permission> granted = granted(role);
 
     assertThat(requests).as("requests the adapter sent").isNotEmpty();
     assertThat(granted).as("every permission the adapter used is granted").containsAll(used);
     assertThat(used).as("every permission the role grants was used").containsAll(granted);
+    assertThat(sentRequests).as("every request is allowed, by name where a rule names objects")
+        .allSatisfy(r -> assertThat(allows(role, r)).as(r.toString()).isTrue());
+  }
+
+  @Test
+  void theRoleMayReadAndWriteTheSharedSecretAloneAndCreateItButNoOtherSecret() throws Exception {
+    ClusterRole role = clusterRole();
+    String shared = "/api/v1/namespaces/kube-system/secrets/alibaba-addon-secret";
+    String other = "/api/v1/namespaces/kube-system/secrets/bootstrap-token-abcdef";
+
+    for (String method : List.of("GET", "PUT", "DELETE")) {
+      assertThat(allows(role, new MockRequests.Recorded(method, shared))).as(method + " the shared Secret").isTrue();
+      assertThat(allows(role, new MockRequests.Recorded(method, other))).as(method + " another Secret").isFalse();
+    }
+    assertThat(allows(role, new MockRequests.Recorded("POST", "/api/v1/namespaces/kube-system/secrets"))).isTrue();
+    assertThat(allows(role, new MockRequests.Recorded("GET", "/api/v1/namespaces/kube-system/secrets")))
+        .as("list every Secret").isFalse();
   }
 
   @Test
