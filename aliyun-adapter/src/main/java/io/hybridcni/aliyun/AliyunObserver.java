@@ -41,7 +41,7 @@ public final class AliyunObserver implements CloudObserver {
 
   private static final Logger LOG = LoggerFactory.getLogger(AliyunObserver.class);
 
-  /** Reads of one observation in flight at once, at most: one observation starts 9. */
+  /** Aliyun reads in flight at once on the shared pool, at most: one observation starts 8. */
   static final int DEFAULT_PARALLELISM = 16;
 
   /**
@@ -98,10 +98,20 @@ public final class AliyunObserver implements CloudObserver {
     var keysFuture = async(() -> ram.listAccessKeys(user));
     var clusterFuture = async(() -> ack.describeCluster(spec.clusterId()));
     var addonsFuture = async(() -> ack.listAddonInstances(spec.clusterId()));
-    var credentialFuture = secrets == null ? CompletableFuture.completedFuture(Optional.<AccessKeyCredential>empty())
-        : async(() -> secrets.readAccessKey(spec.secretNamespace(), spec.secretName()));
     List<CompletableFuture<?>> all = List.of(userFuture, policyFuture, versionsFuture, holdersFuture,
-        attachedFuture, keysFuture, clusterFuture, addonsFuture, credentialFuture);
+        attachedFuture, keysFuture, clusterFuture, addonsFuture);
+    // The Secret is read through the cluster's own API server on the calling thread, while the Aliyun reads are in
+    // flight, never on the pool the Aliyun reads share: in a fleet every member's observer shares that pool, and
+    // members whose API servers were slow to answer (each read retried with backoff) held all of its threads, so
+    // every other member's cloud observation waited behind them.
+    Optional<AccessKeyCredential> credential;
+    try {
+      credential = secrets == null ? Optional.empty()
+          : secrets.readAccessKey(spec.secretNamespace(), spec.secretName());
+    } catch (RuntimeException e) {
+      settle(all);
+      throw e;
+    }
 
     Optional<RamFacts.User> foundUser = join(userFuture);
     Optional<RamApi.PolicySummary> foundPolicy = join(policyFuture);
@@ -110,7 +120,7 @@ public final class AliyunObserver implements CloudObserver {
     List<RamFacts.AttachedPolicy> attached = foundUser.isEmpty() ? List.of() : join(attachedFuture);
     List<RamFacts.AccessKey> keys = foundUser.isEmpty() ? List.of() : join(keysFuture);
     RamFacts facts = new RamFacts(foundUser.orElse(null), policyFacts, attached, keys);
-    facts = withSecretKeyOwner(facts, user, join(credentialFuture));
+    facts = withSecretKeyOwner(facts, user, credential);
     Optional<ClusterFacts> cluster = join(clusterFuture);
     List<AddonInstance> addons = cluster.isEmpty() ? List.of() : join(addonsFuture);
     settle(all);
