@@ -12,6 +12,7 @@ import io.hybridcni.apply.ApplyOptions;
 import io.hybridcni.apply.ReconcileResult;
 import io.hybridcni.apply.Reconciler;
 import io.hybridcni.fixtures.SampleClusters;
+import io.hybridcni.kube.KubeExecutors;
 import io.hybridcni.observe.ClusterIdentity;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.NodeInfo;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -122,7 +122,7 @@ public final class FleetBench {
           .observeExecutor(observations)
           // The fleet measures the cloud side: its clusters need no exclusion and keep their Secret unwritten.
           .runs(PlanKind.APPLY)
-          .unwired(Set.of(ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI, ActionKind.RESTART_TERWAY))
+          .unwired(KubeExecutors.KINDS)
           .executors(AliyunExecutors.create(ram, ack, NO_SECRET_WRITES, retrier,
               new AddonWaitOptions(p.latency(), p.latency().multipliedBy(10), Duration.ofMinutes(1)),
               Clock.systemUTC()))

@@ -3,10 +3,13 @@ package io.hybridcni.kube;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.apply.ActionExecutor;
 import io.hybridcni.apply.Sleeper;
+import io.hybridcni.plan.ActionKind;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The Kubernetes side's executors, one per action kind, for a {@link io.hybridcni.apply.Reconciler} or the CLI to
@@ -17,6 +20,13 @@ import java.util.Objects;
  * {@link KubernetesSecretStore}.)
  */
 public final class KubeExecutors {
+
+  /**
+   * The action kinds the executors of {@link #create} run, for a wiring of the cloud side alone to declare
+   * ({@code Reconciler.Builder.unwired}); {@code KubeExecutorsTest} keeps it equal to them.
+   */
+  public static final Set<ActionKind> KINDS = Set.copyOf(EnumSet.of(ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI,
+      ActionKind.REMOVE_CNI_EXCLUSION, ActionKind.RESTART_TERWAY, ActionKind.DELETE_SECRET));
 
   private KubeExecutors() {}
 

@@ -157,6 +157,9 @@ class ClusterRoleTest {
   /** The adapter's requests; the simulated controllers' are left out. */
   private final List<MockRequests.Recorded> sent = new ArrayList<>();
 
+  /** The action kinds whose executors the scenario ran, so that one it leaves out is named, not silently unchecked. */
+  private final Set<ActionKind> ran = java.util.EnumSet.noneOf(ActionKind.class);
+
   /** Between two polls of a rollout the operator renders and the DaemonSet controller syncs (not the adapter). */
   private void controllersRun(java.time.Duration pause) {
     sent.addAll(MockRequests.drain(server));
@@ -168,6 +171,7 @@ class ClusterRoleTest {
   private void excludeCalico(ObservedState state, DryRunMode mode, boolean dryRun) {
     Action action = new Planner().plan(Specs.auto(), state).actions().stream()
         .filter(a -> a.kind() == ActionKind.EXCLUDE_CLOUD_NODES_FROM_CNI).findFirst().orElseThrow();
+    ran.add(action.kind());
     CniExclusionExecutor.builder(client).dryRunMode(mode).sleeper(this::controllersRun).watchRollout(true).build()
         .run(action, dryRun ? ExecutionContext.dryRun(ApplyListener.NONE) : ExecutionContext.forReal(ApplyListener.NONE));
   }
@@ -184,6 +188,7 @@ class ClusterRoleTest {
         io.hybridcni.plan.Fingerprint.of(new java.util.TreeMap<>()));
     TerwayRestartExecutor executor = TerwayRestartExecutor.builder(client).dryRunMode(DryRunMode.AUTO)
         .timeout(java.time.Duration.ZERO).sleeper(d -> { }).build();
+    ran.add(restart.kind());
     executor.run(restart, ExecutionContext.dryRun(ApplyListener.NONE));
     org.assertj.core.api.Assertions.assertThatThrownBy(
         () -> executor.run(restart, ExecutionContext.forReal(ApplyListener.NONE)))
@@ -198,6 +203,7 @@ class ClusterRoleTest {
       for (var executor : KubeExecutors.create(client, DryRunMode.AUTO, java.time.Clock.systemUTC(),
           this::controllersRun, null)) {
         if (executor.handles(action.kind())) {
+          ran.add(action.kind());
           executor.run(action, ExecutionContext.dryRun(ApplyListener.NONE));
           executor.run(action, ExecutionContext.forReal(ApplyListener.NONE));
         }
@@ -268,6 +274,10 @@ class ClusterRoleTest {
     Set<Permission> granted = granted(role);
 
     assertThat(requests).as("requests the adapter sent").isNotEmpty();
+    Set<ActionKind> wired = java.util.EnumSet.noneOf(ActionKind.class);
+    KubeExecutors.create(client).forEach(e -> wired.addAll(e.kinds()));
+    assertThat(ran).as("the kinds of KubeExecutors whose requests were checked here (run a new executor in "
+        + "adapterRequestsOn)").containsAll(wired);
     assertThat(granted).as("every permission the adapter used is granted").containsAll(used);
     assertThat(used).as("every permission the role grants was used").containsAll(granted);
     assertThat(sentRequests).as("every request is allowed, by name where a rule names objects")
@@ -287,6 +297,43 @@ class ClusterRoleTest {
     assertThat(allows(role, new MockRequests.Recorded("POST", "/api/v1/namespaces/kube-system/secrets"))).isTrue();
     assertThat(allows(role, new MockRequests.Recorded("GET", "/api/v1/namespaces/kube-system/secrets")))
         .as("list every Secret").isFalse();
+  }
+
+  /**
+   * The role's header lists, for operators who add {@code resourceNames}, the objects the adapter reads by name: every
+   * DaemonSet and ConfigMap a CNI detector or Terway's reader names must be there, or a narrowed role hides that CNI.
+   */
+  @Test
+  void theNamesTheRoleSuggestsForResourceNamesCoverEveryObjectTheRegistryReads() throws Exception {
+    String header;
+    try (InputStream in = ClusterRoleTest.class.getClassLoader()
+        .getResourceAsStream("io/hybridcni/kube/hybridcni-clusterrole.yaml")) {
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      header = text.substring(0, text.indexOf("apiVersion:")).replace("#", " ").replaceAll("\\s+", " ");
+    }
+    Set<String> daemonSets = suggested(header, "daemonsets");
+    Set<String> configMaps = suggested(header, "configmaps");
+    List<io.hybridcni.detect.KubeObject> named = new ArrayList<>(io.hybridcni.detect.CniDetectors.reads());
+    TerwayReader.WORKLOADS.forEach(w -> named.add(w.object()));
+    for (io.hybridcni.detect.KubeObject object : named) {
+      switch (object.kind()) {
+        case DAEMON_SET -> assertThat(daemonSets).as("daemonsets suggested in the role's header").contains(object.name());
+        case CONFIG_MAP -> assertThat(configMaps).as("configmaps suggested in the role's header").contains(object.name());
+        default -> { }
+      }
+    }
+  }
+
+  /** The names after {@code "<resource> "} up to the next {@code ;} in the header. */
+  private static Set<String> suggested(String header, String resource) {
+    int start = header.indexOf(" " + resource + " ");
+    assertThat(start).as("the header names %s", resource).isNotNegative();
+    String list = header.substring(start + resource.length() + 2, header.indexOf(';', start));
+    Set<String> names = new TreeSet<>();
+    for (String name : list.split(",")) {
+      names.add(name.trim());
+    }
+    return names;
   }
 
   @Test
