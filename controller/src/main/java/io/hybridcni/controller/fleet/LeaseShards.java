@@ -70,7 +70,11 @@ import org.slf4j.LoggerFactory;
  * changed, as client-go's {@code observedTime} is set when a record is first seen). The fair share is
  * {@code ceil(shards / liveMembers)}; a replica takes free or expired shards only while it holds fewer, and releases
  * the shards above it (holder cleared and {@code leaseDurationSeconds} 1, as client-go's {@code release} under
- * {@code ReleaseOnCancel}), so a joining replica gets free shards to take within a round or two. A replica takes no
+ * {@code ReleaseOnCancel}), so a joining replica gets free shards to take within a round or two. Such a shard leaves
+ * {@link #held()} at once but is released only once the owner's work for it has stopped ({@link #workingOn}), as
+ * client-go's {@code ReleaseOnCancel} asks ("you must ensure all code guarded by this lease has successfully completed
+ * prior to cancelling the context, or you may have two processes simultaneously acting on the critical path"): until
+ * then the others can take it only once its lease has run out. A replica takes no
  * shard in its first round, so replicas started together see each other before anyone takes a share; one started
  * alone takes every shard and gives the surplus up as the others appear. Member Leases left by replicas that died are
  * deleted (with their resourceVersion as a precondition) once they have expired.
@@ -121,6 +125,12 @@ public final class LeaseShards implements ShardOwnership {
   private final Map<Integer, Lease> written = new ConcurrentHashMap<>();
   /** Shard to a take or renewal whose answer was lost: it counts once a read shows it happened. */
   private final Map<Integer, Pending> pending = new HashMap<>();
+  /**
+   * Shards given up for balance (out of {@link #held()}, no longer renewed) whose release waits until this replica's
+   * work for them has stopped ({@link #workingOn}).
+   */
+  private final Set<Integer> releasing = new HashSet<>();
+  private volatile Supplier<Set<Integer>> working = Set::of;
   /** Lease name to its record as last seen, and since when (ticker) this replica has seen it unchanged. */
   private final Map<String, Observed> observed = new HashMap<>();
   private Lease member;
@@ -217,6 +227,11 @@ public final class LeaseShards implements ShardOwnership {
       }
     });
     return Collections.unmodifiableSortedSet(held);
+  }
+
+  @Override
+  public void workingOn(Supplier<Set<Integer>> shards) {
+    this.working = Objects.requireNonNull(shards, "shards");
   }
 
   @Override
@@ -353,7 +368,8 @@ public final class LeaseShards implements ShardOwnership {
       long judged = ticker.nanos();
       judgedAt = judged;
       fair = fairShare(leases, judged);
-      first.addAll(releasesAbove(fair));
+      dropAbove(fair);
+      first.addAll(dueReleases(leases));
       candidates.addAll(takeable(leases, judged));
       // Before the renewals: a dead replica's shard is taken as soon as the round that sees it expired starts, not
       // after the renewals; what this replica holds was renewed a round ago, far inside the deadline.
@@ -568,17 +584,44 @@ public final class LeaseShards implements ShardOwnership {
     return now - seen.since() >= duration.toNanos();
   }
 
-  /** The releases of the shards above {@code fair}, each out of {@link #held()} already. */
-  private List<Call> releasesAbove(int fair) {
-    List<Call> calls = new ArrayList<>();
+  /**
+   * Gives the shards above {@code fair} up: out of {@link #held()} at once, so this replica never acts on them after
+   * another may have taken them, and released once their work has stopped ({@link #dueReleases}).
+   */
+  private void dropAbove(int fair) {
     List<Integer> held = new ArrayList<>(new TreeSet<>(renewedAt.keySet()));
     while (held.size() > fair) {
       int shard = held.remove(held.size() - 1);
-      Lease base = written.get(shard);
-      // Out of held() before the write, so this replica never acts on the shard after another may have taken it.
       drop(shard, "it holds more than its fair share of " + fair + " shards");
-      if (base != null) {
-        calls.add(release(shard, base));
+      releasing.add(shard);
+    }
+  }
+
+  /**
+   * The releases of the shards given up for balance whose work has stopped, based on this round's read. One the read
+   * no longer shows as this replica's (another took it once its lease ran out) needs none.
+   */
+  private List<Call> dueReleases(Map<String, Lease> leases) {
+    if (releasing.isEmpty()) {
+      return List.of();
+    }
+    Set<Integer> busy;
+    try {
+      busy = working.get();
+    } catch (RuntimeException e) {
+      LOG.warn("Could not tell which shards {} still works on; releasing none this round", identity, e);
+      return List.of();
+    }
+    List<Call> calls = new ArrayList<>();
+    for (int shard : new TreeSet<>(releasing)) {
+      Lease lease = leases.get(shardLease(shard));
+      if (lease == null || !ours(lease)) {
+        releasing.remove(shard);
+      } else if (!busy.contains(shard)) {
+        releasing.remove(shard);
+        calls.add(release(shard, lease));
+      } else {
+        LOG.debug("{} releases shard {} once its work there has stopped", identity, shard);
       }
     }
     return calls;
@@ -610,7 +653,7 @@ public final class LeaseShards implements ShardOwnership {
     int start = ShardOwnership.shardOf(namespace, identity, shards);
     for (int i = 0; i < shards; i++) {
       int shard = (start + i) % shards;
-      if (renewedAt.containsKey(shard) || pending.containsKey(shard)) {
+      if (renewedAt.containsKey(shard) || pending.containsKey(shard) || releasing.contains(shard)) {
         continue;
       }
       String name = shardLease(shard);

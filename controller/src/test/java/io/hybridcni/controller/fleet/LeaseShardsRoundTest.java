@@ -199,4 +199,43 @@ class LeaseShardsRoundTest {
     a.round();
     assertThat(a.held()).hasSize(SHARDS);
   }
+  @Test
+  void aShardGivenUpForBalanceIsReleasedOnlyOnceTheReplicasWorkForItHasStopped() {
+    LeaseShards a = replica(newClient(), "replica-a", Duration.ZERO, 0L);
+    Set<Integer> working = new HashSet<>(Set.of(0, 1, 2, 3));
+    a.workingOn(() -> Set.copyOf(working));
+    a.round();
+    advance(ROUND);
+    a.round();
+    assertThat(a.held()).hasSize(SHARDS);
+
+    // B joins: A's fair share falls to 2, so A gives two shards up while its members there are still running.
+    LeaseShards b = replica(newClient(), "replica-b", Duration.ZERO, 0L);
+    b.round();
+    advance(ROUND);
+    a.round();
+    Set<Integer> givenUp = new HashSet<>(Set.of(0, 1, 2, 3));
+    givenUp.removeAll(a.held());
+    assertThat(a.held()).hasSize(2);
+    KubernetesClient reader = newClient();
+    for (int i = 0; i < 2; i++) {
+      b.round();
+      advance(ROUND);
+      a.round();
+      assertThat(b.held()).as("taken by B while A still works on them").isEmpty();
+      for (int shard : givenUp) {
+        assertThat(reader.leases().inNamespace(NAMESPACE).withName("hybridcni-fleet-shard-" + shard).get()
+            .getSpec().getHolderIdentity()).isEqualTo("replica-a");
+      }
+    }
+
+    // A's members of those shards have stopped: its next round releases them and B takes them in its own.
+    working.removeAll(givenUp);
+    advance(ROUND);
+    a.round();
+    b.round();
+    assertThat(b.held()).isEqualTo(givenUp);
+    assertThat(a.held()).hasSize(2);
+    assertDisjoint(a, b);
+  }
 }
