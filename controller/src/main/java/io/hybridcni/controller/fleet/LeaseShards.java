@@ -384,6 +384,10 @@ public final class LeaseShards implements ShardOwnership {
     while (acting && !closed && renewedAt.size() < fair && !candidates.isEmpty()) {
       sendAll(takes(candidates, fair - renewedAt.size(), leases, taken));
     }
+    if (!taken.isEmpty()) {
+      // The owner starts on a taken shard's clusters now, not after this round's renewals.
+      announce();
+    }
     if (closed) {
       return;
     }
