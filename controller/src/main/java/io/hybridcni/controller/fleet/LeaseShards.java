@@ -79,8 +79,8 @@ import org.slf4j.LoggerFactory;
  * alone takes every shard and gives the surplus up as the others appear. Member Leases left by replicas that died are
  * deleted (with their resourceVersion as a precondition) once they have expired.
  *
- * <p>One daemon thread starts a round every {@code retryPeriod}, as client-go's renew loop does (and at once when a
- * watched Lease expires before that): one list of the fleet's Leases (by label); then the releases, the takes and the
+ * <p>One daemon thread starts a round every {@code retryPeriod}, as client-go's renew loop does (and between rounds,
+ * right at a watched Lease's expiry, takes what it may on the last round's read: {@link #takeExpired}): one list of the fleet's Leases (by label); then the releases, the takes and the
  * renewal of the membership Lease; then the renewal of every held shard; dead members' Leases are deleted in the
  * background.
  * Each shard's Lease is its own object with its own resourceVersion precondition, so the writes of one step do not
@@ -153,6 +153,8 @@ public final class LeaseShards implements ShardOwnership {
    * a Lease that expired after it gets a round at once.
    */
   private long judgedAt = Long.MIN_VALUE;
+  /** The fleet's Leases as the last round read them ({@code null}: that read failed), for {@link #takeExpired}. */
+  private Map<String, Lease> lastRead;
 
   private LeaseShards(Builder b) {
     this.client = b.client;
@@ -257,18 +259,28 @@ public final class LeaseShards implements ShardOwnership {
   }
 
   private void run() {
+    long started = ticker.nanos();
+    boolean atExpiry = false;
     while (!closed) {
-      long started = ticker.nanos();
       try {
-        round();
+        if (atExpiry) {
+          takeExpired();
+        } else {
+          started = ticker.nanos();
+          round();
+        }
       } catch (RuntimeException e) {
         // A failure of the round's bookkeeping, not of the API (those are handled per call): the next round starts
         // afresh from a new read, and held() keeps judging the renew deadline meanwhile.
         LOG.warn("A round of the shard Leases of {} failed; trying again in {}", identity, retryPeriod, e);
       }
       announce();
+      long now = ticker.nanos();
+      long regular = Math.max(0, started + retryPeriod.toNanos() - now);
+      long expiry = untilExpiry(now);
+      atExpiry = expiry < regular;
       try {
-        sleeper.sleep(untilNextRound(started));
+        sleeper.sleep(Duration.ofNanos(Math.min(regular, expiry)).plusMillis(1));
       } catch (InterruptedException e) {
         // Only close() interrupts: it releases on its own thread once this one has ended.
         return;
@@ -277,17 +289,15 @@ public final class LeaseShards implements ShardOwnership {
   }
 
   /**
-   * The time until the retry period since {@code started} (the last round's start) has passed, or less when a Lease
-   * another replica holds will have been watched unchanged for its duration sooner: the round then comes right at its
-   * expiry, so a dead replica's shards move within the lease duration plus the one round it may take to first see its
-   * last renewal, instead of plus two. A Lease that expired after the last round judged expiry (during that round's
-   * writes, say) gets a round at once; one that the last round already saw expired (and left, the fair share being
-   * held) does not. Leases renewed every round never come that close to expiry, so a fleet at rest does no extra
-   * rounds. A round longer than the retry period is followed by the next at once.
+   * The time from {@code now} until a Lease another replica holds will have been watched unchanged for its duration
+   * ({@link Long#MAX_VALUE}: none). The loop then acts right at that expiry ({@link #takeExpired}) rather than at its
+   * next round, so a dead replica's shards move within the lease duration plus the one round it may take to first see
+   * its last renewal, instead of plus two. A Lease that expired after the last judgement of expiry (during a round's
+   * writes, say) counts at once; one that was already judged expired (and left, the fair share being held) does not.
+   * Leases renewed every round never come that close to expiry, so a fleet at rest does nothing extra.
    */
-  Duration untilNextRound(long started) {
-    long now = ticker.nanos();
-    long next = Math.max(0, started + retryPeriod.toNanos() - now);
+  long untilExpiry(long now) {
+    long next = Long.MAX_VALUE;
     for (Observed seen : observed.values()) {
       if (seen.record().free() || identity.equals(seen.record().holder())) {
         continue;
@@ -296,10 +306,37 @@ public final class LeaseShards implements ShardOwnership {
       Duration duration = seconds == null || seconds <= 0 ? leaseDuration : Duration.ofSeconds(seconds);
       long expiry = seen.since() + duration.toNanos();
       if (expiry - judgedAt > 0) {
-        next = Math.max(0, Math.min(next, expiry - now));
+        next = Math.min(next, Math.max(0, expiry - now));
       }
     }
-    return Duration.ofNanos(next).plusMillis(1);
+    return next;
+  }
+
+  /**
+   * At a watched Lease's expiry, between rounds: takes what the fair share allows, judged on the last round's read
+   * without reading again, which saves a dead replica's shards the time of one list. That is as safe as reading
+   * first: each take carries the resourceVersion the last read showed, so the API server writes it only if the Lease
+   * is still unchanged since this replica saw it, i.e. watched unchanged for its whole duration by now; a Lease that
+   * changed since (its holder renewed it) answers 409 and the next round's read shows who holds it. Releases,
+   * renewals and deletions are left to the rounds; nothing happens before this replica's first round that could act.
+   */
+  void takeExpired() {
+    long judged = ticker.nanos();
+    judgedAt = judged;
+    Map<String, Lease> leases = lastRead;
+    if (leases == null || rounds < 2 || closed) {
+      return;
+    }
+    dropExpired();
+    int fair = fairShare(leases, judged);
+    if (renewedAt.size() >= fair) {
+      return;
+    }
+    List<Integer> candidates = new ArrayList<>(takeable(leases, judged));
+    Set<Integer> taken = new HashSet<>();
+    while (!closed && renewedAt.size() < fair && !candidates.isEmpty()) {
+      sendAll(takes(candidates, fair - renewedAt.size(), leases, taken));
+    }
   }
 
   /** Tells the listener, on its own thread, when {@link #held()} changed since it last heard. */
@@ -355,6 +392,7 @@ public final class LeaseShards implements ShardOwnership {
 
   void round() {
     Map<String, Lease> leases = list();
+    lastRead = leases;
     // From when the read came back, as client-go's observedTime: whatever renewal it shows was sent before then.
     long now = ticker.nanos();
     if (leases != null) {
