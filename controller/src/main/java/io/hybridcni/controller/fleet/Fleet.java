@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -97,6 +98,8 @@ public final class Fleet implements AutoCloseable {
 
   /** Only the loop's thread changes these; the maps are concurrent so that tests and probes may read them. */
   private final Map<String, Member> members = new ConcurrentHashMap<>();
+  /** Members stopped but not yet closed: their shards' work has not ended. */
+  private final Set<Member> closing = ConcurrentHashMap.newKeySet();
   private final Map<String, Problem> problems = new ConcurrentHashMap<>();
 
   private final Object monitor = new Object();
@@ -164,6 +167,7 @@ public final class Fleet implements AutoCloseable {
       started = true;
     }
     informer.start();
+    ownership.workingOn(this::workingShards);
     ownership.start(this::wake);
     loop.start();
   }
@@ -400,10 +404,25 @@ public final class Fleet implements AutoCloseable {
 
   /** Stops {@code m}'s writes at once and closes it on another thread (its loop may be in a slow request). */
   private void stop(Member m, String why) {
+    closing.add(m);
     members.remove(m.key, m);
     m.leadership.revoke();
     LOG.info("No longer keeping {}: {}", m.key, why);
-    stopper.execute(m::close);
+    stopper.execute(() -> {
+      try {
+        m.close();
+      } finally {
+        closing.remove(m);
+      }
+    });
+  }
+
+  /** The shards of the members kept or still closing: the ownership releases none of them for balance. */
+  private Set<Integer> workingShards() {
+    Set<Integer> shards = new HashSet<>();
+    members.values().forEach(m -> shards.add(m.leadership.shard()));
+    closing.forEach(m -> shards.add(m.leadership.shard()));
+    return shards;
   }
 
   private void problem(HybridNetwork resource, String uid, long generation, KubeconfigSecretRef ref, String reason,

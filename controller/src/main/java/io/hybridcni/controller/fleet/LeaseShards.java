@@ -24,9 +24,19 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -60,18 +70,27 @@ import org.slf4j.LoggerFactory;
  * changed, as client-go's {@code observedTime} is set when a record is first seen). The fair share is
  * {@code ceil(shards / liveMembers)}; a replica takes free or expired shards only while it holds fewer, and releases
  * the shards above it (holder cleared and {@code leaseDurationSeconds} 1, as client-go's {@code release} under
- * {@code ReleaseOnCancel}), so a joining replica gets free shards to take within a round or two. A replica takes no
+ * {@code ReleaseOnCancel}), so a joining replica gets free shards to take within a round or two. Such a shard leaves
+ * {@link #held()} at once but is released only once the owner's work for it has stopped ({@link #workingOn}), as
+ * client-go's {@code ReleaseOnCancel} asks ("you must ensure all code guarded by this lease has successfully completed
+ * prior to cancelling the context, or you may have two processes simultaneously acting on the critical path"): until
+ * then the others can take it only once its lease has run out. A replica takes no
  * shard in its first round, so replicas started together see each other before anyone takes a share; one started
  * alone takes every shard and gives the surplus up as the others appear. Member Leases left by replicas that died are
  * deleted (with their resourceVersion as a precondition) once they have expired.
  *
- * <p>One daemon thread does a round every {@code retryPeriod}, as client-go's renew loop does (and sooner when a
- * watched Lease is about to expire): one list of the fleet's Leases (by label), releases and takes, then a renewal
- * of the membership Lease and of every held shard (takes first, so that a dead replica's shards move as soon as they
- * are seen expired rather than after one renewal write per held shard). The listener hears changes on a thread of its own, so a slow listener
- * cannot delay a renewal. {@link #close()} releases every held shard and deletes the membership Lease, so the others
- * take over at once; a replica that dies without it loses its shards to the others after the lease duration, plus
- * the round it may take them to first see its last renewal.
+ * <p>One daemon thread starts a round every {@code retryPeriod}, as client-go's renew loop does (and between rounds,
+ * right at a watched Lease's expiry, takes what it may on the last round's read: {@link #takeExpired}): one list of the fleet's Leases (by label); then the releases, the takes and the
+ * renewal of the membership Lease; then the renewal of every held shard; dead members' Leases are deleted in the
+ * background.
+ * Each shard's Lease is its own object with its own resourceVersion precondition, so the writes of one step do not
+ * depend on one another and go out together, at most {@link #WRITES_IN_FLIGHT} at once; each step waits for its
+ * answers before the next. Takes come first, so that a dead replica's shards move as soon as they are seen expired
+ * rather than after the renewals; the membership renewal goes before the shard renewals, so that no other replica can
+ * see this one's shards renewed by a write later than its membership. The listener hears changes on a thread of its
+ * own, so a slow listener cannot delay a renewal. {@link #close()} releases every held shard and deletes the
+ * membership Lease, so the others take over at once; a replica that dies without it loses its shards to the others
+ * after the lease duration, plus the round it may take them to first see its last renewal.
  */
 public final class LeaseShards implements ShardOwnership {
 
@@ -80,6 +99,12 @@ public final class LeaseShards implements ShardOwnership {
   static final String FLEET_LABEL = "hybridcni.io/fleet";
   /** {@code shard} or {@code member}. */
   static final String ROLE_LABEL = "hybridcni.io/fleet-role";
+  /**
+   * The most Lease writes one replica has in flight at once. A round's writes are independent (one object each), so
+   * they need not wait for one another; a replica holding many shards (one started alone holds them all) still sends
+   * no more than this many together.
+   */
+  static final int WRITES_IN_FLIGHT = 8;
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
@@ -101,6 +126,12 @@ public final class LeaseShards implements ShardOwnership {
   private final Map<Integer, Lease> written = new ConcurrentHashMap<>();
   /** Shard to a take or renewal whose answer was lost: it counts once a read shows it happened. */
   private final Map<Integer, Pending> pending = new HashMap<>();
+  /**
+   * Shards given up for balance (out of {@link #held()}, no longer renewed) whose release waits until this replica's
+   * work for them has stopped ({@link #workingOn}).
+   */
+  private final Set<Integer> releasing = new HashSet<>();
+  private volatile Supplier<Set<Integer>> working = Set::of;
   /** Lease name to its record as last seen, and since when (ticker) this replica has seen it unchanged. */
   private final Map<String, Observed> observed = new HashMap<>();
   private Lease member;
@@ -112,7 +143,18 @@ public final class LeaseShards implements ShardOwnership {
   private Thread loop;
   /** Runs the listener, so that a slow one never delays a renewal past the renew deadline. */
   private ExecutorService listener;
+  /** Sends a round's writes, {@link #WRITES_IN_FLIGHT} at most at once; its threads end when idle. */
+  private final ThreadPoolExecutor writer;
+  /** Lease names with a write sent in the background ({@link #sendInBackground}) and not answered yet. */
+  private final Set<String> background = ConcurrentHashMap.newKeySet();
   private int rounds;
+  /**
+   * The ticker reading at which the last round judged which Leases had expired ({@link Long#MIN_VALUE}: none yet);
+   * a Lease that expired after it gets a round at once.
+   */
+  private long judgedAt = Long.MIN_VALUE;
+  /** The fleet's Leases as the last round read them ({@code null}: that read failed), for {@link #takeExpired}. */
+  private Map<String, Lease> lastRead;
 
   private LeaseShards(Builder b) {
     this.client = b.client;
@@ -126,6 +168,14 @@ public final class LeaseShards implements ShardOwnership {
     this.clock = b.clock;
     this.ticker = b.ticker;
     this.sleeper = b.sleeper;
+    AtomicInteger threads = new AtomicInteger();
+    this.writer = new ThreadPoolExecutor(WRITES_IN_FLIGHT, WRITES_IN_FLIGHT, 10, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "hybridcni-shards-" + b.identity + "-writes-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    writer.allowCoreThreadTimeOut(true);
     if (renewDeadline.compareTo(leaseDuration) >= 0) {
       throw new IllegalArgumentException("the renew deadline (" + renewDeadline + ") must be shorter than the lease "
           + "duration (" + leaseDuration + "), or a replica could still write after another took its shard over");
@@ -185,6 +235,11 @@ public final class LeaseShards implements ShardOwnership {
   }
 
   @Override
+  public void workingOn(Supplier<Set<Integer>> shards) {
+    this.working = Objects.requireNonNull(shards, "shards");
+  }
+
+  @Override
   public synchronized void start(Runnable onChange) {
     if (loop != null) {
       throw new IllegalStateException("the shards of " + identity + " were started already");
@@ -204,17 +259,28 @@ public final class LeaseShards implements ShardOwnership {
   }
 
   private void run() {
+    long started = ticker.nanos();
+    boolean atExpiry = false;
     while (!closed) {
       try {
-        round();
+        if (atExpiry) {
+          takeExpired();
+        } else {
+          started = ticker.nanos();
+          round();
+        }
       } catch (RuntimeException e) {
         // A failure of the round's bookkeeping, not of the API (those are handled per call): the next round starts
         // afresh from a new read, and held() keeps judging the renew deadline meanwhile.
         LOG.warn("A round of the shard Leases of {} failed; trying again in {}", identity, retryPeriod, e);
       }
       announce();
+      long now = ticker.nanos();
+      long regular = Math.max(0, started + retryPeriod.toNanos() - now);
+      long expiry = untilExpiry(now);
+      atExpiry = expiry < regular;
       try {
-        sleeper.sleep(untilNextRound());
+        sleeper.sleep(Duration.ofNanos(Math.min(regular, expiry)).plusMillis(1));
       } catch (InterruptedException e) {
         // Only close() interrupts: it releases on its own thread once this one has ended.
         return;
@@ -223,26 +289,54 @@ public final class LeaseShards implements ShardOwnership {
   }
 
   /**
-   * The retry period, or less when a Lease another replica holds will have been watched unchanged for its duration
-   * sooner: the round then comes right at its expiry, so a dead replica's shards move within the lease duration plus
-   * the one round it may take to first see its last renewal, instead of plus two. Leases renewed every round never
-   * come that close to expiry, so a fleet at rest does no extra rounds.
+   * The time from {@code now} until a Lease another replica holds will have been watched unchanged for its duration
+   * ({@link Long#MAX_VALUE}: none). The loop then acts right at that expiry ({@link #takeExpired}) rather than at its
+   * next round, so a dead replica's shards move within the lease duration plus the one round it may take to first see
+   * its last renewal, instead of plus two. A Lease that expired after the last judgement of expiry (during a round's
+   * writes, say) counts at once; one that was already judged expired (and left, the fair share being held) does not.
+   * Leases renewed every round never come that close to expiry, so a fleet at rest does nothing extra.
    */
-  Duration untilNextRound() {
-    long now = ticker.nanos();
-    long next = retryPeriod.toNanos();
+  long untilExpiry(long now) {
+    long next = Long.MAX_VALUE;
     for (Observed seen : observed.values()) {
       if (seen.record().free() || identity.equals(seen.record().holder())) {
         continue;
       }
       Integer seconds = seen.record().leaseDurationSeconds();
       Duration duration = seconds == null || seconds <= 0 ? leaseDuration : Duration.ofSeconds(seconds);
-      long left = seen.since() + duration.toNanos() - now;
-      if (left >= 0 && left < next) {
-        next = left;
+      long expiry = seen.since() + duration.toNanos();
+      if (expiry - judgedAt > 0) {
+        next = Math.min(next, Math.max(0, expiry - now));
       }
     }
-    return Duration.ofNanos(next).plusMillis(1);
+    return next;
+  }
+
+  /**
+   * At a watched Lease's expiry, between rounds: takes what the fair share allows, judged on the last round's read
+   * without reading again, which saves a dead replica's shards the time of one list. That is as safe as reading
+   * first: each take carries the resourceVersion the last read showed, so the API server writes it only if the Lease
+   * is still unchanged since this replica saw it, i.e. watched unchanged for its whole duration by now; a Lease that
+   * changed since (its holder renewed it) answers 409 and the next round's read shows who holds it. Releases,
+   * renewals and deletions are left to the rounds; nothing happens before this replica's first round that could act.
+   */
+  void takeExpired() {
+    long judged = ticker.nanos();
+    judgedAt = judged;
+    Map<String, Lease> leases = lastRead;
+    if (leases == null || rounds < 2 || closed) {
+      return;
+    }
+    dropExpired();
+    int fair = fairShare(leases, judged);
+    if (renewedAt.size() >= fair) {
+      return;
+    }
+    List<Integer> candidates = new ArrayList<>(takeable(leases, judged));
+    Set<Integer> taken = new HashSet<>();
+    while (!closed && renewedAt.size() < fair && !candidates.isEmpty()) {
+      sendAll(takes(candidates, fair - renewedAt.size(), leases, taken));
+    }
   }
 
   /** Tells the listener, on its own thread, when {@link #held()} changed since it last heard. */
@@ -287,27 +381,131 @@ public final class LeaseShards implements ShardOwnership {
 
   private record Write(Outcome outcome, Lease lease) {}
 
+  /**
+   * One write of a round: {@code verb} and {@code name} for the log, the request, and what to make of its outcome,
+   * applied on the round's own thread once the step's answers are in.
+   */
+  private record Call(String verb, String name, Supplier<Lease> request, Consumer<Sent> then) {}
+
+  /** A write's outcome, and the ticker reading just before it was sent (a renewal counts from then). */
+  private record Sent(Write write, long sentAt) {}
+
   void round() {
-    long now = ticker.nanos();
     Map<String, Lease> leases = list();
+    lastRead = leases;
+    // From when the read came back, as client-go's observedTime: whatever renewal it shows was sent before then.
+    long now = ticker.nanos();
     if (leases != null) {
       observe(leases, now);
       settle(leases);
     }
     dropExpired();
     boolean acting = leases != null && rounds++ > 0;
-    Set<Integer> taken = Set.of();
+    List<Call> first = new ArrayList<>();
+    Set<Integer> taken = new HashSet<>();
+    List<Integer> candidates = new ArrayList<>();
+    int fair = 0;
     if (acting) {
-      int fair = fairShare(leases);
-      releaseAbove(fair);
+      long judged = ticker.nanos();
+      judgedAt = judged;
+      fair = fairShare(leases, judged);
+      dropAbove(fair);
+      first.addAll(dueReleases(leases));
+      candidates.addAll(takeable(leases, judged));
       // Before the renewals: a dead replica's shard is taken as soon as the round that sees it expired starts, not
-      // one write per held shard later; what this replica holds was renewed a round ago, far inside the deadline.
-      taken = takeUpTo(fair, leases);
+      // after the renewals; what this replica holds was renewed a round ago, far inside the deadline.
+      first.addAll(takes(candidates, fair - renewedAt.size(), leases, taken));
     }
-    renewMember(leases);
-    renewShards(leases, taken);
+    first.add(memberRenewal(leases));
+    sendAll(first);
+    // A take that lost a race leaves room for the next candidate, as a take one after another would.
+    while (acting && !closed && renewedAt.size() < fair && !candidates.isEmpty()) {
+      sendAll(takes(candidates, fair - renewedAt.size(), leases, taken));
+    }
+    if (!taken.isEmpty()) {
+      // The owner starts on a taken shard's clusters now, not after this round's renewals.
+      announce();
+    }
+    if (closed) {
+      return;
+    }
+    sendAll(shardRenewals(leases, taken));
     if (acting) {
-      deleteDeadMembers(leases);
+      sendInBackground(deadMemberDeletes(leases));
+    }
+  }
+
+  /**
+   * Sends {@code calls} on the writer without waiting for their answers, each unless one for the same Lease is still
+   * under way; each outcome is applied on the writer's thread. For housekeeping whose outcome the round does not need:
+   * a dead member's Lease delete once took 1.5 s on the mock under load, and a round waiting for it took a dead
+   * replica's shards that much late.
+   */
+  private void sendInBackground(List<Call> calls) {
+    for (Call call : calls) {
+      if (!background.add(call.name())) {
+        continue;
+      }
+      try {
+        writer.execute(() -> {
+          try {
+            call.then().accept(new Sent(write(call.verb(), call.name(), call.request()), ticker.nanos()));
+          } finally {
+            background.remove(call.name());
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        // Only after a crash or close: the writer is shut down and nothing more is sent.
+        background.remove(call.name());
+      }
+    }
+  }
+
+  /**
+   * Sends {@code calls} together on the writer, at most {@link #WRITES_IN_FLIGHT} in flight, waits for every answer,
+   * then applies each outcome on this thread in the order of {@code calls}. Interrupted by {@link #close()}, it still
+   * waits, so the release that follows reads the Leases after these writes; by {@link #crash()}, it stops waiting and
+   * counts what had no answer yet as unknown (the replica is dead and writes nothing more).
+   */
+  private void sendAll(List<Call> calls) {
+    if (calls.isEmpty()) {
+      return;
+    }
+    List<Future<Sent>> futures = new ArrayList<>();
+    for (Call call : calls) {
+      try {
+        futures.add(writer.submit(() -> {
+          long sentAt = ticker.nanos();
+          return new Sent(write(call.verb(), call.name(), call.request()), sentAt);
+        }));
+      } catch (RejectedExecutionException e) {
+        // Only after a crash: the writer is shut down and nothing more is sent.
+        futures.add(CompletableFuture.completedFuture(new Sent(new Write(Outcome.UNKNOWN, null), ticker.nanos())));
+      }
+    }
+    boolean interrupted = false;
+    for (int i = 0; i < calls.size(); i++) {
+      Future<Sent> future = futures.get(i);
+      Sent sent = null;
+      while (sent == null) {
+        if (interrupted && crashed) {
+          future.cancel(true);
+          sent = new Sent(new Write(Outcome.UNKNOWN, null), ticker.nanos());
+          break;
+        }
+        try {
+          sent = future.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException | CancellationException e) {
+          LOG.warn("A write of Lease {} by {} failed unexpectedly", calls.get(i).name(), identity, e);
+          sent = new Sent(new Write(Outcome.UNKNOWN, null), ticker.nanos());
+        }
+      }
+      calls.get(i).then().accept(sent);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -387,23 +585,23 @@ public final class LeaseShards implements ShardOwnership {
     written.remove(shard);
   }
 
-  private void renewMember(Map<String, Lease> leases) {
+  private Call memberRenewal(Map<String, Lease> leases) {
     Lease base = leases != null ? leases.get(memberLease()) : member;
     Instant at = wallNow();
     if (base == null) {
-      Write w = write("create", memberLease(),
-          () -> client.leases().inNamespace(namespace).resource(fresh(memberLease(), "member", at)).create());
-      member = w.lease();
-      return;
+      Lease fresh = fresh(memberLease(), "member", at);
+      return new Call("create", memberLease(), () -> client.leases().inNamespace(namespace).resource(fresh).create(),
+          sent -> member = sent.write().lease());
     }
     Lease next = new LeaseBuilder(base).editOrNewSpec().withHolderIdentity(identity)
         .withLeaseDurationSeconds(leaseSeconds()).withRenewTime(micro(at)).endSpec().build();
-    Write w = write("renew", memberLease(), () -> client.leases().inNamespace(namespace).resource(next).update());
-    member = w.lease();
+    return new Call("renew", memberLease(), () -> client.leases().inNamespace(namespace).resource(next).update(),
+        sent -> member = sent.write().lease());
   }
 
-  /** Renews every held shard but those {@code taken} in this round (their Lease was just written). */
-  private void renewShards(Map<String, Lease> leases, Set<Integer> taken) {
+  /** The renewals of every held shard but those {@code taken} in this round (their Lease was just written). */
+  private List<Call> shardRenewals(Map<String, Lease> leases, Set<Integer> taken) {
+    List<Call> calls = new ArrayList<>();
     for (int shard : new TreeSet<>(renewedAt.keySet())) {
       if (taken.contains(shard)) {
         continue;
@@ -412,27 +610,28 @@ public final class LeaseShards implements ShardOwnership {
       if (base == null) {
         continue;
       }
-      long sentAt = ticker.nanos();
       Instant at = wallNow();
       Lease next = new LeaseBuilder(base).editOrNewSpec().withRenewTime(micro(at))
           .withLeaseDurationSeconds(leaseSeconds()).endSpec().build();
-      Write w = write("renew", shardLease(shard), () -> client.leases().inNamespace(namespace).resource(next).update());
-      switch (w.outcome()) {
-        case WRITTEN -> {
-          renewedAt.put(shard, sentAt);
-          written.put(shard, w.lease());
-        }
-        // Someone else wrote it since the read: the next read shows whether it is still ours.
-        case CONFLICT -> written.remove(shard);
-        case UNKNOWN -> pending.put(shard, new Pending(at, sentAt));
-        default -> throw new IllegalStateException(w.outcome().name());
-      }
+      calls.add(new Call("renew", shardLease(shard),
+          () -> client.leases().inNamespace(namespace).resource(next).update(), sent -> {
+            switch (sent.write().outcome()) {
+              case WRITTEN -> {
+                renewedAt.put(shard, sent.sentAt());
+                written.put(shard, sent.write().lease());
+              }
+              // Someone else wrote it since the read: the next read shows whether it is still ours.
+              case CONFLICT -> written.remove(shard);
+              case UNKNOWN -> pending.put(shard, new Pending(at, sent.sentAt()));
+              default -> throw new IllegalStateException(sent.write().outcome().name());
+            }
+          }));
     }
+    return calls;
   }
 
   /** {@code ceil(shards / live members)}, this replica counted as live whatever its member Lease shows. */
-  private int fairShare(Map<String, Lease> leases) {
-    long now = ticker.nanos();
+  private int fairShare(Map<String, Lease> leases, long now) {
     int live = 1;
     String members = prefix + "-member-";
     for (Map.Entry<String, Lease> e : leases.entrySet()) {
@@ -455,58 +654,111 @@ public final class LeaseShards implements ShardOwnership {
     return now - seen.since() >= duration.toNanos();
   }
 
-  private void releaseAbove(int fair) {
+  /**
+   * Gives the shards above {@code fair} up: out of {@link #held()} at once, so this replica never acts on them after
+   * another may have taken them, and released once their work has stopped ({@link #dueReleases}).
+   */
+  private void dropAbove(int fair) {
     List<Integer> held = new ArrayList<>(new TreeSet<>(renewedAt.keySet()));
     while (held.size() > fair) {
       int shard = held.remove(held.size() - 1);
-      Lease base = written.get(shard);
-      // Out of held() before the write, so this replica never acts on the shard after another may have taken it.
       drop(shard, "it holds more than its fair share of " + fair + " shards");
-      if (base != null) {
-        release(shard, base);
+      releasing.add(shard);
+    }
+  }
+
+  /**
+   * The releases of the shards given up for balance whose work has stopped, based on this round's read. One the read
+   * no longer shows as this replica's (another took it once its lease ran out) needs none.
+   */
+  private List<Call> dueReleases(Map<String, Lease> leases) {
+    if (releasing.isEmpty()) {
+      return List.of();
+    }
+    Set<Integer> busy;
+    try {
+      busy = working.get();
+    } catch (RuntimeException e) {
+      LOG.warn("Could not tell which shards {} still works on; releasing none this round", identity, e);
+      return List.of();
+    }
+    List<Call> calls = new ArrayList<>();
+    for (int shard : new TreeSet<>(releasing)) {
+      Lease lease = leases.get(shardLease(shard));
+      if (lease == null || !ours(lease)) {
+        releasing.remove(shard);
+      } else if (!busy.contains(shard)) {
+        releasing.remove(shard);
+        calls.add(release(shard, lease));
+      } else {
+        LOG.debug("{} releases shard {} once its work there has stopped", identity, shard);
       }
     }
+    return calls;
   }
 
   /** Clears the holder as client-go's {@code release} does, so another replica takes the shard without waiting. */
-  private void release(int shard, Lease base) {
+  private Call release(int shard, Lease base) {
     Instant at = wallNow();
     Lease next = new LeaseBuilder(base).editOrNewSpec().withHolderIdentity("").withLeaseDurationSeconds(1)
         .withAcquireTime(micro(at)).withRenewTime(micro(at)).endSpec().build();
-    Write w = write("release", shardLease(shard), () -> client.leases().inNamespace(namespace).resource(next).update());
-    if (w.outcome() == Outcome.WRITTEN) {
-      LOG.info("{} released shard {}", identity, shard);
-    } else {
-      LOG.warn("{} could not release shard {}; the others take it once its lease of {} s runs out", identity, shard,
-          leaseSeconds());
-    }
+    return new Call("release", shardLease(shard), () -> client.leases().inNamespace(namespace).resource(next).update(),
+        sent -> {
+          if (sent.write().outcome() == Outcome.WRITTEN) {
+            LOG.info("{} released shard {}", identity, shard);
+          } else {
+            LOG.warn("{} could not release shard {}; the others take it once its lease of {} s runs out", identity,
+                shard, leaseSeconds());
+          }
+        });
   }
 
-  /** Takes free or expired shards while this replica holds fewer than {@code fair}; the shards it took. */
-  private Set<Integer> takeUpTo(int fair, Map<String, Lease> leases) {
-    Set<Integer> taken = new HashSet<>();
-    long now = ticker.nanos();
+  /**
+   * The shards this replica may take, in the order it tries them: neither held nor awaiting a lost answer, and free,
+   * missing, naming this replica already, or watched unchanged for their lease duration by {@code now}.
+   */
+  private List<Integer> takeable(Map<String, Lease> leases, long now) {
+    List<Integer> takeable = new ArrayList<>();
     // Each replica looks at the shards from its own starting point, so replicas taking at once seldom meet.
     int start = ShardOwnership.shardOf(namespace, identity, shards);
-    for (int i = 0; i < shards && renewedAt.size() < fair && !closed; i++) {
+    for (int i = 0; i < shards; i++) {
       int shard = (start + i) % shards;
-      if (renewedAt.containsKey(shard) || pending.containsKey(shard)) {
+      if (renewedAt.containsKey(shard) || pending.containsKey(shard) || releasing.contains(shard)) {
         continue;
       }
       String name = shardLease(shard);
       Lease lease = leases.get(name);
-      long sentAt = ticker.nanos();
+      if (lease != null) {
+        Record record = Record.of(lease);
+        if (!record.free() && !identity.equals(record.holder()) && !expired(name, now)) {
+          continue;
+        }
+      }
+      takeable.add(shard);
+    }
+    return takeable;
+  }
+
+  /**
+   * The takes of up to {@code wanted} shards off the front of {@code candidates} (which loses them); each one that is
+   * written joins {@code taken}.
+   */
+  private List<Call> takes(List<Integer> candidates, int wanted, Map<String, Lease> leases, Set<Integer> taken) {
+    List<Call> calls = new ArrayList<>();
+    while (calls.size() < wanted && !candidates.isEmpty()) {
+      int shard = candidates.remove(0);
+      String name = shardLease(shard);
+      Lease lease = leases.get(name);
       Instant at = wallNow();
-      Write w;
+      Supplier<Lease> request;
+      String verb;
       if (lease == null) {
-        w = write("create", name, () -> client.leases().inNamespace(namespace).resource(fresh(name, "shard", at))
-            .create());
+        Lease fresh = fresh(name, "shard", at);
+        verb = "create";
+        request = () -> client.leases().inNamespace(namespace).resource(fresh).create();
       } else {
         Record record = Record.of(lease);
         boolean same = identity.equals(record.holder());
-        if (!record.free() && !same && !expired(name, now)) {
-          continue;
-        }
         if (!record.free() && !same) {
           LOG.warn("{} takes shard {} over from {}: it watched the Lease unchanged for its lease duration", identity,
               shard, record.holder());
@@ -516,42 +768,50 @@ public final class LeaseShards implements ShardOwnership {
         Lease next = new LeaseBuilder(lease).editOrNewSpec().withHolderIdentity(identity)
             .withLeaseDurationSeconds(leaseSeconds()).withAcquireTime(micro(at)).withRenewTime(micro(at))
             .withLeaseTransitions(same ? transitions : transitions + 1).endSpec().build();
-        w = write("take", name, () -> client.leases().inNamespace(namespace).resource(next).update());
+        verb = "take";
+        request = () -> client.leases().inNamespace(namespace).resource(next).update();
       }
-      switch (w.outcome()) {
-        case WRITTEN -> {
-          written.put(shard, w.lease());
-          renewedAt.put(shard, sentAt);
-          taken.add(shard);
-          LOG.info("{} holds shard {}", identity, shard);
+      calls.add(new Call(verb, name, request, sent -> {
+        switch (sent.write().outcome()) {
+          case WRITTEN -> {
+            written.put(shard, sent.write().lease());
+            renewedAt.put(shard, sent.sentAt());
+            taken.add(shard);
+            LOG.info("{} holds shard {}", identity, shard);
+          }
+          case CONFLICT -> LOG.debug("{} was taken by another replica first", name);
+          case UNKNOWN -> pending.put(shard, new Pending(at, sent.sentAt()));
+          default -> throw new IllegalStateException(sent.write().outcome().name());
         }
-        case CONFLICT -> LOG.debug("{} was taken by another replica first", name);
-        case UNKNOWN -> pending.put(shard, new Pending(at, sentAt));
-        default -> throw new IllegalStateException(w.outcome().name());
-      }
+      }));
     }
-    return taken;
+    return calls;
   }
 
-  /** Deletes member Leases that expired, so replicas that died leave nothing behind. */
-  private void deleteDeadMembers(Map<String, Lease> leases) {
+  /** The deletions of member Leases that expired, so replicas that died leave nothing behind. */
+  private List<Call> deadMemberDeletes(Map<String, Lease> leases) {
+    List<Call> calls = new ArrayList<>();
     long now = ticker.nanos();
     String members = prefix + "-member-";
     for (Map.Entry<String, Lease> e : leases.entrySet()) {
       String name = e.getKey();
-      if (crashed || !name.startsWith(members) || name.equals(memberLease()) || !expired(name, now)) {
+      if (!name.startsWith(members) || name.equals(memberLease()) || !expired(name, now)) {
         continue;
       }
-      try {
-        // The precondition keeps the delete from removing a Lease its replica renewed since the read (a real API
-        // server answers 409; the fabric8 mock ignores DELETE preconditions, so the tests cannot show it).
-        client.leases().inNamespace(namespace).withName(name)
-            .lockResourceVersion(e.getValue().getMetadata().getResourceVersion()).delete();
-        LOG.info("{} deleted the expired member Lease {}", identity, name);
-      } catch (RuntimeException ex) {
-        LOG.debug("Could not delete the expired member Lease {} ({}); another replica may have", name, describe(ex));
-      }
+      String version = e.getValue().getMetadata().getResourceVersion();
+      // The precondition keeps the delete from removing a Lease its replica renewed since the read (a real API
+      // server answers 409; the fabric8 mock ignores DELETE preconditions, so the tests cannot show it). A 404 or 409
+      // (another replica deleted it first, or it was renewed) is a conflict and logged at no level.
+      calls.add(new Call("delete", name, () -> {
+        client.leases().inNamespace(namespace).withName(name).lockResourceVersion(version).delete();
+        return null;
+      }, sent -> {
+        if (sent.write().outcome() == Outcome.WRITTEN) {
+          LOG.info("{} deleted the expired member Lease {}", identity, name);
+        }
+      }));
     }
+    return calls;
   }
 
   private Lease fresh(String name, String role, Instant at) {
@@ -618,12 +878,15 @@ public final class LeaseShards implements ShardOwnership {
         }
       }
     }
+    List<Call> releases = new ArrayList<>();
     for (int shard : new TreeSet<>(released)) {
       Lease base = bases.get(shard);
       if (base != null) {
-        release(shard, base);
+        releases.add(release(shard, base));
       }
     }
+    sendAll(releases);
+    writer.shutdown();
     Lease own = leases != null ? leases.get(memberLease()) : member;
     if (own != null) {
       try {
@@ -649,6 +912,7 @@ public final class LeaseShards implements ShardOwnership {
     if (!stopped.now()) {
       return;
     }
+    writer.shutdownNow();
     if (stopped.loop() != null) {
       listener.shutdownNow();
     }

@@ -2,6 +2,7 @@ package io.hybridcni.controller.fleet;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Which shards of a fleet this replica keeps. A hub's replicas split the registered clusters between them: every
@@ -27,6 +28,17 @@ public interface ShardOwnership extends AutoCloseable {
    * happened, so reading {@code held()} from the callback sees the new set).
    */
   void start(Runnable onChange);
+
+  /**
+   * Tells the ownership, before {@link #start}, which shards this replica still has work running for (members kept or
+   * still stopping). A shard given up for balance while the replica goes on is released to the others only once that
+   * work has stopped, so that nothing this replica still sends for it (a write that passed {@link #stillHeld} just
+   * before, the release of a cluster's apply Lease) lands after another replica took it; until then the others can
+   * take it only once its lease has run out, as after a crash. The supplier is asked from the ownership's own thread
+   * and must be quick. By default an ownership does not ask.
+   */
+  default void workingOn(Supplier<Set<Integer>> shards) {
+  }
 
   /** Gives every held shard up at once (so the others need not wait for the lease to run out) and stops. */
   @Override

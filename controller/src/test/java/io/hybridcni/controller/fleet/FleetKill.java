@@ -473,8 +473,11 @@ public final class FleetKill implements AutoCloseable {
         Map.Entry<Long, String> at = holders.get(shard).floorEntry(w.nanos());
         String holder = at == null || at.getValue().isEmpty() ? "nobody" : at.getValue();
         if (!writer.equals(holder)) {
+          Map.Entry<Long, String> before = at == null ? null : holders.get(shard).lowerEntry(at.getKey());
+          String was = before == null || before.getValue().isEmpty() ? "nobody" : before.getValue();
           out.add(name + ": " + w.method() + " " + w.path() + " by " + writer + " while " + holder + " held shard "
-              + shard);
+              + shard + (at == null ? "" : " (since " + (w.nanos() - at.getKey()) / 1_000_000 + " ms, before that "
+              + was + ")"));
         }
       }
     }

@@ -273,16 +273,28 @@ final class FleetWorld implements AutoCloseable {
     return StandardMemberWiring.builder()
         .retrier(() -> new Retrier(RetryPolicy.defaults(), d -> { }, () -> 0.5))
         .addonWait(new AddonWaitOptions(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(30)))
-        .kubeSleeper(c -> d -> DaemonSetController.reconcile(c))
+        .kubeSleeper(c -> d -> DaemonSetController.reconcile(testClientOf(c)))
         .applyLease(c -> LeaseApplyLock.builder(c).pollInterval(Duration.ofMillis(10)))
         .aroundExecutors(c -> {
           String name = nameOf(c);
-          return e -> withControllers(name, c, e);
+          return e -> withControllers(name, e);
         })
         .build();
   }
 
-  private ActionExecutor<?> withControllers(String name, KubernetesClient client, ActionExecutor<?> executor) {
+  /**
+   * The test's own client of the cluster {@code replicaClient} talks to. The stand-ins for the cluster's controllers
+   * (DaemonSet controller, Tigera operator, addon manager) write through it: in a real cluster those writes come from
+   * the cluster's controllers, not from the replica, so the double-write check must not count them as the replica's
+   * (a replica that lost its shard while its rollout waited would otherwise be charged with the pods the DaemonSet
+   * controller recreated).
+   */
+  private KubernetesClient testClientOf(KubernetesClient replicaClient) {
+    return clusters.get(nameOf(replicaClient)).client;
+  }
+
+  private ActionExecutor<?> withControllers(String name, ActionExecutor<?> executor) {
+    KubernetesClient client = clusters.get(name).client;
     return executor.around((action, context, step) -> {
       if (!context.dryRun()) {
         // Recorded before the write: a test that sees the write done must see it recorded.

@@ -12,6 +12,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.hybridcni.testkit.kube.FaultDispatcher;
 import io.hybridcni.testkit.kube.FaultDispatcher.KubeFault;
+import io.hybridcni.testkit.kube.MockRequests;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -198,5 +199,95 @@ class LeaseShardsRoundTest {
     advance(ROUND);
     a.round();
     assertThat(a.held()).hasSize(SHARDS);
+  }
+  @Test
+  void aShardGivenUpForBalanceIsReleasedOnlyOnceTheReplicasWorkForItHasStopped() {
+    LeaseShards a = replica(newClient(), "replica-a", Duration.ZERO, 0L);
+    Set<Integer> working = new HashSet<>(Set.of(0, 1, 2, 3));
+    a.workingOn(() -> Set.copyOf(working));
+    a.round();
+    advance(ROUND);
+    a.round();
+    assertThat(a.held()).hasSize(SHARDS);
+
+    // B joins: A's fair share falls to 2, so A gives two shards up while its members there are still running.
+    LeaseShards b = replica(newClient(), "replica-b", Duration.ZERO, 0L);
+    b.round();
+    advance(ROUND);
+    a.round();
+    Set<Integer> givenUp = new HashSet<>(Set.of(0, 1, 2, 3));
+    givenUp.removeAll(a.held());
+    assertThat(a.held()).hasSize(2);
+    KubernetesClient reader = newClient();
+    for (int i = 0; i < 2; i++) {
+      b.round();
+      advance(ROUND);
+      a.round();
+      assertThat(b.held()).as("taken by B while A still works on them").isEmpty();
+      for (int shard : givenUp) {
+        assertThat(reader.leases().inNamespace(NAMESPACE).withName("hybridcni-fleet-shard-" + shard).get()
+            .getSpec().getHolderIdentity()).isEqualTo("replica-a");
+      }
+    }
+
+    // A's members of those shards have stopped: its next round releases them and B takes them in its own.
+    working.removeAll(givenUp);
+    advance(ROUND);
+    a.round();
+    b.round();
+    assertThat(b.held()).isEqualTo(givenUp);
+    assertThat(a.held()).hasSize(2);
+    assertDisjoint(a, b);
+  }
+  @Test
+  void atALeasesExpiryBetweenRoundsAReplicaTakesADeadReplicasShardsWithoutReadingTheLeasesAgain() {
+    LeaseShards a = replica(newClient(), "replica-a", Duration.ofHours(1), 0L);
+    LeaseShards b = replica(newClient(), "replica-b", Duration.ofHours(-1), 42L);
+    split(a, b);
+    Set<Integer> bShards = b.held();
+    advance(ROUND);
+    b.round();
+    a.round();
+    b.crash();
+    // A read B's last renewals just now; it keeps its own shards meanwhile, and B's Leases expire 15 s after that read.
+    for (int i = 0; i < 7; i++) {
+      advance(ROUND);
+      a.round();
+    }
+    advance(Duration.ofSeconds(1));
+    MockRequests.drain(server);
+
+    a.takeExpired();
+
+    List<MockRequests.Recorded> sent = MockRequests.drain(server);
+    assertThat(sent).extracting(MockRequests.Recorded::method).containsOnly("PUT").hasSize(bShards.size());
+    assertThat(a.held()).hasSize(SHARDS).containsAll(bShards);
+  }
+
+  @Test
+  void aTakeAtExpiryBetweenRoundsIsRefusedWhenTheHolderRenewedSinceTheLastRead() {
+    LeaseShards a = replica(newClient(), "replica-a", Duration.ZERO, 0L);
+    LeaseShards b = replica(newClient(), "replica-b", Duration.ZERO, 0L);
+    split(a, b);
+    Set<Integer> aShards = a.held();
+    Set<Integer> bShards = b.held();
+    advance(ROUND);
+    a.round();
+    // B renews after A's read: A has not seen it, so by A's last read B's Leases expire 15 s from now.
+    b.round();
+    advance(Duration.ofSeconds(15));
+
+    a.takeExpired();
+
+    KubernetesClient reader = newClient();
+    for (int shard : bShards) {
+      assertThat(reader.leases().inNamespace(NAMESPACE).withName("hybridcni-fleet-shard-" + shard).get().getSpec()
+          .getHolderIdentity()).isEqualTo("replica-b");
+    }
+    // A's own shards went past its renew deadline too, and its takes of them carried the versions before its own
+    // last renewals: refused as well, so the next round's read settles it.
+    assertThat(a.held()).doesNotContainAnyElementsOf(bShards).isEmpty();
+    a.round();
+    assertThat(a.held()).isEqualTo(aShards);
   }
 }
