@@ -24,4 +24,14 @@ public interface ClusterObserver {
   default KubernetesFacts refresh(HybridNetworkSpec spec, KubernetesFacts previous, FactScope scope) {
     return scope.touchesKubernetes() ? observe(spec) : previous;
   }
+
+  /**
+   * As {@link #refresh(HybridNetworkSpec, KubernetesFacts, FactScope)}, and puts into {@code checked} what it read
+   * that the next action's executor may use instead of reading it again ({@link CheckedReads}). The default puts
+   * nothing, so that executor reads everything itself.
+   */
+  default KubernetesFacts refresh(HybridNetworkSpec spec, KubernetesFacts previous, FactScope scope,
+      CheckedReads checked) {
+    return refresh(spec, previous, scope);
+  }
 }

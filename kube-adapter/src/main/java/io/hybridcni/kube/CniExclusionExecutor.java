@@ -102,15 +102,19 @@ public final class CniExclusionExecutor implements ActionExecutor<ActionDetail.C
     WorkloadRef target = detail.target();
     NodeLabel label = new NodeLabel(detail.labelKey(), detail.labelValue());
     boolean[] replanned = {false};
-    return loop.run(action, target, context, (attempt, object) -> {
+    // The re-check before this action read the DaemonSet, the nodes and calico-node's pods a moment ago: the first
+    // attempt works from those reads (the write carries that read's resourceVersion), every later one reads again.
+    CheckedCalico checked = context.checked().take(CheckedCalico.class).orElse(null);
+    GenericKubernetesResource checkedObject = checked == null ? null : checked.daemonSet(target).orElse(null);
+    return loop.run(action, target, checkedObject, context, (attempt, object) -> {
       if (object == null) {
         throw new StaleActionException(action.id(), List.of(target.address() + " no longer exists"));
       }
       Placement current = Placements.of(Placements.podSpec(object.getAdditionalProperties(), target.kind(), false));
       // The safety check runs again on every attempt, against the nodes as they are now: a node relabelled since
       // the plan must not lose Calico even when the object itself did not change.
-      CniExclusion.Replanned again = CniExclusion.replan(current, label,
-          loop.calico().freshNodes(target, object, current, label));
+      CniExclusion.Replanned again = CniExclusion.replan(current, label, loop.calico().freshNodes(target, object,
+          current, label, object == checkedObject ? checked : null));
       replanned[0] |= !(attempt == 1 && current.requiredTerms().equals(detail.before()));
       if (!again.unsafeReasons().isEmpty()) {
         List<String> changed = new ArrayList<>();
