@@ -310,6 +310,12 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     Set<KubeObject> objects = new LinkedHashSet<>();
     CniDetectors.calicoNodeReads().stream()
         .filter(o -> placementOnly == null || o.kind() == KubeObject.Kind.DAEMON_SET).forEach(objects::add);
+    if (placementOnly != null && placementOnly.daemonSet() != null && placementOnly.daemonSet().ref().equals(
+        WorkloadRef.daemonSet(CalicoReader.MANIFEST_NAMESPACE, CalicoReader.CALICO_NODE))) {
+      // Canal's DaemonSet is looked at only when the manifest's calico-node is absent (CalicoReader takes the first
+      // of the two): with calico-node seen a moment ago, it is read only if calico-node is gone now.
+      objects.remove(KubeObject.daemonSet(CalicoReader.MANIFEST_NAMESPACE, CalicoReader.CANAL_DAEMON_SET));
+    }
     WorkloadRef named = spec.onPremisesCni();
     if (named != null && named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION && placementOnly == null) {
       objects.add(KubeObject.tigeraInstallation(named.name()));
