@@ -91,7 +91,12 @@ public final class Reconciler {
 
   /** Observes the cluster and the cloud in parallel. */
   public ObservedState observe(HybridNetworkSpec spec) {
-    return inParallel(() -> cluster.observe(spec), () -> cloud.observe(spec), null);
+    return observe(spec, CheckedReads.NONE);
+  }
+
+  /** As {@link #observe(HybridNetworkSpec)}, keeping in {@code checked} what was read. */
+  private ObservedState observe(HybridNetworkSpec spec, CheckedReads checked) {
+    return inParallel(() -> cluster.observe(spec, checked), () -> cloud.observe(spec), null);
   }
 
   /**
@@ -416,7 +421,8 @@ public final class Reconciler {
     }
 
     ApplyResult execute() {
-      ObservedState now = observe(spec);
+      CheckedReads observed = CheckedReads.collecting();
+      ObservedState now = observe(spec, observed);
       Map<String, List<String>> stale = new HashMap<>();
       for (Action a : plan.actions()) {
         List<String> changed = changedFacts(a, now);
@@ -439,9 +445,9 @@ public final class Reconciler {
       }
       boolean first = true;
       for (Action a : plan.actions()) {
-        // What the re-check read goes to this action's executor alone, which may write from it on its first
-        // attempt: it was read after every earlier action ended.
-        CheckedReads checked = CheckedReads.NONE;
+        // What the observation (for the first action) or the re-check read goes to this action's executor alone,
+        // which may write from it on its first attempt: it was read after every earlier action ended.
+        CheckedReads checked = first ? observed : CheckedReads.NONE;
         if (!first && stale.get(a.id()) == null && a.fingerprint() != null) {
           // Earlier actions changed the world: read again the facts this action relies on, and only those.
           checked = CheckedReads.collecting();

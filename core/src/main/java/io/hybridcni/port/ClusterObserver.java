@@ -15,6 +15,14 @@ public interface ClusterObserver {
   KubernetesFacts observe(HybridNetworkSpec spec);
 
   /**
+   * As {@link #observe(HybridNetworkSpec)}, and puts into {@code checked} what it read that the first action's
+   * executor may use instead of reading it again ({@link CheckedReads}). The default puts nothing.
+   */
+  default KubernetesFacts observe(HybridNetworkSpec spec, CheckedReads checked) {
+    return observe(spec);
+  }
+
+  /**
    * The cluster as {@code previous} saw it, with the parts {@code scope} names read again now; used by apply to
    * re-check one action's fingerprint without reading everything. The default reads everything again when any
    * Kubernetes part is in scope, and nothing otherwise; an adapter overrides it to read only what is named. The

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 
 /**
- * What {@link KubernetesObserver}'s re-check before an action read from the API server of Calico and the nodes,
+ * What {@link KubernetesObserver} read from the API server of Calico and the nodes just before an action (apply's
+ * observation before the first action, or its re-check before a later one),
  * kept for {@link CniExclusionExecutor} (through {@link io.hybridcni.port.CheckedReads}) so that its first attempt
  * does not read the same objects again: each calico-node DaemonSet as the API server answered it (untyped, every
  * field as sent, its {@code resourceVersion} included), the node listing with the label keys it kept, and the nodes
@@ -25,16 +26,25 @@ import java.util.concurrent.Future;
  * @param daemonSets the DaemonSets read, by {@code namespace/name} (one read as absent is not here)
  * @param nodes the nodes as listed, or {@code null} when the re-check did not list them
  * @param nodeLabelKeys the label keys the listing kept on every node
- * @param running the nodes running a pod of each pod source listed
+ * @param running the nodes running a pod of each pod source listed, by {@link #key}
  */
 record CheckedCalico(Map<String, GenericKubernetesResource> daemonSets, List<NodeReader.SeenNode> nodes,
-    Set<String> nodeLabelKeys, Map<NodeReader.PodSource, Set<String>> running) {
+    Set<String> nodeLabelKeys, Map<String, Set<String>> running) {
 
   CheckedCalico {
     daemonSets = Map.copyOf(daemonSets);
     nodes = nodes == null ? null : List.copyOf(nodes);
     nodeLabelKeys = Set.copyOf(nodeLabelKeys);
     running = Map.copyOf(running);
+  }
+
+  /**
+   * A pod listing's key: the namespace, the DaemonSet and its selector in the canonical form of
+   * {@link DaemonSets#selector}, so that a listing asked with the selector the manifests give (a whole observation
+   * starts one before the DaemonSet answers) is found for the DaemonSet that has that selector.
+   */
+  static String key(NodeReader.PodSource source) {
+    return source.namespace() + "/" + source.daemonSet() + "?" + DaemonSets.selector(source.selector());
   }
 
   /** The DaemonSet {@code target} names, as read, when the re-check read it. */
@@ -51,8 +61,8 @@ record CheckedCalico(Map<String, GenericKubernetesResource> daemonSets, List<Nod
   Optional<List<NodeInfo>> nodes(Set<String> keys, NodeReader.PodSource calico) {
     Set<String> keep = new HashSet<>(NodeReader.ALWAYS_KEPT);
     keep.addAll(keys);
-    Set<String> onNodes = running.get(calico);
-    if (nodes == null || onNodes == null || !nodeLabelKeys.containsAll(keep)) {
+    Set<String> onNodes = running.get(key(calico));
+    if (nodes == null || onNodes == null || (!nodes.isEmpty() && !nodeLabelKeys.containsAll(keep))) {
       return Optional.empty();
     }
     List<NodeReader.SeenNode> seen = nodes.stream()
@@ -64,7 +74,7 @@ record CheckedCalico(Map<String, GenericKubernetesResource> daemonSets, List<Nod
   static final class Recording implements ClusterReads {
     private final LiveReads live;
     private final Map<String, GenericKubernetesResource> daemonSets = new ConcurrentHashMap<>();
-    private final Map<NodeReader.PodSource, Set<String>> running = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> running = new ConcurrentHashMap<>();
     private volatile List<NodeReader.SeenNode> nodes;
     private volatile Set<String> nodeLabelKeys = Set.of();
 
@@ -115,7 +125,11 @@ record CheckedCalico(Map<String, GenericKubernetesResource> daemonSets, List<Nod
     @Override
     public List<NodeReader.SeenNode> nodes(Future<Set<String>> labelKeys) {
       List<NodeReader.SeenNode> seen = live.nodes(labelKeys);
-      nodeLabelKeys = Set.copyOf(NodeReader.kept(labelKeys));
+      // The listing waited for the keys at its first node; with no node at all they may still be unknown, and then
+      // none is needed: an empty listing answers for every key.
+      if (!seen.isEmpty()) {
+        nodeLabelKeys = Set.copyOf(NodeReader.kept(labelKeys));
+      }
       nodes = seen;
       return seen;
     }
@@ -123,7 +137,7 @@ record CheckedCalico(Map<String, GenericKubernetesResource> daemonSets, List<Nod
     @Override
     public Set<String> nodesRunning(NodeReader.PodSource source) {
       Set<String> names = live.nodesRunning(source);
-      running.put(source, Set.copyOf(names));
+      running.put(key(source), Set.copyOf(names));
       return names;
     }
   }

@@ -107,6 +107,26 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
 
   @Override
   public KubernetesFacts observe(HybridNetworkSpec spec) {
+    return observe(spec, CheckedReads.NONE);
+  }
+
+  /**
+   * As {@link #observe(HybridNetworkSpec)}; when it reads the API server (not a cache), {@code checked} receives
+   * what it read of Calico's DaemonSets, the nodes and where their pods run ({@link CheckedCalico}), for
+   * {@link CniExclusionExecutor}'s first attempt when the exclusion is the first action.
+   */
+  @Override
+  public KubernetesFacts observe(HybridNetworkSpec spec, CheckedReads checked) {
+    CheckedCalico.Recording recording = live != null && checked.keepsReads() ? new CheckedCalico.Recording(live)
+        : null;
+    KubernetesFacts facts = observe(spec, recording != null ? recording : cluster);
+    if (recording != null) {
+      checked.put(CheckedCalico.class, recording.checked());
+    }
+    return facts;
+  }
+
+  private KubernetesFacts observe(HybridNetworkSpec spec, ClusterReads cluster) {
     WorkloadRef named = spec.onPremisesCni();
     Set<KubeObject> objects = candidates(named);
     // Every independent read starts now, before any is decided on: the candidate CNI and Terway objects, the
@@ -114,7 +134,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     // (which wait for the label keys only once their first page is in).
     SpeculativeReads reads = SpeculativeReads.start(cluster, executor, objects);
     List<Future<?>> started = new ArrayList<>();
-    Future<SecretFacts> secretFuture = track(started, () -> secret(spec));
+    Future<SecretFacts> secretFuture = track(started, () -> secret(spec, cluster));
     Future<NamespaceFacts> namespaceFuture = track(started,
         () -> new NamespaceFacts(spec.secretNamespace(), cluster.namespaceExists(spec.secretNamespace())));
     Future<ConfigMap> profileFuture = track(started,
@@ -147,9 +167,9 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
 
       List<Future<Set<String>>> calicoPods = new ArrayList<>();
       for (DaemonSet ds : calicoSeen.daemonSets()) {
-        calicoPods.add(podsOf(ds, pods, started));
+        calicoPods.add(podsOf(ds, pods, started, cluster));
       }
-      Future<Set<String>> terwayPods = terwayDs == null ? null : podsOf(terwayDs, pods, started);
+      Future<Set<String>> terwayPods = terwayDs == null ? null : podsOf(terwayDs, pods, started, cluster);
       Set<String> calicoNodes = new TreeSet<>();
       for (Future<Set<String>> f : calicoPods) {
         calicoNodes.addAll(await(f));
@@ -200,7 +220,8 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
    * Where the pods of {@code ds} run: the speculative listing when it asked with the DaemonSet's own selector, or a
    * new listing with that selector (the speculative one, asked with another, is then left unread).
    */
-  private Future<Set<String>> podsOf(DaemonSet ds, Map<String, SpeculativePods> pods, List<Future<?>> started) {
+  private Future<Set<String>> podsOf(DaemonSet ds, Map<String, SpeculativePods> pods, List<Future<?>> started,
+      ClusterReads cluster) {
     NodeReader.PodSource actual = NodeReader.PodSource.of(ds);
     SpeculativePods guess = pods.get(key(actual.namespace(), actual.daemonSet()));
     if (guess != null && Objects.equals(DaemonSets.selector(guess.source().selector()),
@@ -211,10 +232,6 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
   }
 
   /** The spec's Secret as facts: absent when there is none. */
-  private SecretFacts secret(HybridNetworkSpec spec) {
-    return secret(spec, cluster);
-  }
-
   private static SecretFacts secret(HybridNetworkSpec spec, ClusterReads cluster) {
     io.fabric8.kubernetes.api.model.Secret secret = cluster.secret(spec.secretNamespace(), spec.secretName());
     return secret == null ? SecretFacts.absent(spec.secretNamespace(), spec.secretName()) : SecretReader.facts(secret);

@@ -128,6 +128,24 @@ class CniExclusionCheckedReadsTest {
   }
 
   @Test
+  void asTheFirstActionTheExclusionWritesFromTheObservationsReadsAlike() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    CheckedReads checked = CheckedReads.collecting();
+    Action action;
+    try (KubernetesObserver observer = KubernetesObserver.builder(client).build()) {
+      action = exclusionOf(ObservedState.of(observer.observe(Specs.auto(), checked),
+          new CloudFacts(null, SampleClusters.registeredCluster(), List.of())));
+    }
+    MockRequests.drain(server);
+
+    StepResult result = run(client, action, ExecutionContext.forReal(ApplyListener.NONE).withChecked(checked));
+
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    assertThat(beforeTheFirstPut(sent())).isEmpty();
+    assertThat(calicoTermsNow()).containsExactly(NodeSelectorTerm.of(EXCLUSION));
+  }
+
+  @Test
   void withoutTheReChecksReadsTheExecutorReadsTheDaemonSetTheNodesAndThePodsBeforeItWrites() {
     KubeSampleCluster.CALICO_BGP.seed(client);
     Action action;
