@@ -70,6 +70,13 @@ record CheckedCalico(Map<String, GenericKubernetesResource> daemonSets, List<Nod
     return Optional.of(NodeReader.join(seen, onNodes, Set.of()));
   }
 
+  /** What was read, by name and count: the objects themselves may carry values (a DaemonSet's env) not for logs. */
+  @Override
+  public String toString() {
+    return "CheckedCalico[daemonSets=" + new java.util.TreeSet<>(daemonSets.keySet()) + ", nodes="
+        + (nodes == null ? "not listed" : nodes.size()) + ", podListings=" + running.size() + "]";
+  }
+
   /** {@link ClusterReads} from the API server that keep what they read for a {@link CheckedCalico}. */
   static final class Recording implements ClusterReads {
     private final LiveReads live;

@@ -39,6 +39,13 @@ import java.util.stream.IntStream;
  * {@link StaleActionException}; one already in place answers
  * {@link io.hybridcni.apply.StepStatus#ALREADY_SATISFIED}. Every write records a {@value #EVENT_REASON} Event.
  *
+ * <p>The first attempt reads nothing when apply's read just before the action (its re-check, or the observation
+ * before a first action) read the DaemonSet, the nodes and calico-node's pods from the API server
+ * ({@link io.hybridcni.port.CheckedReads}, {@link CheckedCalico}): the object, its {@code resourceVersion} and the
+ * nodes are those reads, so the write is refused with 409 when the DaemonSet changed since, and the next attempt
+ * reads all three again. A Tigera Installation target, or a read that did not list what the check needs, reads as
+ * before.
+ *
  * <p>Then (not in a dry run; also when the exclusion was found in place, as after a crash right after the write)
  * the rollout it causes is followed, and the action fails when it goes wrong, so that the plan's addon install,
  * which depends on it, does not run: see {@link CalicoRollout}. With {@code updateStrategy: OnDelete} the calico
