@@ -16,6 +16,7 @@ import io.hybridcni.planner.Facts;
 import io.hybridcni.planner.PlanCheck;
 import io.hybridcni.planner.PlanSubset;
 import io.hybridcni.planner.Planner;
+import io.hybridcni.port.CheckedReads;
 import io.hybridcni.port.CloudObserver;
 import io.hybridcni.port.ClusterObserver;
 import io.hybridcni.port.NetworkStatusObserver;
@@ -90,7 +91,12 @@ public final class Reconciler {
 
   /** Observes the cluster and the cloud in parallel. */
   public ObservedState observe(HybridNetworkSpec spec) {
-    return inParallel(() -> cluster.observe(spec), () -> cloud.observe(spec), null);
+    return observe(spec, CheckedReads.NONE);
+  }
+
+  /** As {@link #observe(HybridNetworkSpec)}, keeping in {@code checked} what was read. */
+  private ObservedState observe(HybridNetworkSpec spec, CheckedReads checked) {
+    return inParallel(() -> cluster.observe(spec, checked), () -> cloud.observe(spec), null);
   }
 
   /**
@@ -100,8 +106,14 @@ public final class Reconciler {
    * from instead of a whole observation of the cluster and the cloud.
    */
   public ObservedState refresh(HybridNetworkSpec spec, ObservedState previous, FactScope scope) {
+    return refresh(spec, previous, scope, CheckedReads.NONE);
+  }
+
+  /** As {@link #refresh(HybridNetworkSpec, ObservedState, FactScope)}, keeping in {@code checked} what was read. */
+  private ObservedState refresh(HybridNetworkSpec spec, ObservedState previous, FactScope scope,
+      CheckedReads checked) {
     return inParallel(
-        scope.touchesKubernetes() ? () -> cluster.refresh(spec, previous.kubernetes(), scope) : null,
+        scope.touchesKubernetes() ? () -> cluster.refresh(spec, previous.kubernetes(), scope, checked) : null,
         scope.touchesCloud() ? () -> cloud.refresh(spec, previous.cloud(), scope) : null,
         previous);
   }
@@ -422,7 +434,8 @@ public final class Reconciler {
     }
 
     ApplyResult execute() {
-      ObservedState now = observe(spec);
+      CheckedReads observed = CheckedReads.collecting();
+      ObservedState now = observe(spec, observed);
       Map<String, List<String>> stale = new HashMap<>();
       for (Action a : plan.actions()) {
         List<String> changed = changedFacts(a, now);
@@ -445,18 +458,22 @@ public final class Reconciler {
       }
       boolean first = true;
       for (Action a : plan.actions()) {
+        // What the observation (for the first action) or the re-check read goes to this action's executor alone,
+        // which may write from it on its first attempt: it was read after every earlier action ended.
+        CheckedReads checked = first ? observed : CheckedReads.NONE;
         if (!first && stale.get(a.id()) == null && a.fingerprint() != null) {
           // Earlier actions changed the world: read again the facts this action relies on, and only those.
-          now = refresh(spec, now, Facts.scope(a.fingerprint().facts().keySet()));
+          checked = CheckedReads.collecting();
+          now = refresh(spec, now, Facts.scope(a.fingerprint().facts().keySet()), checked);
         }
         first = false;
-        outcomes.put(a.id(), run(a, now, stale.get(a.id())));
+        outcomes.put(a.id(), run(a, now, stale.get(a.id()), checked));
       }
       return new ApplyResult(plan.actions().stream().map(a -> outcomes.get(a.id())).toList(), options.dryRun(),
           null, lockLost);
     }
 
-    private ActionOutcome run(Action a, ObservedState now, List<String> knownStale) {
+    private ActionOutcome run(Action a, ObservedState now, List<String> knownStale, CheckedReads checked) {
       // Another apply may hold the lock by now: no action may start, whatever continueOnError says.
       if (lockLost == null) {
         lockLost = held.lost().map(why -> "lost the apply Lease: " + why).orElse(null);
@@ -490,7 +507,7 @@ public final class Reconciler {
       }
       options.listener().actionStarted(a);
       try {
-        StepResult step = executor.run(a, new ExecutionContext(options.dryRun(), options.listener(), held));
+        StepResult step = executor.run(a, new ExecutionContext(options.dryRun(), options.listener(), held, checked));
         options.listener().actionFinished(a, step);
         OutcomeStatus status = switch (step.status()) {
           case APPLIED -> OutcomeStatus.APPLIED;

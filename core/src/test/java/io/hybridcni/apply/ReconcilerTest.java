@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hybridcni.fixtures.InMemoryWorld;
 import io.hybridcni.fixtures.SampleClusters;
 import io.hybridcni.fixtures.Specs;
+import io.hybridcni.observe.FactScope;
+import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.RamFacts;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.Plan;
+import io.hybridcni.port.CheckedReads;
+import io.hybridcni.port.ClusterObserver;
 import io.hybridcni.spec.HybridNetworkSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +68,49 @@ class ReconcilerTest {
     // stale check's reads.
     assertThat(reads.stream().filter("kubernetes"::equals).count()).isEqualTo(1 + 2);
     assertThat(reads.stream().filter("cloud"::equals).count()).isEqualTo(1 + 4);
+  }
+
+  /** What a test observer put into the checked reads: which of its reads it came from. */
+  private record ReadMark(String read) {}
+
+  @Test
+  void eachActionIsHandedWhatTheReadJustBeforeItKeptAndNothingAnEarlierReadKept() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
+    int[] refreshes = {0};
+    ClusterObserver cluster = new ClusterObserver() {
+      @Override
+      public KubernetesFacts observe(HybridNetworkSpec s) {
+        return world.observe(s);
+      }
+
+      @Override
+      public KubernetesFacts observe(HybridNetworkSpec s, CheckedReads checked) {
+        checked.put(ReadMark.class, new ReadMark("observation"));
+        return world.observe(s);
+      }
+
+      @Override
+      public KubernetesFacts refresh(HybridNetworkSpec s, KubernetesFacts previous, FactScope scope,
+          CheckedReads checked) {
+        checked.put(ReadMark.class, new ReadMark("re-check " + ++refreshes[0]));
+        return world.observe(s);
+      }
+    };
+    List<String> handed = new ArrayList<>();
+    ActionExecutor<?> recording = world.around((action, context, step) -> {
+      handed.add(action.id() + ": " + context.checked().take(ReadMark.class).map(ReadMark::read).orElse("nothing"));
+      return step.get();
+    });
+    Reconciler reconciler = Reconciler.builder().cluster(cluster).cloud(world.cloud()).executor(recording).build();
+    Plan plan = reconciler.plan(spec);
+
+    ApplyResult result = reconciler.apply(spec, plan, ApplyOptions.defaults());
+
+    assertThat(result.outcomes()).extracting(ActionOutcome::status).containsOnly(OutcomeStatus.APPLIED);
+    // The RAM actions' re-checks read no Kubernetes part, so the cluster observer is not asked before them.
+    assertThat(handed).containsExactly("ram-user: observation", "ram-policy: nothing",
+        "ram-policy-attachment: nothing", "access-key-secret: re-check 1", "cni-exclusion: re-check 2",
+        "addon-install: nothing", "addon-wait: nothing");
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.spec.NodeLabel;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -85,8 +86,24 @@ final class CalicoObjects {
    */
   List<NodeInfo> freshNodes(WorkloadRef target, GenericKubernetesResource read, Placement placement,
       NodeLabel label) {
+    return freshNodes(target, read, placement, label, null);
+  }
+
+  /**
+   * As {@link #freshNodes(WorkloadRef, GenericKubernetesResource, Placement, NodeLabel)}; {@code checked}, when not
+   * {@code null}, is what the re-check just before the action read: a DaemonSet target whose nodes and pods it
+   * listed (with every label key needed) is answered from it without a request.
+   */
+  List<NodeInfo> freshNodes(WorkloadRef target, GenericKubernetesResource read, Placement placement,
+      NodeLabel label, CheckedCalico checked) {
     Set<String> keys = new TreeSet<>(Placements.labelKeys(placement));
     keys.add(label.key());
+    if (checked != null && read != null && target.kind() == WorkloadRef.Kind.DAEMON_SET) {
+      Optional<List<NodeInfo>> known = checked.nodes(keys, NodeReader.PodSource.of(asDaemonSet(read)));
+      if (known.isPresent()) {
+        return known.get();
+      }
+    }
     // The nodes do not depend on calico-node's pods: both are read at once, so the check before a write costs one
     // round trip instead of two.
     CompletableFuture<List<NodeReader.SeenNode>> seen = ReadAtOnce.start(() -> nodes.nodes(keys));

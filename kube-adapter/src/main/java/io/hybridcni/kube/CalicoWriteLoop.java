@@ -36,6 +36,18 @@ final class CalicoWriteLoop {
 
   StepResult run(Action action, WorkloadRef target, ExecutionContext context,
       KubeWriteLoop.Attempt<GenericKubernetesResource> step) {
+    return run(action, target, null, context, step);
+  }
+
+  /**
+   * As {@link #run(Action, WorkloadRef, ExecutionContext, KubeWriteLoop.Attempt)}; {@code firstRead}, when not
+   * {@code null}, is the object as read a moment ago (by the re-check before the action), taken as the first
+   * attempt's read instead of a GET. Its {@code resourceVersion} goes with the write, so a change since answers 409
+   * and the next attempt reads afresh.
+   */
+  StepResult run(Action action, WorkloadRef target, GenericKubernetesResource firstRead, ExecutionContext context,
+      KubeWriteLoop.Attempt<GenericKubernetesResource> step) {
+    GenericKubernetesResource[] given = {firstRead};
     return loop.run(action, new KubeWriteLoop.Target<>() {
       @Override
       public String address() {
@@ -50,7 +62,9 @@ final class CalicoWriteLoop {
 
       @Override
       public GenericKubernetesResource read() {
-        return calico.read(target);
+        GenericKubernetesResource read = given[0];
+        given[0] = null;
+        return read != null ? read : calico.read(target);
       }
 
       @Override

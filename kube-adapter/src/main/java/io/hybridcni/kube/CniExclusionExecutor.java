@@ -39,6 +39,13 @@ import java.util.stream.IntStream;
  * {@link StaleActionException}; one already in place answers
  * {@link io.hybridcni.apply.StepStatus#ALREADY_SATISFIED}. Every write records a {@value #EVENT_REASON} Event.
  *
+ * <p>The first attempt reads nothing when apply's read just before the action (its re-check, or the observation
+ * before a first action) read the DaemonSet, the nodes and calico-node's pods from the API server
+ * ({@link io.hybridcni.port.CheckedReads}, {@link CheckedCalico}): the object, its {@code resourceVersion} and the
+ * nodes are those reads, so the write is refused with 409 when the DaemonSet changed since, and the next attempt
+ * reads all three again. A Tigera Installation target, or a read that did not list what the check needs, reads as
+ * before.
+ *
  * <p>Then (not in a dry run; also when the exclusion was found in place, as after a crash right after the write)
  * the rollout it causes is followed, and the action fails when it goes wrong, so that the plan's addon install,
  * which depends on it, does not run: see {@link CalicoRollout}. With {@code updateStrategy: OnDelete} the calico
@@ -102,15 +109,19 @@ public final class CniExclusionExecutor implements ActionExecutor<ActionDetail.C
     WorkloadRef target = detail.target();
     NodeLabel label = new NodeLabel(detail.labelKey(), detail.labelValue());
     boolean[] replanned = {false};
-    return loop.run(action, target, context, (attempt, object) -> {
+    // The re-check before this action read the DaemonSet, the nodes and calico-node's pods a moment ago: the first
+    // attempt works from those reads (the write carries that read's resourceVersion), every later one reads again.
+    CheckedCalico checked = context.checked().take(CheckedCalico.class).orElse(null);
+    GenericKubernetesResource checkedObject = checked == null ? null : checked.daemonSet(target).orElse(null);
+    return loop.run(action, target, checkedObject, context, (attempt, object) -> {
       if (object == null) {
         throw new StaleActionException(action.id(), List.of(target.address() + " no longer exists"));
       }
       Placement current = Placements.of(Placements.podSpec(object.getAdditionalProperties(), target.kind(), false));
       // The safety check runs again on every attempt, against the nodes as they are now: a node relabelled since
       // the plan must not lose Calico even when the object itself did not change.
-      CniExclusion.Replanned again = CniExclusion.replan(current, label,
-          loop.calico().freshNodes(target, object, current, label));
+      CniExclusion.Replanned again = CniExclusion.replan(current, label, loop.calico().freshNodes(target, object,
+          current, label, object == checkedObject ? checked : null));
       replanned[0] |= !(attempt == 1 && current.requiredTerms().equals(detail.before()));
       if (!again.unsafeReasons().isEmpty()) {
         List<String> changed = new ArrayList<>();
@@ -246,9 +257,10 @@ public final class CniExclusionExecutor implements ActionExecutor<ActionDetail.C
 
     /**
      * Follow the rollout with one watch of the DaemonSet from the version the update answered
-     * ({@link DaemonSetWatch}) instead of a GET after every pause. Default {@code false}: with it on, the
-     * reliability suite's fault schedules stalled the shared mock server after some 80 to 100 schedules, not yet
-     * understood; until then the polling stays the default.
+     * ({@link DaemonSetWatch}) instead of a GET after every pause. Default {@code false}; {@link KubeExecutors}, the
+     * CLI's and the controller's wiring, turns it on. (It was off everywhere while the reliability suite's fault
+     * schedules stalled the shared mock server after some 80 to 100 schedules with it on; since a watch that does
+     * not open within 10 s falls back to polling, 600 schedules ran green with it on.)
      */
     public Builder watchRollout(boolean value) {
       this.watchRollout = value;

@@ -47,7 +47,9 @@ public final class KubeExecutors {
    * As {@link #create(KubernetesClient, DryRunMode, Clock)}, with {@code sleeper} for every wait (the rollouts'
    * polls, the pauses after a 429) and {@code rolloutTimeout} for the rollouts the exclusion, its removal and
    * Terway's restart follow: {@code null} keeps each executor's default ({@link CniExclusionExecutor.Builder#rolloutTimeout}, scaled
-   * by the DaemonSet's size; {@link TerwayRestartExecutor#DEFAULT_TIMEOUT}).
+   * by the DaemonSet's size; {@link TerwayRestartExecutor#DEFAULT_TIMEOUT}). The exclusion follows its rollout
+   * with a watch ({@link CniExclusionExecutor.Builder#watchRollout}): one call instead of a GET after every pause,
+   * and polling when the watch does not open within 10 s.
    */
   public static List<ActionExecutor<?>> create(KubernetesClient client, DryRunMode dryRunMode, Clock clock,
       Sleeper sleeper, Duration rolloutTimeout) {
@@ -59,7 +61,7 @@ public final class KubeExecutors {
     }
     return List.of(
         CniExclusionExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).sleeper(sleeper)
-            .rolloutTimeout(rolloutTimeout).build(),
+            .rolloutTimeout(rolloutTimeout).watchRollout(true).build(),
         CniExclusionRemovalExecutor.builder(client).dryRunMode(dryRunMode).clock(clock).sleeper(sleeper)
             .rolloutTimeout(rolloutTimeout).build(),
         terway.build(),

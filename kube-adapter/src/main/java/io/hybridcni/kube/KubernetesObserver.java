@@ -21,6 +21,7 @@ import io.hybridcni.observe.TerwayFacts;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.planner.Planner;
+import io.hybridcni.port.CheckedReads;
 import io.hybridcni.port.ClusterObserver;
 import io.hybridcni.spec.HybridNetworkSpec;
 import java.nio.file.Path;
@@ -79,13 +80,16 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
   private final boolean ownsClient;
   private final ExecutorService executor;
   private final ClusterReads cluster;
+  /** The API server's reads, or {@code null} when the observer reads a cache: only live reads are handed on. */
+  private final LiveReads live;
   private final AtomicInteger lastMisses = new AtomicInteger();
 
   private KubernetesObserver(Builder b) {
     this.client = b.client;
     this.ownsClient = b.ownsClient;
     this.executor = Executors.newFixedThreadPool(b.parallelism, new ObserverThreads());
-    this.cluster = b.reads != null ? b.reads : ClusterReads.live(client, b.pageSize);
+    this.live = b.reads != null ? null : new LiveReads(client, b.pageSize);
+    this.cluster = b.reads != null ? b.reads : live;
   }
 
   /** An observer over {@code client}; the caller keeps ownership of the client. */
@@ -103,6 +107,26 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
 
   @Override
   public KubernetesFacts observe(HybridNetworkSpec spec) {
+    return observe(spec, CheckedReads.NONE);
+  }
+
+  /**
+   * As {@link #observe(HybridNetworkSpec)}; when it reads the API server (not a cache), {@code checked} receives
+   * what it read of Calico's DaemonSets, the nodes and where their pods run ({@link CheckedCalico}), for
+   * {@link CniExclusionExecutor}'s first attempt when the exclusion is the first action.
+   */
+  @Override
+  public KubernetesFacts observe(HybridNetworkSpec spec, CheckedReads checked) {
+    CheckedCalico.Recording recording = live != null && checked.keepsReads() ? new CheckedCalico.Recording(live)
+        : null;
+    KubernetesFacts facts = observe(spec, recording != null ? recording : cluster);
+    if (recording != null) {
+      checked.put(CheckedCalico.class, recording.checked());
+    }
+    return facts;
+  }
+
+  private KubernetesFacts observe(HybridNetworkSpec spec, ClusterReads cluster) {
     WorkloadRef named = spec.onPremisesCni();
     Set<KubeObject> objects = candidates(named);
     // Every independent read starts now, before any is decided on: the candidate CNI and Terway objects, the
@@ -110,7 +134,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     // (which wait for the label keys only once their first page is in).
     SpeculativeReads reads = SpeculativeReads.start(cluster, executor, objects);
     List<Future<?>> started = new ArrayList<>();
-    Future<SecretFacts> secretFuture = track(started, () -> secret(spec));
+    Future<SecretFacts> secretFuture = track(started, () -> secret(spec, cluster));
     Future<NamespaceFacts> namespaceFuture = track(started,
         () -> new NamespaceFacts(spec.secretNamespace(), cluster.namespaceExists(spec.secretNamespace())));
     Future<ConfigMap> profileFuture = track(started,
@@ -143,9 +167,9 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
 
       List<Future<Set<String>>> calicoPods = new ArrayList<>();
       for (DaemonSet ds : calicoSeen.daemonSets()) {
-        calicoPods.add(podsOf(ds, pods, started));
+        calicoPods.add(podsOf(ds, pods, started, cluster));
       }
-      Future<Set<String>> terwayPods = terwayDs == null ? null : podsOf(terwayDs, pods, started);
+      Future<Set<String>> terwayPods = terwayDs == null ? null : podsOf(terwayDs, pods, started, cluster);
       Set<String> calicoNodes = new TreeSet<>();
       for (Future<Set<String>> f : calicoPods) {
         calicoNodes.addAll(await(f));
@@ -196,7 +220,8 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
    * Where the pods of {@code ds} run: the speculative listing when it asked with the DaemonSet's own selector, or a
    * new listing with that selector (the speculative one, asked with another, is then left unread).
    */
-  private Future<Set<String>> podsOf(DaemonSet ds, Map<String, SpeculativePods> pods, List<Future<?>> started) {
+  private Future<Set<String>> podsOf(DaemonSet ds, Map<String, SpeculativePods> pods, List<Future<?>> started,
+      ClusterReads cluster) {
     NodeReader.PodSource actual = NodeReader.PodSource.of(ds);
     SpeculativePods guess = pods.get(key(actual.namespace(), actual.daemonSet()));
     if (guess != null && Objects.equals(DaemonSets.selector(guess.source().selector()),
@@ -207,7 +232,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
   }
 
   /** The spec's Secret as facts: absent when there is none. */
-  private SecretFacts secret(HybridNetworkSpec spec) {
+  private static SecretFacts secret(HybridNetworkSpec spec, ClusterReads cluster) {
     io.fabric8.kubernetes.api.model.Secret secret = cluster.secret(spec.secretNamespace(), spec.secretName());
     return secret == null ? SecretFacts.absent(spec.secretNamespace(), spec.secretName()) : SecretReader.facts(secret);
   }
@@ -233,6 +258,17 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
    */
   @Override
   public KubernetesFacts refresh(HybridNetworkSpec spec, KubernetesFacts previous, FactScope scope) {
+    return refresh(spec, previous, scope, CheckedReads.NONE);
+  }
+
+  /**
+   * As {@link #refresh(HybridNetworkSpec, KubernetesFacts, FactScope)}; when it reads the API server (not a cache),
+   * {@code checked} receives what it read of Calico's DaemonSets, the nodes and where their pods run
+   * ({@link CheckedCalico}), for {@link CniExclusionExecutor}'s first attempt.
+   */
+  @Override
+  public KubernetesFacts refresh(HybridNetworkSpec spec, KubernetesFacts previous, FactScope scope,
+      CheckedReads checked) {
     if (!scope.touchesKubernetes()) {
       return previous;
     }
@@ -253,19 +289,28 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     if (!known || (!scope.secrets().isEmpty() && !scope.secrets().equals(Set.of(specSecret)))) {
       return observe(spec);
     }
+    CheckedCalico.Recording recording = live != null && checked.keepsReads() ? new CheckedCalico.Recording(live)
+        : null;
+    ClusterReads reads = recording != null ? recording : cluster;
     List<Future<?>> started = new ArrayList<>();
     Future<SecretFacts> secretFuture = scope.secrets().isEmpty() ? null
-        : track(started, () -> secret(spec));
+        : track(started, () -> secret(spec, reads));
     Future<DaemonSet> terwayFuture = !readTerway ? null
-        : track(started, () -> new TerwayReader(new DaemonSets(SpeculativeReads.none(cluster))).read());
+        : track(started, () -> new TerwayReader(new DaemonSets(SpeculativeReads.none(reads))).read());
     try {
       // Read on this thread: its candidate reads go to the pool, which a task of the pool must not wait on (with
       // parallelism 1 it would wait for itself).
       // A scope that names no Installation needs only Calico's DaemonSets (placement, where its pods run).
       boolean placementOnly = scope.workloads().stream()
           .noneMatch(w -> w.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION);
-      CalicoReader.Observation calicoSeen = !readCalico ? null : calico(spec, placementOnly ? calicoBefore : null);
-      return refreshed(spec, previous, scope, secretFuture, terwayFuture, calicoSeen, started);
+      CalicoReader.Observation calicoSeen = !readCalico ? null
+          : calico(spec, placementOnly ? calicoBefore : null, reads);
+      KubernetesFacts facts = refreshed(spec, previous, scope, secretFuture, terwayFuture, calicoSeen, started,
+          reads);
+      if (recording != null) {
+        checked.put(CheckedCalico.class, recording.checked());
+      }
+      return facts;
     } catch (RuntimeException e) {
       started.forEach(f -> f.cancel(false));
       throw e;
@@ -278,10 +323,16 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
    * Calico facts of the previous observation), only the candidate DaemonSets are read and the rest is kept from it
    * ({@link CalicoReader#readPlacement}): no IPPool, ConfigMap or Installation.
    */
-  private CalicoReader.Observation calico(HybridNetworkSpec spec, CalicoFacts placementOnly) {
+  private CalicoReader.Observation calico(HybridNetworkSpec spec, CalicoFacts placementOnly, ClusterReads cluster) {
     Set<KubeObject> objects = new LinkedHashSet<>();
     CniDetectors.calicoNodeReads().stream()
         .filter(o -> placementOnly == null || o.kind() == KubeObject.Kind.DAEMON_SET).forEach(objects::add);
+    if (placementOnly != null && placementOnly.daemonSet() != null && placementOnly.daemonSet().ref().equals(
+        WorkloadRef.daemonSet(CalicoReader.MANIFEST_NAMESPACE, CalicoReader.CALICO_NODE))) {
+      // Canal's DaemonSet is looked at only when the manifest's calico-node is absent (CalicoReader takes the first
+      // of the two): with calico-node seen a moment ago, it is read only if calico-node is gone now.
+      objects.remove(KubeObject.daemonSet(CalicoReader.MANIFEST_NAMESPACE, CalicoReader.CANAL_DAEMON_SET));
+    }
     WorkloadRef named = spec.onPremisesCni();
     if (named != null && named.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION && placementOnly == null) {
       objects.add(KubeObject.tigeraInstallation(named.name()));
@@ -303,7 +354,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
 
   private KubernetesFacts refreshed(HybridNetworkSpec spec, KubernetesFacts previous, FactScope scope,
       Future<SecretFacts> secretFuture, Future<DaemonSet> terwayFuture, CalicoReader.Observation calicoSeen,
-      List<Future<?>> started) {
+      List<Future<?>> started, ClusterReads cluster) {
     SecretFacts secret = secretFuture == null ? previous.secret() : await(secretFuture);
     TerwayFacts terway = terwayFuture == null ? previous.terway() : TerwayReader.facts(await(terwayFuture));
     if (calicoSeen == null) {

@@ -27,6 +27,18 @@ final class LiveReads implements ClusterReads {
         .run(() -> client.apps().daemonSets().inNamespace(namespace).withName(name).get());
   }
 
+  /** The DaemonSet as the API server sends it, every field kept (for a read-modify-write), or {@code null}. */
+  GenericKubernetesResource untypedDaemonSet(String namespace, String name) {
+    return KubeOperation.get("apps", "daemonsets", namespace, name)
+        .run(() -> client.genericKubernetesResources(Resources.DAEMON_SETS).inNamespace(namespace).withName(name)
+            .get());
+  }
+
+  /** An untyped DaemonSet as the typed object. */
+  DaemonSet typed(GenericKubernetesResource daemonSet) {
+    return client.getKubernetesSerialization().convertValue(daemonSet, DaemonSet.class);
+  }
+
   @Override
   public ConfigMap configMap(String namespace, String name) {
     return KubeOperation.get("", "configmaps", namespace, name)

@@ -2,12 +2,14 @@ package io.hybridcni.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.hybridcni.fixtures.SampleClusters;
 import io.hybridcni.fixtures.Specs;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.ObservedState;
+import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.planner.Facts;
 import io.hybridcni.spec.HybridNetworkSpec;
 import io.hybridcni.testkit.kube.EnableKubeApiMock;
@@ -75,16 +77,44 @@ class KubeCalicoRefreshTest {
       KubernetesFacts refreshed = observer.refresh(bgp, before, Facts.scope(facts));
       List<String> sent = MockRequests.drain(server).stream().map(MockRequests.Recorded::pathOnly).toList();
 
-      // The candidates of the calico and canal detectors that are DaemonSets (absent ones answer 404), the nodes
-      // and calico-node's pods: the IPPools, calico-config and the Installation decide the mode, not these facts.
+      // The candidates of the calico detectors that are DaemonSets (an absent one answers 404), the nodes and
+      // calico-node's pods: the IPPools, calico-config and the Installation decide the mode, not these facts. Canal's
+      // DaemonSet counts only where the manifest's calico-node is absent, and that one was there a moment ago.
       assertThat(sent).containsExactlyInAnyOrder(
           "/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node",
-          "/apis/apps/v1/namespaces/kube-system/daemonsets/canal",
           "/apis/apps/v1/namespaces/calico-system/daemonsets/calico-node",
           "/api/v1/nodes", "/api/v1/namespaces/kube-system/pods");
       assertThat(refreshed.cni().calico().ipPools()).isEqualTo(before.cni().calico().ipPools());
       for (String fact : facts) {
         assertThat(read(fact, refreshed)).as(fact).isEqualTo(read(fact, before));
+      }
+    }
+  }
+
+  @Test
+  void aCalicoNodeReplacedByCanalSinceTheObservationIsFoundByTheReCheckAsAWholeObservationFindsIt() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    HybridNetworkSpec bgp = Specs.bgp();
+    List<String> facts = List.of("workload/DAEMON_SET/kube-system/calico-node",
+        "workload/DAEMON_SET/kube-system/canal", "nodes.running/calico");
+    try (KubernetesObserver observer = KubernetesObserver.builder(client).build()) {
+      KubernetesFacts before = observer.observe(bgp);
+      DaemonSet calicoNode = client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").get();
+      client.apps().daemonSets().inNamespace("kube-system").withName("calico-node").delete();
+      calicoNode.getMetadata().setName("canal");
+      calicoNode.getMetadata().setResourceVersion(null);
+      calicoNode.getMetadata().setUid(null);
+      client.apps().daemonSets().inNamespace("kube-system").resource(calicoNode).create();
+      MockRequests.drain(server);
+
+      KubernetesFacts refreshed = observer.refresh(bgp, before, Facts.scope(facts));
+      List<String> sent = MockRequests.drain(server).stream().map(MockRequests.Recorded::pathOnly).toList();
+      KubernetesFacts whole = observer.observe(bgp);
+
+      assertThat(sent).contains("/apis/apps/v1/namespaces/kube-system/daemonsets/canal");
+      assertThat(refreshed.cni().calico().daemonSet().ref()).isEqualTo(WorkloadRef.daemonSet("kube-system", "canal"));
+      for (String fact : facts) {
+        assertThat(read(fact, refreshed)).as(fact).isEqualTo(read(fact, whole));
       }
     }
   }

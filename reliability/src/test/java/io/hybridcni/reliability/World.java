@@ -219,8 +219,9 @@ public final class World implements AutoCloseable {
     SecretStore secrets = wiring.secrets.apply(KubernetesSecretStore.builder(client).sleeper(sleeper).build());
     List<ActionExecutor<?>> executors = new ArrayList<>(AliyunExecutors.create(ram, ack, secrets, retrier,
         AddonWaitOptions.defaults(), clock));
-    // While the exclusion follows its rollout, the operator renders and the DaemonSet controller replaces pods.
-    executors.add(CniExclusionExecutor.builder(client).sleeper(d -> {
+    // While the exclusion follows its rollout, the operator renders and the DaemonSet controller replaces pods. It
+    // watches the rollout, as the CLI's wiring (KubeExecutors) does.
+    executors.add(CniExclusionExecutor.builder(client).watchRollout(true).sleeper(d -> {
       sleeper.sleep(d);
       renderCalicoFromTheInstallation();
       DaemonSetController.reconcile(client);
