@@ -105,16 +105,21 @@ class CniExclusionCheckedReadsTest {
     throw new AssertionError("no PUT among " + requests);
   }
 
+  /** The exclusion planned from a live observation, then re-checked as apply does, its reads kept in {@code checked}. */
+  private Action plannedAndRechecked(CheckedReads checked) {
+    try (KubernetesObserver observer = KubernetesObserver.builder(client).build()) {
+      ObservedState planned = observe(observer);
+      Action action = exclusionOf(planned);
+      recheck(observer, planned, action, checked);
+      return action;
+    }
+  }
+
   @Test
   void theFirstAttemptWritesFromTheReChecksReadsWithoutReadingTheDaemonSetNodesOrPodsAgain() {
     KubeSampleCluster.CALICO_BGP.seed(client);
     CheckedReads checked = CheckedReads.collecting();
-    Action action;
-    try (KubernetesObserver observer = KubernetesObserver.builder(client).build()) {
-      ObservedState planned = observe(observer);
-      action = exclusionOf(planned);
-      recheck(observer, planned, action, checked);
-    }
+    Action action = plannedAndRechecked(checked);
     MockRequests.drain(server);
 
     StepResult result = run(client, action, ExecutionContext.forReal(ApplyListener.NONE).withChecked(checked));
@@ -164,12 +169,7 @@ class CniExclusionCheckedReadsTest {
   void aChangeBetweenTheReCheckAndTheWriteIsA409ThenReadAgainReplannedAndWritten() {
     KubeSampleCluster.CALICO_BGP.seed(client);
     CheckedReads checked = CheckedReads.collecting();
-    Action action;
-    try (KubernetesObserver observer = KubernetesObserver.builder(client).build()) {
-      ObservedState planned = observe(observer);
-      action = exclusionOf(planned);
-      recheck(observer, planned, action, checked);
-    }
+    Action action = plannedAndRechecked(checked);
     // Another writer changes calico-node after the re-check read it: the write from that read is refused.
     changeCalicoNode(ds -> ds.getSpec().getTemplate().getSpec().setAffinity(
         new io.fabric8.kubernetes.api.model.AffinityBuilder().withNewNodeAffinity()
