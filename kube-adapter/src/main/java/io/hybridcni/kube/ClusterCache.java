@@ -127,11 +127,10 @@ public final class ClusterCache implements AutoCloseable {
     this.spec = b.spec;
     this.pageSize = b.pageSize;
     this.syncTimeout = b.syncTimeout;
-    for (Map.Entry<String, Set<String>> group : namedByNamespace(objectsOf(spec)).entrySet()) {
-      namespaceWatch(group.getKey(), group.getValue());
-    }
-    for (KubeObject object : objectsOf(spec)) {
-      if (!grouped(object)) {
+    Set<KubeObject> objects = objectsOf(spec);
+    namedByNamespace(objects).forEach(this::namespaceWatch);
+    for (KubeObject object : objects) {
+      if (group(object.kind(), object.namespace(), object.name()) == null) {
         watchOf(object);
       }
     }
@@ -266,59 +265,63 @@ public final class ClusterCache implements AutoCloseable {
     return namespaces;
   }
 
+  /** A namespace's DaemonSets or ConfigMaps, watched as one ({@link #namespaceWatch}). */
+  record Group(KubeObject.Kind kind, String namespace) {
+    /** The key of its watch: {@code daemonsets/<namespace>} or {@code configmaps/<namespace>}. */
+    String key() {
+      return (kind == KubeObject.Kind.DAEMON_SET ? "daemonsets/" : "configmaps/") + namespace;
+    }
+  }
+
   /**
-   * The named DaemonSets and ConfigMaps of {@code objects} by {@code <resource>/<namespace>}: each group is one
-   * namespace-wide watch ({@link #namespaceWatch}) instead of one watch per name.
+   * The named DaemonSets and ConfigMaps of {@code objects} by namespace and kind: each group is one namespace-wide
+   * watch ({@link #namespaceWatch}) instead of one watch per name.
    */
-  static Map<String, Set<String>> namedByNamespace(Set<KubeObject> objects) {
-    Map<String, Set<String>> groups = new LinkedHashMap<>();
+  static Map<Group, Set<String>> namedByNamespace(Set<KubeObject> objects) {
+    Map<Group, Set<String>> groups = new LinkedHashMap<>();
     for (KubeObject o : objects) {
       if (o.kind() == KubeObject.Kind.DAEMON_SET || o.kind() == KubeObject.Kind.CONFIG_MAP) {
-        groups.computeIfAbsent(groupKey(o.kind(), o.namespace()), k -> new TreeSet<>()).add(o.name());
+        groups.computeIfAbsent(new Group(o.kind(), o.namespace()), k -> new TreeSet<>()).add(o.name());
       }
     }
     return groups;
   }
 
-  private static String groupKey(KubeObject.Kind kind, String namespace) {
-    return (kind == KubeObject.Kind.DAEMON_SET ? "daemonsets/" : "configmaps/") + namespace;
-  }
-
-  private boolean grouped(KubeObject object) {
-    Watch<?> group = watches.get(groupKey(object.kind(), object.namespace()));
-    return group != null && group.holds(object.name());
-  }
-
   /**
-   * One watch of every DaemonSet (key {@code daemonsets/<namespace>}) or ConfigMap ({@code configmaps/<namespace>})
-   * of a namespace, holding only {@code names} ({@link NamedItemStore}) and calling the listeners only for them.
+   * One watch of every DaemonSet or ConfigMap of a namespace, holding only {@code names} ({@link NamedItemStore})
+   * and calling the listeners only for them.
    */
-  private void namespaceWatch(String key, Set<String> names) {
-    String namespace = key.substring(key.indexOf('/') + 1);
+  private void namespaceWatch(Group group, Set<String> names) {
+    String namespace = group.namespace();
     Set<String> held = Set.copyOf(names);
-    if (key.startsWith("daemonsets/")) {
-      watch(key, () -> new Watch<>(KubeOperation.list("apps", "daemonsets", namespace), false,
+    if (group.kind() == KubeObject.Kind.DAEMON_SET) {
+      watch(group.key(), () -> new Watch<>(KubeOperation.list("apps", "daemonsets", namespace), false,
           client.apps().daemonSets().inNamespace(namespace).withLimit(pageSize), new NamedItemStore<>(held), held,
           Watch::newVersion));
     } else {
-      watch(key, () -> new Watch<>(KubeOperation.list("", "configmaps", namespace), false,
+      watch(group.key(), () -> new Watch<>(KubeOperation.list("", "configmaps", namespace), false,
           client.configMaps().inNamespace(namespace).withLimit(pageSize), new NamedItemStore<>(held), held,
           Watch::newVersion));
     }
   }
 
-  /** The watch that holds DaemonSet {@code namespace/name}: its namespace's, or one of its own (started on demand). */
+  /** The namespace-wide watch that holds {@code namespace/name} of {@code kind}, or {@code null}. */
   @SuppressWarnings("unchecked")
+  private <T extends HasMetadata> Watch<T> group(KubeObject.Kind kind, String namespace, String name) {
+    Watch<?> group = watches.get(new Group(kind, namespace).key());
+    return group != null && group.holds(name) ? (Watch<T>) group : null;
+  }
+
+  /** The watch that holds DaemonSet {@code namespace/name}: its namespace's, or one of its own (started on demand). */
   private Watch<DaemonSet> daemonSetHolder(String namespace, String name) {
-    Watch<?> group = watches.get(groupKey(KubeObject.Kind.DAEMON_SET, namespace));
-    return group != null && group.holds(name) ? (Watch<DaemonSet>) group : daemonSetWatch(namespace, name);
+    Watch<DaemonSet> group = group(KubeObject.Kind.DAEMON_SET, namespace, name);
+    return group != null ? group : daemonSetWatch(namespace, name);
   }
 
   /** The watch that holds ConfigMap {@code namespace/name}: its namespace's, or one of its own (started on demand). */
-  @SuppressWarnings("unchecked")
   private Watch<ConfigMap> configMapHolder(String namespace, String name) {
-    Watch<?> group = watches.get(groupKey(KubeObject.Kind.CONFIG_MAP, namespace));
-    return group != null && group.holds(name) ? (Watch<ConfigMap>) group : configMapWatch(namespace, name);
+    Watch<ConfigMap> group = group(KubeObject.Kind.CONFIG_MAP, namespace, name);
+    return group != null ? group : configMapWatch(namespace, name);
   }
 
   @SuppressWarnings("unchecked")
