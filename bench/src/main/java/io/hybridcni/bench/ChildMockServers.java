@@ -3,6 +3,7 @@ package io.hybridcni.bench;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.hybridcni.testkit.kube.WatchEnds;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -156,7 +157,7 @@ final class ChildMockServers implements AutoCloseable {
       }
     }
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        router, false);
+        WatchEnds.wrap(router), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     out.println(URL_LINE + "http://" + server.getHostName() + ":" + server.getPort());
     out.flush();

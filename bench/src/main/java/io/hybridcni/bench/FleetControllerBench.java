@@ -45,6 +45,7 @@ import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.Kubeconfigs;
 import io.hybridcni.testkit.kube.TigeraOperator;
+import io.hybridcni.testkit.kube.WatchEnds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -657,7 +658,7 @@ public final class FleetControllerBench {
 
   private static KubernetesMockServer crudServer(io.fabric8.mockwebserver.http.Dispatcher dispatcher) {
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        dispatcher, false);
+        WatchEnds.wrap(dispatcher), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     return server;
   }

@@ -14,6 +14,7 @@ import io.hybridcni.testkit.aliyun.FakeAliyun;
 import io.hybridcni.testkit.aliyun.FakeAliyunOptions;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.PagingDispatcher;
+import io.hybridcni.testkit.kube.WatchEnds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -194,7 +195,7 @@ public final class PlanAtScaleBench {
       }
     };
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        dispatcher, false);
+        WatchEnds.wrap(dispatcher), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     try (KubernetesClient client = server.createClient();
         FakeAliyun aliyun = FakeAliyun.start(FakeAliyunOptions.defaults())) {

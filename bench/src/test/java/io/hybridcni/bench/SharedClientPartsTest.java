@@ -1,5 +1,6 @@
 package io.hybridcni.bench;
 
+import io.hybridcni.testkit.kube.WatchEnds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -49,7 +50,7 @@ class SharedClientPartsTest {
 
   private static KubernetesMockServer crudServer() throws Exception {
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+        WatchEnds.wrap(new KubernetesCrudDispatcher(List.of())), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     return server;
   }

@@ -40,6 +40,7 @@ import io.hybridcni.testkit.kube.DaemonSetController;
 import io.hybridcni.testkit.kube.KubeSampleCluster;
 import io.hybridcni.testkit.kube.MockWatches;
 import io.hybridcni.testkit.kube.TigeraOperator;
+import io.hybridcni.testkit.kube.WatchEnds;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,7 +80,7 @@ final class ControllerWorld implements AutoCloseable {
   private ControllerWorld() {
     KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
     watches = MockWatches.of(crud);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), crud, false);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), WatchEnds.wrap(crud), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = newClient();
     aliyun = FakeAliyun.start(FakeAliyunOptions.defaults().withAddonPollsBeforeSettled(1))

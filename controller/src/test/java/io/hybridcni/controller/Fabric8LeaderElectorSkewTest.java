@@ -1,5 +1,6 @@
 package io.hybridcni.controller;
 
+import io.hybridcni.testkit.kube.WatchEnds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,7 +42,7 @@ class Fabric8LeaderElectorSkewTest {
   @BeforeEach
   void start() {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+        WatchEnds.wrap(new KubernetesCrudDispatcher(List.of())), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
   }

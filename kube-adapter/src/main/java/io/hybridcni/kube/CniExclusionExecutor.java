@@ -258,9 +258,10 @@ public final class CniExclusionExecutor implements ActionExecutor<ActionDetail.C
     /**
      * Follow the rollout with one watch of the DaemonSet from the version the update answered
      * ({@link DaemonSetWatch}) instead of a GET after every pause. Default {@code false}; {@link KubeExecutors}, the
-     * CLI's and the controller's wiring, turns it on. (It was off everywhere while the reliability suite's fault
-     * schedules stalled the shared mock server after some 80 to 100 schedules with it on; since a watch that does
-     * not open within 10 s falls back to polling, 600 schedules ran green with it on.)
+     * CLI's and the controller's wiring, turns it on. A watch that does not open within 10 s falls back to polling.
+     * (The reliability suite's fault schedules once stalled the shared mock server with it on: fabric8's mock ended
+     * a watch on its event loop and held every other request; the test kit's {@code WatchEnds} now ends it off
+     * the loop.)
      */
     public Builder watchRollout(boolean value) {
       this.watchRollout = value;

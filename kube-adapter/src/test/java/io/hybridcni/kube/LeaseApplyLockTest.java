@@ -1,5 +1,6 @@
 package io.hybridcni.kube;
 
+import io.hybridcni.testkit.kube.WatchEnds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -59,7 +60,7 @@ class LeaseApplyLockTest {
   @BeforeEach
   void start() {
     faults = new LeaseFaults(new KubernetesCrudDispatcher(List.of()));
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), faults, false);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), WatchEnds.wrap(faults), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
   }
 

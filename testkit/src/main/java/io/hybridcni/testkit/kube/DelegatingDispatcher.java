@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.CustomResourceAware;
 import io.fabric8.kubernetes.client.server.mock.Resetable;
 import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.Objects;
 
 /**
@@ -12,7 +14,7 @@ import java.util.Objects;
  * {@code expectCustomResource} (its {@code CustomResourceAware}), shutdown and the release of resources. A wrapper that
  * did not pass them on would leave the store behind it un-reset, or unaware of a custom resource, without any error:
  * the test kit's wrappers stack (latency inside the write recorder inside the fault script), so every layer passes
- * them on.
+ * them on. Every layer also ends the WebSockets it answers off the mock's event loop ({@link WatchEnds}).
  */
 public abstract class DelegatingDispatcher extends Dispatcher implements Resetable, CustomResourceAware {
 
@@ -22,6 +24,15 @@ public abstract class DelegatingDispatcher extends Dispatcher implements Resetab
   protected DelegatingDispatcher(Dispatcher delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
   }
+
+  /** The wrapper's answer, its WebSocket's end moved off the event loop ({@link WatchEnds}). */
+  @Override
+  public final MockResponse dispatch(RecordedRequest request) {
+    return WatchEnds.offTheEventLoop(answer(request));
+  }
+
+  /** This layer's answer to the request, in the end from {@link #delegate}. */
+  protected abstract MockResponse answer(RecordedRequest request);
 
   /** Resets the wrapped dispatcher, as {@code KubernetesMockServer.reset()} expects. */
   @Override

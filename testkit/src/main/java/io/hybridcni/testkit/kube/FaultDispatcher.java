@@ -234,7 +234,7 @@ public final class FaultDispatcher extends DelegatingDispatcher {
   }
 
   @Override
-  public MockResponse dispatch(RecordedRequest request) {
+  protected MockResponse answer(RecordedRequest request) {
     KubeFault fault = faults.stream().filter(f -> f.matches(request) && f.remaining.get() > 0 && f.claim())
         .findFirst().orElse(null);
     listener.request(request.getMethod(), request.getPath(), fault);

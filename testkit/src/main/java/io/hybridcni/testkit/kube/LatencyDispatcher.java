@@ -57,7 +57,7 @@ public final class LatencyDispatcher extends DelegatingDispatcher {
   }
 
   @Override
-  public MockResponse dispatch(RecordedRequest request) {
+  protected MockResponse answer(RecordedRequest request) {
     MockResponse response = delegate.dispatch(request);
     Duration now = latency.get();
     if (response == null || now.isZero() || now.isNegative()) {

@@ -12,8 +12,9 @@ import java.util.Set;
  * shuts the watch's sender down and awaits it for up to a minute), while that sender may be inside
  * {@code VertxMockWebSocket.send}, which waits up to 30 s for a write only the same event loop can do. Until the
  * sender gives up, the loop is held, and a {@code destroy()} started then fails after its own 10 s ("Unable to close
- * MockWebServer") although every test passed. A watch leaves the mock's set at the end of {@code onClosed}, so an
- * empty set means the loop is free again; in the usual case it is at once.
+ * MockWebServer") although every test passed. The test kit's dispatchers now end watches off the loop
+ * ({@link WatchEnds}), so the loop is no longer held; a watch still leaves the mock's set only at the end of
+ * {@code onClosed}, and an empty set means every watch has ended; in the usual case it is at once.
  */
 public final class MockWatches {
 

@@ -91,7 +91,7 @@ public final class PagingDispatcher extends DelegatingDispatcher {
       List<String> keys, List<String> items) {}
 
   @Override
-  public MockResponse dispatch(RecordedRequest request) {
+  protected MockResponse answer(RecordedRequest request) {
     if (!"GET".equals(request.getMethod())) {
       return delegate.dispatch(request);
     }

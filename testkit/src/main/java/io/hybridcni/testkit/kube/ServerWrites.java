@@ -81,7 +81,7 @@ public final class ServerWrites extends DelegatingDispatcher {
   }
 
   @Override
-  public MockResponse dispatch(RecordedRequest request) {
+  protected MockResponse answer(RecordedRequest request) {
     String method = request.getMethod() == null ? "" : request.getMethod().toUpperCase(Locale.ROOT);
     if (!WRITES.contains(method)) {
       return delegate.dispatch(request);
