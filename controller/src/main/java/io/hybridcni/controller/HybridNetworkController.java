@@ -281,7 +281,9 @@ public final class HybridNetworkController implements AutoCloseable {
         return false;
       }
       LOG.info("Repairing: {}", live.actions().stream().map(Action::id).toList());
-      ApplyResult applied = writer.apply(spec, live, applyOptions);
+      // The apply and its verification read again only the cloud facts the repair relies on or may change.
+      CloudFacts roundCloud = cloudFacts;
+      ApplyResult applied = writer.apply(spec, live, applyOptions, roundCloud);
       if (applied.refused() == null) {
         synchronized (monitor) {
           schedule.wrote();
@@ -308,7 +310,7 @@ public final class HybridNetworkController implements AutoCloseable {
       if (applied.refused() != null) {
         throw new HybridCniException("The repair was refused: " + applied.refused());
       }
-      ReconcileResult result = writer.verify(spec, live, applied, applyOptions);
+      ReconcileResult result = writer.verify(spec, live, applied, applyOptions, roundCloud);
       tell(l -> l.reconciled(result));
       if (result.converged()) {
         succeeded();

@@ -119,6 +119,28 @@ public final class Reconciler {
   }
 
   /**
+   * The state an apply of {@code plan} starts from when the caller read the cloud just before ({@code cloudRead}):
+   * the cluster read in full, and of the cloud only the parts the plan's fingerprints name, read again now.
+   */
+  private ObservedState observe(HybridNetworkSpec spec, CheckedReads checked, Plan plan, CloudFacts cloudRead) {
+    // PlanCheck refused a plan with an action without a fingerprint, or with a key Facts.scope would not take.
+    FactScope relied = Facts.scope(plan.actions().stream().flatMap(a -> a.fingerprint().facts().keySet().stream())
+        .toList());
+    return inParallel(() -> cluster.observe(spec, checked),
+        relied.touchesCloud() ? () -> cloud.refresh(spec, cloudRead, relied) : () -> cloudRead, null);
+  }
+
+  /** Whether an action of {@code plan} changes a cloud fact when it succeeds. */
+  private static boolean writesCloud(Plan plan) {
+    for (Action a : plan.actions()) {
+      if (Facts.scope(Facts.writtenBy(a.detail())).touchesCloud()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The halves read at once on the observe executor and joined into one state; a {@code null} reader keeps that
    * half of {@code previous} unread (an observation has no previous and reads both). One join for observe and
    * refresh, so that both surface a failed read alike.
@@ -228,7 +250,7 @@ public final class Reconciler {
       return new ReconcileResult(plan, new ApplyResult(List.of(), options.dryRun(), null), plan, true,
           "nothing to do");
     }
-    ApplyResult applied = execute(spec, plan, PlanKind.DESTROY, options);
+    ApplyResult applied = execute(spec, plan, PlanKind.DESTROY, options, null);
     if (options.dryRun()) {
       return new ReconcileResult(plan, applied, null, false, "dry run: nothing was changed");
     }
@@ -255,7 +277,7 @@ public final class Reconciler {
       return new ReconcileResult(plan, new ApplyResult(List.of(), options.dryRun(), null), plan, true,
           "nothing to do");
     }
-    ApplyResult applied = execute(spec, plan, kind, options);
+    ApplyResult applied = execute(spec, plan, kind, options, null);
     if (options.dryRun()) {
       return new ReconcileResult(plan, applied, null, false, "dry run: nothing was changed");
     }
@@ -275,7 +297,19 @@ public final class Reconciler {
    * node with it) ends the wait at once.
    */
   public ReconcileResult verify(HybridNetworkSpec spec, Plan plan, ApplyResult applied, ApplyOptions options) {
-    return verify(spec, plan, applied, options, Set.of());
+    return verify(spec, plan, applied, options, Set.of(), null);
+  }
+
+  /**
+   * As {@link #verify(HybridNetworkSpec, Plan, ApplyResult, ApplyOptions)} after {@link #apply(HybridNetworkSpec,
+   * Plan, ApplyOptions, CloudFacts)} with the cloud facts {@code cloudRead} the caller read before it: when no
+   * action of {@code plan} writes a cloud fact ({@link Facts#writtenBy}), the plan made afterwards is made from the
+   * cluster read again and those cloud facts, since nothing this apply did can have moved the cloud; otherwise the
+   * cloud is read again too.
+   */
+  public ReconcileResult verify(HybridNetworkSpec spec, Plan plan, ApplyResult applied, ApplyOptions options,
+      CloudFacts cloudRead) {
+    return verify(spec, plan, applied, options, Set.of(), Objects.requireNonNull(cloudRead, "cloudRead"));
   }
 
   /**
@@ -284,7 +318,13 @@ public final class Reconciler {
    */
   public ReconcileResult verify(HybridNetworkSpec spec, Plan plan, ApplyResult applied, ApplyOptions options,
       Set<ActionKind> only) {
-    ObservedState state = observe(spec);
+    return verify(spec, plan, applied, options, only, null);
+  }
+
+  private ReconcileResult verify(HybridNetworkSpec spec, Plan plan, ApplyResult applied, ApplyOptions options,
+      Set<ActionKind> only, CloudFacts cloudRead) {
+    ObservedState state = cloudRead != null && !plan.destroy() && !writesCloud(plan)
+        ? ObservedState.of(cluster.observe(spec), cloudRead) : observe(spec);
     Plan verification = plan.destroy() ? restricted(planner.planDestroy(spec, state), only, spec, state)
         : planner.plan(spec, state);
     // An empty verification plan does not hide a failed or skipped step: its answer may have been lost after
@@ -355,7 +395,18 @@ public final class Reconciler {
    * unaffected actions run.
    */
   public ApplyResult apply(HybridNetworkSpec spec, Plan plan, ApplyOptions options) {
-    return execute(spec, plan, PlanKind.APPLY, options);
+    return execute(spec, plan, PlanKind.APPLY, options, null);
+  }
+
+  /**
+   * As {@link #apply(HybridNetworkSpec, Plan, ApplyOptions)} for a caller that read the cloud moments ago
+   * ({@code cloudRead}, as a controller's round does) and planned from it: the apply reads the cluster in full
+   * before its first action, as always, but of the cloud only the parts the plan's fingerprints name (none for a
+   * plan of Kubernetes actions), each action's own re-check unchanged. A plan saved earlier has no such facts: apply
+   * it with the method above.
+   */
+  public ApplyResult apply(HybridNetworkSpec spec, Plan plan, ApplyOptions options, CloudFacts cloudRead) {
+    return execute(spec, plan, PlanKind.APPLY, options, Objects.requireNonNull(cloudRead, "cloudRead"));
   }
 
   /**
@@ -363,7 +414,7 @@ public final class Reconciler {
    * {@code spec}, refused as {@link #apply} refuses a plan, an apply plan included.
    */
   public ApplyResult destroy(HybridNetworkSpec spec, Plan plan, ApplyOptions options) {
-    return execute(spec, plan, PlanKind.DESTROY, options);
+    return execute(spec, plan, PlanKind.DESTROY, options, null);
   }
 
   /**
@@ -392,7 +443,8 @@ public final class Reconciler {
     }
   }
 
-  private ApplyResult execute(HybridNetworkSpec spec, Plan plan, PlanKind purpose, ApplyOptions options) {
+  private ApplyResult execute(HybridNetworkSpec spec, Plan plan, PlanKind purpose, ApplyOptions options,
+      CloudFacts cloudRead) {
     requireRuns(purpose);
     List<InvalidInputException.Problem> problems = PlanCheck.problems("the plan", plan, purpose, spec);
     if (!problems.isEmpty()) {
@@ -406,7 +458,7 @@ public final class Reconciler {
     }
     ApplyLock effective = options.dryRun() ? ApplyLock.NONE : lock;
     try (ApplyLock.Held held = effective.acquire(options.holder(), options.waitForLock())) {
-      return new Run(spec, plan, options, held).execute();
+      return new Run(spec, plan, options, held, cloudRead).execute();
     }
   }
 
@@ -422,20 +474,23 @@ public final class Reconciler {
     private final Plan plan;
     private final ApplyOptions options;
     private final ApplyLock.Held held;
+    /** The cloud as the caller read it just before, or {@code null}: then the apply reads the whole cloud. */
+    private final CloudFacts cloudRead;
     private final Map<String, ActionOutcome> outcomes = new HashMap<>();
     private String stoppedBy;
     private String lockLost;
 
-    Run(HybridNetworkSpec spec, Plan plan, ApplyOptions options, ApplyLock.Held held) {
+    Run(HybridNetworkSpec spec, Plan plan, ApplyOptions options, ApplyLock.Held held, CloudFacts cloudRead) {
       this.spec = spec;
       this.plan = plan;
       this.options = options;
       this.held = held;
+      this.cloudRead = cloudRead;
     }
 
     ApplyResult execute() {
       CheckedReads observed = CheckedReads.collecting();
-      ObservedState now = observe(spec, observed);
+      ObservedState now = cloudRead == null ? observe(spec, observed) : observe(spec, observed, plan, cloudRead);
       Map<String, List<String>> stale = new HashMap<>();
       for (Action a : plan.actions()) {
         List<String> changed = changedFacts(a, now);

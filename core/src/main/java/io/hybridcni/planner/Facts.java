@@ -12,6 +12,7 @@ import io.hybridcni.observe.UpdateStrategy;
 import io.hybridcni.observe.ValueHash;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.observe.WorkloadRef;
+import io.hybridcni.plan.ActionDetail;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
@@ -403,6 +404,15 @@ public final class Facts {
   private static String placementFact(Map<String, String> nodeSelector, java.util.List<NodeSelectorTerm> terms,
       UpdateStrategy strategy) {
     return "nodeSelector=" + nodeSelector + ";terms=" + terms + ";updateStrategy=" + strategy;
+  }
+
+  /**
+   * The fact keys an action carrying {@code detail} changes when it succeeds, as its resource unit declares them
+   * (the keys a later action's fingerprint leaves out because this action writes them). Apply uses them to tell
+   * whether a plan can change the cloud at all.
+   */
+  public static java.util.Set<String> writtenBy(ActionDetail detail) {
+    return ResourceGraph.writes(java.util.Objects.requireNonNull(detail, "detail"));
   }
 
   /**

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hybridcni.fixtures.InMemoryWorld;
 import io.hybridcni.fixtures.SampleClusters;
 import io.hybridcni.fixtures.Specs;
+import io.hybridcni.observe.CloudFacts;
 import io.hybridcni.observe.FactScope;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.RamFacts;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.Plan;
@@ -68,6 +70,78 @@ class ReconcilerTest {
     // stale check's reads.
     assertThat(reads.stream().filter("kubernetes"::equals).count()).isEqualTo(1 + 2);
     assertThat(reads.stream().filter("cloud"::equals).count()).isEqualTo(1 + 4);
+  }
+
+  @Test
+  void givenTheCloudReadJustBeforeAKubernetesRepairAndItsVerificationReadNoCloudAtAll() {
+    Placement linuxOnly = SampleClusters.linuxOnly();
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.convergedBgp().toBuilder()
+        .calico(SampleClusters.calicoBgp(linuxOnly)).build());
+    List<String> reads = new ArrayList<>();
+    Reconciler reconciler = counting(world, reads);
+    CloudFacts round = world.cloud().observe(spec);
+    Plan plan = reconciler.plan(spec, round);
+    assertThat(plan.actions()).extracting(Action::id).containsExactly("cni-exclusion");
+    reads.clear();
+
+    ApplyResult applied = reconciler.apply(spec, plan, ApplyOptions.defaults(), round);
+    ReconcileResult verified = reconciler.verify(spec, plan, applied, ApplyOptions.defaults(), round);
+
+    assertThat(verified.converged()).as(verified.why()).isTrue();
+    // The exclusion's fingerprint names the nodes and calico-node, and it writes calico-node: the cluster is read
+    // before the action and for the verification, the cloud neither time.
+    assertThat(reads).containsExactly("kubernetes", "kubernetes");
+  }
+
+  @Test
+  void withoutTheCloudReadJustBeforeTheSameRepairReadsTheWholeCloudBeforeAndAfter() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.convergedBgp().toBuilder()
+        .calico(SampleClusters.calicoBgp(SampleClusters.linuxOnly())).build());
+    List<String> reads = new ArrayList<>();
+    Reconciler reconciler = counting(world, reads);
+    Plan plan = reconciler.plan(spec);
+    reads.clear();
+
+    ApplyResult applied = reconciler.apply(spec, plan, ApplyOptions.defaults());
+    ReconcileResult verified = reconciler.verify(spec, plan, applied, ApplyOptions.defaults());
+
+    assertThat(verified.converged()).as(verified.why()).isTrue();
+    assertThat(reads).containsExactlyInAnyOrder("kubernetes", "cloud", "kubernetes", "cloud");
+  }
+
+  @Test
+  void givenTheCloudReadJustBeforeACloudRepairReadsAgainWhatItReliesOnAndVerifiesAgainstTheCloudReadAfter() {
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.policyDrift());
+    List<String> reads = new ArrayList<>();
+    Reconciler reconciler = counting(world, reads);
+    CloudFacts round = world.cloud().observe(spec);
+    Plan plan = reconciler.plan(spec, round);
+    assertThat(plan.actions()).extracting(Action::id).contains("ram-policy");
+    reads.clear();
+
+    ApplyResult applied = reconciler.apply(spec, plan, ApplyOptions.defaults(), round);
+    ReconcileResult verified = reconciler.verify(spec, plan, applied, ApplyOptions.defaults(), round);
+
+    assertThat(verified.converged()).as(verified.why()).isTrue();
+    // The policy's facts are the cloud's: read again before the write (the decorator's default refresh reads the
+    // whole half), and the policy update writes the cloud, so the verification reads it again instead of trusting
+    // the round's facts, which still show the drift.
+    assertThat(reads.stream().filter("cloud"::equals).count()).isEqualTo(2);
+    assertThat(reads.stream().filter("kubernetes"::equals).count()).isEqualTo(2);
+  }
+
+  /** A reconciler over {@code world} whose two observers note each read of their half in {@code reads}. */
+  private static Reconciler counting(InMemoryWorld world, List<String> reads) {
+    // Counting decorators over the real fixture: the default refresh of each port reads its whole half.
+    ClusterObserver cluster = s -> {
+      reads.add("kubernetes");
+      return world.observe(s);
+    };
+    io.hybridcni.port.CloudObserver cloud = s -> {
+      reads.add("cloud");
+      return world.cloud().observe(s);
+    };
+    return Reconciler.builder().cluster(cluster).cloud(cloud).executor(world).build();
   }
 
   /** What a test observer put into the checked reads: which of its reads it came from. */
