@@ -11,6 +11,11 @@ import io.hybridcni.kube.UserAgent;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.metrics.MetricsOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TcpClientConfig;
+import io.vertx.core.spi.metrics.TransportMetrics;
+import io.vertx.core.spi.metrics.VertxMetrics;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -46,7 +51,8 @@ public final class MemberClients implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemberClients.class);
   private static final Duration CLOSE_WITHIN = Duration.ofSeconds(30);
-  private static final Duration CLOSE_QUIET_PERIOD = Duration.ofMillis(500);
+  /** How long the close waits for the members' connections to end before it closes the Vert.x all the same. */
+  private static final Duration CONNECTIONS_END_WITHIN = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final KubernetesSerialization serialization;
@@ -54,12 +60,16 @@ public final class MemberClients implements AutoCloseable {
   private final ExecutorService executor;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicInteger built = new AtomicInteger();
+  private final OpenConnections connections = new OpenConnections();
 
   private MemberClients() {
     // As fabric8's own Vertx5HttpClientBuilder.createVertxInstance: daemon threads, no file cache or class-path
     // resolving (a client reads no files through Vert.x).
-    this.vertx = Vertx.vertx(new VertxOptions().setUseDaemonThread(true).setFileSystemOptions(
-        new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    // The one metric kept is the count of open client connections, which close() waits on.
+    this.vertx = Vertx.builder().with(new VertxOptions().setUseDaemonThread(true).setFileSystemOptions(
+            new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false))
+        .setMetricsOptions(new MetricsOptions().setEnabled(true)))
+        .withMetrics(options -> connections).build();
     this.serialization = new KubernetesSerialization();
     this.http = SafeHttpLogging.factory(new Vertx5HttpClientFactory(vertx));
     AtomicInteger threads = new AtomicInteger();
@@ -114,9 +124,14 @@ public final class MemberClients implements AutoCloseable {
     return closed.get();
   }
 
+  /** The client connections (HTTP and WebSocket) open on the shared Vert.x now. */
+  public int openConnections() {
+    return connections.open.get();
+  }
+
   /**
-   * Stops the shared executor and, after a quiet period of 500 ms for the clients' own closes to end, the shared
-   * Vert.x, waiting up to 30 s for it; call it after closing every client. Idempotent; never throws.
+   * Stops the shared executor and, once the clients' connections have ended (at most 10 s), the shared Vert.x,
+   * waiting up to 30 s for it; call it after closing every client. Idempotent; never throws.
    */
   @Override
   public void close() {
@@ -128,14 +143,46 @@ public final class MemberClients implements AutoCloseable {
       // fabric8's Vertx5HttpClient.doClose (8.0.0) starts the Vert.x HTTP and WebSocket clients' close and does not
       // wait for it: their connections close on the event loops a moment later. A Vert.x closed before that closes
       // them itself at its event loops' end, whose notifications netty then refuses (RejectedExecutionException,
-      // logged at ERROR). The members were closed just before; this quiet period lets their closes finish.
-      Thread.sleep(CLOSE_QUIET_PERIOD.toMillis());
+      // logged at ERROR once per connection: a thousand lines for a fleet of a thousand). A fixed pause of 500 ms
+      // was enough for two members, not for a thousand; the close waits for the count of open connections instead.
+      long deadline = System.nanoTime() + CONNECTIONS_END_WITHIN.toNanos();
+      while (connections.open.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      if (connections.open.get() > 0) {
+        LOG.warn("{} connection(s) of the members' clients were still open after {} s; closing their Vert.x anyway",
+            connections.open.get(), CONNECTIONS_END_WITHIN.toSeconds());
+      }
       vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       LOG.warn("Interrupted while closing the members' shared Vert.x");
     } catch (ExecutionException | TimeoutException e) {
       LOG.warn("The members' shared Vert.x did not close within {} s: {}", CLOSE_WITHIN.toSeconds(), e.toString());
+    }
+  }
+
+  /**
+   * Vert.x's metrics SPI kept to one figure: a TCP client connection (what the HTTP and the WebSocket clients
+   * connect through) counts from {@code connected} to {@code disconnected}.
+   */
+  private static final class OpenConnections implements VertxMetrics {
+    private final AtomicInteger open = new AtomicInteger();
+
+    @Override
+    public TransportMetrics<?> createTcpClientMetrics(TcpClientConfig config, String protocol) {
+      return new TransportMetrics<Object>() {
+        @Override
+        public Object connected(SocketAddress remoteAddress, String remoteName) {
+          open.incrementAndGet();
+          return null;
+        }
+
+        @Override
+        public void disconnected(Object connection, SocketAddress remoteAddress) {
+          open.decrementAndGet();
+        }
+      };
     }
   }
 
