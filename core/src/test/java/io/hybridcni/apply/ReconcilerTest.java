@@ -10,7 +10,6 @@ import io.hybridcni.observe.CloudFacts;
 import io.hybridcni.observe.FactScope;
 import io.hybridcni.observe.KubernetesFacts;
 import io.hybridcni.observe.NodeInfo;
-import io.hybridcni.observe.Placement;
 import io.hybridcni.observe.RamFacts;
 import io.hybridcni.plan.Action;
 import io.hybridcni.plan.Plan;
@@ -48,16 +47,7 @@ class ReconcilerTest {
   void beforeEachActionApplyReadsAgainOnlyTheHalfItsFingerprintNames() {
     InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp());
     List<String> reads = new ArrayList<>();
-    // Counting decorators over the real fixture: the default refresh of each port reads its whole half.
-    io.hybridcni.port.ClusterObserver cluster = s -> {
-      reads.add("kubernetes");
-      return world.observe(s);
-    };
-    io.hybridcni.port.CloudObserver cloud = s -> {
-      reads.add("cloud");
-      return world.cloud().observe(s);
-    };
-    Reconciler reconciler = Reconciler.builder().cluster(cluster).cloud(cloud).executor(world).build();
+    Reconciler reconciler = counting(world, reads);
     Plan plan = reconciler.plan(spec);
     reads.clear();
 
@@ -74,9 +64,7 @@ class ReconcilerTest {
 
   @Test
   void givenTheCloudReadJustBeforeAKubernetesRepairAndItsVerificationReadNoCloudAtAll() {
-    Placement linuxOnly = SampleClusters.linuxOnly();
-    InMemoryWorld world = new InMemoryWorld(SampleClusters.convergedBgp().toBuilder()
-        .calico(SampleClusters.calicoBgp(linuxOnly)).build());
+    InMemoryWorld world = convergedButTheExclusionDropped();
     List<String> reads = new ArrayList<>();
     Reconciler reconciler = counting(world, reads);
     CloudFacts round = world.cloud().observe(spec);
@@ -95,8 +83,7 @@ class ReconcilerTest {
 
   @Test
   void withoutTheCloudReadJustBeforeTheSameRepairReadsTheWholeCloudBeforeAndAfter() {
-    InMemoryWorld world = new InMemoryWorld(SampleClusters.convergedBgp().toBuilder()
-        .calico(SampleClusters.calicoBgp(SampleClusters.linuxOnly())).build());
+    InMemoryWorld world = convergedButTheExclusionDropped();
     List<String> reads = new ArrayList<>();
     Reconciler reconciler = counting(world, reads);
     Plan plan = reconciler.plan(spec);
@@ -128,6 +115,12 @@ class ReconcilerTest {
     // the round's facts, which still show the drift.
     assertThat(reads.stream().filter("cloud"::equals).count()).isEqualTo(2);
     assertThat(reads.stream().filter("kubernetes"::equals).count()).isEqualTo(2);
+  }
+
+  /** The converged BGP cluster after a re-applied calico.yaml dropped the exclusion (linux nodes only again). */
+  private static InMemoryWorld convergedButTheExclusionDropped() {
+    return new InMemoryWorld(SampleClusters.convergedBgp().toBuilder()
+        .calico(SampleClusters.calicoBgp(SampleClusters.linuxOnly())).build());
   }
 
   /** A reconciler over {@code world} whose two observers note each read of their half in {@code reads}. */
