@@ -189,7 +189,6 @@ public final class LeaseShards implements ShardOwnership {
   private long watchRetryAt;
   private boolean watchRetryNow = true;
   private boolean watchRefusalLogged;
-  private final AtomicInteger watchesOpened = new AtomicInteger();
   /** The resourceVersion of the last successful list: a new watch starts from it, missing nothing after that read. */
   private volatile String listVersion;
   private Lease member;
@@ -351,8 +350,8 @@ public final class LeaseShards implements ShardOwnership {
   /**
    * The time from {@code now} until a Lease another replica holds will have been watched unchanged for its duration
    * ({@link Long#MAX_VALUE}: none). The loop then acts right at that expiry ({@link #takeExpired}) rather than at its
-   * next round, so a dead replica's shards move within the lease duration plus the one round it may take to first see
-   * its last renewal, instead of plus two. A Lease that expired after the last judgement of expiry (during a round's
+   * next round, so a dead replica's shards move within the lease duration of its last renewal as the watch showed it
+   * (plus the one round a read may take to first show it, without a watch), instead of plus another round. A Lease that expired after the last judgement of expiry (during a round's
    * writes, say) counts at once; one that was already judged expired (and left, the fair share being held) does not.
    * Leases renewed every round never come that close to expiry, so a fleet at rest does nothing extra.
    */
@@ -472,7 +471,6 @@ public final class LeaseShards implements ShardOwnership {
         watch = opened;
         watchOpening = false;
         watchRefusalLogged = false;
-        watchesOpened.incrementAndGet();
         LOG.debug("{} watches the fleet's Leases in {} from resourceVersion {}", identity, namespace, from);
         return;
       }
@@ -519,11 +517,6 @@ public final class LeaseShards implements ShardOwnership {
     synchronized (watchLock) {
       return watch != null || watchOpening;
     }
-  }
-
-  /** How many watches of the fleet's Leases have opened so far. */
-  int watchesOpened() {
-    return watchesOpened.get();
   }
 
   /**
