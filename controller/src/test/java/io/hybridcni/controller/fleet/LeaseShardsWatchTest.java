@@ -28,6 +28,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +59,10 @@ class LeaseShardsWatchTest {
   private KubernetesCrudDispatcher store;
   /** While set, a watch of the Leases opens and then sends nothing: a watch stalled without ending. */
   private volatile boolean stall;
+  /** When set, the next list of the Leases is answered from the store at once but reaches the client this late. */
+  private final AtomicReference<Duration> slowNextList = new AtomicReference<>();
+  /** Counted down when the store has answered that slow list. */
+  private final CountDownLatch slowListAnswered = new CountDownLatch(1);
   private KubernetesMockServer server;
   private FaultDispatcher faults;
   private final List<KubernetesClient> clients = new ArrayList<>();
@@ -82,7 +90,9 @@ class LeaseShardsWatchTest {
   /**
    * Answers a watch of the Leases, while {@link #stall} is set, with a WebSocket that opens and never sends: a watch
    * that has stalled without ending (a real API server's watch can, behind a proxy that keeps the connection but lost
-   * its upstream), which only a read can tell.
+   * its upstream), which only a read can tell. And delays the answer of one list when {@link #slowNextList} says so:
+   * the list shows the store as it was when it was answered, and a watch event of a later write can reach the client
+   * first, as on a real API server whose list answer is slow on the wire.
    */
   private final class Stalling extends DelegatingDispatcher {
     Stalling(Dispatcher delegate) {
@@ -92,10 +102,18 @@ class LeaseShardsWatchTest {
     @Override
     protected MockResponse answer(RecordedRequest request) {
       String path = request.getPath();
-      if (stall && path.startsWith(LEASES + "?") && path.contains("watch=true")) {
+      boolean watch = path.contains("watch=true");
+      if (stall && path.startsWith(LEASES + "?") && watch) {
         return new MockResponse().withWebSocketUpgrade(new WebSocketListener() { });
       }
-      return delegate.dispatch(request);
+      Duration slow = !watch && request.getMethod().equals("GET") && path.startsWith(LEASES + "?")
+          ? slowNextList.getAndSet(null) : null;
+      MockResponse response = delegate.dispatch(request);
+      if (slow != null) {
+        response.setBodyDelay(slow);
+        slowListAnswered.countDown();
+      }
+      return response;
     }
   }
 
@@ -164,6 +182,38 @@ class LeaseShardsWatchTest {
     // B's round sent its one list; nothing more read the Leases.
     assertThat(MockRequests.drain(server)).filteredOn(r -> r.method().equals("GET")).hasSize(1);
     assertThat(Duration.ofNanos(a.untilExpiry(now(3_000_000_000L)))).isEqualTo(LEASE);
+  }
+
+  @Test
+  void aListAnsweredBeforeARenewalTheWatchAlreadyShowedNeitherBringsTheOldRecordBackNorRestartsTheObservedTime()
+      throws Exception {
+    LeaseShards a = replica("replica-a", 0L);
+    LeaseShards b = replica("replica-b", 11L);
+    splitAndWatch(a, b);
+    advance(ROUND);
+    a.round();
+    Set<Integer> bShards = b.held();
+
+    // A's next list is answered now and reaches A 3 s later; meanwhile B renews and A's watch shows it at once.
+    slowNextList.set(Duration.ofSeconds(3));
+    CompletableFuture<Void> aRound = CompletableFuture.runAsync(a::round);
+    assertThat(slowListAnswered.await(10, TimeUnit.SECONDS)).isTrue();
+    advance(Duration.ofSeconds(1));
+    long renewed = trueNanos;
+    b.round();
+    await("A observes B's renewal through the watch", () -> a.untilExpiry(trueNanos) == LEASE.toNanos());
+    advance(Duration.ofMillis(500));
+    aRound.get(20, TimeUnit.SECONDS);
+
+    // The list's older versions of B's Leases changed nothing: they expire a lease after the renewal A watched.
+    assertThat(Duration.ofNanos(a.untilExpiry(trueNanos))).isEqualTo(LEASE.minus(Duration.ofMillis(500)));
+    // B renews no more. At the expiry A takes B's shards on the versions its watch showed last: on the list's older
+    // versions the takes would be refused. (A's own shards went past its renew deadline meanwhile; whether its takes
+    // of them pass depends on whether the events of its own last renewals have arrived yet.)
+    b.crash();
+    trueNanos = renewed + LEASE.toNanos();
+    a.takeExpired();
+    assertThat(a.held()).containsAll(bShards);
   }
 
   @Test
