@@ -165,6 +165,7 @@ class LeaseShardsTest {
 
     assertThat(after).isEqualTo(before);
     assertThat(overlaps).isEmpty();
+    assertThat(rs).as("every replica watches the Leases between its reads").allMatch(r -> r.shards().watching());
     List<Lease> leases = client.leases().inNamespace(NAMESPACE).withLabel(LeaseShards.FLEET_LABEL, "hybridcni-fleet")
         .withLabel(LeaseShards.ROLE_LABEL, "shard").list().getItems();
     assertThat(leases).hasSize(SHARDS);
