@@ -351,8 +351,9 @@ public final class LeaseShards implements ShardOwnership {
    * The time from {@code now} until a Lease another replica holds will have been watched unchanged for its duration
    * ({@link Long#MAX_VALUE}: none). The loop then acts right at that expiry ({@link #takeExpired}) rather than at its
    * next round, so a dead replica's shards move within the lease duration of its last renewal as the watch showed it
-   * (plus the one round a read may take to first show it, without a watch), instead of plus another round. A Lease that expired after the last judgement of expiry (during a round's
-   * writes, say) counts at once; one that was already judged expired (and left, the fair share being held) does not.
+   * (plus the one round a read may take to first show it, without a watch), instead of plus another round. A Lease
+   * that expired after the last judgement of expiry (during a round's writes, say) counts at once; one that was
+   * already judged expired (and left, the fair share being held) does not.
    * Leases renewed every round never come that close to expiry, so a fleet at rest does nothing extra.
    */
   long untilExpiry(long now) {
