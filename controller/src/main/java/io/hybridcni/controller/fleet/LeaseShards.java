@@ -2,9 +2,13 @@ package io.hybridcni.controller.fleet;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.hybridcni.apply.Sleeper;
 import io.hybridcni.error.HybridCniException;
 import io.hybridcni.kube.Ticker;
@@ -14,8 +18,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -79,18 +85,26 @@ import org.slf4j.LoggerFactory;
  * alone takes every shard and gives the surplus up as the others appear. Member Leases left by replicas that died are
  * deleted (with their resourceVersion as a precondition) once they have expired.
  *
- * <p>One daemon thread starts a round every {@code retryPeriod}, as client-go's renew loop does (and between rounds,
- * right at a watched Lease's expiry, takes what it may on the last round's read: {@link #takeExpired}): one list of the fleet's Leases (by label); then the releases, the takes and the
- * renewal of the membership Lease; then the renewal of every held shard; dead members' Leases are deleted in the
- * background.
+ * <p>One daemon thread starts a round every {@code retryPeriod}, as client-go's renew loop does: one list of the
+ * fleet's Leases (by label); then the releases, the takes and the renewal of the membership Lease; then the renewal of
+ * every held shard; dead members' Leases are deleted in the background.
  * Each shard's Lease is its own object with its own resourceVersion precondition, so the writes of one step do not
  * depend on one another and go out together, at most {@link #WRITES_IN_FLIGHT} at once; each step waits for its
  * answers before the next. Takes come first, so that a dead replica's shards move as soon as they are seen expired
  * rather than after the renewals; the membership renewal goes before the shard renewals, so that no other replica can
  * see this one's shards renewed by a write later than its membership. The listener hears changes on a thread of its
  * own, so a slow listener cannot delay a renewal. {@link #close()} releases every held shard and deletes the
- * membership Lease, so the others take over at once; a replica that dies without it loses its shards to the others
- * after the lease duration, plus the round it may take them to first see its last renewal.
+ * membership Lease, so the others take over at once.
+ *
+ * <p>Between the reads, the replica watches the same Leases ({@link #keepWatching}, from the last read's
+ * resourceVersion): another replica's renewal is observed when its event arrives, not up to a round later at the
+ * next read, and the loop wakes right at the expiry the last renewal seen sets, taking what it may then on the view
+ * the reads and the watch built ({@link #takeExpired}), rather than at its next round. So a replica that dies without
+ * {@link #close()} loses its shards to the others within the lease duration of its last renewal (and the time the
+ * event and the take's write take on the wire). The reads stay: they are the resync of a watch that stalled without
+ * ending, and when no watch opens (RBAC without {@code watch}, say) they alone keep the view, a dead replica's shards
+ * then moving up to one round later. Neither the watch nor a read is trusted to be current: every take carries the
+ * resourceVersion its view showed, and a 409 means another replica renewed or took the shard first.
  */
 public final class LeaseShards implements ShardOwnership {
 
@@ -105,6 +119,17 @@ public final class LeaseShards implements ShardOwnership {
    * no more than this many together.
    */
   static final int WRITES_IN_FLIGHT = 8;
+  /**
+   * How many resourceVersions of each Lease are remembered to tell a read older than the watch: more than the
+   * renewals that can happen while one read is answered.
+   */
+  private static final int KEPT_VERSIONS = 16;
+  /**
+   * How long opening a watch may take before it counts as refused: fabric8's {@code watch()} waits for the WebSocket
+   * without a bound (see the kube-adapter's {@code DaemonSetWatch}); it is opened off the loop's thread, so no round
+   * waits for it.
+   */
+  static final Duration WATCH_OPEN_WITHIN = Duration.ofSeconds(10);
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
@@ -132,8 +157,40 @@ public final class LeaseShards implements ShardOwnership {
    */
   private final Set<Integer> releasing = new HashSet<>();
   private volatile Supplier<Set<Integer>> working = Set::of;
-  /** Lease name to its record as last seen, and since when (ticker) this replica has seen it unchanged. */
-  private final Map<String, Observed> observed = new HashMap<>();
+  /**
+   * Lease name to its record as last seen (by a read or through the watch), and since when (ticker) this replica has
+   * seen it unchanged. Changed under its own lock, by the loop (a read) and by the watch's thread (an event).
+   */
+  private final Map<String, Observed> observed = new ConcurrentHashMap<>();
+  /**
+   * Lease name to the resourceVersions of it this replica saw lately, newest last (under {@link #observed}'s lock): a
+   * read answered with a version the watch already showed replaced is older than what this replica knows, and must
+   * neither bring the older record back nor restart the Lease's observed time.
+   */
+  private final Map<String, Deque<String>> seenVersions = new HashMap<>();
+  /** Whether the fleet's Leases are watched between reads ({@link Builder#watch}). */
+  private final boolean watchLeases;
+  /** Guards the watch's state below. */
+  private final Object watchLock = new Object();
+  /** The open watch of the fleet's Leases ({@code null}: none; the rounds' reads alone keep the view). */
+  private Watch watch;
+  /** Counts the watches asked for: events and ends of a watch that is no longer the current one are ignored. */
+  private int watchGeneration;
+  /** A watch is being opened, since this ticker reading. */
+  private boolean watchOpening;
+  private long watchOpeningSince;
+  /**
+   * The watch being opened ended before {@code watch()} returned: fabric8 8 calls {@code onClose()} on a watch the
+   * server refused (a 403) and then throws from {@code watch()}, and a watch the server ends right after it opened
+   * (a 410 Expired) may end before {@code watch()} returns it.
+   */
+  private boolean watchEndedWhileOpening;
+  /** No watch is opened before this ticker reading (after a refusal), unless {@code watchRetryNow}. */
+  private long watchRetryAt;
+  private boolean watchRetryNow = true;
+  private boolean watchRefusalLogged;
+  /** The resourceVersion of the last successful list: a new watch starts from it, missing nothing after that read. */
+  private volatile String listVersion;
   private Lease member;
   private volatile boolean closed;
   /** Set by {@link #crash()}: nothing is sent any more, not even the rest of a round under way. */
@@ -153,8 +210,8 @@ public final class LeaseShards implements ShardOwnership {
    * a Lease that expired after it gets a round at once.
    */
   private long judgedAt = Long.MIN_VALUE;
-  /** The fleet's Leases as the last round read them ({@code null}: that read failed), for {@link #takeExpired}. */
-  private Map<String, Lease> lastRead;
+  /** Whether the last round's read succeeded: {@link #takeExpired} judges only a view that a recent read confirmed. */
+  private volatile boolean readOk;
 
   private LeaseShards(Builder b) {
     this.client = b.client;
@@ -168,6 +225,7 @@ public final class LeaseShards implements ShardOwnership {
     this.clock = b.clock;
     this.ticker = b.ticker;
     this.sleeper = b.sleeper;
+    this.watchLeases = b.watch;
     AtomicInteger threads = new AtomicInteger();
     this.writer = new ThreadPoolExecutor(WRITES_IN_FLIGHT, WRITES_IN_FLIGHT, 10, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
@@ -268,6 +326,7 @@ public final class LeaseShards implements ShardOwnership {
         } else {
           started = ticker.nanos();
           round();
+          keepWatching();
         }
       } catch (RuntimeException e) {
         // A failure of the round's bookkeeping, not of the API (those are handled per call): the next round starts
@@ -291,9 +350,10 @@ public final class LeaseShards implements ShardOwnership {
   /**
    * The time from {@code now} until a Lease another replica holds will have been watched unchanged for its duration
    * ({@link Long#MAX_VALUE}: none). The loop then acts right at that expiry ({@link #takeExpired}) rather than at its
-   * next round, so a dead replica's shards move within the lease duration plus the one round it may take to first see
-   * its last renewal, instead of plus two. A Lease that expired after the last judgement of expiry (during a round's
-   * writes, say) counts at once; one that was already judged expired (and left, the fair share being held) does not.
+   * next round, so a dead replica's shards move within the lease duration of its last renewal as the watch showed it
+   * (plus the one round a read may take to first show it, without a watch), instead of plus another round. A Lease
+   * that expired after the last judgement of expiry (during a round's writes, say) counts at once; one that was
+   * already judged expired (and left, the fair share being held) does not.
    * Leases renewed every round never come that close to expiry, so a fleet at rest does nothing extra.
    */
   long untilExpiry(long now) {
@@ -323,10 +383,10 @@ public final class LeaseShards implements ShardOwnership {
   void takeExpired() {
     long judged = ticker.nanos();
     judgedAt = judged;
-    Map<String, Lease> leases = lastRead;
-    if (leases == null || rounds < 2 || closed) {
+    if (!readOk || rounds < 2 || closed) {
       return;
     }
+    Map<String, Lease> leases = view();
     dropExpired();
     int fair = fairShare(leases, judged);
     if (renewedAt.size() >= fair) {
@@ -336,6 +396,197 @@ public final class LeaseShards implements ShardOwnership {
     Set<Integer> taken = new HashSet<>();
     while (!closed && renewedAt.size() < fair && !candidates.isEmpty()) {
       sendAll(takes(candidates, fair - renewedAt.size(), leases, taken));
+    }
+  }
+
+  /**
+   * Opens the watch of the fleet's Leases when none is open or being opened (after a round, from that round's read):
+   * {@code GET ...leases?labelSelector=hybridcni.io/fleet=<prefix>&watch=true&resourceVersion=<the read's>}, so the
+   * server sends every change after the read and none is missed in between. Opened on a thread of its own; a watch
+   * that is refused (a 403 where RBAC grants no {@code watch}, say) or does not open within
+   * {@link #WATCH_OPEN_WITHIN} is tried again a lease duration later, and meanwhile the rounds' reads alone keep the
+   * view, as before there was a watch. A watch that ended (a 410 Gone, fabric8 giving up reconnecting) is opened
+   * again after the next round, from its fresh read: client-go's reflector relists and rewatches the same way.
+   */
+  void keepWatching() {
+    if (!watchLeases || closed) {
+      return;
+    }
+    long now = ticker.nanos();
+    int generation;
+    String from;
+    synchronized (watchLock) {
+      if (watch != null) {
+        return;
+      }
+      if (watchOpening) {
+        if (now - watchOpeningSince < WATCH_OPEN_WITHIN.toNanos()) {
+          return;
+        }
+        // It never opened: counted as refused, and closed should it open after all (its generation is past).
+        watchGeneration++;
+        watchOpening = false;
+        refused(now, "it did not open within " + WATCH_OPEN_WITHIN.toSeconds() + " s");
+        return;
+      }
+      if (!watchRetryNow && now - watchRetryAt < 0) {
+        return;
+      }
+      watchOpening = true;
+      watchEndedWhileOpening = false;
+      watchOpeningSince = now;
+      generation = ++watchGeneration;
+      from = listVersion;
+    }
+    Thread t = new Thread(() -> openWatch(generation, from), "hybridcni-shards-" + identity + "-watch");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void openWatch(int generation, String from) {
+    Watch opened;
+    try {
+      opened = client.leases().inNamespace(namespace).withLabel(FLEET_LABEL, prefix)
+          .watch(from, new LeaseWatcher(generation));
+    } catch (RuntimeException e) {
+      synchronized (watchLock) {
+        if (generation == watchGeneration && watchOpening) {
+          watchOpening = false;
+          if (e instanceof KubernetesClientException k && k.getCode() == 410) {
+            // The read's version is already too old for the server's watch cache: the next round reads afresh.
+            watchRetryNow = true;
+          } else {
+            refused(ticker.nanos(), e instanceof KubernetesClientException k && k.getCode() == 403
+                ? "HTTP 403: the ClusterRole needs the verb watch on leases.coordination.k8s.io" : describe(e));
+          }
+        }
+      }
+      return;
+    }
+    synchronized (watchLock) {
+      if (generation == watchGeneration && watchOpening && watchEndedWhileOpening) {
+        // Opened and ended already: watched again from the next round's read.
+        watchOpening = false;
+        watchRetryNow = true;
+      } else if (generation == watchGeneration && watchOpening && !closed) {
+        watch = opened;
+        watchOpening = false;
+        watchRefusalLogged = false;
+        LOG.debug("{} watches the fleet's Leases in {} from resourceVersion {}", identity, namespace, from);
+        return;
+      }
+    }
+    opened.close();
+  }
+
+  /** No watch now (under {@link #watchLock}): tried again a lease duration from {@code now}; logged once in a row. */
+  private void refused(long now, String why) {
+    watchRetryNow = false;
+    watchRetryAt = now + leaseDuration.toNanos();
+    if (!watchRefusalLogged) {
+      watchRefusalLogged = true;
+      LOG.warn("{} could not watch the fleet's Leases in {} ({}); it reads them every {} ms instead, and a dead "
+          + "replica's shards move up to that much later", identity, namespace, why, retryPeriod.toMillis());
+    } else {
+      LOG.debug("{} still could not watch the fleet's Leases in {} ({})", identity, namespace, why);
+    }
+  }
+
+  /** Closes the watch, if any; whatever it still sends is ignored. */
+  private void closeWatch() {
+    Watch w;
+    synchronized (watchLock) {
+      watchGeneration++;
+      watchOpening = false;
+      w = watch;
+      watch = null;
+    }
+    if (w != null) {
+      w.close();
+    }
+  }
+
+  /** Whether a watch of the fleet's Leases is open now. */
+  boolean watching() {
+    synchronized (watchLock) {
+      return watch != null;
+    }
+  }
+
+  /** Whether a watch of the fleet's Leases is open or being opened now. */
+  boolean watchPending() {
+    synchronized (watchLock) {
+      return watch != null || watchOpening;
+    }
+  }
+
+  /**
+   * Hears one watch's events on fabric8's thread: a Lease added or modified is seen at the event's arrival (client-go's
+   * {@code observedTime} is when the record was observed; an event is observed sooner than the next read), a deleted
+   * one is gone. A BOOKMARK carries no Lease change (fabric8 keeps its version for reconnecting; the fabric8 mock
+   * sends none), and fabric8 turns an ERROR 410 into {@link #onClose(WatcherException)}.
+   */
+  private final class LeaseWatcher implements Watcher<Lease> {
+    private final int generation;
+
+    LeaseWatcher(int generation) {
+      this.generation = generation;
+    }
+
+    private boolean current() {
+      synchronized (watchLock) {
+        return generation == watchGeneration;
+      }
+    }
+
+    @Override
+    public void eventReceived(Action action, Lease lease) {
+      long now = ticker.nanos();
+      if (lease == null || lease.getMetadata() == null || lease.getMetadata().getName() == null || !current()) {
+        return;
+      }
+      synchronized (observed) {
+        switch (action) {
+          case ADDED, MODIFIED -> see(lease, now);
+          case DELETED -> {
+            String name = lease.getMetadata().getName();
+            observed.remove(name);
+            String version = lease.getMetadata().getResourceVersion();
+            if (version != null) {
+              seenVersions.computeIfAbsent(name, n -> new ArrayDeque<>()).addLast(version);
+            }
+          }
+          default -> { }
+        }
+      }
+    }
+
+    @Override
+    public void onClose() {
+      ended(null);
+    }
+
+    @Override
+    public void onClose(WatcherException cause) {
+      ended(cause);
+    }
+
+    private void ended(WatcherException cause) {
+      synchronized (watchLock) {
+        if (generation != watchGeneration) {
+          return;
+        }
+        if (watch == null) {
+          // Still being opened: what watch() does next (throws, or answers this ended watch) decides.
+          watchEndedWhileOpening = true;
+          return;
+        }
+        watch = null;
+        watchRetryNow = true;
+      }
+      LOG.info("{}'s watch of the fleet's Leases ended ({}); it watches again from its next read", identity,
+          cause == null ? "closed" : cause.isHttpGone() ? "410 Gone: its resourceVersion is too old"
+              : cause.getMessage());
     }
   }
 
@@ -372,7 +623,8 @@ public final class LeaseShards implements ShardOwnership {
     }
   }
 
-  private record Observed(Record record, long since) {}
+  /** A Lease as last seen, its record, and the ticker reading since which this replica has seen it unchanged. */
+  private record Observed(Record record, long since, Lease lease) {}
 
   /** A write whose answer was lost: it happened if a read shows this holder with {@code renewTime}. */
   private record Pending(Instant renewTime, long sentAt) {}
@@ -391,12 +643,14 @@ public final class LeaseShards implements ShardOwnership {
   private record Sent(Write write, long sentAt) {}
 
   void round() {
-    Map<String, Lease> leases = list();
-    lastRead = leases;
+    long sentAt = ticker.nanos();
+    Map<String, Lease> read = list();
     // From when the read came back, as client-go's observedTime: whatever renewal it shows was sent before then.
     long now = ticker.nanos();
+    // What the round judges: the read, brought together with what the watch showed meanwhile.
+    Map<String, Lease> leases = read == null ? null : observe(read, sentAt, now);
+    readOk = leases != null;
     if (leases != null) {
-      observe(leases, now);
       settle(leases);
     }
     dropExpired();
@@ -513,9 +767,11 @@ public final class LeaseShards implements ShardOwnership {
   private Map<String, Lease> list() {
     try {
       Map<String, Lease> byName = new HashMap<>();
-      for (Lease lease : client.leases().inNamespace(namespace).withLabel(FLEET_LABEL, prefix).list().getItems()) {
+      LeaseList list = client.leases().inNamespace(namespace).withLabel(FLEET_LABEL, prefix).list();
+      for (Lease lease : list.getItems()) {
         byName.put(lease.getMetadata().getName(), lease);
       }
+      listVersion = list.getMetadata() == null ? null : list.getMetadata().getResourceVersion();
       return byName;
     } catch (RuntimeException e) {
       LOG.warn("Could not list the shard Leases in {} for {} ({}); renewing from what it last wrote", namespace,
@@ -524,15 +780,53 @@ public final class LeaseShards implements ShardOwnership {
     }
   }
 
-  private void observe(Map<String, Lease> leases, long now) {
-    observed.keySet().retainAll(leases.keySet());
-    leases.forEach((name, lease) -> {
-      Record record = Record.of(lease);
-      Observed seen = observed.get(name);
-      if (seen == null || !seen.record().equals(record)) {
-        observed.put(name, new Observed(record, now));
+  /**
+   * Brings a read sent at {@code sentAt} and answered at {@code now} into what this replica has seen, and answers the
+   * Leases as it now knows them. A Lease changed since it was last seen is observed from {@code now}; one the read
+   * shows in a version this replica saw already (a read the server answered before an event the watch brought first)
+   * changes nothing. A Lease the read lacks is gone, unless the watch first showed it after the read was sent.
+   */
+  private Map<String, Lease> observe(Map<String, Lease> read, long sentAt, long now) {
+    synchronized (observed) {
+      for (Map.Entry<String, Observed> e : List.copyOf(observed.entrySet())) {
+        if (!read.containsKey(e.getKey()) && e.getValue().since() - sentAt <= 0) {
+          observed.remove(e.getKey());
+        }
       }
-    });
+      seenVersions.keySet().removeIf(name -> !read.containsKey(name) && !observed.containsKey(name));
+      read.values().forEach(lease -> see(lease, now));
+      return view();
+    }
+  }
+
+  /**
+   * Takes {@code lease} as seen at {@code now} (under {@link #observed}'s lock): observed from then when it is a
+   * version this replica has not seen; nothing changes when it has (the current one, or one already replaced).
+   * resourceVersions are compared for equality only, as the API asks ("opaque"); a Lease's versions are never reused.
+   */
+  private void see(Lease lease, long now) {
+    String name = lease.getMetadata().getName();
+    String version = lease.getMetadata().getResourceVersion();
+    Record record = Record.of(lease);
+    Observed seen = observed.get(name);
+    Deque<String> versions = seenVersions.computeIfAbsent(name, n -> new ArrayDeque<>());
+    if ((version != null && versions.contains(version)) || (seen != null && seen.record().equals(record))) {
+      return;
+    }
+    observed.put(name, new Observed(record, now, lease));
+    if (version != null) {
+      versions.addLast(version);
+      while (versions.size() > KEPT_VERSIONS) {
+        versions.removeFirst();
+      }
+    }
+  }
+
+  /** The Leases as this replica knows them now, by name. */
+  private Map<String, Lease> view() {
+    Map<String, Lease> byName = new HashMap<>();
+    observed.forEach((name, seen) -> byName.put(name, seen.lease()));
+    return byName;
   }
 
   /**
@@ -839,8 +1133,8 @@ public final class LeaseShards implements ShardOwnership {
         return new Write(Outcome.CONFLICT, null);
       }
       if (e.getCode() == 403) {
-        LOG.warn("{} is not permitted to {} Lease {}/{}: the ClusterRole needs verbs get, list, create, update and "
-            + "delete on leases.coordination.k8s.io", identity, verb, namespace, name);
+        LOG.warn("{} is not permitted to {} Lease {}/{}: the ClusterRole needs verbs get, list, watch, create, update "
+            + "and delete on leases.coordination.k8s.io", identity, verb, namespace, name);
       } else {
         LOG.warn("{} could not {} Lease {}/{}: {}", identity, verb, namespace, name, describe(e));
       }
@@ -858,6 +1152,7 @@ public final class LeaseShards implements ShardOwnership {
       return;
     }
     Thread t = stopped.loop();
+    closeWatch();
     Map<Integer, Lease> bases = new HashMap<>(written);
     Set<Integer> released = new HashSet<>(renewedAt.keySet());
     renewedAt.clear();
@@ -913,6 +1208,7 @@ public final class LeaseShards implements ShardOwnership {
       return;
     }
     writer.shutdownNow();
+    closeWatch();
     if (stopped.loop() != null) {
       listener.shutdownNow();
     }
@@ -984,6 +1280,7 @@ public final class LeaseShards implements ShardOwnership {
     private Clock clock = Clock.systemUTC();
     private Ticker ticker = Ticker.SYSTEM;
     private Sleeper sleeper = Sleeper.REAL;
+    private boolean watch = true;
 
     private Builder(KubernetesClient client, String identity) {
       this.client = Objects.requireNonNull(client, "client");
@@ -1063,6 +1360,17 @@ public final class LeaseShards implements ShardOwnership {
     /** How the replica waits between rounds. Default real sleeping (interrupted by {@link LeaseShards#close()}). */
     public Builder sleeper(Sleeper value) {
       this.sleeper = Objects.requireNonNull(value, "sleeper");
+      return this;
+    }
+
+    /**
+     * Whether the replica also watches the fleet's Leases between its reads, so that it observes another replica's
+     * renewal when the event arrives rather than at its next read, and a dead replica's shards move within the lease
+     * duration of its last renewal instead of up to a retry period later. Without {@code watch} on leases (RBAC) it
+     * reads them every retry period alone. Default {@code true}.
+     */
+    public Builder watch(boolean value) {
+      this.watch = value;
       return this;
     }
 

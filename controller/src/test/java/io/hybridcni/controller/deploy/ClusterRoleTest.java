@@ -77,10 +77,12 @@ class ClusterRoleTest {
   }
 
   @Test
-  void theFleetMayListItsShardAndMemberLeasesAndCreateRenewReleaseAndDeleteEachOfThem() {
+  void theFleetMayListAndWatchItsShardAndMemberLeasesAndCreateRenewReleaseAndDeleteEachOfThem() {
     List<Map<String, Object>> deployed = rules(deployedRole());
-    // As LeaseShards calls the API: one list by label per round, then writes of single Leases by name.
+    // As LeaseShards calls the API: one list by label per round and a watch by label between them, then writes of
+    // single Leases by name.
     List<Request> fleet = new ArrayList<>(List.of(new Request("coordination.k8s.io", "leases", "list", null),
+        new Request("coordination.k8s.io", "leases", "watch", null),
         new Request("coordination.k8s.io", "leases", "create", null)));
     for (String name : List.of("hybridcni-fleet-shard-0", "hybridcni-fleet-member-hybridcni-controller-7d9f-x2k")) {
       for (String verb : List.of("get", "update", "delete")) {
