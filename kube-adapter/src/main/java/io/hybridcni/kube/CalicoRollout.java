@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * gone or has terminated (kubernetes {@code pkg/controller/daemon/daemon_controller.go} updateDaemonSetStatus, from
  * getNodesToDaemonPods with includeDeletedTerminal false; NodeShouldRunDaemonPod judges the required node affinity),
  * and it raises {@code observedGeneration} only in a sync that processed that generation (syncDaemonSet writes the
- * status without raising it while earlier pod creations or deletions are still expected). The action fails (so that nothing depending on it, the addon install, runs) when more on-premises pods are
- * not Ready than the DaemonSet's {@code maxUnavailable} at two polls in a row (a rolling update never takes more
+ * status without raising it while earlier pod creations or deletions are still expected). The action fails (so
+ * that nothing depending on it, the addon install, runs) when more on-premises pods are not Ready than the
+ * DaemonSet's {@code maxUnavailable} at two polls in a row (a rolling update never takes more
  * down on its own: kubernetes {@code pkg/controller/daemon/update.go} rollingUpdate), when the progress (updated,
  * ready and unavailable pods, pods left on cloud nodes) stayed the same for the stall period (new pods that never
  * become Ready hold a rolling update at {@code maxUnavailable} for good), or at the timeout. Its message names each
