@@ -39,11 +39,19 @@ import org.slf4j.LoggerFactory;
  * changed (for the Tigera operator, first waits until the operator has rendered the Installation's exclusion into
  * {@code calico-system/calico-node}), and stops before harm spreads.
  *
- * <p>The rollout is done when the DaemonSet controller observed the generation (as read after the write),
- * {@code numberUnavailable == 0}, for RollingUpdate {@code updatedNumberScheduled == desiredNumberScheduled}, no
- * pod of the DaemonSet runs on a node carrying the cloud label, and every pod on an on-premises node is Running and
- * Ready. The action fails (so that nothing depending on it, the addon install, runs) when more on-premises pods are
- * not Ready than the DaemonSet's {@code maxUnavailable} at two polls in a row (a rolling update never takes more
+ * <p>The rollout is done when the DaemonSet's status says so, as {@code kubectl rollout status} reads it (kubernetes/
+ * kubectl {@code pkg/polymorphichelpers/rollout_status.go} DaemonSetStatusViewer: {@code observedGeneration} at
+ * least the generation, here the one the write made; {@code updatedNumberScheduled} and {@code numberAvailable} not
+ * below {@code desiredNumberScheduled}; for OnDelete the updated count is not asked for), with
+ * {@code numberUnavailable == 0} and {@code numberMisscheduled == 0} on top. The last one is what proves calico-node
+ * left the cloud nodes: the DaemonSet controller counts as misscheduled every node that runs a pod of the DaemonSet
+ * but that its current template (now with the exclusion) does not allow, and counts a pod being deleted until it is
+ * gone or has terminated (kubernetes {@code pkg/controller/daemon/daemon_controller.go} updateDaemonSetStatus, from
+ * getNodesToDaemonPods with includeDeletedTerminal false; NodeShouldRunDaemonPod judges the required node affinity),
+ * and it raises {@code observedGeneration} only in a sync that processed that generation (syncDaemonSet writes the
+ * status without raising it while earlier pod creations or deletions are still expected). The action fails (so
+ * that nothing depending on it, the addon install, runs) when more on-premises pods are not Ready than the
+ * DaemonSet's {@code maxUnavailable} at two polls in a row (a rolling update never takes more
  * down on its own: kubernetes {@code pkg/controller/daemon/update.go} rollingUpdate), when the progress (updated,
  * ready and unavailable pods, pods left on cloud nodes) stayed the same for the stall period (new pods that never
  * become Ready hold a rolling update at {@code maxUnavailable} for good), or at the timeout. Its message names each
@@ -53,9 +61,9 @@ import org.slf4j.LoggerFactory;
  * written, the one just read), and the DaemonSet is then followed by one watch from that object's
  * {@code resourceVersion} ({@link DaemonSetWatch}: a 410 Gone or a watch ended by the server reads it again and
  * watches from there; a server refusing the watch is polled with a GET after every pause instead), so the calls do
- * not grow with the rollout's length. The pods and the cloud nodes are listed only when the status says done (they
- * prove it) or counts more unavailable than {@code maxUnavailable} (the gate), and once more when the wait fails,
- * to name the pods.
+ * not grow with the rollout's length. The pods and the cloud nodes are listed only when the status counts more
+ * unavailable than {@code maxUnavailable} (the gate is then judged on the pods themselves), and once when the wait
+ * fails, to name the pods; a rollout that goes well reads neither.
  *
  * <p>{@code updateStrategy: OnDelete}: a template change restarts nothing (update.go runs no rolling update for it).
  * The calico pods on the cloud nodes the plan names ({@code deletePodsOnNodes}: none when the spec's
@@ -290,18 +298,23 @@ final class CalicoRollout {
   record Observed(RolloutWait.Rollout rollout, boolean onDelete, int maxUnavailable, List<CniPod> onCloud,
       List<CniPod> notReady, boolean podsRead) {
 
-    /** What the DaemonSet's status alone says: the controller observed the generation and reports it all rolled out. */
+    /**
+     * Whether the DaemonSet's status proves the rollout done: {@code kubectl rollout status}'s judgement
+     * ({@link RolloutWait.Rollout#doneAsKubectlJudges}), no pod unavailable, and no pod on a node the template
+     * (with the exclusion) does not allow, which is every cloud node.
+     */
     static boolean statusDone(RolloutWait.Rollout rollout, boolean onDelete) {
-      return rollout.observed() && rollout.unavailable() == 0 && (onDelete || rollout.updated() == rollout.desired());
+      return rollout.doneAsKubectlJudges(onDelete) && rollout.unavailable() == 0 && rollout.misscheduled() == 0;
     }
 
+    /** The status proves it done, and the pods, when they were read, do not say otherwise. */
     boolean done() {
-      return podsRead && statusDone(rollout, onDelete) && onCloud.isEmpty() && notReady.isEmpty();
+      return statusDone(rollout, onDelete) && (!podsRead || (onCloud.isEmpty() && notReady.isEmpty()));
     }
 
     Object progressKey() {
       return List.of(rollout.observed(), rollout.updated(), rollout.ready(), rollout.unavailable(),
-          podsRead ? onCloud.size() : -1);
+          rollout.misscheduled(), podsRead ? onCloud.size() : -1);
     }
 
     String progress() {
@@ -309,6 +322,9 @@ final class CalicoRollout {
       s.append(onDelete ? "OnDelete, " : "").append(rollout.updated()).append(" of ").append(rollout.desired())
           .append(" updated, ").append(rollout.ready()).append(" ready, ").append(rollout.unavailable())
           .append(" unavailable");
+      if (rollout.misscheduled() > 0) {
+        s.append(", ").append(rollout.misscheduled()).append(" on nodes its template no longer allows");
+      }
       if (!onCloud.isEmpty()) {
         s.append(", ").append(onCloud.size()).append(" still on cloud nodes");
       }
@@ -322,18 +338,17 @@ final class CalicoRollout {
   }
 
   /**
-   * One poll's view. The pods and the cloud nodes are read ({@code always}, or) only when the status cannot decide
-   * alone: when it says the rollout is done (the pods then prove calico-node left the cloud nodes and runs Ready on
-   * every on-premises one), or when it counts more pods unavailable than {@code maxUnavailable} (the gate is then
-   * judged on the pods themselves; a pod not Ready on a node that should run one always counts as unavailable in
-   * the status, kubernetes {@code pkg/controller/daemon/daemon_controller.go} updateDaemonSetStatus, so the gate
-   * cannot be passed over). Otherwise the status is the whole poll: one GET instead of three while pods restart.
+   * One poll's view. The pods and the cloud nodes are read ({@code always}, to name them in a failure, or) only when
+   * the status counts more pods unavailable than {@code maxUnavailable}: the gate is then judged on the pods
+   * themselves (a pod not Ready on a node that should run one always counts as unavailable in the status,
+   * kubernetes {@code pkg/controller/daemon/daemon_controller.go} updateDaemonSetStatus, so the gate cannot be
+   * passed over). Otherwise the status is the whole poll, its end included ({@link Observed#statusDone}).
    */
   private Observed observe(DaemonSet ds, long generation, NodeLabel label, boolean always) {
     RolloutWait.Rollout rollout = RolloutWait.Rollout.of(ds, generation);
     boolean onDelete = RolloutWait.onDelete(ds);
     int maxUnavailable = RolloutWait.maxUnavailable(ds, rollout.desired());
-    if (!always && !Observed.statusDone(rollout, onDelete) && rollout.unavailable() <= maxUnavailable) {
+    if (!always && rollout.unavailable() <= maxUnavailable) {
       return new Observed(rollout, onDelete, maxUnavailable, List.of(), List.of(), false);
     }
     // The cloud nodes and the pods do not depend on each other: both are read at once.

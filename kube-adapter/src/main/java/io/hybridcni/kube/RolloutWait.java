@@ -57,15 +57,19 @@ final class RolloutWait {
     this.watching = watching;
   }
 
-  /** How far a DaemonSet's rollout of {@code generation} is, from its status. */
+  /**
+   * How far a DaemonSet's rollout of {@code generation} is, from its status; {@code misscheduled} is
+   * {@code numberMisscheduled}, the nodes running a pod of the DaemonSet that its current template does not allow
+   * there.
+   */
   record Rollout(long generation, long observedGeneration, int desired, int updated, int ready, int available,
-      int unavailable) {
+      int unavailable, int misscheduled) {
 
     static Rollout of(DaemonSet ds, long generation) {
       DaemonSetStatus s = ds.getStatus() == null ? new DaemonSetStatus() : ds.getStatus();
       return new Rollout(generation, s.getObservedGeneration() == null ? 0 : s.getObservedGeneration(),
           orZero(s.getDesiredNumberScheduled()), orZero(s.getUpdatedNumberScheduled()), orZero(s.getNumberReady()),
-          orZero(s.getNumberAvailable()), orZero(s.getNumberUnavailable()));
+          orZero(s.getNumberAvailable()), orZero(s.getNumberUnavailable()), orZero(s.getNumberMisscheduled()));
     }
 
     /** The DaemonSet controller has seen the written generation: its counts are about that template. */
