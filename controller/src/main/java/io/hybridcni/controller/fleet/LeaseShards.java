@@ -457,8 +457,9 @@ public final class LeaseShards implements ShardOwnership {
             watchRetryNow = true;
           } else {
             refused(ticker.nanos(), e instanceof KubernetesClientException k && k.getCode() == 403
-                ? "HTTP 403: a Role in namespace " + namespace
-                    + " needs the verb watch on leases.coordination.k8s.io (deploy/fleet's hybridcni-fleet-leases)" : describe(e));
+                ? "HTTP 403: a Role in namespace " + namespace + " needs the verb watch on "
+                    + "leases.coordination.k8s.io (deploy/fleet's hybridcni-fleet-leases)"
+                : describe(e));
           }
         }
       }
