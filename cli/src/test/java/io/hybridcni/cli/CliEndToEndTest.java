@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -223,10 +225,32 @@ class CliEndToEndTest {
     assertThat(permissions.exitCode()).isZero();
     assertThat(permissions.out()).contains("\"ram:CreateAccessKey\"").contains("cs:InstallClusterAddons")
         .contains("\"ram:ListEntitiesForPolicy\"")
-        .contains("kind: ClusterRole").contains("coordination.k8s.io")
+        .contains("kind: ClusterRole")
         // OnDelete: the exclusion deletes the calico pods on cloud nodes itself, reading pods and nodes singly.
         .contains("resources: [\"pods\"]\n  verbs: [\"get\", \"list\", \"delete\"]")
         .contains("resources: [\"nodes\"]\n  verbs: [\"get\", \"list\"]");
+  }
+
+  /**
+   * What follows the Kubernetes heading is one multi-document YAML, as {@code kubectl apply -f -} reads it: the
+   * ClusterRole, with no Lease rule, then the Role that holds the apply lock's Lease in kube-system.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void permissionsPrintsTheLeaseRoleAfterTheClusterRoleAsOneMultiDocumentYaml() {
+    String out = hybridcni("permissions").out();
+    String kubernetes = out.substring(out.indexOf("# Kubernetes ClusterRole"));
+
+    List<Map<String, Object>> docs = new ArrayList<>();
+    for (Object doc : new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+        .loadAllFromString(kubernetes)) {
+      docs.add((Map<String, Object>) doc);
+    }
+
+    assertThat(docs).extracting(d -> d.get("kind")).containsExactly("ClusterRole", "Role");
+    assertThat(docs.get(0).toString()).doesNotContain("leases");
+    assertThat((Map<String, Object>) docs.get(1).get("metadata")).containsEntry("namespace", "kube-system");
+    assertThat(docs.get(1).get("rules").toString()).contains("leases").contains("hybridcni-apply");
   }
 
   @Test

@@ -478,8 +478,9 @@ public final class LeaseApplyLock implements ApplyLock {
 
   private HybridCniException failure(String verb, KubernetesClientException e) {
     if (e.getCode() == 403) {
-      return new HybridCniException("Not permitted to " + verb + " " + address() + ": the ClusterRole needs verbs "
-          + "get, create, update and delete on leases.coordination.k8s.io in namespace " + namespace, e);
+      return new HybridCniException("Not permitted to " + verb + " " + address() + ": a Role in namespace "
+          + namespace + " needs verbs get, update and delete on leases.coordination.k8s.io named " + name
+          + ", and create (`hybridcni permissions` prints it)", e);
     }
     return new HybridCniException("Could not " + verb + " " + address() + ": " + describe(e), e);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -33,10 +34,11 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shipped ClusterRole grants exactly what the adapter uses. Observe and apply (for real and as dry runs) run
- * against every sample cluster on the mock; every request the mock recorded from the adapter (the fixtures'
- * own requests are drained first) is mapped to the RBAC verb, API group and resource, and must be allowed; and
- * every permission the role grants must have been used.
+ * The shipped ClusterRole and the apply lock's Role together grant exactly what the adapter uses. Observe and apply
+ * (for real and as dry runs) run against every sample cluster on the mock; every request the mock recorded from the
+ * adapter (the fixtures' own requests are drained first) is mapped to the RBAC verb, API group and resource, and must
+ * be allowed, the Role's rules counting only for requests in the Role's namespace as RBAC judges them; and every
+ * permission the two grant must have been used.
  */
 @EnableKubernetesMockClient(crud = true)
 class ClusterRoleTest {
@@ -101,11 +103,36 @@ class ClusterRoleTest {
     return rest.size() > 1 ? rest.get(1) : null;
   }
 
+  /** The namespace a request goes to, or {@code null} for a cluster-scoped or all-namespaces request. */
+  static String namespaceOf(MockRequests.Recorded request) {
+    String path = request.pathOnly();
+    if (!path.startsWith("/api/") && !path.startsWith("/apis/")) {
+      return null;
+    }
+    List<String> parts = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+    List<String> rest = parts.subList(parts.get(0).equals("api") ? 2 : 3, parts.size());
+    return rest.size() >= 3 && rest.get(0).equals("namespaces") ? rest.get(1) : null;
+  }
+
+  /**
+   * Whether the ClusterRole, or the Role when the request goes to the Role's namespace, allows {@code request}: a
+   * RoleBinding grants a Role's rules in the Role's own namespace only.
+   */
+  static boolean allows(ClusterRole role, Role namespaced, MockRequests.Recorded request) {
+    return allows(role.getRules(), request) || (namespaced.getMetadata().getNamespace().equals(namespaceOf(request))
+        && allows(namespaced.getRules(), request));
+  }
+
   /** Whether some rule of {@code role} allows {@code request}, its {@code resourceNames} included, as RBAC judges. */
   static boolean allows(ClusterRole role, MockRequests.Recorded request) {
+    return allows(role.getRules(), request);
+  }
+
+  /** Whether one of {@code rules} allows {@code request}, its {@code resourceNames} included, as RBAC judges. */
+  static boolean allows(List<PolicyRule> rules, MockRequests.Recorded request) {
     Permission needed = permissionOf(request);
     String name = nameOf(request);
-    for (PolicyRule rule : role.getRules()) {
+    for (PolicyRule rule : rules) {
       Set<Permission> byRule = granted(List.of(rule));
       List<String> names = rule.getResourceNames();
       if (byRule.contains(needed) && (names == null || names.isEmpty() || names.contains(name))) {
@@ -144,6 +171,13 @@ class ClusterRoleTest {
     try (InputStream in = ClusterRoleTest.class.getClassLoader()
         .getResourceAsStream("io/hybridcni/kube/hybridcni-clusterrole.yaml")) {
       return Serialization.unmarshal(in, ClusterRole.class);
+    }
+  }
+
+  private static Role leaseRole() throws Exception {
+    try (InputStream in = ClusterRoleTest.class.getClassLoader()
+        .getResourceAsStream("io/hybridcni/kube/hybridcni-lease-role.yaml")) {
+      return Serialization.unmarshal(in, Role.class);
     }
   }
 
@@ -259,7 +293,7 @@ class ClusterRoleTest {
   }
 
   @Test
-  void theClusterRoleAllowsEveryRequestTheAdapterSendsAndGrantsNothingElse() throws Exception {
+  void theClusterRoleAndTheLeaseRoleAllowEveryRequestTheAdapterSendsAndGrantNothingElse() throws Exception {
     Set<Permission> used = new TreeSet<>();
     List<String> requests = new ArrayList<>();
     List<MockRequests.Recorded> sentRequests = new ArrayList<>();
@@ -271,7 +305,9 @@ class ClusterRoleTest {
       }
     }
     ClusterRole role = clusterRole();
+    Role leases = leaseRole();
     Set<Permission> granted = granted(role);
+    granted.addAll(granted(leases.getRules()));
 
     assertThat(requests).as("requests the adapter sent").isNotEmpty();
     Set<ActionKind> wired = java.util.EnumSet.noneOf(ActionKind.class);
@@ -281,7 +317,37 @@ class ClusterRoleTest {
     assertThat(granted).as("every permission the adapter used is granted").containsAll(used);
     assertThat(used).as("every permission the role grants was used").containsAll(granted);
     assertThat(sentRequests).as("every request is allowed, by name where a rule names objects")
-        .allSatisfy(r -> assertThat(allows(role, r)).as(r.toString()).isTrue());
+        .allSatisfy(r -> assertThat(allows(role, leases, r)).as(r.toString()).isTrue());
+    assertThat(sentRequests).as("the adapter's Lease requests").anyMatch(r -> r.pathOnly().contains("/leases"));
+  }
+
+  /**
+   * The ClusterRole grants no Lease at all; the Role grants the apply lock's Lease in kube-system and no other Lease:
+   * not another controller's leader Lease there, not a Lease of the same name in another namespace.
+   */
+  @Test
+  void theRoleMayWriteTheApplyLocksLeaseInKubeSystemAloneAndCreateLeasesThereButNowhereElse() throws Exception {
+    ClusterRole role = clusterRole();
+    Role leases = leaseRole();
+    String lock = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/hybridcni-apply";
+    String scheduler = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler";
+    String elsewhere = "/apis/coordination.k8s.io/v1/namespaces/default/leases/hybridcni-apply";
+
+    assertThat(leases.getMetadata().getNamespace()).isEqualTo("kube-system");
+    assertThat(granted(role)).as("the ClusterRole's Lease permissions").noneMatch(p -> "leases".equals(p.resource()));
+    for (String method : List.of("GET", "PUT", "DELETE")) {
+      assertThat(allows(role, leases, new MockRequests.Recorded(method, lock))).as(method + " the apply lock").isTrue();
+      assertThat(allows(role, leases, new MockRequests.Recorded(method, scheduler))).as(method + " kube-scheduler's")
+          .isFalse();
+      assertThat(allows(role, leases, new MockRequests.Recorded(method, elsewhere))).as(method + " in default")
+          .isFalse();
+    }
+    assertThat(allows(role, leases, new MockRequests.Recorded("POST",
+        "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases"))).as("create in kube-system").isTrue();
+    assertThat(allows(role, leases, new MockRequests.Recorded("POST",
+        "/apis/coordination.k8s.io/v1/namespaces/default/leases"))).as("create in default").isFalse();
+    assertThat(allows(role, leases, new MockRequests.Recorded("GET",
+        "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases"))).as("list the Leases").isFalse();
   }
 
   @Test

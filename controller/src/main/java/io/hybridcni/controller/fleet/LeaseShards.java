@@ -457,7 +457,9 @@ public final class LeaseShards implements ShardOwnership {
             watchRetryNow = true;
           } else {
             refused(ticker.nanos(), e instanceof KubernetesClientException k && k.getCode() == 403
-                ? "HTTP 403: the ClusterRole needs the verb watch on leases.coordination.k8s.io" : describe(e));
+                ? "HTTP 403: a Role in namespace " + namespace + " needs the verb watch on "
+                    + "leases.coordination.k8s.io (deploy/fleet's hybridcni-fleet-leases)"
+                : describe(e));
           }
         }
       }
@@ -1133,8 +1135,9 @@ public final class LeaseShards implements ShardOwnership {
         return new Write(Outcome.CONFLICT, null);
       }
       if (e.getCode() == 403) {
-        LOG.warn("{} is not permitted to {} Lease {}/{}: the ClusterRole needs verbs get, list, watch, create, update "
-            + "and delete on leases.coordination.k8s.io", identity, verb, namespace, name);
+        LOG.warn("{} is not permitted to {} Lease {}/{}: a Role in that namespace needs verbs get, list, watch, "
+            + "create, update and delete on leases.coordination.k8s.io (deploy/fleet's hybridcni-fleet-leases)",
+            identity, verb, namespace, name);
       } else {
         LOG.warn("{} could not {} Lease {}/{}: {}", identity, verb, namespace, name, describe(e));
       }

@@ -31,6 +31,8 @@ class HelmChartTest {
     }
     assertThat(deploy.keySet()).contains("Namespace//hybridcni-system", "ServiceAccount/hybridcni-system/hybridcni-controller",
         "ClusterRole//hybridcni-controller", "ClusterRoleBinding//hybridcni-controller",
+        "Role/kube-system/hybridcni-controller-apply-lock", "RoleBinding/kube-system/hybridcni-controller-apply-lock",
+        "Role/kube-system/hybridcni-controller-leader", "RoleBinding/kube-system/hybridcni-controller-leader",
         "ConfigMap/hybridcni-system/hybridcni-spec", "Deployment/hybridcni-system/hybridcni-controller",
         "PodDisruptionBudget/hybridcni-system/hybridcni-controller",
         "Service/hybridcni-system/hybridcni-controller-metrics");
@@ -52,7 +54,8 @@ class HelmChartTest {
     Map<String, Object> container = container(chart);
 
     assertThat(chart).doesNotContainKey("ConfigMap/hybridcni-system/hybridcni-spec");
-    assertThat(container.get("args")).isEqualTo(List.of("--resource", "prod-hybrid", "--health-port", "8081"));
+    assertThat(container.get("args")).isEqualTo(List.of("--resource", "prod-hybrid", "--health-port", "8081",
+        "--lease-namespace", "kube-system"));
     assertThat(container.get("volumeMounts")).isEqualTo(List.of(Map.of("name", "tmp", "mountPath", "/tmp")));
   }
 
@@ -86,7 +89,8 @@ class HelmChartTest {
     assertThat(map(chart.get("Deployment/hybridcni-system/hybridcni-controller"), "spec").get("replicas"))
         .isEqualTo(3);
     assertThat(container.get("image")).isEqualTo("registry.example.com/hybridcni:1.2.3");
-    assertThat(container.get("args")).isEqualTo(List.of("-f", "/etc/hybridcni/spec.yaml", "--health-port", "9090"));
+    assertThat(container.get("args")).isEqualTo(List.of("-f", "/etc/hybridcni/spec.yaml", "--health-port", "9090",
+        "--lease-namespace", "kube-system"));
     assertThat(container.get("ports").toString()).contains("containerPort=9090");
     assertThat(map(map(container, "resources"), "limits")).containsEntry("memory", "1Gi").containsEntry("cpu", "1");
     assertThat(chart.get("Service/hybridcni-system/hybridcni-controller-metrics").toString())

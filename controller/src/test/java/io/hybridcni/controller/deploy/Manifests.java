@@ -53,6 +53,21 @@ final class Manifests {
     return objects;
   }
 
+  /** Every object of deploy/fleet/ (the fleet hub's overlay) and of the base it builds on, by kind/namespace/name. */
+  static Map<String, Map<String, Object>> fleetObjects() {
+    Map<String, Map<String, Object>> objects = deployObjects();
+    try (Stream<Path> files = Files.list(deploy().resolve("fleet"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        if (!NOT_OBJECTS.contains(file.getFileName().toString())) {
+          add(objects, file.toString(), read(file));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return objects;
+  }
+
   /** The chart's values.yaml. */
   @SuppressWarnings("unchecked")
   static Map<String, Object> values() {
