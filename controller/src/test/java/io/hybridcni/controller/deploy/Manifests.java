@@ -41,22 +41,20 @@ final class Manifests {
   /** Every object of deploy/ (the CRD and kustomization.yaml aside), by kind/namespace/name. */
   static Map<String, Map<String, Object>> deployObjects() {
     Map<String, Map<String, Object>> objects = new LinkedHashMap<>();
-    try (Stream<Path> files = Files.list(deploy())) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        if (!NOT_OBJECTS.contains(file.getFileName().toString())) {
-          add(objects, file.toString(), read(file));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    addObjectsOf(objects, deploy());
     return objects;
   }
 
   /** Every object of deploy/fleet/ (the fleet hub's overlay) and of the base it builds on, by kind/namespace/name. */
   static Map<String, Map<String, Object>> fleetObjects() {
     Map<String, Map<String, Object>> objects = deployObjects();
-    try (Stream<Path> files = Files.list(deploy().resolve("fleet"))) {
+    addObjectsOf(objects, deploy().resolve("fleet"));
+    return objects;
+  }
+
+  /** Adds the objects of every YAML file directly in {@code folder} (the CRD and kustomization.yaml aside). */
+  private static void addObjectsOf(Map<String, Map<String, Object>> objects, Path folder) {
+    try (Stream<Path> files = Files.list(folder)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         if (!NOT_OBJECTS.contains(file.getFileName().toString())) {
           add(objects, file.toString(), read(file));
@@ -65,7 +63,6 @@ final class Manifests {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return objects;
   }
 
   /** The chart's values.yaml. */
