@@ -30,6 +30,15 @@ public final class NodeMatcher {
     terms = required.toArray(new NodeSelectorTerm[0]);
   }
 
+  /**
+   * Whether this placement is a {@code nodeSelector} of this one label and nothing else, so that it allows exactly
+   * the nodes that carry it.
+   */
+  public boolean isExactly(String key, String value) {
+    return terms.length == 0 && selectorKeys.length == 1 && selectorKeys[0].equals(key)
+        && selectorValues[0].equals(value);
+  }
+
   /** Whether the scheduler may place a pod of the placement on the node (taints aside), as {@link Placement#allows}. */
   public boolean allows(NodeInfo node) {
     Map<String, String> labels = node.labels();

@@ -188,18 +188,19 @@ final class CniExclusionUnit implements ResourceUnit {
       List<NodeInfo> onPremLeaving = new ArrayList<>();
       NodeNames.FirstSorted staying = new NodeNames.FirstSorted();
       NodeMatcher allowed = newPlacement.matcher();
-      List<NodeInfo> all = s.nodes();
-      for (int i = 0, size = all.size(); i < size; i++) {
-        NodeInfo node = all.get(i);
-        if (!node.runsCalico()) {
+      NodeCensus census = run.census();
+      for (int i = 0, size = census.size(); i < size; i++) {
+        if (!census.runsCalico(i)) {
           continue;
         }
-        if (allowed.allows(node)) {
-          staying.add(node.name());
-        } else if (nodes.cloud(node)) {
-          leaving.add(node.name());
+        // Every term now holds the exclusion, so no node with the cloud label is allowed: only the others need
+        // the placement's lookups.
+        if (!census.labelledCloud(i) && allowed.allows(census.node(i))) {
+          staying.add(census.name(i));
+        } else if (census.cloud(i)) {
+          leaving.add(census.name(i));
         } else {
-          onPremLeaving.add(node);
+          onPremLeaving.add(census.node(i));
         }
       }
       if (!onPremLeaving.isEmpty()) {

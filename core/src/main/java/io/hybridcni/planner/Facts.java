@@ -13,6 +13,7 @@ import io.hybridcni.observe.ValueHash;
 import io.hybridcni.observe.Workload;
 import io.hybridcni.observe.WorkloadRef;
 import io.hybridcni.plan.ActionDetail;
+import io.hybridcni.spec.NodeLabel;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -140,6 +143,31 @@ public final class Facts {
     return result;
   }
 
+  /**
+   * {@link #read(Iterable, ObservedState)} with the state's nodes already read into {@code census} (or {@code null}):
+   * the node-set facts of the cloud label and of Calico then scan its flags instead of every node's record.
+   */
+  static SortedMap<String, String> read(Iterable<String> keys, ObservedState state, NodeCensus census) {
+    SortedMap<String, String> result = new TreeMap<>();
+    for (String key : keys) {
+      String value = census == null ? null : readNodes(key, census);
+      result.put(key, value != null ? value : read(key, state));
+    }
+    return result;
+  }
+
+  /** The node-set fact {@code key} as the census tells it, or {@code null} when it is not one the census holds. */
+  private static String readNodes(String key, NodeCensus census) {
+    if (key.equals(nodesRunningCalico())) {
+      return nodeNames(census, census::runsCalico);
+    }
+    NodeLabel cloud = census.cloudLabel();
+    if (key.equals(nodesLabelled(cloud.key(), cloud.value()))) {
+      return nodeNames(census, census::labelledCloud);
+    }
+    return null;
+  }
+
   /** The current value of one fact key in {@code state}. */
   public static String read(String key, ObservedState state) {
     int slash = key.indexOf('/');
@@ -226,18 +254,27 @@ public final class Facts {
    * Two passes with a count first were a quarter of a 5,000-node plan's time.
    */
   private static String nodeNames(List<NodeInfo> nodes, Predicate<NodeInfo> passes) {
+    return nodeNames(nodes.size(), i -> nodes.get(i).name(), i -> passes.test(nodes.get(i)));
+  }
+
+  /** {@link #nodeNames(List, Predicate)} of the census's nodes that pass. */
+  private static String nodeNames(NodeCensus census, IntPredicate passes) {
+    return nodeNames(census.size(), census::name, passes);
+  }
+
+  /** {@link #nodeNames(List, Predicate)} of the nodes {@code 0 .. size - 1}, by their names and which pass. */
+  private static String nodeNames(int size, IntFunction<String> names, IntPredicate passes) {
     String[] kept = new String[NODE_NAMES_IN_FULL_UP_TO];
     NameDigest digest = null;
     int count = 0;
     String last = null;
-    for (int i = 0, size = nodes.size(); i < size; i++) {
-      NodeInfo node = nodes.get(i);
-      if (!passes.test(node)) {
+    for (int i = 0; i < size; i++) {
+      if (!passes.test(i)) {
         continue;
       }
-      String name = node.name();
+      String name = names.apply(i);
       if (last != null && last.compareTo(name) > 0) {
-        return sortedNodeNames(nodes, passes);
+        return sortedNodeNames(size, names, passes);
       }
       last = name;
       if (count < kept.length) {
@@ -260,13 +297,12 @@ public final class Facts {
   }
 
   /** {@link #nodeNames} of nodes not in name order: every name that passes, sorted. */
-  private static String sortedNodeNames(List<NodeInfo> nodes, Predicate<NodeInfo> passes) {
-    String[] names = new String[nodes.size()];
+  private static String sortedNodeNames(int size, IntFunction<String> all, IntPredicate passes) {
+    String[] names = new String[size];
     int count = 0;
-    for (int i = 0, size = nodes.size(); i < size; i++) {
-      NodeInfo node = nodes.get(i);
-      if (passes.test(node)) {
-        names[count++] = node.name();
+    for (int i = 0; i < size; i++) {
+      if (passes.test(i)) {
+        names[count++] = all.apply(i);
       }
     }
     Arrays.sort(names, 0, count);

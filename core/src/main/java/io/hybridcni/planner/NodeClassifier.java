@@ -29,6 +29,11 @@ public final class NodeClassifier {
     this.cloudKey = cloudLabel.key().intern();
   }
 
+  /** The label this classifier looks for. */
+  public NodeLabel cloudLabel() {
+    return cloudLabel;
+  }
+
   /** Whether the node carries the cloud label. */
   public boolean labelledCloud(NodeInfo node) {
     return node.hasLabel(cloudKey, cloudLabel.value());
