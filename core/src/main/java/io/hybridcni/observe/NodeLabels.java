@@ -82,6 +82,23 @@ final class NodeLabels extends AbstractMap<String, String> {
     return -1;
   }
 
+  /**
+   * Writes the value of each of {@code wanted} (interned keys) into {@code into[k][at]}, leaving it alone for a key
+   * this node lacks: one scan of this node's keys for all of them ({@link LabelColumns}).
+   */
+  void copyValues(String[] wanted, String[][] into, int at) {
+    for (int i = 0; i < keys.length; i++) {
+      String key = keys[i];
+      for (int k = 0; k < wanted.length; k++) {
+        // Both interned: identity is equality.
+        if (key == wanted[k]) {
+          into[k][at] = values[i];
+          break;
+        }
+      }
+    }
+  }
+
   @Override
   public int size() {
     return keys.length;

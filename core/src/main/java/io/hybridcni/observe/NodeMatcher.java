@@ -31,6 +31,78 @@ public final class NodeMatcher {
   }
 
   /**
+   * This matcher over the nodes of {@code columns}: it reads each key from its column instead of each node's
+   * labels (or from the labels, for a key the columns do not hold). {@link Bound#allows} is {@link #allows}.
+   */
+  public Bound bind(LabelColumns columns) {
+    return new Bound(columns);
+  }
+
+  /** A {@link NodeMatcher} bound to the label columns of a list of nodes. */
+  public final class Bound {
+    private final LabelColumns columns;
+    private final int[] selectorColumns;
+    private final int[][] termColumns;
+
+    private Bound(LabelColumns columns) {
+      this.columns = columns;
+      selectorColumns = new int[selectorKeys.length];
+      for (int i = 0; i < selectorKeys.length; i++) {
+        selectorColumns[i] = columns.column(selectorKeys[i]);
+      }
+      termColumns = new int[terms.length][];
+      for (int t = 0; t < terms.length; t++) {
+        List<NodeSelectorRequirement> expressions = terms[t].matchExpressions();
+        termColumns[t] = new int[expressions.size()];
+        for (int r = 0; r < expressions.size(); r++) {
+          termColumns[t][r] = columns.column(expressions.get(r).key());
+        }
+      }
+    }
+
+    /** {@link NodeMatcher#allows} of the node at {@code i} of the columns. */
+    public boolean allows(int i) {
+      for (int s = 0; s < selectorKeys.length; s++) {
+        if (!selectorValues[s].equals(columns.value(selectorColumns[s], selectorKeys[s], i))) {
+          return false;
+        }
+      }
+      if (terms.length == 0) {
+        return true;
+      }
+      for (int t = 0; t < terms.length; t++) {
+        if (matches(t, i)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** {@link NodeSelectorTerm#matches}, reading the expressions' keys from the columns. */
+    private boolean matches(int t, int i) {
+      NodeSelectorTerm term = terms[t];
+      if (term.isEmpty()) {
+        return false;
+      }
+      List<NodeSelectorRequirement> expressions = term.matchExpressions();
+      int[] keyColumns = termColumns[t];
+      for (int r = 0; r < keyColumns.length; r++) {
+        NodeSelectorRequirement requirement = expressions.get(r);
+        if (!requirement.matchesValue(columns.value(keyColumns[r], requirement.key(), i))) {
+          return false;
+        }
+      }
+      List<NodeSelectorRequirement> fields = term.matchFields();
+      for (int r = 0, n = fields.size(); r < n; r++) {
+        if (!fields.get(r).matchesFields(columns.node(i).name())) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
    * Whether this placement is a {@code nodeSelector} of this one label and nothing else, so that it allows exactly
    * the nodes that carry it.
    */

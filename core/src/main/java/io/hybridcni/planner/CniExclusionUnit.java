@@ -186,16 +186,16 @@ final class CniExclusionUnit implements ResourceUnit {
       // RollingUpdate) or takes it off (a cloud node, or an on-premises one that blocks).
       List<String> leaving = new ArrayList<>();
       List<NodeInfo> onPremLeaving = new ArrayList<>();
-      NodeNames.FirstSorted staying = new NodeNames.FirstSorted();
-      NodeMatcher allowed = newPlacement.matcher();
       NodeCensus census = run.census();
+      NodeNames.FirstSorted staying = new NodeNames.FirstSorted(census.namesInOrder());
+      NodeMatcher.Bound allowed = newPlacement.matcher().bind(census.labels());
       for (int i = 0, size = census.size(); i < size; i++) {
         if (!census.runsCalico(i)) {
           continue;
         }
         // Every term now holds the exclusion, so no node with the cloud label is allowed: only the others need
         // the placement's lookups.
-        if (!census.labelledCloud(i) && allowed.allows(census.node(i))) {
+        if (!census.labelledCloud(i) && allowed.allows(i)) {
           staying.add(census.name(i));
         } else if (census.cloud(i)) {
           leaving.add(census.name(i));

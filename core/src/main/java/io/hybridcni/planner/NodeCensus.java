@@ -1,8 +1,19 @@
 package io.hybridcni.planner;
 
+import io.hybridcni.observe.CalicoFacts;
+import io.hybridcni.observe.LabelColumns;
 import io.hybridcni.observe.NodeInfo;
+import io.hybridcni.observe.NodeSelectorRequirement;
+import io.hybridcni.observe.NodeSelectorTerm;
+import io.hybridcni.observe.ObservedState;
+import io.hybridcni.observe.Placement;
+import io.hybridcni.observe.Workload;
 import io.hybridcni.spec.NodeLabel;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What one plan needs to know of every observed node, read in one pass: its name, whether Calico and Terway run
@@ -26,11 +37,48 @@ final class NodeCensus {
   private final String[] names;
   private final byte[] flags;
   private final boolean anyLabelledCloud;
+  private final LabelColumns labels;
+  private Boolean namesInOrder;
 
-  /** Reads {@code nodes}, classified by {@code classifier}. */
-  NodeCensus(List<NodeInfo> nodes, NodeClassifier classifier) {
+  /**
+   * Reads the nodes of {@code state}, classified by {@code classifier}, with the label keys that the placements of
+   * its workloads (and of the Terway addon) select on.
+   */
+  static NodeCensus of(ObservedState state, NodeClassifier classifier) {
+    Set<String> keys = new LinkedHashSet<>();
+    keys.add(Planner.TERWAY_ADDON_NODE_SELECTOR.key());
+    for (Workload w : Workloads.all(state)) {
+      addKeys(w.placement(), keys);
+    }
+    CalicoFacts calico = state.cni().calico();
+    if (calico != null && calico.installation() != null) {
+      addKeys(calico.installation().calicoNodePlacement(), keys);
+    }
+    return new NodeCensus(state.nodes(), classifier, keys);
+  }
+
+  private static void addKeys(Placement placement, Set<String> keys) {
+    keys.addAll(placement.nodeSelector().keySet());
+    for (NodeSelectorTerm term : placement.requiredTerms()) {
+      for (NodeSelectorRequirement r : term.matchExpressions()) {
+        keys.add(r.key());
+      }
+    }
+  }
+
+  /**
+   * Reads {@code nodes}, classified by {@code classifier}, with the values of the cloud label's key and of
+   * {@code keys} (a placement with another key still matches: it looks that key up in the node's labels).
+   */
+  NodeCensus(List<NodeInfo> nodes, NodeClassifier classifier, Collection<String> keys) {
     this.nodes = nodes;
     this.cloudLabel = classifier.cloudLabel();
+    List<String> columns = new ArrayList<>();
+    columns.add(cloudLabel.key());
+    columns.addAll(keys);
+    this.labels = LabelColumns.of(nodes, columns);
+    int cloudColumn = labels.column(cloudLabel.key());
+    String cloudValue = cloudLabel.value();
     int size = nodes.size();
     names = new String[size];
     flags = new byte[size];
@@ -39,7 +87,8 @@ final class NodeCensus {
       NodeInfo node = nodes.get(i);
       names[i] = node.name();
       int f = (node.runsCalico() ? CALICO : 0) | (node.runsTerway() ? TERWAY : 0);
-      if (classifier.labelledCloud(node)) {
+      // As NodeClassifier.labelledCloud, from the column.
+      if (cloudValue.equals(labels.value(cloudColumn, i))) {
         labelled = true;
         // The provider id is parsed only for a labelled node: an unlabelled one is on premises whatever it says.
         f |= LABELLED_CLOUD | (NodeClassifier.ecsProviderId(node.providerId()) ? CLOUD : 0);
@@ -47,6 +96,27 @@ final class NodeCensus {
       flags[i] = (byte) f;
     }
     anyLabelledCloud = labelled;
+  }
+
+  /**
+   * Whether the names are in order ({@link String#compareTo}, each no greater than the next), as the API server lists
+   * nodes; the first call compares them. Then every subset of the nodes is in name order too, and the passes that
+   * keep or hash the names of some of them need not compare names again.
+   */
+  boolean namesInOrder() {
+    if (namesInOrder == null) {
+      boolean sorted = true;
+      for (int i = 1; i < names.length && sorted; i++) {
+        sorted = names[i - 1].compareTo(names[i]) <= 0;
+      }
+      namesInOrder = sorted;
+    }
+    return namesInOrder;
+  }
+
+  /** The values of the label keys this census was made with, node by node. */
+  LabelColumns labels() {
+    return labels;
   }
 
   /** How many nodes there are. */

@@ -96,7 +96,7 @@ public final class Planner {
     /** The observed nodes read once for this plan (the first call reads them). */
     private NodeCensus census() {
       if (census == null) {
-        census = new NodeCensus(s.nodes(), nodes);
+        census = NodeCensus.of(s, nodes);
       }
       return census;
     }
@@ -210,12 +210,13 @@ public final class Planner {
       NodeCensus census = census();
       // The addon's nodeSelector is the cloud label itself unless the spec names another: the census has the answer.
       boolean cloudLabelOnly = allowed.isExactly(census.cloudLabel().key(), census.cloudLabel().value());
+      NodeMatcher.Bound bound = allowed.bind(census.labels());
       List<NodeInfo> onPremises = new ArrayList<>();
       for (int i = 0, size = census.size(); i < size; i++) {
         if (census.cloud(i)) {
           continue;
         }
-        if (census.runsTerway(i) || (cloudLabelOnly ? census.labelledCloud(i) : allowed.allows(census.node(i)))) {
+        if (census.runsTerway(i) || (cloudLabelOnly ? census.labelledCloud(i) : bound.allows(i))) {
           onPremises.add(census.node(i));
         }
       }

@@ -9,6 +9,7 @@ import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.Placement;
 import io.hybridcni.spec.NodeLabel;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -47,8 +48,11 @@ class NodeCensusProperties {
 
   @Provide
   Arbitrary<List<NodeInfo>> nodeLists() {
-    // Beyond 100 nodes a node-set fact is a digest, so lists of both sizes.
-    return Arbitraries.oneOf(node().list().ofMaxSize(20), node().list().ofMinSize(95).ofMaxSize(160));
+    // Beyond 100 nodes a node-set fact is a digest, so lists of both sizes; in name order, as the API server lists
+    // them, or not.
+    Arbitrary<List<NodeInfo>> any = Arbitraries.oneOf(node().list().ofMaxSize(20),
+        node().list().ofMinSize(95).ofMaxSize(160));
+    return Arbitraries.oneOf(any, any.map(l -> l.stream().sorted(Comparator.comparing(NodeInfo::name)).toList()));
   }
 
   @Provide
@@ -62,7 +66,7 @@ class NodeCensusProperties {
   @Property(tries = 300)
   void theCensusSaysWhatEachNodeRecordSays(@ForAll("nodeLists") List<NodeInfo> nodes) {
     NodeClassifier classifier = new NodeClassifier(CLOUD);
-    NodeCensus census = new NodeCensus(nodes, classifier);
+    NodeCensus census = new NodeCensus(nodes, classifier, List.of("zone"));
     assertThat(census.size()).isEqualTo(nodes.size());
     for (int i = 0; i < nodes.size(); i++) {
       NodeInfo node = nodes.get(i);
@@ -72,7 +76,10 @@ class NodeCensusProperties {
       assertThat(census.runsTerway(i)).isEqualTo(node.runsTerway());
       assertThat(census.labelledCloud(i)).isEqualTo(classifier.labelledCloud(node));
       assertThat(census.cloud(i)).isEqualTo(classifier.cloud(node));
+      assertThat(census.labels().value(census.labels().column("zone"), i)).isEqualTo(node.labels().get("zone"));
     }
+    List<String> names = nodes.stream().map(NodeInfo::name).toList();
+    assertThat(census.namesInOrder()).isEqualTo(names.stream().sorted().toList().equals(names));
     assertThat(census.anyLabelledCloud()).isEqualTo(nodes.stream().anyMatch(classifier::labelledCloud));
   }
 
@@ -82,8 +89,20 @@ class NodeCensusProperties {
     List<String> keys = new ArrayList<>(List.of(Facts.nodesRunningCalico(),
         Facts.nodesLabelled(CLOUD.key(), CLOUD.value()), Facts.nodesLabelled("zone", "a"),
         Facts.nodesLabelled(CLOUD.key(), "false")));
-    SortedMap<String, String> census = Facts.read(keys, state, new NodeCensus(nodes, new NodeClassifier(CLOUD)));
+    SortedMap<String, String> census = Facts.read(keys, state, new NodeCensus(nodes, new NodeClassifier(CLOUD), List.of()));
     assertThat(census).isEqualTo(Facts.read(keys, state));
+  }
+
+  @Property(tries = 300)
+  void theFirstNamesKeptOfNodesInOrderAreThoseOfAnyOrder(@ForAll("nodeLists") List<NodeInfo> nodes) {
+    NodeCensus census = new NodeCensus(nodes, new NodeClassifier(CLOUD), List.of());
+    NodeNames.FirstSorted known = new NodeNames.FirstSorted(census.namesInOrder());
+    NodeNames.FirstSorted any = new NodeNames.FirstSorted();
+    for (NodeInfo node : nodes) {
+      known.add(node.name());
+      any.add(node.name());
+    }
+    assertThat(known.evidence("on ")).isEqualTo(any.evidence("on "));
   }
 
   @Property(tries = 1000)
