@@ -42,7 +42,10 @@ public final class NodeMatcher {
   public final class Bound {
     private final LabelColumns columns;
     private final int[] selectorColumns;
-    private final int[][] termColumns;
+    /** Each term's expressions and fields as arrays, and its expressions' columns: read for every node. */
+    private final NodeSelectorRequirement[][] expressions;
+    private final NodeSelectorRequirement[][] fields;
+    private final int[][] expressionColumns;
 
     private Bound(LabelColumns columns) {
       this.columns = columns;
@@ -50,12 +53,17 @@ public final class NodeMatcher {
       for (int i = 0; i < selectorKeys.length; i++) {
         selectorColumns[i] = columns.column(selectorKeys[i]);
       }
-      termColumns = new int[terms.length][];
+      expressions = new NodeSelectorRequirement[terms.length][];
+      fields = new NodeSelectorRequirement[terms.length][];
+      expressionColumns = new int[terms.length][];
       for (int t = 0; t < terms.length; t++) {
-        List<NodeSelectorRequirement> expressions = terms[t].matchExpressions();
-        termColumns[t] = new int[expressions.size()];
-        for (int r = 0; r < expressions.size(); r++) {
-          termColumns[t][r] = columns.column(expressions.get(r).key());
+        // An empty term matches no node: it keeps no requirement here and is skipped.
+        expressions[t] = terms[t].isEmpty() ? null
+            : terms[t].matchExpressions().toArray(new NodeSelectorRequirement[0]);
+        fields[t] = terms[t].matchFields().toArray(new NodeSelectorRequirement[0]);
+        expressionColumns[t] = new int[expressions[t] == null ? 0 : expressions[t].length];
+        for (int r = 0; r < expressionColumns[t].length; r++) {
+          expressionColumns[t][r] = columns.column(expressions[t][r].key());
         }
       }
     }
@@ -71,30 +79,26 @@ public final class NodeMatcher {
         return true;
       }
       for (int t = 0; t < terms.length; t++) {
-        if (matches(t, i)) {
+        if (expressions[t] != null && matches(t, i)) {
           return true;
         }
       }
       return false;
     }
 
-    /** {@link NodeSelectorTerm#matches}, reading the expressions' keys from the columns. */
+    /** {@link NodeSelectorTerm#matches} of a term that is not empty, reading its expressions' keys from the columns. */
     private boolean matches(int t, int i) {
-      NodeSelectorTerm term = terms[t];
-      if (term.isEmpty()) {
-        return false;
-      }
-      List<NodeSelectorRequirement> expressions = term.matchExpressions();
-      int[] keyColumns = termColumns[t];
-      for (int r = 0; r < keyColumns.length; r++) {
-        NodeSelectorRequirement requirement = expressions.get(r);
+      NodeSelectorRequirement[] termExpressions = expressions[t];
+      int[] keyColumns = expressionColumns[t];
+      for (int r = 0; r < termExpressions.length; r++) {
+        NodeSelectorRequirement requirement = termExpressions[r];
         if (!requirement.matchesValue(columns.value(keyColumns[r], requirement.key(), i))) {
           return false;
         }
       }
-      List<NodeSelectorRequirement> fields = term.matchFields();
-      for (int r = 0, n = fields.size(); r < n; r++) {
-        if (!fields.get(r).matchesFields(columns.node(i).name())) {
+      NodeSelectorRequirement[] termFields = fields[t];
+      for (NodeSelectorRequirement field : termFields) {
+        if (!field.matchesFields(columns.node(i).name())) {
           return false;
         }
       }

@@ -159,11 +159,11 @@ public final class Facts {
   /** The node-set fact {@code key} as the census tells it, or {@code null} when it is not one the census holds. */
   private static String readNodes(String key, NodeCensus census) {
     if (key.equals(nodesRunningCalico())) {
-      return nodeNames(census, census::runsCalico);
+      return nodeNames(census, NodeCensus.CALICO);
     }
     NodeLabel cloud = census.cloudLabel();
     if (key.equals(nodesLabelled(cloud.key(), cloud.value()))) {
-      return nodeNames(census, census::labelledCloud);
+      return nodeNames(census, NodeCensus.LABELLED_CLOUD);
     }
     return null;
   }
@@ -258,11 +258,37 @@ public final class Facts {
   }
 
   /**
-   * {@link #nodeNames(List, Predicate)} of the census's nodes that pass; when the census knows its names in order, no
-   * name is compared with the one before.
+   * {@link #nodeNames(List, Predicate)} of the census's nodes that have {@code flag}; when the census knows its names
+   * in order, no name is compared with the one before.
    */
-  private static String nodeNames(NodeCensus census, IntPredicate passes) {
-    return nodeNames(census.size(), census::name, passes, census.namesInOrder());
+  private static String nodeNames(NodeCensus census, int flag) {
+    if (!census.namesInOrder()) {
+      return nodeNames(census.size(), census::name, i -> census.has(i, flag), false);
+    }
+    // The loop of the general case without its predicate and name function: a call through each per node was a
+    // fifth of this fact's time.
+    String[] kept = new String[NODE_NAMES_IN_FULL_UP_TO];
+    NameDigest digest = null;
+    int count = 0;
+    for (int i = 0, size = census.size(); i < size; i++) {
+      if (!census.has(i, flag)) {
+        continue;
+      }
+      String name = census.name(i);
+      if (count < kept.length) {
+        kept[count] = name;
+      } else {
+        if (digest == null) {
+          digest = new NameDigest();
+          for (String k : kept) {
+            digest.add(k);
+          }
+        }
+        digest.add(name);
+      }
+      count++;
+    }
+    return digest != null ? digest.fact() : listed(kept, count);
   }
 
   /**

@@ -27,10 +27,11 @@ import java.util.Set;
  */
 final class NodeCensus {
 
-  private static final byte CALICO = 1;
-  private static final byte TERWAY = 2;
-  private static final byte LABELLED_CLOUD = 4;
-  private static final byte CLOUD = 8;
+  /** The flags of {@link #has}: Calico runs there, Terway runs there, the cloud label, a cloud node. */
+  static final int CALICO = 1;
+  static final int TERWAY = 2;
+  static final int LABELLED_CLOUD = 4;
+  static final int CLOUD = 8;
 
   private final List<NodeInfo> nodes;
   private final NodeLabel cloudLabel;
@@ -137,6 +138,11 @@ final class NodeCensus {
   /** The label that marks cloud nodes, by which this census was made. */
   NodeLabel cloudLabel() {
     return cloudLabel;
+  }
+
+  /** Whether the node at {@code i} has {@code flag} ({@link #CALICO}, ...). */
+  boolean has(int i, int flag) {
+    return (flags[i] & flag) != 0;
   }
 
   boolean runsCalico(int i) {
