@@ -363,17 +363,17 @@ public final class Facts {
   /**
    * The SHA-256 of the text {@code [a,b,c]} of the names added in order, in UTF-8 as {@link String#getBytes} writes
    * it, through small buffers: the text itself is never built. Names are gathered into a char buffer (a batch ends
-   * only between names, so no surrogate pair is cut) and each batch is encoded at once, which keeps to the
-   * encoder's fast path for ASCII, as node names are (DNS subdomains).
+   * only between names, so no surrogate pair is cut). A batch of ASCII chars, as node names are (DNS subdomains), is
+   * its own UTF-8: it is narrowed to bytes as it stands. Only a batch with another char goes through a UTF-8 encoder,
+   * made the first time one is needed: making one (its replacement's check builds a decoder) was a twentieth of a
+   * large plan's time.
    */
   private static final class NameDigest {
     private final MessageDigest digest;
-    private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
-        .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+    private CharsetEncoder encoder;
     private final char[] chars = new char[BUFFER];
-    private final CharBuffer in = CharBuffer.wrap(chars);
     // UTF-8 writes at most 3 bytes per char (a surrogate pair is 4 bytes for 2 chars).
-    private final ByteBuffer out = ByteBuffer.allocate(3 * BUFFER);
+    private final byte[] bytes = new byte[3 * BUFFER];
     private int at;
     private int count;
 
@@ -408,12 +408,26 @@ public final class Facts {
     }
 
     private void flush() {
-      in.limit(at).position(0);
-      out.clear();
-      encoder.reset();
-      encoder.encode(in, out, true);
-      encoder.flush(out);
-      digest.update(out.array(), 0, out.position());
+      int any = 0;
+      for (int i = 0; i < at; i++) {
+        char c = chars[i];
+        any |= c;
+        bytes[i] = (byte) c;
+      }
+      if (any < 0x80) {
+        digest.update(bytes, 0, at);
+      } else {
+        if (encoder == null) {
+          // As String.getBytes: malformed input (a lone surrogate) becomes '?'.
+          encoder = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)
+              .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        }
+        ByteBuffer out = ByteBuffer.wrap(bytes);
+        encoder.reset();
+        encoder.encode(CharBuffer.wrap(chars, 0, at), out, true);
+        encoder.flush(out);
+        digest.update(bytes, 0, out.position());
+      }
       at = 0;
     }
 

@@ -84,6 +84,8 @@ final class NodeCensus {
     names = new String[size];
     flags = new byte[size];
     boolean labelled = false;
+    // Room for a provider id of the usual length; a longer one gets an array of its own.
+    char[] scratch = new char[64];
     for (int i = 0; i < size; i++) {
       NodeInfo node = nodes.get(i);
       names[i] = node.name();
@@ -92,7 +94,7 @@ final class NodeCensus {
       if (cloudValue.equals(labels.value(cloudColumn, i))) {
         labelled = true;
         // The provider id is parsed only for a labelled node: an unlabelled one is on premises whatever it says.
-        f |= LABELLED_CLOUD | (NodeClassifier.ecsProviderId(node.providerId()) ? CLOUD : 0);
+        f |= LABELLED_CLOUD | (NodeClassifier.ecsProviderId(node.providerId(), scratch) ? CLOUD : 0);
       }
       flags[i] = (byte) f;
     }
