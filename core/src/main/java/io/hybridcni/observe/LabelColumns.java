@@ -23,19 +23,33 @@ public final class LabelColumns {
     this.nodes = nodes;
     this.keys = keys;
     this.values = new String[keys.length][nodes.size()];
-    for (int i = 0, size = nodes.size(); i < size; i++) {
-      // NodeInfo's constructor makes every node's labels a NodeLabels.
-      ((NodeLabels) nodes.get(i).labels()).copyValues(keys, values, i);
-    }
   }
 
   /** The values of {@code keys} on each of {@code nodes}. */
   public static LabelColumns of(List<NodeInfo> nodes, Collection<String> keys) {
+    LabelColumns columns = unread(nodes, keys);
+    for (int i = 0, size = nodes.size(); i < size; i++) {
+      columns.read(i);
+    }
+    return columns;
+  }
+
+  /**
+   * Columns of {@code keys} for {@code nodes} that hold nothing yet: {@link #read} fills them node by node, so that
+   * a pass that reads each node for other reasons too touches its record once.
+   */
+  public static LabelColumns unread(List<NodeInfo> nodes, Collection<String> keys) {
     Set<String> distinct = new LinkedHashSet<>();
     for (String key : keys) {
       distinct.add(key.intern()); // as NodeLabels' keys: NodeLabels.copyValues compares them by identity
     }
     return new LabelColumns(nodes, distinct.toArray(new String[0]));
+  }
+
+  /** Reads the values of node {@code i} into the columns: once per node, before any value of it is asked for. */
+  public void read(int i) {
+    // NodeInfo's constructor makes every node's labels a NodeLabels.
+    ((NodeLabels) nodes.get(i).labels()).copyValues(keys, values, i);
   }
 
   /** How many nodes there are. */

@@ -73,6 +73,30 @@ final class CniExclusionUnit implements ResourceUnit {
   }
 
   /**
+   * Whether some observed Calico placement (its DaemonSet's, its Tigera Installation's) lacks the exclusion of
+   * {@code label}: then a forward plan in BGP mode is likely to plan it.
+   */
+  static boolean missingFromCalico(ObservedState state, NodeLabel label) {
+    CalicoFacts calico = state.cni().calico();
+    if (calico == null) {
+      return false;
+    }
+    List<Placement> placements = new ArrayList<>();
+    if (calico.daemonSet() != null) {
+      placements.add(calico.daemonSet().placement());
+    }
+    if (calico.installation() != null) {
+      placements.add(calico.installation().calicoNodePlacement());
+    }
+    for (Placement p : placements) {
+      if (!CniExclusion.exclude(p.requiredTerms(), label).equals(p.requiredTerms())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Calico's placement with these required terms, rolled out: nodes it no longer allows lose Calico, nodes it now
    * allows (and did not before) gain it.
    */

@@ -38,14 +38,15 @@ final class NodeCensus {
   private final String[] names;
   private final byte[] flags;
   private final boolean anyLabelledCloud;
-  private final LabelColumns labels;
+  private final List<String> columnKeys;
+  private LabelColumns labels;
   private Boolean namesInOrder;
 
   /**
    * Reads the nodes of {@code state}, classified by {@code classifier}, with the label keys that the placements of
-   * its workloads (and of the Terway addon) select on.
+   * its workloads (and of the Terway addon) select on, in the same pass when {@code readColumns}.
    */
-  static NodeCensus of(ObservedState state, NodeClassifier classifier) {
+  static NodeCensus of(ObservedState state, NodeClassifier classifier, boolean readColumns) {
     Set<String> keys = new LinkedHashSet<>();
     keys.add(Planner.TERWAY_ADDON_NODE_SELECTOR.key());
     for (Workload w : Workloads.all(state)) {
@@ -55,7 +56,7 @@ final class NodeCensus {
     if (calico != null && calico.installation() != null) {
       addKeys(calico.installation().calicoNodePlacement(), keys);
     }
-    return new NodeCensus(state.nodes(), classifier, keys);
+    return new NodeCensus(state.nodes(), classifier, keys, readColumns);
   }
 
   private static void addKeys(Placement placement, Set<String> keys) {
@@ -69,16 +70,18 @@ final class NodeCensus {
 
   /**
    * Reads {@code nodes}, classified by {@code classifier}, with the values of the cloud label's key and of
-   * {@code keys} (a placement with another key still matches: it looks that key up in the node's labels).
+   * {@code keys} (a placement with another key still matches: it looks that key up in the node's labels): in the
+   * same pass when {@code readColumns}, else at the first call of {@link #labels}.
    */
-  NodeCensus(List<NodeInfo> nodes, NodeClassifier classifier, Collection<String> keys) {
+  NodeCensus(List<NodeInfo> nodes, NodeClassifier classifier, Collection<String> keys, boolean readColumns) {
     this.nodes = nodes;
     this.cloudLabel = classifier.cloudLabel();
-    List<String> columns = new ArrayList<>();
-    columns.add(cloudLabel.key());
-    columns.addAll(keys);
-    this.labels = LabelColumns.of(nodes, columns);
-    int cloudColumn = labels.column(cloudLabel.key());
+    this.columnKeys = new ArrayList<>();
+    columnKeys.add(cloudLabel.key());
+    columnKeys.addAll(keys);
+    // Read with the flags, in the same pass, when the plan is going to match placements against every node.
+    labels = readColumns ? LabelColumns.unread(nodes, columnKeys) : null;
+    int cloudColumn = labels == null ? -1 : labels.column(cloudLabel.key());
     String cloudValue = cloudLabel.value();
     int size = nodes.size();
     names = new String[size];
@@ -90,8 +93,15 @@ final class NodeCensus {
       NodeInfo node = nodes.get(i);
       names[i] = node.name();
       int f = (node.runsCalico() ? CALICO : 0) | (node.runsTerway() ? TERWAY : 0);
-      // As NodeClassifier.labelledCloud, from the column.
-      if (cloudValue.equals(labels.value(cloudColumn, i))) {
+      boolean labelledCloud;
+      if (labels != null) {
+        labels.read(i);
+        // As NodeClassifier.labelledCloud, from the column.
+        labelledCloud = cloudValue.equals(labels.value(cloudColumn, i));
+      } else {
+        labelledCloud = classifier.labelledCloud(node);
+      }
+      if (labelledCloud) {
         labelled = true;
         // The provider id is parsed only for a labelled node: an unlabelled one is on premises whatever it says.
         f |= LABELLED_CLOUD | (NodeClassifier.ecsProviderId(node.providerId(), scratch) ? CLOUD : 0);
@@ -117,8 +127,15 @@ final class NodeCensus {
     return namesInOrder;
   }
 
-  /** The values of the label keys this census was made with, node by node. */
+  /**
+   * The values of the label keys this census was made with, node by node; the first call reads them. A plan that
+   * matches no placement against every node (a converged one: Terway's nodeSelector is the cloud label, which the
+   * flags hold) reads no label column.
+   */
   LabelColumns labels() {
+    if (labels == null) {
+      labels = LabelColumns.of(nodes, columnKeys);
+    }
     return labels;
   }
 

@@ -96,7 +96,7 @@ public final class Planner {
     /** The observed nodes read once for this plan (the first call reads them). */
     private NodeCensus census() {
       if (census == null) {
-        census = NodeCensus.of(s, nodes);
+        census = NodeCensus.of(s, nodes, false);
       }
       return census;
     }
@@ -154,7 +154,10 @@ public final class Planner {
     // ---- BGP and host network -------------------------------------------------------------------------------
 
     private void planTerwayScenario(Detection detection, boolean excludeCni) {
-      census(); // read before the checks and units that ask of every node
+      // Read before the checks and units that ask of every node; with the label columns in the same pass when the
+      // CNI exclusion is likely to be planned, since that matches Calico's new placement against every node (when
+      // it is not after all, the columns are read at the first call, if any).
+      census = NodeCensus.of(s, nodes, excludeCni && CniExclusionUnit.missingFromCalico(s, spec.cloudNodeLabel()));
       checkCluster();
       findings.addAll(ClusterChecks.secretLocation(spec, s.secretNamespace()));
       warnWithoutCloudNodes();
@@ -210,7 +213,7 @@ public final class Planner {
       NodeCensus census = census();
       // The addon's nodeSelector is the cloud label itself unless the spec names another: the census has the answer.
       boolean cloudLabelOnly = allowed.isExactly(census.cloudLabel().key(), census.cloudLabel().value());
-      NodeMatcher.Bound bound = allowed.bind(census.labels());
+      NodeMatcher.Bound bound = cloudLabelOnly ? null : allowed.bind(census.labels());
       List<NodeInfo> onPremises = new ArrayList<>();
       for (int i = 0, size = census.size(); i < size; i++) {
         if (census.cloud(i)) {

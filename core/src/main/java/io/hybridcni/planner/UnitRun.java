@@ -35,7 +35,7 @@ abstract class UnitRun {
   /** The observed nodes read once for this run (the first call reads them). */
   NodeCensus census() {
     if (census == null) {
-      census = NodeCensus.of(s, nodes);
+      census = NodeCensus.of(s, nodes, false);
     }
     return census;
   }
