@@ -21,7 +21,8 @@ import java.util.Set;
  * a large cluster asked these of each node in four passes (Terway's placement, the CNI exclusion, the two node-set
  * facts), and each pass walked every node's record and labels again: with 5,000 nodes those records no longer fit in
  * a core's cache, so each pass was mostly waiting for memory, and the cloud check parsed each cloud node's provider
- * id twice. Here they are read once into two flat arrays, which the later passes scan instead.
+ * id twice. Here they are read once into flat arrays (names, flags and the {@link LabelColumns} of the keys the
+ * placements select on), which the later passes scan instead.
  *
  * <p>Built anew for every plan from that plan's observed nodes and dropped with it: nothing is kept between plans.
  */
@@ -164,10 +165,12 @@ final class NodeCensus {
     return (flags[i] & flag) != 0;
   }
 
+  /** Whether Calico runs on the node at {@code i}. */
   boolean runsCalico(int i) {
     return (flags[i] & CALICO) != 0;
   }
 
+  /** Whether Terway runs on the node at {@code i}. */
   boolean runsTerway(int i) {
     return (flags[i] & TERWAY) != 0;
   }
