@@ -37,7 +37,14 @@ public record NodeSelectorRequirement(String key, String operator, List<String> 
    * {@code Gt}/{@code Lt} without exactly one integer value.
    */
   public boolean matchesLabels(Map<String, String> labels) {
-    String value = labels.get(key);
+    return matchesValue(labels.get(key));
+  }
+
+  /**
+   * {@link #matchesLabels} of a node on which this requirement's key has {@code value} ({@code null} when the node
+   * lacks the key).
+   */
+  public boolean matchesValue(String value) {
     switch (operator) {
       case IN:
         return !values.isEmpty() && value != null && values.contains(value);

@@ -73,6 +73,30 @@ final class CniExclusionUnit implements ResourceUnit {
   }
 
   /**
+   * Whether some observed Calico placement (its DaemonSet's, its Tigera Installation's) lacks the exclusion of
+   * {@code label}: then a forward plan in BGP mode is likely to plan it.
+   */
+  static boolean missingFromCalico(ObservedState state, NodeLabel label) {
+    CalicoFacts calico = state.cni().calico();
+    if (calico == null) {
+      return false;
+    }
+    List<Placement> placements = new ArrayList<>();
+    if (calico.daemonSet() != null) {
+      placements.add(calico.daemonSet().placement());
+    }
+    if (calico.installation() != null) {
+      placements.add(calico.installation().calicoNodePlacement());
+    }
+    for (Placement p : placements) {
+      if (!CniExclusion.exclude(p.requiredTerms(), label).equals(p.requiredTerms())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Calico's placement with these required terms, rolled out: nodes it no longer allows lose Calico, nodes it now
    * allows (and did not before) gain it.
    */
@@ -186,20 +210,21 @@ final class CniExclusionUnit implements ResourceUnit {
       // RollingUpdate) or takes it off (a cloud node, or an on-premises one that blocks).
       List<String> leaving = new ArrayList<>();
       List<NodeInfo> onPremLeaving = new ArrayList<>();
-      NodeNames.FirstSorted staying = new NodeNames.FirstSorted();
-      NodeMatcher allowed = newPlacement.matcher();
-      List<NodeInfo> all = s.nodes();
-      for (int i = 0, size = all.size(); i < size; i++) {
-        NodeInfo node = all.get(i);
-        if (!node.runsCalico()) {
+      NodeCensus census = run.census();
+      NodeNames.FirstSorted staying = new NodeNames.FirstSorted(census.namesInOrder());
+      NodeMatcher.Bound allowed = newPlacement.matcher().bind(census.labels());
+      for (int i = 0, size = census.size(); i < size; i++) {
+        if (!census.runsCalico(i)) {
           continue;
         }
-        if (allowed.allows(node)) {
-          staying.add(node.name());
-        } else if (nodes.cloud(node)) {
-          leaving.add(node.name());
+        // Every term now holds the exclusion, so no node with the cloud label is allowed: only the others need
+        // the placement's lookups.
+        if (!census.labelledCloud(i) && allowed.allows(i)) {
+          staying.add(census.name(i));
+        } else if (census.cloud(i)) {
+          leaving.add(census.name(i));
         } else {
-          onPremLeaving.add(node);
+          onPremLeaving.add(census.node(i));
         }
       }
       if (!onPremLeaving.isEmpty()) {

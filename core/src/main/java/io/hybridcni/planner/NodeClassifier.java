@@ -29,6 +29,11 @@ public final class NodeClassifier {
     this.cloudKey = cloudLabel.key().intern();
   }
 
+  /** The label this classifier looks for. */
+  public NodeLabel cloudLabel() {
+    return cloudLabel;
+  }
+
   /** Whether the node carries the cloud label. */
   public boolean labelledCloud(NodeInfo node) {
     return node.hasLabel(cloudKey, cloudLabel.value());
@@ -36,21 +41,32 @@ public final class NodeClassifier {
 
   /** Whether {@code providerId} is an Alibaba Cloud ECS instance's ({@code <region>.i-<id>}). */
   public static boolean ecsProviderId(String providerId) {
+    return providerId != null && ecsProviderId(providerId, new char[providerId.length()]);
+  }
+
+  /**
+   * {@link #ecsProviderId(String)} with {@code scratch} to read the id's chars into (a new array when it is too
+   * short): a pass over many nodes passes one array for all, and parses that array instead of the string one
+   * {@code charAt} at a time, which was a tenth of a large plan's time.
+   */
+  static boolean ecsProviderId(String providerId, char[] scratch) {
     if (providerId == null) {
       return false;
     }
+    int end = providerId.length();
+    char[] s = scratch.length >= end ? scratch : new char[end];
+    providerId.getChars(0, end, s, 0);
     // The prefix is taken whenever present: without it, "alicloud" would have to be followed by '-'.
     int at = providerId.startsWith(ALICLOUD_PREFIX) ? ALICLOUD_PREFIX.length() : 0;
-    int end = providerId.length();
     // The region: 2 to 4 letters, then 1 to 3 groups of '-' and at least one letter or digit.
-    int letters = run(providerId, at, end, false);
+    int letters = run(s, at, end, false);
     if (letters < 2 || letters > 4) {
       return false;
     }
     at += letters;
     int groups = 0;
-    while (at < end && providerId.charAt(at) == '-') {
-      int n = run(providerId, at + 1, end, true);
+    while (at < end && s[at] == '-') {
+      int n = run(s, at + 1, end, true);
       if (n == 0) {
         return false;
       }
@@ -65,15 +81,15 @@ public final class NodeClassifier {
       return false;
     }
     at += 3;
-    int instance = run(providerId, at, end, true);
+    int instance = run(s, at, end, true);
     return instance > 0 && at + instance == end;
   }
 
-  /** How many characters from {@code from} are lowercase ASCII letters (or digits too, when {@code digits}). */
-  private static int run(String s, int from, int end, boolean digits) {
+  /** How many chars from {@code from} are lowercase ASCII letters (or digits too, when {@code digits}). */
+  private static int run(char[] s, int from, int end, boolean digits) {
     int i = from;
     while (i < end) {
-      char c = s.charAt(i);
+      char c = s[i];
       if (!(c >= 'a' && c <= 'z') && !(digits && c >= '0' && c <= '9')) {
         break;
       }

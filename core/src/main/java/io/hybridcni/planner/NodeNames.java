@@ -92,11 +92,31 @@ final class NodeNames {
    */
   static final class FirstSorted {
     private final String[] kept = new String[IN_FULL_UP_TO];
+    private final boolean inOrder;
     private int size;
     private int count;
 
+    /** For names added in any order. */
+    FirstSorted() {
+      this(false);
+    }
+
+    /**
+     * For names added in any order, or when {@code inOrder}, known to be added in name order (a {@link NodeCensus}
+     * says so): then no name is compared with the kept ones.
+     */
+    FirstSorted(boolean inOrder) {
+      this.inOrder = inOrder;
+    }
+
     void add(String name) {
       count++;
+      if (inOrder) {
+        if (size < kept.length) {
+          kept[size++] = name;
+        }
+        return;
+      }
       if (size == kept.length && kept[size - 1].compareTo(name) <= 0) {
         return;
       }

@@ -85,11 +85,20 @@ public final class Planner {
     private final NodeClassifier nodes;
     private final List<Finding> findings = new ArrayList<>();
     private final List<Draft> drafts = new ArrayList<>();
+    private NodeCensus census;
 
     Run(HybridNetworkSpec spec, ObservedState observed) {
       this.spec = spec;
       this.s = observed;
       this.nodes = new NodeClassifier(spec.cloudNodeLabel());
+    }
+
+    /** The observed nodes read once for this plan (the first call reads them). */
+    private NodeCensus census() {
+      if (census == null) {
+        census = NodeCensus.of(s, nodes, false);
+      }
+      return census;
     }
 
     Plan plan() {
@@ -145,11 +154,15 @@ public final class Planner {
     // ---- BGP and host network -------------------------------------------------------------------------------
 
     private void planTerwayScenario(Detection detection, boolean excludeCni) {
+      // Read before the checks and units that ask of every node; with the label columns in the same pass when the
+      // CNI exclusion is likely to be planned, since that matches Calico's new placement against every node (when
+      // it is not after all, the columns are read at the first call, if any).
+      census = NodeCensus.of(s, nodes, excludeCni && CniExclusionUnit.missingFromCalico(s, spec.cloudNodeLabel()));
       checkCluster();
       findings.addAll(ClusterChecks.secretLocation(spec, s.secretNamespace()));
       warnWithoutCloudNodes();
       checkTerwayPlacement();
-      UnitRun.Forward run = new UnitRun.Forward(spec, s, detection, excludeCni);
+      UnitRun.Forward run = new UnitRun.Forward(spec, s, detection, excludeCni, nodes, census());
       ResourceGraph.planForward(run);
       findings.addAll(run.findings);
       drafts.addAll(run.drafts);
@@ -177,7 +190,8 @@ public final class Planner {
     }
 
     private void warnWithoutCloudNodes() {
-      if (s.nodes().stream().noneMatch(nodes::labelledCloud)) {
+      // An overlay plan needs nothing else of the nodes: the first labelled node ends the search.
+      if (census != null ? !census.anyLabelledCloud() : s.nodes().stream().noneMatch(nodes::labelledCloud)) {
         findings.add(Finding.warning("NO_CLOUD_NODES", "No node carries the cloud-node label "
             + spec.cloudNodeLabel() + " yet; the plan is safe, but nothing will run on cloud nodes until a node "
             + "pool is scaled out.", List.of(s.nodes().size() + " node(s) observed")));
@@ -196,12 +210,17 @@ public final class Planner {
         origin = "the " + spec.addonName() + " addon's nodeSelector " + TERWAY_ADDON_NODE_SELECTOR;
       }
       NodeMatcher allowed = placement.matcher();
+      NodeCensus census = census();
+      // The addon's nodeSelector is the cloud label itself unless the spec names another: the census has the answer.
+      boolean cloudLabelOnly = allowed.isExactly(census.cloudLabel().key(), census.cloudLabel().value());
+      NodeMatcher.Bound bound = cloudLabelOnly ? null : allowed.bind(census.labels());
       List<NodeInfo> onPremises = new ArrayList<>();
-      for (NodeInfo node : s.nodes()) {
-        // Where Terway may or does run first: on most on-premises nodes that is one label lookup, and a node it
-        // does not reach needs no classification.
-        if ((node.runsTerway() || allowed.allows(node)) && !nodes.cloud(node)) {
-          onPremises.add(node);
+      for (int i = 0, size = census.size(); i < size; i++) {
+        if (census.cloud(i)) {
+          continue;
+        }
+        if (census.runsTerway(i) || (cloudLabelOnly ? census.labelledCloud(i) : bound.allows(i))) {
+          onPremises.add(census.node(i));
         }
       }
       if (!onPremises.isEmpty()) {
@@ -221,7 +240,7 @@ public final class Planner {
     }
 
     private List<Action> finishActions() {
-      return finish(drafts, s, spec);
+      return finish(drafts, s, spec, census);
     }
   }
 
@@ -230,6 +249,11 @@ public final class Planner {
    * read that no earlier action writes, since those are the facts that must still hold when it runs.
    */
   static List<Action> finish(List<Draft> drafts, ObservedState s, HybridNetworkSpec spec) {
+    return finish(drafts, s, spec, null);
+  }
+
+  /** As {@link #finish(List, ObservedState, HybridNetworkSpec)}, with the plan's nodes already read, if they were. */
+  static List<Action> finish(List<Draft> drafts, ObservedState s, HybridNetworkSpec spec, NodeCensus census) {
     List<Draft> ordered = new ArrayList<>();
     Set<String> placed = new HashSet<>();
     while (ordered.size() < drafts.size()) {
@@ -245,7 +269,7 @@ public final class Planner {
     for (Draft d : ordered) {
       Set<String> relied = new LinkedHashSet<>(ResourceGraph.reads(d.detail, spec));
       relied.removeAll(written);
-      Fingerprint fingerprint = Fingerprint.of(new TreeMap<>(Facts.read(relied, s)));
+      Fingerprint fingerprint = Fingerprint.of(new TreeMap<>(Facts.read(relied, s, census)));
       actions.add(new Action(d.id, d.kind, d.change, d.address, d.reason, List.copyOf(d.dependsOn), d.changes,
           d.detail, fingerprint));
       written.addAll(ResourceGraph.writes(d.detail));

@@ -19,11 +19,25 @@ abstract class UnitRun {
   final NodeClassifier nodes;
   final List<Finding> findings = new ArrayList<>();
   final List<Draft> drafts = new ArrayList<>();
+  private NodeCensus census;
 
   private UnitRun(HybridNetworkSpec spec, ObservedState observed) {
+    this(spec, observed, new NodeClassifier(spec.cloudNodeLabel()), null);
+  }
+
+  private UnitRun(HybridNetworkSpec spec, ObservedState observed, NodeClassifier nodes, NodeCensus census) {
     this.spec = spec;
     this.s = observed;
-    this.nodes = new NodeClassifier(spec.cloudNodeLabel());
+    this.nodes = nodes;
+    this.census = census;
+  }
+
+  /** The observed nodes read once for this run (the first call reads them). */
+  NodeCensus census() {
+    if (census == null) {
+      census = NodeCensus.of(s, nodes, false);
+    }
+    return census;
   }
 
   Draft add(Draft draft) {
@@ -44,8 +58,9 @@ abstract class UnitRun {
     /** Whether the on-premises CNI must be kept off cloud nodes (BGP). */
     final boolean excludeCni;
 
-    Forward(HybridNetworkSpec spec, ObservedState observed, Detection detection, boolean excludeCni) {
-      super(spec, observed);
+    Forward(HybridNetworkSpec spec, ObservedState observed, Detection detection, boolean excludeCni,
+        NodeClassifier nodes, NodeCensus census) {
+      super(spec, observed, nodes, census);
       this.detection = detection;
       this.adoption = SecretAdoption.of(spec, observed);
       this.excludeCni = excludeCni;

@@ -43,6 +43,21 @@ class NodeMatcherProperties {
   }
 
   @Property(tries = 1000)
+  void theMatcherBoundToLabelColumnsAllowsExactlyWhatThePlacementAllows(@ForAll("placements") Placement placement,
+      @ForAll("nodes") NodeInfo node, @ForAll("columnKeys") List<String> columnKeys) {
+    // Columns of some keys only: a key without one is looked up in the node's labels.
+    List<NodeInfo> nodes = List.of(new NodeInfo("other", Map.of("cpus", "4"), null, false, false), node);
+    NodeMatcher.Bound bound = placement.matcher().bind(LabelColumns.of(nodes, columnKeys));
+    assertThat(bound.allows(1)).isEqualTo(placement.allows(node));
+  }
+
+  @Provide
+  Arbitrary<List<String>> columnKeys() {
+    // Built at run time, so that the keys are not the interned literals of KEYS.
+    return Arbitraries.subsetOf(KEYS).map(keys -> keys.stream().map(k -> new String(k.toCharArray())).toList());
+  }
+
+  @Property(tries = 1000)
   void theMatcherAllowsExactlyWhatThePlacementAllows(@ForAll("placements") Placement placement,
       @ForAll("nodes") NodeInfo node) {
     assertThat(placement.matcher().allows(node)).isEqualTo(placement.allows(node));
