@@ -254,7 +254,7 @@ public final class Facts {
    * Two passes with a count first were a quarter of a 5,000-node plan's time.
    */
   private static String nodeNames(List<NodeInfo> nodes, Predicate<NodeInfo> passes) {
-    return nodeNames(nodes.size(), i -> nodes.get(i).name(), i -> passes.test(nodes.get(i)), false);
+    return nodeNames(nodes.size(), i -> nodes.get(i).name(), i -> passes.test(nodes.get(i)));
   }
 
   /**
@@ -263,69 +263,35 @@ public final class Facts {
    */
   private static String nodeNames(NodeCensus census, int flag) {
     if (!census.namesInOrder()) {
-      return nodeNames(census.size(), census::name, i -> census.has(i, flag), false);
+      return nodeNames(census.size(), census::name, i -> census.has(i, flag));
     }
-    // The loop of the general case without its predicate and name function: a call through each per node was a
-    // fifth of this fact's time.
-    String[] kept = new String[NODE_NAMES_IN_FULL_UP_TO];
-    NameDigest digest = null;
-    int count = 0;
+    // The loop of the general case without its predicate, its name function and its order check: a call through
+    // each per node was a fifth of this fact's time.
+    NamesInOrder names = new NamesInOrder();
     for (int i = 0, size = census.size(); i < size; i++) {
-      if (!census.has(i, flag)) {
-        continue;
+      if (census.has(i, flag)) {
+        names.add(census.name(i));
       }
-      String name = census.name(i);
-      if (count < kept.length) {
-        kept[count] = name;
-      } else {
-        if (digest == null) {
-          digest = new NameDigest();
-          for (String k : kept) {
-            digest.add(k);
-          }
-        }
-        digest.add(name);
-      }
-      count++;
     }
-    return digest != null ? digest.fact() : listed(kept, count);
+    return names.fact();
   }
 
-  /**
-   * {@link #nodeNames(List, Predicate)} of the nodes {@code 0 .. size - 1}, by their names and which pass;
-   * {@code inOrder} when the names are known to be in order.
-   */
-  private static String nodeNames(int size, IntFunction<String> names, IntPredicate passes, boolean inOrder) {
-    String[] kept = new String[NODE_NAMES_IN_FULL_UP_TO];
-    NameDigest digest = null;
-    int count = 0;
+  /** {@link #nodeNames(List, Predicate)} of the nodes {@code 0 .. size - 1}, by their names and which pass. */
+  private static String nodeNames(int size, IntFunction<String> names, IntPredicate passes) {
+    NamesInOrder fact = new NamesInOrder();
     String last = null;
     for (int i = 0; i < size; i++) {
       if (!passes.test(i)) {
         continue;
       }
       String name = names.apply(i);
-      if (!inOrder && last != null && last.compareTo(name) > 0) {
+      if (last != null && last.compareTo(name) > 0) {
         return sortedNodeNames(size, names, passes);
       }
       last = name;
-      if (count < kept.length) {
-        kept[count] = name;
-      } else {
-        if (digest == null) {
-          digest = new NameDigest();
-          for (String k : kept) {
-            digest.add(k);
-          }
-        }
-        digest.add(name);
-      }
-      count++;
+      fact.add(name);
     }
-    if (digest != null) {
-      return digest.fact();
-    }
-    return listed(kept, count);
+    return fact.fact();
   }
 
   /** {@link #nodeNames} of nodes not in name order: every name that passes, sorted. */
@@ -338,14 +304,41 @@ public final class Facts {
       }
     }
     Arrays.sort(names, 0, count);
-    if (count > NODE_NAMES_IN_FULL_UP_TO) {
-      NameDigest digest = new NameDigest();
-      for (int i = 0; i < count; i++) {
-        digest.add(names[i]);
-      }
-      return digest.fact();
+    NamesInOrder fact = new NamesInOrder();
+    for (int i = 0; i < count; i++) {
+      fact.add(names[i]);
     }
-    return listed(names, count);
+    return fact.fact();
+  }
+
+  /**
+   * A node-set fact built from names added in name order: the first {@value #NODE_NAMES_IN_FULL_UP_TO} are kept, and
+   * once there are more, the digest takes them and every name after, so that a large cluster's text is never built.
+   */
+  private static final class NamesInOrder {
+    private final String[] kept = new String[NODE_NAMES_IN_FULL_UP_TO];
+    private NameDigest digest;
+    private int count;
+
+    void add(String name) {
+      if (count < kept.length) {
+        kept[count] = name;
+      } else {
+        if (digest == null) {
+          digest = new NameDigest();
+          for (String k : kept) {
+            digest.add(k);
+          }
+        }
+        digest.add(name);
+      }
+      count++;
+    }
+
+    /** {@code [a,b,c]}, or {@code count=<n>;names.sha256=<hex>} beyond the names listed in full. */
+    String fact() {
+      return digest != null ? digest.fact() : listed(kept, count);
+    }
   }
 
   /** The first {@code count} of {@code names}, sorted, as {@code [a,b,c]}. */
