@@ -147,6 +147,13 @@ class LeaseShardsWatchTest {
 
   /** Both replicas' first round, then the one in which each takes its share; then A watches. */
   private void splitAndWatch(LeaseShards a, LeaseShards b) throws InterruptedException {
+    split(a, b);
+    a.keepWatching();
+    await("A watches the Leases", a::watching);
+  }
+
+  /** Both replicas' first round (membership only), then the one in which each takes its share. */
+  private void split(LeaseShards a, LeaseShards b) {
     a.round();
     b.round();
     advance(ROUND);
@@ -154,8 +161,6 @@ class LeaseShardsWatchTest {
     b.round();
     assertThat(a.held()).hasSize(2);
     assertThat(b.held()).hasSize(2);
-    a.keepWatching();
-    await("A watches the Leases", a::watching);
   }
 
   /** The ticker reading of {@code replica} at true time now. */
@@ -285,11 +290,7 @@ class LeaseShardsWatchTest {
       throws InterruptedException {
     LeaseShards a = replica("replica-a", 0L);
     LeaseShards b = replica("replica-b", 5L);
-    a.round();
-    b.round();
-    advance(ROUND);
-    a.round();
-    b.round();
+    split(a, b);
     MockRequests.drain(server);
     KubeFault expired = faults.on("GET", LEASES).expireWatch(1);
     a.keepWatching();
@@ -317,11 +318,7 @@ class LeaseShardsWatchTest {
       throws InterruptedException {
     LeaseShards a = replica("replica-a", 0L);
     LeaseShards b = replica("replica-b", 9L);
-    a.round();
-    b.round();
-    advance(ROUND);
-    a.round();
-    b.round();
+    split(a, b);
     Set<Integer> bShards = new HashSet<>(b.held());
     KubeFault forbidden = faults.on("GET", LEASES).reject(403, 1);
     a.keepWatching();
