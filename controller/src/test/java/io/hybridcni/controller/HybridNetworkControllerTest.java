@@ -2,6 +2,8 @@ package io.hybridcni.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hybridcni.apply.ActionExecutor;
@@ -133,15 +135,18 @@ class HybridNetworkControllerTest {
     KubernetesClient own = world.newClient();
     ApplyLock lease = world.applyLease(own).build();
     AtomicInteger acquired = new AtomicInteger();
-    // Between the live plan and its re-check, the first repair's world moves as it does while the DaemonSet controller
-    // still rolls pods after an overwrite: calico-node's pod on the cloud node goes (nodes.running/calico changes).
+    // Between the live plan and its re-check, the first repair's world moves: a cloud node joins (the exclusion's
+    // nodes.labelled fact changes).
     ApplyLock moving = (holder, wait) -> {
       ApplyLock.Held held = lease.acquire(holder, wait);
       if (acquired.incrementAndGet() == 1) {
-        world.client.pods().inNamespace(ControllerWorld.NAMESPACE).withLabel("k8s-app", ControllerWorld.CALICO)
-            .list().getItems().stream()
-            .filter(p -> KubeSampleCluster.CLOUD_NODE.equals(p.getSpec().getNodeName()))
-            .forEach(p -> world.client.pods().resource(p).withGracePeriod(0).delete());
+        Node joined = world.client.nodes().withName(KubeSampleCluster.CLOUD_NODE).get();
+        String name = "cn-hangzhou.i-bp1cloudnode0002";
+        joined.setMetadata(new ObjectMetaBuilder().withName(name)
+            .withLabels(new java.util.HashMap<>(joined.getMetadata().getLabels())).build());
+        joined.getMetadata().getLabels().put("kubernetes.io/hostname", name);
+        joined.getSpec().setProviderID(name);
+        world.client.nodes().resource(joined).create();
       }
       return held;
     };
@@ -175,7 +180,8 @@ class HybridNetworkControllerTest {
     world.overwriteCalicoAffinity();
 
     Recorder.Call superseded = recorder.await(mark, WITHIN, c -> c.name().equals("superseded"));
-    assertThat(superseded.why()).startsWith("the plan is stale: ").contains("nodes.running/calico");
+    assertThat(superseded.why()).startsWith("the plan is stale: ").contains("nodes.labelled/")
+        .contains("cn-hangzhou.i-bp1cloudnode0002");
     long refusedAt = System.nanoTime();
     Recorder.Call repaired = recorder.await(recorder.calls().indexOf(superseded) + 1, WITHIN,
         c -> c.name().equals("reconciled") || c.name().equals("failed"));

@@ -17,15 +17,16 @@ import java.util.TreeSet;
  * @param addons addons whose instance is read
  * @param secrets Secrets read, as {@code namespace/name}
  * @param workloads workloads whose placement and update strategy are read
- * @param nodes whether the nodes (and on which of them the CNI's pods run) are read
+ * @param nodes whether the nodes (names, the labels placements look at, provider ids) are read
+ * @param calicoPods whether on which nodes Calico's pods run is read (with the nodes: it is a property of each)
  */
 public record FactScope(Set<String> ramUsers, Set<String> ramUserAttachments, Set<String> ramUserAccessKeys,
     Set<String> ramPolicies, Set<String> ramPolicyHolders, Set<String> clusters, Set<String> addons,
-    Set<String> secrets, Set<WorkloadRef> workloads, boolean nodes) {
+    Set<String> secrets, Set<WorkloadRef> workloads, boolean nodes, boolean calicoPods) {
 
   /** Nothing to read. */
   public static final FactScope NOTHING = new FactScope(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(),
-      Set.of(), Set.of(), Set.of(), false);
+      Set.of(), Set.of(), Set.of(), false, false);
 
   public FactScope {
     ramUsers = Set.copyOf(ramUsers);
@@ -37,6 +38,9 @@ public record FactScope(Set<String> ramUsers, Set<String> ramUserAttachments, Se
     addons = Set.copyOf(addons);
     secrets = Set.copyOf(secrets);
     workloads = Set.copyOf(workloads);
+    if (calicoPods && !nodes) {
+      throw new IllegalArgumentException("where Calico's pods run is a property of the nodes: calicoPods needs nodes");
+    }
   }
 
   /** Whether any RAM or ACK part is to be read. */

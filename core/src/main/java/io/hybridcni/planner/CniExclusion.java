@@ -72,6 +72,22 @@ public final class CniExclusion {
   }
 
   /**
+   * Whether the exclusion planned again for {@code current} would not allow some node of {@code nodes} that is not a
+   * cloud instance: only such a node makes where Calico runs matter to {@link #replan}'s safety check (Calico leaving
+   * it is what that check refuses), so with none, the check needs no reading of calico-node's pods.
+   */
+  public static boolean excludesNodeNotInCloud(Placement current, NodeLabel label, List<NodeInfo> nodes) {
+    NodeMatcher next = current.withRequiredTerms(exclude(current.requiredTerms(), label)).matcher();
+    NodeClassifier classifier = new NodeClassifier(label);
+    for (NodeInfo node : nodes) {
+      if (!next.allows(node) && !classifier.cloud(node)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The terms without the exclusion: every requirement equal to {@code key NotIn [value]} (exactly that value, and
    * nothing else) is taken out of each term's {@code matchExpressions}; a term that held nothing else is dropped;
    * every other term and requirement stays as it is. Equal to {@code terms} when no term holds the exclusion.

@@ -34,7 +34,7 @@ final class CniExclusionUnit implements ResourceUnit {
   public List<DetailRules<?>> details() {
     return List.of(
         new DetailRules<>(ActionDetail.CniExclusion.class,
-            (d, spec) -> reads(d.target(), d.labelKey(), d.labelValue()),
+            (d, spec) -> Set.of(Facts.workload(d.target()), Facts.nodesLabelled(d.labelKey(), d.labelValue())),
             d -> writes(d.target()),
             (d, state, keys) -> withCalicoPlacement(state, d.target(), d.after())),
         new DetailRules<>(ActionDetail.CniExclusionRemoval.class,
@@ -42,6 +42,16 @@ final class CniExclusionUnit implements ResourceUnit {
             d -> writes(d.target()),
             (d, state, keys) -> withCalicoPlacement(state, d.target(), d.after())));
   }
+
+  /*
+   * What the exclusion relies on: the placement it rewrites and which nodes carry the cloud label (the nodes whose
+   * calico pods an OnDelete rollout deletes). Not where Calico runs now: the write does not depend on it, and the
+   * one thing that does, that no node looking on-premises loses Calico, is judged again by the executor right
+   * before every write, against the nodes as they are then (reading calico-node's pods only when some node the new
+   * placement excludes is not a cloud instance). Naming it would make a saved plan stale whenever a node joined or a
+   * calico pod came or went, and cost every apply a listing of calico-node's pods and of every calico DaemonSet
+   * that could hold them. The removal keeps it: its safety text names where Calico runs.
+   */
 
   private static Set<String> reads(WorkloadRef target, String labelKey, String labelValue) {
     return Set.of(Facts.workload(target), Facts.nodesLabelled(labelKey, labelValue), Facts.nodesRunningCalico());

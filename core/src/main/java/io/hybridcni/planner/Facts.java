@@ -508,6 +508,7 @@ public final class Facts {
     java.util.Set<String> secrets = new java.util.TreeSet<>();
     java.util.Set<WorkloadRef> workloads = new java.util.LinkedHashSet<>();
     boolean nodes = false;
+    boolean calicoPods = false;
     for (String key : keys) {
       String problem = problemWith(key);
       if (problem != null) {
@@ -540,11 +541,15 @@ public final class Facts {
           workloads.add(kind == WorkloadRef.Kind.TIGERA_INSTALLATION ? WorkloadRef.tigeraInstallation(parts[2])
               : WorkloadRef.daemonSet(parts[1], parts[2]));
         }
-        case "nodes.labelled", "nodes.running" -> nodes = true;
+        case "nodes.labelled" -> nodes = true;
+        case "nodes.running" -> {
+          nodes = true;
+          calicoPods = true;
+        }
         default -> throw new IllegalArgumentException("unknown fact key " + key);
       }
     }
     return new FactScope(users, attachments, accessKeys, policies, holders, clusters, addons, secrets, workloads,
-        nodes);
+        nodes, calicoPods);
   }
 }

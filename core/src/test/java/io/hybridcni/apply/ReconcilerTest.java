@@ -273,7 +273,7 @@ class ReconcilerTest {
 
   @Test
   void aFactChangedMidApplyStopsThatActionAsStale() {
-    NodeInfo newcomer = new NodeInfo("onprem-9", Map.of(), null, true, false);
+    NodeInfo newcomer = SampleClusters.cloudNode("cn-hangzhou.i-bp1cloudnode0009", true, false);
     InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp())
         .interfereBefore("access-key-secret", s -> s.toBuilder().node(newcomer).build());
 
@@ -282,8 +282,20 @@ class ReconcilerTest {
     assertThat(result.outcome("access-key-secret").status()).isEqualTo(OutcomeStatus.APPLIED);
     assertThat(result.outcome("cni-exclusion").status()).isEqualTo(OutcomeStatus.STALE);
     assertThat(result.outcome("cni-exclusion").changedFacts()).singleElement().asString()
-        .startsWith("nodes.running/calico").contains("onprem-9");
+        .startsWith("nodes.labelled/").contains("i-bp1cloudnode0009");
     assertThat(result.outcome("addon-install").status()).isEqualTo(OutcomeStatus.SKIPPED);
+  }
+
+  @Test
+  void anOnPremisesNodeJoiningMidApplyLeavesTheExclusionValidSinceItsExecutorJudgesWhereCalicoRunsItself() {
+    NodeInfo newcomer = new NodeInfo("onprem-9", Map.of(), null, true, false);
+    InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgp())
+        .interfereBefore("access-key-secret", s -> s.toBuilder().node(newcomer).build());
+
+    ApplyResult result = reconciler(world).apply(spec, reconciler(world).plan(spec), ApplyOptions.defaults());
+
+    assertThat(result.outcome("cni-exclusion").status()).isEqualTo(OutcomeStatus.APPLIED);
+    assertThat(result.outcome("addon-install").status()).isEqualTo(OutcomeStatus.APPLIED);
   }
 
   @Test

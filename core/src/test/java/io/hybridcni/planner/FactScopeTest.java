@@ -7,6 +7,7 @@ import io.hybridcni.fixtures.SampleClusters;
 import io.hybridcni.fixtures.Specs;
 import io.hybridcni.observe.CniFacts;
 import io.hybridcni.observe.FactScope;
+import io.hybridcni.observe.NodeInfo;
 import io.hybridcni.observe.ObservedState;
 import io.hybridcni.observe.RamFacts;
 import io.hybridcni.observe.WorkloadRef;
@@ -81,7 +82,10 @@ class FactScopeTest {
         user && !scope.ramUserAttachments().isEmpty() ? ram.attachedPolicies() : List.of(),
         user && !scope.ramUserAccessKeys().isEmpty() ? ram.accessKeys() : List.of(), ram.secretKeyOwner());
     boolean workloads = !scope.workloads().isEmpty();
-    return new ObservedState(scope.nodes() ? state.nodes() : List.of(), workloads ? state.cni() : CniFacts.NONE,
+    // Where Calico's pods run is a property of each node, read only when the scope says so.
+    List<NodeInfo> nodes = !scope.nodes() ? List.of() : scope.calicoPods() ? state.nodes()
+        : state.nodes().stream().map(n -> n.withRunsCalico(false)).toList();
+    return new ObservedState(nodes, workloads ? state.cni() : CniFacts.NONE,
         workloads ? state.terway() : null, scope.secrets().isEmpty() ? null : state.secret(), onlyRam,
         scope.clusters().isEmpty() ? null : state.cluster(), scope.addons().isEmpty() ? List.of() : state.addons(),
         state.identity(), state.secretNamespace());

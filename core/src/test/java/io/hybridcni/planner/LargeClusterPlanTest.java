@@ -129,11 +129,11 @@ class LargeClusterPlanTest {
         + "and 990 more]").doesNotContain("cn-hangzhou.i-bp1cloud00010");
     Action exclusion = plan.actions().stream().filter(a -> a.id().equals("cni-exclusion")).findFirst().orElseThrow();
     assertThat(exclusion.reason()).contains("and 990 more]");
-    assertThat(exclusion.fingerprint().facts()).containsEntry("nodes.running/calico",
-        Facts.read("nodes.running/calico", SampleClusters.freshBgpWithNodes(4000, 1000)))
-        .hasEntrySatisfying("nodes.running/calico", v -> assertThat(v).startsWith("count=5000;names.sha256="))
+    assertThat(exclusion.fingerprint().facts()).containsEntry("nodes.labelled/alibabacloud.com/external=true",
+        Facts.read("nodes.labelled/alibabacloud.com/external=true", SampleClusters.freshBgpWithNodes(4000, 1000)))
         .hasEntrySatisfying("nodes.labelled/alibabacloud.com/external=true",
-            v -> assertThat(v).startsWith("count=1000;names.sha256="));
+            v -> assertThat(v).startsWith("count=1000;names.sha256="))
+        .doesNotContainKey("nodes.running/calico");
   }
 
   @Test
@@ -141,10 +141,11 @@ class LargeClusterPlanTest {
     InMemoryWorld world = new InMemoryWorld(SampleClusters.freshBgpWithNodes(4000, 1000));
     Reconciler reconciler = Reconciler.builder().cluster(world).cloud(world.cloud()).executor(world).build();
     Plan saved = reconciler.plan(spec);
-    // One on-premises node of 5,000 is replaced by another before apply: the set Calico runs on is not the same.
+    // One cloud node of 5,000 is replaced by another before apply: the set carrying the cloud label is not the same.
     world.change(s -> {
       List<NodeInfo> nodes = new ArrayList<>(s.nodes());
-      nodes.set(2000, SampleClusters.onPremNode("onprem-01000b", true));
+      int cloud = nodes.indexOf(nodes.stream().filter(n -> n.name().contains("cloud")).findFirst().orElseThrow());
+      nodes.set(cloud, SampleClusters.cloudNode("cn-hangzhou.i-bp1cloud0000b", true, false));
       return s.toBuilder().nodes(nodes).build();
     });
 
@@ -153,7 +154,8 @@ class LargeClusterPlanTest {
     assertThat(result.refused()).contains("stale").contains("cni-exclusion");
     assertThat(result.outcome("cni-exclusion").status()).isEqualTo(OutcomeStatus.STALE);
     assertThat(result.outcome("cni-exclusion").changedFacts()).singleElement().asString()
-        .startsWith("nodes.running/calico: was count=5000;names.sha256=").contains("now count=5000;names.sha256=");
+        .startsWith("nodes.labelled/alibabacloud.com/external=true: was count=1000;names.sha256=")
+        .contains("now count=1000;names.sha256=");
     assertThat(world.executed()).isEmpty();
   }
 

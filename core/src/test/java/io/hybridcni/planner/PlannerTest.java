@@ -480,7 +480,8 @@ class PlannerTest {
         .doesNotContainKey("ram.user/" + Specs.RAM_USER)
         .containsKeys("ram.access_keys/" + Specs.RAM_USER, "secret/kube-system/alibaba-addon-secret");
     assertThat(plan.action("cni-exclusion").fingerprint().facts())
-        .containsKeys("workload/DAEMON_SET/kube-system/calico-node", "nodes.running/calico");
+        .containsOnlyKeys("workload/DAEMON_SET/kube-system/calico-node",
+            "nodes.labelled/alibabacloud.com/external=true");
     assertThat(plan.action("addon-wait").fingerprint().facts()).isEmpty();
   }
 
@@ -488,7 +489,7 @@ class PlannerTest {
   void aFingerprintChangesWhenARelevantFactChanges() {
     Plan before = planner.plan(Specs.auto(), SampleClusters.freshBgp());
     ObservedState changed = SampleClusters.freshBgp().toBuilder()
-        .node(new NodeInfo("onprem-9", Map.of(), null, true, false)).build();
+        .node(SampleClusters.cloudNode("cn-hangzhou.i-bp1cloudnode0009", true, false)).build();
     Plan after = planner.plan(Specs.auto(), changed);
 
     assertThat(after.action("cni-exclusion").fingerprint().hash())

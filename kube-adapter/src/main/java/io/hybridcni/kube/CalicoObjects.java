@@ -13,6 +13,7 @@ import io.hybridcni.spec.NodeLabel;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
@@ -86,31 +87,45 @@ final class CalicoObjects {
    */
   List<NodeInfo> freshNodes(WorkloadRef target, GenericKubernetesResource read, Placement placement,
       NodeLabel label) {
-    return freshNodes(target, read, placement, label, null);
-  }
-
-  /**
-   * As {@link #freshNodes(WorkloadRef, GenericKubernetesResource, Placement, NodeLabel)}; {@code checked}, when not
-   * {@code null}, is what the re-check just before the action read: a DaemonSet target whose nodes and pods it
-   * listed (with every label key needed) is answered from it without a request.
-   */
-  List<NodeInfo> freshNodes(WorkloadRef target, GenericKubernetesResource read, Placement placement,
-      NodeLabel label, CheckedCalico checked) {
     Set<String> keys = new TreeSet<>(Placements.labelKeys(placement));
     keys.add(label.key());
-    if (checked != null && read != null && target.kind() == WorkloadRef.Kind.DAEMON_SET) {
-      Optional<List<NodeInfo>> known = checked.nodes(keys, NodeReader.PodSource.of(asDaemonSet(read)));
-      if (known.isPresent()) {
-        return known.get();
-      }
-    }
     // The nodes do not depend on calico-node's pods: both are read at once, so the check before a write costs one
     // round trip instead of two.
     CompletableFuture<List<NodeReader.SeenNode>> seen = ReadAtOnce.start(() -> nodes.nodes(keys));
+    Set<String> calico = calicoRunsOn(target, read);
+    return NodeReader.join(ReadAtOnce.join(seen), calico, Set.of());
+  }
+
+  /**
+   * The nodes as they are now, as {@link #freshNodes(WorkloadRef, GenericKubernetesResource, Placement, NodeLabel)}
+   * gives them, but where Calico runs is read only when {@code needsCalico} says the nodes make it
+   * matter (the exclusion's safety check: some node its placement excludes is not a cloud instance); otherwise every
+   * node reads as not running Calico, which no caller may take as a fact. {@code checked}, when not {@code null}, is
+   * what the re-check just before the action read: its node listing serves when it kept the label keys needed, and
+   * its listing of the DaemonSet {@code read}'s pods when it made one, so that neither is requested again.
+   */
+  List<NodeInfo> freshNodes(WorkloadRef target, GenericKubernetesResource read, Placement placement,
+      NodeLabel label, CheckedCalico checked, Predicate<List<NodeInfo>> needsCalico) {
+    Set<String> keys = new TreeSet<>(Placements.labelKeys(placement));
+    keys.add(label.key());
+    List<NodeReader.SeenNode> seen = checked == null ? null : checked.nodes(keys).orElse(null);
+    if (seen == null) {
+      seen = nodes.nodes(keys);
+    }
+    List<NodeInfo> without = NodeReader.join(seen, Set.of(), Set.of());
+    if (!needsCalico.test(without)) {
+      return without;
+    }
+    Optional<Set<String>> known = checked == null || read == null || target.kind() != WorkloadRef.Kind.DAEMON_SET
+        ? Optional.empty() : checked.running(NodeReader.PodSource.of(asDaemonSet(read)));
+    return NodeReader.join(seen, known.isPresent() ? known.get() : calicoRunsOn(target, read), Set.of());
+  }
+
+  /** The nodes a pod of the calico-node DaemonSet {@code target} places runs on (read now). */
+  private Set<String> calicoRunsOn(WorkloadRef target, GenericKubernetesResource read) {
     DaemonSet calicoNode = target.kind() == WorkloadRef.Kind.DAEMON_SET
         ? (read != null ? asDaemonSet(read) : daemonSets.get(target.namespace(), target.name()))
         : daemonSets.get(CalicoReader.OPERATOR_NAMESPACE, CalicoReader.CALICO_NODE);
-    Set<String> calico = calicoNode == null ? Set.of() : nodes.nodesRunning(NodeReader.PodSource.of(calicoNode));
-    return NodeReader.join(ReadAtOnce.join(seen), calico, Set.of());
+    return calicoNode == null ? Set.of() : nodes.nodesRunning(NodeReader.PodSource.of(calicoNode));
   }
 }

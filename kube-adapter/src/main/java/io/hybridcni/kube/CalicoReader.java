@@ -89,6 +89,39 @@ final class CalicoReader {
     return new Observation(previous.withDaemonSet(DaemonSets.workload(nodes.chosen())), nodes.found());
   }
 
+  /**
+   * Only Calico's placement, for a re-check that does not read where Calico runs: the one calico-node DaemonSet
+   * {@link #read} would choose, read in the order that decides the choice (the one {@code named}; with
+   * {@code previous}'s Installation, the operator's; the manifest's, else Canal's; the operator's), and nothing after
+   * the first that exists. The observation's DaemonSets are then none: their pods are not to be listed.
+   */
+  Observation readChosenPlacement(WorkloadRef named, CalicoFacts previous) {
+    boolean installed = previous.installation() != null;
+    DaemonSet chosen = null;
+    boolean namedAbsent = false;
+    if (named != null && named.kind() == WorkloadRef.Kind.DAEMON_SET) {
+      chosen = daemonSets.get(named.namespace(), named.name());
+      namedAbsent = chosen == null;
+    }
+    if (chosen == null && installed) {
+      chosen = absentAlready(namedAbsent, named, OPERATOR_NAMESPACE, CALICO_NODE) ? null
+          : daemonSets.get(OPERATOR_NAMESPACE, CALICO_NODE);
+    }
+    for (String name : new String[] {CALICO_NODE, CANAL_DAEMON_SET}) {
+      if (chosen == null && !absentAlready(namedAbsent, named, MANIFEST_NAMESPACE, name)) {
+        chosen = daemonSets.get(MANIFEST_NAMESPACE, name);
+      }
+    }
+    if (chosen == null && !installed && !absentAlready(namedAbsent, named, OPERATOR_NAMESPACE, CALICO_NODE)) {
+      chosen = daemonSets.get(OPERATOR_NAMESPACE, CALICO_NODE);
+    }
+    return new Observation(previous.withDaemonSet(DaemonSets.workload(chosen)), List.of());
+  }
+
+  private static boolean absentAlready(boolean namedAbsent, WorkloadRef named, String namespace, String name) {
+    return namedAbsent && named.namespace().equals(namespace) && named.name().equals(name);
+  }
+
   /** The calico-node DaemonSet Calico's facts describe, and every one found (their pods tell where Calico runs). */
   private record CalicoNodes(DaemonSet chosen, List<DaemonSet> found) {}
 

@@ -54,20 +54,21 @@ record CheckedCalico(Map<String, GenericKubernetesResource> daemonSets, List<Nod
   }
 
   /**
-   * The nodes with the labels of {@code keys} (and {@link NodeReader#ALWAYS_KEPT}) only, joined with where the pods
-   * of {@code calico} run: exactly what {@link CalicoObjects#freshNodes} reads, or empty when the re-check did not
-   * list the nodes with all those keys or did not list those pods.
+   * The nodes as listed, with the labels of {@code keys} (and {@link NodeReader#ALWAYS_KEPT}) only, whether or not
+   * any pods were listed; empty when the re-check did not list them with all those keys.
    */
-  Optional<List<NodeInfo>> nodes(Set<String> keys, NodeReader.PodSource calico) {
+  Optional<List<NodeReader.SeenNode>> nodes(Set<String> keys) {
     Set<String> keep = new HashSet<>(NodeReader.ALWAYS_KEPT);
     keep.addAll(keys);
-    Set<String> onNodes = running.get(key(calico));
-    if (nodes == null || onNodes == null || (!nodes.isEmpty() && !nodeLabelKeys.containsAll(keep))) {
+    if (nodes == null || (!nodes.isEmpty() && !nodeLabelKeys.containsAll(keep))) {
       return Optional.empty();
     }
-    List<NodeReader.SeenNode> seen = nodes.stream()
-        .map(n -> NodeReader.seen(n.name(), n.labels(), n.providerId(), keep)).toList();
-    return Optional.of(NodeReader.join(seen, onNodes, Set.of()));
+    return Optional.of(nodes.stream().map(n -> NodeReader.seen(n.name(), n.labels(), n.providerId(), keep)).toList());
+  }
+
+  /** The nodes running a pod of {@code calico}, when the re-check listed those pods. */
+  Optional<Set<String>> running(NodeReader.PodSource calico) {
+    return Optional.ofNullable(running.get(key(calico)));
   }
 
   /** What was read, by name and count: the objects themselves may carry values (a DaemonSet's env) not for logs. */

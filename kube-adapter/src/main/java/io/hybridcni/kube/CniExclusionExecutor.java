@@ -121,7 +121,8 @@ public final class CniExclusionExecutor implements ActionExecutor<ActionDetail.C
       // The safety check runs again on every attempt, against the nodes as they are now: a node relabelled since
       // the plan must not lose Calico even when the object itself did not change.
       CniExclusion.Replanned again = CniExclusion.replan(current, label, loop.calico().freshNodes(target, object,
-          current, label, object == checkedObject ? checked : null));
+          current, label, object == checkedObject ? checked : null,
+          nodes -> CniExclusion.excludesNodeNotInCloud(current, label, nodes)));
       replanned[0] |= !(attempt == 1 && current.requiredTerms().equals(detail.before()));
       if (!again.unsafeReasons().isEmpty()) {
         List<String> changed = new ArrayList<>();

@@ -248,13 +248,15 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
   }
 
   /**
-   * Reads again only what {@code scope} names: the spec's Secret and Terway's DaemonSet with one GET each, and
-   * Calico's workload and the nodes with Calico's candidate DaemonSets (and, when the scope names the Tigera
-   * Installation, the rest of Calico's own reads) plus the node and calico-node pod lists, all in parallel; that is
-   * what apply re-checks before the Secret, AccessKey, Terway restart and Calico exclusion actions. Which nodes run
-   * Terway and the other CNIs' facts are kept from {@code previous}: no fact about
-   * Calico's placement or the nodes is computed from them. Anything else (another CNI's workload, a scope on a
-   * cluster where {@code previous} saw no Calico) is read by a whole {@link #observe}.
+   * Reads again only what {@code scope} names: the spec's Secret and Terway's DaemonSet with one GET each; Calico's
+   * workload with the calico-node DaemonSet its facts describe (and those chosen before it, when absent), or, when the
+   * scope names the Tigera Installation, Calico's own reads; the node list; and, only when the scope names where
+   * Calico runs, every candidate calico-node DaemonSet and its pods' list; all in parallel. That is what apply
+   * re-checks before the Secret, AccessKey, Terway restart and Calico exclusion actions (the exclusion's: one
+   * DaemonSet GET and the node list). Which nodes run Terway, which run Calico when the scope does not name it, and
+   * the other CNIs' facts are kept from {@code previous}: no fact of the scope is computed from them. Anything else
+   * (another CNI's workload, where Calico runs on a cluster where {@code previous} saw no Calico) is read by a whole
+   * {@link #observe}.
    */
   @Override
   public KubernetesFacts refresh(HybridNetworkSpec spec, KubernetesFacts previous, FactScope scope) {
@@ -283,9 +285,9 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
     }
     WorkloadRef terwayRef = previous.terway() == null ? null : previous.terway().daemonSet().ref();
     boolean readTerway = terwayRef != null && scope.workloads().contains(terwayRef);
-    boolean readCalico = scope.nodes() || scope.workloads().stream().anyMatch(calicoRefs::contains);
+    boolean readCalico = scope.calicoPods() || scope.workloads().stream().anyMatch(calicoRefs::contains);
     boolean known = scope.workloads().stream().allMatch(w -> w.equals(terwayRef) || calicoRefs.contains(w))
-        && (!scope.nodes() || calicoBefore != null);
+        && (!scope.calicoPods() || calicoBefore != null);
     if (!known || (!scope.secrets().isEmpty() && !scope.secrets().equals(Set.of(specSecret)))) {
       return observe(spec);
     }
@@ -304,7 +306,7 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
       boolean placementOnly = scope.workloads().stream()
           .noneMatch(w -> w.kind() == WorkloadRef.Kind.TIGERA_INSTALLATION);
       CalicoReader.Observation calicoSeen = !readCalico ? null
-          : calico(spec, placementOnly ? calicoBefore : null, reads);
+          : calico(spec, placementOnly ? calicoBefore : null, scope.calicoPods(), reads);
       KubernetesFacts facts = refreshed(spec, previous, scope, secretFuture, terwayFuture, calicoSeen, started,
           reads);
       if (recording != null) {
@@ -321,9 +323,16 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
    * Calico's reading alone: its candidate objects (its manifest's, the operator's and Canal's, and the one the spec
    * names) start at once, as in a whole observation; the other CNIs' are not read. Given {@code placementOnly} (the
    * Calico facts of the previous observation), only the candidate DaemonSets are read and the rest is kept from it
-   * ({@link CalicoReader#readPlacement}): no IPPool, ConfigMap or Installation.
+   * ({@link CalicoReader#readPlacement}): no IPPool, ConfigMap or Installation. When, in addition, where Calico runs
+   * is not to be read ({@code podSources} false), only the DaemonSet Calico's facts describe is, and those that would
+   * be chosen before it ({@link CalicoReader#readChosenPlacement}): usually one GET, not one per candidate.
    */
-  private CalicoReader.Observation calico(HybridNetworkSpec spec, CalicoFacts placementOnly, ClusterReads cluster) {
+  private CalicoReader.Observation calico(HybridNetworkSpec spec, CalicoFacts placementOnly, boolean podSources,
+      ClusterReads cluster) {
+    if (placementOnly != null && !podSources) {
+      return new CalicoReader(SpeculativeReads.none(cluster)).readChosenPlacement(spec.onPremisesCni(),
+          placementOnly);
+    }
     Set<KubeObject> objects = new LinkedHashSet<>();
     CniDetectors.calicoNodeReads().stream()
         .filter(o -> placementOnly == null || o.kind() == KubeObject.Kind.DAEMON_SET).forEach(objects::add);
@@ -357,23 +366,25 @@ public final class KubernetesObserver implements ClusterObserver, AutoCloseable 
       List<Future<?>> started, ClusterReads cluster) {
     SecretFacts secret = secretFuture == null ? previous.secret() : await(secretFuture);
     TerwayFacts terway = terwayFuture == null ? previous.terway() : TerwayReader.facts(await(terwayFuture));
-    if (calicoSeen == null) {
-      return new KubernetesFacts(previous.nodes(), previous.cni(), terway, secret, previous.identity(),
-          previous.secretNamespace());
-    }
-    CniFacts cni = previous.cni().withCalico(calicoSeen.facts());
+    CniFacts cni = calicoSeen == null ? previous.cni() : previous.cni().withCalico(calicoSeen.facts());
     List<NodeInfo> nodeInfos = previous.nodes();
     if (scope.nodes()) {
       Set<String> labelKeys = labelKeys(spec, cni, terway == null ? null : terway.daemonSet());
       Future<List<NodeReader.SeenNode>> nodesFuture =
           track(started, () -> cluster.nodes(CompletableFuture.completedFuture(labelKeys)));
-      List<Future<Set<String>>> calicoPods = new ArrayList<>();
-      for (DaemonSet ds : calicoSeen.daemonSets()) {
-        calicoPods.add(track(started, () -> cluster.nodesRunning(NodeReader.PodSource.of(ds))));
-      }
       Set<String> calicoNodes = new TreeSet<>();
-      for (Future<Set<String>> f : calicoPods) {
-        calicoNodes.addAll(await(f));
+      if (scope.calicoPods()) {
+        List<Future<Set<String>>> calicoPods = new ArrayList<>();
+        for (DaemonSet ds : calicoSeen.daemonSets()) {
+          calicoPods.add(track(started, () -> cluster.nodesRunning(NodeReader.PodSource.of(ds))));
+        }
+        for (Future<Set<String>> f : calicoPods) {
+          calicoNodes.addAll(await(f));
+        }
+      } else {
+        // Not read: no fact of the scope is computed from where Calico runs. A node seen before keeps what the
+        // previous observation said of it, a new one reads as not running Calico.
+        previous.nodes().stream().filter(NodeInfo::runsCalico).forEach(n -> calicoNodes.add(n.name()));
       }
       Set<String> terwayNodes = new TreeSet<>();
       previous.nodes().stream().filter(NodeInfo::runsTerway).forEach(n -> terwayNodes.add(n.name()));
