@@ -13,9 +13,9 @@ import io.hybridcni.spec.NodeLabel;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * Reads and writes the object that holds calico-node's placement (the calico-node DaemonSet, or the Tigera

@@ -37,13 +37,15 @@ import java.util.stream.IntStream;
  * written again, a bounded number of times. Before every write the nodes are read again: an exclusion that would
  * take Calico off a node that looks on-premises (relabelled since the plan, say) stops with a
  * {@link StaleActionException}; one already in place answers
- * {@link io.hybridcni.apply.StepStatus#ALREADY_SATISFIED}. Every write records a {@value #EVENT_REASON} Event.
+ * {@link io.hybridcni.apply.StepStatus#ALREADY_SATISFIED}. Where calico-node's pods run is listed for that check only
+ * when some node the new placement excludes is not an ECS instance: otherwise no node can be one Calico must not
+ * leave. Every write records a {@value #EVENT_REASON} Event.
  *
  * <p>The first attempt reads nothing when apply's read just before the action (its re-check, or the observation
- * before a first action) read the DaemonSet, the nodes and calico-node's pods from the API server
- * ({@link io.hybridcni.port.CheckedReads}, {@link CheckedCalico}): the object, its {@code resourceVersion} and the
- * nodes are those reads, so the write is refused with 409 when the DaemonSet changed since, and the next attempt
- * reads all three again. A Tigera Installation target, or a read that did not list what the check needs, reads as
+ * before a first action) read the DaemonSet and the nodes (and, when it listed them, calico-node's pods) from the API
+ * server ({@link io.hybridcni.port.CheckedReads}, {@link CheckedCalico}): the object, its {@code resourceVersion} and
+ * the nodes are those reads, so the write is refused with 409 when the DaemonSet changed since, and the next attempt
+ * reads them again. A Tigera Installation target, or a read that did not list what the check needs, reads as
  * before.
  *
  * <p>Then (not in a dry run; also when the exclusion was found in place, as after a crash right after the write)

@@ -67,7 +67,27 @@ class KubeRefreshTest {
   }
 
   @Test
-  void aScopeNamingTheNodesIsReadByAWholeObservation() {
+  void aScopeNamingWhichNodesCarryALabelListsTheNodesAloneAndReadsThemAsAWholeObservationDoes() {
+    String labelled = "nodes.labelled/alibabacloud.com/external=true";
+    try (KubernetesObserver observer = KubernetesObserver.builder(client).build()) {
+      KubernetesFacts before = observer.observe(SPEC);
+      var node = client.nodes().withName("onprem-1").get();
+      node.getMetadata().getLabels().put("alibabacloud.com/external", "true");
+      client.resource(node).update();
+      MockRequests.drain(server);
+
+      KubernetesFacts refreshed = observer.refresh(SPEC, before, Facts.scope(List.of(labelled)));
+      List<MockRequests.Recorded> sent = MockRequests.drain(server);
+      KubernetesFacts whole = observer.observe(SPEC);
+
+      assertThat(sent).extracting(r -> r.method() + " " + r.pathOnly()).containsExactly("GET /api/v1/nodes");
+      assertThat(read(labelled, refreshed)).isEqualTo(read(labelled, whole)).isNotEqualTo(read(labelled, before))
+          .contains("onprem-1");
+    }
+  }
+
+  @Test
+  void aScopeNamingWhereCalicoRunsOnAClusterWhereNoCalicoWasSeenIsReadByAWholeObservation() {
     try (KubernetesObserver observer = KubernetesObserver.builder(client).build()) {
       KubernetesFacts before = observer.observe(SPEC);
       MockRequests.drain(server);
