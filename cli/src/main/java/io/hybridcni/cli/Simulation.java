@@ -63,7 +63,8 @@ public final class Simulation implements AutoCloseable {
         LatencyDispatcher.wrap(PagingDispatcher.wrap(crud), kubernetesLatency), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     // Built like every hybridcni client, so that at TRACE the simulation logs no Secret either.
-    this.client = server.createClient(io.hybridcni.kube.SafeHttpLogging.factory());
+    this.client = server.createClient(
+        io.hybridcni.kube.RetryAfter.factory(io.hybridcni.kube.SafeHttpLogging.factory()));
     // The sample carries ACK's cluster profile and the cloud node's ack.aliyun.com label, naming kubernetesClusterId.
     sample.seed(client, kubernetesClusterId);
     this.aliyun = FakeAliyun.start(aliyunOptions)

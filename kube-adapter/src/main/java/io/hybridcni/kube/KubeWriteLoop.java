@@ -12,6 +12,7 @@ import io.hybridcni.plan.Action;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * was lost, retried and then refused (403, 422) would look refused for sure. This loop sees each attempt's outcome
  * instead. After an unknown one (no answer, a 5xx) the object is read back and re-planned: an object that shows the
  * change done is this run's lost write, and its Event is recorded then. A 429 (throttled, so not stored) waits
- * through the injectable {@link Sleeper} and the shared {@link Backoff}, as fabric8 would have waited. A 409 Conflict
+ * through the injectable {@link Sleeper}, as fabric8 would have waited: the shared {@link Backoff}, or the server's
+ * {@code Retry-After} when it asks longer ({@link RetryAfter}). A 409 Conflict
  * (the {@code resourceVersion} read is not the object's any more) reads again and re-plans; Kubernetes' API
  * conventions make 409 the answer to a stale {@code resourceVersion} on update. All of it a bounded number of times.
  *
@@ -249,10 +251,16 @@ final class KubeWriteLoop<T extends HasMetadata> {
           continue;
         }
         if (e.getCode() == 429 && attempt < maxAttempts) {
-          // Throttled, so not stored: wait as fabric8 would have (its retries are off for this write), then again.
-          Duration delay = serverErrors == null ? THROTTLED.delay(attempt) : serverErrors.delay(attempt);
-          LOG.info("{}: {} answered 429 (attempt {} of {}); retrying", id, call, attempt, maxAttempts);
-          retries.retrying(call, attempt, delay, "429 Too Many Requests");
+          // Throttled, so not stored: wait as fabric8 would have (its retries are off for this write), the longer
+          // of the backoff and the server's Retry-After, then again.
+          Duration backoff = serverErrors == null ? THROTTLED.delay(attempt) : serverErrors.delay(attempt);
+          ClientRequest sent = target.request(object, mode != null);
+          Optional<Duration> asked = RetryAfter.take(sent.method(), sent.path(), e);
+          Duration delay = asked.filter(a -> a.compareTo(backoff) > 0).orElse(backoff);
+          String why = "429 Too Many Requests" + asked.map(a -> " (Retry-After " + a.toSeconds() + " s)").orElse("");
+          LOG.info("{}: {} answered {} (attempt {} of {}); retrying in {} ms", id, call, why, attempt, maxAttempts,
+              delay.toMillis());
+          retries.retrying(call, attempt, delay, why);
           Backoff.pause(sleeper, delay);
           continue;
         }

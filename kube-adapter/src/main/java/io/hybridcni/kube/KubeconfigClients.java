@@ -72,7 +72,7 @@ public final class KubeconfigClients {
     }
     config.setUserAgent(UserAgent.value());
     // Never fabric8's own HTTP logging: at TRACE it writes the bearer token and every Secret (see SafeHttpLogging).
-    return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(SafeHttpLogging.factory()).build();
+    return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(RetryAfter.factory(SafeHttpLogging.factory())).build();
   }
 
   /**
@@ -111,7 +111,7 @@ public final class KubeconfigClients {
     long start = System.nanoTime();
     // Built as every hybridcni client is: the probe sends the same bearer token.
     try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(probeConfig)
-        .withHttpClientFactory(SafeHttpLogging.factory()).build()) {
+        .withHttpClientFactory(RetryAfter.factory(SafeHttpLogging.factory())).build()) {
       // The client's own timeout does not cover everything: when its event loop fails while reading the answer
       // (an OutOfMemoryError on a heap too small for what the server sent), its future never completes and the
       // call would wait forever. So the probe runs on its own thread, and this waits a bounded time for it.

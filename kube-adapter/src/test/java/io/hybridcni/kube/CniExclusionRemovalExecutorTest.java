@@ -351,6 +351,42 @@ class CniExclusionRemovalExecutorTest {
   }
 
   @Test
+  void aThrottledUpdateThroughHybridcnisClientWaitsTheRetryAfterTheApiServerAskedInsteadOfTheShorterBackoff() {
+    KubeSampleCluster.CALICO_BGP.seed(client);
+    exclude();
+    Action removal = actionOf(Plan.DESTROY, observe());
+    MockRequests.drain(server);
+    // As the API server's max-in-flight and priority-and-fairness filters answer (maxinflight.go, tooManyRequests):
+    // a Retry-After header and a plain-text body, no Status.
+    server.expect().put().withPath("/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node")
+        .andReturn(429, "Too many requests, please try again later.\n").withHeader("Retry-After", "3").once();
+    List<Duration> sleeps = new ArrayList<>();
+    List<String> retries = new ArrayList<>();
+    ApplyListener listener = new ApplyListener() {
+      @Override
+      public void retrying(Action a, String operation, int attempt, Duration delay, String reason) {
+        retries.add(reason);
+      }
+    };
+
+    StepResult result;
+    try (KubernetesClient built = server.createClient(RetryAfter.factory(SafeHttpLogging.factory()))) {
+      result = CniExclusionRemovalExecutor.builder(built).dryRunMode(DryRunMode.CLIENT).clock(LATER)
+          .sleeper(d -> {
+            sleeps.add(d);
+            controllersRun(d);
+          }).build().run(removal, ExecutionContext.forReal(listener));
+    }
+
+    assertThat(result.status()).isEqualTo(StepStatus.APPLIED);
+    // The first wait is the server's 3 s, not the backoff's 200 ms; the hint is taken once, so none is left over.
+    assertThat(sleeps.get(0)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(retries).singleElement().asString().isEqualTo("429 Too Many Requests (Retry-After 3 s)");
+    assertThat(writes()).filteredOn(r -> r.method().equals("PUT") && !r.path().endsWith("/status")).hasSize(2);
+    assertThat(calicoTermsNow()).isEmpty();
+  }
+
+  @Test
   void aLoneExclusionTermAddedBesideAnotherSinceThePlanWouldNarrowAndIsStale() {
     KubeSampleCluster.CALICO_BGP.seed(client);
     exclude();

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.hybridcni.kube.RetryAfter;
 import io.hybridcni.kube.SafeHttpLogging;
 import io.hybridcni.kube.UserAgent;
 import io.vertx.core.Vertx;
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * own connection pool and its own informers.
  *
  * <p><b>Safe logging.</b> The shared factory is wrapped by {@link SafeHttpLogging#factory(HttpClient.Factory)}, as
- * every hybridcni client's factory is, so no member's bearer token or Secret body is ever logged.
+ * every hybridcni client's factory is, so no member's bearer token or Secret body is ever logged; and by
+ * {@link RetryAfter#factory(HttpClient.Factory)}, so that a member's write loops wait as its API server asks when it
+ * throttles them.
  *
  * <p><b>Closing.</b> A fabric8 client closes its Vert.x only if it created it ({@code Vertx5HttpClientBuilder}'s
  * {@code closeVertx} is false for a factory given a Vert.x) and leaves an executor it was given to its owner
@@ -71,7 +74,7 @@ public final class MemberClients implements AutoCloseable {
         .setMetricsOptions(new MetricsOptions().setEnabled(true)))
         .withMetrics(options -> connections).build();
     this.serialization = new KubernetesSerialization();
-    this.http = SafeHttpLogging.factory(new Vertx5HttpClientFactory(vertx));
+    this.http = RetryAfter.factory(SafeHttpLogging.factory(new Vertx5HttpClientFactory(vertx)));
     AtomicInteger threads = new AtomicInteger();
     // Unbounded and cached, as fabric8's own default per client (Executors.newCachedThreadPool): informers hand it
     // their event dispatching, and a bounded pool shared by a thousand members could make one member wait on another.

@@ -61,7 +61,9 @@ public final class FaultDispatcher extends DelegatingDispatcher {
     /** The client gets an error status; the store never sees the request. */
     REJECT,
     /** A watch opens, and the server ends it at once with an {@code ERROR} event carrying 410 Expired. */
-    WATCH_EXPIRED
+    WATCH_EXPIRED,
+    /** The client gets the API server's own 429 (a {@code Retry-After} header, a plain-text body); no store. */
+    THROTTLED
   }
 
   /**
@@ -129,6 +131,7 @@ public final class FaultDispatcher extends DelegatingDispatcher {
         case COMMIT_THEN_NO_ANSWER -> "committed, then no answer for " + silence.toMillis() + " ms";
         case REJECT -> "rejected " + status + " before the store";
         case WATCH_EXPIRED -> "watch opened, then ended with ERROR 410 Expired";
+        case THROTTLED -> "throttled 429, Retry-After " + silence.toSeconds() + " s";
       } + " (fired " + fired() + ")";
     }
   }
@@ -173,6 +176,20 @@ public final class FaultDispatcher extends DelegatingDispatcher {
      */
     public KubeFault expireWatch(int times) {
       return add(new KubeFault(method, path, Kind.WATCH_EXPIRED, 410, Duration.ZERO, times));
+    }
+
+    /**
+     * The next {@code times} matching requests are throttled as a real API server throttles them, and never reach
+     * the store: its max-in-flight and priority-and-fairness filters answer 429 with a {@code Retry-After} header in
+     * whole seconds and the plain-text body "Too many requests, please try again later." (kubernetes
+     * {@code staging/src/k8s.io/apiserver/pkg/server/filters/maxinflight.go}, {@code tooManyRequests}), not a
+     * {@code Status}: unlike {@link #reject}'s 429.
+     */
+    public KubeFault throttle(Duration retryAfter, int times) {
+      if (retryAfter.isNegative() || retryAfter.toMillis() % 1000 != 0) {
+        throw new IllegalArgumentException("Retry-After is whole seconds, not " + retryAfter);
+      }
+      return add(new KubeFault(method, path, Kind.THROTTLED, 429, retryAfter, times));
     }
 
     /** The next {@code times} matching requests are answered {@code status} and never reach the store. */
@@ -246,6 +263,12 @@ public final class FaultDispatcher extends DelegatingDispatcher {
     }
     if (fault.kind == Kind.WATCH_EXPIRED) {
       return expired();
+    }
+    if (fault.kind == Kind.THROTTLED) {
+      // http.Error: text/plain, the message and a newline.
+      return new MockResponse().setResponseCode(429).setHeader("Retry-After", fault.silence.toSeconds())
+          .setHeader("Content-Type", "text/plain; charset=utf-8")
+          .setBody("Too many requests, please try again later.\n");
     }
     MockResponse committed = delegate.dispatch(request);
     if (fault.kind == Kind.COMMIT_THEN_ANSWER) {

@@ -66,6 +66,37 @@ class FaultDispatcherTest {
   }
 
   @Test
+  void aThrottledWriteIsAnswered429WithRetryAfterAndAPlainTextBodyAndNeverReachesTheStore() {
+    var fault = faults.on("PUT", PATH).throttle(java.time.Duration.ofSeconds(2), 1);
+    java.util.List<String> retryAfter = new java.util.concurrent.CopyOnWriteArrayList<>();
+    KubernetesClient seeing = new KubernetesClientBuilder().withConfig(client.getConfiguration())
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("test", new io.fabric8.kubernetes.client.http
+            .Interceptor() {
+              @Override
+              public void after(io.fabric8.kubernetes.client.http.HttpRequest request,
+                  io.fabric8.kubernetes.client.http.HttpResponse<?> response,
+                  io.fabric8.kubernetes.client.http.AsyncBody.Consumer<List<java.nio.ByteBuffer>> consumer) {
+                retryAfter.add(response.code() + " " + response.header("Retry-After") + " "
+                    + response.header("Content-Type"));
+              }
+            })).build();
+    try (seeing) {
+      ConfigMap current = seeing.configMaps().inNamespace("default").withName("cm").get();
+      current.getData().put("k", "v2");
+      assertThatThrownBy(() -> seeing.configMaps().inNamespace("default").resource(current).update())
+          .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(429);
+            // A body that is no Status: fabric8 words the message from the status line.
+            assertThat(e.getMessage()).contains("Too Many Requests");
+          });
+    }
+
+    assertThat(fault.fired()).isEqualTo(1);
+    assertThat(retryAfter).contains("429 2 text/plain; charset=utf-8");
+    assertThat(stored()).isEqualTo("v1");
+  }
+
+  @Test
   void aCommittedWriteAnswered504IsStoredWhileTheClientSeesTheTimeoutStatus() {
     var fault = faults.on("PUT", PATH).commitThenAnswer(504, 1);
 
