@@ -87,8 +87,7 @@ final class CalicoObjects {
    */
   List<NodeInfo> freshNodes(WorkloadRef target, GenericKubernetesResource read, Placement placement,
       NodeLabel label) {
-    Set<String> keys = new TreeSet<>(Placements.labelKeys(placement));
-    keys.add(label.key());
+    Set<String> keys = labelKeys(placement, label);
     // The nodes do not depend on calico-node's pods: both are read at once, so the check before a write costs one
     // round trip instead of two.
     CompletableFuture<List<NodeReader.SeenNode>> seen = ReadAtOnce.start(() -> nodes.nodes(keys));
@@ -106,8 +105,7 @@ final class CalicoObjects {
    */
   List<NodeInfo> freshNodes(WorkloadRef target, GenericKubernetesResource read, Placement placement,
       NodeLabel label, CheckedCalico checked, Predicate<List<NodeInfo>> needsCalico) {
-    Set<String> keys = new TreeSet<>(Placements.labelKeys(placement));
-    keys.add(label.key());
+    Set<String> keys = labelKeys(placement, label);
     List<NodeReader.SeenNode> seen = checked == null ? null : checked.nodes(keys).orElse(null);
     if (seen == null) {
       seen = nodes.nodes(keys);
@@ -119,6 +117,13 @@ final class CalicoObjects {
     Optional<Set<String>> known = checked == null || read == null || target.kind() != WorkloadRef.Kind.DAEMON_SET
         ? Optional.empty() : checked.running(NodeReader.PodSource.of(asDaemonSet(read)));
     return NodeReader.join(seen, known.isPresent() ? known.get() : calicoRunsOn(target, read), Set.of());
+  }
+
+  /** The label keys the safety checks read: those {@code placement} looks at, and the cloud label's. */
+  private static Set<String> labelKeys(Placement placement, NodeLabel label) {
+    Set<String> keys = new TreeSet<>(Placements.labelKeys(placement));
+    keys.add(label.key());
+    return keys;
   }
 
   /** The nodes a pod of the calico-node DaemonSet {@code target} places runs on (read now). */

@@ -14,6 +14,7 @@ import io.hybridcni.observe.TigeraInstallation;
 import io.hybridcni.observe.UpdateStrategy;
 import io.hybridcni.observe.WorkloadRef;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,35 +92,38 @@ final class CalicoReader {
 
   /**
    * Only Calico's placement, for a re-check that does not read where Calico runs: the one calico-node DaemonSet
-   * {@link #read} would choose, read in the order that decides the choice (the one {@code named}; with
-   * {@code previous}'s Installation, the operator's; the manifest's, else Canal's; the operator's), and nothing after
-   * the first that exists. The observation's DaemonSets are then none: their pods are not to be listed.
+   * {@link #read} would choose, read in the order that decides the choice ({@link #choiceOrder}, with
+   * {@code previous}'s Installation), and nothing after the first that exists. The observation's DaemonSets are then none: their pods are not to be listed.
    */
   Observation readChosenPlacement(WorkloadRef named, CalicoFacts previous) {
-    boolean installed = previous.installation() != null;
     DaemonSet chosen = null;
-    boolean namedAbsent = false;
-    if (named != null && named.kind() == WorkloadRef.Kind.DAEMON_SET) {
-      chosen = daemonSets.get(named.namespace(), named.name());
-      namedAbsent = chosen == null;
-    }
-    if (chosen == null && installed) {
-      chosen = absentAlready(namedAbsent, named, OPERATOR_NAMESPACE, CALICO_NODE) ? null
-          : daemonSets.get(OPERATOR_NAMESPACE, CALICO_NODE);
-    }
-    for (String name : new String[] {CALICO_NODE, CANAL_DAEMON_SET}) {
-      if (chosen == null && !absentAlready(namedAbsent, named, MANIFEST_NAMESPACE, name)) {
-        chosen = daemonSets.get(MANIFEST_NAMESPACE, name);
+    for (WorkloadRef candidate : choiceOrder(named, previous.installation() != null)) {
+      chosen = daemonSets.get(candidate.namespace(), candidate.name());
+      if (chosen != null) {
+        break;
       }
-    }
-    if (chosen == null && !installed && !absentAlready(namedAbsent, named, OPERATOR_NAMESPACE, CALICO_NODE)) {
-      chosen = daemonSets.get(OPERATOR_NAMESPACE, CALICO_NODE);
     }
     return new Observation(previous.withDaemonSet(DaemonSets.workload(chosen)), List.of());
   }
 
-  private static boolean absentAlready(boolean namedAbsent, WorkloadRef named, String namespace, String name) {
-    return namedAbsent && named.namespace().equals(namespace) && named.name().equals(name);
+  /**
+   * The calico-node DaemonSets in the order that decides which one Calico's facts describe, the first that exists:
+   * the one {@code named}; with an Installation, the operator's; the manifest's, else Canal's (which runs calico-node
+   * next to flanneld); the operator's.
+   */
+  private static List<WorkloadRef> choiceOrder(WorkloadRef named, boolean installed) {
+    Set<WorkloadRef> order = new LinkedHashSet<>();
+    if (named != null && named.kind() == WorkloadRef.Kind.DAEMON_SET) {
+      order.add(named);
+    }
+    WorkloadRef operator = WorkloadRef.daemonSet(OPERATOR_NAMESPACE, CALICO_NODE);
+    if (installed) {
+      order.add(operator);
+    }
+    order.add(WorkloadRef.daemonSet(MANIFEST_NAMESPACE, CALICO_NODE));
+    order.add(WorkloadRef.daemonSet(MANIFEST_NAMESPACE, CANAL_DAEMON_SET));
+    order.add(operator);
+    return List.copyOf(order);
   }
 
   /** The calico-node DaemonSet Calico's facts describe, and every one found (their pods tell where Calico runs). */
@@ -134,18 +138,18 @@ final class CalicoReader {
       namedDs = same(manifest, named) ? manifest : same(operator, named) ? operator
           : daemonSets.get(named.namespace(), named.name());
     }
-    DaemonSet chosen;
-    if (namedDs != null) {
-      chosen = namedDs;
-    } else if (installed && operator != null) {
-      chosen = operator;
-    } else {
-      chosen = manifest != null ? manifest : operator;
-    }
     List<DaemonSet> found = new ArrayList<>();
     for (DaemonSet ds : new DaemonSet[] {manifest, operator, namedDs}) {
       if (ds != null && found.stream().noneMatch(f -> sameObject(f, ds))) {
         found.add(ds);
+      }
+    }
+    // Every candidate the order names was read above (Canal's only when the manifest's calico-node is absent).
+    DaemonSet chosen = null;
+    for (WorkloadRef candidate : choiceOrder(named, installed)) {
+      chosen = found.stream().filter(ds -> same(ds, candidate)).findFirst().orElse(null);
+      if (chosen != null) {
+        break;
       }
     }
     return new CalicoNodes(chosen, found);
